@@ -1,0 +1,184 @@
+"""Build the demo corpus: ministry-style HTML pages and gold alignments from the sources.
+
+    python bench/build_demo.py
+
+Reads ``workbench/demo/source/NNN.LANG.txt`` (format: that folder's README) and writes
+``workbench/demo/pages/NNN.LANG-REGION.html`` and ``workbench/demo/gold/NNN.json``. The gold
+holds each version's sentences, the N-way rows, and the pairwise beads of every pair, found
+through the English sentence numbers that every source line names.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime
+from itertools import combinations
+from pathlib import Path
+
+from babel.dates import format_datetime
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "workbench" / "demo" / "source"
+PAGES = ROOT / "workbench" / "demo" / "pages"
+GOLD = ROOT / "workbench" / "demo" / "gold"
+REGIONS = {"ru": "ru-RU", "en": "en-GB", "de": "de-DE", "fr": "fr-FR", "es": "es-ES"}
+ORDER = ["ru", "en", "de", "fr", "es"]
+PUBLISHED = {
+    "000": datetime(2019, 5, 22, 17, 53),
+    "001": datetime(2020, 5, 26, 17, 51),
+    "002": datetime(2018, 6, 11, 11, 50),
+    "003": datetime(2020, 12, 1, 16, 22),
+    "004": None,
+}
+HAS_TITLE = {"000", "001", "002", "003"}
+CHROME = {
+    "ru": ("Министерство иностранных дел Российской Федерации", "Дополнительные материалы",
+           "Расширенные настройки", ["Главная", "Министерство", "Внешняя политика", "Пресс-служба"]),
+    "en": ("The Ministry of Foreign Affairs of the Russian Federation", "Additional materials",
+           "Advanced settings", ["Home", "Ministry", "Foreign policy", "Press service"]),
+    "de": ("Außenministerium der Russischen Föderation", "Zusätzliche Materialien",
+           "Erweiterte Einstellungen", ["Startseite", "Ministerium", "Außenpolitik", "Pressedienst"]),
+    "fr": ("Ministère des Affaires étrangères de la Fédération de Russie", "Documents supplémentaires",
+           "Paramètres avancés", ["Accueil", "Ministère", "Politique étrangère", "Service de presse"]),
+    "es": ("Ministerio de Asuntos Exteriores de la Federación de Rusia", "Materiales adicionales",
+           "Configuración avanzada", ["Inicio", "Ministerio", "Política exterior", "Servicio de prensa"]),
+}
+
+Line = tuple[tuple[int, ...], str]  # (English ids, sentence)
+
+
+def read_source(path: Path) -> list[list[Line]]:
+    """The paragraphs of a source file, each a list of (English ids, sentence)."""
+    paragraphs: list[list[Line]] = [[]]
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        ids, sentence = raw.split("\t", 1)
+        key = () if ids.strip() == "-" else tuple(int(x) for x in ids.split(","))
+        paragraphs[-1].append((key, sentence.strip()))
+    return [p for p in paragraphs if p]
+
+
+def components(lines: dict[str, list[Line]], langs: list[str]) -> list[dict[str, list[int]]]:
+    """Rows over ``langs``: sentences joined when they share an English id, in order."""
+    parent: dict[object, object] = {}
+
+    def find(x: object) -> object:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: object, b: object) -> None:
+        parent[find(a)] = find(b)
+
+    order_key: dict[object, float] = {}
+    for lang in langs:
+        last = 0.0
+        for i, (ids, _) in enumerate(lines[lang]):
+            node = (lang, i)
+            find(node)
+            if lang == "en":
+                order_key[node] = float(i + 1)
+                last = float(i + 1)
+            elif ids:
+                for e in ids:
+                    union(node, ("E", e))
+                last = float(max(ids))
+                order_key[node] = float(min(ids))
+            else:
+                order_key[node] = last + 0.5
+            if lang == "en":
+                union(node, ("E", i + 1))
+    groups: dict[object, list[tuple[str, int]]] = {}
+    for lang in langs:
+        for i in range(len(lines[lang])):
+            groups.setdefault(find((lang, i)), []).append((lang, i))
+    rows = []
+    for members in groups.values():
+        row = {lang: sorted(i for m_lang, i in members if m_lang == lang) for lang in langs}
+        key = min(order_key[m] for m in members)
+        rows.append((key, row))
+    rows.sort(key=lambda kr: (kr[0], [min(v) if v else -1 for v in kr[1].values()]))
+    return [r for _, r in rows]
+
+
+def page_html(number: str, lang: str, paragraphs: list[list[Line]], langs: list[str]) -> str:
+    site, extra, settings, menu = CHROME[lang]
+    code = REGIONS[lang]
+    title = " ".join(s for _, s in paragraphs[0]) if number in HAS_TITLE else ""
+    body = paragraphs[1:] if number in HAS_TITLE else paragraphs
+    published = PUBLISHED[number]
+    date = format_datetime(published, "d MMMM y HH:mm", locale=code.replace("-", "_")) \
+        if published else ""
+    menu_items = "".join(f'<li><a href="#">{html.escape(m)}</a></li>' for m in menu)
+    variants = "".join(
+        f'<li><a hreflang="{REGIONS[o]}" href="{number}.{REGIONS[o]}.html">{REGIONS[o]}</a></li>'
+        for o in langs
+    )
+    text = "\n".join(
+        "<p>" + " ".join(html.escape(s, quote=False) for _, s in p) + "</p>" for p in body
+    )
+    head_title = html.escape(title or site)
+    return f"""<!DOCTYPE html>
+<html lang="{code}">
+<head>
+<meta charset="utf-8">
+<title>{head_title} - {html.escape(site)}</title>
+</head>
+<body>
+<header class="site-header"><a class="logo" href="#">{html.escape(site)}</a>
+<nav class="main-menu"><ul>{menu_items}</ul></nav></header>
+<main>
+<article class="announce">
+{f'<div class="announce__date">{html.escape(date)}</div>' if date else ''}
+{f'<h1 class="announce__title">{html.escape(title)}</h1>' if title else ''}
+<ul class="lang-versions">{variants}</ul>
+<div class="text">
+{text}
+</div>
+<section class="additional"><h2>{html.escape(extra)}</h2><ul><li><a href="#">PDF</a></li></ul></section>
+</article>
+</main>
+<footer><div class="settings">{html.escape(settings)}</div></footer>
+</body>
+</html>
+"""
+
+
+def build() -> None:
+    PAGES.mkdir(parents=True, exist_ok=True)
+    GOLD.mkdir(parents=True, exist_ok=True)
+    numbers = sorted({p.name[:3] for p in SOURCE.glob("[0-9][0-9][0-9].en.txt")})
+    for number in numbers:
+        langs = [lang for lang in ORDER if (SOURCE / f"{number}.{lang}.txt").exists()]
+        paragraphs = {lang: read_source(SOURCE / f"{number}.{lang}.txt") for lang in langs}
+        lines = {lang: [line for p in paragraphs[lang] for line in p] for lang in langs}
+        for lang in langs:
+            (PAGES / f"{number}.{REGIONS[lang]}.html").write_text(
+                page_html(number, lang, paragraphs[lang], langs), encoding="utf-8")
+        rows = components(lines, langs)
+        pairs = {}
+        for a, b in combinations(langs, 2):
+            pairs[f"{a}-{b}"] = [
+                [r[a], r[b]] for r in components(lines, [a, b]) if r[a] or r[b]
+            ]
+        gold = {
+            "page": number,
+            "langs": [REGIONS[lang] for lang in langs],
+            "sentences": {REGIONS[lang]: [s for _, s in lines[lang]] for lang in langs},
+            "rows": [{REGIONS[lang]: [lines[lang][i][1] for i in r[lang]] for lang in langs}
+                     for r in rows],
+            "pairs": {"-".join(REGIONS[x] for x in k.split("-")): v for k, v in pairs.items()},
+        }
+        (GOLD / f"{number}.json").write_text(
+            json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(number, langs, len(rows), "rows")
+
+
+if __name__ == "__main__":
+    build()

@@ -1,0 +1,103 @@
+"""The command-line contract of DESIGN.md, driven as other tools drive it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import demo_page
+from tmx import validate_tmx
+from workbench.cli import main
+
+VECALIGN_LINE = re.compile(r"^\[(\d+(, \d+)*)?\]:\[(\d+(, \d+)*)?\]:\d\.\d{4}$")
+
+
+def import_demo(runner: CliRunner, number: str = "004", langs=("ru-RU", "en-GB")) -> None:
+    files = [str(demo_page(number, lang)) for lang in langs]
+    result = runner.invoke(main, ["import", *files, "--set", f"demo {number}"])
+    assert result.exit_code == 0, result.output
+    assert f"'demo {number}'" in result.output
+
+
+def test_import_then_sets_lists_the_set_with_its_languages(runner: CliRunner) -> None:
+    import_demo(runner)
+    result = runner.invoke(main, ["sets", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert [(s["name"], s["languages"], s["pivot"]) for s in listed] == [
+        ("demo 004", ["ru-RU", "en-GB"], "ru-RU")
+    ]
+    assert listed[0]["rows"] >= 15
+
+
+def test_the_database_url_setting_is_honoured(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "elsewhere.sqlite"
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{target}")
+    import_demo(runner)
+    assert target.exists()
+    assert not (tmp_path / "instance" / "workbench.sqlite").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "empty.ru.html", "empty.ru.html"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "photo.en.html", "photo.en.html"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_stored(
+    runner: CliRunner, tmp_path: Path, content: bytes, name: str, message: str
+) -> None:
+    import_demo(runner)
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    result = runner.invoke(main, ["import", str(demo_page("000", "ru-RU")), str(bad)])
+    assert result.exit_code == 1
+    assert message in result.output
+    listed = json.loads(runner.invoke(main, ["sets", "--format", "json"]).output)
+    assert [s["name"] for s in listed] == ["demo 004"]
+
+
+def test_a_missing_file_is_named(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["import", "nowhere.ru.html", "nowhere.en.html"])
+    assert result.exit_code == 1
+    assert "nowhere.ru.html" in result.output
+
+
+def test_align_presegmented_prints_vecalign_beads_covering_every_line(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    src = tmp_path / "src.txt"
+    tgt = tmp_path / "tgt.txt"
+    src.write_text("Die Sitzung fand in Bischkek statt.\nSie war produktiv.\n"
+                   "Wir haben drei Erklärungen angenommen.\n", encoding="utf-8")
+    tgt.write_text("La réunion a eu lieu à Bichkek.\nElle a été productive.\n"
+                   "Nous avons adopté trois déclarations.\n", encoding="utf-8")
+    result = runner.invoke(main, ["align", str(src), str(tgt), "--src-lang", "de",
+                                  "--tgt-lang", "fr", "--presegmented", "--format", "vecalign"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(VECALIGN_LINE.match(line) for line in lines), lines
+    assert [line.rsplit(":", 1)[0] for line in lines] == ["[0]:[0]", "[1]:[1]", "[2]:[2]"]
+
+
+def test_export_writes_a_valid_tmx_with_region_codes(runner: CliRunner, tmp_path: Path) -> None:
+    import_demo(runner)
+    out = tmp_path / "set.tmx"
+    result = runner.invoke(main, ["export", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert validate_tmx(data) == []
+    assert b'xml:lang="ru-RU"' in data and b'xml:lang="en-GB"' in data
+
+
+def test_export_of_an_unknown_set_says_so(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["export", "42"])
+    assert result.exit_code == 1
+    assert "There is no document set 42." in result.output

@@ -1,0 +1,97 @@
+"""Every page and its errors, through Flask's test client."""
+
+from __future__ import annotations
+
+import io
+
+from flask.testing import FlaskClient
+
+from tests.conftest import demo_page
+from tmx import validate_tmx
+
+
+def upload(client: FlaskClient, files: dict[str, tuple[bytes, str]], **form: str):
+    data: dict[str, object] = dict(form)
+    data["files"] = [(io.BytesIO(content), name) for content, name in files.values()]
+    return client.post("/sets", data=data, content_type="multipart/form-data")
+
+
+def demo_files(number: str = "004", langs=("ru-RU", "en-GB", "de-DE")):
+    return {lang: (demo_page(number, lang).read_bytes(), f"{number}.{lang}.html")
+            for lang in langs}
+
+
+def test_the_empty_workbench_invites_a_first_set(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "No document set yet." in page
+
+
+def test_uploading_a_page_set_shows_aligned_rows_with_confidence(client: FlaskClient) -> None:
+    response = upload(client, demo_files())
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    for lang in ("ru-RU", "en-GB", "de-DE"):
+        assert f'<th lang="{lang}">{lang}</th>' in page
+    assert page.count('class="score"') >= 15
+    data = client.get("/sets/1.json").get_json()
+    assert data["languages"] == ["ru-RU", "en-GB", "de-DE"]
+    assert all(0.0 <= row["score"] <= 1.0 for row in data["rows"])
+    listed = client.get("/sets.json").get_json()
+    assert listed[0]["languages"] == ["ru-RU", "en-GB", "de-DE"]
+
+
+def test_pasted_text_with_chosen_languages_makes_a_set(client: FlaskClient) -> None:
+    response = client.post("/sets", data={
+        "slot-lang-0": "ru-RU", "slot-text-0": "Встреча прошла в Бишкеке. Она была продуктивной.",
+        "slot-lang-1": "en-GB", "slot-text-1": "The meeting took place in Bishkek. It was productive.",
+    })
+    assert response.status_code == 303
+    data = client.get("/sets/1.json").get_json()
+    assert [row["cells"]["en-GB"] for row in data["rows"]] == [
+        ["The meeting took place in Bishkek."], ["It was productive."]]
+
+
+def test_an_empty_file_is_refused_and_nothing_is_stored(client: FlaskClient) -> None:
+    files = demo_files(langs=("ru-RU",))
+    files["en"] = (b"", "page.en.html")
+    response = upload(client, files)
+    assert response.status_code == 400
+    assert "page.en.html" in response.get_data(as_text=True)
+    assert client.get("/sets.json").get_json() == []
+
+
+def test_a_single_version_is_not_enough(client: FlaskClient) -> None:
+    response = upload(client, demo_files(langs=("ru-RU",)))
+    assert response.status_code == 400
+    assert "at least two language versions" in response.get_data(as_text=True)
+
+
+def test_an_oversized_upload_gets_a_clear_message(client: FlaskClient) -> None:
+    client.application.config["MAX_CONTENT_LENGTH"] = 1000
+    response = upload(client, demo_files())
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+    client.application.config["MAX_CONTENT_LENGTH"] = 25 * 1024 * 1024
+    assert client.get("/sets.json").get_json() == []
+
+
+def test_an_unknown_set_is_a_404_page_and_json(client: FlaskClient) -> None:
+    response = client.get("/sets/99")
+    assert response.status_code == 404
+    assert "There is no document set 99." in response.get_data(as_text=True)
+    assert client.get("/sets/99.json").get_json()["error"] == "There is no document set 99."
+
+
+def test_the_set_downloads_as_valid_tmx(client: FlaskClient) -> None:
+    upload(client, demo_files())
+    response = client.get("/sets/1/export.tmx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert validate_tmx(response.data) == []
+    assert b'srclang="ru-RU"' in response.data
+
+
+def test_the_new_set_form_offers_files_and_language_slots(client: FlaskClient) -> None:
+    page = client.get("/sets/new").get_data(as_text=True)
+    assert 'name="files"' in page and "multiple" in page
+    assert 'name="slot-text-4"' in page

@@ -1,0 +1,239 @@
+"""The command line (DESIGN.md's contract): each command parses, calls one library
+function, and turns a ``WorkbenchError`` into a one-line message and exit status 1."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from alignments import AlignmentError, Bead
+from workbench import __version__
+from workbench.db import database_url, session_scope, upgrade
+from workbench.errors import PageImportError, WorkbenchError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn workbench and engine errors into ``click.ClickException`` (one line, exit 1)."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except WorkbenchError as error:
+            raise click.ClickException(error.message) from error
+        except AlignmentError as error:
+            raise click.ClickException(str(error)) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _url() -> str:
+    return database_url(Path.cwd() / "instance")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="workbench")
+def main() -> None:
+    """Multilingual translation-alignment workbench.
+
+    The database is WORKBENCH_DATABASE_URL (an SQLAlchemy URL) when set, else
+    instance/workbench.sqlite under the current folder.
+    """
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Load the demo corpus when the database has no set.")
+@reports_errors
+def init(demo: bool) -> None:
+    """Create or upgrade the database; optionally load the demo corpus.
+
+    Example: workbench init --demo
+    """
+    url = _url()
+    upgrade(url)
+    if demo:
+        from workbench.demo import load_demo
+
+        with session_scope(url) as session:
+            created = load_demo(session)
+        click.echo(f"Demo corpus: {created} set(s) loaded." if created else "Demo corpus present.")
+    click.echo(f"Database ready: {url}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True, help="Reload on code changes, show tracebacks.")
+def serve(host: str, port: int, debug: bool) -> None:
+    """Serve the workbench in the browser.
+
+    Example: workbench serve --port 5000
+    """
+    from workbench.app import create_app
+
+    app = create_app({"DATABASE_URL": _url()})
+    click.echo(f"Serving on http://{host}:{port}/")
+    app.run(host=host, port=port, debug=debug)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--set", "set_name", help="Name of the new document set.")
+@click.option("--lang", help="Language of the file (only with a single file).")
+@click.option("--pivot", help="Pivot language (default: ru when present).")
+@reports_errors
+def import_(files: Sequence[str], set_name: str | None, lang: str | None,
+            pivot: str | None) -> None:
+    """Import the language versions of one page as a new, aligned document set.
+
+    The language of each file comes from --lang, the file name (page.ru.html), the page's
+    <html lang>, or detection.
+
+    Example: workbench import page.ru.html page.en.html page.de.html --set "CSTO 2019"
+    """
+    from workbench.importers import read_version
+    from workbench.sets import create_set
+
+    if lang and len(files) > 1:
+        raise click.UsageError("--lang names the language of a single file; "
+                               "name the others' languages in their file names.")
+    versions = [read_version(_read(path), Path(path).name, lang=lang) for path in files]
+    url = _url()
+    upgrade(url)
+    with session_scope(url) as session:
+        document_set = create_set(session, versions, name=set_name, pivot=pivot)
+        click.echo(f"Set {document_set.id} '{document_set.name}': "
+                   f"{len(document_set.rows)} rows in {', '.join(document_set.langs)}.")
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise PageImportError(f"{path}: cannot be read ({error.strerror}).") from error
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("target", type=click.Path(dir_okay=False))
+@click.option("--src-lang", required=True, help="Language of SOURCE, e.g. de.")
+@click.option("--tgt-lang", required=True, help="Language of TARGET, e.g. fr.")
+@click.option("--presegmented", is_flag=True, help="One sentence per line: align as given.")
+@click.option("--format", "fmt", type=click.Choice(["vecalign", "tsv", "tmx"]),
+              default="vecalign", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@reports_errors
+def align(source: str, target: str, src_lang: str, tgt_lang: str, presegmented: bool,
+          fmt: str, output: str | None) -> None:
+    """Align two files and print the beads.
+
+    vecalign prints one bead per line, "[0, 1]:[0]:0.8123" (0-based line ids, score last).
+
+    Example: workbench align dev.de dev.fr --src-lang de --tgt-lang fr --presegmented
+    """
+    from alignments.align import align_pair
+
+    src, src_starts = _sentences(source, src_lang, presegmented)
+    tgt, tgt_starts = _sentences(target, tgt_lang, presegmented)
+    beads = align_pair(src, tgt, src_lang, tgt_lang,
+                       source_paragraph_starts=src_starts, target_paragraph_starts=tgt_starts)
+    data = _format_beads(beads, src, tgt, src_lang, tgt_lang, fmt)
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def _sentences(path: str, lang: str, presegmented: bool) -> tuple[list[str], list[int]]:
+    data = _read(path)
+    if presegmented:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise PageImportError(f"{path}: not UTF-8 text (byte {error.start}).") from error
+        return text.splitlines(), []
+    from alignments.segment import Segmenter
+    from workbench.importers import read_version
+    from workbench.sets import segment_version
+
+    sentences = segment_version(read_version(data, Path(path).name, lang=lang), Segmenter())
+    starts = [i for i, (p, _) in enumerate(sentences) if i == 0 or sentences[i - 1][0] != p]
+    return [t for _, t in sentences], starts
+
+
+def _format_beads(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
+                  src_lang: str, tgt_lang: str, fmt: str) -> bytes:
+    if fmt == "vecalign":
+        return "".join(bead.vecalign() + "\n" for bead in beads).encode()
+    if fmt == "tsv":
+        lines = [
+            "\t".join([" ".join(src[i] for i in b.source), " ".join(tgt[i] for i in b.target),
+                       f"{b.score:.4f}"])
+            for b in beads
+        ]
+        return ("\n".join(lines) + "\n").encode()
+    from workbench.exports import beads_tmx
+
+    return beads_tmx(beads, src, tgt, src_lang, tgt_lang)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@reports_errors
+def sets(fmt: str) -> None:
+    """List the document sets: id, name, languages.
+
+    Example: workbench sets --format json
+    """
+    from workbench.sets import list_sets
+
+    url = _url()
+    upgrade(url)
+    with session_scope(url) as session:
+        summaries = list_sets(session)
+    if fmt == "json":
+        click.echo(json.dumps([s.as_json() for s in summaries], ensure_ascii=False, indent=2))
+        return
+    for s in summaries:
+        click.echo(f"{s.id}\t{s.name}\t{','.join(s.langs)}\t{s.rows} rows\t"
+                   f"{s.confirmed} confirmed")
+
+
+@main.command()
+@click.argument("set_ref", metavar="SET")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="The TMX file (a .zip of pair files with --pairs); default stdout.")
+@click.option("--langs", help="Languages to export, comma-separated (default: all).")
+@click.option("--pairs", is_flag=True, help="One file per language pair with the source.")
+@click.option("--source-lang", help="The TMX source language (default: the pivot).")
+@click.option("--confirmed-only", is_flag=True, help="Only rows a translator confirmed.")
+@reports_errors
+def export(set_ref: str, output: str | None, langs: str | None, pairs: bool,
+           source_lang: str | None, confirmed_only: bool) -> None:
+    """Export a document set as TMX 1.4b.
+
+    Example: workbench export 1 -o csto.tmx --langs ru-RU,en-GB
+    """
+    from workbench.exports import ExportOptions, tmx_bytes
+    from workbench.sets import find_set
+
+    url = _url()
+    upgrade(url)
+    with session_scope(url) as session:
+        document_set = find_set(session, set_ref)
+        options = ExportOptions.build(document_set, langs=langs, pairs=pairs,
+                                      source_lang=source_lang, confirmed_only=confirmed_only)
+        data, _name = tmx_bytes(session, document_set, options)
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)

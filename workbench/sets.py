@@ -1,0 +1,262 @@
+"""Document sets: build one from imported versions, list them, read their rows.
+
+This is the library behind the CLI and the web views: each function takes a session and
+plain values, and raises a ``WorkbenchError`` a person can read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alignments import AlignmentError
+from alignments import Row as AlignedRow
+from alignments.multi import align_versions, choose_pivot
+from alignments.segment import Segmenter
+from workbench.errors import AlignmentFailed, NotFound, PageImportError
+from workbench.importers import Version as ImportedVersion
+from workbench.models import DocumentSet, Row, Sentence, Version
+
+
+def base_lang(lang: str) -> str:
+    """The language subtag of a BCP-47 code: 'ru-RU' -> 'ru'."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+@dataclass
+class RowView:
+    """A row as the editor and the exports see it: sentences per language."""
+
+    id: int
+    position: int
+    score: float
+    status: str
+    cells: dict[str, list[Sentence]] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        """The row's text in one language: its sentences joined by a space."""
+        return " ".join(s.text for s in self.cells.get(lang, []))
+
+    @property
+    def shape(self) -> str:
+        """The bead shape across languages, e.g. '1-1-2-1'."""
+        return "-".join(str(len(v)) for v in self.cells.values())
+
+
+def segment_version(
+    version: ImportedVersion, segmenter: Segmenter
+) -> list[tuple[int, str]]:
+    """The version's sentences with their paragraph numbers (the title is paragraph 0)."""
+    paragraphs = ([version.title] if version.title else []) + list(version.paragraphs)
+    sentences: list[tuple[int, str]] = []
+    offset = 0 if version.title else 1
+    for number, sentences_of in enumerate(
+        segmenter.split_paragraphs(paragraphs, base_lang(version.lang))
+    ):
+        sentences.extend((number + offset, s) for s in sentences_of)
+    return sentences
+
+
+def create_set(
+    session: Session,
+    versions: Sequence[ImportedVersion],
+    *,
+    name: str | None = None,
+    pivot: str | None = None,
+    segmenter: Segmenter | None = None,
+) -> DocumentSet:
+    """Segment and align the versions of one page and store them as a new document set."""
+    if len(versions) < 2:
+        raise PageImportError(
+            "A document set needs at least two language versions; "
+            f"got {len(versions)} ({', '.join(v.source for v in versions) or 'none'})."
+        )
+    seen: dict[str, str] = {}
+    for v in versions:
+        code = base_lang(v.lang)
+        if code in seen:
+            raise PageImportError(
+                f"{v.source} and {seen[code]} are both in '{code}': "
+                "a set holds one version per language."
+            )
+        seen[code] = v.source
+    segmenter = segmenter or Segmenter()
+    segmented = {v.lang: segment_version(v, segmenter) for v in versions}
+    for v in versions:
+        if not segmented[v.lang]:
+            raise PageImportError(f"{v.source}: no sentences were found in the page.")
+    pivot_lang = _pick_pivot([v.lang for v in versions], pivot)
+    ordered = sorted(versions, key=lambda v: (v.lang != pivot_lang, versions.index(v)))
+
+    document_set = DocumentSet(
+        name=name or _default_name(ordered, pivot_lang), pivot_lang=pivot_lang
+    )
+    session.add(document_set)
+    stored: dict[str, list[Sentence]] = {}
+    for position, v in enumerate(ordered):
+        version = Version(
+            lang=v.lang,
+            position=position,
+            title=v.title,
+            source=v.source,
+            published=v.published,
+            variants=list(v.variants),
+        )
+        document_set.versions.append(version)
+        stored[v.lang] = [
+            Sentence(position=i, paragraph=p, text=t)
+            for i, (p, t) in enumerate(segmented[v.lang])
+        ]
+        version.sentences.extend(stored[v.lang])
+    aligned = align_sentences(segmented, pivot_lang)
+    _store_rows(document_set, aligned, stored)
+    session.flush()
+    return document_set
+
+
+def align_sentences(
+    segmented: dict[str, list[tuple[int, str]]],
+    pivot_lang: str,
+    confirmed: Sequence[AlignedRow] = (),
+) -> list[AlignedRow]:
+    """N-way rows for the segmented versions (keys are the versions' language codes)."""
+    texts = {lang: [t for _, t in sentences] for lang, sentences in segmented.items()}
+    starts = {
+        lang: [
+            i for i, (p, _) in enumerate(sentences) if i == 0 or sentences[i - 1][0] != p
+        ]
+        for lang, sentences in segmented.items()
+    }
+    try:
+        return align_versions(texts, pivot_lang, paragraph_starts=starts, confirmed=confirmed)
+    except AlignmentError as error:
+        raise AlignmentFailed(f"The versions could not be aligned: {error}") from error
+
+
+def _store_rows(
+    document_set: DocumentSet,
+    aligned: Sequence[AlignedRow],
+    stored: dict[str, list[Sentence]],
+) -> None:
+    for position, aligned_row in enumerate(aligned):
+        row = Row(position=position, score=float(aligned_row.score), status="auto")
+        document_set.rows.append(row)
+        for lang, ids in aligned_row.cells.items():
+            for i in ids:
+                stored[lang][i].row = row
+
+
+def _pick_pivot(langs: list[str], wanted: str | None) -> str:
+    if wanted:
+        for lang in langs:
+            if lang == wanted or base_lang(lang) == base_lang(wanted):
+                return lang
+        raise PageImportError(
+            f"The pivot language '{wanted}' is not among the versions ({', '.join(langs)})."
+        )
+    by_base = {base_lang(lang): lang for lang in langs}
+    return by_base[choose_pivot(list(by_base))]
+
+
+def _default_name(versions: Sequence[ImportedVersion], pivot: str) -> str:
+    for v in versions:
+        if v.lang == pivot and v.title:
+            return v.title[:300]
+    return versions[0].title[:300] or versions[0].source
+
+
+def get_set(session: Session, set_id: int) -> DocumentSet:
+    """The document set with this id, or NotFound."""
+    document_set = session.get(DocumentSet, set_id)
+    if document_set is None:
+        raise NotFound(f"There is no document set {set_id}.")
+    return document_set
+
+
+def find_set(session: Session, ref: str) -> DocumentSet:
+    """A set named by id or by exact name (the CLI's SET argument)."""
+    if ref.isdigit():
+        return get_set(session, int(ref))
+    found = session.scalars(select(DocumentSet).where(DocumentSet.name == ref)).all()
+    if not found:
+        raise NotFound(f"There is no document set named '{ref}'.")
+    if len(found) > 1:
+        raise NotFound(f"Several sets are named '{ref}'; name one by its id.")
+    return found[0]
+
+
+@dataclass(frozen=True)
+class SetSummary:
+    """A line of the set list."""
+
+    id: int
+    name: str
+    langs: list[str]
+    pivot: str
+    rows: int
+    confirmed: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "languages": self.langs,
+            "pivot": self.pivot,
+            "rows": self.rows,
+            "confirmed": self.confirmed,
+        }
+
+
+def list_sets(session: Session) -> list[SetSummary]:
+    """Every document set, newest last, with its languages and row counts."""
+    counts = dict(
+        session.execute(select(Row.set_id, func.count()).group_by(Row.set_id)).tuples().all()
+    )
+    confirmed = dict(
+        session.execute(
+            select(Row.set_id, func.count()).where(Row.status == "confirmed").group_by(Row.set_id)
+        )
+        .tuples()
+        .all()
+    )
+    langs: dict[int, list[str]] = defaultdict(list)
+    for set_id, lang in session.execute(
+        select(Version.set_id, Version.lang).order_by(Version.set_id, Version.position)
+    ).tuples():
+        langs[set_id].append(lang)
+    return [
+        SetSummary(
+            id=s.id,
+            name=s.name,
+            langs=langs[s.id],
+            pivot=s.pivot_lang,
+            rows=counts.get(s.id, 0),
+            confirmed=confirmed.get(s.id, 0),
+        )
+        for s in session.scalars(select(DocumentSet).order_by(DocumentSet.id))
+    ]
+
+
+def row_views(session: Session, document_set: DocumentSet) -> list[RowView]:
+    """The set's rows in order, each with its sentences per language (two queries)."""
+    langs = document_set.langs
+    views: dict[int, RowView] = {}
+    for row in session.scalars(
+        select(Row).where(Row.set_id == document_set.id).order_by(Row.position)
+    ):
+        views[row.id] = RowView(row.id, row.position, row.score, row.status,
+                                {lang: [] for lang in langs})
+    lang_of = {v.id: v.lang for v in document_set.versions}
+    for sentence in session.scalars(
+        select(Sentence)
+        .join(Version)
+        .where(Version.set_id == document_set.id)
+        .order_by(Sentence.version_id, Sentence.position)
+    ):
+        if sentence.row_id is not None and sentence.row_id in views:
+            views[sentence.row_id].cells[lang_of[sentence.version_id]].append(sentence)
+    return list(views.values())
