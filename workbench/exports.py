@@ -1,0 +1,136 @@
+"""TMX out of the working state: the choices a CAT user needs, on top of ``tmx``."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+
+from sqlalchemy.orm import Session
+
+from alignments import Bead
+from tmx import TmxHeader, TranslationUnit, Variant, write_tmx
+from workbench import __version__
+from workbench.errors import ExportError
+from workbench.models import DocumentSet
+from workbench.sets import RowView, row_views
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export: which languages, the source, pairs or one file, confirmed rows only."""
+
+    langs: tuple[str, ...]
+    source_lang: str
+    pairs: bool = False
+    confirmed_only: bool = False
+
+    @classmethod
+    def build(cls, document_set: DocumentSet, *, langs: str | Sequence[str] | None = None,
+              pairs: bool = False, source_lang: str | None = None,
+              confirmed_only: bool = False) -> ExportOptions:
+        """Options checked against the set's languages (``ExportError`` names a stranger)."""
+        known = document_set.langs
+        wanted = [x for x in re.split(r"[,\s]+", langs) if x] if isinstance(langs, str) \
+            else list(langs or known)
+        chosen = [_match(lang, known) for lang in wanted]
+        source = _match(source_lang, known) if source_lang else document_set.pivot_lang
+        if source not in chosen:
+            chosen.insert(0, source)
+        if len(chosen) < 2:
+            raise ExportError("A TMX needs at least two languages.")
+        return cls(tuple(chosen), source, pairs, confirmed_only)
+
+    @classmethod
+    def from_query(cls, args: Mapping[str, str], document_set: DocumentSet) -> ExportOptions:
+        """Options from a download link's query string."""
+        return cls.build(
+            document_set,
+            langs=args.get("langs") or None,
+            pairs=args.get("pairs") in ("1", "true", "on"),
+            source_lang=args.get("source") or None,
+            confirmed_only=args.get("confirmed") in ("1", "true", "on"),
+        )
+
+
+def _match(lang: str, known: Sequence[str]) -> str:
+    for candidate in known:
+        if candidate.lower() == lang.lower():
+            return candidate
+    for candidate in known:
+        if candidate.split("-")[0].lower() == lang.split("-")[0].lower():
+            return candidate
+    raise ExportError(f"The set has no version in '{lang}' (it has {', '.join(known)}).")
+
+
+def header_for(source_lang: str) -> TmxHeader:
+    return TmxHeader(srclang=source_lang, creation_tool_version=__version__)
+
+
+def set_units(document_set: DocumentSet, rows: Sequence[RowView],
+              options: ExportOptions, langs: Sequence[str]) -> Iterator[TranslationUnit]:
+    """One translation unit per row that has text in at least two of ``langs``."""
+    created = document_set.created_at.replace(tzinfo=UTC)
+    changed = document_set.updated_at.replace(tzinfo=UTC)
+    for row in rows:
+        if options.confirmed_only and row.status != "confirmed":
+            continue
+        variants = tuple(Variant(lang, row.text(lang)) for lang in langs if row.text(lang))
+        if len(variants) < 2:
+            continue
+        yield TranslationUnit(
+            tuid=f"{document_set.id}-{row.position + 1}",
+            variants=variants,
+            properties=(
+                ("x-document", document_set.name),
+                ("x-row", str(row.position + 1)),
+                ("x-status", row.status),
+                ("x-score", f"{row.score:.4f}"),
+            ),
+            creation_date=created,
+            change_date=changed,
+        )
+
+
+def tmx_bytes(session: Session, document_set: DocumentSet,
+              options: ExportOptions) -> tuple[bytes, str]:
+    """The export as bytes and a file name: one TMX, or a zip of one TMX per pair."""
+    rows = row_views(session, document_set)
+    stem = f"set-{document_set.id}"
+    if not options.pairs:
+        buffer = io.BytesIO()
+        write_tmx(buffer, set_units(document_set, rows, options, options.langs),
+                  header_for(options.source_lang))
+        return buffer.getvalue(), f"{stem}.tmx"
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for target in options.langs:
+            if target == options.source_lang:
+                continue
+            buffer = io.BytesIO()
+            pair = (options.source_lang, target)
+            write_tmx(buffer, set_units(document_set, rows, options, pair),
+                      header_for(options.source_lang))
+            zipped.writestr(f"{stem}.{options.source_lang}_{target}.tmx", buffer.getvalue())
+    return archive.getvalue(), f"{stem}.zip"
+
+
+def beads_tmx(beads: Sequence[Bead], source: Sequence[str], target: Sequence[str],
+              source_lang: str, target_lang: str) -> bytes:
+    """Pairwise beads (``workbench align --format tmx``) as a TMX file."""
+    units = (
+        TranslationUnit(
+            tuid=str(n),
+            variants=(Variant(source_lang, " ".join(source[i] for i in bead.source)),
+                      Variant(target_lang, " ".join(target[i] for i in bead.target))),
+            properties=(("x-score", f"{bead.score:.4f}"),),
+        )
+        for n, bead in enumerate(beads, 1)
+        if bead.source and bead.target
+    )
+    buffer = io.BytesIO()
+    write_tmx(buffer, units, header_for(source_lang))
+    return buffer.getvalue()
