@@ -1,0 +1,178 @@
+"""Sentence segmentation: a table per rule and language, bad custom SRX, the demo corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from alignments import AlignmentError
+from alignments.segment import SegmentationRulesError, Segmenter, split_sentences
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEMO_SOURCE = ROOT / "workbench" / "demo" / "source"
+
+CASES: list[tuple[str, str, list[str]]] = [
+    # ordinary sentences
+    ("We met. We talked! Did we agree? Yes.", "en",
+     ["We met.", "We talked!", "Did we agree?", "Yes."]),
+    ("Мы встретились. Мы поговорили!", "ru", ["Мы встретились.", "Мы поговорили!"]),
+    ("Wir trafen uns. Wir sprachen.", "de", ["Wir trafen uns.", "Wir sprachen."]),
+    ("Nous nous sommes vus. Nous avons parlé.", "fr",
+     ["Nous nous sommes vus.", "Nous avons parlé."]),
+    ("Nos reunimos. ¿Hablamos? Sí.", "es", ["Nos reunimos.", "¿Hablamos?", "Sí."]),
+    ("  One sentence only  ", "en", ["One sentence only"]),
+    ("", "en", []),
+    # initials
+    ("S. Lavrov spoke. He left.", "en", ["S. Lavrov spoke.", "He left."]),
+    ("С.В.Лавров выступил. Он ушёл.", "ru", ["С.В.Лавров выступил.", "Он ушёл."]),
+    ("Выступил С. В. Лавров. Он ушёл.", "ru", ["Выступил С. В. Лавров.", "Он ушёл."]),
+    # titles and abbreviations
+    ("Mr. Smith met Mrs. Brown and Dr. Jones. They talked.", "en",
+     ["Mr. Smith met Mrs. Brown and Dr. Jones.", "They talked."]),
+    ("The U.S. Secretary of State spoke. The U.K. Ambassador left.", "en",
+     ["The U.S. Secretary of State spoke.", "The U.K. Ambassador left."]),
+    ("They went to the U.S. Then they left.", "en", ["They went to the U.S.", "Then they left."]),
+    ("Visitó EE. UU. en mayo. Luego volvió.", "es", ["Visitó EE. UU. en mayo.", "Luego volvió."]),
+    ("Fueron a EE. UU. El ministro habló.", "es", ["Fueron a EE. UU.", "El ministro habló."]),
+    ("El Sr. Lavrov habló. Se fue.", "es", ["El Sr. Lavrov habló.", "Se fue."]),
+    ("Das gilt z. B. für Bonn. Das ist d. h. gut.", "de",
+     ["Das gilt z. B. für Bonn.", "Das ist d. h. gut."]),
+    ("Siehe Nr. 5 der Liste. Danke.", "de", ["Siehe Nr. 5 der Liste.", "Danke."]),
+    ("M. Lavrov a parlé. Il est parti.", "fr", ["M. Lavrov a parlé.", "Il est parti."]),
+    ("В 2020 г. Россия председательствовала. Так было.", "ru",
+     ["В 2020 г. Россия председательствовала.", "Так было."]),
+    ("В 2018–2020 гг. Россия работала. Так было.", "ru",
+     ["В 2018–2020 гг. Россия работала.", "Так было."]),
+    ("Это т.е. главное. См. ст. 5 Устава. Ст. 6 тоже.", "ru",
+     ["Это т.е. главное.", "См. ст. 5 Устава.", "Ст. 6 тоже."]),
+    ("Мы обсудили экономику, культуру и т.д. Затем пообедали.", "ru",
+     ["Мы обсудили экономику, культуру и т.д.", "Затем пообедали."]),
+    ("Университет им. Ломоносова открыт. Добро пожаловать.", "ru",
+     ["Университет им. Ломоносова открыт.", "Добро пожаловать."]),
+    # dates
+    ("Am 22. Mai 2019 trafen sie sich. Der 75. Jahrestag ist wichtig.", "de",
+     ["Am 22. Mai 2019 trafen sie sich.", "Der 75. Jahrestag ist wichtig."]),
+    ("Das war im Jahr 2020. Die Lage ist gut.", "de",
+     ["Das war im Jahr 2020.", "Die Lage ist gut."]),
+    ("DUSHANBE, 20.05.2021 (NIAT Khovar) – Yesterday, they met. Then they left.", "en",
+     ["DUSHANBE, 20.05.2021 (NIAT Khovar) – Yesterday, they met.", "Then they left."]),
+    ("ДУШАНБЕ, 20.05.2021 – Вчера прошла встреча. Всё.", "ru",
+     ["ДУШАНБЕ, 20.05.2021 – Вчера прошла встреча.", "Всё."]),
+    # quotations the sentence goes on after
+    ("Он сказал: «Мы готовы. Это важно», — и ушёл. Потом вернулся.", "ru",
+     ["Он сказал: «Мы готовы. Это важно», — и ушёл.", "Потом вернулся."]),
+    ("“We agree. We will act,” he said. Then we left.", "en",
+     ["“We agree. We will act,” he said.", "Then we left."]),
+    ("„Wir sind bereit. Das ist wichtig“, sagte er. Dann ging er.", "de",
+     ["„Wir sind bereit. Das ist wichtig“, sagte er.", "Dann ging er."]),
+    ("« Nous sommes prêts. C’est important », a-t-il dit. Puis il est parti.", "fr",
+     ["« Nous sommes prêts. C’est important », a-t-il dit.", "Puis il est parti."]),
+    ("«Estamos listos. Es importante», dijo. Luego se fue.", "es",
+     ["«Estamos listos. Es importante», dijo.", "Luego se fue."]),
+    ("He left. She said “yes” and went.", "en", ["He left.", "She said “yes” and went."]),
+    # lowercase continuation
+    ("The talks ended at 5 p.m. and everyone left.", "en",
+     ["The talks ended at 5 p.m. and everyone left."]),
+    # language codes and unknown languages
+    ("Мы встретились. Мы поговорили.", "ru-RU", ["Мы встретились.", "Мы поговорили."]),
+    ("Wir trafen uns. Wir sprachen.", "de_DE", ["Wir trafen uns.", "Wir sprachen."]),
+    ("Tulimkutana. Tulizungumza.", "sw", ["Tulimkutana.", "Tulizungumza."]),
+    ("Hello there. Bye now.", "not a language", ["Hello there.", "Bye now."]),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), CASES)
+def test_split(text: str, lang: str, expected: list[str]) -> None:
+    assert split_sentences(text, lang) == expected
+
+
+def test_split_paragraphs() -> None:
+    paragraphs = ["Один. Два.", "", "Три."]
+    assert Segmenter().split_paragraphs(paragraphs, "ru") == [["Один.", "Два."], [], ["Три."]]
+
+
+def _srx(body: str, doctype: str = "") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}\n'
+        '<srx xmlns="http://www.lisa.org/srx20" version="2.0">'
+        '<header segmentsubflows="yes" cascade="yes">'
+        '<formathandle type="start" include="no"/><formathandle type="end" include="yes"/>'
+        '<formathandle type="isolated" include="no"/></header>'
+        f"<body><languagerules>{body}</languagerules><maprules>"
+        '<languagemap languagepattern="(en|EN).*" languagerulename="Mine"/>'
+        "</maprules></body></srx>"
+    ).encode()
+
+
+NO_BREAK_AFTER_APPROX = _srx(
+    '<languagerule languagerulename="Mine"><rule break="no">'
+    r"<beforebreak>\bapprox\.\s</beforebreak><afterbreak></afterbreak>"
+    "</rule></languagerule>"
+)
+
+BAD_RULES: list[tuple[bytes, str]] = [
+    (b"", "The custom segmentation rules file is empty: expected an SRX 2.0 file."),
+    (b"this is not xml", "The custom segmentation rules file is not well-formed XML: "),
+    (
+        b'<?xml version="1.0"?><rules/>',
+        "The custom segmentation rules file is not an SRX 2.0 file: the root element is "
+        '<rules>, expected <srx version="2.0"> in the namespace http://www.lisa.org/srx20.',
+    ),
+    (
+        _srx(
+            '<languagerule languagerulename="Mine"><rule><beforebreak>&lol;</beforebreak>'
+            "</rule></languagerule>",
+            doctype='<!DOCTYPE srx [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>',
+        ),
+        "The custom segmentation rules file declares a DOCTYPE: SRX rules may not use a DTD "
+        "or entities.",
+    ),
+    (
+        _srx('<languagerule languagerulename="Mine"><oops/></languagerule>'),
+        "The custom segmentation rules file does not follow the SRX 2.0 schema (line 2): ",
+    ),
+    (
+        _srx(
+            '<languagerule languagerulename="Mine"><rule break="no">'
+            "<beforebreak>([unclosed</beforebreak></rule></languagerule>"
+        ),
+        "The custom segmentation rules file: in language rule 'Mine', the pattern "
+        "'([unclosed' is not a valid regular expression (",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD_RULES)
+def test_bad_custom_rules(data: bytes, message: str) -> None:
+    with pytest.raises(SegmentationRulesError) as caught:
+        Segmenter(custom_rules=data)
+    assert str(caught.value).startswith(message)
+    assert isinstance(caught.value, AlignmentError)
+
+
+def test_custom_rule_changes_the_result() -> None:
+    text = "It costs approx. Five dollars are enough."
+    assert split_sentences(text, "en") == ["It costs approx.", "Five dollars are enough."]
+    custom = Segmenter(custom_rules=NO_BREAK_AFTER_APPROX)
+    assert custom.split(text, "en") == [text]
+
+
+def _demo_paragraphs(path: Path) -> list[list[str]]:
+    blocks = path.read_text(encoding="utf-8").strip().split("\n\n")
+    return [[line.split("\t", 1)[1] for line in b.splitlines() if line.strip()] for b in blocks]
+
+
+DEMO_FILES = sorted(DEMO_SOURCE.glob("*.*.txt"))
+
+
+@pytest.mark.skipif(not DEMO_FILES, reason="the demo corpus sources are not written yet")
+@pytest.mark.parametrize("path", DEMO_FILES, ids=lambda p: p.name)
+def test_demo_corpus_segments_back_to_its_lines(path: Path) -> None:
+    lang = path.name.split(".")[1]
+    mismatches = []
+    for number, lines in enumerate(_demo_paragraphs(path)):
+        got = split_sentences(" ".join(lines), lang)
+        if got != lines:
+            mismatches.append(f"paragraph {number}:\n  expected {lines}\n  got      {got}")
+    assert not mismatches, f"{len(mismatches)} paragraphs differ:\n" + "\n".join(mismatches)

@@ -1,0 +1,277 @@
+"""Importing pages: saved ministry text pages, HTML, plain text, encodings and bad input."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import PageImportError
+from workbench.importers import MAX_PAGE_BYTES, Version, detect_language, read_version
+
+SEEDS = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "seeds"
+BOILERPLATE = ("Additional materials", "Advanced settings", "General Information", "Flag")
+ALL_FIVE = ("de-DE", "en-GB", "es-ES", "ru-RU", "fr-FR")
+
+SEED_PAGES = [
+    # file, title starts with, published, variants, paragraphs, first paragraph starts with
+    ("000_a5e364639e9012db.txt", "Foreign Minister Sergey Lavrov’s remarks and answers",
+     "2019-05-22T17:53", ("en-GB", "ru-RU"), 12, "A meeting of the Foreign Ministers"),
+    ("001_5c9d7a97ec4f11db.txt", "Foreign Minister Sergey Lavrov’s remarks and answers",
+     "2020-05-26T17:51", ALL_FIVE, 35, "We have held a CSTO Foreign Ministers Council"),
+    ("002_e563b7151c10cdad.txt", "Foreign Minister Sergey Lavrov’s answers to media",
+     "2018-06-11T11:50", ALL_FIVE, 10, "Question: What is the focal point"),
+    ("003_d8097ca1fc5205e1.txt", "Foreign Minister Sergey Lavrov’s opening remarks",
+     "2020-12-01T16:22", ("en-GB", "ru-RU"), 17, "I am glad to greet you"),
+    ("004_cfb810c05cca2f16.txt", "", None, (), 14, "DUSHANBE, 20.05.2021 (NIAT Khovar)"),
+]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed pages are not available")
+@pytest.mark.parametrize(
+    ("name", "title", "published", "variants", "count", "first"), SEED_PAGES
+)
+def test_seed_page(
+    name: str, title: str, published: str | None, variants: tuple[str, ...], count: int,
+    first: str,
+) -> None:
+    version = read_version((SEEDS / name).read_bytes(), name)
+    assert version.title.startswith(title)
+    assert version.published == published
+    assert version.variants == variants
+    assert len(version.paragraphs) == count
+    assert version.paragraphs[0].startswith(first)
+    assert version.lang == ("en-GB" if variants else "en")
+    assert version.source == name
+    assert version.title not in version.paragraphs
+    assert len(set(version.paragraphs)) == len(version.paragraphs), "the body came twice"
+    for paragraph in version.paragraphs:
+        assert paragraph.strip() == paragraph and "\n" not in paragraph
+        assert paragraph not in BOILERPLATE
+        assert "\u00a0" not in paragraph and "  " not in paragraph
+
+
+MINISTRY_HTML = """<!DOCTYPE html>
+<html lang="ru-RU">
+<head><meta charset="utf-8"><title>Выступление С.В.Лаврова - Министерство иностранных дел
+Российской Федерации</title>
+<script>var tracker = "Не текст страницы.";</script><style>p { color: red; }</style></head>
+<body>
+<header><nav class="main-menu"><ul><li><a href="/">Главная</a></li><li><a href="/">Министерство</a>
+</li><li><a href="/">Внешняя политика</a></li></ul></nav></header>
+<main><article>
+<div class="announce__date">22 мая 2019 17:53</div>
+<h1>Выступление Министра иностранных дел России С.В.Лаврова в Бишкеке</h1>
+<ul class="lang-versions">
+<li><a hreflang="de-DE" href="/de">de-DE</a></li><li><a hreflang="en-GB" href="/en">en-GB</a></li>
+<li><a hreflang="es-ES" href="/es">es-ES</a></li><li><a hreflang="ru-RU" href="/ru">ru-RU</a></li>
+<li><a hreflang="fr-FR" href="/fr">fr-FR</a></li></ul>
+<div class="text">
+<p>В Бишкеке состоялось заседание Совета министров иностранных дел ОДКБ. Встреча была
+продуктивной.</p>
+<p>Мы договорились о координации<br>внешнеполитических действий.</p>
+<p>Вопрос: Когда страны ОДКБ создадут единую систему ПРО?</p>
+</div>
+<section class="additional"><h2>Дополнительные материалы</h2>
+<ul><li><a href="#">Фото</a></li></ul></section>
+</article></main>
+<footer><div>Расширенные настройки</div><p>© МИД России</p></footer>
+</body></html>
+"""
+
+
+def test_ministry_html_page() -> None:
+    version = read_version(MINISTRY_HTML.encode(), "statement.html")
+    assert version == Version(
+        lang="ru-RU",
+        title="Выступление Министра иностранных дел России С.В.Лаврова в Бишкеке",
+        paragraphs=(
+            "В Бишкеке состоялось заседание Совета министров иностранных дел ОДКБ. Встреча "
+            "была продуктивной.",
+            "Мы договорились о координации внешнеполитических действий.",
+            "Вопрос: Когда страны ОДКБ создадут единую систему ПРО?",
+        ),
+        published="2019-05-22T17:53",
+        variants=ALL_FIVE,
+        source="statement.html",
+    )
+
+
+def test_html_title_falls_back_to_title_element() -> None:
+    page = MINISTRY_HTML.replace("<h1>", "<div>").replace("</h1>", "</div>")
+    version = read_version(page.encode(), "statement.html")
+    assert version.title == "Выступление С.В.Лаврова"
+
+
+def test_html_with_repeated_body_after_boilerplate() -> None:
+    page = MINISTRY_HTML.replace(
+        "</div>\n<section",
+        "<p>Расширенные настройки</p><p>В Бишкеке состоялось.</p></div>\n<section",
+    )
+    assert len(read_version(page.encode(), "statement.html").paragraphs) == 3
+
+
+FRENCH = "Le ministre a déclaré que la réunion était très productive.\n\nÀ bientôt, élève."
+RUSSIAN = "Министр иностранных дел России провёл переговоры.\n\nСтороны обсудили сотрудничество."
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (RUSSIAN.encode("utf-8"), RUSSIAN),
+        (RUSSIAN.encode("utf-8-sig"), RUSSIAN),
+        (codecs.BOM_UTF16_LE + RUSSIAN.encode("utf-16-le"), RUSSIAN),
+        (codecs.BOM_UTF16_BE + RUSSIAN.encode("utf-16-be"), RUSSIAN),
+        (RUSSIAN.encode("cp1251"), RUSSIAN),
+        (FRENCH.encode("latin-1"), FRENCH),
+        (FRENCH.encode("cp1252"), FRENCH),
+        (FRENCH.encode("utf-8"), FRENCH),
+    ],
+    ids=["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be", "cp1251", "latin-1", "cp1252", "fr-utf8"],
+)
+def test_encodings(data: bytes, text: str) -> None:
+    version = read_version(data, "page.txt")
+    assert version.paragraphs == tuple(text.split("\n\n"))
+    assert version.lang == ("ru" if text is RUSSIAN else "fr")
+
+
+def test_cp1251_html_page_with_declared_charset() -> None:
+    page = MINISTRY_HTML.replace('charset="utf-8"', 'charset="windows-1251"').replace("©", "(c)")
+    version = read_version(page.encode("cp1251"), "statement.html")
+    assert version.title.startswith("Выступление Министра")
+
+
+BAD_INPUT = [
+    (b"", "page.txt", None, "page.txt is empty."),
+    (b" \n\t\r\n ", "page.txt", None, "page.txt is empty: it holds only whitespace."),
+    (b"\x00\x01binary", "page.txt", None,
+     "page.txt is not a text or HTML page: it contains binary data (NUL bytes)."),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "page.html", None,
+     "page.html is not a text or HTML page: it looks like a PNG image."),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "page.txt", None,
+     "page.txt is not a text or HTML page: it looks like a PDF document."),
+    (bytes(range(128, 256)) * 3, "page.txt", None,
+     "page.txt could not be decoded: it is not UTF-8, UTF-16, windows-1251 or windows-1252 "
+     "text."),
+    (codecs.BOM_UTF16_LE + b"\x00\xd8", "page.txt", None,
+     "page.txt could not be decoded: it starts with a UTF-16 byte order mark but is not valid "
+     "text in that encoding."),
+    (b"Hello there, this is a page.", "page.txt", "xx",
+     "page.txt: 'xx' is not a language the workbench supports (use en, ru, de, fr, es or "
+     "another ISO 639 code)."),
+    (b"12345 67890 !!!", "page.txt", None,
+     "page.txt: the language could not be determined; give it explicitly or in the file name "
+     "(page.ru.html)."),
+    (b"<html><body><nav><a href='/'>Home</a></nav><footer>(c)</footer></body></html>",
+     "page.html", None,
+     "page.html has no body text: nothing was left after removing the title, menus and "
+     "boilerplate."),
+    (b"x" * (MAX_PAGE_BYTES + 1), "big.txt", None,
+     "big.txt is too large (5.0 MB): a page may be at most 5 MB."),
+]
+
+
+@pytest.mark.parametrize(("data", "filename", "lang", "message"), BAD_INPUT)
+def test_bad_input(data: bytes, filename: str, lang: str | None, message: str) -> None:
+    with pytest.raises(PageImportError) as caught:
+        read_version(data, filename, lang)
+    assert str(caught.value) == message
+
+
+ENGLISH = b"The ministers adopted a statement on cooperation. They met in Bishkek."
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "lang", "expected"),
+    [
+        (ENGLISH, "page.txt", "de", "de"),  # the caller's word wins
+        (ENGLISH, "page.txt", "ru_ru", "ru-RU"),
+        (ENGLISH, "page.txt", "uk", "uk"),  # any language CLDR knows, when given
+        (ENGLISH, "page.ru.txt", None, "ru"),
+        (ENGLISH, "page.ru-RU.txt", None, "ru-RU"),
+        (ENGLISH, "page_de.txt", None, "de"),
+        (ENGLISH, "000.en-GB.html", None, "en-GB"),
+        (ENGLISH, "report_v2.txt", None, "en"),  # not a language: detected instead
+        (b'<html lang="fr-FR"><body><p>The ministers met.</p></body></html>', "p.html", None,
+         "fr-FR"),
+        (ENGLISH, "page.txt", None, "en"),
+        ("Die Minister haben eine Erklärung angenommen.".encode(), "page.txt", None, "de"),
+        ("Los ministros aprobaron una declaración conjunta.".encode(), "page.txt", None, "es"),
+        ("Les ministres ont adopté une déclaration commune.".encode(), "page.txt", None, "fr"),
+        ("Министры приняли совместное заявление.".encode(), "page.txt", None, "ru"),
+    ],
+)
+def test_language(data: bytes, filename: str, lang: str | None, expected: str) -> None:
+    assert read_version(data, filename, lang).lang == expected
+
+
+def test_detected_language_takes_the_region_of_the_page_variants() -> None:
+    page = "22 May 2019 17:53\n\nTitle\n\n  • en-GB1 ru-RU1\n\nThe ministers met today."
+    assert read_version(page.encode(), "page.txt").lang == "en-GB"
+
+
+def test_detected_language_is_reported(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="workbench.importers"):
+        read_version(ENGLISH, "page.txt")
+    assert "page.txt: language detected as en" in caplog.text
+
+
+SAVED_RUSSIAN = """Выступления и стенограммы
+
+22 мая 201917:53
+
+Выступление С.В.Лаврова в Бишкеке
+
+
+  • de-DE1 en-GB1 es-ES1 ru-RU1 fr-FR1
+
+В Бишкеке состоялось заседание СМИД ОДКБ.\u00a0\u00a0
+
+Встреча была продуктивной.
+
+Дополнительные материалы
+
+
+Расширенные настройки
+В Бишкеке состоялось заседание СМИД ОДКБ.
+Встреча была продуктивной.
+"""
+
+
+def test_saved_russian_page() -> None:
+    version = read_version(SAVED_RUSSIAN.encode("cp1251"), "saved.txt")
+    assert version == Version(
+        lang="ru-RU",
+        title="Выступление С.В.Лаврова в Бишкеке",
+        paragraphs=("В Бишкеке состоялось заседание СМИД ОДКБ.", "Встреча была продуктивной."),
+        published="2019-05-22T17:53",
+        variants=ALL_FIVE,
+        source="saved.txt",
+    )
+
+
+def test_detect_language_is_restricted_to_five() -> None:
+    assert detect_language("Ministrowie przyjęli wspólne oświadczenie w sprawie współpracy.") in {
+        "en", "ru", "de", "fr", "es", None,
+    }
+    assert detect_language("ok") is None
+
+
+def test_plain_text_paragraphs() -> None:
+    text = b"First line of a paragraph\nwrapped here.\nA second paragraph.\n\n\nThird one."
+    version = read_version(text, "page.en.txt")
+    assert version.paragraphs == (
+        "First line of a paragraph wrapped here.", "A second paragraph.", "Third one.",
+    )
+    assert version.title == "" and version.published is None and version.variants == ()
+
+
+def test_html_entities_and_external_files_are_never_resolved() -> None:
+    page = (
+        b'<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html [<!ENTITY x SYSTEM '
+        b'"file:///etc/passwd"><!ENTITY y "yyyyyyyyyy">]><html><body>'
+        b"<p>The ministers met in Bishkek. &x; &y;</p></body></html>"
+    )
+    version = read_version(page, "hostile.html", "en")
+    assert version.paragraphs == ("The ministers met in Bishkek. &x; &y;",)

@@ -1,0 +1,446 @@
+"""One uploaded or imported file as a `Version`: its language, title, date and paragraphs.
+
+Three kinds of file come in: ministry HTML pages, text pages saved from the ministry's site
+(date line, title, a "• de-DE1 en-GB1 …" variant line, body, then menus and boilerplate), and
+plain text. Anything else is refused with a `PageImportError` that names the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import logging
+import re
+from dataclasses import dataclass
+
+import charset_normalizer
+import lxml.html
+from babel import Locale, UnknownLocaleError
+from lxml import etree
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from workbench.errors import PageImportError
+
+__all__ = ["DETECTABLE", "MAX_PAGE_BYTES", "Version", "detect_language", "read_version"]
+
+_log = logging.getLogger(__name__)
+
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+DETECTABLE = ("en", "ru", "de", "fr", "es")
+# Below this probability (over the five languages) a guess is not a language.
+_MIN_CONFIDENCE = 0.6
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Single-byte encodings a ministry page plausibly comes in when it is not UTF-8.
+_LEGACY = ("cp1251", "cp1252", "latin_1")
+_MAGIC = (
+    (b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\x1f\x8b", "a gzip archive"), (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"),
+    (b"RIFF", "a RIFF (WebP, WAV or AVI) file"), (b"{\\rtf", "an RTF document"),
+)
+# Headings that end the page body on the ministry's site, in its five languages.
+BOILERPLATE = frozenset({
+    "additional materials", "advanced settings", "general information",
+    "дополнительные материалы", "расширенные настройки", "общая информация",
+    "zusätzliche materialien", "erweiterte einstellungen", "allgemeine informationen",
+    "documents supplémentaires", "matériaux supplémentaires", "paramètres avancés",
+    "informations générales", "materiales adicionales", "configuración avanzada",
+    "información general",
+})
+_VARIANT = re.compile(r"\b([a-z]{2,3}-[A-Z]{2})\d*(?=\s|$)")
+_VARIANT_LINE = re.compile(r"^\s*(?:[•·*-]\s*)?(?:[a-z]{2,3}-[A-Z]{2}\d*\s*){2,}$")
+_DATE = re.compile(r"^\s*(\d{1,2})\s+(\w+)\.?,?\s+(\d{4})(?:\s*г\.)?,?\s*(\d{1,2}:\d{2})?\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'»”’)\]]*$")
+_FILE_LANG = re.compile(r"[._]([A-Za-z]{2})(?:[-_]([A-Za-z]{2}))?$")
+_SPACES = re.compile(r"[\s\u200b]+")
+_BLANK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+_DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript",
+              "iframe", "svg", "button", "select", "template", "object", "embed")
+_DROP_CLASS = re.compile(r"menu|nav|breadcrumb|lang|share|social|footer|header|settings|"
+                         r"additional|banner|sidebar|cookie", re.IGNORECASE)
+_BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "pre")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language version of a page, as imported (the title is not among the paragraphs)."""
+
+    lang: str
+    title: str
+    paragraphs: tuple[str, ...]
+    published: str | None
+    variants: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class _Page:
+    title: str
+    paragraphs: tuple[str, ...]
+    published: str | None = None
+    variants: tuple[str, ...] = ()
+    declared_lang: str | None = None
+
+
+def read_version(data: bytes, filename: str, lang: str | None = None) -> Version:
+    """The `Version` in one file; raises `PageImportError` saying what is wrong with it."""
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageImportError(
+            f"{filename} is too large ({len(data) / 1024 / 1024:.1f} MB): a page may be at "
+            f"most {MAX_PAGE_BYTES // 1024 // 1024} MB."
+        )
+    if not data:
+        raise PageImportError(f"{filename} is empty.")
+    text = _decode(data, filename)
+    if not text.strip():
+        raise PageImportError(f"{filename} is empty: it holds only whitespace.")
+    if _looks_like_html(text, filename):
+        page = _read_html(text)
+    elif _is_saved_page(text):
+        page = _read_saved_page(text)
+    else:
+        page = _Page(title="", paragraphs=_text_paragraphs(text))
+    if not page.paragraphs:
+        raise PageImportError(
+            f"{filename} has no body text: nothing was left after removing the title, menus "
+            "and boilerplate."
+        )
+    language = _language(page, filename, lang)
+    return Version(language, page.title, page.paragraphs, page.published, page.variants, filename)
+
+
+# -- bytes to text -----------------------------------------------------------------------
+
+def _decode(data: bytes, filename: str) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _clean(data.decode(encoding), filename)
+            except UnicodeDecodeError:
+                raise PageImportError(
+                    f"{filename} could not be decoded: it starts with a {encoding.upper()} "
+                    "byte order mark but is not valid text in that encoding."
+                ) from None
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise PageImportError(f"{filename} is not a text or HTML page: it looks like {kind}.")
+    if b"\x00" in data:
+        raise PageImportError(
+            f"{filename} is not a text or HTML page: it contains binary data (NUL bytes)."
+        )
+    try:
+        return _clean(data.decode("utf-8"), filename)
+    except UnicodeDecodeError:
+        pass
+    declared = re.search(rb"charset=[\"']?([\w-]+)", data[:4096], re.IGNORECASE)
+    if declared:
+        try:
+            codec = codecs.lookup(declared.group(1).decode("ascii")).name
+            if codec in {codecs.lookup(name).name for name in _LEGACY}:
+                return _clean(data.decode(codec), filename)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(_LEGACY)).best()
+    if best is None:
+        raise PageImportError(
+            f"{filename} could not be decoded: it is not UTF-8, UTF-16, windows-1251 or "
+            "windows-1252 text."
+        )
+    return _clean(str(best), filename)
+
+
+def _clean(text: str, filename: str) -> str:
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+    if controls > max(8, len(text) // 100):
+        raise PageImportError(
+            f"{filename} is not a text or HTML page: it contains binary control characters."
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+def _normalise(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+# -- plain text and saved ministry pages -------------------------------------------------
+
+def _text_paragraphs(text: str) -> tuple[str, ...]:
+    """Blank-line separated blocks; inside a block, a line ending a sentence ends a paragraph."""
+    paragraphs: list[str] = []
+    for block in _BLANK.split(text.strip()):
+        current: list[str] = []
+        for line in block.split("\n"):
+            line = _normalise(line)
+            if not line:
+                continue
+            current.append(line)
+            if _SENTENCE_END.search(line):
+                paragraphs.append(" ".join(current))
+                current = []
+        if current:
+            paragraphs.append(" ".join(current))
+    return tuple(paragraphs)
+
+
+def _is_boilerplate(line: str) -> bool:
+    return _normalise(line).rstrip(":").casefold() in BOILERPLATE
+
+
+def _is_saved_page(text: str) -> bool:
+    lines = text.split("\n")
+    if any(_VARIANT_LINE.match(line) for line in lines[:40]):
+        return True
+    return any(_is_boilerplate(line) for line in lines) and any(
+        _parse_date(line) for line in lines[:20]
+    )
+
+
+def _read_saved_page(text: str) -> _Page:
+    lines = [_normalise(line) for line in text.split("\n")]
+    end = next((i for i, line in enumerate(lines) if _is_boilerplate(line)), len(lines))
+    lines = lines[:end]
+    published = None
+    for i, line in enumerate(lines[:20]):
+        if (published := _parse_date(line)) is not None:
+            lines = lines[i + 1:]  # breadcrumbs ("Statements and speeches") come before it
+            break
+    variants: tuple[str, ...] = ()
+    for i, line in enumerate(lines):
+        if _VARIANT_LINE.match(line):
+            variants = tuple(_VARIANT.findall(line))
+            head, lines = lines[:i], lines[i + 1:]
+            break
+    else:
+        head = []
+    blocks = list(_text_paragraphs("\n".join(lines)))
+    head_blocks = list(_text_paragraphs("\n".join(head)))
+    if head_blocks:
+        title = " ".join(head_blocks)
+    elif published is not None and blocks:
+        title = blocks.pop(0)
+    else:
+        title = ""
+    return _Page(title, tuple(blocks), published, variants)
+
+
+@functools.cache
+def _month_numbers() -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    for code in DETECTABLE:
+        months = Locale(code).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in months[context][width].items():
+                    numbers[name.casefold().rstrip(".")] = number
+    return numbers
+
+
+def _parse_date(line: str) -> str | None:
+    """'22 May 201917:53' -> '2019-05-22T17:53'; None when the line is not a date."""
+    match = _DATE.match(line)
+    if not match:
+        return None
+    day, month_name, year, time = match.groups()
+    month = _month_numbers().get(month_name.casefold())
+    if month is None:
+        return None
+    date = f"{year}-{month:02d}-{int(day):02d}"
+    if time:
+        hours, minutes = time.split(":")
+        date += f"T{int(hours):02d}:{minutes}"
+    return date
+
+
+# -- HTML --------------------------------------------------------------------------------
+
+def _looks_like_html(text: str, filename: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return filename.lower().endswith((".html", ".htm", ".xhtml")) or head.startswith(
+        ("<!doctype html", "<html", "<?xml")
+    ) or any(tag in head for tag in ("<body", "<head", "<p>", "<div"))
+
+
+def _read_html(text: str) -> _Page:
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str with an XML declaration
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    root = lxml.html.document_fromstring(text, parser=parser)
+    for br in root.iter("br"):  # a line break inside a paragraph is a space
+        br.tail = " " + (br.tail or "")
+    declared = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    variants = _html_variants(root)
+    published = _html_published(root)
+    h1 = root.find(".//h1")
+    title = _text_of(h1) if h1 is not None else _site_title(root.findtext(".//title") or "")
+    _strip_chrome(root)
+    if not variants:
+        lines = root.text_content().split("\n")
+        variants = next((tuple(_VARIANT.findall(x)) for x in lines if _VARIANT_LINE.match(x)), ())
+    return _Page(title, _html_paragraphs(root), published, variants, declared)
+
+
+def _html_variants(root: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """The language versions a page links to with hreflang, in page order."""
+    codes = (str(e.get("hreflang", "")).strip() for e in root.xpath("//*[@hreflang]"))
+    return tuple(dict.fromkeys(code for code in codes if code and code != "x-default"))
+
+
+def _html_published(root: lxml.html.HtmlElement) -> str | None:
+    for element in root.xpath("//time | //*[contains(@class, 'date')]"):
+        published = _parse_date(_text_of(element)) or element.get("datetime")
+        if published:
+            return str(published)
+    return None
+
+
+def _strip_chrome(root: lxml.html.HtmlElement) -> None:
+    """Remove scripts, menus, headers, footers, language lists and boilerplate sections."""
+    for element in list(root.iter(*_DROP_TAGS, "h1", "title", "time")):
+        _drop(element)
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("html", "body", "main", "article"):
+            continue
+        marks = f"{element.get('class', '')} {element.get('id', '')}"
+        if _DROP_CLASS.search(marks) or "date" in marks:
+            _drop(element)
+    for heading in list(root.iter("h2", "h3", "h4", "h5", "h6", "div", "p", "strong")):
+        text = heading.text_content()
+        if len(text) < 80 and _is_boilerplate(text):
+            _drop_from(heading)
+
+
+def _text_of(element: etree._Element) -> str:
+    return _normalise(element.text_content())
+
+
+def _site_title(title: str) -> str:
+    """'Remarks … - The Ministry of Foreign Affairs of the Russian Federation' -> 'Remarks …'."""
+    parts = re.split(r"\s+[-|–—]\s+", _normalise(title))
+    site = re.compile(r"ministry|министерств|мид\b|ministerium|minist[eè]re|ministerio", re.I)
+    dropped = []
+    while len(parts) > 1 and site.search(parts[-1]):
+        dropped.append(parts.pop())
+    if parts[0] in dropped:  # the page has no title of its own, only the site's name
+        return ""
+    return " - ".join(parts)
+
+
+def _drop(element: lxml.html.HtmlElement) -> None:
+    if element.getparent() is not None:
+        element.drop_tree()
+
+
+def _drop_from(element: etree._Element) -> None:
+    """Drop a boilerplate heading's section, and everything after it in its parent."""
+    section = element.getparent()
+    if section is not None and section.tag in ("section", "div") and len(section) <= 3:
+        element = section
+    parent = element.getparent()
+    if parent is None:
+        return
+    for sibling in list(element.itersiblings()):
+        _drop(sibling)
+    _drop(element)
+
+
+def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
+    """The paragraphs of the block holding the most paragraph text (the article body)."""
+    best, best_length = None, 0
+    for container in root.iter():
+        blocks = [child for child in container if child.tag in _BLOCKS]
+        length = sum(len(child.text_content()) for child in blocks)
+        if length > best_length:
+            best, best_length = container, length
+    if best is None:
+        body = root.find("body")
+        return _text_paragraphs(body.text_content() if body is not None else "")
+    paragraphs = []
+    stack = list(reversed(best))
+    while stack:  # outermost blocks only: a <p> inside an <li> is part of the item
+        element = stack.pop()
+        if element.tag in _BLOCKS:
+            if text := _text_of(element):
+                paragraphs.append(text)
+        else:
+            stack.extend(reversed(element))
+    return tuple(paragraphs)
+
+
+# -- language ----------------------------------------------------------------------------
+
+def _language(page: _Page, filename: str, given: str | None) -> str:
+    if given is not None and given.strip():
+        return _with_region(_canonical(given, filename), page)
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    match = _FILE_LANG.search(stem)
+    if match:
+        code = match.group(1) + (f"-{match.group(2)}" if match.group(2) else "")
+        try:
+            return _with_region(_canonical(code, filename), page)
+        except PageImportError:
+            pass  # "report_v2" or "page_xx": not a language, so look further
+    if page.declared_lang:
+        try:
+            return _with_region(_canonical(page.declared_lang, filename), page)
+        except PageImportError:
+            pass
+    detected = detect_language(" ".join((page.title, *page.paragraphs)))
+    if detected is None:
+        raise PageImportError(
+            f"{filename}: the language could not be determined; give it explicitly or in "
+            "the file name (page.ru.html)."
+        )
+    _log.info("%s: language detected as %s", filename, detected)
+    return _with_region(detected, page)
+
+
+def _canonical(code: str, filename: str) -> str:
+    """A BCP-47 tag ('ru_ru' -> 'ru-RU') for a language CLDR knows; raises otherwise."""
+    parts = re.split(r"[-_]", code.strip())
+    language = parts[0].lower()
+    try:
+        locale = Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        raise PageImportError(
+            f"{filename}: {code.strip()!r} is not a language the workbench supports (use "
+            f"{', '.join(DETECTABLE)} or another ISO 639 code)."
+        ) from None
+    tag = [locale.language]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            tag.append(part.title())
+        elif part.upper() in locale.territories:
+            tag.append(part.upper())
+    return "-".join(tag)
+
+
+def _with_region(tag: str, page: _Page) -> str:
+    """A bare code gets the region the page itself gives it ('en' + variant 'en-GB')."""
+    if "-" in tag:
+        return tag
+    hints = (page.declared_lang or "", *page.variants)
+    for hint in hints:
+        parts = re.split(r"[-_]", hint.strip())
+        if len(parts) == 2 and parts[0].lower() == tag and len(parts[1]) == 2:
+            return f"{tag}-{parts[1].upper()}"
+    return tag
+
+
+@functools.cache
+def _identifier() -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(DETECTABLE))
+    return identifier
+
+
+def detect_language(text: str) -> str | None:
+    """The language of a text among en, ru, de, fr, es; None when the guess is too weak."""
+    if sum(c.isalpha() for c in text) < 12:
+        return None
+    code, confidence = _identifier().classify(text[:20000])
+    return str(code) if confidence >= _MIN_CONFIDENCE else None
