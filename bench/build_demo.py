@@ -33,16 +33,36 @@ PUBLISHED = {
 }
 HAS_TITLE = {"000", "001", "002", "003"}
 CHROME = {
-    "ru": ("Министерство иностранных дел Российской Федерации", "Дополнительные материалы",
-           "Расширенные настройки", ["Главная", "Министерство", "Внешняя политика", "Пресс-служба"]),
-    "en": ("The Ministry of Foreign Affairs of the Russian Federation", "Additional materials",
-           "Advanced settings", ["Home", "Ministry", "Foreign policy", "Press service"]),
-    "de": ("Außenministerium der Russischen Föderation", "Zusätzliche Materialien",
-           "Erweiterte Einstellungen", ["Startseite", "Ministerium", "Außenpolitik", "Pressedienst"]),
-    "fr": ("Ministère des Affaires étrangères de la Fédération de Russie", "Documents supplémentaires",
-           "Paramètres avancés", ["Accueil", "Ministère", "Politique étrangère", "Service de presse"]),
-    "es": ("Ministerio de Asuntos Exteriores de la Federación de Rusia", "Materiales adicionales",
-           "Configuración avanzada", ["Inicio", "Ministerio", "Política exterior", "Servicio de prensa"]),
+    "ru": (
+        "Министерство иностранных дел Российской Федерации",
+        "Дополнительные материалы",
+        "Расширенные настройки",
+        ["Главная", "Министерство", "Внешняя политика", "Пресс-служба"],
+    ),
+    "en": (
+        "The Ministry of Foreign Affairs of the Russian Federation",
+        "Additional materials",
+        "Advanced settings",
+        ["Home", "Ministry", "Foreign policy", "Press service"],
+    ),
+    "de": (
+        "Außenministerium der Russischen Föderation",
+        "Zusätzliche Materialien",
+        "Erweiterte Einstellungen",
+        ["Startseite", "Ministerium", "Außenpolitik", "Pressedienst"],
+    ),
+    "fr": (
+        "Ministère des Affaires étrangères de la Fédération de Russie",
+        "Documents supplémentaires",
+        "Paramètres avancés",
+        ["Accueil", "Ministère", "Politique étrangère", "Service de presse"],
+    ),
+    "es": (
+        "Ministerio de Asuntos Exteriores de la Federación de Rusia",
+        "Materiales adicionales",
+        "Configuración avanzada",
+        ["Inicio", "Ministerio", "Política exterior", "Servicio de prensa"],
+    ),
 }
 
 Line = tuple[tuple[int, ...], str]  # (English ids, sentence)
@@ -113,8 +133,11 @@ def page_html(number: str, lang: str, paragraphs: list[list[Line]], langs: list[
     title = " ".join(s for _, s in paragraphs[0]) if number in HAS_TITLE else ""
     body = paragraphs[1:] if number in HAS_TITLE else paragraphs
     published = PUBLISHED[number]
-    date = format_datetime(published, "d MMMM y HH:mm", locale=code.replace("-", "_")) \
-        if published else ""
+    date = (
+        format_datetime(published, "d MMMM y HH:mm", locale=code.replace("-", "_"))
+        if published
+        else ""
+    )
     menu_items = "".join(f'<li><a href="#">{html.escape(m)}</a></li>' for m in menu)
     variants = "".join(
         f'<li><a hreflang="{REGIONS[o]}" href="{number}.{REGIONS[o]}.html">{REGIONS[o]}</a></li>'
@@ -135,13 +158,14 @@ def page_html(number: str, lang: str, paragraphs: list[list[Line]], langs: list[
 <nav class="main-menu"><ul>{menu_items}</ul></nav></header>
 <main>
 <article class="announce">
-{f'<div class="announce__date">{html.escape(date)}</div>' if date else ''}
-{f'<h1 class="announce__title">{html.escape(title)}</h1>' if title else ''}
+{f'<div class="announce__date">{html.escape(date)}</div>' if date else ""}
+{f'<h1 class="announce__title">{html.escape(title)}</h1>' if title else ""}
 <ul class="lang-versions">{variants}</ul>
 <div class="text">
 {text}
 </div>
-<section class="additional"><h2>{html.escape(extra)}</h2><ul><li><a href="#">PDF</a></li></ul></section>
+<section class="additional"><h2>{html.escape(extra)}</h2>
+<ul><li><a href="#">PDF</a></li></ul></section>
 </article>
 </main>
 <footer><div class="settings">{html.escape(settings)}</div></footer>
@@ -160,23 +184,25 @@ def build() -> None:
         lines = {lang: [line for p in paragraphs[lang] for line in p] for lang in langs}
         for lang in langs:
             (PAGES / f"{number}.{REGIONS[lang]}.html").write_text(
-                page_html(number, lang, paragraphs[lang], langs), encoding="utf-8")
+                page_html(number, lang, paragraphs[lang], langs), encoding="utf-8"
+            )
         rows = components(lines, langs)
         pairs = {}
         for a, b in combinations(langs, 2):
-            pairs[f"{a}-{b}"] = [
-                [r[a], r[b]] for r in components(lines, [a, b]) if r[a] or r[b]
-            ]
+            pairs[f"{a}-{b}"] = [[r[a], r[b]] for r in components(lines, [a, b]) if r[a] or r[b]]
         gold = {
             "page": number,
             "langs": [REGIONS[lang] for lang in langs],
             "sentences": {REGIONS[lang]: [s for _, s in lines[lang]] for lang in langs},
-            "rows": [{REGIONS[lang]: [lines[lang][i][1] for i in r[lang]] for lang in langs}
-                     for r in rows],
+            "rows": [
+                {REGIONS[lang]: [lines[lang][i][1] for i in r[lang]] for lang in langs}
+                for r in rows
+            ],
             "pairs": {"-".join(REGIONS[x] for x in k.split("-")): v for k, v in pairs.items()},
         }
         (GOLD / f"{number}.json").write_text(
-            json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
+            json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         print(number, langs, len(rows), "rows")
 
 

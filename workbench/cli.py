@@ -16,6 +16,7 @@ from alignments import AlignmentError, Bead
 from workbench import __version__
 from workbench.db import database_url, session_scope, upgrade
 from workbench.errors import PageImportError, WorkbenchError
+from workbench.terminology.cli import terms
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -237,3 +238,5 @@ def export(set_ref: str, output: str | None, langs: str | None, pairs: bool,
         Path(output).write_bytes(data)
     else:
         sys.stdout.buffer.write(data)
+
+main.add_command(terms)

@@ -17,8 +17,7 @@ def upload(client: FlaskClient, files: dict[str, tuple[bytes, str]], **form: str
 
 
 def demo_files(number: str = "004", langs=("ru-RU", "en-GB", "de-DE")):
-    return {lang: (demo_page(number, lang).read_bytes(), f"{number}.{lang}.html")
-            for lang in langs}
+    return {lang: (demo_page(number, lang).read_bytes(), f"{number}.{lang}.html") for lang in langs}
 
 
 def test_the_empty_workbench_invites_a_first_set(client: FlaskClient) -> None:
@@ -41,14 +40,21 @@ def test_uploading_a_page_set_shows_aligned_rows_with_confidence(client: FlaskCl
 
 
 def test_pasted_text_with_chosen_languages_makes_a_set(client: FlaskClient) -> None:
-    response = client.post("/sets", data={
-        "slot-lang-0": "ru-RU", "slot-text-0": "Встреча прошла в Бишкеке. Она была продуктивной.",
-        "slot-lang-1": "en-GB", "slot-text-1": "The meeting took place in Bishkek. It was productive.",
-    })
+    response = client.post(
+        "/sets",
+        data={
+            "slot-lang-0": "ru-RU",
+            "slot-text-0": "Встреча прошла в Бишкеке. Она была продуктивной.",
+            "slot-lang-1": "en-GB",
+            "slot-text-1": "The meeting took place in Bishkek. It was productive.",
+        },
+    )
     assert response.status_code == 303
     data = client.get("/sets/1.json").get_json()
     assert [row["cells"]["en-GB"] for row in data["rows"]] == [
-        ["The meeting took place in Bishkek."], ["It was productive."]]
+        ["The meeting took place in Bishkek."],
+        ["It was productive."],
+    ]
 
 
 def test_an_empty_file_is_refused_and_nothing_is_stored(client: FlaskClient) -> None:

@@ -47,9 +47,9 @@ def new() -> str:
 def versions_from_form() -> list[Version]:
     """The versions a user sent: files (several at once or one per slot) and pasted text."""
     versions: list[Version] = []
-    for upload in request.files.getlist("files"):
-        if upload.filename:
-            versions.append(read_version(upload.read(), upload.filename))
+    for sent in request.files.getlist("files"):
+        if sent.filename:
+            versions.append(read_version(sent.read(), sent.filename))
     for n in range(len(LANGUAGE_SLOTS)):
         lang = request.form.get(f"slot-lang-{n}") or None
         upload = request.files.get(f"slot-file-{n}")
