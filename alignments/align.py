@@ -1,0 +1,453 @@
+"""Beads for one language pair: confident 1-1 anchors first, then a banded DP between them.
+
+The method follows Bertalign (Liu & Zhu 2022) and Vecalign (Thompson & Koehn 2019), ideas
+only: sentence embeddings of single sentences *and* of runs of neighbouring sentences, so a
+2-1 or 1-3 bead is scored as a whole; a first pass that finds mutual-best 1-1 pairs and
+keeps the longest monotonic chain of them; a second pass, a DP over all bead shapes in a
+band around that chain, so time and memory grow with the document's length, never with
+the product of the two lengths. On top of the embeddings the bead cost has a length-ratio
+term, skip costs, paragraph breaks and the exact anchors of :mod:`alignments.anchors`.
+
+Translator-confirmed beads are hard anchors: the document is cut at them and each piece
+between two of them is aligned on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from alignments.anchors import anchor_features, mask_mismatch, span_masks
+from alignments.beads import AlignmentError, Bead
+from alignments.embed import Encoder, default_encoder
+
+__all__ = ["AlignParams", "align_pair"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignParams:
+    """The knobs of the bead cost and of the search (tuned on Text+Berg dev, checked on the
+    demo corpus). Costs are in units of cosine similarity."""
+
+    max_side: int = 5  # sentences on one side of a bead
+    max_total: int = 6  # sentences in a bead, both sides together
+    offset: float = 0.6  # a bead costs (offset - similarity) per pair of sentences
+    skip: float = 0.45  # cost of a 1-0 or 0-1 bead
+    multi: float = 0.25  # extra cost per sentence beyond the first on a side
+    gale_church: float = 0.06  # weight of Gale & Church's length deviation, squared
+    numbers: float = 0.3  # cost when the two sides' numbers disagree (share unmatched)
+    junk: float = 0.2  # a merge that takes in a sentence with next to no letters
+    junk_letters: int = 4  # ... fewer letters than this
+    paragraph_cross: float = 0.3  # a bead that spans a paragraph break on one side
+    paragraph_mismatch: float = 0.05  # a paragraph starts on one side only
+    anchor_min_similarity: float = 0.55  # first pass: floor for a 1-1 anchor
+    anchor_margin: float = 0.05  # first pass: best must beat the runner-up by this
+    band: int = 6  # second pass: half-width of the band around the anchor chain
+    first_pass_band: int = 400  # first pass: half-width of the diagonal band searched
+
+
+DEFAULT_PARAMS = AlignParams()
+
+
+def align_pair(
+    source: Sequence[str],
+    target: Sequence[str],
+    source_lang: str,
+    target_lang: str,
+    *,
+    encoder: Encoder | None = None,
+    anchors: Sequence[Bead] = (),
+    source_paragraph_starts: Collection[int] = (),
+    target_paragraph_starts: Collection[int] = (),
+    params: AlignParams = DEFAULT_PARAMS,
+) -> list[Bead]:
+    """The beads aligning ``source`` to ``target``: monotonic, every id exactly once.
+
+    ``anchors`` are beads a translator confirmed; they come back unchanged and the rest is
+    aligned around them. Each other bead carries a confidence in [0, 1].
+    """
+    hard = _check_anchors(anchors, len(source), len(target))
+    pieces = _pieces_between(hard, len(source), len(target))
+    if not source or not target:
+        encoder = None  # nothing to compare: skips only, no model needed
+    elif encoder is None:
+        encoder = default_encoder()
+    src_para = frozenset(source_paragraph_starts)
+    tgt_para = frozenset(target_paragraph_starts)
+
+    free = [k for k, (s0, s1, t0, t1) in enumerate(pieces) if s1 > s0 and t1 > t0]
+    runs: list[np.ndarray] = []
+    if encoder is not None and free:
+        documents: list[Sequence[str]] = []
+        for k in free:
+            s0, s1, t0, t1 = pieces[k]
+            documents += [source[s0:s1], target[t0:t1]]
+        runs = encoder.encode_runs_many(documents, params.max_side)
+    beads: list[Bead] = []
+    for index, (s0, s1, t0, t1) in enumerate(pieces):
+        if index in free and runs:
+            at = 2 * free.index(index)
+            side = _Side.of(source[s0:s1], runs[at], source_lang, src_para, s0, params)
+            other = _Side.of(target[t0:t1], runs[at + 1], target_lang, tgt_para, t0, params)
+            beads.extend(_align_piece(side, other, params))
+        else:
+            beads.extend(Bead((i,), (), 1.0) for i in range(s0, s1))
+            beads.extend(Bead((), (j,), 1.0) for j in range(t0, t1))
+        if index < len(hard):
+            beads.append(hard[index])
+    return beads
+
+
+def _check_anchors(anchors: Sequence[Bead], n: int, m: int) -> list[Bead]:
+    """The confirmed beads sorted, after checking they fit the document and each other."""
+    ordered = sorted(anchors, key=lambda b: (b.source[:1] or b.target[:1], b.target[:1]))
+    last_s, last_t = -1, -1
+    for bead in ordered:
+        for ids, size, what in ((bead.source, n, "source"), (bead.target, m, "target")):
+            if any(b - a != 1 for a, b in zip(ids, ids[1:], strict=False)):
+                raise AlignmentError(f"confirmed bead {bead.vecalign()} has gaps in its "
+                                     f"{what} sentences")
+            if ids and not 0 <= ids[0] <= ids[-1] < size:
+                raise AlignmentError(f"confirmed bead {bead.vecalign()} points past the "
+                                     f"end of the {what} ({size} sentences)")
+        if not bead.source and not bead.target:
+            raise AlignmentError("a confirmed bead has no sentence on either side")
+        if (bead.source and bead.source[0] <= last_s) or (bead.target and bead.target[0] <= last_t):
+            raise AlignmentError(f"confirmed bead {bead.vecalign()} crosses or overlaps "
+                                 "another confirmed bead")
+        last_s = bead.source[-1] if bead.source else last_s
+        last_t = bead.target[-1] if bead.target else last_t
+    return ordered
+
+
+def _pieces_between(hard: Sequence[Bead], n: int, m: int) -> list[tuple[int, int, int, int]]:
+    """The (s0, s1, t0, t1) ranges left free before, between and after the hard anchors."""
+    pieces = []
+    s, t = 0, 0
+    for bead in hard:
+        s1 = bead.source[0] if bead.source else s
+        t1 = bead.target[0] if bead.target else t
+        pieces.append((s, s1, t, t1))
+        s = bead.source[-1] + 1 if bead.source else s
+        t = bead.target[-1] + 1 if bead.target else t
+    pieces.append((s, n, t, m))
+    return pieces
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One side of a piece: its runs' embeddings and what the cost needs besides.
+
+    ``runs[k, i]`` is the embedding of sentences ``i-k .. i-1`` (a run of k ending before
+    i), an array (max_side + 1, n + 1, 512); rows with i < k are zero.
+    """
+
+    offset: int
+    runs: np.ndarray
+    lengths: np.ndarray  # (n + 1,) cumulative character lengths
+    breaks: np.ndarray  # (n + 1,) cumulative count of paragraph starts at ids 1..i-1
+    starts: np.ndarray  # (n,) bool: sentence i starts a paragraph
+    junk: np.ndarray  # (n + 1,) cumulative count of sentences with next to no letters
+    anchors: dict[str, np.ndarray]  # kind -> (max_side + 1, n + 1) uint64 bit masks
+
+    @staticmethod
+    def of(sentences: Sequence[str], runs: np.ndarray, lang: str,
+           paragraph_starts: frozenset[int], offset: int, params: AlignParams) -> _Side:
+        n = len(sentences)
+        lengths = np.zeros(n + 1)
+        np.cumsum([len(s) for s in sentences], out=lengths[1:])
+        starts = np.array([offset + i in paragraph_starts for i in range(n)], dtype=bool)
+        breaks = np.zeros(n + 1)
+        np.cumsum(starts, out=breaks[1:])
+        masks = span_masks([anchor_features(s, lang) for s in sentences], params.max_side)
+        junk = np.zeros(n + 1)
+        np.cumsum([sum(c.isalpha() for c in s) < params.junk_letters for s in sentences],
+                  out=junk[1:])
+        return _Side(offset, runs, lengths, breaks, starts, junk, masks)
+
+    @property
+    def size(self) -> int:
+        return len(self.lengths) - 1
+
+
+def _align_piece(src: _Side, tgt: _Side, params: AlignParams) -> list[Bead]:
+    """The beads of one piece between hard anchors (both sides non-empty)."""
+    pairs = mutual_best_pairs(src.runs[1, 1:], tgt.runs[1, 1:], params.first_pass_band,
+                              params.anchor_min_similarity, params.anchor_margin)
+    band = guide_band(chain_anchors(pairs), src.size, tgt.size, params.band)
+    shapes = bead_shapes(params.max_side, params.max_total)
+    cost = _BeadCost(src, tgt, params)
+    path = search(band, shapes, cost.row)
+    return [cost.bead(i0, i1, j0, j1) for i0, i1, j0, j1 in path]
+
+
+class _BeadCost:
+    """The cost of a bead (lower is better) and its confidence, from both sides' data.
+
+    For an a-b bead with embedding similarity s (of the two runs as wholes)::
+
+        (a + b) / 2 * (offset - s) + multi * (a + b - 2)
+        + gale_church * min(delta^2, 25) / 2          # length, as Gale & Church
+        + numbers * share of numbers on one side only  # alignments.anchors
+        + junk * sentences without letters taken into a merge
+        + paragraph terms
+
+    Scaling the similarity by the bead's size makes a 2-2 bead win over two 1-1 beads
+    exactly when its similarity beats their mean by ``multi``; 1-0 and 0-1 cost ``skip``.
+    """
+
+    def __init__(self, src: _Side, tgt: _Side, params: AlignParams) -> None:
+        self.src, self.tgt, self.params = src, tgt, params
+        self.ratio = float((tgt.lengths[-1] + 1.0) / (src.lengths[-1] + 1.0))
+
+    def row(self, i: int, a: int, b: int, j: np.ndarray) -> np.ndarray:
+        """Costs of the beads of shape a-b ending at state (i, j) for each j: array (len(j),).
+
+        ``j`` holds end states with ``j >= b`` and ``i >= a``.
+        """
+        p, src, tgt = self.params, self.src, self.tgt
+        if a == 0 or b == 0:
+            return np.full(len(j), p.skip)
+        sim = tgt.runs[b, j] @ src.runs[a, i]
+        cost = (a + b) / 2.0 * (p.offset - sim) + p.multi * (a + b - 2)
+        if p.gale_church:
+            ls = src.lengths[i] - src.lengths[i - a]
+            lt = tgt.lengths[j] - tgt.lengths[j - b]
+            mean = (ls + lt / self.ratio) / 2.0
+            delta = (lt - ls * self.ratio) / np.sqrt(np.maximum(mean, 1.0) * 6.8)
+            cost += p.gale_church * np.minimum(delta * delta, 25.0) / 2.0
+        if p.numbers:
+            cost += p.numbers * mask_mismatch(src.anchors["num"][a, i], tgt.anchors["num"][b, j])
+        if p.junk and a + b > 2:
+            # OCR debris, a page number, a lone caption mark: skipped, not merged
+            junk = (src.junk[i] - src.junk[i - a]) * (a > 1) + (
+                tgt.junk[j] - tgt.junk[j - b]) * (b > 1)
+            cost += p.junk * junk
+        if p.paragraph_cross or p.paragraph_mismatch:
+            crossed = (src.breaks[i] - src.breaks[i - a + 1] > 0) + (
+                tgt.breaks[j] - tgt.breaks[j - b + 1] > 0)
+            mismatch = src.starts[i - a] != tgt.starts[j - b]
+            cost += p.paragraph_cross * crossed + p.paragraph_mismatch * mismatch
+        return cost
+
+    def bead(self, i0: int, i1: int, j0: int, j1: int) -> Bead:
+        """The bead for sentences i0..i1-1 / j0..j1-1 of this piece, with its confidence."""
+        src, tgt = self.src, self.tgt
+        s_ids = tuple(range(src.offset + i0, src.offset + i1))
+        t_ids = tuple(range(tgt.offset + j0, tgt.offset + j1))
+        if i1 > i0 and j1 > j0:
+            sim = float(tgt.runs[j1 - j0, j1] @ src.runs[i1 - i0, i1])
+            return Bead(s_ids, t_ids, _confidence(sim))
+        # a skip is as sure as its best would-be partner nearby is poor
+        if i1 > i0:
+            lo, hi = max(1, j0 - 1), min(tgt.size, j0 + 2)
+            near = tgt.runs[1, lo:hi + 1] @ src.runs[1, i1] if hi >= lo else np.zeros(1)
+        else:
+            lo, hi = max(1, i0 - 1), min(src.size, i0 + 2)
+            near = src.runs[1, lo:hi + 1] @ tgt.runs[1, j1] if hi >= lo else np.zeros(1)
+        return Bead(s_ids, t_ids, 1.0 - _confidence(float(near.max(initial=0.0))))
+
+
+def _confidence(similarity: float) -> float:
+    """A bead's confidence in [0, 1] from its embedding similarity (a logistic curve)."""
+    return float(1.0 / (1.0 + np.exp(-12.0 * (similarity - 0.45))))
+
+
+
+# --- the search: shapes as data, first pass, band, cost / fill / traceback -----------------
+
+Shape = tuple[int, int]
+
+
+def bead_shapes(max_side: int, max_total: int) -> tuple[Shape, ...]:
+    """The bead shapes (a, b) the DP may use: 0-1, 1-0, and every a-b with 1 <= a, b <=
+    max_side and a + b <= max_total, 1-1 first."""
+    shapes: list[Shape] = [(1, 1), (1, 0), (0, 1)]
+    for total in range(3, max_total + 1):
+        shapes += [(a, total - a) for a in range(1, total)
+                   if a <= max_side and total - a <= max_side]
+    return tuple(shapes)
+
+
+def mutual_best_pairs(src: np.ndarray, tgt: np.ndarray, band: int, min_similarity: float,
+                      margin: float, block: int = 256) -> list[tuple[int, int, float]]:
+    """Sentence pairs (i, j, similarity) that are each other's best match, clearly so.
+
+    ``src`` (n, d) and ``tgt`` (m, d) are unit vectors. Only a band of ``band`` columns each
+    side of the length-proportional diagonal is compared, block by block, so memory stays
+    (block, 2 * band) whatever the lengths.
+    """
+    n, m = len(src), len(tgt)
+    row_best = np.full(n, -1)
+    row_sim = np.full((n, 2), -2.0)  # best, runner-up
+    col_best = np.full(m, -1)
+    col_sim = np.full((m, 2), -2.0)
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        c0 = max(0, r0 * m // n - band)
+        c1 = min(m, -(-r1 * m // n) + band)
+        sims = src[r0:r1] @ tgt[c0:c1].T  # (r1 - r0, c1 - c0)
+        top = np.argsort(-sims, axis=1, kind="stable")[:, :2]
+        rows = np.arange(r1 - r0)
+        row_best[r0:r1] = c0 + top[:, 0]
+        row_sim[r0:r1, 0] = sims[rows, top[:, 0]]
+        if sims.shape[1] > 1:
+            row_sim[r0:r1, 1] = sims[rows, top[:, 1]]
+        for k in range(sims.shape[0]):
+            _merge_column_best(col_best[c0:c1], col_sim[c0:c1], sims[k], r0 + k)
+    pairs = []
+    for i in range(n):
+        j = int(row_best[i])
+        if col_best[j] != i or row_sim[i, 0] < min_similarity:
+            continue
+        if min(row_sim[i, 0] - row_sim[i, 1], col_sim[j, 0] - col_sim[j, 1]) < margin:
+            continue
+        pairs.append((i, j, float(row_sim[i, 0])))
+    return pairs
+
+
+def _merge_column_best(best: np.ndarray, sims: np.ndarray, row: np.ndarray, i: int) -> None:
+    """Fold one source row's similarities into the columns' best / runner-up (in place)."""
+    better = row > sims[:, 0]
+    second = ~better & (row > sims[:, 1])
+    sims[second, 1] = row[second]
+    sims[better, 1] = sims[better, 0]
+    sims[better, 0] = row[better]
+    best[better] = i
+
+
+def chain_anchors(pairs: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """The longest chain of pairs increasing in both i and j (patience sorting, O(p log p))."""
+    ordered = sorted(pairs)
+    tails: list[int] = []  # tails[k]: index in `ordered` ending the best chain of length k+1
+    tail_j: list[int] = []
+    previous = [-1] * len(ordered)
+    for idx, (_, j, _) in enumerate(ordered):
+        k = int(np.searchsorted(tail_j, j, side="left"))
+        previous[idx] = tails[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(idx)
+            tail_j.append(j)
+        else:
+            tails[k], tail_j[k] = idx, j
+    chain = []
+    idx = tails[-1] if tails else -1
+    while idx >= 0:
+        chain.append(ordered[idx][:2])
+        idx = previous[idx]
+    return chain[::-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """The DP states searched: row i (0..n) holds states (i, lo[i] .. hi[i]) inclusive."""
+
+    lo: np.ndarray  # (n + 1,) int, non-decreasing
+    hi: np.ndarray  # (n + 1,) int, non-decreasing
+
+    @property
+    def cells(self) -> int:
+        return int((self.hi - self.lo + 1).sum())
+
+
+def guide_band(chain: Sequence[tuple[int, int]], n: int, m: int, width: int,
+               gap_cap: int = 200) -> Band:
+    """The band of states within ``width`` of the anchor chain, from (0, 0) to (n, m).
+
+    Between two consecutive anchors the band covers their whole rectangle (widened by
+    ``width``) when it is small, and a diagonal strip of ``gap_cap`` each side otherwise, so
+    the number of states stays linear in n + m.
+    """
+    points = [(0, 0)]
+    for i, j in chain:
+        points += [(i, j), (i + 1, j + 1)]
+    points.append((n, m))
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for (ia, ja), (ib, jb) in zip(points, points[1:], strict=False):
+        rows = np.arange(ia, ib + 1)
+        centre = ja + (rows - ia) * (jb - ja) / max(1, ib - ia)
+        spread = width + min(gap_cap, max(ib - ia, jb - ja))
+        lo[rows] = np.minimum(lo[rows], np.maximum(ja - width, np.floor(centre) - spread))
+        hi[rows] = np.maximum(hi[rows], np.minimum(jb + width, np.ceil(centre) + spread))
+    lo = np.clip(lo, 0, m)
+    hi = np.clip(hi, 0, m)
+    lo[0], hi[n] = 0, m
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    hi[:-1] = np.maximum(hi[:-1], lo[1:])  # every row reaches into the next one
+    return Band(lo, hi)
+
+
+# cost(i, a, b, j): the costs, an array (len(j),), of a-b beads ending at states (i, j)
+RowCost = Callable[[int, int, int, np.ndarray], np.ndarray]
+
+
+def search(band: Band, shapes: Sequence[Shape], cost: RowCost) -> list[tuple[int, int, int, int]]:
+    """The cheapest monotonic path through the band, as beads (i0, i1, j0, j1)."""
+    _, back = fill(band, shapes, cost)
+    return traceback(band, shapes, back)
+
+
+def fill(band: Band, shapes: Sequence[Shape], cost: RowCost
+         ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The DP tables, row by row: best path cost to each state, and the shape taken into it.
+
+    Row i of each table is an array (hi[i] - lo[i] + 1,); -1 marks the start state.
+    ``cost(i, a, b, j)`` gives the costs (len(j),) of a-b beads ending at states (i, j).
+    """
+    row_cost = cost
+    lo, hi = band.lo, band.hi
+    total: list[np.ndarray] = []
+    back: list[np.ndarray] = []
+    skip_right = shapes.index((0, 1))
+    for i in range(len(lo)):
+        width = int(hi[i] - lo[i] + 1)
+        best = np.full(width, np.inf)
+        came = np.full(width, -1, dtype=np.int8)
+        if i == 0 and lo[0] == 0:
+            best[0] = 0.0
+        for k, (a, b) in enumerate(shapes):
+            if a == 0 or a > i:
+                continue
+            p = i - a
+            j0 = max(int(lo[i]), int(lo[p]) + b)
+            j1 = min(int(hi[i]), int(hi[p]) + b)
+            if j1 < j0:
+                continue
+            j = np.arange(j0, j1 + 1)
+            cand = total[p][j - b - lo[p]] + row_cost(i, a, b, j)
+            here = slice(j0 - lo[i], j1 - lo[i] + 1)
+            better = cand < best[here]
+            best[here] = np.where(better, cand, best[here])
+            came[here] = np.where(better, k, came[here])
+        # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] + c01[j]), solved
+        # as a running minimum of best - cumsum(c01)
+        j = np.arange(int(lo[i]) + 1, int(hi[i]) + 1)
+        if len(j):
+            steps = np.concatenate(([0.0], np.cumsum(row_cost(i, 0, 1, j))))
+            shifted = best - steps
+            running = np.minimum.accumulate(shifted)
+            moved = np.concatenate(([False], shifted[1:] > running[:-1]))
+            best = np.where(moved, running + steps, best)
+            came = np.where(moved, np.int8(skip_right), came)
+        total.append(best)
+        back.append(came)
+    return total, back
+
+
+def traceback(band: Band, shapes: Sequence[Shape], back: Sequence[np.ndarray]
+              ) -> list[tuple[int, int, int, int]]:
+    """The beads (i0, i1, j0, j1) of the best path, in document order."""
+    i, j = len(band.lo) - 1, int(band.hi[-1])
+    path = []
+    while i > 0 or j > 0:
+        k = int(back[i][j - band.lo[i]])
+        if k < 0:
+            raise AlignmentError("the alignment search found no path (internal error)")
+        a, b = shapes[k]
+        path.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    return path[::-1]

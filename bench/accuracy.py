@@ -1,0 +1,114 @@
+"""Alignment accuracy: strict / lax P, R, F1 on Text+Berg dev and on the demo corpus.
+
+Usage (from the repository root)::
+
+    PYTHONPATH=. python bench/accuracy.py [--shared ../shared] [--demo workbench/demo/gold]
+
+Text+Berg (GPL) is read from ``../shared/bench/textberg-dev`` at run time, never copied here.
+The demo gold (``workbench/demo/gold/*.json``, one page per file: ``{"langs": [...],
+"rows": [{"ru-RU": ["sentence", ...], ...}, ...]}``) is aligned pivot -> each other
+language, presegmented, and scored per pair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from alignments.align import align_pair  # noqa: E402
+from alignments.beads import Bead  # noqa: E402
+from alignments.embed import Encoder  # noqa: E402
+from alignments.multi import choose_pivot  # noqa: E402
+from alignments.score import Scores, parse_beads, score_documents  # noqa: E402
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def demo_pairs(gold_dir: Path) -> dict[tuple[str, str], list[tuple[list[str], list[str],
+                                                                   list[Bead]]]]:
+    """For each (pivot, other) pair: the pages as (pivot sentences, other sentences, gold)."""
+    pairs: dict[tuple[str, str], list[tuple[list[str], list[str], list[Bead]]]] = {}
+    for path in sorted(gold_dir.glob("*.json")):
+        page = json.loads(path.read_text(encoding="utf-8"))
+        langs: list[str] = page["langs"]
+        pivot = choose_pivot(langs)
+        for other in langs:
+            if other == pivot:
+                continue
+            src: list[str] = []
+            tgt: list[str] = []
+            gold = []
+            for row in page["rows"]:
+                s, t = row.get(pivot, []), row.get(other, [])
+                if s or t:
+                    gold.append(Bead(tuple(range(len(src), len(src) + len(s))),
+                                     tuple(range(len(tgt), len(tgt) + len(t)))))
+                src += s
+                tgt += t
+            pairs.setdefault((pivot, other), []).append((src, tgt, gold))
+    return pairs
+
+
+def row(name: str, scores: Scores, sentences: int, seconds: dict[str, float]) -> str:
+    total = sum(seconds.values())
+    rate = sentences / max(seconds["embed"] + seconds["search"], 1e-9)
+    return (f"| {name} | {scores.precision_strict:.4f} | {scores.recall_strict:.4f} | "
+            f"{scores.f1_strict:.4f} | {scores.precision_lax:.4f} | {scores.recall_lax:.4f} | "
+            f"{scores.f1_lax:.4f} | {seconds['load']:.2f} | {seconds['embed']:.2f} | "
+            f"{seconds['search']:.2f} | {total:.2f} | {rate:.0f} |")
+
+
+def run(name: str, docs: Sequence[tuple[list[str], list[str], list[Bead]]],
+        langs: tuple[str, str]) -> str:
+    """Align each document with a fresh encoder and give the table row."""
+    encoder = Encoder()
+    start = time.perf_counter()
+    encoder.backend  # noqa: B018 - the model load, timed on its own
+    load = time.perf_counter() - start
+    hyps = []
+    start = time.perf_counter()
+    for src, tgt, _ in docs:
+        hyps.append(align_pair(src, tgt, langs[0], langs[1], encoder=encoder))
+    elapsed = time.perf_counter() - start
+    embed = encoder.seconds_embedding
+    seconds = {"load": load, "embed": embed, "search": elapsed - embed}
+    scores = score_documents([gold for _, _, gold in docs], hyps)
+    sentences = sum(len(s) + len(t) for s, t, _ in docs)
+    return row(name, scores, sentences, seconds)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--demo", type=Path, default=ROOT / "workbench" / "demo" / "gold")
+    args = parser.parse_args(argv)
+
+    print("| corpus | P strict | R strict | F1 strict | P lax | R lax | F1 lax | load s "
+          "| embed s | search s | total s | sent/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    dev = args.shared / "bench" / "textberg-dev"
+    if (dev / "dev.defr").exists():
+        gold = parse_beads((dev / "dev.defr").read_text(encoding="utf-8"))
+        docs = [(lines(dev / "dev.de"), lines(dev / "dev.fr"), gold)]
+        print(run("textberg-dev de→fr", docs, ("de", "fr")))
+    else:
+        print(f"(no Text+Berg dev at {dev})", file=sys.stderr)
+    if args.demo.is_dir() and any(args.demo.glob("*.json")):
+        for (pivot, other), pages in sorted(demo_pairs(args.demo).items()):
+            print(run(f"demo {pivot}→{other} ({len(pages)} pages)", pages, (pivot, other)))
+    else:
+        print(f"(no demo gold at {args.demo})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

