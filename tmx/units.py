@@ -1,0 +1,108 @@
+"""What a TMX file holds, as frozen dataclasses, and the small rules both directions share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+# XML 1.0 allows TAB, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF; the rest
+# (C0 controls, lone surrogates, U+FFFE/U+FFFF) cannot be written at all.
+XML_FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+TMX_DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)T(\d\d):?(\d\d):?(\d\d)Z?", re.IGNORECASE)
+PROPERTY_PREFIX = "x-"
+
+
+class TmxParseError(ValueError):
+    """A TMX file that cannot be read; the message says where and why, in plain words."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {message}" if line else message)
+        self.line = line
+        self.reason = message
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """The text of one translation unit in one language (``lang`` as written, e.g. ``ru-RU``)."""
+
+    lang: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationUnit:
+    """One aligned segment in several languages, with its properties, dates and a note."""
+
+    tuid: str | None
+    variants: tuple[Variant, ...]
+    properties: tuple[tuple[str, str], ...] = ()
+    creation_date: datetime | None = None
+    change_date: datetime | None = None
+    note: str | None = None
+
+    def text(self, lang: str) -> str | None:
+        """The text in ``lang`` (the first variant in that language), or None."""
+        for variant in self.variants:
+            if variant.lang == lang:
+                return variant.text
+        return None
+
+    @property
+    def langs(self) -> tuple[str, ...]:
+        """The languages of the variants, in order."""
+        return tuple(variant.lang for variant in self.variants)
+
+
+@dataclass(frozen=True, slots=True)
+class TmxHeader:
+    """The ``<header>`` of a TMX file: who made it, the source language, how it is segmented.
+
+    ``srclang`` may be ``*all*`` (any variant can be the source); a variant never can.
+    """
+
+    srclang: str
+    creation_tool: str = "alignment-workbench"
+    creation_tool_version: str = "unknown"
+    segtype: str = "sentence"
+    o_tmf: str = "alignment-workbench"
+    adminlang: str = "en-US"
+    datatype: str = "plaintext"
+    creation_date: datetime | None = None
+    properties: tuple[tuple[str, str], ...] = ()
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (everything else untouched)."""
+    return XML_FORBIDDEN.sub("", text)
+
+
+def property_type(name: str) -> str:
+    """A property type as TMX wants user-defined ones: prefixed with ``x-``."""
+    return name if name.startswith(PROPERTY_PREFIX) else PROPERTY_PREFIX + name
+
+
+@lru_cache(maxsize=4096)  # a file's dates repeat: one per document set, mostly
+def format_date(moment: datetime) -> str:
+    """``moment`` in UTC as TMX writes dates, ``YYYYMMDDThhmmssZ`` (naive means UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return (f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+            f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z")
+
+
+@lru_cache(maxsize=4096)
+def parse_date(value: str | None) -> datetime | None:
+    """A TMX date (``20260124T093000Z``) as an aware UTC datetime; None if absent or unreadable.
+
+    Also takes the ISO 8601 spelling some tools write (``2026-01-24T09:30:00Z``).
+    """
+    match = TMX_DATE.fullmatch(value.strip()) if value else None
+    if match is None:
+        return None
+    try:
+        year, month, day, hour, minute, second = map(int, match.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        return None

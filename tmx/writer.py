@@ -1,0 +1,195 @@
+"""Write TMX 1.4b, streaming: one ``<tu>`` at a time, so memory stays flat on any size."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from functools import lru_cache
+from typing import BinaryIO
+
+from lxml import etree
+
+from tmx.units import (
+    XML_FORBIDDEN,
+    TmxHeader,
+    TranslationUnit,
+    Variant,
+    format_date,
+    property_type,
+    xml_safe,
+)
+
+DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+BATCH_UNITS = 1_000
+SEGTYPES = ("block", "paragraph", "sentence", "phrase")
+# The shape of a BCP 47 tag (en, en-GB, sr-Latn-RS, x-klingon), not a registry check.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def write_tmx(out: BinaryIO, units: Iterable[TranslationUnit], header: TmxHeader, *,
+              min_variants: int = 2) -> int:
+    """Write ``units`` to ``out`` as TMX 1.4b; gives back how many ``<tu>`` were written.
+
+    Characters XML 1.0 forbids are stripped; all other text is kept exactly (spaces at
+    either end, newlines, quotes). A variant whose text is empty or only whitespace is left
+    out, and so is a unit left with fewer than ``min_variants`` variants: one-sided units are
+    what CAT tools choke on. ``min_variants=1`` keeps them. Dates are written in UTC (a naive
+    datetime is taken as UTC); property types get the ``x-`` prefix TMX asks for.
+    Raises ValueError for a header or language code TMX cannot express.
+    """
+    if min_variants < 1:
+        raise ValueError("a <tu> needs at least one <tuv>: min_variants must be 1 or more")
+    header_element = _header_element(header)
+    written = 0
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        xf.write_doctype(DOCTYPE)
+        with xf.element("tmx", version="1.4"):
+            xf.write("\n")
+            xf.write(header_element)
+            xf.write("\n")
+            with xf.element("body"):
+                xf.write("\n")
+                xf.flush()
+                # The units go straight to ``out`` between the envelope's tags: serialising
+                # them by hand is four times faster than building lxml elements for each.
+                batch: list[str] = []
+                for unit in units:
+                    xml = _unit_xml(unit, min_variants)
+                    if xml:
+                        batch.append(xml)
+                        written += 1
+                        if len(batch) == BATCH_UNITS:
+                            out.write("".join(batch).encode("utf-8"))
+                            batch.clear()
+                out.write("".join(batch).encode("utf-8"))
+            xf.write("\n")
+    return written
+
+
+def pair_units(units: Iterable[TranslationUnit], source_lang: str,
+               target_lang: str) -> Iterator[TranslationUnit]:
+    """The units cut down to one language pair, source first (memoQ and Trados import pairs).
+
+    Languages match exactly or, failing that, ignoring case. Units lacking either language
+    come out with one variant and are then skipped by ``write_tmx``.
+    """
+    for unit in units:
+        variants = tuple(v for v in (_variant_in(unit, source_lang), _variant_in(unit, target_lang))
+                         if v is not None)
+        yield replace(unit, variants=variants)
+
+
+def write_tmx_pair(out: BinaryIO, units: Iterable[TranslationUnit], header: TmxHeader,
+                   source_lang: str, target_lang: str) -> int:
+    """Write the ``source_lang``/``target_lang`` pair of multilingual ``units``; gives the count."""
+    pair_header = replace(header, srclang=source_lang)
+    return write_tmx(out, pair_units(units, source_lang, target_lang), pair_header)
+
+
+def _variant_in(unit: TranslationUnit, lang: str) -> Variant | None:
+    for variant in unit.variants:
+        if variant.lang == lang:
+            return variant
+    folded = lang.casefold()
+    for variant in unit.variants:
+        if variant.lang.casefold() == folded:
+            return variant
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _check_lang(lang: str) -> str:
+    if lang == "*all*":
+        raise ValueError("a variant's language cannot be '*all*': that is for <header srclang>")
+    if not LANGUAGE_TAG.fullmatch(lang):
+        raise ValueError(f"'{lang}' is not a language code TMX accepts (like en-GB or ru-RU)")
+    return lang
+
+
+def _header_element(header: TmxHeader) -> etree._Element:
+    if header.segtype not in SEGTYPES:
+        raise ValueError(f"segtype must be one of {', '.join(SEGTYPES)}, not '{header.segtype}'")
+    if header.srclang != "*all*":
+        _check_lang(header.srclang)
+    element = etree.Element("header", {
+        "creationtool": xml_safe(header.creation_tool),
+        "creationtoolversion": xml_safe(header.creation_tool_version),
+        "segtype": header.segtype,
+        "o-tmf": xml_safe(header.o_tmf),
+        "adminlang": _check_lang(header.adminlang),
+        "srclang": header.srclang,
+        "datatype": xml_safe(header.datatype),
+    })
+    if header.creation_date is not None:
+        element.set("creationdate", format_date(header.creation_date))
+    for name, value in header.properties:
+        etree.SubElement(element, "prop", type=xml_safe(property_type(name))).text = \
+            xml_safe(value)
+    return element
+
+
+def _unit_xml(unit: TranslationUnit, min_variants: int = 2) -> str:
+    """One ``<tu>`` as TMX 1.4b text (a line), or "" when the unit has too few variants."""
+    if _needs_stripping(unit):
+        unit = _stripped(unit)
+    kept = [variant for variant in unit.variants if variant.text.strip()]
+    if len(kept) < min_variants:
+        return ""
+    parts = ["<tu"]
+    if unit.tuid is not None:
+        parts.append(f' tuid="{_attribute(unit.tuid)}"')
+    if unit.creation_date is not None:
+        parts.append(f' creationdate="{format_date(unit.creation_date)}"')
+    if unit.change_date is not None:
+        parts.append(f' changedate="{format_date(unit.change_date)}"')
+    parts.append(">")
+    if unit.note is not None:
+        parts.append(f"<note>{_text(unit.note)}</note>")
+    for name, value in unit.properties:
+        parts.append(f"{_prop_start(name)}{_text(value)}</prop>")
+    for variant in kept:
+        parts.append(f"{_tuv_start(variant.lang)}{_text(variant.text)}</seg></tuv>")
+    parts.append("</tu>\n")
+    return "".join(parts)
+
+
+def _needs_stripping(unit: TranslationUnit) -> bool:
+    # One scan over everything: in the usual unit there is nothing to strip.
+    strings = [variant.text for variant in unit.variants]
+    strings.extend(value for _, value in unit.properties)
+    strings.append(unit.note or "")
+    strings.append(unit.tuid or "")
+    return XML_FORBIDDEN.search("".join(strings)) is not None
+
+
+def _stripped(unit: TranslationUnit) -> TranslationUnit:
+    return replace(
+        unit,
+        tuid=None if unit.tuid is None else xml_safe(unit.tuid),
+        variants=tuple(Variant(v.lang, xml_safe(v.text)) for v in unit.variants),
+        properties=tuple((name, xml_safe(value)) for name, value in unit.properties),
+        note=None if unit.note is None else xml_safe(unit.note),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _prop_start(name: str) -> str:
+    return f'<prop type="{_attribute(xml_safe(property_type(name)))}">'
+
+
+@lru_cache(maxsize=1024)
+def _tuv_start(lang: str) -> str:
+    return f'<tuv xml:lang="{_check_lang(lang)}"><seg>'
+
+
+def _text(text: str) -> str:
+    # CR is written as a reference, or a parser would read it back as LF.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+        .replace("\r", "&#13;")
+
+
+def _attribute(value: str) -> str:
+    # Parsers turn a literal TAB, LF or CR in an attribute into a space; references survive.
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
