@@ -1,0 +1,123 @@
+"""Re-align the rows after the last confirmed one, keeping everything above as anchors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alignments import Row as AlignedRow
+from workbench.editing.history import (
+    EditRefused,
+    EditResult,
+    RowState,
+    SentenceState,
+    Snapshot,
+    capture_rows,
+    claim_revision,
+    record,
+    version_langs,
+)
+from workbench.errors import AlignmentFailed
+from workbench.models import DocumentSet, Row, Sentence, Version
+
+
+def realign_after_confirmed(session: Session, set_id: int, revision: int) -> EditResult:
+    """Align again every row below the last confirmed row.
+
+    The rows down to the last confirmed one are kept as they are and handed to the engine
+    as hard anchors (``confirmed``; sentence ids are positions within each version); only
+    the rows below are replaced. With no confirmed row, the whole set is aligned again.
+    """
+    from workbench.sets import align_sentences  # the engine is imported only when needed
+
+    revision = claim_revision(session, set_id, revision)
+    document_set = session.get(DocumentSet, set_id)
+    assert document_set is not None
+    last = session.scalar(
+        select(func.max(Row.position)).where(Row.set_id == set_id, Row.status == "confirmed")
+    )
+    last = -1 if last is None else last
+    kept_ids = list(session.scalars(
+        select(Row.id).where(Row.set_id == set_id, Row.position <= last).order_by(Row.position)
+    ))
+    open_ids = list(session.scalars(
+        select(Row.id).where(Row.set_id == set_id, Row.position > last).order_by(Row.position)
+    ))
+    if not open_ids:
+        raise EditRefused(_("Every row is confirmed: there is nothing left to re-align."))
+
+    langs = version_langs(session, set_id)
+    segmented: dict[str, list[tuple[int, str]]] = {lang: [] for lang in langs.values()}
+    index: dict[int, tuple[str, int]] = {}  # sentence id -> (lang, position in its version)
+    row_of: dict[int, int] = {}
+    for sentence_id, version_id, row_id, paragraph, text in session.execute(
+        select(Sentence.id, Sentence.version_id, Sentence.row_id, Sentence.paragraph,
+               Sentence.text)
+        .join(Version).where(Version.set_id == set_id)
+        .order_by(Sentence.version_id, Sentence.position)
+    ):
+        lang = langs[version_id]
+        index[sentence_id] = (lang, len(segmented[lang]))
+        segmented[lang].append((paragraph, text))
+        if row_id is not None:
+            row_of[sentence_id] = row_id
+
+    anchors = _anchors(kept_ids, row_of, index, session)
+    kept_sentences = {(lang, i) for row in anchors for lang, ids in row.cells.items()
+                      for i in ids}
+    aligned = align_sentences(segmented, document_set.pivot_lang, confirmed=anchors)
+
+    before = capture_rows(session, open_ids)
+    by_place = {index[s.id]: s for s in before.sentences}
+    rows: list[RowState] = []
+    sentences: list[SentenceState] = []
+    start = last + 1
+    for aligned_row in aligned:
+        places = [(lang, i) for lang, ids in aligned_row.cells.items() for i in ids]
+        if not places or all(p in kept_sentences for p in places):
+            continue
+        if any(p in kept_sentences for p in places):
+            raise AlignmentFailed(_(
+                "The aligner mixed confirmed sentences into a new row; nothing was changed."))
+        placeholder = -(len(rows) + 1)
+        rows.append(RowState(placeholder, start + len(rows), float(aligned_row.score), "auto"))
+        for place in places:
+            if place not in by_place:
+                raise AlignmentFailed(_("The aligner returned an unknown sentence; "
+                                        "nothing was changed."))
+            sentences.append(_moved(by_place.pop(place), placeholder))
+    if by_place:
+        raise AlignmentFailed(ngettext(
+            "The aligner left %(num)d sentence out; nothing was changed.",
+            "The aligner left %(num)d sentences out; nothing was changed.", len(by_place)))
+    after = Snapshot(tuple(rows), tuple(sentences))
+    return record(session, set_id, revision, "realign", before, after,
+                  focus_row=-1,
+                  message=ngettext("Re-aligned %(num)d row below the last confirmed one.",
+                                   "Re-aligned %(num)d rows below the last confirmed one.",
+                                   len(open_ids)))
+
+
+def _moved(sentence: SentenceState, row_id: int) -> SentenceState:
+    return SentenceState(sentence.id, sentence.version_id, row_id, sentence.position,
+                         sentence.paragraph, sentence.text, sentence.original_text)
+
+
+def _anchors(kept_ids: list[int], row_of: dict[int, int], index: dict[int, tuple[str, int]],
+             session: Session) -> list[AlignedRow]:
+    """The kept rows as the engine's rows: for each language, positions in its version."""
+    cells: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for sentence_id, row_id in row_of.items():
+        lang, position = index[sentence_id]
+        cells[row_id][lang].append(position)
+    scores = dict(session.execute(select(Row.id, Row.score).where(Row.id.in_(kept_ids)))
+                  .all()) if kept_ids else {}
+    return [
+        AlignedRow({lang: tuple(sorted(ids)) for lang, ids in cells[row_id].items()},
+                   float(scores.get(row_id, 1.0)))
+        for row_id in kept_ids
+    ]

@@ -1,0 +1,366 @@
+"""The alignment editor in the browser: one row per aligned unit, one column per language.
+
+The page is server-rendered; editor.js only moves the focus and calls the operations below
+through htmx. Each operation answers with the rows it changed (an htmx partial: the changed
+window of rows, swapped in place) or, for a JSON client, with what it did. The operations
+themselves live in ``workbench.editing``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
+
+from workbench import editing
+from workbench.db import get_session
+from workbench.editing import EditResult
+from workbench.errors import StaleEdit, WorkbenchError
+from workbench.models import DocumentSet, Row, Sentence
+from workbench.sets import get_set
+
+bp = Blueprint("editor", __name__)
+
+LOW_CONFIDENCE = 0.5
+UI_LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "de": "Deutsch", "fr": "Français",
+                     "es": "Español"}
+
+
+@bp.app_context_processor
+def _interface_languages() -> dict[str, object]:
+    """The switcher in base.html: the current interface language and the choices."""
+    return {"get_locale": get_locale, "ui_languages": UI_LANGUAGE_NAMES}
+
+
+@bp.after_app_request
+def _remember_interface_language(response: BaseResponse) -> BaseResponse:
+    """``?ui=xx`` (the switcher in base.html, or a link) sticks: it is kept in the ``ui``
+    cookie that the locale selector reads on the following pages."""
+    from workbench.app import UI_LANGUAGES
+
+    wanted = request.args.get("ui")
+    if wanted in UI_LANGUAGES and request.cookies.get("ui") != wanted:
+        response.set_cookie("ui", wanted, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@cache
+def language_name(lang: str, ui: str) -> str:
+    """A version's language as the interface names it: 'ru-RU' -> 'Russian (Russia)'."""
+    try:
+        name = Locale.parse(lang.replace("-", "_")).get_display_name(ui) or lang
+    except (ValueError, UnknownLocaleError):
+        return lang
+    return name[:1].upper() + name[1:]
+
+
+def row_labels() -> dict[str, str]:
+    """The words every row repeats, translated once per response rather than once per row."""
+    return {"confidence": _("Confidence"), "shape": _("Sentences per language"),
+            "confirmed": _("confirmed"), "unconfirmed": _("unconfirmed"),
+            "look": _("needs a look"), "empty": _("no sentence")}
+
+
+def needs_look(view: EditorRow) -> bool:
+    """Whether a row needs the translator's eye: not confirmed, and unsure or not 1-1."""
+    if view.status == "confirmed":
+        return False
+    return view.score < LOW_CONFIDENCE or any(len(c) != 1 for c in view.cells.values())
+
+
+def rows_to_check(session: Session, document_set: DocumentSet) -> int:
+    """How many rows need a look (``needs_look``), counted in the database."""
+    odd_cell = [
+        select(func.count()).where(Sentence.row_id == Row.id, Sentence.version_id == version.id)
+        .scalar_subquery() != 1
+        for version in document_set.versions
+    ]
+    return session.scalar(
+        select(func.count()).select_from(Row).where(
+            Row.set_id == document_set.id, Row.status != "confirmed",
+            or_(Row.score < LOW_CONFIDENCE, *odd_cell))
+    ) or 0
+
+
+def chosen_langs(document_set: DocumentSet, wanted: str | None) -> list[str]:
+    """The columns to show, in the asked order (``?langs=en-GB,ru-RU``); all by default."""
+    langs = document_set.langs
+    if not wanted:
+        return langs
+    chosen = [lang for lang in wanted.split(",") if lang in langs]
+    return list(dict.fromkeys(chosen)) or langs
+
+
+def column_links(document_set: DocumentSet, shown: list[str]) -> list[dict[str, object]]:
+    """For the column chooser: each language with links to hide/show it and move it."""
+    def url(langs: list[str]) -> str:
+        return url_for("editor.edit", set_id=document_set.id, langs=",".join(langs))
+
+    links: list[dict[str, object]] = []
+    for lang in shown + [lang for lang in document_set.langs if lang not in shown]:
+        visible = lang in shown
+        n = shown.index(lang) if visible else -1
+        links.append({
+            "lang": lang,
+            "visible": visible,
+            "toggle": url([x for x in shown if x != lang] if visible else shown + [lang])
+            if not (visible and len(shown) == 1) else None,
+            "left": url(shown[: n - 1] + [lang, shown[n - 1]] + shown[n + 1:])
+            if visible and n > 0 else None,
+            "right": url(shown[:n] + [shown[n + 1], lang] + shown[n + 2:])
+            if visible and n < len(shown) - 1 else None,
+        })
+    return links
+
+
+@bp.get("/sets/<int:set_id>/edit")
+def edit(set_id: int) -> str:
+    """The editor page for a set."""
+    session = get_session()
+    document_set = get_set(session, set_id)
+    langs = chosen_langs(document_set, request.args.get("langs"))
+    rows = editor_rows(session, document_set)
+    undo_steps, redo_steps = editing.steps(session, set_id)
+    ui = str(get_locale() or "en")
+    return render_template(
+        "editor/edit.html",
+        document_set=document_set,
+        rows=rows,
+        langs=langs,
+        names={lang: language_name(lang, ui) for lang in document_set.langs},
+        columns=column_links(document_set, langs),
+        needs_look=needs_look,
+        labels=row_labels(),
+        to_check=sum(1 for r in rows if needs_look(r)),
+        undo_steps=undo_steps,
+        redo_steps=redo_steps,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CellSentence:
+    """A sentence as a cell shows it."""
+
+    id: int
+    text: str
+    original_text: str | None
+
+
+@dataclass(slots=True)
+class EditorRow:
+    """A row as the grid shows it (plain values: a 2,000-row page builds no ORM objects)."""
+
+    id: int
+    position: int
+    score: float
+    status: str
+    cells: dict[str, list[CellSentence]]
+
+    @property
+    def shape(self) -> str:
+        """The bead shape across languages, e.g. '1-1-2'."""
+        return "-".join(str(len(c)) for c in self.cells.values())
+
+
+def editor_rows(session: Session, document_set: DocumentSet,
+                ids: Sequence[int] | None = None) -> list[EditorRow]:
+    """The set's rows in order (or only the rows ``ids``), with their sentences per language:
+    two column queries."""
+    if ids is not None and not ids:
+        return []
+    langs = document_set.langs
+    lang_of = {v.id: v.lang for v in document_set.versions}
+    row_query = select(Row.id, Row.position, Row.score, Row.status).order_by(Row.position)
+    sentence_query = (
+        select(Sentence.row_id, Sentence.version_id, Sentence.id, Sentence.text,
+               Sentence.original_text)
+        .order_by(Sentence.version_id, Sentence.position)
+    )
+    if ids is None:
+        row_query = row_query.where(Row.set_id == document_set.id)
+        sentence_query = sentence_query.where(Sentence.version_id.in_(list(lang_of)))
+    else:
+        row_query = row_query.where(Row.id.in_(ids))
+        sentence_query = sentence_query.where(Sentence.row_id.in_(ids))
+    rows = {
+        row_id: EditorRow(row_id, position, score, status, {lang: [] for lang in langs})
+        for row_id, position, score, status in session.execute(row_query)
+    }
+    for row_id, version_id, sentence_id, text, original in session.execute(sentence_query):
+        row = rows.get(row_id) if row_id is not None else None
+        if row is not None:
+            row.cells[lang_of[version_id]].append(CellSentence(sentence_id, text, original))
+    return list(rows.values())
+
+
+def _int(name: str) -> int:
+    value = request.form.get(name, "")
+    try:
+        return int(value)
+    except ValueError:
+        raise WorkbenchError(_("The request is missing a number for '%(name)s'; reload the "
+                               "page and try again.", name=name)) from None
+
+
+def _is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _respond(session: Session, set_id: int, result: EditResult) -> Response | BaseResponse:
+    document_set = get_set(session, set_id)
+    views = editor_rows(session, document_set, result.added)
+    if not _is_htmx():
+        return jsonify({
+            "operation": result.operation, "revision": result.revision,
+            "message": result.message, "undo": result.undo_steps, "redo": result.redo_steps,
+            "focus_sentence": result.focus_sentence, "focus_row": result.focus_row,
+            "rows": [{"id": v.id, "position": v.position, "status": v.status,
+                      "score": round(v.score, 4),
+                      "cells": {lang: [s.text for s in c] for lang, c in v.cells.items()}}
+                     for v in views],
+        })
+    langs = chosen_langs(document_set, request.form.get("langs"))
+    body = render_template(
+        "editor/_edited.html", rows=views, langs=langs, needs_look=needs_look, labels=row_labels(),
+        result=result, oob_rows=result.same_rows,
+        removed=() if result.same_rows else result.removed[1:],
+        revision=result.revision, message=result.message, alert="",
+        to_check=rows_to_check(session, document_set),
+    )
+    response = Response(body, mimetype="text/html")
+    if result.same_rows:
+        response.headers["HX-Reswap"] = "none"
+    else:
+        response.headers["HX-Retarget"] = f"#row-{result.removed[0]}"
+        response.headers["HX-Reswap"] = "outerHTML"
+    response.headers["HX-Trigger-After-Settle"] = json.dumps({"workbench:edited": {
+        "focusSentence": result.focus_sentence, "focusRow": result.focus_row,
+        "structural": not result.same_rows, "undo": result.undo_steps,
+        "redo": result.redo_steps,
+    }})
+    return response
+
+
+def _refused(session: Session, set_id: int, error: WorkbenchError) -> Response | BaseResponse:
+    """A refused edit: the message, and after a stale edit the whole fresh set."""
+    session.rollback()
+    if not _is_htmx():
+        refused = jsonify(error=error.message, status=error.status)
+        refused.status_code = error.status
+        return refused
+    document_set = get_set(session, set_id)
+    stale = isinstance(error, StaleEdit)
+    views = editor_rows(session, document_set) if stale else []
+    undo_steps, redo_steps = editing.steps(session, set_id)
+    body = render_template(
+        "editor/_edited.html", rows=views,
+        langs=chosen_langs(document_set, request.form.get("langs")),
+        needs_look=needs_look, labels=row_labels(), result=None, oob_rows=False, removed=(),
+        whole=stale,
+        revision=document_set.revision, message="", alert=error.message,
+        to_check=rows_to_check(session, document_set),
+    )
+    response = Response(body, status=error.status, mimetype="text/html")
+    if stale:
+        response.headers["HX-Retarget"] = "#rows"
+        response.headers["HX-Reswap"] = "innerHTML"
+    else:
+        response.headers["HX-Reswap"] = "none"
+    response.headers["HX-Trigger-After-Settle"] = json.dumps({"workbench:refused": {
+        "stale": stale, "status": error.status, "undo": undo_steps, "redo": redo_steps,
+    }})
+    return response
+
+
+Operation = Callable[[Session, int, int], EditResult]
+
+
+def _run(set_id: int, operation: Operation) -> Response | BaseResponse:
+    """Call an operation at the revision the page was on, commit, and answer. The form is
+    read inside, so a malformed request is answered like any refused edit."""
+    session = get_session()
+    try:
+        result = operation(session, set_id, _int("revision"))
+        session.commit()
+    except WorkbenchError as error:
+        return _refused(session, set_id, error)
+    except Exception:
+        session.rollback()
+        raise
+    return _respond(session, set_id, result)
+
+
+@bp.post("/sets/<int:set_id>/edit/merge")
+def merge(set_id: int) -> Response | BaseResponse:
+    """Merge a row with the next one (``lang`` given: only that language's sentences)."""
+    return _run(set_id, lambda session, set_id, revision: editing.merge_next(
+        session, set_id, revision, _int("row"), request.form.get("lang") or None))
+
+
+@bp.post("/sets/<int:set_id>/edit/split")
+def split(set_id: int) -> Response | BaseResponse:
+    """Split a sentence at the cursor (``offset``, in characters)."""
+    return _run(set_id, lambda session, set_id, revision: editing.split_sentence(
+        session, set_id, revision, _int("sentence"), _int("offset")))
+
+
+@bp.post("/sets/<int:set_id>/edit/move")
+def move(set_id: int) -> Response | BaseResponse:
+    """Move a sentence into the row above or below (``direction``: up | down)."""
+    return _run(set_id, lambda session, set_id, revision: editing.move_sentence(
+        session, set_id, revision, _int("sentence"), request.form.get("direction", "")))
+
+
+@bp.post("/sets/<int:set_id>/edit/isolate")
+def isolate(set_id: int) -> Response | BaseResponse:
+    """Give a sentence a row of its own (a sentence with no counterpart)."""
+    return _run(set_id, lambda session, set_id, revision: editing.isolate_sentence(
+        session, set_id, revision, _int("sentence")))
+
+
+@bp.post("/sets/<int:set_id>/edit/text")
+def text(set_id: int) -> Response | BaseResponse:
+    """Change a sentence's text."""
+    return _run(set_id, lambda session, set_id, revision: editing.edit_text(
+        session, set_id, revision, _int("sentence"), request.form.get("text", "")))
+
+
+@bp.post("/sets/<int:set_id>/edit/confirm")
+def confirm(set_id: int) -> Response | BaseResponse:
+    """Confirm a row (``confirmed=0`` takes the confirmation back)."""
+    return _run(set_id, lambda session, set_id, revision: editing.confirm_row(
+        session, set_id, revision, _int("row"), request.form.get("confirmed", "1") != "0"))
+
+
+@bp.post("/sets/<int:set_id>/edit/confirm-through")
+def confirm_through(set_id: int) -> Response | BaseResponse:
+    """Confirm every row down to this one."""
+    return _run(set_id, lambda session, set_id, revision: editing.confirm_through(
+        session, set_id, revision, _int("row")))
+
+
+@bp.post("/sets/<int:set_id>/edit/realign")
+def realign(set_id: int) -> Response | BaseResponse:
+    """Re-align everything below the last confirmed row."""
+    return _run(set_id, editing.realign_after_confirmed)
+
+
+@bp.post("/sets/<int:set_id>/edit/undo")
+def undo(set_id: int) -> Response | BaseResponse:
+    """Undo the latest edit."""
+    return _run(set_id, editing.undo)
+
+
+@bp.post("/sets/<int:set_id>/edit/redo")
+def redo(set_id: int) -> Response | BaseResponse:
+    """Redo the edit undone last."""
+    return _run(set_id, editing.redo)
