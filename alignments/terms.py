@@ -1,0 +1,289 @@
+"""Term discovery over aligned rows: candidates, their renderings, variant flags.
+
+Given the N-way rows of an aligned corpus (a text per language per row) this finds where
+one term is written several ways, which termbase checkers (Xbench, memoQ QA, Verifika)
+cannot see without a termbase someone already wrote:
+
+- rendering flags: a term of the pivot language (usually ru) whose renderings in another
+  language differ from row to row ("CSTO Ministerial Council" / "CSTO Foreign Ministers
+  Council" for «Совет министров иностранных дел ОДКБ»). Renderings are found through the
+  aligned rows: each target word is scored by its association with the pivot term's words
+  (Dice over rows, plus a transliteration cue) and the best-scoring term-like span of the
+  target row is taken (sub-sentence alignment);
+- monolingual flags: spelling (Organisation / Organization), transliteration (Sergey /
+  Sergei), word order and number (Foreign Ministers Council / Council of Foreign
+  Ministers), and an acronym used undefined beside its expansion.
+
+Every flag carries its variants, their counts and every occurrence (set, row, language,
+character span in the row text). Pure: no I/O, frozen dataclasses out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from alignments.terms_lang import base_lang
+from alignments.terms_mono import acronym_flags, spelling_flags, translit_flags, word_order_flags
+from alignments.terms_span import (
+    Concept,
+    Corpus,
+    Span,
+    abbreviates,
+    pivot_concepts,
+    render,
+)
+
+__all__ = ["AlignedRow", "Flag", "Occurrence", "discover", "flag_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedRow:
+    """One aligned row: its text in each language (keys are base codes: 'ru', 'en')."""
+
+    set_id: int | str
+    row_id: int
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """Where a variant occurs: the span ``[start, end)`` of the row's text in ``lang``."""
+
+    set_id: int | str
+    row_id: int
+    lang: str
+    start: int
+    end: int
+    text: str
+    variant: int  # index into the flag's variants
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "set": self.set_id,
+            "row": self.row_id,
+            "lang": self.lang,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "variant": self.variant,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One term written several ways in one language, with the evidence to check it."""
+
+    kind: str  # rendering | spelling | transliteration | word-order | acronym
+    lang: str
+    variants: tuple[str, ...]
+    counts: tuple[int, ...]
+    occurrences: tuple[Occurrence, ...]
+    source_lang: str | None = None
+    source_term: str | None = None
+    reason: str = ""
+
+    @property
+    def key(self) -> str:
+        """A stable identifier: the same variants of the same term give the same key."""
+        return flag_key(self.kind, self.lang, self.variants, self.source_lang)
+
+    @property
+    def impact(self) -> int:
+        """Occurrences times variants: what a terminologist should settle first."""
+        return len(self.occurrences) * len(self.variants)
+
+    def as_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "key": self.key,
+            "kind": self.kind,
+            "lang": self.lang,
+            "variants": list(self.variants),
+            "counts": list(self.counts),
+            "impact": self.impact,
+            "reason": self.reason,
+            "occurrences": [o.as_json() for o in self.occurrences],
+        }
+        if self.source_lang is not None:
+            data["source_lang"] = self.source_lang
+            data["source_term"] = self.source_term
+        return data
+
+
+MIN_RENDERINGS = 3  # two renderings seen once each is too little to tell misalignment
+
+
+def flag_key(kind: str, lang: str, variants: Iterable[str], source_lang: str | None) -> str:
+    """The key of a flag from what identifies it (kind, language, variants)."""
+    parts = [kind, lang, source_lang or "", *sorted(v.casefold() for v in variants)]
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def discover(
+    rows: Sequence[AlignedRow],
+    pivot: str | None = None,
+    langs: Sequence[str] | None = None,
+) -> list[Flag]:
+    """The variant flags of the corpus, highest impact first.
+
+    ``pivot`` names the language whose terms are followed into the others (default: ru
+    when present, else the first language seen).
+    """
+    rows = [
+        AlignedRow(r.set_id, r.row_id, {base_lang(k): v for k, v in r.texts.items()})
+        for r in rows
+    ]
+    seen = langs or sorted({lang for r in rows for lang in r.texts})
+    langs = [base_lang(lang) for lang in seen]
+    if not rows or not langs:
+        return []
+    pivot = base_lang(pivot) if pivot else ("ru" if "ru" in langs else langs[0])
+    corpus = Corpus([r.texts for r in rows], langs)
+    found: list[tuple[str, str, list[list[Span]], str | None, str | None, str]] = []
+    for lang in langs:
+        for kind, groups, reason in (
+            *spelling_flags(corpus, lang),
+            *translit_flags(corpus, lang),
+            *word_order_flags(corpus, lang),
+            # The original's abbreviations are its author's usage, which translations follow.
+            *(acronym_flags(corpus, lang) if lang != pivot else []),
+        ):
+            if kind == "acronym" and pivot in langs and _mirrors(corpus, groups, pivot):
+                continue
+            found.append((kind, lang, groups, None, None, reason))
+    # Terms of the pivot followed into every other language; the pivot's own renderings
+    # checked through the next language (the original can vary a name too).
+    directions = [(pivot, lang) for lang in langs if lang != pivot and pivot in langs]
+    if pivot in langs and len(langs) > 1:
+        directions.append((next(lang for lang in langs if lang != pivot), pivot))
+    concepts = {source: pivot_concepts(corpus, source) for source, _ in directions}
+    for source, lang in directions:
+        for concept in concepts[source]:
+            if lang == pivot and not _single_name(corpus, concept):
+                continue  # back into the original: names only (Kyrgyzstan: Киргизия, Кыргызстан)
+            pairs = render(corpus, concept, lang)
+            if lang == pivot:  # back into the original: one name for one name
+                pairs = [(a, b) for a, b in pairs if b.i == b.j]
+            groups = _rendering_groups(pairs, corpus, lang)
+            if len(groups) >= 2 and sum(map(len, groups)) >= MIN_RENDERINGS:
+                label = corpus.surface(concept.members[0])
+                found.append(("rendering", lang, groups, source, label,
+                              f"«{label}» ({source}) is rendered {len(groups)} ways"))
+    flags = [_flag(rows, corpus, *item) for item in found]
+    return sorted(_dedupe(flags), key=lambda f: (-f.impact, f.lang, f.variants))
+
+
+def _mirrors(corpus: Corpus, groups: list[list[Span]], pivot: str) -> bool:
+    """Whether the original alternates acronym and expansion in the same rows (КНР /
+    Китайская Народная Республика, so PRC / People's Republic of China follows it)."""
+    short_rows = {s.row for s in groups[0]}
+    long_rows = {s.row for s in groups[1]}
+    for row in short_rows:
+        pivot_tokens = corpus.tokens[pivot][row]
+        acronyms = {t.text for t in pivot_tokens if t.acronym}
+        for acronym in acronyms:
+            rows = corpus.rows_of[pivot].get(acronym.lower(), set())
+            if short_rows <= rows and not long_rows <= rows:
+                return True
+    return False
+
+
+def _single_name(corpus: Corpus, concept: Concept) -> bool:
+    return all(
+        m.i == m.j and not corpus.span_tokens(m)[0].acronym for m in concept.members
+    )
+
+
+def _rendering_groups(
+    pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str
+) -> list[list[Span]]:
+    """The renderings grouped by variant; unrelated renderings (misalignments) dropped."""
+    by_variant: dict[tuple[str, ...], list[Span]] = defaultdict(list)
+    qualified: dict[tuple[str, ...], bool] = defaultdict(bool)
+    for source, span in pairs:
+        key = corpus.variant_id(span)
+        by_variant[key].append(span)
+        qualified[key] |= any(t.acronym for t in corpus.span_tokens(source))
+    ids = list(by_variant)
+    words = {v: [t.text for t in corpus.span_tokens(by_variant[v][0])] for v in ids}
+    # Acronym beside expansion is not a rendering conflict (the pivot has both too).
+    ids = [
+        v for v in ids
+        if not any(w != v and abbreviates(words[v], words[w], lang) for w in ids)
+    ]
+    # A shorter rendering inside a longer one ('Hong' in 'Hong Kong', 'Republic of
+    # Tajikistan') is an ellipsis, unless the pivot term names its organisation and only
+    # that acronym is missing ('Council of Foreign Ministers' for «СМИД ОДКБ»).
+    ids = [
+        v for v in ids
+        if not any(w != v and _elides(v, w, by_variant, corpus, qualified[v]) for w in ids)
+    ]
+    if len(ids) < 2:
+        return []
+    component = corpus.largest_related(ids, by_variant)
+    return [by_variant[v] for v in component] if len(component) >= 2 else []
+
+
+def _elides(
+    short: tuple[str, ...], long: tuple[str, ...],
+    spans: Mapping[tuple[str, ...], list[Span]], corpus: Corpus, qualified: bool,
+) -> bool:
+    n = len(short)
+    for k in range(len(long) - n + 1):
+        if long[k : k + n] == short:
+            extra = corpus.span_tokens(spans[long][0])
+            extra = extra[:k] + extra[k + n :]
+            return any(t.content and not (t.acronym and qualified) for t in extra)
+    return False
+
+
+def _flag(
+    rows: Sequence[AlignedRow],
+    corpus: Corpus,
+    kind: str,
+    lang: str,
+    groups: list[list[Span]],
+    source_lang: str | None,
+    source_term: str | None,
+    reason: str,
+) -> Flag:
+    groups = sorted(groups, key=lambda g: (-len(g), corpus.surface(g[0])))
+    variants = tuple(_display(corpus, g) for g in groups)
+    occurrences = []
+    for n, group in enumerate(groups):
+        for span in sorted(group):
+            start, end = corpus.chars(span)
+            row = rows[span.row]
+            text = row.texts[lang][start:end]
+            occurrences.append(Occurrence(row.set_id, row.row_id, lang, start, end, text, n))
+    return Flag(kind, lang, variants, tuple(len(g) for g in groups), tuple(occurrences),
+                source_lang, source_term, reason)
+
+
+def _display(corpus: Corpus, group: list[Span]) -> str:
+    """The form a variant is shown in: its most frequent surface, mid-sentence forms first."""
+    surfaces = Counter(corpus.surface(s) for s in group)
+    return max(surfaces, key=lambda s: (surfaces[s], not s[:1].islower(), s))
+
+
+def _dedupe(flags: list[Flag]) -> list[Flag]:
+    """Drop a flag whose every occurrence is already shown by a stronger flag."""
+    kept: list[Flag] = []
+    for flag in sorted(flags, key=lambda f: (-len(f.occurrences), -len(f.variants))):
+        spans = {(o.set_id, o.row_id, o.start) for o in flag.occurrences}
+        covered = False
+        for other in kept:
+            if other.lang != flag.lang:
+                continue
+            other_spans = [(o.set_id, o.row_id, o.start, o.end) for o in other.occurrences]
+            if all(
+                any(s == r and a <= start < b for r_s, r, a, b in other_spans if r_s == s_s)
+                for s_s, s, start in spans
+            ) and len(other.variants) >= len(flag.variants):
+                covered = True
+                break
+        if not covered:
+            kept.append(flag)
+    return kept

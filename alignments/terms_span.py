@@ -1,0 +1,451 @@
+"""The corpus seen as tokens, term-like spans in it, and sub-sentence alignment of a pivot
+term to its renderings in another language (association over rows plus string cues)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.fuzz import ratio
+
+from alignments.terms_lang import (
+    LOWERCASE_INSIDE_TERMS,
+    Token,
+    stem,
+    strip_accents,
+    tokenize,
+    translit_fold,
+    translit_key,
+)
+
+MAX_CONTENT = 6  # content words a term may have
+PENALTY = 0.45  # what a target word must associate above to join a rendering
+SMOOTHING = 1.0
+FUNCTION_COST = 0.05
+
+
+Key = tuple[str, ...]  # what makes spans the same variant (see Corpus.variant_id)
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Span:
+    """Tokens ``i..j`` (inclusive) of row ``row`` in ``lang``."""
+
+    row: int
+    lang: str
+    i: int
+    j: int
+
+
+@dataclass
+class Concept:
+    """A pivot term: the keys it is written with (inflections, acronym) and where it is."""
+
+    members: list[Span]  # one representative span per key, most frequent first
+    occurrences: list[Span]
+    stems: frozenset[str]
+
+
+class Corpus:
+    """Tokens per language and row, with the row sets each stem occurs in."""
+
+    def __init__(self, texts: Sequence[Mapping[str, str]], langs: Sequence[str]) -> None:
+        self.texts = texts
+        self.langs = list(langs)
+        self.tokens: dict[str, list[list[Token]]] = {
+            lang: [tokenize(t.get(lang, ""), lang) for t in texts] for lang in langs
+        }
+        self.lower_words: dict[str, set[str]] = {}
+        self.lower_stems: dict[str, set[str]] = {}
+        self.name_words: dict[str, set[str]] = {}
+        self.rows_of: dict[str, dict[str, set[int]]] = {}
+        self._dice: dict[tuple[str, str, str, str], float] = {}
+        for lang in langs:
+            lower: set[str] = set()
+            names: set[str] = set()
+            rows_of: dict[str, set[int]] = defaultdict(set)
+            for n, tokens in enumerate(self.tokens[lang]):
+                for token in tokens:
+                    rows_of[token.stem].add(n)
+                    if not token.capital:
+                        lower.add(token.lower)
+                    elif not token.initial:
+                        names.add(token.stem)
+            self.lower_words[lang] = lower
+            self.lower_stems[lang] = {stem(w, lang) for w in lower}
+            self.name_words[lang] = names
+            self.rows_of[lang] = rows_of
+
+    # -- words ------------------------------------------------------------------------
+    def is_capital(self, lang: str, token: Token) -> bool:
+        """Capitalised as a name is: not merely as the first word of a sentence."""
+        if token.acronym:
+            return True
+        if not token.capital or not token.content:
+            return False
+        if not token.initial:
+            return True
+        # A sentence's first word counts when the text capitalises it elsewhere too.
+        return token.stem in self.name_words[lang] and token.lower not in self.lower_words[lang]
+
+    def span_tokens(self, span: Span) -> list[Token]:
+        return self.tokens[span.lang][span.row][span.i : span.j + 1]
+
+    def chars(self, span: Span) -> tuple[int, int]:
+        tokens = self.tokens[span.lang][span.row]
+        return tokens[span.i].start, tokens[span.j].end
+
+    def surface(self, span: Span) -> str:
+        start, end = self.chars(span)
+        return self.texts[span.row][span.lang][start:end]
+
+    def variant_id(self, span: Span) -> tuple[str, ...]:
+        """What makes two spans the same variant: stems where case inflects (ru, de),
+        else the words themselves (so number and spelling differences count)."""
+        tokens = self.span_tokens(span)
+        if span.lang in ("ru", "de"):
+            return tuple(t.stem for t in tokens)
+        return tuple(t.lower.replace("’", "'") for t in tokens)
+
+    def parts(self, lang: str, word: str) -> list[str]:
+        """A compound's known parts: 'außenministerrat' -> 'außenminist', 'rat' (German
+        only; the parts must occur as words of the corpus)."""
+        if lang != "de" or len(word) < 8:
+            return []
+        known = self.rows_of[lang]
+        for cut in range(len(word) - 3, 3, -1):
+            head, tail = stem(word[:cut], lang), stem(word[cut:], lang)
+            if tail.startswith("s") and tail not in known and tail[1:] in known:
+                tail = tail[1:]  # the linking s: 'Sicherheitsrat'
+            if head in known and tail in known:
+                return [head, tail]
+        return []
+
+    def content_stems(self, span: Span) -> set[str]:
+        return {t.stem for t in self.span_tokens(span) if t.content and not t.acronym}
+
+    # -- term-like spans -------------------------------------------------------------
+    def chunks(self, lang: str, row: int, *, extend: bool) -> list[tuple[int, int]]:
+        """Maximal runs that may hold a term: from a capitalised word over capitalised
+        words and function words (and, with ``extend``, lowercase words too)."""
+        tokens = self.tokens[lang][row]
+        found: list[tuple[int, int]] = []
+        i = 0
+        while i < len(tokens):
+            if not self.is_capital(lang, tokens[i]):
+                i += 1
+                continue
+            j = i
+            closed = tokens[i].acronym
+            while j + 1 < len(tokens):
+                nxt = tokens[j + 1]
+                if nxt.brk or nxt.number:
+                    break
+                capital = self.is_capital(lang, nxt)
+                if not (nxt.function or extend or capital):
+                    break
+                # An acronym closes a name to lowercase words: «ОДКБ в режиме», "l'OTSC
+                # a déjà" go no further.
+                if closed and nxt.content and not capital:
+                    break
+                closed = closed or nxt.acronym
+                j += 1
+            while j > i and not tokens[j].content:
+                j -= 1
+            found.append((i, j))
+            i = j + 1
+        return found
+
+    def candidate_spans(self, lang: str, row: int, *, extend: bool) -> list[Span]:
+        """Sub-spans of the chunks that start on a capitalised word and end on a content word."""
+        tokens = self.tokens[lang][row]
+        spans = []
+        for a, b in self.chunks(lang, row, extend=extend):
+            for i in range(a, b + 1):
+                if not self.is_capital(lang, tokens[i]):
+                    continue
+                content = 0
+                for j in range(i, b + 1):
+                    content += tokens[j].content
+                    if content > MAX_CONTENT:
+                        break
+                    if tokens[j].content:
+                        spans.append(Span(row, lang, i, j))
+        return spans
+
+    # -- association -----------------------------------------------------------------
+    def association(self, lang: str, word: str, pivot: str, pivot_word: str) -> float:
+        """How strongly a target stem goes with a pivot stem: Dice over the rows.
+
+        A German compound ('Außenministerrates') also counts by its parts."""
+        key = (lang, word, pivot, pivot_word)
+        known = self._dice.get(key)
+        if known is not None:
+            return known
+        rows = self.rows_of[lang].get(word)
+        pivot_rows = self.rows_of[pivot].get(pivot_word)
+        dice = 0.0
+        if rows and pivot_rows:
+            # Smoothed: two words seen once in the same row prove little.
+            dice = 2 * len(rows & pivot_rows) / (len(rows) + len(pivot_rows) + SMOOTHING)
+        self._dice[key] = dice
+        return dice
+
+    def related(self, a: Span, b: Span) -> bool:
+        """Whether two spans can name one thing: a shared word, one name transliterated
+        two ways, or one the acronym of the other."""
+        if self.content_stems(a) & self.content_stems(b):
+            return True
+        names = a.i == a.j and b.i == b.j  # Киргизия / Кыргызстан: one name, two forms
+        for x in self.span_tokens(a):
+            for y in self.span_tokens(b):
+                if x.content and y.content and len(x.text) >= 4 and len(y.text) >= 4:
+                    kx, ky = translit_key(x.stem), translit_key(y.stem)
+                    if kx == ky or (names and min(len(kx), len(ky)) >= 4
+                                    and (kx.startswith(ky) or ky.startswith(kx))):
+                        return True
+        words_a = [t.text for t in self.span_tokens(a)]
+        words_b = [t.text for t in self.span_tokens(b)]
+        return abbreviates(words_a, words_b, a.lang) or abbreviates(words_b, words_a, a.lang)
+
+    def largest_related(
+        self, ids: list[tuple[str, ...]], spans: Mapping[tuple[str, ...], list[Span]]
+    ) -> list[tuple[str, ...]]:
+        """The largest group of variants linked by ``related`` (by occurrences)."""
+        parent = {v: v for v in ids}
+
+        def find(v: tuple[str, ...]) -> tuple[str, ...]:
+            while parent[v] != v:
+                v = parent[v]
+            return v
+
+        for n, a in enumerate(ids):
+            for b in ids[n + 1 :]:
+                if self.related(spans[a][0], spans[b][0]):
+                    parent[find(a)] = find(b)
+        groups: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+        for v in ids:
+            groups[find(v)].append(v)
+        return max(groups.values(), key=lambda g: (sum(len(spans[v]) for v in g), len(g)))
+
+
+def abbreviates(short: list[str], long: list[str], lang: str) -> bool:
+    """Whether ``short`` is an abbreviation of ``long``: 'СМИД ОДКБ' of 'Совет министров
+    иностранных дел ОДКБ', 'CSTO' of 'Collective Security Treaty Organisation'."""
+    from alignments.terms_lang import FUNCTION_WORDS
+
+    words = FUNCTION_WORDS.get(lang, frozenset())
+    full = [w for w in long if w.lower().replace("’", "'") not in words and w[:1].isalpha()]
+    parts = [w for w in short if w.lower().replace("’", "'") not in words]
+    if not parts or len(full) <= len(parts) or not any(_is_acronym(p) for p in parts):
+        return False
+    k = 0
+    for part in parts:
+        if k < len(full) and full[k].casefold() == part.casefold():
+            k += 1
+            continue
+        if not _is_acronym(part):
+            return False
+        letters = part.casefold()
+        if k + len(letters) > len(full):
+            return False
+        if any(strip_accents(full[k + n][:1]).casefold() != c for n, c in enumerate(letters)):
+            return False
+        k += len(letters)
+    return k == len(full)
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
+    """The pivot language's terms that occur at least twice, grouped into concepts."""
+    extend = pivot in LOWERCASE_INSIDE_TERMS
+    by_key: dict[tuple[str, ...], list[Span]] = defaultdict(list)
+    for row in range(len(corpus.texts)):
+        for span in corpus.candidate_spans(pivot, row, extend=extend):
+            by_key[corpus.variant_id(span)].append(span)
+    frequent = {k: v for k, v in by_key.items() if len(v) >= 2}
+    in_row: dict[int, list[tuple[Span, tuple[str, ...]]]] = defaultdict(list)
+    for key, spans in frequent.items():
+        for span in spans:
+            in_row[span.row].append((span, key))
+    closed = [k for k, spans in frequent.items() if not _always_inside(spans, k, in_row)]
+    parent = {k: k for k in closed}
+
+    def find(k: tuple[str, ...]) -> tuple[str, ...]:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    words = {k: [t.text for t in corpus.span_tokens(frequent[k][0])] for k in closed}
+    short = [k for k in closed if any(_is_acronym(w) for w in words[k])]
+    # Abbreviations are only tried against keys with the same first letter.
+    initials: dict[str, list[Key]] = defaultdict(list)
+    for k in closed:
+        initials[strip_accents(words[k][0][:1]).casefold()].append(k)
+    for a in short:
+        for b in initials[words[a][0][:1].casefold()]:
+            if a != b and len(b) > len(a) and abbreviates(words[a], words[b], pivot):
+                parent[find(a)] = find(b)
+    by_head = {k: k for k in closed}
+    for b in closed:  # «Совет министров иностранных дел» + «ОДКБ»
+        if len(b) >= 3 and _is_acronym(words[b][-1]) and b[:-1] in by_head:
+            parent[find(b[:-1])] = find(b)
+    grouped: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+    for k in closed:
+        grouped[find(k)].append(k)
+    # An occurrence inside another term's occurrence («ОДКБ» in «Совета министров
+    # иностранных дел ОДКБ») is part of that term, not a use of its own.
+    spans_of = {root: _outermost([s for k in keys for s in frequent[k]])
+                for root, keys in grouped.items()}
+    by_row: dict[int, list[Span]] = defaultdict(list)
+    for spans in spans_of.values():
+        for span in spans:
+            by_row[span.row].append(span)
+    concepts = []
+    for root, keys in grouped.items():
+        keys.sort(key=lambda k: (-len(frequent[k]), k))
+        occurrences = [
+            s for s in spans_of[root]
+            if not any(o.i <= s.i and s.j <= o.j and (o.i, o.j) != (s.i, s.j)
+                       for o in by_row[s.row])
+        ]
+        if len(occurrences) < 2:
+            continue
+        stems = frozenset(
+            t.stem for k in keys for t in corpus.span_tokens(frequent[k][0]) if t.content
+        )
+        concepts.append(Concept([frequent[k][0] for k in keys], occurrences, stems))
+    return concepts
+
+
+def _always_inside(
+    spans: list[Span], key: Key, in_row: Mapping[int, list[tuple[Span, Key]]]
+) -> bool:
+    """Whether every occurrence lies inside an occurrence of one same longer term."""
+    common: set[tuple[str, ...]] | None = None
+    for span in spans:
+        around = {
+            k for s, k in in_row[span.row]
+            if k != key and s.i <= span.i and span.j <= s.j and (s.i, s.j) != (span.i, span.j)
+        }
+        common = around if common is None else common & around
+        if not common:
+            return False
+    return bool(common)
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """The spans that no other span of the list contains (longest first wins)."""
+    kept: list[Span] = []
+    for span in sorted(set(spans), key=lambda s: (s.row, s.i - s.j, s.i)):
+        if not any(k.row == span.row and k.i <= span.j and span.i <= k.j for k in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span]]:
+    """For each occurrence of the pivot concept, the span of the aligned row in ``lang``
+    that renders it, as (pivot span, target span); none when nothing associates enough.
+
+    Competitive linking: a target word joins a rendering only when it goes better with
+    the term's words than with the other words of the pivot row.
+    """
+    pivot = concept.occurrences[0].lang
+    extend = lang in LOWERCASE_INSIDE_TERMS
+    by_row: dict[int, list[Span]] = defaultdict(list)
+    for span in concept.occurrences:
+        by_row[span.row].append(span)
+    found: list[tuple[Span, Span]] = []
+    for row, occurrences in sorted(by_row.items()):
+        tokens = corpus.tokens[lang][row]
+        if not tokens:
+            continue
+        inside_idx = {k for o in occurrences for k in range(o.i, o.j + 1)}
+        pivot_tokens = corpus.tokens[pivot][row]
+        inside = _Side([pivot_tokens[k] for k in inside_idx], concept.stems)
+        outside = _Side([t for k, t in enumerate(pivot_tokens)
+                         if k not in inside_idx and t.content])
+        joins = any(pivot_tokens[k].lower in CONJUNCTIONS for k in inside_idx)
+        scores = [_word_score(corpus, lang, t, pivot, inside, outside) for t in tokens]
+        spans = [
+            s for s in corpus.candidate_spans(lang, row, extend=extend)
+            if joins or not any(t.lower in CONJUNCTIONS for t in corpus.span_tokens(s))
+        ]
+        taken: list[Span] = []
+        for occurrence in occurrences:
+            best: tuple[float, Span] | None = None
+            for span in spans:
+                if any(s.i <= span.j and span.i <= s.j for s in taken):
+                    continue
+                words = scores[span.i : span.j + 1]
+                if max(words) < 0.6 or words[0] < 0 or words[-1] < 0:
+                    continue
+                total = sum(w - PENALTY if w >= 0 else w for w in words)
+                if total > 0 and (best is None or total > best[0]):
+                    best = (total, span)
+            if best is not None:
+                taken.append(best[1])
+                found.append((occurrence, best[1]))
+    return found
+
+
+CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
+
+
+class _Side:
+    """Pivot words on one side of the term's edge, with their Latin forms for cues.
+
+    ``borrowed`` are the words of the concept's other forms (the expansion of 'СМИД
+    ОДКБ'): they count, a little less than words really in the row.
+    """
+
+    def __init__(self, tokens: list[Token], borrowed: frozenset[str] = frozenset()) -> None:
+        self.stems = {t.stem for t in tokens if t.content}
+        self.borrowed = borrowed - self.stems
+        self.cues = {translit_fold(t.stem) for t in tokens if t.content and len(t.stem) >= 4}
+
+
+def _word_score(
+    corpus: Corpus, lang: str, token: Token, pivot: str, inside: _Side, outside: _Side
+) -> float:
+    """A target word's association with the pivot term; negative when it is a function
+    word or goes better with a pivot word outside the term."""
+    if token.number:
+        return -1.0
+    if token.function:
+        return -FUNCTION_COST
+    here = _best(corpus, lang, token, pivot, inside)
+    there = _best(corpus, lang, token, pivot, outside)
+    return here if here >= there else RIVAL_COST
+
+
+RIVAL_COST = -0.2  # a word that goes better with another word of the pivot row
+BORROWED = 0.9
+
+
+def _best(corpus: Corpus, lang: str, token: Token, pivot: str, side: _Side) -> float:
+    if len(token.stem) >= 4:
+        folded = translit_fold(token.stem)
+        if any(ratio(folded, c) >= 80 for c in side.cues):
+            return 1.0
+    words = [token.stem, *corpus.parts(lang, token.stem)]
+    own = max((corpus.association(lang, w, pivot, p) for w in words for p in side.stems),
+              default=0.0)
+    borrowed = max((corpus.association(lang, w, pivot, p) for w in words for p in side.borrowed),
+                   default=0.0)
+    return max(own, BORROWED * borrowed)
+
+
+__all__ = [
+    "Concept",
+    "Corpus",
+    "Span",
+    "abbreviates",
+    "pivot_concepts",
+    "render",
+]

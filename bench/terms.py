@@ -1,0 +1,233 @@
+"""Terminology benchmark: flags against the labelled inconsistencies, and check speed.
+
+    python bench/terms.py [--rows 100000] [--json]
+
+1. Discovery on the demo corpus aligned through the gold rows, and through the real
+   aligner when ``alignments.multi.align_versions`` is available: recall and precision of
+   the flags against ``workbench/demo/terms.labelled.json``. A labelled group is found
+   when one flag of its language contains at least two of its variants (as a variant, or
+   at one of its occurrences); a flag is correct when it matches a labelled group.
+   Floors: every group found, precision >= 0.8. Also reported: the gold with 10% of the
+   rows misaligned on purpose (one language's text moved into the row before).
+2. The termbase check on a synthetic memory of N rows (demo rows drawn with a fixed seed),
+   against the termbase a terminologist gets by settling every correct flag, plus 1,000
+   synthetic concepts: rows per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from alignments.terms import AlignedRow, Flag, discover  # noqa: E402
+from alignments.terms_lang import base_lang  # noqa: E402
+
+GOLD = ROOT / "workbench" / "demo" / "gold"
+LABELLED = ROOT / "workbench" / "demo" / "terms.labelled.json"
+RECALL_FLOOR = 1.0
+PRECISION_FLOOR = 0.8
+
+
+def gold_pages() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))]
+
+
+def gold_rows(pages: Sequence[Mapping[str, Any]]) -> list[AlignedRow]:
+    """The demo corpus as the gold aligns it."""
+    return [
+        AlignedRow(page["page"], n,
+                   {base_lang(lang): " ".join(cell) for lang, cell in row.items() if cell})
+        for page in pages for n, row in enumerate(page["rows"])
+    ]
+
+
+def aligner_rows(pages: Sequence[Mapping[str, Any]]) -> list[AlignedRow] | None:
+    """The demo corpus as the real aligner aligns it (None when it is not available)."""
+    try:
+        from alignments.multi import align_versions
+    except ImportError:
+        return None
+    rows: list[AlignedRow] = []
+    for page in pages:
+        sentences = {lang: list(texts) for lang, texts in page["sentences"].items()}
+        pivot = next((lang for lang in sentences if base_lang(lang) == "ru"), page["langs"][0])
+        for n, row in enumerate(align_versions(sentences, pivot)):
+            rows.append(AlignedRow(page["page"], n, {
+                base_lang(lang): " ".join(sentences[lang][i] for i in ids)
+                for lang, ids in row.cells.items() if ids
+            }))
+    return rows
+
+
+def perturbed_rows(rows: Sequence[AlignedRow], share: float = 0.1) -> list[AlignedRow]:
+    """The gold rows with alignment errors: in a share of rows, one language's text is
+    moved into the row before (a 2-1 bead where the truth is two 1-1), seeded."""
+    rng = random.Random(42)
+    texts = [dict(r.texts) for r in rows]
+    for n in range(1, len(texts)):
+        if rng.random() < share and rows[n].set_id == rows[n - 1].set_id:
+            lang = rng.choice(sorted(set(texts[n]) - {"ru"}) or ["ru"])
+            if lang in texts[n]:
+                moved = texts[n].pop(lang)
+                texts[n - 1][lang] = (texts[n - 1].get(lang, "") + " " + moved).strip()
+    return [AlignedRow(r.set_id, r.row_id, t) for r, t in zip(rows, texts, strict=True)]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").casefold().split())
+
+
+def contains(flag: Flag, variant: str,
+             texts: Mapping[tuple[int | str, int], Mapping[str, str]]) -> bool:
+    """Whether the flag shows this variant: as one of its variants, or at an occurrence."""
+    wanted = _norm(variant)
+    if any(_norm(v) == wanted for v in flag.variants):
+        return True
+    for occ in flag.occurrences:
+        text = texts[(occ.set_id, occ.row_id)].get(occ.lang, "").replace("’", "'").casefold()
+        start = text.find(wanted)
+        while start >= 0:
+            if start < occ.end and occ.start < start + len(wanted):
+                return True
+            start = text.find(wanted, start + 1)
+    return False
+
+
+def evaluate(flags: Sequence[Flag], rows: Sequence[AlignedRow],
+             labelled: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    texts = {(r.set_id, r.row_id): r.texts for r in rows}
+
+    def matches(flag: Flag, group: Mapping[str, Any]) -> bool:
+        return flag.lang == group["lang"] and sum(
+            contains(flag, v, texts) for v in group["variants"]) >= 2
+
+    found = [any(matches(f, g) for f in flags) for g in labelled]
+    correct = [any(matches(f, g) for g in labelled) for f in flags]
+    return {
+        "flags": len(flags),
+        "groups": len(labelled),
+        "found": sum(found),
+        "recall": sum(found) / len(labelled) if labelled else 1.0,
+        "precision": sum(correct) / len(flags) if flags else 1.0,
+        "missed": [g["concept"] + f" ({g['lang']})" for g, ok in zip(labelled, found, strict=True)
+                   if not ok],
+        "wrong": [f"{f.lang}: " + " / ".join(f.variants) for f, ok in zip(flags, correct,
+                                                                         strict=True) if not ok],
+        "correct_flags": [f for f, ok in zip(flags, correct, strict=True) if ok],
+    }
+
+
+def unattested(rows: Sequence[AlignedRow], labelled: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Labelled variants the corpus does not contain (the translators' lists may name some)."""
+    corpus: dict[str, str] = {}
+    for row in rows:
+        for lang, text in row.texts.items():
+            corpus[lang] = corpus.get(lang, "") + "\n" + text.replace("’", "'").casefold()
+    return [f"{g['lang']}: {v}" for g in labelled for v in g["variants"]
+            if _norm(v) not in corpus.get(g["lang"], "")]
+
+
+def check_speed(flags: Sequence[Flag], rows: Sequence[AlignedRow], count: int) -> dict[str, Any]:
+    """Seconds to check ``count`` synthetic rows against a settled termbase."""
+    from workbench.terminology.checks import TermChecker, TermRecord
+
+    entries: list[TermRecord] = []
+    for n, flag in enumerate(flags):
+        entries.append(TermRecord(n, flag.variants[0], flag.lang, flag.variants[0], "preferred"))
+        entries.extend(TermRecord(n, flag.variants[0], flag.lang, v, "deprecated")
+                       for v in flag.variants[1:])
+        if flag.source_lang and flag.source_term:
+            entries.append(TermRecord(n, flag.variants[0], flag.source_lang, flag.source_term,
+                                  "preferred"))
+    rng = random.Random(6)
+    words = sorted({w for r in rows for t in r.texts.values() for w in t.split() if w.istitle()})
+    langs = sorted({lang for r in rows for lang in r.texts})
+    for n in range(1000):  # synthetic concepts: two capitalised words each, every language
+        a, b = rng.choice(words), rng.choice(words)
+        for lang in langs:
+            entries.append(TermRecord(10_000 + n, f"{a} {b}", lang, f"{a} {b}",
+                                  "preferred" if n % 3 else "deprecated"))
+    start = time.perf_counter()
+    checker = TermChecker(entries)
+    compiled = time.perf_counter() - start
+    memory = [rows[rng.randrange(len(rows))] for _ in range(count)]
+    start = time.perf_counter()
+    issues = 0
+    for n, row in enumerate(memory):
+        issues += len(checker.check_row("memory", n, row.texts, "ru"))
+    seconds = time.perf_counter() - start
+    return {"rows": count, "terms": len(entries), "compile_s": compiled, "check_s": seconds,
+            "rows_per_s": count / seconds if seconds else float("inf"), "issues": issues}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    labelled = json.loads(LABELLED.read_text(encoding="utf-8"))
+    pages = gold_pages()
+    results: dict[str, Any] = {}
+    corpora = {"gold rows": gold_rows(pages)}
+    corpora["gold, 10% misaligned"] = perturbed_rows(corpora["gold rows"])
+    aligned = aligner_rows(pages)
+    if aligned is not None:
+        corpora["aligner rows"] = aligned
+    ok = True
+    for name, rows in corpora.items():
+        start = time.perf_counter()
+        flags = discover(rows)
+        seconds = time.perf_counter() - start
+        result = evaluate(flags, rows, labelled)
+        result["seconds"] = seconds
+        results[name] = result
+        if name != "gold, 10% misaligned":  # reported, not a floor
+            ok &= result["recall"] >= RECALL_FLOOR and result["precision"] >= PRECISION_FLOOR
+    gold = corpora["gold rows"]
+    speed = check_speed(results["gold rows"].pop("correct_flags"), gold, args.rows)
+    for result in results.values():
+        result.pop("correct_flags", None)
+    missing = unattested(gold, labelled)
+    if args.json:
+        print(json.dumps({"discovery": results, "check": speed, "unattested": missing},
+                         ensure_ascii=False, indent=2))
+        return 0 if ok else 1
+    langs = sorted({lang for r in gold for lang in r.texts})
+    print(f"Demo corpus: {len(pages)} pages, {len(gold)} gold rows, languages {', '.join(langs)}; "
+          f"{len(labelled)} labelled groups.")
+    print()
+    print(f"| {'alignment':<22}| flags | found | recall | precision | seconds |")
+    print(f"|{'-' * 23}|-------|-------|--------|-----------|---------|")
+    for name, r in results.items():
+        print(f"| {name:<22}| {r['flags']:>5} | {r['found']:>2}/{r['groups']:<2} | "
+              f"{r['recall']:>6.2f} | {r['precision']:>9.2f} | {r['seconds']:>7.2f} |")
+    print()
+    for name, r in results.items():
+        for miss in r["missed"]:
+            print(f"  {name}: missed {miss}")
+        for wrong in r["wrong"]:
+            print(f"  {name}: unlabelled flag {wrong}")
+    for variant in missing:
+        print(f"  labelled variant not in the text: {variant}")
+    print()
+    print("| check: rows | terms | compile s | check s | rows/s  | issues |")
+    print("|-------------|-------|-----------|---------|---------|--------|")
+    print(f"| {speed['rows']:>11} | {speed['terms']:>5} | {speed['compile_s']:>9.3f} | "
+          f"{speed['check_s']:>7.2f} | {speed['rows_per_s']:>7.0f} | {speed['issues']:>6} |")
+    print()
+    print(f"Floors (every group found, precision >= {PRECISION_FLOOR}): "
+          f"{'met' if ok else 'NOT met'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,286 @@
+"""Term discovery: tokens, stems, candidates per language, variant clustering, flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from alignments.terms import AlignedRow, discover, flag_key
+from alignments.terms_lang import spelling_key, stem, tokenize, translit_key
+from alignments.terms_span import Corpus, abbreviates
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "words"),
+    [
+        ("Sergey Lavrov’s remarks", "en", ["Sergey", "Lavrov", "remarks"]),
+        ("du Conseil de l'OTSC", "fr", ["du", "Conseil", "de", "l'", "OTSC"]),
+        ("заседания СМИД ОДКБ, Бишкек", "ru", ["заседания", "СМИД", "ОДКБ", "Бишкек"]),
+        ("the Secretary-General", "en", ["the", "Secretary-General"]),
+        ("des Rates der Außenminister", "de", ["des", "Rates", "der", "Außenminister"]),
+    ],
+)
+def test_tokens_split_elisions_and_possessives(text: str, lang: str, words: list[str]) -> None:
+    tokens = tokenize(text, lang)
+    assert [t.text for t in tokens] == words
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+@pytest.mark.parametrize(
+    ("forms", "lang"),
+    [
+        (["Совет", "Совета", "Совете", "Советом"], "ru"),
+        (["министров", "министра", "министрами"], "ru"),
+        (["Лавров", "Лаврова", "Лавровым"], "ru"),
+        (["Сергей", "Сергея", "Сергеем"], "ru"),
+        (["Китай", "Китая"], "ru"),
+        (["Rat", "Rates"], "de"),
+        (["Außenminister", "Außenministers", "Außenministern"], "de"),
+        (["Minister", "Ministers"], "en"),
+        (["organisation", "organisations"], "fr"),
+    ],
+)
+def test_inflected_forms_share_a_stem(forms: list[str], lang: str) -> None:
+    assert len({stem(f, lang) for f in forms}) == 1, [stem(f, lang) for f in forms]
+
+
+def test_russian_inflection_is_one_variant() -> None:
+    corpus = Corpus(
+        [{"ru": "Состоялось заседание Совета министров иностранных дел ОДКБ."},
+         {"ru": "Вчера Совет министров иностранных дел ОДКБ принял заявление."}],
+        ["ru"],
+    )
+    spans = [
+        s for row in (0, 1) for s in corpus.candidate_spans("ru", row, extend=True)
+        if corpus.surface(s).endswith("ОДКБ") and corpus.surface(s).startswith("Совет")
+    ]
+    assert [corpus.surface(s) for s in spans] == [
+        "Совета министров иностранных дел ОДКБ", "Совет министров иностранных дел ОДКБ"
+    ]
+    assert corpus.variant_id(spans[0]) == corpus.variant_id(spans[1])
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "term"),
+    [
+        ("en", "We held a CSTO Council of Foreign Ministers meeting in Bishkek.",
+         "CSTO Council of Foreign Ministers"),
+        ("fr", "La réunion du Conseil des ministres des Affaires étrangères de l'OTSC a eu lieu.",
+         "Conseil des ministres des Affaires étrangères de l'OTSC"),
+        ("ru", "Состоялось заседание Совета министров иностранных дел ОДКБ в Бишкеке.",
+         "Совета министров иностранных дел ОДКБ"),
+        ("de", "Die Sitzung des Rates der Außenminister der OVKS fand statt.",
+         "Rates der Außenminister der OVKS"),
+        ("es", "Se celebró la reunión del Consejo de Ministros de Asuntos Exteriores de la OTSC.",
+         "Consejo de Ministros de Asuntos Exteriores de la OTSC"),
+    ],
+)
+def test_candidates_include_the_name_of_the_body(lang: str, sentence: str, term: str) -> None:
+    corpus = Corpus([{lang: sentence}], [lang])
+    extend = lang != "en"
+    found = {corpus.surface(s) for s in corpus.candidate_spans(lang, 0, extend=extend)}
+    assert term in found
+    assert not any(s.startswith(("We ", "La ", "Die ", "Se ")) for s in found)
+
+
+@pytest.mark.parametrize(
+    ("short", "long", "lang", "expected"),
+    [
+        ("СМИД ОДКБ", "Совет министров иностранных дел ОДКБ", "ru", True),
+        ("ОДКБ", "Организация Договора о коллективной безопасности", "ru", True),
+        ("CSTO", "Collective Security Treaty Organisation", "en", True),
+        ("CMAE de l'OTSC", "Conseil des ministres des Affaires étrangères de l'OTSC", "fr", True),
+        ("СМИ", "Совета министров иностранных дел", "ru", False),
+        ("CSTO", "Council of Foreign Ministers", "en", False),
+    ],
+)
+def test_abbreviations(short: str, long: str, lang: str, expected: bool) -> None:
+    def words(text: str) -> list[str]:
+        return [t.text for t in tokenize(text, lang)]
+
+    assert abbreviates(words(short), words(long), lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Sergey", "Sergei", True),
+        ("Sergueï", "Sergei", True),
+        ("Sergej", "Sergei", True),
+        ("Mukhriddin", "Muhriddin", True),
+        ("Kirghizstan", "Kirghizistan", True),
+        ("Беларусь", "Белоруссия", True),
+        ("Russia", "Austria", False),
+    ],
+)
+def test_transliterations_fold_together(a: str, b: str, same: bool) -> None:
+    assert (translit_key(a) == translit_key(b)) is same
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Organisation", "Organization"), ("defence", "defense"), ("centre", "center"),
+     ("co-operation", "cooperation"), ("Пётр", "Петр")],
+)
+def test_spelling_variants_fold_together(a: str, b: str) -> None:
+    assert spelling_key(a) == spelling_key(b)
+
+
+def rows(*texts: dict[str, str]) -> list[AlignedRow]:
+    return [AlignedRow("s", n, t) for n, t in enumerate(texts)]
+
+
+COUNCIL = rows(
+    {"ru": "Состоялось заседание Совета министров иностранных дел ОДКБ.",
+     "en": "A CSTO Council of Foreign Ministers meeting was held."},
+    {"ru": "Мы провели заседание Совета министров иностранных дел ОДКБ в режиме видеосвязи.",
+     "en": "We held a CSTO Foreign Ministers Council meeting via videoconference."},
+    {"ru": "Следующее заседание СМИД ОДКБ пройдет в Москве.",
+     "en": "The next CSTO Foreign Minister Council meeting will be in Moscow."},
+    {"ru": "Айвазян представил членам СМИД ОДКБ информацию.",
+     "en": "Ayvazyan briefed the members of the CSTO Ministerial Council."},
+    {"ru": "Совет министров иностранных дел ОДКБ принял заявление.",
+     "en": "The CSTO Council of Foreign Ministers adopted a statement."},
+    {"ru": "Сергей Лавров ответил на вопросы.", "en": "Sergey Lavrov answered questions."},
+    {"ru": "Сергей Лавров выступил в Бишкеке.", "en": "Sergei Lavrov spoke in Bishkek."},
+    {"ru": "ОДКБ укрепляет сотрудничество.", "en": "The CSTO strengthens cooperation."},
+    {"ru": "Генеральный секретарь ОДКБ прибыл.", "en": "The CSTO Secretary General arrived."},
+    {"ru": "Заседание прошло в Москве.", "en": "The meeting took place in Moscow."},
+    {"ru": "Следующее заседание пройдет осенью.", "en": "The next meeting will be in autumn."},
+    {"ru": "Министр иностранных дел Армении выступил.",
+     "en": "The Foreign Minister of Armenia spoke."},
+    {"ru": "Министр иностранных дел Казахстана выступил.",
+     "en": "The Foreign Minister of Kazakhstan spoke."},
+)
+
+
+def test_one_pivot_term_rendered_several_ways_is_flagged() -> None:
+    flags = discover(COUNCIL)
+    council = next(f for f in flags if f.kind == "rendering" and f.lang == "en"
+                   and "CSTO Ministerial Council" in f.variants)
+    assert set(council.variants) == {
+        "CSTO Council of Foreign Ministers", "CSTO Foreign Ministers Council",
+        "CSTO Foreign Minister Council", "CSTO Ministerial Council",
+    }
+    assert council.source_lang == "ru"
+    assert council.source_term is not None and "ОДКБ" in council.source_term
+    assert sum(council.counts) == len(council.occurrences) == 5
+    assert council.impact == 5 * 4
+    by_row = {r.row_id: r for r in COUNCIL}
+    for occ in council.occurrences:
+        assert by_row[occ.row_id].texts["en"][occ.start : occ.end] == occ.text
+        assert occ.text == council.variants[occ.variant]
+
+
+def test_flags_come_highest_impact_first_with_stable_keys() -> None:
+    flags = discover(COUNCIL)
+    assert [f.impact for f in flags] == sorted((f.impact for f in flags), reverse=True)
+    assert any(set(f.variants) == {"Sergey", "Sergei"} for f in flags)
+    again = discover(COUNCIL)
+    assert [f.key for f in flags] == [f.key for f in again]
+    assert flags[0].key == flag_key(flags[0].kind, flags[0].lang, reversed(flags[0].variants),
+                                    flags[0].source_lang)
+
+
+GERMAN = [
+    "Eine Sitzung des Rates der Außenminister der OVKS fand statt.",
+    "Wir hielten eine Sitzung des Außenministerrates der OVKS per Videokonferenz ab.",
+    "Die nächste Sitzung des Außenministerrates der OVKS findet in Moskau statt.",
+    "Ajwasjan informierte die Mitglieder des Ministerrates der OVKS.",
+    "Der Rat der Außenminister der OVKS nahm eine Erklärung an.",
+    "Sergej Lawrow beantwortete Fragen.", "Sergei Lawrow sprach in Bischkek.",
+    "Die OVKS stärkt die Zusammenarbeit.", "Der Generalsekretär der OVKS traf ein.",
+    "Die Sitzung fand in Moskau statt.", "Die nächste Sitzung findet im Herbst statt.",
+    "Der Außenminister Armeniens sprach.", "Der Außenminister Kasachstans sprach.",
+]
+SPANISH = [
+    "Se celebró una reunión del Consejo de Ministros de Asuntos Exteriores de la OTSC.",
+    "Celebramos una reunión del Consejo de Ministros de Exteriores de la OTSC por vídeo.",
+    "La próxima reunión del Consejo Ministerial de la OTSC será en Moscú.",
+    "Ayvazián informó a los miembros del Consejo Ministerial de la OTSC.",
+    "El Consejo de Ministros de Asuntos Exteriores de la OTSC aprobó una declaración.",
+    "Serguéi Lavrov respondió a preguntas.", "Sergei Lavrov habló en Bishkek.",
+    "La OTSC refuerza la cooperación.", "El Secretario General de la OTSC llegó.",
+    "La reunión tuvo lugar en Moscú.", "La próxima reunión será en otoño.",
+    "El ministro de Asuntos Exteriores de Armenia habló.",
+    "El ministro de Asuntos Exteriores de Kazajistán habló.",
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "variants"),
+    [
+        ("de", {"Rates der Außenminister der OVKS", "Außenministerrates der OVKS"}),
+        ("es", {"Consejo de Ministros de Asuntos Exteriores de la OTSC",
+                "Consejo de Ministros de Exteriores de la OTSC", "Consejo Ministerial de la OTSC"}),
+    ],
+)
+def test_renderings_in_german_and_spanish(lang: str, variants: set[str]) -> None:
+    five = [AlignedRow(r.set_id, r.row_id, {**r.texts, "de": d, "es": e})
+            for r, d, e in zip(COUNCIL, GERMAN, SPANISH, strict=True)]
+    flags = [f for f in discover(five) if f.kind == "rendering" and f.lang == lang]
+    assert any(variants <= set(f.variants) for f in flags), [f.variants for f in flags]
+
+
+@pytest.mark.parametrize(
+    ("lang", "texts", "variants", "kind"),
+    [
+        ("en", ["The Collective Security Treaty Organisation met.",
+                "The Collective Security Treaty Organization met.",
+                "Its Secretary-General spoke.", "The Secretary General spoke."],
+         {"Organisation", "Organization"}, "spelling"),
+        ("en", ["The Secretary-General spoke.", "The UN Secretary General spoke."],
+         {"Secretary-General", "Secretary General"}, "spelling"),
+        ("fr", ["Le ministre Sergueï Lavrov parle.", "Le ministre Sergei Lavrov parle."],
+         {"Sergueï", "Sergei"}, "transliteration"),
+        ("de", ["Minister Sergej Lawrow sprach.", "Minister Sergei Lawrow sprach."],
+         {"Sergej", "Sergei"}, "transliteration"),
+        ("ru", ["Делегация Беларуси прибыла.", "Делегация Белоруссии прибыла."],
+         {"Беларуси", "Белоруссии"}, "transliteration"),
+        ("es", ["El ministro Serguéi Lavrov habló.", "El ministro Sergei Lavrov habló."],
+         {"Serguéi", "Sergei"}, "transliteration"),
+        ("en", ["A CSTO Council of Foreign Ministers meeting.",
+                "A CSTO Foreign Ministers Council meeting."],
+         {"CSTO Council of Foreign Ministers", "CSTO Foreign Ministers Council"}, "word-order"),
+        ("fr", ["Le CMAE de l'OTSC a siégé.", "Le CMAE de l'OTSC a adopté un texte.",
+                "Le Conseil des ministres des Affaires étrangères de l'OTSC a siégé."],
+         {"CMAE", "Conseil des ministres des Affaires étrangères"}, "acronym"),
+    ],
+)
+def test_monolingual_variants_are_clustered(
+    lang: str, texts: list[str], variants: set[str], kind: str
+) -> None:
+    flags = discover(rows(*({lang: t} for t in texts)), pivot="xx")
+    assert any(f.kind == kind and set(f.variants) == variants for f in flags), [
+        (f.kind, f.variants) for f in flags
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "texts"),
+    [
+        ("en", ["Armenia and Russia agreed.", "The Armenian side spoke."]),
+        ("en", ["The Collective Security Treaty Organisation (CSTO) met.", "The CSTO met."]),
+        ("en", ["Kyrgyzstan and Tajikistan talked.", "Tajikistan and Kyrgyzstan talked."]),
+        ("fr", ["Les menaces sont réelles.", "Le pays est menacé."]),
+    ],
+)
+def test_look_alikes_are_not_flagged(lang: str, texts: list[str]) -> None:
+    assert discover(rows(*({lang: t} for t in texts)), pivot="xx") == []
+
+
+def test_an_empty_corpus_has_no_flags() -> None:
+    assert discover([]) == []
+    assert discover(rows({"en": ""}, {"ru": ""})) == []
+
+
+def test_acronym_and_expansion_following_the_original_are_not_a_conflict() -> None:
+    corpus = rows(
+        {"ru": "Организация Договора о коллективной безопасности (ОДКБ) провела встречу.",
+         "en": "The Collective Security Treaty Organisation (CSTO) held a meeting."},
+        {"ru": "Устав Организации Договора о коллективной безопасности действует.",
+         "en": "The Charter of the Collective Security Treaty Organisation is in force."},
+        {"ru": "ОДКБ укрепляет сотрудничество.", "en": "The CSTO strengthens cooperation."},
+        {"ru": "Страны ОДКБ согласовали план.", "en": "The CSTO countries agreed a plan."},
+        {"ru": "Саммит ОДКБ пройдет в ноябре.", "en": "The CSTO summit is in November."},
+    )
+    assert [f for f in discover(corpus) if f.kind == "rendering"] == []

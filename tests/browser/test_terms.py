@@ -1,0 +1,114 @@
+"""A terminologist settles the Council flag in Chromium; the decision shows in the row
+checks (the deprecated variant reported) and in the exported TBX."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+try:  # the N-way aligner is another engineer's module; terminology never calls it
+    import alignments.multi  # noqa: F401
+except ModuleNotFoundError:  # pragma: no cover - only while alignments.multi is missing
+    _stub = types.ModuleType("alignments.multi")
+    _stub.align_versions = lambda *args, **kwargs: []  # type: ignore[attr-defined]
+    _stub.choose_pivot = lambda langs: "ru" if "ru" in langs else langs[0]  # type: ignore[attr-defined]
+    sys.modules["alignments.multi"] = _stub
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from workbench.app import create_app  # noqa: E402
+from workbench.db import session_scope, upgrade  # noqa: E402
+from workbench.terminology.gold import store_gold_corpus  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def terms_server(tmp_path: Path) -> Iterator[str]:
+    """The workbench on a free local port, with the demo corpus stored through its gold."""
+    url = f"sqlite:///{tmp_path / 'browser.sqlite'}"
+    upgrade(url)
+    with session_scope(url) as session:
+        store_gold_corpus(session)
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@pytest.fixture
+def terms_page(terms_server: str) -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(accept_downloads=True, base_url=terms_server)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def test_terminologist_settles_the_council_flag(terms_page: object, tmp_path: Path) -> None:
+    from playwright.sync_api import Page, expect
+
+    page: Page = terms_page  # type: ignore[assignment]
+    page.goto("/")
+    page.get_by_role("link", name="Terminology").click()
+    expect(page.get_by_role("heading", name="Terminology flags", level=1)).to_be_visible()
+
+    flag = page.locator('article.flag[data-lang="en"]').filter(
+        has=page.locator("h2 .variant", has_text="CSTO Ministerial Council"))
+    expect(flag).to_have_count(1)
+    key = flag.get_attribute("data-key")
+    flag.get_by_text("Every occurrence in context").click()
+    expect(flag.locator("mark", has_text="CSTO Ministerial Council")).to_be_visible()
+    expect(flag.locator(".aligned [lang=ru]").filter(has_text="СМИД ОДКБ").first).to_be_visible()
+
+    flag.locator('input[type=radio][value="CSTO Council of Foreign Ministers"]').check()
+    flag.get_by_label("status of Council of Foreign Ministers", exact=True).select_option(
+        "admitted")
+    flag.get_by_role("button", name="Settle").click()
+    expect(page.get_by_role("status")).to_contain_text("Settled")
+    expect(page.locator(f'article.flag[data-key="{key}"]')).to_have_count(0)
+
+    page.get_by_role("link", name="Check rows against the termbase").click()
+    deprecated = page.locator('tr.issue[data-kind="deprecated"]').filter(
+        has_text="CSTO Ministerial Council")
+    expect(deprecated.first).to_be_visible()
+    expect(deprecated.first.locator("mark")).to_have_text("CSTO Ministerial Council")
+    expect(page.locator('tr.issue[data-kind="deprecated"]').filter(
+        has_text="'Council of Foreign Ministers' used")).to_have_count(0)
+
+    page.get_by_role("link", name="Terminology flags").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download TBX").click()
+    saved = tmp_path / "termbase.tbx"
+    info.value.save_as(saved)
+    tbx = saved.read_text(encoding="utf-8")
+    assert 'type="TBX-Basic"' in tbx
+    assert "<term>CSTO Ministerial Council</term>" in tbx
+    council = tbx.split("<term>CSTO Ministerial Council</term>")[1]
+    assert council.lstrip().startswith(
+        '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>')
+    assert "<term>CSTO Council of Foreign Ministers</term>" in tbx
+    assert 'xml:lang="ru"' in tbx

@@ -1,0 +1,236 @@
+"""Terminology through the CLI and the Flask test client, on the demo corpus stored
+through its gold rows."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import types
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+
+try:  # the N-way aligner is another engineer's module; terminology never calls it
+    import alignments.multi  # noqa: F401
+except ModuleNotFoundError:  # pragma: no cover - only while alignments.multi is missing
+    _stub = types.ModuleType("alignments.multi")
+    _stub.align_versions = lambda *args, **kwargs: []  # type: ignore[attr-defined]
+    _stub.choose_pivot = lambda langs: "ru" if "ru" in langs else langs[0]  # type: ignore[attr-defined]
+    sys.modules["alignments.multi"] = _stub
+
+from workbench.cli import main  # noqa: E402
+from workbench.db import session_scope, upgrade  # noqa: E402
+from workbench.terminology.checks import TermChecker, TermRecord  # noqa: E402
+from workbench.terminology.flags import aligned_rows, chosen_sets  # noqa: E402
+from workbench.terminology.gold import store_gold_corpus  # noqa: E402
+
+COUNCIL = "CSTO Ministerial Council"
+
+
+@pytest.fixture
+def demo(database_url: str) -> Iterator[list[int]]:
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        ids = [s.id for s in store_gold_corpus(session)]
+    yield ids
+
+
+def council_flag(flags: list[dict[str, object]]) -> dict[str, object]:
+    return next(f for f in flags if f["lang"] == "en" and COUNCIL in f["variants"])  # type: ignore[operator]
+
+
+def test_cli_prints_flags_as_json(runner: CliRunner, demo: list[int], database_url: str) -> None:
+    result = runner.invoke(main, ["terms", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    flags = json.loads(result.output)
+    assert isinstance(flags, list) and flags
+    impacts = [f["impact"] for f in flags]
+    assert impacts == sorted(impacts, reverse=True)
+    with session_scope(database_url) as session:
+        texts = {(r.set_id, r.row_id): r.texts for r in aligned_rows(session,
+                                                                     chosen_sets(session))}
+    for flag in flags:
+        assert {"lang", "variants", "counts", "occurrences"} <= set(flag)
+        assert all(isinstance(v, str) for v in flag["variants"])
+        assert len(flag["counts"]) == len(flag["variants"]) >= 2
+        assert sum(flag["counts"]) == len(flag["occurrences"])
+        for occ in flag["occurrences"]:
+            assert texts[(occ["set"], occ["row"])][occ["lang"]][occ["start"]:occ["end"]] \
+                == occ["text"]
+    council = council_flag(flags)
+    assert council["source_lang"] == "ru"
+    assert "ОДКБ" in str(council["source_term"])
+    assert set(council["variants"]) == {  # type: ignore[arg-type]
+        "CSTO Council of Foreign Ministers", "CSTO Foreign Ministers Council",
+        "CSTO Foreign Minister Council", COUNCIL, "Council of Foreign Ministers",
+    }
+
+
+def test_cli_text_for_named_sets_and_a_clear_error(runner: CliRunner, demo: list[int]) -> None:
+    result = runner.invoke(main, ["terms", str(demo[1])])
+    assert result.exit_code == 0, result.output
+    assert "en  word-order: CSTO Foreign Ministers Council (2) | CSTO Foreign Minister " \
+        "Council (1)" in result.output
+    missing = runner.invoke(main, ["terms", "999"])
+    assert missing.exit_code == 1
+    assert "There is no document set 999." in missing.output
+    assert "Example: workbench terms 1 --format json" in runner.invoke(
+        main, ["terms", "--help"]).output
+
+
+def test_settling_a_flag_feeds_the_checks_and_the_tbx(client: FlaskClient, demo: list[int]
+                                                      ) -> None:
+    flags = client.get("/terms/flags.json").get_json()
+    council = council_flag(flags)
+    variants = council["variants"]
+    form = {"preferred": "CSTO Council of Foreign Ministers", "name": "CSTO CFM"}
+    for n, variant in enumerate(variants):  # type: ignore[arg-type]
+        form[f"status-{n}"] = "admitted" if variant == "Council of Foreign Ministers" \
+            else "deprecated"
+    response = client.post(f"/terms/flags/{council['key']}/settle", data=form)
+    assert response.status_code == 303
+    assert council["key"] not in [f["key"] for f in client.get("/terms/flags.json").get_json()]
+    settled = client.get("/terms/flags.json?show=all").get_json()
+    assert {f["key"]: f["status"] for f in settled}[council["key"]] == "settled"
+
+    issues = client.get("/terms/checks.json").get_json()
+    deprecated = [i for i in issues if i["kind"] == "deprecated" and i["lang"] == "en"]
+    assert COUNCIL in {i["text"] for i in deprecated}
+    assert "Council of Foreign Ministers" not in {i["text"] for i in deprecated}
+    assert any(i["kind"] == "missing-preferred" for i in issues)
+    page = client.get("/terms/checks").get_data(as_text=True)
+    assert f"<mark>{COUNCIL}</mark>" in page
+
+    tbx = client.get("/terms/termbase.tbx")
+    assert tbx.status_code == 200
+    body = tbx.get_data(as_text=True)
+    assert 'type="TBX-Basic"' in body
+    assert f"<term>{COUNCIL}</term>" in body
+    assert "deprecatedTerm-admn-sts" in body and "admittedTerm-admn-sts" in body
+
+    again = client.post(f"/terms/flags/{council['key']}/settle", data=form,
+                        headers={"Accept": "application/json"})
+    assert again.status_code == 409
+    assert "already settled" in again.get_json()["error"]
+
+
+def test_the_flags_page_shows_each_variant_in_context(client: FlaskClient, demo: list[int]
+                                                      ) -> None:
+    page = client.get("/terms/").get_data(as_text=True)
+    assert page.count('class="flag"') >= 5
+    assert f"<mark>{COUNCIL}</mark>" in page
+    assert "Совета министров иностранных дел ОДКБ" in page  # the aligned Russian row
+    assert 'href="/terms/"' in client.get("/").get_data(as_text=True)  # the nav link
+
+
+def test_dismissing_a_flag_and_refusing_a_bad_settlement(client: FlaskClient, demo: list[int]
+                                                         ) -> None:
+    flags = client.get("/terms/flags.json").get_json()
+    first, second = flags[0], flags[1]
+    bad = client.post(f"/terms/flags/{first['key']}/settle", data={"preferred": "nonsense"},
+                      headers={"Accept": "application/json"})
+    assert bad.status_code == 400
+    assert "'nonsense' is not one of the flag's variants" in bad.get_json()["error"]
+    assert client.post(f"/terms/flags/{second['key']}/dismiss").status_code == 303
+    keys = [f["key"] for f in client.get("/terms/flags.json").get_json()]
+    assert second["key"] not in keys and first["key"] in keys
+    assert client.get("/terms/termbase?format=json").get_json() == []
+    gone = client.post("/terms/flags/0000000000000000/dismiss",
+                       headers={"Accept": "application/json"})
+    assert gone.status_code == 404
+
+
+TBX = b"""<?xml version="1.0" encoding="UTF-8"?>
+<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">
+<tbxHeader><fileDesc><sourceDesc><p>x</p></sourceDesc></fileDesc></tbxHeader>
+<text><body><conceptEntry id="k"><langSec xml:lang="fr"><termSec><term>Kirghizstan</term>
+<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></termSec>
+<termSec><term>Kirghizistan</term>
+<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></termSec>
+</langSec></conceptEntry></body></text></tbx>"""
+
+
+def test_tbx_import_then_checks_use_it(client: FlaskClient, demo: list[int]) -> None:
+    response = client.post("/terms/termbase/import",
+                           data={"file": (io.BytesIO(TBX), "kg.tbx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+    concepts = client.get("/terms/termbase?format=json").get_json()
+    assert [(t["text"], t["status"]) for t in concepts[0]["terms"]] == [
+        ("Kirghizstan", "preferred"), ("Kirghizistan", "deprecated")]
+    issues = client.get("/terms/checks.json").get_json()
+    assert any(i["kind"] == "deprecated" and i["text"] == "Kirghizistan" for i in issues)
+    flags = client.get("/terms/flags.json").get_json()
+    assert not any(set(f["variants"]) == {"Kirghizstan", "Kirghizistan"} for f in flags)
+
+
+def test_hostile_tbx_upload_is_refused_and_nothing_is_stored(client: FlaskClient) -> None:
+    hostile = (b'<?xml version="1.0"?><!DOCTYPE tbx [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+               b"<tbx><text><body/></text></tbx>")
+    response = client.post("/terms/termbase/import",
+                           data={"file": (io.BytesIO(hostile), "evil.tbx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "evil.tbx declares entities" in response.get_data(as_text=True)
+    assert client.get("/terms/termbase?format=json").get_json() == []
+
+
+@pytest.mark.parametrize(
+    ("ru", "en", "kinds"),
+    [
+        ("Заседание Совета министров иностранных дел ОДКБ.",
+         "A CSTO Council of Foreign Ministers meeting.", []),
+        ("Заседание Совета министров иностранных дел ОДКБ.",
+         "A CSTO Ministerial Council meeting.", ["deprecated", "missing-preferred"]),
+        ("Члены СМИД ОДКБ.", "Members of the CSTO Ministerial Council.", ["deprecated"]),
+        ("Заседание Советом министров иностранных дел ОДКБ.", "A meeting.",
+         ["missing-preferred"]),
+    ],
+)
+def test_row_checks_are_inflection_aware(ru: str, en: str, kinds: list[str]) -> None:
+    checker = TermChecker([
+        TermRecord(1, "CFM", "ru", "Совет министров иностранных дел ОДКБ", "preferred"),
+        TermRecord(1, "CFM", "en", "CSTO Council of Foreign Ministers", "preferred"),
+        TermRecord(1, "CFM", "en", "CSTO Ministerial Council", "deprecated"),
+    ])
+    issues = checker.check_row("s", 1, {"ru": ru, "en": en}, "ru")
+    assert sorted(i.kind for i in issues) == kinds
+    for issue in issues:
+        if issue.kind == "deprecated":
+            assert en[issue.start:issue.end] == "CSTO Ministerial Council"
+
+
+def test_cli_check_reports_the_deprecated_variant(runner: CliRunner, demo: list[int],
+                                                  database_url: str) -> None:
+    from workbench.terminology.flags import find_flag
+    from workbench.terminology.termbase import settle
+
+    flags = json.loads(runner.invoke(main, ["terms", "--format", "json"]).output)
+    with session_scope(database_url) as session:
+        flag = find_flag(session, str(council_flag(flags)["key"]))
+        settle(session, flag, "CSTO Council of Foreign Ministers")
+    result = runner.invoke(main, ["terms", "--check", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    issues = json.loads(result.output)
+    assert {"kind", "set", "row", "lang", "start", "end", "text", "expected"} <= set(issues[0])
+    assert any(i["kind"] == "deprecated" and i["text"] == COUNCIL for i in issues)
+    text = runner.invoke(main, ["terms", "--check"]).output
+    assert f"deprecated term '{COUNCIL}' used; preferred: 'CSTO Council of Foreign Ministers'" \
+        in text
+    listed = json.loads(runner.invoke(main, ["terms", "--all", "--format", "json"]).output)
+    assert {f["key"]: f["status"] for f in listed}[flag.key] == "settled"
+
+
+def test_an_empty_workbench_has_no_flags_and_an_empty_termbase(
+    client: FlaskClient, runner: CliRunner
+) -> None:
+    assert "No open terminology flags." in client.get("/terms/").get_data(as_text=True)
+    assert client.get("/terms/flags.json").get_json() == []
+    assert "Every row agrees with the termbase." in client.get("/terms/checks").get_data(
+        as_text=True)
+    assert "The termbase is empty" in client.get("/terms/termbase").get_data(as_text=True)
+    result = runner.invoke(main, ["terms"])
+    assert result.exit_code == 0 and "No open terminology flags." in result.output

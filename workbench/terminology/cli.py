@@ -1,0 +1,70 @@
+"""``workbench terms``: the variant flags of the stored sets, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from workbench.db import database_url, session_scope, upgrade
+from workbench.errors import WorkbenchError
+
+
+@click.command("terms")
+@click.argument("set_refs", metavar="[SET]...", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--all", "show_all", is_flag=True,
+              help="Also show flags a terminologist settled or dismissed.")
+@click.option("--check", is_flag=True,
+              help="Instead of flags, check every row against the termbase.")
+def terms(set_refs: Sequence[str], fmt: str, show_all: bool, check: bool) -> None:
+    """Print the terminology flags of the sets (all sets when none is named): one term
+    written several ways, highest impact (occurrences x variants) first.
+
+    Example: workbench terms 1 --format json
+    """
+    try:
+        _terms(set_refs, fmt, show_all, check)
+    except WorkbenchError as error:  # one line on stderr, exit status 1
+        raise click.ClickException(error.message) from error
+
+
+def _terms(set_refs: Sequence[str], fmt: str, show_all: bool, check: bool) -> None:
+    from workbench.terminology.checks import check_sets
+    from workbench.terminology.flags import chosen_sets, flag_states
+
+    # Like every command: WORKBENCH_DATABASE_URL, else instance/ under the current folder.
+    url = database_url(Path.cwd() / "instance")
+    upgrade(url)
+    with session_scope(url) as session:
+        sets = chosen_sets(session, set_refs)
+        if check:
+            issues = check_sets(session, sets)
+            if fmt == "json":
+                click.echo(json.dumps([i.as_json() for i in issues], ensure_ascii=False,
+                                      indent=2))
+            for issue in issues if fmt == "text" else []:
+                click.echo(f"set {issue.set_id} row {issue.row_id} [{issue.lang}] "
+                           f"{issue.message}")
+            return
+        states = [s for s in flag_states(session, sets) if show_all or s.open]
+    if fmt == "json":
+        data = []
+        for state in states:
+            item = state.flag.as_json()
+            item["status"] = state.decision or "open"
+            data.append(item)
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not states:
+        click.echo("No open terminology flags.")
+    for state in states:
+        flag = state.flag
+        source = f" for «{flag.source_term}» ({flag.source_lang})" if flag.source_term else ""
+        variants = " | ".join(f"{v} ({c})" for v, c in zip(flag.variants, flag.counts,
+                                                            strict=True))
+        status = f" [{state.decision}]" if state.decision else ""
+        click.echo(f"{flag.impact:>5}  {flag.lang}  {flag.kind}{source}{status}: {variants}")

@@ -1,0 +1,69 @@
+"""The termbase and the terminologist's decisions, as SQLAlchemy models (migration 0002)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workbench.models import Base, utcnow
+
+STATUSES = ("preferred", "admitted", "deprecated")
+
+
+class Concept(Base):
+    """A concept of the termbase: one thing, named by terms in several languages."""
+
+    __tablename__ = "term_concept"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    terms: Mapped[list[Term]] = relationship(
+        back_populates="concept", cascade="all, delete-orphan", order_by="Term.id"
+    )
+
+    def terms_in(self, lang: str) -> list[Term]:
+        """The concept's terms in one language (base code), preferred first."""
+        return sorted(
+            (t for t in self.terms if t.lang == lang), key=lambda t: STATUSES.index(t.status)
+        )
+
+
+class Term(Base):
+    """A term of a concept in one language, with its status."""
+
+    __tablename__ = "term_entry"
+    __table_args__ = (UniqueConstraint("concept_id", "lang", "text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concept_id: Mapped[int] = mapped_column(
+        ForeignKey("term_concept.id", ondelete="CASCADE"), index=True
+    )
+    lang: Mapped[str] = mapped_column(String(20), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="admitted")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    concept: Mapped[Concept] = relationship(back_populates="terms")
+
+
+class Decision(Base):
+    """What a terminologist decided about a flag: settled (a concept) or dismissed."""
+
+    __tablename__ = "term_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_key: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    action: Mapped[str] = mapped_column(String(20))  # settled | dismissed
+    lang: Mapped[str] = mapped_column(String(20))
+    variants: Mapped[list[str]] = mapped_column(JSON, default=list)
+    concept_id: Mapped[int | None] = mapped_column(
+        ForeignKey("term_concept.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,139 @@
+"""The termbase: settle or dismiss a flag, list concepts, TBX out and in."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from alignments.terms import Flag
+from tmx.tbx import Concept as TbxConcept
+from tmx.tbx import TbxError, Termbase, TermEntry, read_tbx, write_tbx
+from workbench.terminology import TermbaseError
+from workbench.terminology.models import STATUSES, Concept, Decision, Term
+
+
+def concepts(session: Session) -> list[Concept]:
+    """Every concept with its terms, oldest first."""
+    return list(
+        session.scalars(select(Concept).options(selectinload(Concept.terms)).order_by(Concept.id))
+    )
+
+
+def settle(
+    session: Session,
+    flag: Flag,
+    preferred: str,
+    statuses: Mapping[str, str] | None = None,
+    *,
+    name: str | None = None,
+) -> Concept:
+    """Settle a flag: ``preferred`` becomes the preferred term of a new concept, the
+    other variants admitted or deprecated (``statuses``; deprecated by default); the
+    pivot term the flag came from is recorded as the concept's preferred source term."""
+    if preferred not in flag.variants:
+        raise TermbaseError(
+            f"'{preferred}' is not one of the flag's variants ({', '.join(flag.variants)})."
+        )
+    statuses = dict(statuses or {})
+    for variant, status in statuses.items():
+        if variant not in flag.variants:
+            raise TermbaseError(f"'{variant}' is not one of the flag's variants.")
+        if status not in ("admitted", "deprecated"):
+            raise TermbaseError(
+                f"The status of '{variant}' must be admitted or deprecated, not '{status}'."
+            )
+    _refuse_decided(session, flag)
+    concept = Concept(name=(name or flag.source_term or preferred)[:500])
+    concept.terms.append(Term(lang=flag.lang, text=preferred, status="preferred"))
+    for variant in flag.variants:
+        if variant != preferred:
+            status = statuses.get(variant, "deprecated")
+            concept.terms.append(Term(lang=flag.lang, text=variant, status=status))
+    if flag.source_lang and flag.source_term:
+        concept.terms.append(Term(lang=flag.source_lang, text=flag.source_term,
+                                  status="preferred"))
+    session.add(concept)
+    session.flush()
+    session.add(Decision(flag_key=flag.key, action="settled", lang=flag.lang,
+                         variants=list(flag.variants), concept_id=concept.id))
+    session.flush()
+    return concept
+
+
+def dismiss(session: Session, flag: Flag) -> Decision:
+    """Dismiss a flag as not a term: it no longer shows as open."""
+    _refuse_decided(session, flag)
+    decision = Decision(flag_key=flag.key, action="dismissed", lang=flag.lang,
+                        variants=list(flag.variants))
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+def _refuse_decided(session: Session, flag: Flag) -> None:
+    existing = session.scalar(select(Decision).where(Decision.flag_key == flag.key))
+    if existing is not None:
+        raise TermbaseError(f"This flag was already {existing.action}.", status=409)
+
+
+def export_tbx(session: Session, *, lang: str = "en") -> bytes:
+    """The termbase as a TBX v3 (TBX-Basic) document."""
+    termbase = Termbase(
+        tuple(
+            TbxConcept(
+                id=f"c{c.id}",
+                terms=tuple(TermEntry(t.lang, t.text, t.status, t.note) for t in c.terms),
+                definition=c.definition,
+                subject=c.subject,
+                note=c.note or c.name,
+            )
+            for c in concepts(session)
+        ),
+        lang=lang,
+        title="Alignment workbench termbase",
+    )
+    out = io.BytesIO()
+    write_tbx(termbase, out)
+    return out.getvalue()
+
+
+def import_tbx(session: Session, data: bytes, *, name: str = "the TBX file") -> int:
+    """Add the concepts of a TBX v3 or v2 file; the number added. Nothing is stored
+    when the file is refused."""
+    try:
+        termbase = read_tbx(io.BytesIO(data), name=name)
+    except TbxError as error:
+        raise TermbaseError(str(error)) from error
+    added = 0
+    for tbx_concept in termbase.concepts:
+        if not tbx_concept.terms:
+            continue
+        concept = Concept(
+            name=(tbx_concept.note or _label(tbx_concept))[:500],
+            definition=tbx_concept.definition,
+            subject=tbx_concept.subject,
+            note=tbx_concept.note,
+        )
+        seen: set[tuple[str, str]] = set()
+        for term in tbx_concept.terms:
+            if (term.lang, term.text) in seen or term.status not in STATUSES:
+                continue
+            seen.add((term.lang, term.text))
+            concept.terms.append(Term(lang=_base(term.lang), text=term.text[:500],
+                                      status=term.status, note=term.note))
+        session.add(concept)
+        added += 1
+    session.flush()
+    return added
+
+
+def _label(concept: TbxConcept) -> str:
+    preferred = [t for t in concept.terms if t.status == "preferred"] or list(concept.terms)
+    return preferred[0].text
+
+
+def _base(lang: str) -> str:
+    return lang.replace("_", "-").split("-")[0].lower()
