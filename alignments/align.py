@@ -46,6 +46,8 @@ class AlignParams:
     anchor_margin: float = 0.05  # first pass: best must beat the runner-up by this
     band: int = 6  # second pass: half-width of the band around the anchor chain
     first_pass_band: int = 400  # first pass: half-width of the diagonal band searched
+    trim: float | None = 0.05  # after the search: an edge sentence whose removal raises the
+    # bead's similarity by more than this is a 1-0 / 0-1 of its own (None: keep beads)
 
 
 DEFAULT_PARAMS = AlignParams()
@@ -180,7 +182,48 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams) -> list[Bead]:
     shapes = bead_shapes(params.max_side, params.max_total)
     cost = _BeadCost(src, tgt, params)
     path = search(band, shapes, cost.row)
+    if params.trim is not None:
+        path = [part for bead in path for part in _trim(bead, src, tgt, params.trim)]
     return [cost.bead(i0, i1, j0, j1) for i0, i1, j0, j1 in path]
+
+
+Span = tuple[int, int, int, int]  # a bead as (i0, i1, j0, j1) within a piece
+
+
+def _trim(bead: Span, src: _Side, tgt: _Side, margin: float) -> list[Span]:
+    """A merged bead with a sentence at its edge that matches nothing on the other side,
+    split into that sentence's skip and the rest.
+
+    The search prefers taking a short unmatched sentence ("The meeting was productive.")
+    into its neighbour's bead over a skip, because one extra sentence costs less than a
+    skip. A true 2-1 bead's similarity rises when its second sentence joins; an absorbed
+    one's does not: when leaving the edge sentence out raises the similarity by more than
+    ``margin``, it goes out as a 1-0 or 0-1, and the rest is checked again.
+    """
+    i0, i1, j0, j1 = bead
+    if i1 - i0 + j1 - j0 <= 2 or i1 == i0 or j1 == j0:
+        return [bead]
+
+    def similarity(a0: int, a1: int, b0: int, b1: int) -> float:
+        return float(tgt.runs[b1 - b0, b1] @ src.runs[a1 - a0, a1])
+
+    whole = similarity(i0, i1, j0, j1)
+    options: list[tuple[float, Span, Span, bool]] = []  # (gain, rest, skip, skip first)
+    if i1 - i0 > 1:
+        options.append((similarity(i0 + 1, i1, j0, j1) - whole, (i0 + 1, i1, j0, j1),
+                        (i0, i0 + 1, j0, j0), True))
+        options.append((similarity(i0, i1 - 1, j0, j1) - whole, (i0, i1 - 1, j0, j1),
+                        (i1 - 1, i1, j1, j1), False))
+    if j1 - j0 > 1:
+        options.append((similarity(i0, i1, j0 + 1, j1) - whole, (i0, i1, j0 + 1, j1),
+                        (i0, i0, j0, j0 + 1), True))
+        options.append((similarity(i0, i1, j0, j1 - 1) - whole, (i0, i1, j0, j1 - 1),
+                        (i1, i1, j1 - 1, j1), False))
+    gain, rest, skip, first = max(options, key=lambda o: o[0])
+    if gain <= margin:
+        return [bead]
+    trimmed = _trim(rest, src, tgt, margin)
+    return [skip, *trimmed] if first else [*trimmed, skip]
 
 
 class _BeadCost:

@@ -6,8 +6,8 @@ Usage (from the repository root)::
 
 Text+Berg (GPL) is read from ``../shared/bench/textberg-dev`` at run time, never copied here.
 The demo gold (``workbench/demo/gold/*.json``, one page per file: ``{"langs": [...],
-"rows": [{"ru-RU": ["sentence", ...], ...}, ...]}``) is aligned pivot -> each other
-language, presegmented, and scored per pair.
+"sentences": {lang: [...]}, "pairs": {"ru-RU-en-GB": [[[0], [0, 1]], ...]}}``) is aligned
+pivot -> each other language, presegmented, and scored per pair against its gold beads.
 """
 
 from __future__ import annotations
@@ -35,7 +35,11 @@ def lines(path: Path) -> list[str]:
 
 def demo_pairs(gold_dir: Path) -> dict[tuple[str, str], list[tuple[list[str], list[str],
                                                                    list[Bead]]]]:
-    """For each (pivot, other) pair: the pages as (pivot sentences, other sentences, gold)."""
+    """For each (pivot, other) pair: the pages as (pivot sentences, other sentences, gold).
+
+    The gold is the page's pairwise beads (``"pairs"``), not its N-way rows: a row that
+    another language merged is several 1-1 beads between these two.
+    """
     pairs: dict[tuple[str, str], list[tuple[list[str], list[str], list[Bead]]]] = {}
     for path in sorted(gold_dir.glob("*.json")):
         page = json.loads(path.read_text(encoding="utf-8"))
@@ -44,17 +48,9 @@ def demo_pairs(gold_dir: Path) -> dict[tuple[str, str], list[tuple[list[str], li
         for other in langs:
             if other == pivot:
                 continue
-            src: list[str] = []
-            tgt: list[str] = []
-            gold = []
-            for row in page["rows"]:
-                s, t = row.get(pivot, []), row.get(other, [])
-                if s or t:
-                    gold.append(Bead(tuple(range(len(src), len(src) + len(s))),
-                                     tuple(range(len(tgt), len(tgt) + len(t)))))
-                src += s
-                tgt += t
-            pairs.setdefault((pivot, other), []).append((src, tgt, gold))
+            gold = [Bead(tuple(s), tuple(t)) for s, t in page["pairs"][f"{pivot}-{other}"]]
+            pairs.setdefault((pivot, other), []).append(
+                (page["sentences"][pivot], page["sentences"][other], gold))
     return pairs
 
 

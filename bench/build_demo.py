@@ -127,6 +127,27 @@ def components(lines: dict[str, list[Line]], langs: list[str]) -> list[dict[str,
     return [r for _, r in rows]
 
 
+def pair_beads(lines: dict[str, list[Line]], a: str, b: str) -> list[list[list[int]]]:
+    """The gold beads between two languages.
+
+    Sentences are joined through the English ids they share, except where both translators
+    split one English sentence the same way (the Russian original had two sentences there
+    and the English merged them): those pair one to one, in order.
+    """
+    beads: list[list[list[int]]] = []
+    for row in components(lines, [a, b]):
+        left, right = row[a], row[b]
+        if not left and not right:
+            continue
+        same_split = (len(left) == len(right) > 1
+                      and [lines[a][i][0] for i in left] == [lines[b][j][0] for j in right])
+        if same_split:
+            beads.extend([[i], [j]] for i, j in zip(left, right, strict=True))
+        else:
+            beads.append([left, right])
+    return beads
+
+
 def page_html(number: str, lang: str, paragraphs: list[list[Line]], langs: list[str]) -> str:
     site, extra, settings, menu = CHROME[lang]
     code = REGIONS[lang]
@@ -189,7 +210,7 @@ def build() -> None:
         rows = components(lines, langs)
         pairs = {}
         for a, b in combinations(langs, 2):
-            pairs[f"{a}-{b}"] = [[r[a], r[b]] for r in components(lines, [a, b]) if r[a] or r[b]]
+            pairs[f"{a}-{b}"] = pair_beads(lines, a, b)
         gold = {
             "page": number,
             "langs": [REGIONS[lang] for lang in langs],

@@ -168,3 +168,14 @@ def test_align_versions_keeps_confirmed_rows() -> None:
     rows = align_versions(versions, "ru", confirmed=confirmed)
     assert confirmed[0] in rows
     assert [i for r in rows for i in r.sentences("en")] == list(range(len(EN)))
+
+
+def test_a_sentence_with_no_counterpart_is_a_skip_not_a_merge() -> None:
+    from alignments.align import align_pair
+
+    ru = [RU[0], "Заседание прошло в конструктивной атмосфере.", RU[2]]
+    en = [EN[0], "The weather in Bishkek was warm.", "The meeting was constructive.", EN[3]]
+    beads = align_pair(ru, en, "ru", "en")
+    assert ((), (1,)) in [(b.source, b.target) for b in beads]
+    assert ((1,), (2,)) in [(b.source, b.target) for b in beads]
+
