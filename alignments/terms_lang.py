@@ -198,18 +198,21 @@ def spelling_key(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def translit_fold(word: str) -> str:
+def translit_fold(word: str, lang: str = "") -> str:
     """The word in Latin letters with transliteration choices folded: Ayvazyan, Айвазян
-    -> 'aivazian'; Sergueï, Sergey -> 'sergei'."""
+    -> 'aivazian'; Sergueï, Sergey -> 'sergei'. Spanish writes Russian дж as y before a
+    vowel as well as dzh (Tayikistán, Tadzhikistán): with ``lang`` 'es' both fold alike."""
     key = anyascii(word).lower().replace("'", "").replace("-", "")
+    if lang == "es":
+        key = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "j", key)
     for old, new in TRANSLIT_FOLDS:
         key = key.replace(old, new)
     return key
 
 
-def translit_key(word: str) -> str:
+def translit_key(word: str, lang: str = "") -> str:
     """The consonant skeleton of a name in Latin letters: Sergey, Sergei, Sergueï -> 'srg'."""
-    key = translit_fold(word)
+    key = translit_fold(word, lang)
     if not key:
         return key
     skeleton = key[0] + re.sub(r"[aeiouy]", "", key[1:])

@@ -17,6 +17,8 @@ from alignments.terms_lang import latin, spelling_key, translit_key
 from alignments.terms_span import Corpus, Span, abbreviates
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
+UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
+NAME_LIKENESS = 75  # rapidfuzz ratio of two languages' spellings of one name, in Latin
 Found = tuple[str, list[list[Span]], str]
 Groups = dict[str, dict[str, list[Span]]]  # group key -> variant id -> spans
 
@@ -62,10 +64,11 @@ def translit_flags(corpus: Corpus, lang: str) -> list[Found]:
             if (token.capital and token.content and not token.acronym
                     and token.stem not in corpus.lower_stems[lang]
                     and len(token.text) >= 4 and "-" not in token.text):
-                by_skeleton[translit_key(token.stem)][token.stem].append(Span(row, lang, n, n))
+                skeleton = translit_key(token.stem, lang)
+                by_skeleton[skeleton][token.stem].append(Span(row, lang, n, n))
     groups: Groups = {}
     for skeleton, variants in by_skeleton.items():
-        names = sorted(variants)
+        names = sorted(v for v in variants if _named_elsewhere(corpus, lang, v, variants[v]))
         parent = {v: v for v in names}
         for x, a in enumerate(names):
             for b in names[x + 1 :]:
@@ -87,13 +90,38 @@ def _transliterations(a: str, b: str, lang: str) -> bool:
     Armenian, not two inflections that the light stemmer left apart)."""
     if min(len(a), len(b)) < 5 or spelling_key(a) == spelling_key(b):
         return False
-    if a.startswith(b) or b.startswith(a):
-        return False
+    folded_a, folded_b = _fold_umlauts(a), _fold_umlauts(b)
+    if folded_a.startswith(folded_b) or folded_b.startswith(folded_a):
+        return False  # Kraft / Kräfte, Flugplatz / Flugplätze: one noun, two numbers
     shared = len(os.path.commonprefix([a, b]))
+    if shared >= min(len(a), len(b)) - 1 and abs(len(a) - len(b)) >= 2:
+        return False  # Нюрнберге / Нюрнбергского: a noun and its adjective
     tails = a[shared:] + b[shared:]
     if lang == "ru" and len(tails) <= 3 and all(c in "аеиоуыэюяйь" for c in tails):
         return False  # two case forms the light stemmer left apart
     return ratio(latin(a), latin(b)) >= 80
+
+
+def _fold_umlauts(word: str) -> str:
+    return word.lower().translate(UMLAUTS)
+
+
+def _named_elsewhere(corpus: Corpus, lang: str, name: str, spans: list[Span]) -> bool:
+    """Whether another language's version of a row the word occurs in writes it too, in
+    its own script: a name travels across languages (Sergei, Сергей, Serguéi), a common
+    noun does not (Vorbereitung, Verbreitung; Cuando, Cuándo). Where the rows hold one
+    language only there is nothing to check against, and the word counts as a name."""
+    written = latin(name)
+    compared = False
+    for span in spans:
+        for other in corpus.langs:
+            if other == lang:
+                continue
+            for token in corpus.tokens[other][span.row]:
+                compared = True
+                if token.capital and ratio(written, latin(token.stem)) >= NAME_LIKENESS:
+                    return True
+    return not compared  # one language only: nothing to check the name against
 
 
 def word_order_flags(corpus: Corpus, lang: str) -> list[Found]:
