@@ -9,6 +9,7 @@ engineer is still writing.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ def chromium() -> Iterator[Any]:
     """Debian's Chromium, headless. One per test: Playwright's sync API allows a single
     running instance per thread, and other browser tests start their own."""
     if not CHROMIUM.exists():
+        if os.environ.get("WORKBENCH_REQUIRE_SYSTEM_TOOLS"):
+            pytest.fail("Debian's chromium is required here (/usr/bin/chromium)")
         pytest.skip("Debian's chromium is not installed (/usr/bin/chromium); "
                     "install it with `make system-deps`")
     from playwright.sync_api import sync_playwright

@@ -19,10 +19,13 @@ import pytest
 from tmx import TmxHeader, TranslationUnit, Variant, write_tmx, write_tmx_pair
 
 OMEGAT = Path("/usr/bin/omegat")
+MISSING = not OMEGAT.exists() or shutil.which("java") is None
+if MISSING and os.environ.get("WORKBENCH_REQUIRE_SYSTEM_TOOLS"):
+    raise RuntimeError("OmegaT is required here (/usr/bin/omegat and java)")
 pytestmark = [
     pytest.mark.interop,
-    pytest.mark.skipif(not OMEGAT.exists() or shutil.which("java") is None,
-                       reason="OmegaT is not installed (/usr/bin/omegat); `make system-deps`"),
+    pytest.mark.skipif(MISSING, reason="OmegaT is not installed (/usr/bin/omegat); "
+                       "`make system-deps`"),
 ]
 
 # Paragraphs of a page, each a list of sentences: {language: sentence}.
