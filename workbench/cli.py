@@ -16,6 +16,7 @@ from alignments import AlignmentError, Bead
 from workbench import __version__
 from workbench.db import database_url, session_scope, upgrade
 from workbench.errors import PageImportError, WorkbenchError
+from workbench.memory.cli import memory
 from workbench.terminology.cli import terms
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,17 +73,23 @@ def init(demo: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--debug", is_flag=True, help="Reload on code changes, show tracebacks.")
+@click.option("--debug", is_flag=True,
+              help="Flask's development server: reload on code changes, show tracebacks.")
 def serve(host: str, port: int, debug: bool) -> None:
-    """Serve the workbench in the browser.
+    """Serve the workbench in the browser (waitress, several requests at once).
 
     Example: workbench serve --port 5000
     """
     from workbench.app import create_app
 
     app = create_app({"DATABASE_URL": _url()})
-    click.echo(f"Serving on http://{host}:{port}/")
-    app.run(host=host, port=port, debug=debug)
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
+    if debug:
+        app.run(host=host, port=port, debug=True)
+        return
+    import waitress
+
+    waitress.serve(app, host=host, port=port, threads=4, ident="alignment-workbench")
 
 
 @main.command("import")
@@ -240,3 +247,8 @@ def export(set_ref: str, output: str | None, langs: str | None, pairs: bool,
         sys.stdout.buffer.write(data)
 
 main.add_command(terms)
+main.add_command(memory)
+
+
+if __name__ == "__main__":
+    main()

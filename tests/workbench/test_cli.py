@@ -101,3 +101,40 @@ def test_export_of_an_unknown_set_says_so(runner: CliRunner) -> None:
     result = runner.invoke(main, ["export", "42"])
     assert result.exit_code == 1
     assert "There is no document set 42." in result.output
+
+
+def test_serve_answers_on_the_loopback_address_with_the_imported_sets(
+    runner: CliRunner, database_url: str
+) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from urllib.request import urlopen
+
+    result = runner.invoke(main, ["import", str(demo_page("004", "ru-RU")),
+                                  str(demo_page("004", "en-GB")), "--set", "Dushanbe"])
+    assert result.exit_code == 0, result.output
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "workbench.cli", "serve", "--port", str(port)],
+        env={**os.environ, "WORKBENCH_DATABASE_URL": database_url},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urlopen(f"http://127.0.0.1:{port}/sets.json", timeout=5) as response:
+                    sets = json.load(response)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        assert [s["name"] for s in sets] == ["Dushanbe"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
