@@ -186,7 +186,8 @@ def _check_root(root: etree._Element, head: bytes) -> None:
         name = root.tag if isinstance(root.tag, str) else "?"
         raise TmxParseError(f"the file is XML but not a TMX: its root element is <{name}>, "
                             "not <tmx>", root.sourceline)
-    version = root.get("version", "")
+    # Some tools of the TMX 1.1 era wrote the word too: version="version 1.1".
+    version = re.sub(r"^version\s+", "", root.get("version", "").strip(), flags=re.IGNORECASE)
     if version and not version.startswith("1."):
         raise TmxParseError(f"this is TMX {version}; only TMX 1.1 to 1.4 can be read",
                             root.sourceline)

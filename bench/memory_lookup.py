@@ -1,0 +1,104 @@
+"""Translation-memory lookup speed: the median time of a concordance query and of a fuzzy
+lookup on a memory of N imported units (plus the demo sets), and the import rate.
+
+The units are synthetic: each joins the first half of one demo row to the second half of
+another, in all five languages, and is numbered, so the memory holds N distinct units with
+the demo's vocabulary. The database is a fresh SQLite file in a temporary folder.
+
+Example: python bench/memory_lookup.py --units 100000 --runs 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tmx import TmxHeader, TranslationUnit, Variant, write_tmx  # noqa: E402
+from workbench.db import session_scope, upgrade  # noqa: E402
+from workbench.memory.concordance import concordance  # noqa: E402
+from workbench.memory.fuzzy import fuzzy_matches  # noqa: E402
+from workbench.memory.store import import_tmx  # noqa: E402
+from workbench.terminology.gold import gold_pages, store_gold_corpus  # noqa: E402
+
+LANGS = ("ru-RU", "en-GB", "de-DE", "fr-FR", "es-ES")
+QUERIES = ["ОДКБ", "Foreign Ministers", "Außenminister*", '"Conseil des ministres"', "OTSC"]
+
+
+def demo_rows() -> list[dict[str, str]]:
+    """The gold rows of the demo pages that have a sentence in every language."""
+    rows = []
+    for page in gold_pages():
+        for cells in page["rows"]:
+            if all(cells.get(lang) for lang in LANGS):
+                rows.append({lang: " ".join(cells[lang]) for lang in LANGS})
+    return rows
+
+
+def halves(text: str) -> tuple[str, str]:
+    words = text.split()
+    return " ".join(words[: len(words) // 2]), " ".join(words[len(words) // 2 :])
+
+
+def synthetic_units(count: int, rows: list[dict[str, str]]) -> Iterator[TranslationUnit]:
+    for n in range(count):
+        first, second = rows[n % len(rows)], rows[(n * 7 + 3) % len(rows)]
+        yield TranslationUnit(str(n), tuple(
+            Variant(lang, f"{halves(first[lang])[0]} {halves(second[lang])[1]} ({n})")
+            for lang in LANGS))
+
+
+def median_ms(action: Callable[[int], object], runs: int) -> float:
+    times = []
+    for n in range(runs):
+        start = time.perf_counter()
+        action(n)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    rows = demo_rows()
+    data = io.BytesIO()
+    write_tmx(data, synthetic_units(args.units, rows), TmxHeader(srclang="ru-RU"))
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'memory.sqlite'}"
+        upgrade(url)
+        start = time.perf_counter()
+        with session_scope(url) as session:
+            import_tmx(session, io.BytesIO(data.getvalue()), "synthetic.tmx")
+        seconds = time.perf_counter() - start
+        with session_scope(url) as session:
+            store_gold_corpus(session)
+        print(f"import: {args.units:,} units in {seconds:.1f} s "
+              f"({args.units / seconds:,.0f} units/s, 5 languages each)")
+        with session_scope(url) as session:
+            hits = len(concordance(session, QUERIES[0]).hits)
+            concordance_ms = median_ms(
+                lambda n: concordance(session, QUERIES[n % len(QUERIES)]), args.runs)
+            filtered_ms = median_ms(
+                lambda n: concordance(session, QUERIES[n % len(QUERIES)], lang="en"),
+                args.runs)
+            sentences = [row["en-GB"].replace(" the ", " a ", 1) for row in rows[: args.runs]]
+            best = fuzzy_matches(session, sentences[0], "en-GB", "ru-RU")
+            fuzzy_ms = median_ms(
+                lambda n: fuzzy_matches(session, sentences[n], "en-GB", "ru-RU"), args.runs)
+    print(f"concordance: median {concordance_ms:.1f} ms ({hits} hits shown for "
+          f"{QUERIES[0]!r}); with a language filter {filtered_ms:.1f} ms")
+    print(f"fuzzy lookup: median {fuzzy_ms:.1f} ms (best match {best[0].score}% for "
+          f"{sentences[0][:40]!r}…)" if best else f"fuzzy lookup: median {fuzzy_ms:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

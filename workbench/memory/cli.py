@@ -1,0 +1,123 @@
+"""``workbench memory``: import TMX files into the translation memory, search it by
+concordance, look a sentence up for fuzzy matches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from workbench.db import database_url, session_scope, upgrade
+from workbench.errors import WorkbenchError
+
+
+def _url() -> str:
+    # Like every command: WORKBENCH_DATABASE_URL, else instance/ under the current folder.
+    url = database_url(Path.cwd() / "instance")
+    upgrade(url)
+    return url
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group("memory")
+def memory() -> None:
+    """The translation memory: TMX files from other tools plus the aligned sets.
+
+    Example: workbench memory search "Foreign Ministers Council" --lang en
+    """
+
+
+@memory.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def import_(files: tuple[str, ...]) -> None:
+    """Import TMX files (1.1 to 1.4) into the memory, each on its own: a file that cannot
+    be read is reported with its line and nothing of it is kept.
+
+    Example: workbench memory import omegat-project.tmx
+    """
+    from workbench.memory.store import import_tmx
+
+    url = _url()
+    for path in files:
+        try:
+            with open(path, "rb") as source, session_scope(url) as session:
+                origin = import_tmx(session, source, Path(path).name)
+                click.echo(f"{origin.file_name}: {origin.unit_count} units imported "
+                           f"(memory file {origin.id}).")
+        except OSError as error:
+            raise click.ClickException(f"{path}: cannot be read ({error.strerror}).") from error
+        except WorkbenchError as error:  # one line on stderr, exit status 1
+            raise click.ClickException(error.message) from error
+
+
+@memory.command("search")
+@click.argument("query")
+@click.option("--lang", help="Only segments in this language (ru, en-GB ...).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def search(query: str, lang: str | None, limit: int, fmt: str) -> None:
+    """Concordance: every segment holding all the words of QUERY ("a phrase" in quotes,
+    word* for a prefix; words are not stemmed), with its other languages and origin.
+
+    Example: workbench memory search 'Совет* министров' --lang ru --format json
+    """
+    from workbench.memory.concordance import concordance
+
+    try:
+        with session_scope(_url()) as session:
+            found = concordance(session, query, lang, limit)
+    except WorkbenchError as error:
+        raise click.ClickException(error.message) from error
+    if fmt == "json":
+        _echo_json(found.as_json())
+        return
+    if not found.hits:
+        click.echo("Nothing in the memory holds these words.")
+    for hit in found.hits:
+        marked = "".join(f"[{piece}]" if matched else piece for piece, matched in hit.parts)
+        click.echo(f"{hit.lang}\t{marked}")
+        for lang_, counterpart in hit.counterparts:
+            click.echo(f"  {lang_}\t{counterpart}")
+        click.echo(f"  — {hit.origin.label()}")
+    if found.more:
+        click.echo(f"(only the best {limit} shown: use --limit for more)")
+
+
+@memory.command("fuzzy")
+@click.argument("text")
+@click.option("--source", required=True, help="The language of TEXT, e.g. en-GB.")
+@click.option("--target", required=True, help="The language of the translation, e.g. ru-RU.")
+@click.option("--min", "minimum", default=70, show_default=True, type=int,
+              help="The lowest match, in percent.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def fuzzy(text: str, source: str, target: str, minimum: int, limit: int, fmt: str) -> None:
+    """Fuzzy matches for TEXT: the memory's most similar segments with their percentage
+    (100 = the same text) and their translation.
+
+    Example: workbench memory fuzzy "The ministers met in Moscow." --source en-GB --target ru-RU
+    """
+    from workbench.memory.fuzzy import fuzzy_matches
+
+    try:
+        with session_scope(_url()) as session:
+            matches = fuzzy_matches(session, text, source, target, minimum=minimum,
+                                    limit=limit)
+    except WorkbenchError as error:
+        raise click.ClickException(error.message) from error
+    if fmt == "json":
+        _echo_json([m.as_json() for m in matches])
+        return
+    if not matches:
+        click.echo(f"No match of {minimum}% or more.")
+    for match in matches:
+        click.echo(f"{match.score:>3}%\t{match.source_lang}\t{match.source}")
+        click.echo(f"\t{match.target_lang}\t{match.target}")
+        click.echo(f"\t— {match.origin.label()}")
+

@@ -1,0 +1,138 @@
+"""Fuzzy-match lookup, as a CAT tool does it: the memory's segments most like a source
+sentence, each with its percentage and its translation in the target language.
+
+FTS5 finds the candidates (segments holding one of the sentence's rarer words, best ranked
+first), so the lookup stays fast on a large memory; rapidfuzz scores them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from workbench.memory import MemoryQueryError
+from workbench.memory.search import (
+    Origin,
+    any_word_expression,
+    base_lang,
+    language_clause,
+    rarer_words,
+    require_index,
+    row_cells,
+    same_language,
+    unit_origins,
+    unit_variants,
+)
+
+DEFAULT_MINIMUM = 70
+DEFAULT_LIMIT = 10
+CANDIDATES = 200  # per kind of origin: enough for the best matches to be among them
+
+
+@dataclass(frozen=True)
+class FuzzyMatch:
+    """A memory segment like the looked-up sentence, its translation and its percentage."""
+
+    score: int  # 100: the same text; less: how much of it is the same
+    source: str
+    target: str
+    source_lang: str
+    target_lang: str
+    origin: Origin
+
+    def as_json(self) -> dict[str, object]:
+        return {"score": self.score, "source": self.source, "target": self.target,
+                "source_lang": self.source_lang, "target_lang": self.target_lang,
+                "origin": self.origin.as_json()}
+
+
+def similarity(sentence: str, segment: str) -> int:
+    """The fuzzy-match percentage of ``segment`` for ``sentence``: 100 only for the same
+    text (spacing aside); otherwise the edit-distance similarity of the two, lower-cased
+    and with punctuation set aside, at most 99: a difference of case or punctuation never
+    shows as an exact match."""
+    if " ".join(segment.split()) == " ".join(sentence.split()):
+        return 100
+    return min(99, int(fuzz.ratio(sentence, segment, processor=default_process)))
+
+
+def fuzzy_matches(session: Session, sentence: str, source: str, target: str, *,
+                  minimum: int = DEFAULT_MINIMUM, limit: int = DEFAULT_LIMIT
+                  ) -> list[FuzzyMatch]:
+    """The memory's best matches for ``sentence`` (in ``source``'s language) that have a
+    translation in ``target``'s language, at least ``minimum`` percent, best first."""
+    require_index(session)
+    sentence = " ".join(sentence.split())
+    if not sentence:
+        raise MemoryQueryError("Type the source sentence to look up.")
+    if base_lang(source) == base_lang(target):
+        raise MemoryQueryError(f"The source and target languages must differ "
+                               f"({source} and {target} are one language).")
+    if not 0 <= minimum <= 100:
+        raise MemoryQueryError(f"The lowest match must be a percentage from 0 to 100, "
+                               f"not {minimum}.")
+    # Candidates come scored 0; each is scored against the sentence here.
+    candidates = _imported(session, sentence, source, target)
+    candidates += _from_sets(session, sentence, source, target)
+    best: dict[tuple[str, str], FuzzyMatch] = {}
+    for candidate in candidates:
+        score = similarity(sentence, candidate.source)
+        key = (candidate.source, candidate.target)
+        if score >= minimum and (key not in best or best[key].score < score):
+            best[key] = replace(candidate, score=score)
+    # Among equal scores, imported files (a translator's finished work) come before sets.
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.origin.kind != "tmx"))
+    return ranked[:limit]
+
+
+def _imported(session: Session, sentence: str, source: str, target: str
+              ) -> list[FuzzyMatch]:
+    expression = any_word_expression(rarer_words(session, "memory_variant_vocab", sentence))
+    if expression is None:
+        return []
+    where, params = language_clause("v.lang", source, "source")
+    units = list(dict.fromkeys(session.scalars(
+        text("SELECT v.unit_id FROM memory_variant_fts "
+             "JOIN memory_variant v ON v.id = memory_variant_fts.rowid "
+             f"WHERE memory_variant_fts MATCH :expression AND {where} "
+             "ORDER BY memory_variant_fts.rank LIMIT :limit"),
+        {"expression": expression, "limit": CANDIDATES, **params},
+    )))
+    variants = unit_variants(session, units)
+    origins = unit_origins(session, units)
+    candidates = []
+    for unit_id in units:
+        sources = [(lang, t) for _, lang, t in variants[unit_id] if same_language(lang, source)]
+        targets = [(lang, t) for _, lang, t in variants[unit_id] if same_language(lang, target)]
+        if sources and targets:
+            candidates.append(FuzzyMatch(0, sources[0][1], targets[0][1], sources[0][0],
+                                         targets[0][0], origins[unit_id]))
+    return candidates
+
+
+def _from_sets(session: Session, sentence: str, source: str, target: str
+               ) -> list[FuzzyMatch]:
+    expression = any_word_expression(rarer_words(session, "sentence_vocab", sentence))
+    if expression is None:
+        return []
+    where, params = language_clause("v.lang", source, "source")
+    row_ids = list(dict.fromkeys(session.scalars(
+        text("SELECT s.row_id FROM sentence_fts JOIN sentence s ON s.id = sentence_fts.rowid "
+             "JOIN version v ON v.id = s.version_id "
+             f"WHERE sentence_fts MATCH :expression AND s.row_id IS NOT NULL AND {where} "
+             "ORDER BY sentence_fts.rank LIMIT :limit"),
+        {"expression": expression, "limit": CANDIDATES, **params},
+    )))
+    rows = row_cells(session, row_ids)
+    candidates = []
+    for row_id in row_ids:
+        row = rows[row_id]
+        source_lang, target_lang = row.lang_like(source), row.lang_like(target)
+        if source_lang and target_lang:
+            candidates.append(FuzzyMatch(0, row.text(source_lang), row.text(target_lang),
+                                         source_lang, target_lang, row.origin))
+    return candidates

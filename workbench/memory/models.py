@@ -1,0 +1,68 @@
+"""The imported translation memory, as SQLAlchemy models (migration 0003).
+
+An origin is one imported TMX file; its units keep the variants (one text per language)
+exactly as the file had them, with the language codes normalised (``EN-US`` -> ``en-US``).
+The FTS5 index over the variants and the one over the sets' sentences are not models: the
+migration creates them with the triggers that keep them current.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workbench.models import Base, utcnow
+
+
+class MemoryOrigin(Base):
+    """A TMX file imported into the memory: its name, the tool that made it, when, and
+    the languages of its units."""
+
+    __tablename__ = "memory_origin"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    tool: Mapped[str] = mapped_column(String(200), default="")
+    source_lang: Mapped[str] = mapped_column(String(20), default="")
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unit_count: Mapped[int] = mapped_column(Integer, default=0)
+    langs: Mapped[list[str]] = mapped_column(JSON, default=list)  # as normalised, sorted
+
+    units: Mapped[list[MemoryUnit]] = relationship(
+        back_populates="origin", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class MemoryUnit(Base):
+    """A translation unit of an imported file, and its place there (the n-th ``<tu>``)."""
+
+    __tablename__ = "memory_unit"
+    __table_args__ = (UniqueConstraint("origin_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    origin_id: Mapped[int] = mapped_column(ForeignKey("memory_origin.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    tuid: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+    origin: Mapped[MemoryOrigin] = relationship(back_populates="units")
+    variants: Mapped[list[MemoryVariant]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="MemoryVariant.id",
+    )
+
+
+class MemoryVariant(Base):
+    """The text of an imported unit in one language."""
+
+    __tablename__ = "memory_variant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("memory_unit.id", ondelete="CASCADE"), index=True
+    )
+    lang: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+
+    unit: Mapped[MemoryUnit] = relationship(back_populates="variants")

@@ -1,0 +1,209 @@
+"""What concordance and fuzzy lookup share: turning what a translator typed into a safe FTS5
+expression, the language filter, and where a segment came from with its counterparts.
+
+The FTS5 tables (migration 0003) index the imported variants (``memory_variant_fts``) and
+the sets' sentences (``sentence_fts``); both use the unicode61 tokenizer without
+diacritics, so ``cafe`` finds ``Café``, but words are not stemmed: ``министр`` does not
+find ``министра`` unless the translator types the prefix ``министр*``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+from workbench.memory import MemoryQueryError
+
+# A quoted phrase (its closing quote may be missing) or a run of non-space characters.
+TERM = re.compile(r'"([^"]*)"?|([^\s"]+)')
+SEARCHABLE = re.compile(r"[^\W_]")
+WORD = re.compile(r"[^\W_]+")
+LANG_CODE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
+MOST_WORDS = 64
+RAREST = 8
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 expression in which every word or "quoted phrase" of ``query`` must occur,
+    a trailing ``*`` asking for a prefix; None when ``query`` has nothing to search for.
+
+    Each term goes in double quotes (a ``"`` inside doubled), so ``NEAR(``, ``AND``, ``-``,
+    ``:`` or a stray ``*`` are words to find, never FTS5 syntax.
+    """
+    terms: list[str] = []
+    for phrase, word in TERM.findall(query):
+        if len(terms) == MOST_WORDS:  # a pasted page is not a search
+            break
+        term = phrase or word
+        prefix = term.endswith("*")
+        term = term.rstrip("*").strip()
+        if SEARCHABLE.search(term):
+            terms.append('"' + term.replace('"', '""') + '"' + (" *" if prefix else ""))
+    return " ".join(terms) or None
+
+
+def any_word_expression(words: list[str]) -> str | None:
+    """The FTS5 expression matching a segment that holds any of ``words``."""
+    return " OR ".join(f'"{w}"' for w in words if WORD.fullmatch(w)) or None
+
+
+def folded(word: str) -> str:
+    """``word`` as the index holds it: lower case, without diacritics (``Prêt`` -> ``pret``)."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return unicodedata.normalize("NFC", "".join(
+        ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def rarer_words(session: Session, vocabulary: str, sentence: str,
+                most: int = RAREST) -> list[str]:
+    """The words of ``sentence`` that the fewest segments hold: the ``most`` rarest of
+    those the index knows (``vocabulary``: its fts5vocab table), after any it does not.
+
+    Looking up by these rather than by every word keeps "the", "и" or "de" from making
+    every segment of a large memory a candidate.
+    """
+    words = list(dict.fromkeys(folded(w) for w in WORD.findall(sentence)))[:MOST_WORDS]
+    if not words:
+        return []
+    held: dict[str, int] = {term: doc for term, doc in session.execute(
+        text(f"SELECT term, doc FROM {vocabulary} WHERE term IN :words")
+        .bindparams(bindparam("words", expanding=True)), {"words": words},
+    )}
+    known = sorted((w for w in words if w in held), key=held.__getitem__)
+    return [w for w in words if w not in held] + known[:most]
+
+
+def base_lang(lang: str) -> str:
+    """The language of a code, without script or region: ``ru-RU`` -> ``ru``.
+
+    Raises ``MemoryQueryError`` for something that is not a language code.
+    """
+    if not LANG_CODE.fullmatch(lang):
+        raise MemoryQueryError(f"'{lang}' is not a language code such as ru or en-GB.")
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+def same_language(lang: str, wanted: str) -> bool:
+    """Whether ``lang`` is in the language ``wanted`` (any region: en-US is English)."""
+    return lang.replace("_", "-").split("-")[0].lower() == base_lang(wanted)
+
+
+def language_clause(column: str, lang: str | None, name: str) -> tuple[str, dict[str, str]]:
+    """An SQL condition keeping ``column`` in ``lang``'s language (any region), and its
+    parameters; always true when ``lang`` is None. ``column`` and ``name`` are the caller's
+    constants; what the user typed goes only into the parameters."""
+    if not lang:
+        return "1 = 1", {}
+    base = base_lang(lang)
+    return (f"(lower({column}) = :{name} OR lower({column}) LIKE :{name}_region)",
+            {name: base, f"{name}_region": base + "-%"})
+
+
+def require_index(session: Session) -> None:
+    """Raise ``MemoryQueryError`` unless the database has the FTS5 indexes (SQLite)."""
+    dialect = session.get_bind().dialect.name
+    if dialect != "sqlite":
+        raise MemoryQueryError(
+            f"Searching the memory needs SQLite's full-text index (FTS5); this database is "
+            f"{dialect}. Import works; search does not.", status=501)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a memory segment comes from: an imported TMX file, or a row of a document set."""
+
+    kind: str  # "tmx" or "set"
+    id: int  # the imported file's id, or the set's
+    name: str  # the file name, or the set's name
+    row_id: int | None = None
+    row_number: int | None = None  # the row's place in the set, counted from 1
+    unit_number: int | None = None  # the unit's place in the TMX file (its n-th <tu>)
+
+    def label(self) -> str:
+        """The origin as a translator reads it."""
+        if self.kind == "tmx":
+            return f"{self.name}, unit {self.unit_number}"
+        name = self.name if len(self.name) <= 60 else self.name[:59] + "…"
+        return f"set {self.id} «{name}», row {self.row_number}"
+
+    def as_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"kind": self.kind, "id": self.id, "name": self.name}
+        if self.kind == "set":
+            data.update(row=self.row_id, row_number=self.row_number)
+        else:
+            data.update(unit_number=self.unit_number)
+        return data
+
+
+def unit_variants(session: Session, unit_ids: Iterable[int]
+                  ) -> dict[int, list[tuple[int, str, str]]]:
+    """The variants (id, lang, text) of each imported unit, in file order."""
+    found: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    ids = sorted(set(unit_ids))
+    if ids:
+        for unit_id, variant_id, lang, variant_text in session.execute(
+            text("SELECT unit_id, id, lang, text FROM memory_variant "
+                 "WHERE unit_id IN :ids ORDER BY unit_id, id")
+            .bindparams(bindparam("ids", expanding=True)), {"ids": ids},
+        ):
+            found[unit_id].append((variant_id, lang, variant_text))
+    return found
+
+
+def unit_origins(session: Session, unit_ids: Iterable[int]) -> dict[int, Origin]:
+    """The imported file each unit came from."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return {}
+    return {
+        unit_id: Origin("tmx", origin_id, file_name, unit_number=position)
+        for unit_id, origin_id, file_name, position in session.execute(
+            text("SELECT u.id, o.id, o.file_name, u.position FROM memory_unit u "
+                 "JOIN memory_origin o ON o.id = u.origin_id WHERE u.id IN :ids")
+            .bindparams(bindparam("ids", expanding=True)), {"ids": ids},
+        )
+    }
+
+
+@dataclass
+class RowCells:
+    """A set's row as the memory sees it: where it is, and its text per language."""
+
+    origin: Origin
+    cells: dict[str, list[str]]
+
+    def text(self, lang: str) -> str:
+        return " ".join(self.cells.get(lang, []))
+
+    def lang_like(self, wanted: str) -> str | None:
+        """The row's first language in ``wanted``'s language, if it has text in one."""
+        return next((lang for lang, cell in self.cells.items()
+                     if cell and same_language(lang, wanted)), None)
+
+
+def row_cells(session: Session, row_ids: Iterable[int]) -> dict[int, RowCells]:
+    """Each row's origin and its sentences per language, in the set's language order."""
+    ids = sorted(set(row_ids))
+    if not ids:
+        return {}
+    rows: dict[int, RowCells] = {}
+    for row_id, set_id, set_name, position, lang, sentence in session.execute(
+        text("SELECT r.id, d.id, d.name, r.position, v.lang, s.text FROM \"row\" r "
+             "JOIN document_set d ON d.id = r.set_id "
+             "JOIN version v ON v.set_id = r.set_id "
+             "LEFT JOIN sentence s ON s.row_id = r.id AND s.version_id = v.id "
+             "WHERE r.id IN :ids ORDER BY r.id, v.position, s.position")
+        .bindparams(bindparam("ids", expanding=True)), {"ids": ids},
+    ):
+        if row_id not in rows:
+            rows[row_id] = RowCells(Origin("set", set_id, set_name, row_id, position + 1), {})
+        cell = rows[row_id].cells.setdefault(lang, [])
+        if sentence is not None:
+            cell.append(sentence)
+    return rows

@@ -1,0 +1,160 @@
+"""The translation memory in the browser: the imported TMX files and an upload form, the
+concordance search, the fuzzy-match lookup. Each page is also JSON (``?format=json``), and
+``/memory/concordance.json`` and ``/memory/fuzzy.json`` answer CAT-tool style clients."""
+
+from __future__ import annotations
+
+from typing import BinaryIO, cast
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from workbench.db import get_session
+from workbench.memory import MemoryImportError, MemoryQueryError
+from workbench.memory.concordance import Concordance, concordance
+from workbench.memory.fuzzy import DEFAULT_MINIMUM, FuzzyMatch, fuzzy_matches
+from workbench.memory.search import Origin
+from workbench.memory.store import describe, import_tmx, origins, remove_origin, summary
+
+bp = Blueprint("memory", __name__, url_prefix="/memory")
+
+
+@bp.app_template_global()
+def memory_origin_url(origin: Origin) -> str | None:
+    """Where a memory segment can be seen: its row in the editor (or the set's page)."""
+    if origin.kind != "set":
+        return None
+    endpoint = "editor.edit" if "editor" in current_app.blueprints else "sets.show"
+    return url_for(endpoint, set_id=origin.id, _anchor=f"row-{origin.row_id}")
+
+
+def _wants_json() -> bool:
+    return request.args.get("format") == "json"
+
+
+def _lang(name: str = "lang") -> str | None:
+    return request.args.get(name, "").strip() or None
+
+
+def _whole_number(name: str, default: int, low: int, high: int) -> int:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    # isascii: "²" is a digit to str.isdigit but not to int().
+    if not (value.isascii() and value.isdigit() and len(value) <= 9
+            and low <= int(value) <= high):
+        raise MemoryQueryError(f"'{name}' must be a whole number from {low} to {high}, "
+                               f"not '{value}'.")
+    return int(value)
+
+
+def _with_url(item: dict[str, object], origin: Origin) -> dict[str, object]:
+    item["origin"] = {**origin.as_json(), "url": memory_origin_url(origin)}
+    return item
+
+
+def _concordance_json(found: Concordance) -> dict[str, object]:
+    return {**found.as_json(),
+            "hits": [_with_url(hit.as_json(), hit.origin) for hit in found.hits]}
+
+
+def _fuzzy_json(matches: list[FuzzyMatch]) -> list[dict[str, object]]:
+    return [_with_url(match.as_json(), match.origin) for match in matches]
+
+
+@bp.get("/")
+def index() -> str | BaseResponse:
+    """The memory: imported files with their counts, the upload form, the search box."""
+    session = get_session()
+    files = origins(session)
+    held = summary(session)
+    if _wants_json():
+        return jsonify({**held.as_json(), "imported": [describe(o) for o in files]})
+    wanted = request.args.get("imported")
+    return render_template("memory/index.html", files=files, held=held,
+                           imported=next((f for f in files if str(f.id) == wanted), None),
+                           removed=request.args.get("removed"))
+
+
+@bp.get("/search")
+def search() -> str | BaseResponse:
+    """The concordance page: the segments holding the words, with their translations."""
+    if _wants_json():
+        return concordance_json()
+    session = get_session()
+    query = request.args.get("q", "")
+    lang = _lang()
+    limit = _whole_number("limit", 50, 1, 1000)
+    found = concordance(session, query, lang, limit) if query.strip() else None
+    return render_template("memory/search.html", found=found, query=query, lang=lang,
+                           langs=summary(session).langs)
+
+
+@bp.get("/concordance.json")
+def concordance_json() -> BaseResponse:
+    """Concordance as JSON: ``?q=words&lang=ru&limit=50``."""
+    found = concordance(get_session(), request.args.get("q", ""), _lang(),
+                        _whole_number("limit", 50, 1, 1000))
+    return jsonify(_concordance_json(found))
+
+
+@bp.get("/fuzzy")
+def fuzzy() -> str | BaseResponse:
+    """The fuzzy-match lookup: a source sentence in, the memory's best matches out."""
+    if _wants_json():
+        return fuzzy_json()
+    session = get_session()
+    text = request.args.get("text", "")
+    source, target = _lang("source"), _lang("target")
+    minimum = _whole_number("min", DEFAULT_MINIMUM, 0, 100)
+    matches = None
+    if text.strip() and source and target:
+        matches = fuzzy_matches(session, text, source, target, minimum=minimum)
+    return render_template("memory/fuzzy.html", matches=matches, text=text, source=source,
+                           target=target, minimum=minimum, langs=summary(session).langs)
+
+
+@bp.get("/fuzzy.json")
+def fuzzy_json() -> BaseResponse:
+    """Fuzzy matches as JSON: ``?text=...&source=en-GB&target=ru-RU&min=70&limit=10``."""
+    source, target = _lang("source"), _lang("target")
+    if not source or not target:
+        raise MemoryQueryError("Name the source and the target language "
+                               "(source=en-GB&target=ru-RU).")
+    matches = fuzzy_matches(get_session(), request.args.get("text", ""), source, target,
+                            minimum=_whole_number("min", DEFAULT_MINIMUM, 0, 100),
+                            limit=_whole_number("limit", 10, 1, 100))
+    return jsonify(_fuzzy_json(matches))
+
+
+@bp.post("/import")
+def import_file() -> BaseResponse:
+    """Import an uploaded TMX file (field ``file``); a bad file stores nothing."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise MemoryImportError("Choose a TMX file to import.")
+    session = get_session()
+    try:
+        origin = import_tmx(session, cast(BinaryIO, upload.stream), upload.filename)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(describe(origin))
+    return redirect(url_for("memory.index", imported=origin.id), code=303)
+
+
+@bp.post("/files/<int:origin_id>/remove")
+def remove_file(origin_id: int) -> BaseResponse:
+    """Take an imported file and all its units out of the memory."""
+    session = get_session()
+    try:
+        origin = remove_origin(session, origin_id)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(removed=origin_id, file=origin.file_name)
+    return redirect(url_for("memory.index", removed=origin.file_name), code=303)
