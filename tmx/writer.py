@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from datetime import datetime
 from functools import lru_cache
 from typing import BinaryIO
 
@@ -141,9 +142,9 @@ def _unit_xml(unit: TranslationUnit, min_variants: int = 2) -> str:
     if unit.tuid is not None:
         parts.append(f' tuid="{_attribute(unit.tuid)}"')
     if unit.creation_date is not None:
-        parts.append(f' creationdate="{format_date(unit.creation_date)}"')
+        parts.append(f' creationdate="{_date(unit.creation_date)}"')
     if unit.change_date is not None:
-        parts.append(f' changedate="{format_date(unit.change_date)}"')
+        parts.append(f' changedate="{_date(unit.change_date)}"')
     parts.append(">")
     if unit.note is not None:
         parts.append(f"<note>{_text(unit.note)}</note>")
@@ -175,6 +176,11 @@ def _stripped(unit: TranslationUnit) -> TranslationUnit:
 
 
 @lru_cache(maxsize=1024)
+def _date(moment: datetime) -> str:
+    return format_date(moment)  # a memory's units share a few dates: each formatted once
+
+
+@lru_cache(maxsize=1024)
 def _prop_start(name: str) -> str:
     return f'<prop type="{_attribute(xml_safe(property_type(name)))}">'
 
@@ -184,7 +190,13 @@ def _tuv_start(lang: str) -> str:
     return f'<tuv xml:lang="{_check_lang(lang)}"><seg>'
 
 
+_ESCAPED = re.compile(r"[&<>\r]")
+
+
 def _text(text: str) -> str:
+    # Most segments hold nothing to escape: one scan, and they go out as they are.
+    if _ESCAPED.search(text) is None:
+        return text
     # CR is written as a reference, or a parser would read it back as LF.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
         .replace("\r", "&#13;")
