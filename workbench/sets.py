@@ -213,20 +213,18 @@ class SetSummary:
 
 def list_sets(session: Session) -> list[SetSummary]:
     """Every document set, newest last, with its languages and row counts."""
-    counts = dict(
-        session.execute(select(Row.set_id, func.count()).group_by(Row.set_id)).tuples().all()
-    )
-    confirmed = dict(
-        session.execute(
-            select(Row.set_id, func.count()).where(Row.status == "confirmed").group_by(Row.set_id)
-        )
-        .tuples()
-        .all()
-    )
+    counts: dict[int, int] = {
+        set_id: count for set_id, count in
+        session.execute(select(Row.set_id, func.count()).group_by(Row.set_id))
+    }
+    confirmed: dict[int, int] = {
+        set_id: count for set_id, count in session.execute(
+            select(Row.set_id, func.count()).where(Row.status == "confirmed").group_by(Row.set_id))
+    }
     langs: dict[int, list[str]] = defaultdict(list)
     for set_id, lang in session.execute(
         select(Version.set_id, Version.lang).order_by(Version.set_id, Version.position)
-    ).tuples():
+    ):
         langs[set_id].append(lang)
     return [
         SetSummary(
