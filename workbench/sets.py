@@ -162,11 +162,18 @@ def _pick_pivot(langs: list[str], wanted: str | None) -> str:
     return by_base[choose_pivot(list(by_base))]
 
 
-def _default_name(versions: Sequence[ImportedVersion], pivot: str) -> str:
-    for v in versions:
-        if v.lang == pivot and v.title:
-            return v.title[:300]
-    return versions[0].title[:300] or versions[0].source
+def _default_name(versions: Sequence[ImportedVersion], pivot: str, limit: int = 120) -> str:
+    """The pivot's title; else another version's; else the start of the pivot's text (a page
+    without a heading); else the file name."""
+    ordered = sorted(versions, key=lambda v: v.lang != pivot)
+    for v in ordered:
+        if v.title.strip():
+            return v.title.strip()[:300]
+    for v in ordered:
+        text = " ".join(" ".join(v.paragraphs[:1]).split())
+        if text:
+            return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+    return versions[0].source
 
 
 def get_set(session: Session, set_id: int) -> DocumentSet:

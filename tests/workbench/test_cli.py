@@ -138,3 +138,12 @@ def test_serve_answers_on_the_loopback_address_with_the_imported_sets(
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_page_without_a_heading_is_named_by_its_first_words(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["import", str(demo_page("004", "ru-RU")),
+                                  str(demo_page("004", "en-GB"))])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(runner.invoke(main, ["sets", "--format", "json"]).output)
+    assert listed[0]["name"].startswith("ДУШАНБЕ, 20.05.2021")
+    assert len(listed[0]["name"]) <= 122
