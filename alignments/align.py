@@ -37,7 +37,8 @@ class AlignParams:
     skip: float = 0.45  # cost of a 1-0 or 0-1 bead
     multi: float = 0.25  # extra cost per sentence beyond the first on a side
     gale_church: float = 0.06  # weight of Gale & Church's length deviation, squared
-    numbers: float = 0.3  # cost when the two sides' numbers disagree (share unmatched)
+    numbers: float = 0.25  # cost when the two sides' numbers disagree (share unmatched)
+    question: float = 0.3  # cost when one side asks a question and the other does not
     junk: float = 0.2  # a merge that takes in a sentence with next to no letters
     junk_letters: int = 4  # ... fewer letters than this
     paragraph_cross: float = 0.3  # a bead that spans a paragraph break on one side
@@ -48,6 +49,8 @@ class AlignParams:
     first_pass_band: int = 400  # first pass: half-width of the diagonal band searched
     trim: float | None = 0.05  # after the search: an edge sentence whose removal raises the
     # bead's similarity by more than this is a 1-0 / 0-1 of its own (None: keep beads)
+    attach: float | None = 0.03  # after the trim: a 1-0 / 0-1 joins the bead beside it when
+    # that raises the bead's similarity by more than this (None: keep skips)
 
 
 DEFAULT_PARAMS = AlignParams()
@@ -184,6 +187,8 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams) -> list[Bead]:
     path = search(band, shapes, cost.row)
     if params.trim is not None:
         path = [part for bead in path for part in _trim(bead, src, tgt, params.trim)]
+    if params.attach is not None:
+        path = _attach(path, src, tgt, params.attach, params)
     return [cost.bead(i0, i1, j0, j1) for i0, i1, j0, j1 in path]
 
 
@@ -226,6 +231,49 @@ def _trim(bead: Span, src: _Side, tgt: _Side, margin: float) -> list[Span]:
     return [skip, *trimmed] if first else [*trimmed, skip]
 
 
+def _attach(path: list[Span], src: _Side, tgt: _Side, margin: float,
+            params: AlignParams = DEFAULT_PARAMS) -> list[Span]:
+    """The path with each 1-0 / 0-1 bead that belongs to its neighbour joined to it.
+
+    The mirror of :func:`_trim`. The search may leave a sentence out when a side term (a
+    number on one side only, a length deviation) outweighs what it adds, e.g. a sentence
+    the OCR cut in two with a year in its second half. When joining the skip to the bead
+    beside it raises that bead's similarity by more than ``margin`` (an unrelated sentence
+    lowers it), it joins, the bigger gain of the two sides first, within the bead shapes
+    ``params`` allows.
+    """
+
+    def similarity(a0: int, a1: int, b0: int, b1: int) -> float:
+        return float(tgt.runs[b1 - b0, b1] @ src.runs[a1 - a0, a1])
+
+    out = list(path)
+    k = 0
+    while k < len(out):
+        i0, i1, j0, j1 = out[k]
+        best, choice = margin, None
+        if i1 > i0 and j1 > j0:
+            whole = similarity(i0, i1, j0, j1)
+            for q in (k - 1, k + 1):
+                if not 0 <= q < len(out) or out[q][1] - out[q][0] + out[q][3] - out[q][2] != 1:
+                    continue
+                a0, a1, b0, b1 = out[q]
+                joined = (min(i0, a0), max(i1, a1), min(j0, b0), max(j1, b1))
+                a, b = joined[1] - joined[0], joined[3] - joined[2]
+                if max(a, b) > params.max_side or a + b > params.max_total:
+                    continue
+                gain = similarity(*joined) - whole
+                if gain > best:
+                    best, choice = gain, (q, joined)
+        if choice is None:
+            k += 1
+            continue
+        q, joined = choice
+        out[k] = joined
+        del out[q]
+        k = min(k, q)  # the joined bead, checked again
+    return out
+
+
 class _BeadCost:
     """The cost of a bead (lower is better) and its confidence, from both sides' data.
 
@@ -234,6 +282,7 @@ class _BeadCost:
         (a + b) / 2 * (offset - s) + multi * (a + b - 2)
         + gale_church * min(delta^2, 25) / 2          # length, as Gale & Church
         + numbers * share of numbers on one side only  # alignments.anchors
+        + question * (one side asks a question, the other does not)
         + junk * sentences without letters taken into a merge
         + paragraph terms
 
@@ -244,6 +293,8 @@ class _BeadCost:
     def __init__(self, src: _Side, tgt: _Side, params: AlignParams) -> None:
         self.src, self.tgt, self.params = src, tgt, params
         self.ratio = float((tgt.lengths[-1] + 1.0) / (src.lengths[-1] + 1.0))
+        self.src_asks = src.anchors["?"] != 0  # (max_side + 1, n + 1) bool
+        self.tgt_asks = tgt.anchors["?"] != 0
 
     def row(self, i: int, a: int, b: int, j: np.ndarray) -> np.ndarray:
         """Costs of the beads of shape a-b ending at state (i, j) for each j: array (len(j),).
@@ -263,6 +314,8 @@ class _BeadCost:
             cost += p.gale_church * np.minimum(delta * delta, 25.0) / 2.0
         if p.numbers:
             cost += p.numbers * mask_mismatch(src.anchors["num"][a, i], tgt.anchors["num"][b, j])
+        if p.question:  # one anchor, "?": a mismatch is one side having it
+            cost += p.question * (self.src_asks[a, i] != self.tgt_asks[b, j])
         if p.junk and a + b > 2:
             # OCR debris, a page number, a lone caption mark: skipped, not merged
             junk = (src.junk[i] - src.junk[i - a]) * (a > 1) + (

@@ -1,11 +1,11 @@
 """Exact anchors that sentence embeddings blur: numbers, dates, names across scripts, '?'.
 
 A sentence's anchors are a set of strings: ``num:1000.5`` for a number in any locale's
-notation ("1 000,5" in ru/fr, "1.000,5" in de, "1,000.5" in en), ``month:5`` for a month
-name (from CLDR via babel, every form: "May", "мая", "Mai", "mai", "mayo"), ``name:lavr``
-for a capitalised word transliterated to Latin (``anyascii``) and cut to a loose stem, and
-``?`` for a question. Two spans agree as much as their anchors overlap (a weighted
-Jaccard); the DP in :mod:`alignments.align` compares spans through bit masks built here.
+notation ("1 000,5" in ru/fr, "1.000,5" in de, "1,000.5" in en; the Roman "IV" is ``num:4``),
+``month:5`` for a month name (from CLDR via babel, every form: "May", "мая", "Mai", "mai",
+"mayo"), ``name:lavr`` for a capitalised word transliterated to Latin (``anyascii``) and cut
+to a loose stem, and ``?`` for a question. Two spans agree as much as their anchors overlap
+(a weighted Jaccard); the DP in :mod:`alignments.align` compares spans through bit masks built here.
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ _NUMBER = re.compile(
     r"|(?<![\w.,])\d+(?:[.,]\d+)?(?![\d])"
 )
 _WORD = re.compile(r"[^\W\d_][\w-]*")  # apostrophes split: l'Everest
+# a Roman numeral of two or more letters, 2..39 ("camp IV", "XIX век"): "I" alone is a
+# pronoun in English, and the rarer letters (L, C, D, M) spell too many abbreviations
+_ROMAN = re.compile(r"(X{0,3})(IX|IV|V?I{0,3})")
+_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
+                 "IX": 9}
 _LOCALES = {"en": "en", "ru": "ru", "de": "de", "fr": "fr", "es": "es"}
 
 
@@ -114,7 +119,10 @@ def anchor_features(sentence: str, lang: str) -> AnchorFeatures:
     words = _WORD.findall(sentence)
     for index, word in enumerate(words):
         lower = word.lower().rstrip(".")
-        if lower in months:
+        if len(word) >= 2 and (roman := _ROMAN.fullmatch(word)):
+            tens, units = roman.groups()
+            features.add(f"num:{10 * len(tens) + _ROMAN_VALUES.get(units, 0)}")
+        elif lower in months:
             features.add(f"month:{months[lower]}")
         elif index and word[0].isupper() and len(word) >= 4 and not word.isupper():
             # a capitalised word inside the sentence; German nouns too, which the

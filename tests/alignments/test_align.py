@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from alignments.align import Band, bead_shapes, chain_anchors, fill, guide_band, traceback
+from alignments.align import (
+    Band,
+    _Side,
+    bead_shapes,
+    chain_anchors,
+    fill,
+    guide_band,
+    traceback,
+)
 from alignments.beads import AlignmentError, Bead, Row
 from alignments.multi import align_versions, choose_pivot, merge_beads
 
@@ -69,6 +77,51 @@ def test_dp_on_a_toy_cost() -> None:
     assert path[0] == (0, 2, 0, 1)
     assert [i for i0, i1, _, _ in path for i in range(i0, i1)] == [0, 1, 2, 3]
     assert path[-1][1:4:2] == (4, 4)
+
+
+# --- the bead cost and the post-passes, on hand-made embeddings ---------------------------
+
+def _side(sentences: list[str], vectors: dict[tuple[int, int], list[float]], lang: str
+          ) -> _Side:
+    """A piece side whose run (k ending before i) has the unit vector vectors[k, i]."""
+    import numpy as np
+
+    from alignments.align import DEFAULT_PARAMS
+
+    runs = np.zeros((DEFAULT_PARAMS.max_side + 1, len(sentences) + 1, 3))
+    for (k, i), vector in vectors.items():
+        runs[k, i] = np.asarray(vector) / np.linalg.norm(vector)
+    return _Side.of(sentences, runs, lang, frozenset(), 0, DEFAULT_PARAMS)
+
+
+def test_a_question_answered_by_a_statement_costs_more() -> None:
+    import numpy as np
+
+    from alignments.align import AlignParams, _BeadCost
+
+    src = _side(["Was nun?"], {(1, 1): [1, 0, 0]}, "de")
+    asked = _side(["Et maintenant ?"], {(1, 1): [1, 0, 0]}, "fr")
+    told = _side(["Et maintenant."], {(1, 1): [1, 0, 0]}, "fr")
+    params = AlignParams(question=0.3, gale_church=0.0)  # the lengths differ a little
+    j = np.array([1])
+    same = _BeadCost(src, asked, params).row(1, 1, 1, j)[0]
+    other = _BeadCost(src, told, params).row(1, 1, 1, j)[0]
+    assert other - same == pytest.approx(0.3)
+
+
+def test_a_skip_that_belongs_to_its_neighbour_is_attached() -> None:
+    from alignments.align import _attach
+
+    src = _side(["Ein Satz."], {(1, 1): [1, 0, 0]}, "de")
+    # target sentence 1 completes sentence 0: together they match the source better
+    whole = _side(["Une phrase", "coupée en deux."],
+                  {(1, 1): [1, 1, 0], (1, 2): [0, 1, 1], (2, 2): [1, 0.1, 0]}, "fr")
+    path = [(0, 1, 0, 1), (1, 1, 1, 2)]
+    assert _attach(path, src, whole, 0.03) == [(0, 1, 0, 2)]
+    # an unrelated target sentence lowers the similarity: it stays a skip
+    apart = _side(["Une phrase.", "Autre chose."],
+                  {(1, 1): [1, 0.1, 0], (1, 2): [0, 0, 1], (2, 2): [1, 0.1, 1]}, "fr")
+    assert _attach(path, src, apart, 0.03) == path
 
 
 # --- with the model ---------------------------------------------------------------------

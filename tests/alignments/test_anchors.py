@@ -76,6 +76,14 @@ def test_names_across_scripts() -> None:
     assert {"name:lavr", "name:bisk"} <= en & fr
 
 
+def test_roman_numerals_are_numbers() -> None:
+    assert "num:4" in anchor_features("Enfin ... le camp IV .", "fr")
+    assert "num:4" in anchor_features("Lager 4 !", "de")
+    assert "num:19" in anchor_features("Это было в XIX веке.", "ru")
+    # "I" is a pronoun, and words that merely use the letters are not numerals
+    assert not any(f.startswith("num:") for f in anchor_features("I saw VIXEN and IVy.", "en"))
+
+
 def test_question_mark() -> None:
     assert "?" in anchor_features("Что вы думаете?", "ru")
     assert "?" in anchor_features("¿Qué piensa?", "es")
