@@ -354,6 +354,9 @@ def _confidence(similarity: float) -> float:
 
 # --- the search: shapes as data, first pass, band, cost / fill / traceback -----------------
 
+MARGIN_REACH = 10  # first pass: sentences each side of a best match that compete with it
+TIE_BREAK = 1e-6  # first pass: similarity given up per sentence away from the diagonal
+
 Shape = tuple[int, int]
 
 
@@ -368,50 +371,55 @@ def bead_shapes(max_side: int, max_total: int) -> tuple[Shape, ...]:
 
 
 def mutual_best_pairs(src: np.ndarray, tgt: np.ndarray, band: int, min_similarity: float,
-                      margin: float, block: int = 256) -> list[tuple[int, int, float]]:
+                      margin: float, block: int = 256, reach: int = MARGIN_REACH
+                      ) -> list[tuple[int, int, float]]:
     """Sentence pairs (i, j, similarity) that are each other's best match, clearly so.
 
-    ``src`` (n, d) and ``tgt`` (m, d) are unit vectors. Only a band of ``band`` columns each
-    side of the length-proportional diagonal is compared, block by block, so memory stays
-    (block, 2 * band) whatever the lengths.
+    ``src`` (n, d) and ``tgt`` (m, d) are unit vectors. Only a band of ``band`` sentences
+    each side of the length-proportional diagonal is compared, so time and memory grow
+    with n + m. "Clearly" is judged among neighbours: the best must beat every other
+    candidate within ``reach`` sentences of it by ``margin``, on both sides. A copy of the
+    sentence further away (a repeated formula, a passage quoted twice) does not veto the
+    pair; the monotonic chain of :func:`chain_anchors` decides between copies.
     """
-    n, m = len(src), len(tgt)
-    row_best = np.full(n, -1)
-    row_sim = np.full((n, 2), -2.0)  # best, runner-up
-    col_best = np.full(m, -1)
-    col_sim = np.full((m, 2), -2.0)
+    row_best, row_sim, row_near = _best_in_band(src, tgt, band, block, reach)
+    col_best, col_sim, col_near = _best_in_band(tgt, src, band, block, reach)
+    pairs = []
+    for i, j in enumerate(row_best):
+        if j < 0 or col_best[j] != i or row_sim[i] < min_similarity:
+            continue
+        if min(row_sim[i] - row_near[i], col_sim[j] - col_near[j]) < margin:
+            continue
+        pairs.append((i, int(j), float(row_sim[i])))
+    return pairs
+
+
+def _best_in_band(a: np.ndarray, b: np.ndarray, band: int, block: int, reach: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each row of ``a``: its best match in ``b`` within the band, that similarity, and
+    the best similarity of the other candidates within ``reach`` of the match."""
+    n, m = len(a), len(b)
+    best = np.full(n, -1)
+    best_sim = np.full(n, -2.0)
+    near_sim = np.full(n, -2.0)
+    if not m:
+        return best, best_sim, near_sim
     for r0 in range(0, n, block):
         r1 = min(n, r0 + block)
         c0 = max(0, r0 * m // n - band)
         c1 = min(m, -(-r1 * m // n) + band)
-        sims = src[r0:r1] @ tgt[c0:c1].T  # (r1 - r0, c1 - c0)
-        top = np.argsort(-sims, axis=1, kind="stable")[:, :2]
+        sims = a[r0:r1] @ b[c0:c1].T  # (r1 - r0, c1 - c0)
         rows = np.arange(r1 - r0)
-        row_best[r0:r1] = c0 + top[:, 0]
-        row_sim[r0:r1, 0] = sims[rows, top[:, 0]]
-        if sims.shape[1] > 1:
-            row_sim[r0:r1, 1] = sims[rows, top[:, 1]]
-        for k in range(sims.shape[0]):
-            _merge_column_best(col_best[c0:c1], col_sim[c0:c1], sims[k], r0 + k)
-    pairs = []
-    for i in range(n):
-        j = int(row_best[i])
-        if col_best[j] != i or row_sim[i, 0] < min_similarity:
-            continue
-        if min(row_sim[i, 0] - row_sim[i, 1], col_sim[j, 0] - col_sim[j, 1]) < margin:
-            continue
-        pairs.append((i, j, float(row_sim[i, 0])))
-    return pairs
-
-
-def _merge_column_best(best: np.ndarray, sims: np.ndarray, row: np.ndarray, i: int) -> None:
-    """Fold one source row's similarities into the columns' best / runner-up (in place)."""
-    better = row > sims[:, 0]
-    second = ~better & (row > sims[:, 1])
-    sims[second, 1] = row[second]
-    sims[better, 1] = sims[better, 0]
-    sims[better, 0] = row[better]
-    best[better] = i
+        # a tie (the same sentence twice) goes to the candidate nearer the diagonal
+        diagonal = (r0 + rows) * (m / n)
+        distance = np.abs(np.arange(c0, c1)[None, :] - diagonal[:, None])
+        top = np.argmax(sims - TIE_BREAK * distance, axis=1)
+        best[r0:r1] = c0 + top
+        best_sim[r0:r1] = sims[rows, top]
+        near = np.abs(np.arange(c1 - c0)[None, :] - top[:, None]) <= reach
+        near[rows, top] = False
+        near_sim[r0:r1] = np.where(near, sims, -2.0).max(axis=1)
+    return best, best_sim, near_sim
 
 
 def chain_anchors(pairs: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:

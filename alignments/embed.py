@@ -218,6 +218,7 @@ _BOS, _EOS = 1, 2
 _EMB, _CNN = 512, 256
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # n-gram order and left context of the three branches
 _CHUNK_TOKENS = 384  # stream tokens per micro-batch (cache-sized, as in the wheel)
+_BLOCK_SENTENCES = 1024  # sentences whose runs are computed together
 
 
 class _RunEncoder:
@@ -303,7 +304,23 @@ class _RunEncoder:
         return out
 
     def runs(self, pieces: Sequence[Sequence[int]], max_run: int) -> np.ndarray:
-        """Run embeddings (max_run + 1, n + 1, 512) of sentences given as piece ids."""
+        """Run embeddings (max_run + 1, n + 1, 512) of sentences given as piece ids.
+
+        A long document goes in blocks of _BLOCK_SENTENCES (each with the max_run - 1
+        sentences before it, so every run lies whole in one block): a run's embedding
+        depends on its own tokens only, so the result is the same, and the working arrays
+        (n, 1280) per block stay a few MB instead of growing with the document.
+        """
+        n = len(pieces)
+        out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
+        for start in range(0, n, _BLOCK_SENTENCES):
+            end = min(n, start + _BLOCK_SENTENCES)
+            context = max(0, start - max_run + 1)
+            block = self._block_runs(pieces[context:end], max_run)
+            out[:, start + 1:end + 1] = block[:, start + 1 - context:]
+        return out
+
+    def _block_runs(self, pieces: Sequence[Sequence[int]], max_run: int) -> np.ndarray:
         n = len(pieces)
         out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
         if n == 0:

@@ -232,3 +232,18 @@ def test_a_sentence_with_no_counterpart_is_a_skip_not_a_merge() -> None:
     assert ((), (1,)) in [(b.source, b.target) for b in beads]
     assert ((1,), (2,)) in [(b.source, b.target) for b in beads]
 
+
+
+def test_a_sentence_repeated_far_away_still_anchors() -> None:
+    import numpy as np
+
+    from alignments.align import chain_anchors, mutual_best_pairs
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(120, 32))
+    vectors[100] = vectors[10]  # the same formula twice, ninety sentences apart
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    pairs = mutual_best_pairs(vectors, vectors, band=200, min_similarity=0.5, margin=0.05)
+    chain = chain_anchors(pairs)
+    assert (10, 10) in chain and (100, 100) in chain
+    assert len(chain) == 120

@@ -84,3 +84,14 @@ def test_deterministic_across_encoders() -> None:
     first = Encoder().encode_runs(SENTENCES, 2)
     second = Encoder().encode_runs(SENTENCES, 2)
     assert np.array_equal(first, second)
+
+
+def test_a_long_document_in_blocks_gives_the_same_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import alignments.embed as embed
+
+    sentences = [f"{s} ({n})" for n, s in enumerate(SENTENCES * 12)]
+    whole = Encoder().encode_runs(sentences, 4)
+    monkeypatch.setattr(embed, "_BLOCK_SENTENCES", 7)
+    blocked = Encoder().encode_runs(sentences, 4)
+    assert blocked.shape == whole.shape
+    assert np.abs(blocked - whole).max() < 1e-5
