@@ -15,6 +15,7 @@ import json
 from datetime import datetime
 from itertools import combinations
 from pathlib import Path
+from typing import NamedTuple
 
 from babel.dates import format_datetime
 
@@ -65,7 +66,10 @@ CHROME = {
     ),
 }
 
-Line = tuple[tuple[int, ...], str]  # (English ids, sentence)
+class Line(NamedTuple):
+    ids: tuple[int, ...]  # the English sentences it translates
+    sentence: str
+    blended: bool = False  # "~": split like another version, but not at the same place
 
 
 def read_source(path: Path) -> list[list[Line]]:
@@ -77,8 +81,10 @@ def read_source(path: Path) -> list[list[Line]]:
                 paragraphs.append([])
             continue
         ids, sentence = raw.split("\t", 1)
-        key = () if ids.strip() == "-" else tuple(int(x) for x in ids.split(","))
-        paragraphs[-1].append((key, sentence.strip()))
+        blended = ids.startswith("~")
+        ids = ids.lstrip("~").strip()
+        key = () if ids == "-" else tuple(int(x) for x in ids.split(","))
+        paragraphs[-1].append(Line(key, sentence.strip(), blended))
     return [p for p in paragraphs if p]
 
 
@@ -99,7 +105,7 @@ def components(lines: dict[str, list[Line]], langs: list[str]) -> list[dict[str,
     order_key: dict[object, float] = {}
     for lang in langs:
         last = 0.0
-        for i, (ids, _) in enumerate(lines[lang]):
+        for i, (ids, _, _) in enumerate(lines[lang]):
             node = (lang, i)
             find(node)
             if lang == "en":
@@ -132,7 +138,8 @@ def pair_beads(lines: dict[str, list[Line]], a: str, b: str) -> list[list[list[i
 
     Sentences are joined through the English ids they share, except where both translators
     split one English sentence the same way (the Russian original had two sentences there
-    and the English merged them): those pair one to one, in order.
+    and the English merged them): those pair one to one, in order, unless a line is marked
+    blended ("~"), its content spread over the parts differently.
     """
     beads: list[list[list[int]]] = []
     for row in components(lines, [a, b]):
@@ -140,7 +147,9 @@ def pair_beads(lines: dict[str, list[Line]], a: str, b: str) -> list[list[list[i
         if not left and not right:
             continue
         same_split = (len(left) == len(right) > 1
-                      and [lines[a][i][0] for i in left] == [lines[b][j][0] for j in right])
+                      and [lines[a][i].ids for i in left] == [lines[b][j].ids for j in right]
+                      and not any(lines[a][i].blended for i in left)
+                      and not any(lines[b][j].blended for j in right))
         if same_split:
             beads.extend([[i], [j]] for i, j in zip(left, right, strict=True))
         else:
@@ -151,7 +160,7 @@ def pair_beads(lines: dict[str, list[Line]], a: str, b: str) -> list[list[list[i
 def page_html(number: str, lang: str, paragraphs: list[list[Line]], langs: list[str]) -> str:
     site, extra, settings, menu = CHROME[lang]
     code = REGIONS[lang]
-    title = " ".join(s for _, s in paragraphs[0]) if number in HAS_TITLE else ""
+    title = " ".join(line.sentence for line in paragraphs[0]) if number in HAS_TITLE else ""
     body = paragraphs[1:] if number in HAS_TITLE else paragraphs
     published = PUBLISHED[number]
     date = (
@@ -165,7 +174,8 @@ def page_html(number: str, lang: str, paragraphs: list[list[Line]], langs: list[
         for o in langs
     )
     text = "\n".join(
-        "<p>" + " ".join(html.escape(s, quote=False) for _, s in p) + "</p>" for p in body
+        "<p>" + " ".join(html.escape(line.sentence, quote=False) for line in p) + "</p>"
+        for p in body
     )
     head_title = html.escape(title or site)
     return f"""<!DOCTYPE html>
@@ -214,7 +224,7 @@ def build() -> None:
         gold = {
             "page": number,
             "langs": [REGIONS[lang] for lang in langs],
-            "sentences": {REGIONS[lang]: [s for _, s in lines[lang]] for lang in langs},
+            "sentences": {REGIONS[lang]: [line.sentence for line in lines[lang]] for lang in langs},
             "rows": [
                 {REGIONS[lang]: [lines[lang][i][1] for i in r[lang]] for lang in langs}
                 for r in rows
