@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from alignments.align import (
-    Band,
-    _Side,
-    bead_shapes,
-    chain_anchors,
-    fill,
-    guide_band,
-    traceback,
-)
+from alignments.align import _Side
 from alignments.beads import AlignmentError, Bead, Row
 from alignments.multi import align_versions, choose_pivot, merge_beads
+from alignments.search import Band, bead_shapes, chain_anchors, fill, guide_band, traceback
 
 RU = [
     "Министр иностранных дел России Сергей Лавров прибыл в Бишкек.",
@@ -237,7 +230,7 @@ def test_a_sentence_with_no_counterpart_is_a_skip_not_a_merge() -> None:
 def test_a_sentence_repeated_far_away_still_anchors() -> None:
     import numpy as np
 
-    from alignments.align import chain_anchors, mutual_best_pairs
+    from alignments.search import chain_anchors, mutual_best_pairs
 
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(120, 32))

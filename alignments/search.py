@@ -1,0 +1,221 @@
+"""The search behind :func:`alignments.align.align_pair`, free of any cost model.
+
+Following Vecalign's layout: the bead shapes as data; a first pass of confident 1-1
+anchors (mutual best matches, the longest monotonic chain of them); a band of DP states
+around that chain; then fill and traceback over the band, with the bead cost passed in as
+a function. Time and memory are linear in the documents' lengths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from alignments.beads import AlignmentError
+
+__all__ = ["Band", "RowCost", "Shape", "bead_shapes", "chain_anchors", "fill", "guide_band",
+           "mutual_best_pairs", "search", "traceback"]
+
+MARGIN_REACH = 10  # first pass: sentences each side of a best match that compete with it
+TIE_BREAK = 1e-6  # first pass: similarity given up per sentence away from the diagonal
+
+Shape = tuple[int, int]
+
+
+def bead_shapes(max_side: int, max_total: int) -> tuple[Shape, ...]:
+    """The bead shapes (a, b) the DP may use: 0-1, 1-0, and every a-b with 1 <= a, b <=
+    max_side and a + b <= max_total, 1-1 first."""
+    shapes: list[Shape] = [(1, 1), (1, 0), (0, 1)]
+    for total in range(3, max_total + 1):
+        shapes += [(a, total - a) for a in range(1, total)
+                   if a <= max_side and total - a <= max_side]
+    return tuple(shapes)
+
+
+def mutual_best_pairs(src: np.ndarray, tgt: np.ndarray, band: int, min_similarity: float,
+                      margin: float, block: int = 256, reach: int = MARGIN_REACH
+                      ) -> list[tuple[int, int, float]]:
+    """Sentence pairs (i, j, similarity) that are each other's best match, clearly so.
+
+    ``src`` (n, d) and ``tgt`` (m, d) are unit vectors. Only a band of ``band`` sentences
+    each side of the length-proportional diagonal is compared, so time and memory grow
+    with n + m. "Clearly" is judged among neighbours: the best must beat every other
+    candidate within ``reach`` sentences of it by ``margin``, on both sides. A copy of the
+    sentence further away (a repeated formula, a passage quoted twice) does not veto the
+    pair; the monotonic chain of :func:`chain_anchors` decides between copies.
+    """
+    row_best, row_sim, row_near = _best_in_band(src, tgt, band, block, reach)
+    col_best, col_sim, col_near = _best_in_band(tgt, src, band, block, reach)
+    pairs = []
+    for i, j in enumerate(row_best):
+        if j < 0 or col_best[j] != i or row_sim[i] < min_similarity:
+            continue
+        if min(row_sim[i] - row_near[i], col_sim[j] - col_near[j]) < margin:
+            continue
+        pairs.append((i, int(j), float(row_sim[i])))
+    return pairs
+
+
+def _best_in_band(a: np.ndarray, b: np.ndarray, band: int, block: int, reach: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each row of ``a``: its best match in ``b`` within the band, that similarity, and
+    the best similarity of the other candidates within ``reach`` of the match."""
+    n, m = len(a), len(b)
+    best = np.full(n, -1)
+    best_sim = np.full(n, -2.0)
+    near_sim = np.full(n, -2.0)
+    if not m:
+        return best, best_sim, near_sim
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        c0 = max(0, r0 * m // n - band)
+        c1 = min(m, -(-r1 * m // n) + band)
+        sims = a[r0:r1] @ b[c0:c1].T  # (r1 - r0, c1 - c0)
+        rows = np.arange(r1 - r0)
+        # a tie (the same sentence twice) goes to the candidate nearer the diagonal
+        diagonal = (r0 + rows) * (m / n)
+        distance = np.abs(np.arange(c0, c1)[None, :] - diagonal[:, None])
+        top = np.argmax(sims - TIE_BREAK * distance, axis=1)
+        best[r0:r1] = c0 + top
+        best_sim[r0:r1] = sims[rows, top]
+        near = np.abs(np.arange(c1 - c0)[None, :] - top[:, None]) <= reach
+        near[rows, top] = False
+        near_sim[r0:r1] = np.where(near, sims, -2.0).max(axis=1)
+    return best, best_sim, near_sim
+
+
+def chain_anchors(pairs: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """The longest chain of pairs increasing in both i and j (patience sorting, O(p log p))."""
+    ordered = sorted(pairs)
+    tails: list[int] = []  # tails[k]: index in `ordered` ending the best chain of length k+1
+    tail_j: list[int] = []
+    previous = [-1] * len(ordered)
+    for idx, (_, j, _) in enumerate(ordered):
+        k = int(np.searchsorted(tail_j, j, side="left"))
+        previous[idx] = tails[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(idx)
+            tail_j.append(j)
+        else:
+            tails[k], tail_j[k] = idx, j
+    chain = []
+    idx = tails[-1] if tails else -1
+    while idx >= 0:
+        chain.append(ordered[idx][:2])
+        idx = previous[idx]
+    return chain[::-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """The DP states searched: row i (0..n) holds states (i, lo[i] .. hi[i]) inclusive."""
+
+    lo: np.ndarray  # (n + 1,) int, non-decreasing
+    hi: np.ndarray  # (n + 1,) int, non-decreasing
+
+    @property
+    def cells(self) -> int:
+        return int((self.hi - self.lo + 1).sum())
+
+
+def guide_band(chain: Sequence[tuple[int, int]], n: int, m: int, width: int,
+               gap_cap: int = 200) -> Band:
+    """The band of states within ``width`` of the anchor chain, from (0, 0) to (n, m).
+
+    Between two consecutive anchors the band covers their whole rectangle (widened by
+    ``width``) when it is small, and a diagonal strip of ``gap_cap`` each side otherwise, so
+    the number of states stays linear in n + m.
+    """
+    points = [(0, 0)]
+    for i, j in chain:
+        points += [(i, j), (i + 1, j + 1)]
+    points.append((n, m))
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for (ia, ja), (ib, jb) in zip(points, points[1:], strict=False):
+        rows = np.arange(ia, ib + 1)
+        centre = ja + (rows - ia) * (jb - ja) / max(1, ib - ia)
+        spread = width + min(gap_cap, max(ib - ia, jb - ja))
+        lo[rows] = np.minimum(lo[rows], np.maximum(ja - width, np.floor(centre) - spread))
+        hi[rows] = np.maximum(hi[rows], np.minimum(jb + width, np.ceil(centre) + spread))
+    lo = np.clip(lo, 0, m)
+    hi = np.clip(hi, 0, m)
+    lo[0], hi[n] = 0, m
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    hi[:-1] = np.maximum(hi[:-1], lo[1:])  # every row reaches into the next one
+    return Band(lo, hi)
+
+
+# cost(i, a, b, j): the costs, an array (len(j),), of a-b beads ending at states (i, j)
+RowCost = Callable[[int, int, int, np.ndarray], np.ndarray]
+
+
+def search(band: Band, shapes: Sequence[Shape], cost: RowCost) -> list[tuple[int, int, int, int]]:
+    """The cheapest monotonic path through the band, as beads (i0, i1, j0, j1)."""
+    _, back = fill(band, shapes, cost)
+    return traceback(band, shapes, back)
+
+
+def fill(band: Band, shapes: Sequence[Shape], cost: RowCost
+         ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The DP tables, row by row: best path cost to each state, and the shape taken into it.
+
+    Row i of each table is an array (hi[i] - lo[i] + 1,); -1 marks the start state.
+    ``cost(i, a, b, j)`` gives the costs (len(j),) of a-b beads ending at states (i, j).
+    """
+    row_cost = cost
+    lo, hi = band.lo, band.hi
+    total: list[np.ndarray] = []
+    back: list[np.ndarray] = []
+    skip_right = shapes.index((0, 1))
+    for i in range(len(lo)):
+        width = int(hi[i] - lo[i] + 1)
+        best = np.full(width, np.inf)
+        came = np.full(width, -1, dtype=np.int8)
+        if i == 0 and lo[0] == 0:
+            best[0] = 0.0
+        for k, (a, b) in enumerate(shapes):
+            if a == 0 or a > i:
+                continue
+            p = i - a
+            j0 = max(int(lo[i]), int(lo[p]) + b)
+            j1 = min(int(hi[i]), int(hi[p]) + b)
+            if j1 < j0:
+                continue
+            j = np.arange(j0, j1 + 1)
+            cand = total[p][j - b - lo[p]] + row_cost(i, a, b, j)
+            here = slice(j0 - lo[i], j1 - lo[i] + 1)
+            better = cand < best[here]
+            best[here] = np.where(better, cand, best[here])
+            came[here] = np.where(better, k, came[here])
+        # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] + c01[j]), solved
+        # as a running minimum of best - cumsum(c01)
+        j = np.arange(int(lo[i]) + 1, int(hi[i]) + 1)
+        if len(j):
+            steps = np.concatenate(([0.0], np.cumsum(row_cost(i, 0, 1, j))))
+            shifted = best - steps
+            running = np.minimum.accumulate(shifted)
+            moved = np.concatenate(([False], shifted[1:] > running[:-1]))
+            best = np.where(moved, running + steps, best)
+            came = np.where(moved, np.int8(skip_right), came)
+        total.append(best)
+        back.append(came)
+    return total, back
+
+
+def traceback(band: Band, shapes: Sequence[Shape], back: Sequence[np.ndarray]
+              ) -> list[tuple[int, int, int, int]]:
+    """The beads (i0, i1, j0, j1) of the best path, in document order."""
+    i, j = len(band.lo) - 1, int(band.hi[-1])
+    path = []
+    while i > 0 or j > 0:
+        k = int(back[i][j - band.lo[i]])
+        if k < 0:
+            raise AlignmentError("the alignment search found no path (internal error)")
+        a, b = shapes[k]
+        path.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    return path[::-1]
