@@ -110,10 +110,6 @@ def page(browser_context: Any) -> Any:
 def demo_set(live_server: LiveServer, number: str = "000",
              langs: tuple[str, ...] = ("ru-RU", "en-GB", "fr-FR")) -> int:
     """Store a demo page's versions as a set, through the importer and the aligner."""
-    try:
-        import alignments.multi  # noqa: F401
-    except ModuleNotFoundError as missing:
-        pytest.skip(f"the N-way aligner is not there yet ({missing})")
     from workbench.db import session_scope
     from workbench.importers import read_version
     from workbench.sets import create_set

@@ -15,7 +15,6 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("langs", [("ru-RU", "en-GB"), ("ru-RU", "en-GB", "fr-FR")])
 def test_uploading_demo_pages_shows_aligned_rows(page: Any, live_server: LiveServer,
                                                  langs: tuple[str, ...]) -> None:
-    pytest.importorskip("alignments.multi", reason="the N-way aligner is not there yet")
     page.goto("/")
     assert "No document set yet." in page.inner_text("main")
     page.get_by_role("link", name="New set").click()

@@ -342,7 +342,6 @@ def test_realign_with_every_row_confirmed_is_refused(session: Session) -> None:
 # --- on a demo page, through the importer and the real aligner ---------------------------
 
 def demo_set(session: Session, number: str = "000") -> DocumentSet:
-    pytest.importorskip("alignments.multi", reason="the N-way aligner is not there yet")
     from tests.conftest import demo_page
     from workbench.importers import read_version
     from workbench.sets import create_set
