@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     PYTHONPATH=. python bench/accuracy.py [--shared ../shared] [--demo workbench/demo/gold]
+                                          [--calibration]
 
 Text+Berg (GPL) is read from ``../shared/bench/textberg-dev`` at run time, never copied here.
 The demo gold (``workbench/demo/gold/*.json``, one page per file: ``{"langs": [...],
@@ -63,6 +64,23 @@ def row(name: str, scores: Scores, sentences: int, seconds: dict[str, float]) ->
             f"{seconds['search']:.2f} | {total:.2f} | {rate:.0f} |")
 
 
+CALIBRATION: list[tuple[float, bool]] = []  # (bead confidence, bead right) of every run
+BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0001)
+
+
+def calibration_table() -> str:
+    """Beads by confidence: how many, the mean confidence, and the share that were right."""
+    out = ["| confidence | beads | mean confidence | right |", "|---|---|---|---|"]
+    for lo, hi in zip(BINS, BINS[1:], strict=False):
+        inside = [(c, ok) for c, ok in CALIBRATION if lo <= c < hi]
+        if inside:
+            mean = sum(c for c, _ in inside) / len(inside)
+            right = sum(ok for _, ok in inside) / len(inside)
+            out.append(f"| {lo:.2f}–{min(hi, 1.0):.2f} | {len(inside)} | {mean:.3f} | "
+                       f"{right:.3f} |")
+    return "\n".join(out)
+
+
 def run(name: str, docs: Sequence[tuple[list[str], list[str], list[Bead]]],
         langs: tuple[str, str]) -> str:
     """Align each document with a fresh encoder and give the table row."""
@@ -78,6 +96,9 @@ def run(name: str, docs: Sequence[tuple[list[str], list[str], list[Bead]]],
     embed = encoder.seconds_embedding
     seconds = {"load": load, "embed": embed, "search": elapsed - embed}
     scores = score_documents([gold for _, _, gold in docs], hyps)
+    for (_, _, gold), hyp in zip(docs, hyps, strict=True):
+        right = {(b.source, b.target) for b in gold}
+        CALIBRATION.extend((b.score, (b.source, b.target) in right) for b in hyp)
     sentences = sum(len(s) + len(t) for s, t, _ in docs)
     return row(name, scores, sentences, seconds)
 
@@ -86,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--demo", type=Path, default=ROOT / "workbench" / "demo" / "gold")
+    parser.add_argument("--calibration", action="store_true",
+                        help="also: beads by confidence against the share that were right")
     args = parser.parse_args(argv)
 
     print("| corpus | P strict | R strict | F1 strict | P lax | R lax | F1 lax | load s "
@@ -103,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(run(f"demo {pivot}→{other} ({len(pages)} pages)", pages, (pivot, other)))
     else:
         print(f"(no demo gold at {args.demo})", file=sys.stderr)
+    if args.calibration:
+        print("\nCalibration (all corpora above):\n")
+        print(calibration_table())
     return 0
 
 

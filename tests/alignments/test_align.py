@@ -240,3 +240,13 @@ def test_a_sentence_repeated_far_away_still_anchors() -> None:
     chain = chain_anchors(pairs)
     assert (10, 10) in chain and (100, 100) in chain
     assert len(chain) == 120
+
+
+def test_confidence_is_lower_for_a_merge_than_for_a_clear_one_to_one() -> None:
+    from alignments.align import KIND_PRECISION, align_pair
+
+    beads = align_pair(RU, EN, "ru", "en")
+    merge = next(b for b in beads if len(b.target) == 2)
+    ones = [b for b in beads if len(b.source) == len(b.target) == 1]
+    assert merge.score <= KIND_PRECISION["merge"] < 0.9
+    assert min(b.score for b in ones) > 0.9

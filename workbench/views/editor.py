@@ -30,7 +30,9 @@ from workbench.sets import get_set
 
 bp = Blueprint("editor", __name__)
 
-LOW_CONFIDENCE = 0.5
+# Row confidences are calibrated (alignments.align.KIND_PRECISION): under this, a row is
+# less than nine times in ten right, and the editor asks for a look.
+LOW_CONFIDENCE = 0.9
 UI_LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "de": "Deutsch", "fr": "Français",
                      "es": "Español"}
 
