@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import threading
 from collections import OrderedDict
@@ -23,7 +24,10 @@ import numpy as np
 __all__ = ["DIM", "Encoder", "default_encoder"]
 
 DIM = 512
-_KEPT_RUNS = 3  # documents whose runs stay cached (a pivot and the versions around it)
+# the runs of the documents aligned last stay cached up to this size (the pivot and every
+# version of a set, so re-aligning in the editor embeds nothing again); the newest always
+_KEPT_RUNS_BYTES = 256 * 1024 * 1024
+_KEPT_SENTENCES = 200_000  # single-sentence embeddings kept (2 KB each)
 
 
 def _resource(name: str) -> str:
@@ -97,6 +101,10 @@ class Encoder:
             out = np.empty((len(texts), DIM), dtype=np.float32)
             for row, text in enumerate(texts):
                 out[row] = self._cache[text]
+            # a long-running server meets new sentences all day: the oldest go first
+            surplus = max(0, len(self._cache) - _KEPT_SENTENCES)
+            for text in list(itertools.islice(self._cache, surplus)):
+                del self._cache[text]
         return out
 
     def encode_runs(self, sentences: Sequence[str], max_run: int) -> np.ndarray:
@@ -138,7 +146,8 @@ class Encoder:
             for key in keys:
                 self._runs[key] = found[key]
                 self._runs.move_to_end(key)
-            while len(self._runs) > _KEPT_RUNS:
+            while len(self._runs) > 1 and sum(
+                    runs.nbytes for runs in self._runs.values()) > _KEPT_RUNS_BYTES:
                 self._runs.popitem(last=False)
         return [found[key] for key in keys]
 

@@ -95,3 +95,18 @@ def test_a_long_document_in_blocks_gives_the_same_runs(monkeypatch: pytest.Monke
     blocked = Encoder().encode_runs(sentences, 4)
     assert blocked.shape == whole.shape
     assert np.abs(blocked - whole).max() < 1e-5
+
+
+def test_the_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import alignments.embed as embed
+
+    monkeypatch.setattr(embed, "_KEPT_SENTENCES", 3)
+    monkeypatch.setattr(embed, "_KEPT_RUNS_BYTES", 1)
+    encoder = Encoder()
+    first = encoder.encode(SENTENCES[:2]).copy()
+    encoder.encode(SENTENCES[2:6])
+    assert len(encoder._cache) == 3
+    assert np.allclose(encoder.encode(SENTENCES[:2]), first, atol=1e-6)  # embedded again alike
+    encoder.encode_runs(SENTENCES[:3], 2)
+    encoder.encode_runs(SENTENCES[3:], 2)
+    assert len(encoder._runs) == 1
