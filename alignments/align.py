@@ -8,6 +8,12 @@ band around that chain, so time and memory grow with the document's length, neve
 the product of the two lengths. On top of the embeddings the bead cost has a length-ratio
 term, skip costs, paragraph breaks and the exact anchors of :mod:`alignments.anchors`.
 
+After the search, two local repairs compare similarities the DP only weighed against
+fixed costs: a sentence absorbed into a merged bead that matches nothing is split off as
+a skip (``trim``), and a skip that belongs to its neighbour joins it (``attach``). Each
+bead's confidence is calibrated: the share of beads of its kind that were right on the
+development data. The search itself lives in :mod:`alignments.search`.
+
 Translator-confirmed beads are hard anchors: the document is cut at them and each piece
 between two of them is aligned on its own.
 """
