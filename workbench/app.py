@@ -108,7 +108,9 @@ def _render_error(error: WorkbenchError) -> tuple[Response | str, int]:
 def _too_large(_error: RequestEntityTooLarge) -> tuple[Response | str, int]:
     limit = MAX_UPLOAD_BYTES // (1024 * 1024)
     return _error_response(
-        f"The upload is too large: at most {limit} MB in all. Nothing was stored.", 413
+        f"The upload is too large: at most {limit} MB in all. Nothing was stored. "
+        "A larger translation memory imports from the command line: "
+        "workbench memory import FILE.tmx", 413
     )
 
 
