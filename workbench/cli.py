@@ -89,7 +89,12 @@ def serve(host: str, port: int, debug: bool) -> None:
         return
     import waitress
 
-    waitress.serve(app, host=host, port=port, threads=4, ident="alignment-workbench")
+    try:
+        waitress.serve(app, host=host, port=port, threads=4, ident="alignment-workbench")
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        raise click.ClickException(
+            f"Cannot serve on {host}:{port}: {error.strerror or error}. "
+            "Choose another with --port.") from None
 
 
 @main.command("import")

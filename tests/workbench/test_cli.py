@@ -147,3 +147,16 @@ def test_a_page_without_a_heading_is_named_by_its_first_words(runner: CliRunner)
     listed = json.loads(runner.invoke(main, ["sets", "--format", "json"]).output)
     assert listed[0]["name"].startswith("ДУШАНБЕ, 20.05.2021")
     assert len(listed[0]["name"]) <= 122
+
+
+def test_serve_on_a_taken_port_says_so(runner: CliRunner) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"Cannot serve on 127.0.0.1:{port}" in result.output
+    assert "--port" in result.output
