@@ -314,7 +314,8 @@ class _BeadCost:
         p, src, tgt = self.params, self.src, self.tgt
         if a == 0 or b == 0:
             return np.full(len(j), p.skip)
-        sim = tgt.runs[b, j] @ src.runs[a, i]
+        # the states j of a row are consecutive: a slice is a view, where j would copy
+        sim = tgt.runs[b, j[0]:j[-1] + 1] @ src.runs[a, i]
         cost = (a + b) / 2.0 * (p.offset - sim) + p.multi * (a + b - 2)
         if p.gale_church:
             ls = src.lengths[i] - src.lengths[i - a]
