@@ -40,20 +40,24 @@ SENTENCES = {
               "Serguéi Lavrov y António Guterres discutieron el «proceso de Estambul» ({n})."],
 }
 WHEN = datetime(2026, 1, 24, 9, 30, tzinfo=UTC)
+DOCUMENT, STATUS, SCORE = ("x-document", "mid.ru 2026-01"), ("x-status", "confirmed"), \
+    ("x-score", "0.9123")
+DISTINCT_TEXTS = 1_000
 
 
 def units(count: int) -> Iterator[TranslationUnit]:
-    """``count`` units like the workbench exports: 5 languages, 4 properties, 2 dates."""
+    """``count`` units like the workbench exports: 5 languages, 4 properties, 2 dates.
+
+    The texts come from a pool of ``DISTINCT_TEXTS`` per language, made before the first unit,
+    so that the figure is the writer's and not the cost of making up sentences; every unit
+    still has its own tuid and row number.
+    """
+    pool = [tuple(Variant(lang, texts[n % 2].format(n=n)) for lang, texts in SENTENCES.items())
+            for n in range(min(count, DISTINCT_TEXTS))]
     for n in range(count):
-        yield TranslationUnit(
-            tuid=f"1-{n + 1}",
-            variants=tuple(Variant(lang, texts[n % 2].format(n=n)) for lang, texts in
-                           SENTENCES.items()),
-            properties=(("x-document", "mid.ru 2026-01"), ("x-row", str(n + 1)),
-                        ("x-status", "confirmed"), ("x-score", "0.9123")),
-            creation_date=WHEN,
-            change_date=WHEN,
-        )
+        row = str(n + 1)
+        yield TranslationUnit("1-" + row, pool[n % DISTINCT_TEXTS],
+                              (DOCUMENT, ("x-row", row), STATUS, SCORE), WHEN, WHEN)
 
 
 def peak_mb() -> float:

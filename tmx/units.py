@@ -1,4 +1,8 @@
-"""What a TMX file holds, as frozen dataclasses, and the small rules both directions share."""
+"""What a TMX file holds, and the small rules both directions share.
+
+A unit and its variants are named tuples: immutable like a frozen dataclass, and three times
+cheaper to make, which counts when a memory holds millions of them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 # XML 1.0 allows TAB, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF; the rest
 # (C0 controls, lone surrogates, U+FFFE/U+FFFF) cannot be written at all.
@@ -23,16 +28,14 @@ class TmxParseError(ValueError):
         self.reason = message
 
 
-@dataclass(frozen=True, slots=True)
-class Variant:
+class Variant(NamedTuple):
     """The text of one translation unit in one language (``lang`` as written, e.g. ``ru-RU``)."""
 
     lang: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class TranslationUnit:
+class TranslationUnit(NamedTuple):
     """One aligned segment in several languages, with its properties, dates and a note."""
 
     tuid: str | None

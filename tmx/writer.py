@@ -79,7 +79,7 @@ def pair_units(units: Iterable[TranslationUnit], source_lang: str,
     for unit in units:
         variants = tuple(v for v in (_variant_in(unit, source_lang), _variant_in(unit, target_lang))
                          if v is not None)
-        yield replace(unit, variants=variants)
+        yield unit._replace(variants=variants)
 
 
 def write_tmx_pair(out: BinaryIO, units: Iterable[TranslationUnit], header: TmxHeader,
@@ -133,41 +133,66 @@ def _header_element(header: TmxHeader) -> etree._Element:
 
 def _unit_xml(unit: TranslationUnit, min_variants: int = 2) -> str:
     """One ``<tu>`` as TMX 1.4b text (a line), or "" when the unit has too few variants."""
-    if _needs_stripping(unit):
-        unit = _stripped(unit)
-    kept = [variant for variant in unit.variants if variant.text.strip()]
+    tuid, variants, properties, created, changed, note = unit
+    strings = [variant.text for variant in variants]
+    strings.extend([value for _, value in properties])
+    if note is not None:
+        strings.append(note)
+    if tuid is not None:
+        strings.append(tuid)
+    joined = "".join(strings)
+    if _NEEDS_CARE.search(joined) is not None:
+        if XML_FORBIDDEN.search(joined) is not None:
+            unit = _stripped(unit)
+        return _careful_unit_xml(unit, min_variants)
+    # The usual unit: nothing to strip or escape, so the texts go out as they are.
+    kept = [variant for variant in variants if variant.text.strip()]
     if len(kept) < min_variants:
         return ""
-    parts = ["<tu"]
-    if unit.tuid is not None:
-        parts.append(f' tuid="{_attribute(unit.tuid)}"')
-    if unit.creation_date is not None:
-        parts.append(f' creationdate="{_date(unit.creation_date)}"')
-    if unit.change_date is not None:
-        parts.append(f' changedate="{_date(unit.change_date)}"')
-    parts.append(">")
-    if unit.note is not None:
-        parts.append(f"<note>{_text(unit.note)}</note>")
-    for name, value in unit.properties:
-        parts.append(f"{_prop_start(name)}{_text(value)}</prop>")
-    for variant in kept:
-        parts.append(f"{_tuv_start(variant.lang)}{_text(variant.text)}</seg></tuv>")
+    parts = [_unit_start(tuid, created, changed)]
+    if note is not None:
+        parts.append(f"<note>{note}</note>")
+    for name, value in properties:
+        parts.append(f"{_prop_start(name)}{value}</prop>")
+    for lang, text in kept:
+        parts.append(f"{_tuv_start(lang)}{text}</seg></tuv>")
     parts.append("</tu>\n")
     return "".join(parts)
 
 
-def _needs_stripping(unit: TranslationUnit) -> bool:
-    # One scan over everything: in the usual unit there is nothing to strip.
-    strings = [variant.text for variant in unit.variants]
-    strings.extend(value for _, value in unit.properties)
-    strings.append(unit.note or "")
-    strings.append(unit.tuid or "")
-    return XML_FORBIDDEN.search("".join(strings)) is not None
+def _unit_start(tuid: str | None, created: datetime | None, changed: datetime | None) -> str:
+    start = "<tu" if tuid is None else f'<tu tuid="{_attribute(tuid)}"'
+    if created is not None:
+        start += f' creationdate="{_date(created)}"'
+    if changed is not None:
+        start += f' changedate="{_date(changed)}"'
+    return start + ">"
+
+
+def _careful_unit_xml(unit: TranslationUnit, min_variants: int) -> str:
+    """``_unit_xml`` for a unit with characters to escape somewhere in it (none to strip)."""
+    kept = [variant for variant in unit.variants if variant.text.strip()]
+    if len(kept) < min_variants:
+        return ""
+    texts = [value for _, value in unit.properties]
+    texts.extend([variant.text for variant in kept])
+    texts.append(unit.note or "")
+    # NUL cannot be in a text (XML forbids it, so it was stripped): it keeps the texts apart
+    # while they are all escaped in one pass.
+    escaped = _text("\0".join(texts)).split("\0")
+    parts = [_unit_start(unit.tuid, unit.creation_date, unit.change_date)]
+    if unit.note is not None:
+        parts.append(f"<note>{escaped[-1]}</note>")
+    for (name, _), value in zip(unit.properties, escaped, strict=False):
+        parts.append(f"{_prop_start(name)}{value}</prop>")
+    for variant, text in zip(kept, escaped[len(unit.properties):], strict=False):
+        parts.append(f"{_tuv_start(variant.lang)}{text}</seg></tuv>")
+    parts.append("</tu>\n")
+    return "".join(parts)
 
 
 def _stripped(unit: TranslationUnit) -> TranslationUnit:
-    return replace(
-        unit,
+    return unit._replace(
         tuid=None if unit.tuid is None else xml_safe(unit.tuid),
         variants=tuple(Variant(v.lang, xml_safe(v.text)) for v in unit.variants),
         properties=tuple((name, xml_safe(value)) for name, value in unit.properties),
@@ -191,6 +216,9 @@ def _tuv_start(lang: str) -> str:
 
 
 _ESCAPED = re.compile(r"[&<>\r]")
+# What text cannot carry as it is: a character XML forbids, or one to escape (& < > CR).
+_NEEDS_CARE = re.compile("[^\t\n\u0020-\u0025\u0027-\u003b\u003d"
+                         "\u003f-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _text(text: str) -> str:
