@@ -1,5 +1,6 @@
 """Translation-memory lookup speed: the median time of a concordance query and of a fuzzy
-lookup on a memory of N imported units (plus the demo sets), and the import rate.
+lookup on a memory of N imported units (plus the demo sets), the import rate, and the time
+to remove the imported file again (its units, variants and index entries).
 
 The units are synthetic: each joins the first half of one demo row to the second half of
 another, in all five languages, and is numbered, so the memory holds N distinct units with
@@ -25,7 +26,7 @@ from tmx import TmxHeader, TranslationUnit, Variant, write_tmx  # noqa: E402
 from workbench.db import session_scope, upgrade  # noqa: E402
 from workbench.memory.concordance import concordance  # noqa: E402
 from workbench.memory.fuzzy import fuzzy_matches  # noqa: E402
-from workbench.memory.store import import_tmx  # noqa: E402
+from workbench.memory.store import import_tmx, remove_origin  # noqa: E402
 from workbench.terminology.gold import gold_pages, store_gold_corpus  # noqa: E402
 
 LANGS = ("ru-RU", "en-GB", "de-DE", "fr-FR", "es-ES")
@@ -77,7 +78,7 @@ def main() -> None:
         upgrade(url)
         start = time.perf_counter()
         with session_scope(url) as session:
-            import_tmx(session, io.BytesIO(data.getvalue()), "synthetic.tmx")
+            origin_id = import_tmx(session, io.BytesIO(data.getvalue()), "synthetic.tmx").id
         seconds = time.perf_counter() - start
         with session_scope(url) as session:
             store_gold_corpus(session)
@@ -94,10 +95,16 @@ def main() -> None:
             best = fuzzy_matches(session, sentences[0], "en-GB", "ru-RU")
             fuzzy_ms = median_ms(
                 lambda n: fuzzy_matches(session, sentences[n], "en-GB", "ru-RU"), args.runs)
+        start = time.perf_counter()
+        with session_scope(url) as session:
+            remove_origin(session, origin_id)
+        removal = time.perf_counter() - start
     print(f"concordance: median {concordance_ms:.1f} ms ({hits} hits shown for "
           f"{QUERIES[0]!r}); with a language filter {filtered_ms:.1f} ms")
     print(f"fuzzy lookup: median {fuzzy_ms:.1f} ms (best match {best[0].score}% for "
           f"{sentences[0][:40]!r}…)" if best else f"fuzzy lookup: median {fuzzy_ms:.1f} ms")
+    print(f"removal of the imported file: {removal:.1f} s "
+          f"({args.units / removal:,.0f} units/s)")
 
 
 if __name__ == "__main__":
