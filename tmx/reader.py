@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from tmx.units import TmxHeader, TmxParseError, TranslationUnit, Variant, parse_date
+from tmx.units import N_, TmxHeader, TmxParseError, TranslationUnit, Variant, parse_date
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SAFE_PARSING = {"resolve_entities": False, "no_network": True, "load_dtd": False,
@@ -89,8 +89,8 @@ class _Events:
             self.source.ended = len(self.head) < HEAD_BYTES
             raise self._explain(error) from None
         if root is None:
-            raise TmxParseError("no <tmx> element begins in the file's first 64 KB — it is not "
-                                "a TMX file")
+            raise TmxParseError(N_("no <tmx> element begins in the file's first 64 KB — it is "
+                                   "not a TMX file"))
         _check_root(root, self.head)
 
     def _translated(self, parser: etree.iterparse) -> Iterator[tuple[str, etree._Element]]:
@@ -107,34 +107,39 @@ class _Events:
             message, line = entry.message, entry.line
         kind = entry.type_name if entry is not None else ""
         if not self.head.strip() or (message == "no element found" and not line):
-            return TmxParseError("the file is empty — it holds no TMX at all")
+            return TmxParseError(N_("the file is empty — it holds no TMX at all"))
         if "Start tag expected" in message or kind == "ERR_DOCUMENT_EMPTY":
-            return TmxParseError("this is not an XML file — a TMX file begins with <?xml or <tmx",
-                                 line or 1)
+            return TmxParseError(
+                N_("this is not an XML file — a TMX file begins with <?xml or <tmx"), line or 1)
         if "amplification" in message or "entity reference loop" in message.lower():
             return TmxParseError(_ENTITIES_REFUSED, _doctype_line(self.head) or line)
         if "Premature end of data" in message or self._at_end(error):
-            return TmxParseError(f"the file ends inside a <{self.inside}> — it is truncated", line)
+            return TmxParseError(N_("the file ends inside a <%(element)s> — it is truncated"),
+                                 line, element=self.inside)
         if match := re.search(r"Entity '([^']+)' not defined", message):
             return TmxParseError(
-                f"the file uses the entity &{match[1]}; which XML does not know — only &amp; "
-                "&lt; &gt; &quot; &apos; and numeric ones such as &#160; are allowed", line)
+                N_("the file uses the entity &%(entity)s; which XML does not know — only &amp; "
+                   "&lt; &gt; &quot; &apos; and numeric ones such as &#160; are allowed"),
+                line, entity=match[1])
         if match := re.search(r"tag mismatch: (\S+) line (\d+) and (\S+)", message):
-            return TmxParseError(f"<{match[1]}> opened on line {match[2]} is closed by "
-                                 f"</{match[3]}> — the markup is broken", line)
+            return TmxParseError(N_("<%(opened)s> opened on line %(opened_line)s is closed by "
+                                    "</%(closed)s> — the markup is broken"),
+                                 line, opened=match[1], opened_line=match[2], closed=match[3])
         if match := re.search(r"(?:Char|xmlChar) value (\d+)", message):
-            return TmxParseError("the file contains a control character XML does not allow "
-                                 f"(code {match[1]})", line)
+            return TmxParseError(N_("the file contains a control character XML does not "
+                                    "allow (code %(code)s)"), line, code=match[1])
         if "encoding" in message.lower():
-            return TmxParseError("the text is not in the encoding the file declares (UTF-8 "
-                                 "unless its first line says otherwise) — save it as UTF-8", line)
+            return TmxParseError(N_("the text is not in the encoding the file declares (UTF-8 "
+                                    "unless its first line says otherwise) — save it as UTF-8"),
+                                 line)
         if "Extra content at the end" in message:
-            return TmxParseError("there is more after the closing </tmx> — two files pasted "
-                                 "together?", line)
+            return TmxParseError(N_("there is more after the closing </tmx> — two files "
+                                    "pasted together?"), line)
         if "Resource limit" in message or "too long" in message or "depth" in message.lower():
-            return TmxParseError("an element is absurdly large or deeply nested (a text over "
-                                 "10 MB, or 256 levels) — the file is refused", line)
-        return TmxParseError(f"the file is not well-formed XML ({message})", line)
+            return TmxParseError(N_("an element is absurdly large or deeply nested (a text "
+                                    "over 10 MB, or 256 levels) — the file is refused"), line)
+        return TmxParseError(N_("the file is not well-formed XML (%(detail)s)"), line,
+                             detail=message)
 
     def _at_end(self, error: etree.XMLSyntaxError) -> bool:
         # A file cut short fails on its very last line with "expected '>'" and the like.
@@ -155,8 +160,8 @@ def _read_head(source: BinaryIO) -> bytes:
     return head
 
 
-_ENTITIES_REFUSED = ("the file declares its own entities in its <!DOCTYPE> — that is how "
-                     "'billion laughs' XML bombs work, so the file is refused")
+_ENTITIES_REFUSED = N_("the file declares its own entities in its <!DOCTYPE> — that is how "
+                       "'billion laughs' XML bombs work, so the file is refused")
 
 
 def _doctype_line(head: bytes) -> int | None:
@@ -173,31 +178,31 @@ def _check_root(root: etree._Element, head: bytes) -> None:
         url = getattr(entity, "system_url", None)
         if url:
             raise TmxParseError(
-                f"the file declares an external entity '{entity.name}' pointing to {url} — "
-                "a TMX never needs one, and reading it could leak files from this computer, "
-                "so the file is refused", line)
+                N_("the file declares an external entity '%(entity)s' pointing to %(url)s — "
+                   "a TMX never needs one, and reading it could leak files from this "
+                   "computer, so the file is refused"), line, entity=entity.name, url=url)
     if entities:
         raise TmxParseError(_ENTITIES_REFUSED, line)
     if docinfo.system_url and not TMX_DTD.search(docinfo.system_url):
         raise TmxParseError(
-            f"the file's <!DOCTYPE> points to an outside DTD ({docinfo.system_url}); only the "
-            "TMX DTD (tmx14.dtd) is accepted, and it is never fetched", line)
+            N_("the file's <!DOCTYPE> points to an outside DTD (%(url)s); only the TMX DTD "
+               "(tmx14.dtd) is accepted, and it is never fetched"), line, url=docinfo.system_url)
     if root.tag != "tmx":
         name = root.tag if isinstance(root.tag, str) else "?"
-        raise TmxParseError(f"the file is XML but not a TMX: its root element is <{name}>, "
-                            "not <tmx>", root.sourceline)
+        raise TmxParseError(N_("the file is XML but not a TMX: its root element is "
+                               "<%(element)s>, not <tmx>"), root.sourceline, element=name)
     # Some tools of the TMX 1.1 era wrote the word too: version="version 1.1".
     version = re.sub(r"^version\s+", "", root.get("version", "").strip(), flags=re.IGNORECASE)
     if version and not version.startswith("1."):
-        raise TmxParseError(f"this is TMX {version}; only TMX 1.1 to 1.4 can be read",
-                            root.sourceline)
+        raise TmxParseError(N_("this is TMX %(version)s; only TMX 1.1 to 1.4 can be read"),
+                            root.sourceline, version=version)
 
 
 def _read_header(events: _Events) -> TmxHeader:
     for event, element in events.stream:
         if event == "start":
             if element.tag == "body":
-                raise TmxParseError("the <tmx> has no <header> before its <body>",
+                raise TmxParseError(N_("the <tmx> has no <header> before its <body>"),
                                     element.sourceline)
             events.inside = element.tag
             continue
@@ -215,7 +220,7 @@ def _read_header(events: _Events) -> TmxHeader:
             )
             element.clear()
             return header
-    raise TmxParseError("the file has no <header> — it is not a TMX file")
+    raise TmxParseError(N_("the file has no <header> — it is not a TMX file"))
 
 
 def _read_units(events: _Events) -> Iterator[TranslationUnit]:
@@ -244,7 +249,8 @@ def _unit(element: etree._Element) -> TranslationUnit:
         if tag == "tuv":
             lang = child.get(XML_LANG) or child.get("lang")
             if not lang:
-                raise TmxParseError("a <tuv> has no language (xml:lang, or lang in TMX 1.1-1.2)",
+                raise TmxParseError(N_("a <tuv> has no language (xml:lang, or lang in TMX "
+                                       "1.1-1.2)"),
                                     child.sourceline)
             variants.append(Variant(lang, _segment_text(child)))
         elif tag == "prop":
@@ -252,8 +258,8 @@ def _unit(element: etree._Element) -> TranslationUnit:
         elif tag == "note":
             notes.append(child.text or "")
     if len(variants) > MAX_VARIANTS:
-        raise TmxParseError(f"a <tu> has more than {MAX_VARIANTS} variants — the file is "
-                            "refused", element.sourceline)
+        raise TmxParseError(N_("a <tu> has more than %(count)s variants — the file is "
+                               "refused"), element.sourceline, count=f"{MAX_VARIANTS:,}")
     get = element.get
     return TranslationUnit(get("tuid"), tuple(variants), tuple(properties),
                            parse_date(get("creationdate")), parse_date(get("changedate")),
@@ -271,9 +277,9 @@ def _segment_text(tuv: etree._Element) -> str:
             return ""
     text = _flatten(seg) if len(seg) else seg.text or ""
     if len(text) > MAX_SEGMENT_CHARS:
-        raise TmxParseError(f"a <seg> holds more than {MAX_SEGMENT_CHARS:,} characters — "
-                            "absurdly large for a translation unit, so the file is refused",
-                            seg.sourceline)
+        raise TmxParseError(N_("a <seg> holds more than %(count)s characters — absurdly "
+                               "large for a translation unit, so the file is refused"),
+                            seg.sourceline, count=f"{MAX_SEGMENT_CHARS:,}")
     return text
 
 
@@ -281,8 +287,9 @@ def _flatten(element: etree._Element) -> str:
     parts = [element.text or ""]
     for child in element:
         if isinstance(child, etree._Entity):
-            raise TmxParseError(f"the text uses the entity {child.text} which the file does not "
-                                "define — entities are not allowed", child.sourceline)
+            raise TmxParseError(N_("the text uses the entity %(entity)s which the file does "
+                                   "not define — entities are not allowed"),
+                                child.sourceline, entity=child.text)
         if child.tag in KEEP_TEXT:
             parts.append(_flatten(child))
         parts.append(child.tail or "")

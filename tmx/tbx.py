@@ -14,6 +14,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from tmx.units import N_
+
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STATUSES = ("preferred", "admitted", "deprecated")
@@ -38,7 +40,15 @@ DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 
 
 class TbxError(ValueError):
-    """A TBX file that cannot be read; the message says why, in plain words."""
+    """A TBX file that cannot be read; the message says why, in plain words.
+
+    As with ``TmxParseError``, ``template`` and ``params`` let an application translate it.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        super().__init__(template % params if params else template)
+        self.template = template
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,27 +143,29 @@ def read_tbx(source: BinaryIO, *, name: str = "the TBX file") -> Termbase:
     """The termbase in a TBX v3 (``tbx``) or v2 (``martif``) file."""
     data = source.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise TbxError(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise TbxError(N_("%(name)s is larger than %(size)s MB."), name=name,
+                       size=MAX_BYTES // (1024 * 1024))
     if not data.strip():
-        raise TbxError(f"{name} is empty.")
+        raise TbxError(N_("%(name)s is empty."), name=name)
     if DOCTYPE_SUBSET.search(data[:65536]) or b"<!ENTITY" in data:
-        raise TbxError(f"{name} declares entities in its document type; such files can "
-                       "expand without end or read other files, so it was refused.")
+        raise TbxError(N_("%(name)s declares entities in its document type; such files can "
+                          "expand without end or read other files, so it was refused."),
+                       name=name)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              dtd_validation=False, huge_tree=False, remove_comments=True,
                              remove_pis=True)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        raise TbxError(f"{name} is not well-formed XML: {error.msg} "
-                       f"(line {error.lineno}).") from error
+        raise TbxError(N_("%(name)s is not well-formed XML: %(detail)s (line %(line)s)."),
+                       name=name, detail=error.msg, line=error.lineno) from error
     tag = etree.QName(root).localname
     if tag == "tbx":
         return Termbase(tuple(_v3_concepts(root)), root.get(XML_LANG, "en"), _title(root))
     if tag == "martif":
         return Termbase(tuple(_v2_concepts(root)), root.get(XML_LANG, "en"), _title(root))
-    raise TbxError(f"{name} is not a termbase: its root element is <{tag}>, "
-                   "not <tbx> (TBX v3) or <martif> (TBX v2).")
+    raise TbxError(N_("%(name)s is not a termbase: its root element is <%(element)s>, not "
+                      "<tbx> (TBX v3) or <martif> (TBX v2)."), name=name, element=tag)
 
 
 def _local(element: etree._Element) -> str:
@@ -221,8 +233,8 @@ def _concept(entry: etree._Element, number: int, lang_tag: str,
     for lang_sec in _children(entry, lang_tag):
         lang = lang_sec.get(XML_LANG) or lang_sec.get("lang") or ""
         if not lang:
-            raise TbxError(f"Concept {entry.get('id') or number + 1} has a language "
-                           "section without xml:lang.")
+            raise TbxError(N_("Concept %(concept)s has a language section without xml:lang."),
+                           concept=entry.get("id") or number + 1)
         for term_sec in _children(lang_sec, *term_tags):
             term = next((e for e in term_sec.iter() if _local(e) == "term"), None)
             if term is None:

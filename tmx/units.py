@@ -19,13 +19,26 @@ TMX_DATE = re.compile(r"(\d{4})-?(\d\d)-?(\d\d)T(\d\d):?(\d\d):?(\d\d)Z?", re.IG
 PROPERTY_PREFIX = "x-"
 
 
-class TmxParseError(ValueError):
-    """A TMX file that cannot be read; the message says where and why, in plain words."""
+def N_(message: str) -> str:  # noqa: N802 (the usual name of gettext_noop)
+    """``message`` as it is, marked for the interface catalogues: the application that shows
+    an error translates its ``template`` and fills in its ``params``."""
+    return message
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(f"line {line}: {message}" if line else message)
+
+class TmxParseError(ValueError):
+    """A TMX file that cannot be read; the message says where and why, in plain words.
+
+    ``reason`` is the English sentence; ``template`` (marked with ``N_``) and ``params`` let
+    an application say it in its user's language: ``gettext(template) % params``.
+    """
+
+    def __init__(self, template: str, line: int | None = None, **params: object) -> None:
+        reason = template % params if params else template
+        super().__init__(f"line {line}: {reason}" if line else reason)
         self.line = line
-        self.reason = message
+        self.reason = reason
+        self.template = template
+        self.params = params
 
 
 class Variant(NamedTuple):

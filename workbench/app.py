@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import Babel
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
@@ -107,12 +108,17 @@ def _render_error(error: WorkbenchError) -> tuple[Response | str, int]:
 
 def _too_large(_error: RequestEntityTooLarge) -> tuple[Response | str, int]:
     limit = MAX_UPLOAD_BYTES // (1024 * 1024)
-    return _error_response(
-        f"The upload is too large: at most {limit} MB in all. Nothing was stored. "
-        "A larger translation memory imports from the command line: "
-        "workbench memory import FILE.tmx", 413
-    )
+    return _error_response(_(
+        "The upload is too large: at most %(limit)s MB in all. Nothing was stored. A larger "
+        "translation memory imports from the command line: workbench memory import FILE.tmx",
+        limit=limit), 413)
 
 
 def _http_error(error: HTTPException) -> tuple[Response | str, int]:
-    return _error_response(error.description or error.name, error.code or 500)
+    said = {
+        400: _("The request was not understood; reload the page and try again."),
+        404: _("There is no such page in the workbench."),
+        405: _("This address does not take that kind of request."),
+    }
+    code = error.code or 500
+    return _error_response(said.get(code) or error.description or error.name, code)

@@ -6,6 +6,22 @@ one-line message on stderr and a non-zero exit status.
 
 from __future__ import annotations
 
+from typing import Protocol
+
+from flask_babel import gettext
+
+
+class Translatable(Protocol):
+    """An error of the ``tmx`` package: an English template with its parameters."""
+
+    template: str
+    params: dict[str, object]
+
+
+def in_user_language(error: Translatable) -> str:
+    """The message of a ``tmx`` error (TMX or TBX reading) in the user's language."""
+    return gettext(error.template, **error.params)
+
 
 class WorkbenchError(Exception):
     """Something the user can act on went wrong; ``str(error)`` says what, in plain words."""

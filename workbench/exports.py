@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from alignments import Bead
@@ -41,7 +42,7 @@ class ExportOptions:
         if source not in chosen:
             chosen.insert(0, source)
         if len(chosen) < 2:
-            raise ExportError("A TMX needs at least two languages.")
+            raise ExportError(_("A TMX needs at least two languages."))
         return cls(tuple(chosen), source, pairs, confirmed_only)
 
     @classmethod
@@ -63,7 +64,8 @@ def _match(lang: str, known: Sequence[str]) -> str:
     for candidate in known:
         if candidate.split("-")[0].lower() == lang.split("-")[0].lower():
             return candidate
-    raise ExportError(f"The set has no version in '{lang}' (it has {', '.join(known)}).")
+    raise ExportError(_("The set has no version in '%(lang)s' (it has %(langs)s).", lang=lang,
+                        langs=", ".join(known)))
 
 
 def header_for(source_lang: str) -> TmxHeader:

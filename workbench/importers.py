@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import charset_normalizer
 import lxml.html
 from babel import Locale, UnknownLocaleError
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from lxml import etree
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -37,12 +39,17 @@ _BOMS = (
 )
 # Single-byte encodings a ministry page plausibly comes in when it is not UTF-8.
 _LEGACY = ("cp1251", "cp1252", "latin_1")
-_MAGIC = (
-    (b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
-    (b"\x1f\x8b", "a gzip archive"), (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"),
-    (b"RIFF", "a RIFF (WebP, WAV or AVI) file"), (b"{\\rtf", "an RTF document"),
+_MAGIC = (  # what a file that is not a page looks like, said when it is refused
+    (b"%PDF-", lazy_gettext("a PDF document")),
+    (b"\x89PNG\r\n\x1a\n", lazy_gettext("a PNG image")),
+    (b"\xff\xd8\xff", lazy_gettext("a JPEG image")),
+    (b"GIF87a", lazy_gettext("a GIF image")),
+    (b"GIF89a", lazy_gettext("a GIF image")),
+    (b"PK\x03\x04", lazy_gettext("a ZIP archive (or a Word/OpenDocument file)")),
+    (b"\x1f\x8b", lazy_gettext("a gzip archive")),
+    (b"\xd0\xcf\x11\xe0", lazy_gettext("an old Microsoft Office file")),
+    (b"RIFF", lazy_gettext("a RIFF (WebP, WAV or AVI) file")),
+    (b"{\\rtf", lazy_gettext("an RTF document")),
 )
 # Headings that end the page body on the ministry's site, in its five languages.
 BOILERPLATE = frozenset({
@@ -91,15 +98,14 @@ class _Page:
 def read_version(data: bytes, filename: str, lang: str | None = None) -> Version:
     """The `Version` in one file; raises `PageImportError` saying what is wrong with it."""
     if len(data) > MAX_PAGE_BYTES:
-        raise PageImportError(
-            f"{filename} is too large ({len(data) / 1024 / 1024:.1f} MB): a page may be at "
-            f"most {MAX_PAGE_BYTES // 1024 // 1024} MB."
-        )
+        raise PageImportError(_(
+            "%(file)s is too large (%(size).1f MB): a page may be at most %(limit)s MB.",
+            file=filename, size=len(data) / 1024 / 1024, limit=MAX_PAGE_BYTES // 1024 // 1024))
     if not data:
-        raise PageImportError(f"{filename} is empty.")
+        raise PageImportError(_("%(file)s is empty.", file=filename))
     text = _decode(data, filename)
     if not text.strip():
-        raise PageImportError(f"{filename} is empty: it holds only whitespace.")
+        raise PageImportError(_("%(file)s is empty: it holds only whitespace.", file=filename))
     if _looks_like_html(text, filename):
         page = _read_html(text)
     elif _is_saved_page(text):
@@ -107,10 +113,9 @@ def read_version(data: bytes, filename: str, lang: str | None = None) -> Version
     else:
         page = _Page(title="", paragraphs=_text_paragraphs(text))
     if not page.paragraphs:
-        raise PageImportError(
-            f"{filename} has no body text: nothing was left after removing the title, menus "
-            "and boilerplate."
-        )
+        raise PageImportError(_(
+            "%(file)s has no body text: nothing was left after removing the title, menus and "
+            "boilerplate.", file=filename))
     language = _language(page, filename, lang)
     return Version(language, page.title, page.paragraphs, page.published, page.variants, filename)
 
@@ -123,17 +128,18 @@ def _decode(data: bytes, filename: str) -> str:
             try:
                 return _clean(data.decode(encoding), filename)
             except UnicodeDecodeError:
-                raise PageImportError(
-                    f"{filename} could not be decoded: it starts with a {encoding.upper()} "
-                    "byte order mark but is not valid text in that encoding."
-                ) from None
+                raise PageImportError(_(
+                    "%(file)s could not be decoded: it starts with a %(encoding)s byte order "
+                    "mark but is not valid text in that encoding.",
+                    file=filename, encoding=encoding.upper())) from None
     for magic, kind in _MAGIC:
         if data.startswith(magic):
-            raise PageImportError(f"{filename} is not a text or HTML page: it looks like {kind}.")
+            raise PageImportError(_("%(file)s is not a text or HTML page: it looks like "
+                                    "%(kind)s.", file=filename, kind=kind))
     if b"\x00" in data:
-        raise PageImportError(
-            f"{filename} is not a text or HTML page: it contains binary data (NUL bytes)."
-        )
+        raise PageImportError(_(
+            "%(file)s is not a text or HTML page: it contains binary data (NUL bytes).",
+            file=filename))
     try:
         return _clean(data.decode("utf-8"), filename)
     except UnicodeDecodeError:
@@ -148,19 +154,18 @@ def _decode(data: bytes, filename: str) -> str:
             pass
     best = charset_normalizer.from_bytes(data, cp_isolation=list(_LEGACY)).best()
     if best is None:
-        raise PageImportError(
-            f"{filename} could not be decoded: it is not UTF-8, UTF-16, windows-1251 or "
-            "windows-1252 text."
-        )
+        raise PageImportError(_(
+            "%(file)s could not be decoded: it is not UTF-8, UTF-16, windows-1251 or "
+            "windows-1252 text.", file=filename))
     return _clean(str(best), filename)
 
 
 def _clean(text: str, filename: str) -> str:
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
     if controls > max(8, len(text) // 100):
-        raise PageImportError(
-            f"{filename} is not a text or HTML page: it contains binary control characters."
-        )
+        raise PageImportError(_(
+            "%(file)s is not a text or HTML page: it contains binary control characters.",
+            file=filename))
     return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
 
 
@@ -391,10 +396,9 @@ def _language(page: _Page, filename: str, given: str | None) -> str:
             pass
     detected = detect_language(" ".join((page.title, *page.paragraphs)))
     if detected is None:
-        raise PageImportError(
-            f"{filename}: the language could not be determined; give it explicitly or in "
-            "the file name (page.ru.html)."
-        )
+        raise PageImportError(_(
+            "%(file)s: the language could not be determined; give it explicitly or in the "
+            "file name (page.ru.html).", file=filename))
     _log.info("%s: language detected as %s", filename, detected)
     return _with_region(detected, page)
 
@@ -406,10 +410,10 @@ def _canonical(code: str, filename: str) -> str:
     try:
         locale = Locale.parse(language)
     except (UnknownLocaleError, ValueError):
-        raise PageImportError(
-            f"{filename}: {code.strip()!r} is not a language the workbench supports (use "
-            f"{', '.join(DETECTABLE)} or another ISO 639 code)."
-        ) from None
+        raise PageImportError(_(
+            "%(file)s: '%(code)s' is not a language the workbench supports (use %(known)s or "
+            "another ISO 639 code).", file=filename, code=code.strip(),
+            known=", ".join(DETECTABLE))) from None
     tag = [locale.language]
     for part in parts[1:]:
         if len(part) == 4 and part.isalpha():

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -71,24 +72,23 @@ def create_set(
 ) -> DocumentSet:
     """Segment and align the versions of one page and store them as a new document set."""
     if len(versions) < 2:
-        raise PageImportError(
-            "A document set needs at least two language versions; "
-            f"got {len(versions)} ({', '.join(v.source for v in versions) or 'none'})."
-        )
+        raise PageImportError(_(
+            "A document set needs at least two language versions; got %(count)s (%(names)s).",
+            count=len(versions), names=", ".join(v.source for v in versions) or "-"))
     seen: dict[str, str] = {}
     for v in versions:
         code = base_lang(v.lang)
         if code in seen:
-            raise PageImportError(
-                f"{v.source} and {seen[code]} are both in '{code}': "
-                "a set holds one version per language."
-            )
+            raise PageImportError(_(
+                "%(first)s and %(second)s are both in '%(lang)s': a set holds one version per "
+                "language.", first=v.source, second=seen[code], lang=code))
         seen[code] = v.source
     segmenter = segmenter or Segmenter()
     segmented = {v.lang: segment_version(v, segmenter) for v in versions}
     for v in versions:
         if not segmented[v.lang]:
-            raise PageImportError(f"{v.source}: no sentences were found in the page.")
+            raise PageImportError(_("%(file)s: no sentences were found in the page.",
+                                    file=v.source))
     pivot_lang = _pick_pivot([v.lang for v in versions], pivot)
     ordered = sorted(versions, key=lambda v: (v.lang != pivot_lang, versions.index(v)))
 
@@ -134,7 +134,8 @@ def align_sentences(
     try:
         return align_versions(texts, pivot_lang, paragraph_starts=starts, confirmed=confirmed)
     except AlignmentError as error:
-        raise AlignmentFailed(f"The versions could not be aligned: {error}") from error
+        raise AlignmentFailed(_("The versions could not be aligned: %(reason)s",
+                                reason=error)) from error
 
 
 def _store_rows(
@@ -155,9 +156,9 @@ def _pick_pivot(langs: list[str], wanted: str | None) -> str:
         for lang in langs:
             if lang == wanted or base_lang(lang) == base_lang(wanted):
                 return lang
-        raise PageImportError(
-            f"The pivot language '{wanted}' is not among the versions ({', '.join(langs)})."
-        )
+        raise PageImportError(_(
+            "The pivot language '%(lang)s' is not among the versions (%(langs)s).",
+            lang=wanted, langs=", ".join(langs)))
     by_base = {base_lang(lang): lang for lang in langs}
     return by_base[choose_pivot(list(by_base))]
 
@@ -180,7 +181,7 @@ def get_set(session: Session, set_id: int) -> DocumentSet:
     """The document set with this id, or NotFound."""
     document_set = session.get(DocumentSet, set_id)
     if document_set is None:
-        raise NotFound(f"There is no document set {set_id}.")
+        raise NotFound(_("There is no document set %(id)s.", id=set_id))
     return document_set
 
 
@@ -190,9 +191,9 @@ def find_set(session: Session, ref: str) -> DocumentSet:
         return get_set(session, int(ref))
     found = session.scalars(select(DocumentSet).where(DocumentSet.name == ref)).all()
     if not found:
-        raise NotFound(f"There is no document set named '{ref}'.")
+        raise NotFound(_("There is no document set named '%(name)s'.", name=ref))
     if len(found) > 1:
-        raise NotFound(f"Several sets are named '{ref}'; name one by its id.")
+        raise NotFound(_("Several sets are named '%(name)s'; name one by its id.", name=ref))
     return found[0]
 
 

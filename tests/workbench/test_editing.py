@@ -473,7 +473,7 @@ def test_every_interface_string_is_translated_and_compiled(lang: str) -> None:
     root = TRANSLATIONS.parents[1]
     with (root / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
-    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
+    keywords = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "N_": None}
     wanted = {
         message if isinstance(message, str) else message[0]
         for _, _, message, _, _ in extract_from_dir(str(root), method_map, options_map,

@@ -101,3 +101,56 @@ def test_the_new_set_form_offers_files_and_language_slots(client: FlaskClient) -
     page = client.get("/sets/new").get_data(as_text=True)
     assert 'name="files"' in page and "multiple" in page
     assert 'name="slot-text-4"' in page
+
+
+# --- error messages in the interface language ------------------------------------------------
+
+def catalog(lang: str, message: str, **params: object) -> str:
+    """``message`` as the compiled catalogue of ``lang`` says it (what the user must see)."""
+    from pathlib import Path
+
+    from babel.support import Translations
+
+    folder = Path(__file__).resolve().parents[2] / "workbench" / "translations"
+    said = Translations.load(str(folder), [lang]).gettext(message)
+    assert said != message, f"{message!r} has no {lang} translation"
+    return said % params if params else said
+
+
+def test_a_refused_page_is_explained_in_the_browsers_language(client: FlaskClient) -> None:
+    files = demo_files(langs=("ru-RU",))
+    files["en"] = (b"", "page.en.html")
+    response = client.post("/sets", data={"files": [(io.BytesIO(c), n) for c, n in files.values()]},
+                           content_type="multipart/form-data",
+                           headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert response.status_code == 400
+    assert catalog("de", "%(file)s is empty.", file="page.en.html") in \
+        response.get_data(as_text=True)
+    assert client.get("/sets.json").get_json() == []
+
+
+def test_a_truncated_memory_is_explained_in_russian_with_its_line(client: FlaskClient) -> None:
+    from markupsafe import escape
+
+    from tests.workbench.test_memory import memory_tmx
+
+    whole = memory_tmx()
+    cut = whole[: whole.rindex(b"<tuv")]
+    response = client.post("/memory/import?ui=ru",
+                           data={"file": (io.BytesIO(cut), "память.tmx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    reason = catalog("ru", "the file ends inside a <%(element)s> — it is truncated",
+                     element="tu")
+    where = catalog("ru", "%(file)s, line %(line)s", file="память.tmx",
+                    line=cut.count(b"\n") + 1)
+    said = catalog("ru", "%(where)s: %(reason)s. Nothing was imported.", where=where,
+                   reason=reason)
+    assert str(escape(said)) in response.get_data(as_text=True)
+
+
+def test_an_unknown_address_answers_in_french_as_json(client: FlaskClient) -> None:
+    response = client.get("/no/such/page", headers={"Accept-Language": "fr",
+                                                    "Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.get_json()["error"] == catalog("fr", "There is no such page in the workbench.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -77,7 +78,7 @@ def split_marks(marked: str) -> tuple[tuple[str, bool], ...]:
     """highlight()'s output as (piece, is_match) parts."""
     parts: list[tuple[str, bool]] = []
     for n, chunk in enumerate(marked.split(MARK_OPEN)):
-        inside, _, after = chunk.partition(MARK_CLOSE) if n else ("", "", chunk)
+        inside, _mark, after = chunk.partition(MARK_CLOSE) if n else ("", "", chunk)
         parts.extend((piece, matched) for piece, matched in ((inside, True), (after, False))
                      if piece)
     return tuple(parts)
@@ -89,7 +90,7 @@ def concordance(session: Session, query: str, lang: str | None = None,
     (``word*`` for a prefix), in ``lang``'s language when given, best first."""
     require_index(session)
     if not query.strip():
-        raise MemoryQueryError("Type a word or a phrase to look for in the memory.")
+        raise MemoryQueryError(_("Type a word or a phrase to look for in the memory."))
     expression = match_expression(query)
     if expression is None:  # only punctuation: nothing a segment could hold
         return Concordance(query, lang, [], more=False)
@@ -97,7 +98,8 @@ def concordance(session: Session, query: str, lang: str | None = None,
         hits = _imported_hits(session, expression, lang, limit + 1)
         hits += _set_hits(session, expression, lang, limit + 1)
     except OperationalError as error:  # a query match_expression let through by mistake
-        raise MemoryQueryError(f"The memory cannot search for {query!r}.") from error
+        raise MemoryQueryError(_("The memory cannot search for '%(query)s'.",
+                                 query=query)) from error
     hits.sort(key=lambda hit: hit.rank)
     return Concordance(query, lang, hits[:limit], more=len(hits) > limit)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from flask_babel import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 from sqlalchemy import text
@@ -68,13 +69,13 @@ def fuzzy_matches(session: Session, sentence: str, source: str, target: str, *,
     require_index(session)
     sentence = " ".join(sentence.split())
     if not sentence:
-        raise MemoryQueryError("Type the source sentence to look up.")
+        raise MemoryQueryError(_("Type the source sentence to look up."))
     if base_lang(source) == base_lang(target):
-        raise MemoryQueryError(f"The source and target languages must differ "
-                               f"({source} and {target} are one language).")
+        raise MemoryQueryError(_("The source and target languages must differ (%(source)s and "
+                                 "%(target)s are one language).", source=source, target=target))
     if not 0 <= minimum <= 100:
-        raise MemoryQueryError(f"The lowest match must be a percentage from 0 to 100, "
-                               f"not {minimum}.")
+        raise MemoryQueryError(_("The lowest match must be a percentage from 0 to 100, not "
+                                 "%(minimum)s.", minimum=minimum))
     # Candidates come scored 0; each is scored against the sentence here.
     candidates = _imported(session, sentence, source, target)
     candidates += _from_sets(session, sentence, source, target)

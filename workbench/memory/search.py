@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
@@ -85,7 +86,8 @@ def base_lang(lang: str) -> str:
     Raises ``MemoryQueryError`` for something that is not a language code.
     """
     if not LANG_CODE.fullmatch(lang):
-        raise MemoryQueryError(f"'{lang}' is not a language code such as ru or en-GB.")
+        raise MemoryQueryError(_("'%(lang)s' is not a language code such as ru or en-GB.",
+                                 lang=lang))
     return lang.replace("_", "-").split("-")[0].lower()
 
 
@@ -109,9 +111,9 @@ def require_index(session: Session) -> None:
     """Raise ``MemoryQueryError`` unless the database has the FTS5 indexes (SQLite)."""
     dialect = session.get_bind().dialect.name
     if dialect != "sqlite":
-        raise MemoryQueryError(
-            f"Searching the memory needs SQLite's full-text index (FTS5); this database is "
-            f"{dialect}. Import works; search does not.", status=501)
+        raise MemoryQueryError(_(
+            "Searching the memory needs SQLite's full-text index (FTS5); this database is "
+            "%(database)s. Import works; search does not.", database=dialect), status=501)
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from functools import lru_cache
 from itertools import islice
 from typing import BinaryIO
 
+from flask_babel import gettext as _
 from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from tmx import TmxParseError, TranslationUnit, read_tmx
-from workbench.errors import NotFound
+from workbench.errors import NotFound, in_user_language
 from workbench.memory import MemoryImportError
 from workbench.memory.models import MemoryOrigin, MemoryUnit, MemoryVariant
 from workbench.models import DocumentSet, Row, Version
@@ -69,11 +70,13 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str) -> MemoryOrig
             langs.update(normal_lang(v.lang) for u in batch for v in u.variants
                          if v.text.strip())
     except TmxParseError as error:
-        where = f"{file_name}, line {error.line}" if error.line else file_name
-        raise MemoryImportError(f"{where}: {error.reason}. Nothing was imported.") from error
+        where = _("%(file)s, line %(line)s", file=file_name, line=error.line) if error.line \
+            else file_name
+        raise MemoryImportError(_("%(where)s: %(reason)s. Nothing was imported.", where=where,
+                                  reason=in_user_language(error))) from error
     if not stored:
-        raise MemoryImportError(f"{file_name}: the file holds no translation unit with text. "
-                                "Nothing was imported.")
+        raise MemoryImportError(_("%(file)s: the file holds no translation unit with text. "
+                                  "Nothing was imported.", file=file_name))
     origin.unit_count = stored
     origin.langs = sorted(langs)
     session.flush()
@@ -133,7 +136,7 @@ def remove_origin(session: Session, origin_id: int) -> MemoryOrigin:
     """The imported file removed from the memory, with all its units."""
     origin = session.get(MemoryOrigin, origin_id)
     if origin is None:
-        raise NotFound(f"There is no imported TMX file {origin_id} in the memory.")
+        raise NotFound(_("There is no imported TMX file %(id)s in the memory.", id=origin_id))
     # The database's cascades (and the index triggers) do the rest in one statement each.
     session.execute(delete(MemoryOrigin).where(MemoryOrigin.id == origin_id))
     session.expunge(origin)

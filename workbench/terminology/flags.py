@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -114,6 +115,5 @@ def find_flag(session: Session, key: str, set_ids: Sequence[int] = ()) -> Flag:
         if state.flag.key == key:
             return state.flag
     raise TermbaseError(
-        f"There is no flag {key} any more (the sets may have changed); reload the flags.",
-        status=404,
-    )
+        _("There is no flag %(key)s any more (the sets may have changed); reload the flags.",
+          key=key), status=404)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from alignments.terms import Flag
 from tmx.tbx import Concept as TbxConcept
 from tmx.tbx import TbxError, Termbase, TermEntry, read_tbx, write_tbx
+from workbench.errors import in_user_language
 from workbench.terminology import TermbaseError
 from workbench.terminology.models import STATUSES, Concept, Decision, Term
 
@@ -34,17 +36,16 @@ def settle(
     other variants admitted or deprecated (``statuses``; deprecated by default); the
     pivot term the flag came from is recorded as the concept's preferred source term."""
     if preferred not in flag.variants:
-        raise TermbaseError(
-            f"'{preferred}' is not one of the flag's variants ({', '.join(flag.variants)})."
-        )
+        raise TermbaseError(_("'%(term)s' is not one of the flag's variants (%(variants)s).",
+                              term=preferred, variants=", ".join(flag.variants)))
     statuses = dict(statuses or {})
     for variant, status in statuses.items():
         if variant not in flag.variants:
-            raise TermbaseError(f"'{variant}' is not one of the flag's variants.")
+            raise TermbaseError(_("'%(term)s' is not one of the flag's variants.", term=variant))
         if status not in ("admitted", "deprecated"):
-            raise TermbaseError(
-                f"The status of '{variant}' must be admitted or deprecated, not '{status}'."
-            )
+            raise TermbaseError(_(
+                "The status of '%(term)s' must be admitted or deprecated, not '%(status)s'.",
+                term=variant, status=status))
     _refuse_decided(session, flag)
     concept = Concept(name=(name or flag.source_term or preferred)[:500])
     concept.terms.append(Term(lang=flag.lang, text=preferred, status="preferred"))
@@ -76,7 +77,9 @@ def dismiss(session: Session, flag: Flag) -> Decision:
 def _refuse_decided(session: Session, flag: Flag) -> None:
     existing = session.scalar(select(Decision).where(Decision.flag_key == flag.key))
     if existing is not None:
-        raise TermbaseError(f"This flag was already {existing.action}.", status=409)
+        already = (_("This flag was already settled.") if existing.action == "settled"
+                   else _("This flag was already dismissed."))
+        raise TermbaseError(already, status=409)
 
 
 def export_tbx(session: Session, *, lang: str = "en") -> bytes:
@@ -100,13 +103,13 @@ def export_tbx(session: Session, *, lang: str = "en") -> bytes:
     return out.getvalue()
 
 
-def import_tbx(session: Session, data: bytes, *, name: str = "the TBX file") -> int:
+def import_tbx(session: Session, data: bytes, *, name: str | None = None) -> int:
     """Add the concepts of a TBX v3 or v2 file; the number added. Nothing is stored
     when the file is refused."""
     try:
-        termbase = read_tbx(io.BytesIO(data), name=name)
+        termbase = read_tbx(io.BytesIO(data), name=name or _("the TBX file"))
     except TbxError as error:
-        raise TermbaseError(str(error)) from error
+        raise TermbaseError(in_user_language(error)) from error
     added = 0
     for tbx_concept in termbase.concepts:
         if not tbx_concept.terms:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import BinaryIO, cast
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from workbench.db import get_session
@@ -43,8 +44,8 @@ def _whole_number(name: str, default: int, low: int, high: int) -> int:
     # isascii: "²" is a digit to str.isdigit but not to int().
     if not (value.isascii() and value.isdigit() and len(value) <= 9
             and low <= int(value) <= high):
-        raise MemoryQueryError(f"'{name}' must be a whole number from {low} to {high}, "
-                               f"not '{value}'.")
+        raise MemoryQueryError(_("'%(name)s' must be a whole number from %(low)s to %(high)s, "
+                                 "not '%(value)s'.", name=name, low=low, high=high, value=value))
     return int(value)
 
 
@@ -119,8 +120,8 @@ def fuzzy_json() -> BaseResponse:
     """Fuzzy matches as JSON: ``?text=...&source=en-GB&target=ru-RU&min=70&limit=10``."""
     source, target = _lang("source"), _lang("target")
     if not source or not target:
-        raise MemoryQueryError("Name the source and the target language "
-                               "(source=en-GB&target=ru-RU).")
+        raise MemoryQueryError(_("Name the source and the target language "
+                                 "(source=en-GB&target=ru-RU)."))
     matches = fuzzy_matches(get_session(), request.args.get("text", ""), source, target,
                             minimum=_whole_number("min", DEFAULT_MINIMUM, 0, 100),
                             limit=_whole_number("limit", 10, 1, 100))
@@ -132,7 +133,7 @@ def import_file() -> BaseResponse:
     """Import an uploaded TMX file (field ``file``); a bad file stores nothing."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise MemoryImportError("Choose a TMX file to import.")
+        raise MemoryImportError(_("Choose a TMX file to import."))
     session = get_session()
     try:
         origin = import_tmx(session, cast(BinaryIO, upload.stream), upload.filename)

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from workbench.db import get_session
@@ -57,7 +58,7 @@ def versions_from_form() -> list[Version]:
         if upload is not None and upload.filename:
             versions.append(read_version(upload.read(), upload.filename, lang=lang))
         elif text.strip():
-            name = f"pasted text ({lang or 'language to detect'})"
+            name = _("pasted text (%(lang)s)", lang=lang or _("language to detect"))
             versions.append(read_version(text.encode("utf-8"), name, lang=lang))
     return versions
 
@@ -67,9 +68,8 @@ def create() -> BaseResponse:
     """Create a set; on bad input nothing is stored and the message says why."""
     versions = versions_from_form()
     if not versions:
-        raise PageImportError(
-            "Nothing to align: upload the language versions of a page or paste their text."
-        )
+        raise PageImportError(_(
+            "Nothing to align: upload the language versions of a page or paste their text."))
     session = get_session()
     try:
         document_set = create_set(

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from alignments.terms import AlignedRow, Flag, Occurrence
@@ -208,7 +209,7 @@ def termbase_import() -> BaseResponse:
     """Add the concepts of an uploaded TBX file (v3 or v2); a bad file stores nothing."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise TermbaseError("Choose a TBX file to import.")
+        raise TermbaseError(_("Choose a TBX file to import."))
     session = get_session()
     try:
         added = import_tbx(session, upload.read(), name=upload.filename)
