@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from alignments.terms_lang import base_lang
+from alignments.terms_lang import base_lang, name_root
 from alignments.terms_mono import acronym_flags, spelling_flags, translit_flags, word_order_flags
 from alignments.terms_span import (
     Concept,
@@ -203,7 +203,7 @@ def _rendering_groups(
     by_variant: dict[tuple[str, ...], list[Span]] = defaultdict(list)
     qualified: dict[tuple[str, ...], bool] = defaultdict(bool)
     for source, span in pairs:
-        key = corpus.variant_id(span)
+        key = _one_word_name(corpus.variant_id(span), lang)
         by_variant[key].append(span)
         qualified[key] |= any(t.acronym for t in corpus.span_tokens(source))
     ids = list(by_variant)
@@ -224,6 +224,12 @@ def _rendering_groups(
         return []
     component = corpus.largest_related(ids, by_variant)
     return [by_variant[v] for v in component] if len(component) >= 2 else []
+
+
+def _one_word_name(key: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """A one-word rendering by its root, so that a place and its adjective (в Нюрнберге,
+    Нюрнбергского процесса) are one way of rendering the name, not two."""
+    return (name_root(key[0], lang),) if len(key) == 1 else key
 
 
 def _elides(

@@ -145,6 +145,19 @@ def stem(word: str, lang: str) -> str:
     return lower
 
 
+def name_root(stem: str, lang: str) -> str:
+    """A Russian place name and the adjective made from it share this root: Нюрнберге and
+    Нюрнбергского (stems 'нюрнберг', 'нюрнбергск'), Минск and минского, Россия and
+    российского. Other languages' stemmers already join the two (Nürnberg, Nürnberger)."""
+    if base_lang(lang) != "ru" or not stem.endswith("ск") or len(stem) < 6:
+        return stem
+    root = stem[:-2]
+    for link in ("ий", "и"):  # росс-ийск-
+        if root.endswith(link) and len(root) - len(link) >= 4:
+            return root[: -len(link)]
+    return root
+
+
 def _stem_ru(lower: str, *, capital: bool) -> str:
     # Surnames in -ов/-ев/-ин keep the suffix: Лавров, Лаврова, Лавровым share 'лавров'.
     endings = [e for e in RU_ENDINGS if not (capital and e in ("ов", "ев"))]

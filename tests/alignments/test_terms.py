@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alignments.terms import AlignedRow, discover, flag_key
-from alignments.terms_lang import spelling_key, stem, tokenize, translit_key
+from alignments.terms_lang import name_root, spelling_key, stem, tokenize, translit_key
 from alignments.terms_span import Corpus, abbreviates
 
 
@@ -308,3 +308,16 @@ def test_acronym_and_expansion_following_the_original_are_not_a_conflict() -> No
         {"ru": "Саммит ОДКБ пройдет в ноябре.", "en": "The CSTO summit is in November."},
     )
     assert [f for f in discover(corpus) if f.kind == "rendering"] == []
+
+
+
+@pytest.mark.parametrize(("place", "adjective"), [
+    ("Нюрнберге", "Нюрнбергского"), ("Россия", "российского"), ("Казахстана", "казахстанский"),
+])
+def test_a_russian_place_and_its_adjective_share_a_root(place: str, adjective: str) -> None:
+    assert name_root(stem(place, "ru"), "ru") == name_root(stem(adjective, "ru"), "ru")
+
+
+def test_two_spellings_of_a_name_keep_their_roots_apart() -> None:
+    assert name_root(stem("Нюремберге", "ru"), "ru") != name_root(stem("Нюрнбергского", "ru"),
+                                                                   "ru")

@@ -5,27 +5,17 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-import types
 from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-try:  # the N-way aligner is another engineer's module; terminology never calls it
-    import alignments.multi  # noqa: F401
-except ModuleNotFoundError:  # pragma: no cover - only while alignments.multi is missing
-    _stub = types.ModuleType("alignments.multi")
-    _stub.align_versions = lambda *args, **kwargs: []  # type: ignore[attr-defined]
-    _stub.choose_pivot = lambda langs: "ru" if "ru" in langs else langs[0]  # type: ignore[attr-defined]
-    sys.modules["alignments.multi"] = _stub
-
-from workbench.cli import main  # noqa: E402
-from workbench.db import session_scope, upgrade  # noqa: E402
-from workbench.terminology.checks import TermChecker, TermRecord  # noqa: E402
-from workbench.terminology.flags import aligned_rows, chosen_sets  # noqa: E402
-from workbench.terminology.gold import store_gold_corpus  # noqa: E402
+from workbench.cli import main
+from workbench.db import session_scope, upgrade
+from workbench.terminology.checks import TermChecker, TermRecord
+from workbench.terminology.flags import aligned_rows, chosen_sets
+from workbench.terminology.gold import store_gold_corpus
 
 COUNCIL = "CSTO Ministerial Council"
 
@@ -67,6 +57,17 @@ def test_cli_prints_flags_as_json(runner: CliRunner, demo: list[int], database_u
         "CSTO Council of Foreign Ministers", "CSTO Foreign Ministers Council",
         "CSTO Foreign Minister Council", COUNCIL, "Council of Foreign Ministers",
     }
+
+
+def test_the_demo_flags_no_place_beside_its_own_adjective(client: FlaskClient,
+                                                         demo: list[int]) -> None:
+    """The demo's Russian says 'в Нюрнберге' and 'Нюрнбергского процесса' for the German
+    'Nürnberger': one name, not two renderings of it."""
+    flags = client.get("/terms/flags.json?show=all").get_json()
+    together = [f["variants"] for f in flags
+                if any(v.startswith("Нюрнберг") for v in f["variants"])]
+    assert together == []
+    assert any(COUNCIL in f["variants"] for f in flags)
 
 
 def test_cli_text_for_named_sets_and_a_clear_error(runner: CliRunner, demo: list[int]) -> None:
