@@ -133,28 +133,31 @@ def _header_element(header: TmxHeader) -> etree._Element:
 
 def _unit_xml(unit: TranslationUnit, min_variants: int = 2) -> str:
     """One ``<tu>`` as TMX 1.4b text (a line), or "" when the unit has too few variants."""
-    tuid, variants, properties, created, changed, note = unit
-    strings = [variant.text for variant in variants]
-    strings.extend([value for _, value in properties])
-    if note is not None:
-        strings.append(note)
-    if tuid is not None:
-        strings.append(tuid)
+    strings = [variant.text for variant in unit.variants]
+    strings.extend([value for _, value in unit.properties])
+    strings.append(unit.note or "")
+    strings.append(unit.tuid or "")
     joined = "".join(strings)
-    if _NEEDS_CARE.search(joined) is not None:
-        if XML_FORBIDDEN.search(joined) is not None:
-            unit = _stripped(unit)
-        return _careful_unit_xml(unit, min_variants)
-    # The usual unit: nothing to strip or escape, so the texts go out as they are.
-    kept = [variant for variant in variants if variant.text.strip()]
+    # One scan decides: the usual unit has nothing to strip or escape and goes out as it is.
+    careful = _NEEDS_CARE.search(joined) is not None
+    if careful and XML_FORBIDDEN.search(joined) is not None:
+        unit = _stripped(unit)
+    kept = [variant for variant in unit.variants if variant.text.strip()]
     if len(kept) < min_variants:
         return ""
-    parts = [_unit_start(tuid, created, changed)]
-    if note is not None:
-        parts.append(f"<note>{note}</note>")
-    for name, value in properties:
+    texts = [value for _, value in unit.properties]
+    texts.extend([variant.text for variant in kept])
+    texts.append(unit.note or "")
+    if careful:
+        # NUL cannot be in a text (XML forbids it, so it is stripped): it keeps the texts
+        # apart while they are all escaped in one pass.
+        texts = _text("\0".join(texts)).split("\0")
+    parts = [_unit_start(unit.tuid, unit.creation_date, unit.change_date)]
+    if unit.note is not None:
+        parts.append(f"<note>{texts[-1]}</note>")
+    for (name, _), value in zip(unit.properties, texts, strict=False):
         parts.append(f"{_prop_start(name)}{value}</prop>")
-    for lang, text in kept:
+    for (lang, _), text in zip(kept, texts[len(unit.properties):], strict=False):
         parts.append(f"{_tuv_start(lang)}{text}</seg></tuv>")
     parts.append("</tu>\n")
     return "".join(parts)
@@ -167,28 +170,6 @@ def _unit_start(tuid: str | None, created: datetime | None, changed: datetime | 
     if changed is not None:
         start += f' changedate="{_date(changed)}"'
     return start + ">"
-
-
-def _careful_unit_xml(unit: TranslationUnit, min_variants: int) -> str:
-    """``_unit_xml`` for a unit with characters to escape somewhere in it (none to strip)."""
-    kept = [variant for variant in unit.variants if variant.text.strip()]
-    if len(kept) < min_variants:
-        return ""
-    texts = [value for _, value in unit.properties]
-    texts.extend([variant.text for variant in kept])
-    texts.append(unit.note or "")
-    # NUL cannot be in a text (XML forbids it, so it was stripped): it keeps the texts apart
-    # while they are all escaped in one pass.
-    escaped = _text("\0".join(texts)).split("\0")
-    parts = [_unit_start(unit.tuid, unit.creation_date, unit.change_date)]
-    if unit.note is not None:
-        parts.append(f"<note>{escaped[-1]}</note>")
-    for (name, _), value in zip(unit.properties, escaped, strict=False):
-        parts.append(f"{_prop_start(name)}{value}</prop>")
-    for variant, text in zip(kept, escaped[len(unit.properties):], strict=False):
-        parts.append(f"{_tuv_start(variant.lang)}{text}</seg></tuv>")
-    parts.append("</tu>\n")
-    return "".join(parts)
 
 
 def _stripped(unit: TranslationUnit) -> TranslationUnit:
