@@ -133,34 +133,24 @@ def _header_element(header: TmxHeader) -> etree._Element:
 
 def _unit_xml(unit: TranslationUnit, min_variants: int = 2) -> str:
     """One ``<tu>`` as TMX 1.4b text (a line), or "" when the unit has too few variants."""
-    strings = [variant.text for variant in unit.variants]
-    strings.extend([value for _, value in unit.properties])
-    strings.append(unit.note or "")
-    strings.append(unit.tuid or "")
-    joined = "".join(strings)
+    tuid, variants, properties, created, changed, note = unit
+    joined = "".join([text for _, text in variants] + [value for _, value in properties])
+    joined += (note or "") + (tuid or "")
     # One scan decides: the usual unit has nothing to strip or escape and goes out as it is.
     careful = _NEEDS_CARE.search(joined) is not None
     if careful and XML_FORBIDDEN.search(joined) is not None:
-        unit = _stripped(unit)
-    kept = [variant for variant in unit.variants if variant.text.strip()]
+        tuid, variants, properties, created, changed, note = _stripped(unit)
+    kept = [(lang, text) for lang, text in variants if text.strip()]
     if len(kept) < min_variants:
         return ""
-    texts = [value for _, value in unit.properties]
-    texts.extend([variant.text for variant in kept])
-    texts.append(unit.note or "")
-    if careful:
-        # NUL cannot be in a text (XML forbids it, so it is stripped): it keeps the texts
-        # apart while they are all escaped in one pass.
-        texts = _text("\0".join(texts)).split("\0")
-    parts = [_unit_start(unit.tuid, unit.creation_date, unit.change_date)]
-    if unit.note is not None:
-        parts.append(f"<note>{texts[-1]}</note>")
-    for (name, _), value in zip(unit.properties, texts, strict=False):
-        parts.append(f"{_prop_start(name)}{value}</prop>")
-    for (lang, _), text in zip(kept, texts[len(unit.properties):], strict=False):
-        parts.append(f"{_tuv_start(lang)}{text}</seg></tuv>")
-    parts.append("</tu>\n")
-    return "".join(parts)
+    escape = _text if careful else str  # str() of a str is the str itself
+    return "".join([
+        _unit_start(tuid, created, changed),
+        "" if note is None else f"<note>{escape(note)}</note>",
+        *[f"{_prop_start(name)}{escape(value)}</prop>" for name, value in properties],
+        *[f"{_tuv_start(lang)}{escape(text)}</seg></tuv>" for lang, text in kept],
+        "</tu>\n",
+    ])
 
 
 def _unit_start(tuid: str | None, created: datetime | None, changed: datetime | None) -> str:
