@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import BinaryIO
+from typing import IO
 
 from lxml import etree
 
@@ -28,7 +28,7 @@ SEGTYPES = ("block", "paragraph", "sentence", "phrase")
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
-def write_tmx(out: BinaryIO, units: Iterable[TranslationUnit], header: TmxHeader, *,
+def write_tmx(out: IO[bytes], units: Iterable[TranslationUnit], header: TmxHeader, *,
               min_variants: int = 2) -> int:
     """Write ``units`` to ``out`` as TMX 1.4b; gives back how many ``<tu>`` were written.
 
@@ -82,7 +82,7 @@ def pair_units(units: Iterable[TranslationUnit], source_lang: str,
         yield unit._replace(variants=variants)
 
 
-def write_tmx_pair(out: BinaryIO, units: Iterable[TranslationUnit], header: TmxHeader,
+def write_tmx_pair(out: IO[bytes], units: Iterable[TranslationUnit], header: TmxHeader,
                    source_lang: str, target_lang: str) -> int:
     """Write the ``source_lang``/``target_lang`` pair of multilingual ``units``; gives the count."""
     pair_header = replace(header, srclang=source_lang)

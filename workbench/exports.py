@@ -72,13 +72,13 @@ def header_for(source_lang: str) -> TmxHeader:
     return TmxHeader(srclang=source_lang, creation_tool_version=__version__)
 
 
-def set_units(document_set: DocumentSet, rows: Sequence[RowView],
-              options: ExportOptions, langs: Sequence[str]) -> Iterator[TranslationUnit]:
+def set_units(document_set: DocumentSet, rows: Sequence[RowView], langs: Sequence[str], *,
+              confirmed_only: bool = False) -> Iterator[TranslationUnit]:
     """One translation unit per row that has text in at least two of ``langs``."""
     created = document_set.created_at.replace(tzinfo=UTC)
     changed = document_set.updated_at.replace(tzinfo=UTC)
     for row in rows:
-        if options.confirmed_only and row.status != "confirmed":
+        if confirmed_only and row.status != "confirmed":
             continue
         variants = tuple(Variant(lang, row.text(lang)) for lang in langs if row.text(lang))
         if len(variants) < 2:
@@ -104,7 +104,8 @@ def tmx_bytes(session: Session, document_set: DocumentSet,
     stem = f"set-{document_set.id}"
     if not options.pairs:
         buffer = io.BytesIO()
-        write_tmx(buffer, set_units(document_set, rows, options, options.langs),
+        write_tmx(buffer, set_units(document_set, rows, options.langs,
+                                    confirmed_only=options.confirmed_only),
                   header_for(options.source_lang))
         return buffer.getvalue(), f"{stem}.tmx"
     archive = io.BytesIO()
@@ -114,7 +115,8 @@ def tmx_bytes(session: Session, document_set: DocumentSet,
                 continue
             buffer = io.BytesIO()
             pair = (options.source_lang, target)
-            write_tmx(buffer, set_units(document_set, rows, options, pair),
+            write_tmx(buffer, set_units(document_set, rows, pair,
+                                        confirmed_only=options.confirmed_only),
                       header_for(options.source_lang))
             zipped.writestr(f"{stem}.{options.source_lang}_{target}.tmx", buffer.getvalue())
     return archive.getvalue(), f"{stem}.zip"

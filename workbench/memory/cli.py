@@ -121,3 +121,42 @@ def fuzzy(text: str, source: str, target: str, minimum: int, limit: int, fmt: st
         click.echo(f"\t{match.target_lang}\t{match.target}")
         click.echo(f"\t— {match.origin.label()}")
 
+
+
+@memory.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="The TMX file (a .zip of pair files with --pairs); default stdout.")
+@click.option("--langs", help="Languages, comma-separated: codes or languages (en is every "
+                              "en-*); default all.")
+@click.option("--source-lang", help="The TMX source language (default: the pivot of most "
+                                    "sets).")
+@click.option("--pairs", is_flag=True, help="One file per language pair with the source.")
+@click.option("--confirmed-only", is_flag=True, help="Only set rows a translator confirmed.")
+@click.option("--sets-only", is_flag=True, help="Leave out the imported TMX files.")
+def export(output: str | None, langs: str | None, source_lang: str | None, pairs: bool,
+           confirmed_only: bool, sets_only: bool) -> None:
+    """Export the whole memory as TMX 1.4b: every set's rows and the imported units.
+
+    Example: workbench memory export -o memory.tmx --langs ru,en --confirmed-only
+    """
+    import shutil
+    import sys
+
+    from workbench.memory.export import MemoryExport, export_memory
+
+    try:
+        with session_scope(_url()) as session:
+            options = MemoryExport.build(session, langs=langs, source_lang=source_lang,
+                                         pairs=pairs, confirmed_only=confirmed_only,
+                                         imported=not sets_only)
+            with export_memory(session, options) as exported:
+                if output:
+                    with open(output, "wb") as out:
+                        shutil.copyfileobj(exported, out)
+                else:
+                    shutil.copyfileobj(exported, sys.stdout.buffer)
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot be written ({error.strerror}).") \
+            from error
+    except WorkbenchError as error:
+        raise click.ClickException(error.message) from error

@@ -163,16 +163,22 @@ def summary(session: Session) -> MemorySummary:
     files, units = session.execute(
         select(func.count(), func.coalesce(func.sum(MemoryOrigin.unit_count), 0))
     ).one()
-    langs = {lang for origin_langs in session.scalars(select(MemoryOrigin.langs))
-             for lang in origin_langs}
-    langs |= set(session.scalars(select(Version.lang).distinct()))
     return MemorySummary(
         files=files,
         units=units,
         sets=session.scalar(select(func.count()).select_from(DocumentSet)) or 0,
         rows=session.scalar(select(func.count()).select_from(Row)) or 0,
-        langs=sorted(langs),
+        langs=languages(session),
     )
+
+
+def languages(session: Session, *, imported: bool = True) -> list[str]:
+    """Every language code of the sets' versions and, with ``imported``, of imported files."""
+    codes = set(session.scalars(select(Version.lang).distinct()))
+    if imported:
+        codes.update(lang for origin_langs in session.scalars(select(MemoryOrigin.langs))
+                     for lang in origin_langs)
+    return sorted(codes)
 
 
 def describe(origin: MemoryOrigin) -> dict[str, object]:

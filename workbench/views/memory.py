@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from typing import BinaryIO, cast
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -75,6 +85,28 @@ def index() -> str | BaseResponse:
     return render_template("memory/index.html", files=files, held=held,
                            imported=next((f for f in files if str(f.id) == wanted), None),
                            removed=request.args.get("removed"))
+
+
+@bp.get("/export.tmx")
+def export_file() -> Response:
+    """The whole memory as TMX 1.4b: ``lang`` (repeated) or ``langs`` (comma-separated),
+    ``source``, ``pairs=1`` (a zip of pair files), ``confirmed=1`` (confirmed set rows
+    only), ``sets_only=1`` (no imported units). See workbench.memory.export."""
+    from workbench.memory.export import MemoryExport, export_memory
+
+    args = request.args
+    session = get_session()
+    options = MemoryExport.build(
+        session,
+        langs=args.getlist("lang") or args.get("langs") or None,
+        source_lang=args.get("source") or None,
+        pairs=args.get("pairs") in ("1", "true", "on"),
+        confirmed_only=args.get("confirmed") in ("1", "true", "on"),
+        imported=args.get("sets_only") not in ("1", "true", "on"),
+    )
+    return send_file(export_memory(session, options), as_attachment=True,
+                     download_name=options.file_name(),
+                     mimetype="application/zip" if options.pairs else "application/x-tmx+xml")
 
 
 @bp.get("/search")

@@ -1,0 +1,146 @@
+"""The whole memory as TMX: every set's rows and the imported units, valid TMX 1.4b, with the
+choices a CAT user needs; through the library, the web and the CLI."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+from sqlalchemy import func, select, update
+
+from tests.workbench.test_memory import memory_tmx
+from tmx import TranslationUnit, read_tmx, validate_tmx
+from workbench.cli import main
+from workbench.db import session_scope, upgrade
+from workbench.errors import ExportError
+from workbench.memory.export import MemoryExport, export_memory
+from workbench.memory.store import import_tmx
+from workbench.models import Row
+from workbench.sets import row_views
+from workbench.terminology.gold import store_gold_corpus
+
+DEMO_LANGS = {"ru-RU", "en-GB", "de-DE", "fr-FR", "es-ES"}
+
+
+@pytest.fixture
+def memory(database_url: str) -> Iterator[str]:
+    """The five demo sets (gold rows, all confirmed) and one imported TMX of five units."""
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        store_gold_corpus(session)
+        import_tmx(session, io.BytesIO(memory_tmx()), "omegat.tmx")
+    yield database_url
+
+
+def exported(url: str, **choices: object) -> tuple[str, list[TranslationUnit], bytes]:
+    with session_scope(url) as session:
+        options = MemoryExport.build(session, **choices)  # type: ignore[arg-type]
+        data = export_memory(session, options).read()
+    header, units = read_tmx(io.BytesIO(data))
+    return header.srclang, list(units), data
+
+
+def set_rows_with_two_languages(url: str, langs: set[str]) -> int:
+    from workbench.models import DocumentSet
+
+    with session_scope(url) as session:
+        return sum(
+            1 for document_set in session.scalars(select(DocumentSet))
+            for row in row_views(session, document_set)
+            if sum(1 for lang in langs if row.text(lang)) >= 2)
+
+
+def test_everything_goes_out_in_one_valid_file_source_first(memory: str) -> None:
+    source, units, data = exported(memory)
+    assert validate_tmx(data) == []
+    assert source == "ru-RU"  # the pivot of the demo sets
+    from_sets = [u for u in units if not u.tuid.startswith("tmx")]  # type: ignore[union-attr]
+    imported = [u for u in units if u.tuid.startswith("tmx")]  # type: ignore[union-attr]
+    assert len(from_sets) == set_rows_with_two_languages(memory, DEMO_LANGS)
+    assert len(imported) == 5
+    assert all(u.variants[0].lang == "ru-RU" for u in from_sets if u.text("ru-RU"))
+    tom = next(u for u in imported if "Tom" in (u.text("en-GB") or ""))
+    assert tom.text("en-GB") == 'Tom & Jerry say "hi" <b>twice</b>.'
+    assert ("x-document", "omegat.tmx") in tom.properties and ("x-tuid", "2") in tom.properties
+    assert {v.lang for u in units for v in u.variants} == DEMO_LANGS
+
+
+def test_languages_by_code_or_by_language_and_sets_only(memory: str) -> None:
+    source, units, _ = exported(memory, langs="ru,en-GB", imported=False)
+    assert source == "ru-RU"
+    assert {v.lang for u in units for v in u.variants} == {"ru-RU", "en-GB"}
+    assert not any(u.tuid.startswith("tmx") for u in units)  # type: ignore[union-attr]
+    assert len(units) == set_rows_with_two_languages(memory, {"ru-RU", "en-GB"})
+
+
+def test_confirmed_only_leaves_out_unconfirmed_rows_not_imported_units(memory: str) -> None:
+    with session_scope(memory) as session:
+        session.execute(update(Row).where(Row.position % 2 == 1).values(status="auto"))
+        confirmed = session.scalar(select(func.count()).select_from(Row)
+                                   .where(Row.status == "confirmed"))
+    _, units, _ = exported(memory, confirmed_only=True)
+    statuses = [dict(u.properties).get("x-status") for u in units]
+    assert "auto" not in statuses
+    assert 0 < statuses.count("confirmed") <= (confirmed or 0)
+    assert sum(1 for u in units if u.tuid.startswith("tmx")) == 5  # type: ignore[union-attr]
+
+
+def test_pairs_come_as_a_zip_of_two_language_files(memory: str) -> None:
+    with session_scope(memory) as session:
+        options = MemoryExport.build(session, langs=["en-GB", "de-DE", "fr-FR"],
+                                     source_lang="en", pairs=True)
+        data = export_memory(session, options).read()
+    assert options.file_name() == "memory.zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        names = sorted(zipped.namelist())
+        assert names == ["memory.en-GB_de-DE.tmx", "memory.en-GB_fr-FR.tmx"]
+        for name in names:
+            tmx = zipped.read(name)
+            assert validate_tmx(tmx) == []
+            header, units = read_tmx(io.BytesIO(tmx))
+            target = name.split("_")[1].removesuffix(".tmx")
+            assert header.srclang == "en-GB"
+            assert all([v.lang for v in u.variants] == ["en-GB", target] for u in units)
+
+
+def test_a_language_the_memory_lacks_and_an_empty_memory_are_refused(memory: str,
+                                                                     tmp_path: Path) -> None:
+    with session_scope(memory) as session, pytest.raises(ExportError) as refused:
+        MemoryExport.build(session, langs="ru,ja")
+    assert "'ja'" in refused.value.message and "ru-RU" in refused.value.message
+    empty = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    upgrade(empty)
+    with session_scope(empty) as session, pytest.raises(ExportError, match="empty"):
+        MemoryExport.build(session)
+
+
+def test_the_memory_page_offers_the_export_and_serves_it(memory: str,
+                                                         client: FlaskClient) -> None:
+    page = client.get("/memory/").get_data(as_text=True)
+    assert 'action="/memory/export.tmx"' in page and 'value="es-ES"' in page
+    response = client.get("/memory/export.tmx?lang=ru-RU&lang=fr-FR&confirmed=1")
+    assert response.status_code == 200
+    assert 'filename=memory.tmx' in response.headers["Content-Disposition"]
+    assert validate_tmx(response.data) == []
+    _, units = read_tmx(io.BytesIO(response.data))
+    assert {v.lang for u in units for v in u.variants} == {"ru-RU", "fr-FR"}
+    refused = client.get("/memory/export.tmx?langs=ja", headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and "'ja'" in refused.get_json()["error"]
+
+
+def test_the_cli_writes_the_memory_to_a_file(memory: str, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["memory", "export", "-o", "all.tmx", "--langs", "ru,es",
+                                  "--sets-only"])
+    assert result.exit_code == 0, result.output
+    with open("all.tmx", "rb") as written:
+        data = written.read()
+    assert validate_tmx(data) == []
+    _, units = read_tmx(io.BytesIO(data))
+    assert len(list(units)) == set_rows_with_two_languages(memory, {"ru-RU", "es-ES"})
+    wrong = runner.invoke(main, ["memory", "export", "--langs", "xx"])
+    assert wrong.exit_code == 1 and "'xx'" in wrong.output

@@ -1,0 +1,147 @@
+"""The whole memory as TMX: the rows of every document set and, unless left out, the units of
+every imported file, in one multilingual file or in one file per language pair.
+
+The units are read from the database as they are written, set by set and imported file by
+imported file, into a spooled temporary file: memory stays flat however large the memory
+is. "Confirmed rows only" filters the aligned sets; imported units carry no status and go
+out as they came in (with their file's name, and their original tuid as ``x-tuid``).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from itertools import groupby
+from typing import IO
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tmx import TranslationUnit, Variant, write_tmx, write_tmx_pair
+from workbench.errors import ExportError
+from workbench.exports import header_for, set_units
+from workbench.memory.models import MemoryOrigin, MemoryUnit, MemoryVariant
+from workbench.memory.store import languages
+from workbench.models import DocumentSet
+from workbench.sets import row_views
+
+SPOOL_BYTES = 32 * 1024 * 1024  # a larger export goes to a temporary file on disk
+READ_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class MemoryExport:
+    """What to export from the memory: languages (source first), pairs or one file,
+    confirmed set rows only, imported units or not."""
+
+    langs: tuple[str, ...]
+    source_lang: str
+    pairs: bool = False
+    confirmed_only: bool = False
+    imported: bool = True
+
+    @classmethod
+    def build(cls, session: Session, *, langs: str | Sequence[str] | None = None,
+              source_lang: str | None = None, pairs: bool = False,
+              confirmed_only: bool = False, imported: bool = True) -> MemoryExport:
+        """Options checked against the languages the memory holds (``ExportError`` names a
+        language it does not hold). A code matches itself, else every code of its language:
+        ``en`` is en-GB and en-US."""
+        known = languages(session, imported=imported)
+        if not known:
+            raise ExportError(_("The memory is empty: align a page or import a TMX file "
+                                "first."))
+        wanted = [x for x in re.split(r"[,\s]+", langs) if x] if isinstance(langs, str) \
+            else list(langs or known)
+        chosen: list[str] = []
+        for lang in wanted:
+            chosen += [code for code in _matching(lang, known) if code not in chosen]
+        source = _matching(source_lang, known)[0] if source_lang else _usual_source(
+            session, chosen or known)
+        if source not in chosen:
+            chosen.insert(0, source)
+        chosen.sort(key=lambda code: code != source)
+        if len(chosen) < 2:
+            raise ExportError(_("A TMX needs at least two languages."))
+        return cls(tuple(chosen), source, pairs, confirmed_only, imported)
+
+    def file_name(self) -> str:
+        return "memory.zip" if self.pairs else "memory.tmx"
+
+
+def _matching(lang: str, known: Sequence[str]) -> list[str]:
+    exact = [code for code in known if code.lower() == lang.lower()]
+    if exact:
+        return exact
+    base = lang.split("-")[0].lower()
+    same = [code for code in known if code.split("-")[0].lower() == base]
+    if not same:
+        raise ExportError(_("The memory holds no text in '%(lang)s' (it has %(langs)s).",
+                            lang=lang, langs=", ".join(known)))
+    return same
+
+
+def _usual_source(session: Session, langs: Sequence[str]) -> str:
+    """The pivot most sets were aligned over, else the source of the imported files."""
+    pivots = Counter(s.pivot_lang for s in session.scalars(select(DocumentSet)))
+    pivots.update(o.source_lang for o in session.scalars(select(MemoryOrigin)))
+    for code, _count in pivots.most_common():
+        if code in langs:
+            return code
+    return langs[0]
+
+
+def export_memory(session: Session, options: MemoryExport) -> IO[bytes]:
+    """The export in a temporary file (rewound): a TMX, or a zip of one TMX per pair."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned)
+    header = header_for(options.source_lang)
+    if not options.pairs:
+        write_tmx(spool, memory_units(session, options), header)
+    else:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as zipped:
+            for target in options.langs[1:]:
+                name = f"memory.{options.source_lang}_{target}.tmx"
+                with zipped.open(name, "w", force_zip64=True) as entry:
+                    write_tmx_pair(entry, memory_units(session, options), header,
+                                   options.source_lang, target)
+    spool.seek(0)
+    return spool
+
+
+def memory_units(session: Session, options: MemoryExport) -> Iterator[TranslationUnit]:
+    """The memory's units in ``options.langs``: the sets' rows, then the imported files'."""
+    for document_set in session.scalars(select(DocumentSet).order_by(DocumentSet.id)):
+        langs = [code for code in options.langs if code in document_set.langs]
+        if len(langs) >= 2:
+            yield from set_units(document_set, row_views(session, document_set), langs,
+                                 confirmed_only=options.confirmed_only)
+    if options.imported:
+        yield from _imported_units(session, set(options.langs))
+
+
+def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUnit]:
+    found = session.execute(
+        select(MemoryOrigin.id, MemoryOrigin.file_name, MemoryOrigin.imported_at,
+               MemoryUnit.position, MemoryUnit.tuid, MemoryVariant.lang, MemoryVariant.text)
+        .join(MemoryUnit, MemoryUnit.origin_id == MemoryOrigin.id)
+        .join(MemoryVariant, MemoryVariant.unit_id == MemoryUnit.id)
+        .where(MemoryVariant.lang.in_(langs))
+        .order_by(MemoryOrigin.id, MemoryUnit.position, MemoryVariant.id)
+        .execution_options(yield_per=READ_ROWS)
+    )
+    for (origin_id, position), group in groupby(found, key=lambda r: (r[0], r[3])):
+        variants = list(group)
+        _, file_name, imported_at, _, tuid, _, _ = variants[0]
+        properties = [("x-document", file_name)]
+        if tuid:
+            properties.append(("x-tuid", tuid))
+        when = imported_at.replace(tzinfo=UTC)
+        yield TranslationUnit(f"tmx{origin_id}-{position}",
+                              tuple(Variant(v.lang, v.text) for v in variants),
+                              tuple(properties), when, when)
