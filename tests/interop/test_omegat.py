@@ -123,3 +123,20 @@ def test_omegat_pretranslates_from_a_language_pair_file(tmp_path: Path) -> None:
 def test_without_a_usable_tmx_omegat_still_exits_0_and_copies_the_source(tmp_path: Path) -> None:
     # Why the tests above compare the output: a TMX OmegaT cannot use goes unnoticed otherwise.
     assert omegat_translate(tmp_path, "en-GB", "ru-RU", b"<tmx>broken") == page_text("en-GB")
+
+
+def test_omegat_pretranslates_from_the_whole_memory_exported(tmp_path: Path,
+                                                              database_url: str) -> None:
+    # The other way out: units stored in the workbench's memory, read back from the database.
+    from workbench.db import session_scope, upgrade
+    from workbench.memory.export import MemoryExport, export_memory
+    from workbench.memory.store import import_tmx
+
+    page = io.BytesIO()
+    write_tmx(page, units(), TmxHeader(srclang="en-GB"))
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        import_tmx(session, io.BytesIO(page.getvalue()), "page.tmx")
+        options = MemoryExport.build(session, langs="en,fr", source_lang="en")
+        exported = export_memory(session, options).read()
+    assert omegat_translate(tmp_path, "en-GB", "fr-FR", exported) == page_text("fr-FR")
