@@ -1,6 +1,7 @@
 """Translation-memory lookup speed: the median time of a concordance query and of a fuzzy
-lookup on a memory of N imported units (plus the demo sets), the import rate, and the time
-to remove the imported file again (its units, variants and index entries).
+lookup on a memory of N imported units (plus the demo sets), the import rate, the export of
+the whole memory as one TMX, and the time to remove the imported file again (its units,
+variants and index entries).
 
 The units are synthetic: each joins the first half of one demo row to the second half of
 another, in all five languages, and is numbered, so the memory holds N distinct units with
@@ -25,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tmx import TmxHeader, TranslationUnit, Variant, write_tmx  # noqa: E402
 from workbench.db import session_scope, upgrade  # noqa: E402
 from workbench.memory.concordance import concordance  # noqa: E402
+from workbench.memory.export import MemoryExport, export_memory  # noqa: E402
 from workbench.memory.fuzzy import fuzzy_matches  # noqa: E402
 from workbench.memory.store import import_tmx, remove_origin  # noqa: E402
 from workbench.terminology.gold import gold_pages, store_gold_corpus  # noqa: E402
@@ -97,12 +99,19 @@ def main() -> None:
                 lambda n: fuzzy_matches(session, sentences[n], "en-GB", "ru-RU"), args.runs)
         start = time.perf_counter()
         with session_scope(url) as session:
+            exported = export_memory(session, MemoryExport.build(session))
+            export_mb = exported.seek(0, io.SEEK_END) / 1e6
+        export_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        with session_scope(url) as session:
             remove_origin(session, origin_id)
         removal = time.perf_counter() - start
     print(f"concordance: median {concordance_ms:.1f} ms ({hits} hits shown for "
           f"{QUERIES[0]!r}); with a language filter {filtered_ms:.1f} ms")
     print(f"fuzzy lookup: median {fuzzy_ms:.1f} ms (best match {best[0].score}% for "
           f"{sentences[0][:40]!r}…)" if best else f"fuzzy lookup: median {fuzzy_ms:.1f} ms")
+    print(f"export of the whole memory as one TMX: {export_seconds:.1f} s "
+          f"({args.units / export_seconds:,.0f} units/s, {export_mb:,.1f} MB)")
     print(f"removal of the imported file: {removal:.1f} s "
           f"({args.units / removal:,.0f} units/s)")
 
