@@ -1,0 +1,51 @@
+"""A translator imports a TMX from a CAT tool into the memory, searches it, and downloads the
+whole memory in two languages of their choice."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import LiveServer, axe_violations, demo_set
+from tests.workbench.test_memory import memory_tmx
+from tmx import read_tmx, validate_tmx
+
+pytestmark = pytest.mark.browser
+
+
+def test_import_search_and_export_the_memory(page: Any, live_server: LiveServer,
+                                             tmp_path: Path) -> None:
+    demo_set(live_server, "000", ("ru-RU", "en-GB", "fr-FR"))
+    upload = tmp_path / "omegat.tmx"
+    upload.write_bytes(memory_tmx())
+
+    page.goto("/memory/")
+    assert axe_violations(page) == []
+    page.set_input_files('input[name="file"]', str(upload))
+    page.get_by_role("button", name="Import", exact=True).click()
+    assert "omegat.tmx: 5 unit(s) imported." in page.get_by_role("status").inner_text()
+
+    page.get_by_role("searchbox").fill("Monday")
+    page.get_by_role("searchbox").press("Enter")
+    assert "The ministers met in Moscow on" in page.inner_text("main")
+    page.goto("/memory/")
+
+    form = page.locator("form.memory-export")
+    for code in ("de-DE", "fr-FR"):
+        form.get_by_label(code, exact=True).uncheck()
+    form.get_by_label("Source language").select_option("en-GB")
+    with page.expect_download() as download_info:
+        form.get_by_role("button", name="Download TMX").click()
+    download = download_info.value
+    assert download.suggested_filename == "memory.tmx"
+    data = Path(download.path()).read_bytes()
+    assert validate_tmx(data) == []
+    header, units = read_tmx(io.BytesIO(data))
+    units = list(units)
+    assert header.srclang == "en-GB"
+    assert {v.lang for u in units for v in u.variants} == {"en-GB", "ru-RU"}
+    assert any(u.text("en-GB") == "The ministers met in Moscow on Monday." for u in units)
+    assert sum(1 for u in units if not (u.tuid or "").startswith("tmx")) >= 10  # the set's rows
