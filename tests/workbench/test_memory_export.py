@@ -144,3 +144,13 @@ def test_the_cli_writes_the_memory_to_a_file(memory: str, runner: CliRunner) -> 
     assert len(list(units)) == set_rows_with_two_languages(memory, {"ru-RU", "es-ES"})
     wrong = runner.invoke(main, ["memory", "export", "--langs", "xx"])
     assert wrong.exit_code == 1 and "'xx'" in wrong.output
+
+
+@pytest.mark.parametrize(("asked", "chosen"), [
+    ("en", ["en", "en-GB", "en-US"]), ("en-GB", ["en-GB"]), ("EN-us", ["en-US"]),
+    ("en-AU", ["en", "en-GB", "en-US"]), ("ru", ["ru-RU"]),
+])
+def test_a_language_names_its_codes(asked: str, chosen: list[str]) -> None:
+    from workbench.memory.export import _matching
+
+    assert _matching(asked, ["en", "en-GB", "en-US", "ru-RU"]) == chosen

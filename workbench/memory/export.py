@@ -51,8 +51,7 @@ class MemoryExport:
               source_lang: str | None = None, pairs: bool = False,
               confirmed_only: bool = False, imported: bool = True) -> MemoryExport:
         """Options checked against the languages the memory holds (``ExportError`` names a
-        language it does not hold). A code matches itself, else every code of its language:
-        ``en`` is en-GB and en-US."""
+        language it does not hold); see ``_matching`` for what a code stands for."""
         known = languages(session, imported=imported)
         if not known:
             raise ExportError(_("The memory is empty: align a page or import a TMX file "
@@ -76,8 +75,10 @@ class MemoryExport:
 
 
 def _matching(lang: str, known: Sequence[str]) -> list[str]:
+    """The known codes ``lang`` names: ``en`` names all of en, en-GB, en-US; ``en-GB`` names
+    itself, or, when the memory has no en-GB, the other codes of its language."""
     exact = [code for code in known if code.lower() == lang.lower()]
-    if exact:
+    if exact and "-" in lang:
         return exact
     base = lang.split("-")[0].lower()
     same = [code for code in known if code.split("-")[0].lower() == base]
