@@ -154,3 +154,25 @@ def test_a_language_names_its_codes(asked: str, chosen: list[str]) -> None:
     from workbench.memory.export import _matching
 
     assert _matching(asked, ["en", "en-GB", "en-US", "ru-RU"]) == chosen
+
+
+def test_nothing_to_export_is_said_rather_than_an_empty_file(memory: str,
+                                                             client: FlaskClient) -> None:
+    with session_scope(memory) as session:
+        session.execute(update(Row).values(status="auto"))
+    refused = client.get("/memory/export.tmx?confirmed=1&sets_only=1",
+                         headers={"Accept": "application/json"})
+    assert refused.status_code == 400
+    assert refused.get_json()["error"].startswith("Nothing to export: no confirmed row")
+
+
+def test_pair_files_in_the_zip_carry_the_time_of_export(memory: str) -> None:
+    import time
+
+    with session_scope(memory) as session:
+        options = MemoryExport.build(session, langs="ru,en", pairs=True)
+        data = export_memory(session, options).read()
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        (entry,) = zipped.infolist()
+        assert entry.date_time[0] == time.localtime().tm_year
+        assert entry.compress_type == zipfile.ZIP_DEFLATED

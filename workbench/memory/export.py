@@ -15,7 +15,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from itertools import groupby
 from typing import IO
 
@@ -99,18 +99,30 @@ def _usual_source(session: Session, langs: Sequence[str]) -> str:
 
 
 def export_memory(session: Session, options: MemoryExport) -> IO[bytes]:
-    """The export in a temporary file (rewound): a TMX, or a zip of one TMX per pair."""
+    """The export in a temporary file (rewound): a TMX, or a zip of one TMX per pair.
+
+    Raises ``ExportError`` when not one unit has text in two of the languages (an empty
+    TMX would only puzzle the CAT tool's user)."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned)
     header = header_for(options.source_lang)
     if not options.pairs:
-        write_tmx(spool, memory_units(session, options), header)
+        written = write_tmx(spool, memory_units(session, options), header)
     else:
-        with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as zipped:
+        written = 0
+        now = datetime.now().timetuple()[:6]
+        with zipfile.ZipFile(spool, "w") as zipped:
             for target in options.langs[1:]:
-                name = f"memory.{options.source_lang}_{target}.tmx"
-                with zipped.open(name, "w", force_zip64=True) as entry:
-                    write_tmx_pair(entry, memory_units(session, options), header,
-                                   options.source_lang, target)
+                entry = zipfile.ZipInfo(f"memory.{options.source_lang}_{target}.tmx", now)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                with zipped.open(entry, "w", force_zip64=True) as out:
+                    written += write_tmx_pair(out, memory_units(session, options), header,
+                                              options.source_lang, target)
+    if not written:
+        spool.close()
+        raise ExportError(
+            _("Nothing to export: no confirmed row and no imported unit has text in two of "
+              "these languages.") if options.confirmed_only
+            else _("Nothing to export: no unit has text in two of these languages."))
     spool.seek(0)
     return spool
 
