@@ -150,11 +150,11 @@ def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUn
     )
     for (origin_id, position), group in groupby(found, key=lambda r: (r[0], r[3])):
         variants = list(group)
-        _, file_name, imported_at, _, tuid, _, _ = variants[0]
-        properties = [("x-document", file_name)]
-        if tuid:
-            properties.append(("x-tuid", tuid))
-        when = imported_at.replace(tzinfo=UTC)
+        first = variants[0]
+        properties = [("x-document", first.file_name)]
+        if first.tuid:
+            properties.append(("x-tuid", first.tuid))
+        when = first.imported_at.replace(tzinfo=UTC)
         yield TranslationUnit(f"tmx{origin_id}-{position}",
                               tuple(Variant(v.lang, v.text) for v in variants),
                               tuple(properties), when, when)
