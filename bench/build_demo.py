@@ -1,15 +1,27 @@
 """Build the demo corpus: ministry-style HTML pages and gold alignments from the sources.
 
     python bench/build_demo.py
+    python bench/build_demo.py --source bench/corpora/sco/source \
+        --pages bench/corpora/sco/pages --gold bench/corpora/sco/gold \
+        [--meta bench/corpora/sco/pages.json]
 
 Reads ``workbench/demo/source/NNN.LANG.txt`` (format: that folder's README) and writes
 ``workbench/demo/pages/NNN.LANG-REGION.html`` and ``workbench/demo/gold/NNN.json``. The gold
 holds each version's sentences, the N-way rows, and the pairwise beads of every pair, found
 through the English sentence numbers that every source line names.
+
+With ``--source`` (and ``--pages``/``--gold``) it builds another corpus in the same format;
+its per-page metadata (publication date and whether the first paragraph is the title) is
+read from ``--meta``, by default ``pages.json`` next to the source folder::
+
+    {"100": {"published": "2024-05-21T18:05", "title": true}, ...}
+
+A page missing from that file has no date and no title.
 """
 
 from __future__ import annotations
 
+import argparse
 import html
 import json
 from datetime import datetime
@@ -157,12 +169,21 @@ def pair_beads(lines: dict[str, list[Line]], a: str, b: str) -> list[list[list[i
     return beads
 
 
-def page_html(number: str, lang: str, paragraphs: list[list[Line]], langs: list[str]) -> str:
+def page_html(
+    number: str,
+    lang: str,
+    paragraphs: list[list[Line]],
+    langs: list[str],
+    published: dict[str, datetime | None] | None = None,
+    has_title: set[str] | None = None,
+) -> str:
+    published_at = PUBLISHED if published is None else published
+    titled = HAS_TITLE if has_title is None else has_title
     site, extra, settings, menu = CHROME[lang]
     code = REGIONS[lang]
-    title = " ".join(line.sentence for line in paragraphs[0]) if number in HAS_TITLE else ""
-    body = paragraphs[1:] if number in HAS_TITLE else paragraphs
-    published = PUBLISHED[number]
+    title = " ".join(line.sentence for line in paragraphs[0]) if number in titled else ""
+    body = paragraphs[1:] if number in titled else paragraphs
+    published = published_at.get(number)
     date = (
         format_datetime(published, "d MMMM y HH:mm", locale=code.replace("-", "_"))
         if published
@@ -205,17 +226,37 @@ def page_html(number: str, lang: str, paragraphs: list[list[Line]], langs: list[
 """
 
 
-def build() -> None:
-    PAGES.mkdir(parents=True, exist_ok=True)
-    GOLD.mkdir(parents=True, exist_ok=True)
-    numbers = sorted({p.name[:3] for p in SOURCE.glob("[0-9][0-9][0-9].en.txt")})
+def read_meta(path: Path) -> tuple[dict[str, datetime | None], set[str]]:
+    """Publication dates and titled pages from a ``pages.json`` (see the module docstring)."""
+    if not path.exists():
+        return {}, set()
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    published = {
+        number: datetime.fromisoformat(m["published"]) if m.get("published") else None
+        for number, m in meta.items()
+    }
+    titled = {number for number, m in meta.items() if m.get("title")}
+    return published, titled
+
+
+def build(
+    source: Path = SOURCE,
+    pages: Path = PAGES,
+    gold_dir: Path = GOLD,
+    published: dict[str, datetime | None] | None = None,
+    has_title: set[str] | None = None,
+) -> None:
+    pages.mkdir(parents=True, exist_ok=True)
+    gold_dir.mkdir(parents=True, exist_ok=True)
+    numbers = sorted({p.name[:3] for p in source.glob("[0-9][0-9][0-9].en.txt")})
     for number in numbers:
-        langs = [lang for lang in ORDER if (SOURCE / f"{number}.{lang}.txt").exists()]
-        paragraphs = {lang: read_source(SOURCE / f"{number}.{lang}.txt") for lang in langs}
+        langs = [lang for lang in ORDER if (source / f"{number}.{lang}.txt").exists()]
+        paragraphs = {lang: read_source(source / f"{number}.{lang}.txt") for lang in langs}
         lines = {lang: [line for p in paragraphs[lang] for line in p] for lang in langs}
         for lang in langs:
-            (PAGES / f"{number}.{REGIONS[lang]}.html").write_text(
-                page_html(number, lang, paragraphs[lang], langs), encoding="utf-8"
+            (pages / f"{number}.{REGIONS[lang]}.html").write_text(
+                page_html(number, lang, paragraphs[lang], langs, published, has_title),
+                encoding="utf-8",
             )
         rows = components(lines, langs)
         pairs = {}
@@ -231,11 +272,28 @@ def build() -> None:
             ],
             "pairs": {"-".join(REGIONS[x] for x in k.split("-")): v for k, v in pairs.items()},
         }
-        (GOLD / f"{number}.json").write_text(
+        (gold_dir / f"{number}.json").write_text(
             json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8"
         )
         print(number, langs, len(rows), "rows")
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, help="folder of NNN.LANG.txt (default: the demo's)")
+    parser.add_argument("--pages", type=Path, help="where to write the HTML pages")
+    parser.add_argument("--gold", type=Path, help="where to write the gold alignments")
+    parser.add_argument("--meta", type=Path, help="pages.json (default: next to --source)")
+    args = parser.parse_args(argv)
+    if args.source is None and args.pages is None and args.gold is None and args.meta is None:
+        build()
+        return
+    source = args.source or SOURCE
+    pages = args.pages or source.parent / "pages"
+    gold_dir = args.gold or source.parent / "gold"
+    published, has_title = read_meta(args.meta or source.parent / "pages.json")
+    build(source, pages, gold_dir, published, has_title)
+
+
 if __name__ == "__main__":
-    build()
+    main()
