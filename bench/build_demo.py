@@ -35,8 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "workbench" / "demo" / "source"
 PAGES = ROOT / "workbench" / "demo" / "pages"
 GOLD = ROOT / "workbench" / "demo" / "gold"
-REGIONS = {"ru": "ru-RU", "en": "en-GB", "de": "de-DE", "fr": "fr-FR", "es": "es-ES"}
-ORDER = ["ru", "en", "de", "fr", "es"]
+REGIONS = {"ru": "ru-RU", "en": "en-GB", "de": "de-DE", "fr": "fr-FR", "es": "es-ES",
+           "zh": "zh-CN"}
+ORDER = ["ru", "en", "de", "fr", "es", "zh"]  # a corpus has the languages whose files exist
+# How the page shows its date, and what separates the sentences of a paragraph: Chinese
+# writes "2023年5月16日" and puts no space between sentences.
+DATE_PATTERNS = {"zh": "y年M月d日 HH:mm"}
+DATE_PATTERN = "d MMMM y HH:mm"
+SENTENCE_JOINERS = {"zh": ""}
 PUBLISHED = {
     "000": datetime(2019, 5, 22, 17, 53),
     "001": datetime(2020, 5, 26, 17, 51),
@@ -75,6 +81,12 @@ CHROME = {
         "Materiales adicionales",
         "Configuración avanzada",
         ["Inicio", "Ministerio", "Política exterior", "Servicio de prensa"],
+    ),
+    "zh": (
+        "俄罗斯联邦外交部",
+        "补充材料",
+        "高级设置",
+        ["首页", "外交部", "外交政策", "新闻处"],
     ),
 }
 
@@ -181,11 +193,13 @@ def page_html(
     titled = HAS_TITLE if has_title is None else has_title
     site, extra, settings, menu = CHROME[lang]
     code = REGIONS[lang]
-    title = " ".join(line.sentence for line in paragraphs[0]) if number in titled else ""
+    joiner = SENTENCE_JOINERS.get(lang, " ")
+    title = joiner.join(line.sentence for line in paragraphs[0]) if number in titled else ""
     body = paragraphs[1:] if number in titled else paragraphs
     published = published_at.get(number)
     date = (
-        format_datetime(published, "d MMMM y HH:mm", locale=code.replace("-", "_"))
+        format_datetime(published, DATE_PATTERNS.get(lang, DATE_PATTERN),
+                        locale=code.replace("-", "_"))
         if published
         else ""
     )
@@ -195,7 +209,7 @@ def page_html(
         for o in langs
     )
     text = "\n".join(
-        "<p>" + " ".join(html.escape(line.sentence, quote=False) for line in p) + "</p>"
+        "<p>" + joiner.join(html.escape(line.sentence, quote=False) for line in p) + "</p>"
         for p in body
     )
     head_title = html.escape(title or site)
