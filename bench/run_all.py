@@ -24,6 +24,7 @@ FULL = [
     ("terminology", ["terms.py"]),
     ("TMX throughput", ["tmx_throughput.py"]),
     ("memory lookup", ["memory_lookup.py"]),
+    ("server load", ["load.py"]),
 ]
 QUICK = {
     "alignment speed": ["speed.py", "--sizes", "200"],
@@ -31,6 +32,7 @@ QUICK = {
     "terminology": ["terms.py", "--rows", "2000"],
     "TMX throughput": ["tmx_throughput.py", "--units", "20000"],
     "memory lookup": ["memory_lookup.py", "--units", "2000", "--runs", "3"],
+    "server load": ["load.py", "--clients", "10", "--seconds", "5"],
 }
 
 
