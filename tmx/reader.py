@@ -2,19 +2,31 @@
 
 Files from outside are parsed without resolving entities, without the network, without
 loading any DTD and with libxml2's size limits on. A document type that declares entities
-(billion laughs, external entities) or points to a DTD other than TMX's own is refused.
+(billion laughs, external entities) or points to a DTD other than TMX's own is refused,
+whatever the file's encoding.
+
+Memory stays flat whatever the file holds: what the reader does not keep is dropped as it is
+parsed (see ``StreamGuard``), and what it keeps has limits, each a keyword of ``read_tmx``:
+``max_variants`` (``<tuv>`` in one ``<tu>``), ``max_segment_chars`` (characters in one
+``<seg>``), ``max_unit_nodes`` (elements of any kind — variants, inline codes, properties —
+and their attributes inside one ``<tu>``) and ``max_header_nodes`` (the same inside the
+``<header>``). A file over a limit is refused with a ``TmxParseError`` that
+names the line.
 
 Inline markup is flattened: the text of ``<seg>`` and of ``<hi>`` is kept; the native codes
 inside ``<bpt> <ept> <ph> <it> <ut>`` (and any ``<sub>`` flow within them) are dropped, the
 text around them is kept. Properties and notes on a ``<tuv>`` are not kept; several notes
-on a ``<tu>`` are joined with a newline.
+on a ``<tu>`` are joined with a newline. Elements TMX does not define are skipped.
+
+``StreamGuard``, ``read_head``, ``probe_root`` and ``check_doctype`` are shared with the TBX
+reader (``tmx.tbx``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import BinaryIO
+from collections.abc import Callable, Iterator
+from typing import BinaryIO, NamedTuple
 
 from lxml import etree
 
@@ -24,40 +36,226 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SAFE_PARSING = {"resolve_entities": False, "no_network": True, "load_dtd": False,
                 "huge_tree": False, "remove_comments": True, "remove_pis": True}
 KEEP_TEXT = frozenset({"hi"})
-MAX_SEGMENT_CHARS = 1_000_000
 MAX_VARIANTS = 1_000
-TMX_DTD = re.compile(r"(?:^|/)tmx\d*\.dtd$", re.IGNORECASE)
+MAX_SEGMENT_CHARS = 1_000_000
+MAX_UNIT_NODES = 500_000  # a node is an element, an attribute or an entity reference
+MAX_HEADER_NODES = 50_000
+# tmx14.dtd, tmx14b.dtd (the name TMX 1.4b files give), tmx11.dtd ..., with or without a path.
+TMX_DTD = re.compile(r"(?:^|/)tmx\d*b?\.dtd$", re.IGNORECASE)
 POSITION = re.compile(r",? line \d+, column \d+$")
 HEAD_BYTES = 65_536
+# libxml2 takes UTF-32 without its byte-order mark, not with it.
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+TOO_MANY_NODES = N_("a <%(element)s> holds more than %(count)s elements and attributes — "
+                    "absurdly many, so the file is refused")
 
 
-def read_tmx(source: BinaryIO) -> tuple[TmxHeader, Iterator[TranslationUnit]]:
+def read_tmx(source: BinaryIO, *, max_variants: int = MAX_VARIANTS,
+             max_segment_chars: int = MAX_SEGMENT_CHARS,
+             max_unit_nodes: int = MAX_UNIT_NODES,
+             max_header_nodes: int = MAX_HEADER_NODES,
+             ) -> tuple[TmxHeader, Iterator[TranslationUnit]]:
     """The header and a lazy iterator over the units of the TMX file open on ``source``.
 
     Raises ``TmxParseError`` (a ValueError) with the line and a plain sentence when the file
-    is not a TMX, is malformed or truncated, or looks hostile; errors after the header are
-    raised while iterating.
+    is not a TMX, is malformed or truncated, looks hostile, or goes over one of the limits
+    (see the module's documentation); errors after the header are raised while iterating.
     """
-    events = _Events(source)
+    limits = _Limits(max_variants, max_segment_chars, max_unit_nodes, max_header_nodes)
+    events = _Events(source, limits)
     header = _read_header(events)
     return header, _read_units(events)
 
 
-class _Source:
-    """``source`` as the parser reads it: its first bytes first, then the rest."""
+class _Limits(NamedTuple):
+    variants: int
+    segment_chars: int
+    unit_nodes: int
+    header_nodes: int
 
-    def __init__(self, source: BinaryIO, head: bytes) -> None:
+
+# --- shared with the TBX reader ------------------------------------------------------------
+
+
+class StreamGuard:
+    """A binary file as lxml's ``iterparse`` reads it — ``head`` first, then the rest — with
+    the tree it builds kept small.
+
+    iterparse reads 32 KB at a time, and only once the reader has taken every event of what
+    it read before; so each read is a moment when the reader is done with everything parsed
+    so far. The guard uses it to drop every element that has ended, from ``root`` down,
+    except ``kept`` (the element the reader is collecting, e.g. a ``<tu>``, and what it
+    holds) and the parser's path (the elements still open, which it leaves alone). Elements
+    the reader asks no event for — unknown ones, anywhere — thus cost at most 32 KB's worth
+    of memory however many there are. ``check(kept, nodes)`` is then called with the number
+    of elements, attributes and entity references ``kept`` holds so far (counted a part at
+    a time, see ``NodeCount``), so that the reader can refuse a kept element that grows past
+    a limit before it is whole; and more than ``max_bytes`` in all makes ``too_large()``
+    raised.
+
+    The reader sets ``root`` at the root's start event, and ``kept`` and ``check`` as it goes.
+    """
+
+    def __init__(self, source: BinaryIO, head: bytes, *, max_bytes: int | None = None,
+                 too_large: Callable[[], Exception] | None = None) -> None:
         self._source = source
         self._head: bytes | None = head
+        self._max_bytes = max_bytes
+        self._too_large = too_large
+        self.size = len(head)
         self.ended = False
+        self.root: etree._Element | None = None
+        self.kept: etree._Element | None = None
+        self.check: Callable[[etree._Element, int], None] | None = None
+        self._count: NodeCount | None = None
 
     def read(self, size: int = -1) -> bytes:
         if self._head is not None:
             chunk, self._head = self._head, None
             return chunk
+        self.tidy()
         chunk = self._source.read(size)
         self.ended = not chunk
+        self.size += len(chunk)
+        if self._max_bytes is not None and self.size > self._max_bytes and self._too_large:
+            raise self._too_large()
         return chunk
+
+    def tidy(self) -> None:
+        """Drop what has been parsed and is neither kept nor open; check what is kept."""
+        element, kept = self.root, self.kept
+        while element is not None and element is not kept:
+            try:
+                last = element[-1]  # the only child that may still be open
+            except IndexError:
+                break
+            if last.getprevious() is not None:
+                # Ended, so the parser no longer points into them (their tails go with them).
+                del element[:-1]
+            element = last
+        if kept is None or self.check is None:
+            return
+        if self._count is None or self._count.element is not kept:
+            # Begun since the last read, so at most 32 KB's worth: counted from the next one
+            # on (most elements are whole by then, and never counted at all).
+            self._count = NodeCount(kept)
+            return
+        self.check(kept, self._count.update())
+
+
+class NodeCount:
+    """The elements, attributes and entity references inside an element being parsed (its
+    own attributes included) — what its memory grows with, apart from its text — counted a
+    part at a time: each ``update`` counts only what was parsed since the one before, so
+    that counting as the element grows costs as much as counting it once."""
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        self.total = len(element.keys())
+        self._path = [element]  # then each one's last child, as at the last update
+
+    def update(self) -> int:
+        """The count now."""
+        path = self._path
+        for depth, element in enumerate(path):
+            # All that comes after the last child of the time is new, as are the children of
+            # an element that had none then.
+            new = path[depth + 1].itersiblings() if depth + 1 < len(path) else iter(element)
+            total = 0
+            for child in new:
+                if len(child):
+                    total += sum(1 + len(node.keys()) for node in child.iter())
+                else:
+                    total += 1 + len(child.keys())
+            self.total += total
+        element = self.element
+        path[1:] = []
+        while True:
+            try:
+                element = element[-1]
+            except IndexError:
+                break
+            path.append(element)
+        return self.total
+
+
+def read_head(source: BinaryIO) -> bytes:
+    """The file's first 64 KB (or all of it, if shorter), without a UTF-32 byte-order mark."""
+    # Pipes and sockets may answer short reads; the head must be whole or the whole file.
+    head, looked = b"", False
+    while len(head) < HEAD_BYTES:
+        chunk = source.read(HEAD_BYTES - len(head))
+        if not chunk:
+            break
+        head += chunk
+        if not looked and len(head) >= 4:
+            looked = True
+            head = head[4:] if head[:4] in UTF32_BOMS else head
+    return head
+
+
+def probe_root(head: bytes) -> etree._Element | None:
+    """The root element of the document that begins with ``head`` (its start tag only), or
+    None when it does not begin there; libxml2's ``XMLSyntaxError`` when the head is broken.
+
+    libxml2 decodes the head as the file says (byte-order mark, ``encoding=``), so what
+    ``check_doctype`` then looks at does not depend on the encoding.
+    """
+    probe = etree.XMLPullParser(events=("start",), **SAFE_PARSING)
+    probe.feed(head)
+    root = next((element for _, element in probe.read_events()), None)
+    if root is None and len(head) < HEAD_BYTES:
+        probe.close()
+    return root
+
+
+class HostileDoctype(TmxParseError):
+    """A document type that declares entities or names an outside DTD."""
+
+
+ENTITIES_REFUSED = N_("the file declares its own entities in its <!DOCTYPE> — that is how "
+                      "'billion laughs' XML bombs work, so the file is refused")
+
+
+def doctype_line(head: bytes) -> int | None:
+    """The line of the ``<!DOCTYPE`` in ``head`` (UTF-8 or an ASCII superset, UTF-16, UTF-32)."""
+    for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        position = head.find("<!DOCTYPE".encode(codec))
+        if position >= 0:
+            return head.count("\n".encode(codec), 0, position) + 1
+    return None
+
+
+def check_doctype(root: etree._Element, head: bytes,
+                  allowed_dtd: Callable[[str], object]) -> None:
+    """Raise ``HostileDoctype`` when the document type of ``root``'s document declares
+    entities (inner or outer, general or parameter) or points to a DTD ``allowed_dtd`` does
+    not accept (the DTD is never loaded either way)."""
+    docinfo = root.getroottree().docinfo
+    line = doctype_line(head) or root.sourceline
+    subset = docinfo.internalDTD
+    entities = list(subset.iterentities()) if subset is not None else []
+    for entity in entities:
+        url = getattr(entity, "system_url", None)
+        if url:
+            raise HostileDoctype(
+                N_("the file declares an external entity '%(entity)s' pointing to %(url)s — "
+                   "a TMX never needs one, and reading it could leak files from this "
+                   "computer, so the file is refused"), line, entity=entity.name, url=url)
+    if entities:
+        raise HostileDoctype(ENTITIES_REFUSED, line)
+    if docinfo.system_url and not allowed_dtd(docinfo.system_url):
+        raise HostileDoctype(
+            N_("the file's <!DOCTYPE> points to an outside DTD (%(url)s); only the TMX DTD "
+               "(tmx14.dtd) is accepted, and it is never fetched"), line, url=docinfo.system_url)
+
+
+def is_entity_trouble(message: str) -> bool:
+    """Whether a libxml2 error is its own defence against an entity bomb."""
+    return "amplification" in message or "entity reference loop" in message.lower()
+
+
+# --- the TMX reader -----------------------------------------------------------------------
 
 
 class _Events:
@@ -65,26 +263,24 @@ class _Events:
 
     The first 64 KiB go through a probe parser first, so the root element and the document
     type are checked before anything else is read; the main parser then reports only
-    ``<header>``, ``<body>`` and ``<tu>``, which keeps it fast.
+    ``<tmx>``, ``<header>``, ``<body>`` and ``<tu>``, which keeps it fast, and its source, a
+    ``StreamGuard``, drops the rest as it goes.
     """
 
-    def __init__(self, source: BinaryIO) -> None:
+    def __init__(self, source: BinaryIO, limits: _Limits) -> None:
         etree.clear_error_log()
-        self.head = _read_head(source)
-        self.source = _Source(source, self.head)
+        self.limits = limits
+        self.head = read_head(source)
+        self.source = StreamGuard(source, self.head)
         self.inside = "tmx"
         self._probe()
         parser = etree.iterparse(self.source, events=("start", "end"),
-                                 tag=("header", "body", "tu"), **SAFE_PARSING)
+                                 tag=("tmx", "header", "body", "tu"), **SAFE_PARSING)
         self.stream = self._translated(parser)
 
     def _probe(self) -> None:
-        probe = etree.XMLPullParser(events=("start",), **SAFE_PARSING)
         try:
-            probe.feed(self.head)
-            root = next((element for _, element in probe.read_events()), None)
-            if root is None and len(self.head) < HEAD_BYTES:
-                probe.close()
+            root = probe_root(self.head)
         except etree.XMLSyntaxError as error:
             self.source.ended = len(self.head) < HEAD_BYTES
             raise self._explain(error) from None
@@ -92,6 +288,21 @@ class _Events:
             raise TmxParseError(N_("no <tmx> element begins in the file's first 64 KB — it is "
                                    "not a TMX file"))
         _check_root(root, self.head)
+
+    def check_header(self, header: etree._Element, nodes: int) -> None:
+        limit = self.limits.header_nodes
+        if nodes > limit:
+            raise TmxParseError(TOO_MANY_NODES, header.sourceline, element="header",
+                                count=f"{limit:,}")
+
+    def check_unit(self, unit: etree._Element, nodes: int) -> None:
+        limit = self.limits.variants
+        if _VARIANTS(unit) > limit:
+            raise _too_many_variants(unit, limit)
+        limit = self.limits.unit_nodes
+        if nodes > limit:
+            raise TmxParseError(TOO_MANY_NODES, unit.sourceline, element="tu",
+                                count=f"{limit:,}")
 
     def _translated(self, parser: etree.iterparse) -> Iterator[tuple[str, etree._Element]]:
         try:
@@ -111,8 +322,8 @@ class _Events:
         if "Start tag expected" in message or kind == "ERR_DOCUMENT_EMPTY":
             return TmxParseError(
                 N_("this is not an XML file — a TMX file begins with <?xml or <tmx"), line or 1)
-        if "amplification" in message or "entity reference loop" in message.lower():
-            return TmxParseError(_ENTITIES_REFUSED, _doctype_line(self.head) or line)
+        if is_entity_trouble(message):
+            return TmxParseError(ENTITIES_REFUSED, doctype_line(self.head) or line)
         if "Premature end of data" in message or self._at_end(error):
             return TmxParseError(N_("the file ends inside a <%(element)s> — it is truncated"),
                                  line, element=self.inside)
@@ -149,44 +360,8 @@ class _Events:
         return error.code in (73, 74, 77) and (last_line is None or error.lineno >= last_line - 1)
 
 
-def _read_head(source: BinaryIO) -> bytes:
-    # Pipes and sockets may answer short reads; the head must be whole or the whole file.
-    head = b""
-    while len(head) < HEAD_BYTES:
-        chunk = source.read(HEAD_BYTES - len(head))
-        if not chunk:
-            break
-        head += chunk
-    return head
-
-
-_ENTITIES_REFUSED = N_("the file declares its own entities in its <!DOCTYPE> — that is how "
-                       "'billion laughs' XML bombs work, so the file is refused")
-
-
-def _doctype_line(head: bytes) -> int | None:
-    position = head.find(b"<!DOCTYPE")
-    return head.count(b"\n", 0, position) + 1 if position >= 0 else None
-
-
 def _check_root(root: etree._Element, head: bytes) -> None:
-    docinfo = root.getroottree().docinfo
-    line = _doctype_line(head)
-    subset = docinfo.internalDTD
-    entities = list(subset.iterentities()) if subset is not None else []
-    for entity in entities:
-        url = getattr(entity, "system_url", None)
-        if url:
-            raise TmxParseError(
-                N_("the file declares an external entity '%(entity)s' pointing to %(url)s — "
-                   "a TMX never needs one, and reading it could leak files from this "
-                   "computer, so the file is refused"), line, entity=entity.name, url=url)
-    if entities:
-        raise TmxParseError(_ENTITIES_REFUSED, line)
-    if docinfo.system_url and not TMX_DTD.search(docinfo.system_url):
-        raise TmxParseError(
-            N_("the file's <!DOCTYPE> points to an outside DTD (%(url)s); only the TMX DTD "
-               "(tmx14.dtd) is accepted, and it is never fetched"), line, url=docinfo.system_url)
+    check_doctype(root, head, TMX_DTD.search)
     if root.tag != "tmx":
         name = root.tag if isinstance(root.tag, str) else "?"
         raise TmxParseError(N_("the file is XML but not a TMX: its root element is "
@@ -199,14 +374,23 @@ def _check_root(root: etree._Element, head: bytes) -> None:
 
 
 def _read_header(events: _Events) -> TmxHeader:
+    guard = events.source
+    guard.check = events.check_header
     for event, element in events.stream:
+        tag = element.tag
         if event == "start":
-            if element.tag == "body":
+            if guard.root is None:  # the first event: the <tmx> the probe saw
+                guard.root = element
+                continue
+            if tag == "body":
                 raise TmxParseError(N_("the <tmx> has no <header> before its <body>"),
                                     element.sourceline)
-            events.inside = element.tag
+            events.inside = tag
+            if tag == "header" and guard.kept is None:
+                guard.kept = element
             continue
-        if element.tag == "header":
+        if tag == "header":
+            events.check_header(element, NodeCount(element).update())
             header = TmxHeader(
                 srclang=element.get("srclang", "*all*"),
                 creation_tool=element.get("creationtool", ""),
@@ -218,28 +402,40 @@ def _read_header(events: _Events) -> TmxHeader:
                 creation_date=parse_date(element.get("creationdate")),
                 properties=_properties(element),
             )
+            guard.kept = None
             element.clear()
             return header
     raise TmxParseError(N_("the file has no <header> — it is not a TMX file"))
 
 
 def _read_units(events: _Events) -> Iterator[TranslationUnit]:
-    read = 0
+    # Ended units are cleared here and taken out of <body> by the StreamGuard, with anything
+    # else that has ended: memory stays flat.
+    guard = events.source
+    guard.check = events.check_unit
+    max_variants, max_chars = events.limits.variants, events.limits.segment_chars
     for event, element in events.stream:
         if event == "start":
-            events.inside = element.tag
+            tag = events.inside = element.tag
+            if tag == "tu" and guard.kept is None:
+                guard.kept = element
         elif element.tag == "tu":
-            yield _unit(element)
+            if element is guard.kept:
+                guard.kept = None
+            yield _unit(element, max_variants, max_chars)
             events.inside = "body"
             element.clear()
-            read += 1
-            # Units already read stay attached to <body> unless removed; memory must stay flat.
-            parent = element.getparent()
-            if read % 64 == 0 and parent is not None:
-                del parent[:-1]
 
 
-def _unit(element: etree._Element) -> TranslationUnit:
+_VARIANTS = etree.XPath("count(tuv)")
+
+
+def _too_many_variants(unit: etree._Element, limit: int) -> TmxParseError:
+    return TmxParseError(N_("a <tu> has more than %(count)s variants — the file is refused"),
+                         unit.sourceline, count=f"{limit:,}")
+
+
+def _unit(element: etree._Element, max_variants: int, max_chars: int) -> TranslationUnit:
     # The hot loop of a million-unit import: kept flat, one pass over the children.
     variants: list[Variant] = []
     notes: list[str] = []
@@ -252,21 +448,20 @@ def _unit(element: etree._Element) -> TranslationUnit:
                 raise TmxParseError(N_("a <tuv> has no language (xml:lang, or lang in TMX "
                                        "1.1-1.2)"),
                                     child.sourceline)
-            variants.append(Variant(lang, _segment_text(child)))
+            variants.append(Variant(lang, _segment_text(child, max_chars)))
         elif tag == "prop":
             properties.append((child.get("type", ""), child.text or ""))
         elif tag == "note":
             notes.append(child.text or "")
-    if len(variants) > MAX_VARIANTS:
-        raise TmxParseError(N_("a <tu> has more than %(count)s variants — the file is "
-                               "refused"), element.sourceline, count=f"{MAX_VARIANTS:,}")
+    if len(variants) > max_variants:
+        raise _too_many_variants(element, max_variants)
     get = element.get
     return TranslationUnit(get("tuid"), tuple(variants), tuple(properties),
                            parse_date(get("creationdate")), parse_date(get("changedate")),
                            "\n".join(notes) if notes else None)
 
 
-def _segment_text(tuv: etree._Element) -> str:
+def _segment_text(tuv: etree._Element, max_chars: int) -> str:
     try:
         seg = tuv[-1]  # <seg> comes last in a <tuv>; find() costs ten times more
     except IndexError:
@@ -276,10 +471,10 @@ def _segment_text(tuv: etree._Element) -> str:
         if seg is None:
             return ""
     text = _flatten(seg) if len(seg) else seg.text or ""
-    if len(text) > MAX_SEGMENT_CHARS:
+    if len(text) > max_chars:
         raise TmxParseError(N_("a <seg> holds more than %(count)s characters — absurdly "
                                "large for a translation unit, so the file is refused"),
-                            seg.sourceline, count=f"{MAX_SEGMENT_CHARS:,}")
+                            seg.sourceline, count=f"{max_chars:,}")
     return text
 
 

@@ -1,8 +1,11 @@
 """TBX termbases: write TBX v3 (TBX-Basic dialect, DCA style); read TBX v3 and v2 (martif).
 
-Pure over binary streams. Files from outside are parsed without resolving entities,
-without the network and without loading a DTD; a document type with an internal subset
-(where entity bombs and external entities live) is refused before parsing.
+Pure over binary streams. Files from outside are read as a stream, with the TMX reader's
+guards (``tmx.reader``): without resolving entities, without the network and without loading
+a DTD; a document type that declares entities (entity bombs, external entities) is refused
+before parsing, whatever the file's encoding; memory stays flat however large the file, and
+``read_tbx`` has limits (``max_concepts``, ``max_terms`` per concept, ``max_term_chars``)
+over which the file is refused.
 """
 
 from __future__ import annotations
@@ -10,10 +13,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from itertools import islice
+from typing import BinaryIO, NamedTuple
 
 from lxml import etree
 
+from tmx.reader import (
+    SAFE_PARSING,
+    HostileDoctype,
+    StreamGuard,
+    check_doctype,
+    is_entity_trouble,
+    probe_root,
+    read_head,
+)
 from tmx.units import N_
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -35,8 +48,12 @@ STATUS_FROM_TBX = {
     "standardizedterm": "preferred",
 }
 MAX_BYTES = 50 * 1024 * 1024
+MAX_CONCEPTS = 50_000
+MAX_TERMS = 1_000  # in one concept, all languages together
+MAX_TERM_CHARS = 1_000
+MAX_NODES = 100_000  # elements and attributes in one concept, or in the title's element
+TITLES = ("sourceDesc", "title")  # the first one in the file gives the termbase's title
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 
 
 class TbxError(ValueError):
@@ -139,37 +156,177 @@ def _concept_element(body: etree._Element, concept: Concept) -> None:
                 _sub(term_sec, "note").text = clean(term.note)
 
 
-def read_tbx(source: BinaryIO, *, name: str = "the TBX file") -> Termbase:
-    """The termbase in a TBX v3 (``tbx``) or v2 (``martif``) file."""
-    data = source.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise TbxError(N_("%(name)s is larger than %(size)s MB."), name=name,
-                       size=MAX_BYTES // (1024 * 1024))
-    if not data.strip():
+def read_tbx(source: BinaryIO, *, name: str = "the TBX file",
+             max_concepts: int = MAX_CONCEPTS, max_terms: int = MAX_TERMS,
+             max_term_chars: int = MAX_TERM_CHARS) -> Termbase:
+    """The termbase in a TBX v3 (``tbx``) or v2 (``martif``) file, read as a stream.
+
+    Raises ``TbxError`` when the file is not a termbase, is malformed, looks hostile, or has
+    more than ``max_concepts`` concepts, more than ``max_terms`` terms in a concept or a term
+    longer than ``max_term_chars`` characters (or a concept, or the element of the title,
+    with more than ``MAX_NODES`` elements and attributes; or is larger than ``MAX_BYTES``).
+    The whole file is read before anything is returned, so a refusal stores nothing. Memory
+    stays flat: each concept is dropped from the tree once read, and everything else is
+    dropped as it is parsed.
+    """
+    head = read_head(source)
+    if not head.strip():
         raise TbxError(N_("%(name)s is empty."), name=name)
-    if DOCTYPE_SUBSET.search(data[:65536]) or b"<!ENTITY" in data:
-        raise TbxError(N_("%(name)s declares entities in its document type; such files can "
-                          "expand without end or read other files, so it was refused."),
-                       name=name)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=False, remove_comments=True,
-                             remove_pis=True)
     try:
-        root = etree.fromstring(data, parser)
+        root = probe_root(head)
+        if root is not None:
+            check_doctype(root, head, lambda _url: True)  # a DTD it names is never loaded
+    except HostileDoctype:
+        raise TbxError(ENTITIES_REFUSED, name=name) from None
     except etree.XMLSyntaxError as error:
-        raise TbxError(N_("%(name)s is not well-formed XML: %(detail)s (line %(line)s)."),
-                       name=name, detail=error.msg, line=error.lineno) from error
-    tag = etree.QName(root).localname
-    if tag == "tbx":
-        return Termbase(tuple(_v3_concepts(root)), root.get(XML_LANG, "en"), _title(root))
-    if tag == "martif":
-        return Termbase(tuple(_v2_concepts(root)), root.get(XML_LANG, "en"), _title(root))
-    raise TbxError(N_("%(name)s is not a termbase: its root element is <%(element)s>, not "
-                      "<tbx> (TBX v3) or <martif> (TBX v2)."), name=name, element=tag)
+        raise _syntax_error(error, name) from None
+    if root is None:
+        raise TbxError(N_("%(name)s is not a termbase: no <tbx> or <martif> element begins "
+                          "in its first 64 KB."), name=name)
+    kind = _local(root)
+    if kind not in VERSIONS:
+        raise TbxError(N_("%(name)s is not a termbase: its root element is <%(element)s>, not "
+                          "<tbx> (TBX v3) or <martif> (TBX v2)."), name=name, element=kind)
+    reading = _Reading(source, head, name, VERSIONS[kind],
+                       _Limits(max_concepts, max_terms, max_term_chars))
+    try:
+        concepts, title, lang = reading.run(root.tag)
+    except etree.XMLSyntaxError as error:
+        raise _syntax_error(error, name) from None
+    return Termbase(concepts, lang, title)
+
+
+ENTITIES_REFUSED = N_("%(name)s declares entities in its document type; such files can expand "
+                      "without end or read other files, so it was refused.")
+
+
+def _syntax_error(error: etree.XMLSyntaxError, name: str) -> TbxError:
+    if is_entity_trouble(error.msg or ""):
+        return TbxError(ENTITIES_REFUSED, name=name)
+    return TbxError(N_("%(name)s is not well-formed XML: %(detail)s (line %(line)s)."),
+                    name=name, detail=error.msg, line=error.lineno)
+
+
+class _Version(NamedTuple):
+    entry: str  # the concept's element
+    lang_section: str
+    term_sections: tuple[str, ...]
+
+
+VERSIONS = {"tbx": _Version("conceptEntry", "langSec", ("termSec",)),
+            "martif": _Version("termEntry", "langSet", ("tig", "ntig"))}
+
+
+class _Limits(NamedTuple):
+    concepts: int
+    terms: int
+    term_chars: int
+
+
+class _Reading:
+    """One pass of iterparse over the file: the root, the title, the concepts."""
+
+    def __init__(self, source: BinaryIO, head: bytes, name: str, version: _Version,
+                 limits: _Limits) -> None:
+        self.name = name
+        self.version = version
+        self.limits = limits
+        self.concepts: list[Concept] = []
+        self.guard = StreamGuard(source, head, max_bytes=MAX_BYTES, too_large=self._too_large)
+        self.guard.check = self._check
+
+    def _too_large(self) -> TbxError:
+        return TbxError(N_("%(name)s is larger than %(size)s MB."), name=self.name,
+                        size=MAX_BYTES // (1024 * 1024))
+
+    def _check(self, kept: etree._Element, nodes: int) -> None:
+        # Called between reads on the element being read, so that it is refused as it grows.
+        if _local(kept) == self.version.entry:
+            terms = sum(1 for _ in islice(kept.iter("{*}term"), self.limits.terms + 1))
+            if terms > self.limits.terms:
+                raise self._too_many_terms(kept, len(self.concepts))
+        if nodes > MAX_NODES:
+            raise TbxError(N_("%(name)s has a <%(element)s> (line %(line)s) holding more than "
+                              "%(count)s elements and attributes, so it was refused."),
+                           name=self.name, element=_local(kept), line=kept.sourceline,
+                           count=f"{MAX_NODES:,}")
+
+    def _too_many_terms(self, entry: etree._Element, number: int) -> TbxError:
+        return TbxError(N_("Concept %(concept)s of %(name)s has more than %(count)s terms, so "
+                           "the file was refused."), name=self.name,
+                        concept=entry.get("id") or number + 1, count=f"{self.limits.terms:,}")
+
+    def run(self, root_tag: str) -> tuple[tuple[Concept, ...], str, str]:
+        guard, entry_tag, limits = self.guard, self.version.entry, self.limits
+        concepts = self.concepts
+        lang, title = "en", None
+        title_element: etree._Element | None = None
+        # The header is no concept, but holds the title; anything else is dropped unread.
+        parser = etree.iterparse(guard, events=("start", "end"),
+                                 tag=(root_tag, "{*}" + entry_tag, *("{*}" + t for t in TITLES)),
+                                 **SAFE_PARSING)
+        for event, element in parser:
+            local = _local(element)
+            if event == "start":
+                if guard.root is None:
+                    guard.root = element
+                    lang = element.get(XML_LANG, "en")
+                elif local == entry_tag or (local in TITLES and title is None
+                                            and title_element is None):
+                    if local != entry_tag:
+                        title_element = element
+                    if guard.kept is None:
+                        guard.kept = element
+                continue
+            if element is title_element:
+                title, title_element = _title(element), None
+            if local == entry_tag:
+                if len(concepts) == limits.concepts:
+                    raise TbxError(N_("%(name)s holds more than %(count)s concepts, the most "
+                                      "one import takes, so it was refused."),
+                                   name=self.name, count=f"{limits.concepts:,}")
+                concepts.append(self._concept(element, len(concepts)))
+                element.clear(keep_tail=True)
+            if element is guard.kept:
+                guard.kept = None
+        return tuple(concepts), title or "", lang
+
+    def _concept(self, entry: etree._Element, number: int) -> Concept:
+        version, limits = self.version, self.limits
+        descrips = _descrips(entry)
+        terms: list[TermEntry] = []
+        for lang_sec in _children(entry, version.lang_section):
+            lang = lang_sec.get(XML_LANG) or lang_sec.get("lang") or ""
+            if not lang:
+                raise TbxError(N_("Concept %(concept)s has a language section without "
+                                  "xml:lang."), concept=entry.get("id") or number + 1)
+            for term_sec in _children(lang_sec, *version.term_sections):
+                term = next((e for e in term_sec.iter() if _local(e) == "term"), None)
+                if term is None:
+                    continue
+                text = _text(term)
+                if not text.strip():
+                    continue
+                if len(text) > limits.term_chars:
+                    raise TbxError(N_("Concept %(concept)s of %(name)s has a term longer than "
+                                      "%(count)s characters, so the file was refused."),
+                                   name=self.name, concept=entry.get("id") or number + 1,
+                                   count=f"{limits.term_chars:,}")
+                terms.append(TermEntry(lang, text, _status(term_sec), _note(term_sec)))
+                if len(terms) > limits.terms:
+                    raise self._too_many_terms(entry, number)
+        return Concept(
+            id=entry.get("id") or f"c{number + 1}",
+            terms=tuple(terms),
+            definition=descrips.get("definition", ""),
+            subject=descrips.get("subjectField", ""),
+            note=_note(entry),
+        )
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _children(element: etree._Element, *names: str) -> Iterator[etree._Element]:
@@ -182,13 +339,10 @@ def _text(element: etree._Element) -> str:
     return "".join(element.itertext())
 
 
-def _title(root: etree._Element) -> str:
-    for element in root.iter():
-        if _local(element) == "sourceDesc":
-            return " ".join(_text(p).strip() for p in _children(element, "p"))
-        if _local(element) == "title":
-            return _text(element).strip()
-    return ""
+def _title(element: etree._Element) -> str:
+    if _local(element) == "sourceDesc":
+        return " ".join(_text(p).strip() for p in _children(element, "p"))
+    return _text(element).strip()
 
 
 def _descrips(element: etree._Element) -> dict[str, str]:
@@ -214,39 +368,3 @@ def _status(term_sec: etree._Element) -> str:
             if value in STATUS_FROM_TBX:
                 return STATUS_FROM_TBX[value]
     return "admitted"
-
-
-def _v3_concepts(root: etree._Element) -> Iterator[Concept]:
-    for number, entry in enumerate(e for e in root.iter() if _local(e) == "conceptEntry"):
-        yield _concept(entry, number, "langSec", ("termSec",))
-
-
-def _v2_concepts(root: etree._Element) -> Iterator[Concept]:
-    for number, entry in enumerate(e for e in root.iter() if _local(e) == "termEntry"):
-        yield _concept(entry, number, "langSet", ("tig", "ntig"))
-
-
-def _concept(entry: etree._Element, number: int, lang_tag: str,
-             term_tags: tuple[str, ...]) -> Concept:
-    descrips = _descrips(entry)
-    terms: list[TermEntry] = []
-    for lang_sec in _children(entry, lang_tag):
-        lang = lang_sec.get(XML_LANG) or lang_sec.get("lang") or ""
-        if not lang:
-            raise TbxError(N_("Concept %(concept)s has a language section without xml:lang."),
-                           concept=entry.get("id") or number + 1)
-        for term_sec in _children(lang_sec, *term_tags):
-            term = next((e for e in term_sec.iter() if _local(e) == "term"), None)
-            if term is None:
-                continue
-            text = _text(term)
-            if not text.strip():
-                continue
-            terms.append(TermEntry(lang, text, _status(term_sec), _note(term_sec)))
-    return Concept(
-        id=entry.get("id") or f"c{number + 1}",
-        terms=tuple(terms),
-        definition=descrips.get("definition", ""),
-        subject=descrips.get("subjectField", ""),
-        note=_note(entry),
-    )
