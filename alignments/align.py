@@ -11,8 +11,12 @@ term, skip costs, paragraph breaks and the exact anchors of :mod:`alignments.anc
 After the search, two local repairs compare similarities the DP only weighed against
 fixed costs: a sentence absorbed into a merged bead that matches nothing is split off as
 a skip (``trim``), and a skip that belongs to its neighbour joins it (``attach``). Each
-bead's confidence is calibrated: the share of beads of its kind that were right on the
-development data. The search itself lives in :mod:`alignments.search`.
+bead's confidence is the probability that it is right, from what the search saw of it
+(its similarity against its rivals, how much the best local change to the path would cost,
+its shape, its neighbours: :mod:`alignments.confidence`). The length term uses each
+document's own model (its character ratio and spread, from the first pass's anchors), so a
+pair whose characters differ in weight, like Chinese and English, is judged fairly.
+The search itself lives in :mod:`alignments.search`.
 
 Translator-confirmed beads are hard anchors: the document is cut at them and each piece
 between two of them is aligned on its own.
@@ -20,6 +24,7 @@ between two of them is aligned on its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -27,10 +32,11 @@ import numpy as np
 
 from alignments.anchors import anchor_features, mask_mismatch, span_masks
 from alignments.beads import AlignmentError, Bead
+from alignments.confidence import FEATURES, probability
 from alignments.embed import Encoder, default_encoder
 from alignments.search import bead_shapes, chain_anchors, guide_band, mutual_best_pairs, search
 
-__all__ = ["AlignParams", "align_pair"]
+__all__ = ["AlignParams", "align_pair", "align_pair_with_features", "length_model"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,8 @@ class AlignParams:
     anchor_min_similarity: float = 0.55  # first pass: floor for a 1-1 anchor
     anchor_margin: float = 0.05  # first pass: best must beat the runner-up by this
     band: int = 6  # second pass: half-width of the band around the anchor chain
+    length_anchors: int = 10  # first-pass anchors needed to fit the document's own length
+    # model (ratio and spread); fewer: the sides' ratio and the prior spread (0: always that)
     first_pass_band: int = 400  # first pass: half-width of the diagonal band searched
     trim: float | None = 0.05  # after the search: an edge sentence whose removal raises the
     # bead's similarity by more than this is a 1-0 / 0-1 of its own (None: keep beads)
@@ -78,8 +86,30 @@ def align_pair(
     """The beads aligning ``source`` to ``target``: monotonic, every id exactly once.
 
     ``anchors`` are beads a translator confirmed; they come back unchanged and the rest is
-    aligned around them. Each other bead carries a confidence in [0, 1].
+    aligned around them. Each other bead carries a confidence in [0, 1]: the probability
+    that it is right (:mod:`alignments.confidence`).
     """
+    return align_pair_with_features(
+        source, target, source_lang, target_lang, encoder=encoder, anchors=anchors,
+        source_paragraph_starts=source_paragraph_starts,
+        target_paragraph_starts=target_paragraph_starts, params=params)[0]
+
+
+def align_pair_with_features(
+    source: Sequence[str],
+    target: Sequence[str],
+    source_lang: str,
+    target_lang: str,
+    *,
+    encoder: Encoder | None = None,
+    anchors: Sequence[Bead] = (),
+    source_paragraph_starts: Collection[int] = (),
+    target_paragraph_starts: Collection[int] = (),
+    params: AlignParams = DEFAULT_PARAMS,
+) -> tuple[list[Bead], np.ndarray]:
+    """:func:`align_pair`, and the features each bead's confidence was judged on: an array
+    (len(beads), len(FEATURES)), NaN for the beads nothing was judged for (confirmed
+    beads, and the skips of a piece with one side empty). For fitting the scorer."""
     hard = _check_anchors(anchors, len(source), len(target))
     pieces = _pieces_between(hard, len(source), len(target))
     if not source or not target:
@@ -98,18 +128,23 @@ def align_pair(
             documents += [source[s0:s1], target[t0:t1]]
         runs = encoder.encode_runs_many(documents, params.max_side)
     beads: list[Bead] = []
+    features: list[np.ndarray] = []
     for index, (s0, s1, t0, t1) in enumerate(pieces):
         if index in free and runs:
             at = 2 * free.index(index)
             side = _Side.of(source[s0:s1], runs[at], source_lang, src_para, s0, params)
             other = _Side.of(target[t0:t1], runs[at + 1], target_lang, tgt_para, t0, params)
-            beads.extend(_align_piece(side, other, params))
+            found, judged = _align_piece(side, other, params)
+            beads.extend(found)
+            features.append(judged)
         else:
             beads.extend(Bead((i,), (), 1.0) for i in range(s0, s1))
             beads.extend(Bead((), (j,), 1.0) for j in range(t0, t1))
+            features.append(np.full((s1 - s0 + t1 - t0, len(FEATURES)), np.nan))
         if index < len(hard):
             beads.append(hard[index])
-    return beads
+            features.append(np.full((1, len(FEATURES)), np.nan))
+    return beads, np.concatenate(features) if features else np.zeros((0, len(FEATURES)))
 
 
 def _check_anchors(anchors: Sequence[Bead], n: int, m: int) -> list[Bead]:
@@ -148,6 +183,38 @@ def _pieces_between(hard: Sequence[Bead], n: int, m: int) -> list[tuple[int, int
     return pieces
 
 
+def letters(sentence: str) -> float:
+    """How many letters a sentence has, a character of a script written without spaces
+    (Han, kana, Hangul: a word's worth of meaning in one or two characters) counting as
+    :data:`UNSPACED_LETTERS`."""
+    unspaced = len(_UNSPACED.findall(sentence))
+    return sum(map(str.isalpha, sentence)) + (UNSPACED_LETTERS - 1.0) * unspaced
+
+
+UNSPACED_LETTERS = 3.0  # letters a Han / kana / Hangul character counts for
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+                       "\uf900-\ufaff\U00020000-\U0003ffff]")
+
+# what ends a sentence in any script, closing quotes and brackets aside
+_FINAL = ".!?…。！？؟।։።᙮"
+_CLOSING = "\"'»”’)]}›」』）】"
+
+
+def _clip(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else hi if x > hi else x
+
+
+def fragment(sentence: str) -> bool:
+    """Whether a segment looks like part of a sentence: it ends without a sentence-final
+    mark (a heading's colon, a list item's semicolon, an OCR line cut), or starts with a
+    small letter (the rest of a sentence cut before it). Scripts without case only have
+    the first test."""
+    text = sentence.strip()
+    body = text.rstrip(_CLOSING + " ")
+    first = next((c for c in text if c.isalpha()), "")
+    return not body or body[-1] not in _FINAL or first.islower()
+
+
 @dataclass(frozen=True, slots=True)
 class _Side:
     """One side of a piece: its runs' embeddings and what the cost needs besides.
@@ -163,6 +230,8 @@ class _Side:
     starts: np.ndarray  # (n,) bool: sentence i starts a paragraph
     junk: np.ndarray  # (n + 1,) cumulative count of sentences with next to no letters
     anchors: dict[str, np.ndarray]  # kind -> (max_side + 1, n + 1) uint64 bit masks
+    partial: np.ndarray  # (n + 2,) bool: sentence i-1 is a fragment (for the confidence);
+    # [0] and [n + 1] False
 
     @staticmethod
     def of(sentences: Sequence[str], runs: np.ndarray, lang: str,
@@ -175,17 +244,20 @@ class _Side:
         np.cumsum(starts, out=breaks[1:])
         masks = span_masks([anchor_features(s, lang) for s in sentences], params.max_side)
         junk = np.zeros(n + 1)
-        np.cumsum([sum(c.isalpha() for c in s) < params.junk_letters for s in sentences],
-                  out=junk[1:])
-        return _Side(offset, runs, lengths, breaks, starts, junk, masks)
+        np.cumsum([letters(s) < params.junk_letters for s in sentences], out=junk[1:])
+        partial = np.zeros(n + 2, dtype=bool)
+        partial[1:-1] = [fragment(s) for s in sentences]
+        return _Side(offset, runs, lengths, breaks, starts, junk, masks, partial)
 
     @property
     def size(self) -> int:
         return len(self.lengths) - 1
 
 
-def _align_piece(src: _Side, tgt: _Side, params: AlignParams) -> list[Bead]:
-    """The beads of one piece between hard anchors (both sides non-empty)."""
+def _align_piece(src: _Side, tgt: _Side, params: AlignParams
+                 ) -> tuple[list[Bead], np.ndarray]:
+    """The beads of one piece between hard anchors (both sides non-empty), and the
+    features their confidences were judged on."""
     pairs = mutual_best_pairs(src.runs[1, 1:], tgt.runs[1, 1:], params.first_pass_band,
                               params.anchor_min_similarity, params.anchor_margin)
     chain = chain_anchors(pairs)
@@ -197,7 +269,7 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams) -> list[Bead]:
         path = [part for bead in path for part in _trim(bead, src, tgt, params.trim)]
     if params.attach is not None:
         path = _attach(path, src, tgt, params.attach, params)
-    return [cost.bead(i0, i1, j0, j1) for i0, i1, j0, j1 in path]
+    return cost.beads(path)
 
 
 Span = tuple[int, int, int, int]  # a bead as (i0, i1, j0, j1) within a piece
@@ -302,7 +374,8 @@ class _BeadCost:
                  anchors: frozenset[tuple[int, int]] = frozenset()) -> None:
         self.src, self.tgt, self.params = src, tgt, params
         self.anchors = anchors  # the first pass's 1-1 pairs (i, j), 0-based in the piece
-        self.ratio = float((tgt.lengths[-1] + 1.0) / (src.lengths[-1] + 1.0))
+        self.ratio, self.spread = length_model(src.lengths, tgt.lengths, sorted(anchors),
+                                               params)
         self.src_asks = src.anchors["?"] != 0  # (max_side + 1, n + 1) bool
         self.tgt_asks = tgt.anchors["?"] != 0
 
@@ -311,17 +384,21 @@ class _BeadCost:
 
         ``j`` holds end states with ``j >= b`` and ``i >= a``.
         """
-        p, src, tgt = self.params, self.src, self.tgt
         if a == 0 or b == 0:
-            return np.full(len(j), p.skip)
+            return np.full(len(j), self.params.skip)
         # the states j of a row are consecutive: a slice is a view, where j would copy
-        sim = tgt.runs[b, j[0]:j[-1] + 1] @ src.runs[a, i]
+        sim = self.tgt.runs[b, j[0]:j[-1] + 1] @ self.src.runs[a, i]
+        return self._cost(a, b, i, j, sim)
+
+    def _cost(self, a: int, b: int, i: int | np.ndarray, j: np.ndarray, sim: np.ndarray
+              ) -> np.ndarray:
+        """The costs of a-b beads (a, b >= 1) ending at (i, j) whose runs' similarity is
+        ``sim`` (``i`` a state or an array like ``j``)."""
+        p, src, tgt = self.params, self.src, self.tgt
         cost = (a + b) / 2.0 * (p.offset - sim) + p.multi * (a + b - 2)
         if p.gale_church:
-            ls = src.lengths[i] - src.lengths[i - a]
-            lt = tgt.lengths[j] - tgt.lengths[j - b]
-            mean = (ls + lt / self.ratio) / 2.0
-            delta = (lt - ls * self.ratio) / np.sqrt(np.maximum(mean, 1.0) * 6.8)
+            delta = self.deviation(src.lengths[i] - src.lengths[i - a],
+                                   tgt.lengths[j] - tgt.lengths[j - b])
             cost += p.gale_church * np.minimum(delta * delta, 25.0) / 2.0
         if p.numbers:
             cost += p.numbers * mask_mismatch(src.anchors["num"][a, i], tgt.anchors["num"][b, j])
@@ -337,42 +414,211 @@ class _BeadCost:
                 tgt.breaks[j] - tgt.breaks[j - b + 1] > 0)
             mismatch = src.starts[i - a] != tgt.starts[j - b]
             cost += p.paragraph_cross * crossed + p.paragraph_mismatch * mismatch
-        return cost
+        return np.asarray(cost, dtype=float)
 
-    def bead(self, i0: int, i1: int, j0: int, j1: int) -> Bead:
-        """The bead for sentences i0..i1-1 / j0..j1-1 of this piece, with its confidence.
+    def measure(self, spans: Sequence[Span]) -> tuple[dict[Span, float], dict[Span, float]]:
+        """The similarity and the DP cost of each span, computed together per shape.
 
-        The confidence is calibrated: the share of beads of its kind that were right on the
-        development data (:data:`KIND_PRECISION`), lowered where the embeddings give poor
-        evidence (a pair's similarity; for a skip, a close would-be partner nearby).
+        A span outside the sides has similarity -1 and cost inf; a skip similarity -1 and
+        cost ``skip`` per sentence; a shape beyond the longest run cost inf.
         """
+        sims: dict[Span, float] = {}
+        costs: dict[Span, float] = {}
+        shapes: dict[tuple[int, int], list[Span]] = {}
+        for span in dict.fromkeys(spans):
+            i0, i1, j0, j1 = span
+            a, b = i1 - i0, j1 - j0
+            sims[span], costs[span] = -1.0, float("inf")
+            if not (0 <= i0 <= i1 <= self.src.size and 0 <= j0 <= j1 <= self.tgt.size):
+                continue
+            if a == 0 or b == 0:
+                costs[span] = self.params.skip * (a + b)
+            elif max(a, b) <= self.params.max_side:
+                shapes.setdefault((a, b), []).append(span)
+        for (a, b), group in shapes.items():
+            ends = np.array(group)
+            i, j = ends[:, 1], ends[:, 3]
+            sim = np.einsum("kd,kd->k", self.src.runs[a, i], self.tgt.runs[b, j])
+            cost = self._cost(a, b, i, j, sim)
+            allowed = a + b <= self.params.max_total
+            for span, x, c in zip(group, sim.tolist(), cost.tolist(), strict=True):
+                sims[span] = x
+                if allowed:
+                    costs[span] = c
+        return sims, costs
+
+    def deviation(self, ls: float | np.ndarray, lt: float | np.ndarray) -> np.ndarray:
+        """Gale & Church's standardised length deviation of beads of ``ls`` source and
+        ``lt`` target characters under this document's own model, in source units."""
+        mean = (ls + lt / self.ratio) / 2.0
+        return np.asarray((lt / self.ratio - ls) / np.sqrt(np.maximum(mean, 1.0) * self.spread))
+
+    @staticmethod
+    def _alternatives(path: Sequence[Span], k: int) -> list[tuple[tuple[Span, ...], int]]:
+        """The local changes to bead ``k`` of ``path``: each as the beads replacing it (and
+        the neighbour it involves), and the index of that neighbour (or -1)."""
+        i0, i1, j0, j1 = path[k]
+        out: list[tuple[tuple[Span, ...], int]] = []
+        for q in (k - 1, k + 1):
+            if not 0 <= q < len(path):
+                continue
+            u0, u1, v0, v1 = path[q]
+            out.append((((min(i0, u0), max(i1, u1), min(j0, v0), max(j1, v1)),), q))
+            first, second = (path[q], path[k]) if q < k else (path[k], path[q])
+            # the border between the two, moved by one sentence on one side
+            for ds, dt in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                x = (first[0], first[1] + ds, first[2], first[3] + dt)
+                y = (second[0] + ds, second[1], second[2] + dt, second[3])
+                if min(x[1] - x[0], x[3] - x[2], y[1] - y[0], y[3] - y[2]) < 0:
+                    continue
+                if x[1] - x[0] + x[3] - x[2] == 0 or y[1] - y[0] + y[3] - y[2] == 0:
+                    continue
+                out.append(((x, y), q))
+        if i1 - i0 + j1 - j0 > 2:  # a merge, split in two anywhere
+            for cut_i in range(i0, i1 + 1):
+                for cut_j in range(j0, j1 + 1):
+                    if (cut_i, cut_j) not in ((i0, j0), (i1, j1)):
+                        out.append((((i0, cut_i, j0, cut_j), (cut_i, i1, cut_j, j1)), -1))
+        return out
+
+    def _probes(self, path: Sequence[Span], k: int) -> dict[str, list[Span]]:
+        """The spans whose similarity the features of bead ``k`` compare with its own."""
+        i0, i1, j0, j1 = path[k]
+        if i1 == i0 or j1 == j0:
+            if i1 > i0:
+                return {"near": [(i0, i1, j, j + 1) for j in range(j0 - 2, j0 + 2)]}
+            return {"near": [(i, i + 1, j0, j1) for i in range(i0 - 2, i0 + 2)]}
+        probes = {
+            "rivals": [(i0 + d, i1 + d, j0, j1) for d in (-1, 1)]
+            + [(i0, i1, j0 + d, j1 + d) for d in (-1, 1)],
+            "grown": [(i0 - 1, i1, j0, j1), (i0, i1 + 1, j0, j1), (i0, i1, j0 - 1, j1),
+                      (i0, i1, j0, j1 + 1)],
+            "shrunk": [(i0 + 1, i1, j0, j1), (i0, i1 - 1, j0, j1), (i0, i1, j0 + 1, j1),
+                       (i0, i1, j0, j1 - 1)] if i1 - i0 + j1 - j0 > 2 else [],
+            "joined": [],
+        }
+        for q in (k - 1, k + 1):
+            if 0 <= q < len(path) and path[q][1] > path[q][0] and path[q][3] > path[q][2]:
+                u0, u1, v0, v1 = path[q]
+                probes["joined"].append((min(i0, u0), max(i1, u1), min(j0, v0), max(j1, v1)))
+        return probes
+
+    def features(self, path: Sequence[Span]) -> np.ndarray:
+        """What the confidence of each bead of ``path`` is judged on: an array
+        (len(path), len(FEATURES)), columns as :data:`alignments.confidence.FEATURES`."""
         src, tgt = self.src, self.tgt
-        s_ids = tuple(range(src.offset + i0, src.offset + i1))
-        t_ids = tuple(range(tgt.offset + j0, tgt.offset + j1))
-        if i1 > i0 and j1 > j0:
-            sim = float(tgt.runs[j1 - j0, j1] @ src.runs[i1 - i0, i1])
-            if i1 - i0 == j1 - j0 == 1:
-                kind = "anchor" if (i0, j0) in self.anchors else "1-1"
+        alternatives = [self._alternatives(path, k) for k in range(len(path))]
+        probes = [self._probes(path, k) for k in range(len(path))]
+        wanted: list[Span] = list(path)
+        wanted += [(i, i + 1, j, j + 1) for i, j in self.anchors]
+        for changes, found in zip(alternatives, probes, strict=True):
+            wanted += [span for beads, _ in changes for span in beads]
+            wanted += [span for spans in found.values() for span in spans]
+        sim, cost = self.measure(wanted)
+        pair = [i1 > i0 and j1 > j0 for i0, i1, j0, j1 in path]
+        anchored = [sim[(i, i + 1, j, j + 1)] for i, j in self.anchors]
+        # what a right pair scores in this document (a language pair, a kind of text)
+        typical = float(np.median(anchored or [sim[s] for s, ok in zip(path, pair, strict=True)
+                                               if ok] or [0.5]))
+        # how hard the document is: the share of its sentences the first pass anchored,
+        # and of its beads that are not 1-1
+        coverage = len(self.anchors) / max(1, min(src.size, tgt.size))
+        uneven = sum((i1 - i0, j1 - j0) != (1, 1) for i0, i1, j0, j1 in path) / max(1, len(path))
+        mean_src = src.lengths[-1] / max(src.size, 1)
+        mean_tgt = tgt.lengths[-1] / max(tgt.size, 1)
+        out = np.zeros((len(path), len(FEATURES)))
+        for k, span in enumerate(path):
+            i0, i1, j0, j1 = span
+            a, b = i1 - i0, j1 - j0
+            f = dict.fromkeys(FEATURES, 0.0)
+            f["coverage"], f["uneven"] = coverage, uneven
+            regret = min((sum(cost[x] for x in beads) - cost[span] - (cost[path[q]] if q >= 0
+                                                                        else 0.0))
+                         for beads, q in alternatives[k]) if alternatives[k] else 1.0
+            f["regret"] = float(_clip(regret, -0.5, 1.0))
+            f["junk"] = float(src.junk[i1] - src.junk[i0] + tgt.junk[j1] - tgt.junk[j0])
+            # fragments inside the bead, and right beside it (one sentence each way)
+            f["fragments"] = float(src.partial[i0 + 1:i1 + 1].sum()
+                                   + tgt.partial[j0 + 1:j1 + 1].sum())
+            f["fragments_beside"] = float(
+                src.partial[i0] + src.partial[min(i1 + 1, src.size + 1)]
+                + tgt.partial[j0] + tgt.partial[min(j1 + 1, tgt.size + 1)])
+            neighbours = [q for q in (k - 1, k + 1) if 0 <= q < len(path)]
+            f["beside_skip"] = float(sum(not pair[q] for q in neighbours))
+            paired = [sim[path[q]] - typical for q in neighbours if pair[q]]
+            f["neighbour"] = float(_clip(min(paired), -0.5, 0.5)) if paired else 0.0
+            found = probes[k]
+            if not pair[k]:
+                f["skip"] = 1.0
+                near = max(sim[x] for x in found["near"])
+                size = ((src.lengths[i1] - src.lengths[i0]) / max(mean_src, 1.0) if a
+                        else (tgt.lengths[j1] - tgt.lengths[j0]) / max(mean_tgt, 1.0))
+                f["partner"] = float(_clip(near - typical, -1.0, 0.5)) if near > -1 else -1.0
+                f["skip_size"] = float(np.log1p(size))
             else:
-                kind = "merge"
-            return Bead(s_ids, t_ids, KIND_PRECISION[kind] * _evidence(sim))
-        if i1 > i0:
-            lo, hi = max(1, j0 - 1), min(tgt.size, j0 + 2)
-            near = tgt.runs[1, lo:hi + 1] @ src.runs[1, i1] if hi >= lo else np.zeros(1)
-        else:
-            lo, hi = max(1, i0 - 1), min(src.size, i0 + 2)
-            near = src.runs[1, lo:hi + 1] @ tgt.runs[1, j1] if hi >= lo else np.zeros(1)
-        partner = float(near.max(initial=0.0))  # as good as a pair: the skip is doubtful
-        return Bead(s_ids, t_ids, KIND_PRECISION["skip"] * _evidence(1.0 - partner))
+                s = sim[span]
+                f["similarity"], f["relative"] = s, s - typical
+                f["merge"], f["extra"] = float(a + b > 2), float(a + b - 2)
+                f["anchor"] = float(a == b == 1 and (i0, j0) in self.anchors)
+                f["margin"] = float(_clip(s - max(sim[x] for x in found["rivals"]), -0.5, 0.5))
+                f["grow"] = float(_clip(max(sim[x] for x in found["grown"]) - s, -0.5, 0.5))
+                if found["shrunk"]:
+                    f["shrink"] = float(_clip(max(sim[x] for x in found["shrunk"]) - s,
+                                                -0.5, 0.5))
+                joins = [sim[x] - min(s, sim[path[q]]) for x, q in
+                         zip(found["joined"], [q for q in neighbours if pair[q]], strict=True)]
+                f["join"] = float(_clip(max(joins), -0.5, 0.5)) if joins else -0.5
+                delta = self.deviation(src.lengths[i1] - src.lengths[i0],
+                                       tgt.lengths[j1] - tgt.lengths[j0])
+                f["length"] = float(min(abs(float(delta)), 5.0))
+                f["numbers"] = float(mask_mismatch(src.anchors["num"][a, i1],
+                                                   tgt.anchors["num"][b, j1]))
+                f["question"] = float(self.src_asks[a, i1] != self.tgt_asks[b, j1])
+            out[k] = [f[name] for name in FEATURES]
+        return out
+
+    def beads(self, path: Sequence[Span]) -> tuple[list[Bead], np.ndarray]:
+        """The beads of ``path`` (ids of the whole document) with their confidences, and
+        the features those were judged on."""
+        features = self.features(path)
+        scores = probability(features)
+        beads = [Bead(tuple(range(self.src.offset + i0, self.src.offset + i1)),
+                      tuple(range(self.tgt.offset + j0, self.tgt.offset + j1)), float(p))
+                 for (i0, i1, j0, j1), p in zip(path, scores, strict=True)]
+        return beads, features
 
 
-# The share of beads of each kind that were right on Text+Berg dev and the demo corpus
-# (1,407 beads; 1-1 beads on a first-pass anchor apart): where a bead's confidence starts.
-KIND_PRECISION = {"anchor": 0.99, "1-1": 0.96, "merge": 0.88, "skip": 0.90}
-EVIDENCE_FLOOR = 0.3  # an embedding similarity below this no longer vouches for a pair
+def length_model(src_lengths: np.ndarray, tgt_lengths: np.ndarray,
+                 anchors: Sequence[tuple[int, int]], params: AlignParams = DEFAULT_PARAMS
+                 ) -> tuple[float, float]:
+    """The document's own length model: (ratio, spread) such that a bead of ls source and
+    lt target characters has ``lt / ratio - ls`` about normal with variance ``spread *
+    (ls + lt / ratio) / 2``, all in source characters (Gale & Church's model).
+
+    Estimated on the first pass's 1-1 anchors (``anchors``, pairs (i, j); ``*_lengths``
+    cumulative) when there are at least ``params.length_anchors`` of them: the ratio of
+    their summed lengths, and a robust variance (the median squared deviation over 0.455,
+    the median of a chi-squared with one degree of freedom) kept between the prior and
+    :data:`SPREAD_CAP` times it. The prior is Gale & Church's 6.8 in the unit of the side
+    written with more characters, so a pair whose characters differ in weight (Chinese
+    and English) is judged the same in both directions. The anchors are the pairs the
+    embeddings matched best, tighter than the beads the search must weigh: a spread
+    sharper than the prior lowered the demo and SCO pairs, a looser one (a free
+    translation, OCR) is the document's own. Fewer anchors: the ratio of the whole
+    sides and the prior.
+    """
+    ratio = float((tgt_lengths[-1] + 1.0) / (src_lengths[-1] + 1.0))
+    if params.length_anchors <= 0 or len(anchors) < params.length_anchors:
+        return ratio, GALE_CHURCH_VARIANCE / max(ratio, 1.0)
+    pairs = np.asarray(anchors)
+    ls = src_lengths[pairs[:, 0] + 1] - src_lengths[pairs[:, 0]]
+    lt = tgt_lengths[pairs[:, 1] + 1] - tgt_lengths[pairs[:, 1]]
+    ratio = float((lt.sum() + 1.0) / (ls.sum() + 1.0))
+    prior = GALE_CHURCH_VARIANCE / max(ratio, 1.0)
+    mean = np.maximum((ls + lt / ratio) / 2.0, 1.0)
+    estimate = float(np.median((lt / ratio - ls) ** 2 / mean) / 0.455)
+    return ratio, _clip(estimate, prior, prior * SPREAD_CAP)
 
 
-def _evidence(similarity: float) -> float:
-    """1 where the embedding similarity supports the bead, falling towards 0 below
-    EVIDENCE_FLOOR (half-way at 0.1 under it)."""
-    return float(min(1.0, 2.0 / (1.0 + np.exp(-12.0 * (similarity - EVIDENCE_FLOOR + 0.1)))))
+SPREAD_CAP = 4.0  # a document's length spread is at most this many times the prior
+GALE_CHURCH_VARIANCE = 6.8  # Gale & Church's variance per character, European languages

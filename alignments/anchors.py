@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -38,6 +39,31 @@ _ROMAN = re.compile(r"(X{0,3})(IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
                  "IX": 9}
 _LOCALES = {"en": "en", "ru": "ru", "de": "de", "fr": "fr", "es": "es"}
+
+# Scripts written without spaces (Han, kana, Hangul) and their punctuation: a digit right
+# beside one of these starts or ends a number ("2023年5月16日", "共16个"), where a digit
+# beside a Latin or Cyrillic letter is part of a code ("G20", "СНВ3")
+_UNSPACED = ("\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
+             "\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+             "\ufe30-\ufe4f\uff01-\uff0b\uff0d\uff1a-\uff20\uff5b-\uff65")
+_DIGIT = "0-9\uff10-\uff19"
+_UNSPACED_EDGE = re.compile(
+    rf"(?<=[{_UNSPACED}])(?=[{_DIGIT}])|(?<=[{_DIGIT}])(?=[{_UNSPACED}])"
+    # "，16": a full-width comma, then a number
+    rf"|(?<![{_DIGIT}][\uff0c\uff0e])(?<=[\uff0c\uff0e])(?=[{_DIGIT}])")
+_UNSPACED_MONTH = re.compile(r"(?<![\d.,])(1[0-2]|0?[1-9]) ?[月월]")
+_QUESTION_MARKS = "?¿؟"  # after NFKC, "？" is "?"
+
+
+def normalise_text(sentence: str) -> str:
+    """The sentence as the anchors read it: compatibility forms folded (NFKC: "？" -> "?",
+    "２０２３" -> "2023", "ﬁ" -> "fi"), and a space between a number and the unspaced script
+    around it ("2023年5月" -> "2023 年 5 月")."""
+    if sentence and max(sentence) >= "\u2e80":  # past the spaced scripts: the slow road
+        sentence = _UNSPACED_EDGE.sub(" ", sentence)
+    if unicodedata.is_normalized("NFKC", sentence):
+        return sentence
+    return unicodedata.normalize("NFKC", sentence)
 
 
 def _lang(code: str) -> str:
@@ -113,6 +139,12 @@ def anchor_features(sentence: str, lang: str) -> AnchorFeatures:
     """The anchors of one sentence: numbers, months, names, a question mark."""
     code = _lang(lang)
     features = set()
+    sentence = normalise_text(sentence)
+    if "月" in sentence or "월" in sentence:
+        # a month in a script without spaces is a number with 月 / 월 after it ("5 月")
+        for match in _UNSPACED_MONTH.finditer(sentence):
+            features.add(f"month:{int(match.group(1))}")
+        sentence = _UNSPACED_MONTH.sub(" ", sentence)
     for match in _NUMBER.finditer(sentence):
         features.add("num:" + normalise_number(match.group(), code))
     months = _months(code)
@@ -130,7 +162,7 @@ def anchor_features(sentence: str, lang: str) -> AnchorFeatures:
             stem = _stem(word)
             if len(stem) == 4:
                 features.add("name:" + stem)
-    if "?" in sentence or "¿" in sentence:
+    if any(mark in sentence for mark in _QUESTION_MARKS):
         features.add("?")
     return frozenset(features)
 
@@ -201,5 +233,5 @@ def mask_mismatch(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def iter_numbers(sentence: str, lang: str) -> Iterable[str]:
     """The numbers of a sentence, normalised (for tests and diagnostics)."""
-    for match in _NUMBER.finditer(sentence):
+    for match in _NUMBER.finditer(normalise_text(sentence)):
         yield normalise_number(match.group(), _lang(lang))

@@ -1,134 +1,360 @@
-"""Alignment accuracy: strict / lax P, R, F1 on Text+Berg dev and on the demo corpus.
+"""Alignment accuracy: strict / lax P, R, F1 per source, and how well the confidence ranks.
 
 Usage (from the repository root)::
 
     PYTHONPATH=. python bench/accuracy.py [--shared ../shared] [--demo workbench/demo/gold]
-                                          [--calibration]
+                                          [--sco bench/corpora/sco/gold] [--calibration]
+                                          [--fit] [--embeddings DIR]
 
-Text+Berg (GPL) is read from ``../shared/bench/textberg-dev`` at run time, never copied here.
-The demo gold (``workbench/demo/gold/*.json``, one page per file: ``{"langs": [...],
-"sentences": {lang: [...]}, "pairs": {"ru-RU-en-GB": [[[0], [0, 1]], ...]}}``) is aligned
-pivot -> each other language, presegmented, and scored per pair against its gold beads.
+The sources, each scored on its own:
+
+- Text+Berg dev de→fr, read from ``../shared/bench/textberg-dev`` at run time (GPL: never
+  copied here);
+- the demo corpus gold (``workbench/demo/gold/*.json``), pivot -> each other language;
+- the SCO corpus gold (``bench/corpora/sco/gold/*.json``), the same way; and when its pages
+  list ``zh-CN``, the Chinese pairs en→zh, ru→zh and zh→en (both directions) as a source of
+  their own ("sco-zh"), the one script without spaces.
+
+A gold page is ``{"langs": [...], "sentences": {lang: [...]}, "pairs": {"ru-RU-en-GB":
+[[[0], [0, 1]], ...]}}``; it is aligned presegmented and scored per pair against its gold
+beads (a reversed pair reads the gold the other way round).
+
+``--calibration``: per source and pooled, the beads by confidence against the share that
+were right (a bead is right when the gold has exactly it), the AUC of the confidence at
+telling a right bead from a wrong one, and the share of the wrong beads found among the 20%
+of beads with the lowest confidence. ``--fit``: the confidence scorer of
+:mod:`alignments.confidence` fitted on every source but one and judged on the one left out,
+for each source in turn (the figures that count), then on all of them (the coefficients to
+paste into the module). ``--embeddings DIR``: keep the sentence embeddings in DIR between
+runs (a development convenience; the timings then leave the embedding out).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from alignments.align import align_pair  # noqa: E402
+from alignments.align import align_pair_with_features  # noqa: E402
 from alignments.beads import Bead  # noqa: E402
 from alignments.embed import Encoder  # noqa: E402
 from alignments.multi import choose_pivot  # noqa: E402
 from alignments.score import Scores, parse_beads, score_documents  # noqa: E402
+
+Document = tuple[list[str], list[str], list[Bead]]
+ZH = "zh-CN"
+
+
+@dataclass
+class Source:
+    """Documents of one language pair from one corpus; ``group`` is the cross-validation
+    fold it belongs to (a corpus: its language pairs share their content)."""
+
+    name: str
+    group: str
+    langs: tuple[str, str]
+    docs: list[Document]
+
+
+@dataclass
+class Result:
+    """One source's scores and, per bead of its hypotheses, what the confidence needs."""
+
+    source: Source
+    scores: Scores
+    seconds: dict[str, float]
+    confidence: list[float] = field(default_factory=list)
+    right: list[bool] = field(default_factory=list)
+    features: list[np.ndarray] = field(default_factory=list)
 
 
 def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def demo_pairs(gold_dir: Path) -> dict[tuple[str, str], list[tuple[list[str], list[str],
-                                                                   list[Bead]]]]:
+def _gold(page: dict, a: str, b: str) -> list[Bead]:
+    """The page's pairwise gold a -> b, read the other way round when stored as b -> a."""
+    if f"{a}-{b}" in page["pairs"]:
+        return [Bead(tuple(s), tuple(t)) for s, t in page["pairs"][f"{a}-{b}"]]
+    return [Bead(tuple(t), tuple(s)) for s, t in page["pairs"][f"{b}-{a}"]]
+
+
+def demo_pairs(gold_dir: Path) -> dict[tuple[str, str], list[Document]]:
     """For each (pivot, other) pair: the pages as (pivot sentences, other sentences, gold).
 
     The gold is the page's pairwise beads (``"pairs"``), not its N-way rows: a row that
-    another language merged is several 1-1 beads between these two.
+    another language merged is several 1-1 beads between these two. Chinese is left out
+    here (see :func:`zh_pairs`).
     """
-    pairs: dict[tuple[str, str], list[tuple[list[str], list[str], list[Bead]]]] = {}
+    pairs: dict[tuple[str, str], list[Document]] = {}
     for path in sorted(gold_dir.glob("*.json")):
         page = json.loads(path.read_text(encoding="utf-8"))
-        langs: list[str] = page["langs"]
+        langs: list[str] = [lang for lang in page["langs"] if lang != ZH]
         pivot = choose_pivot(langs)
         for other in langs:
             if other == pivot:
                 continue
-            gold = [Bead(tuple(s), tuple(t)) for s, t in page["pairs"][f"{pivot}-{other}"]]
             pairs.setdefault((pivot, other), []).append(
-                (page["sentences"][pivot], page["sentences"][other], gold))
+                (page["sentences"][pivot], page["sentences"][other], _gold(page, pivot, other)))
     return pairs
 
 
-def row(name: str, scores: Scores, sentences: int, seconds: dict[str, float]) -> str:
-    total = sum(seconds.values())
-    rate = sentences / max(seconds["embed"] + seconds["search"], 1e-9)
-    return (f"| {name} | {scores.precision_strict:.4f} | {scores.recall_strict:.4f} | "
-            f"{scores.f1_strict:.4f} | {scores.precision_lax:.4f} | {scores.recall_lax:.4f} | "
-            f"{scores.f1_lax:.4f} | {seconds['load']:.2f} | {seconds['embed']:.2f} | "
-            f"{seconds['search']:.2f} | {total:.2f} | {rate:.0f} |")
+def zh_pairs(gold_dir: Path) -> dict[tuple[str, str], list[Document]]:
+    """en→zh, ru→zh and zh→en over the pages whose gold lists Chinese (none: empty)."""
+    pairs: dict[tuple[str, str], list[Document]] = {}
+    for path in sorted(gold_dir.glob("*.json")):
+        page = json.loads(path.read_text(encoding="utf-8"))
+        if ZH not in page["langs"]:
+            continue
+        for a, b in (("en-GB", ZH), ("ru-RU", ZH), (ZH, "en-GB")):
+            if a in page["langs"] and b in page["langs"]:
+                pairs.setdefault((a, b), []).append(
+                    (page["sentences"][a], page["sentences"][b], _gold(page, a, b)))
+    return pairs
 
 
-CALIBRATION: list[tuple[float, bool]] = []  # (bead confidence, bead right) of every run
-BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0001)
+def sources(shared: Path, demo: Path, sco: Path) -> list[Source]:
+    """Every source found, in a fixed order; a missing one is said on stderr."""
+    out: list[Source] = []
+    dev = shared / "bench" / "textberg-dev"
+    if (dev / "dev.defr").exists():
+        gold = parse_beads((dev / "dev.defr").read_text(encoding="utf-8"))
+        out.append(Source("textberg-dev de→fr", "textberg-dev", ("de", "fr"),
+                          [(lines(dev / "dev.de"), lines(dev / "dev.fr"), gold)]))
+    else:
+        print(f"(no Text+Berg dev at {dev})", file=sys.stderr)
+    for corpus, folder in (("demo", demo), ("sco", sco)):
+        if not (folder.is_dir() and any(folder.glob("*.json"))):
+            print(f"(no {corpus} gold at {folder})", file=sys.stderr)
+            continue
+        for (a, b), pages in sorted(demo_pairs(folder).items()):
+            out.append(Source(f"{corpus} {a}→{b} ({len(pages)} pages)", corpus, (a, b), pages))
+        if corpus == "sco":
+            for (a, b), pages in zh_pairs(folder).items():
+                out.append(Source(f"sco {a}→{b} ({len(pages)} pages)", "sco-zh", (a, b),
+                                  pages))
+    return out
 
 
-def calibration_table() -> str:
-    """Beads by confidence: how many, the mean confidence, and the share that were right."""
-    out = ["| confidence | beads | mean confidence | right |", "|---|---|---|---|"]
-    for lo, hi in zip(BINS, BINS[1:], strict=False):
-        inside = [(c, ok) for c, ok in CALIBRATION if lo <= c < hi]
-        if inside:
-            mean = sum(c for c, _ in inside) / len(inside)
-            right = sum(ok for _, ok in inside) / len(inside)
-            out.append(f"| {lo:.2f}–{min(hi, 1.0):.2f} | {len(inside)} | {mean:.3f} | "
-                       f"{right:.3f} |")
-    return "\n".join(out)
+class _KeptEncoder(Encoder):
+    """An encoder that keeps each document's runs in a folder between runs."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def encode_runs_many(self, documents: Sequence[Sequence[str]], max_run: int
+                         ) -> list[np.ndarray]:
+        out: list[np.ndarray | None] = []
+        todo = []
+        for doc in documents:
+            key = hashlib.sha256(json.dumps([list(doc), max_run]).encode()).hexdigest()[:24]
+            path = self.folder / f"{key}.npy"
+            out.append(np.load(path) if path.exists() else None)
+            if not path.exists():
+                todo.append((len(out) - 1, doc, path))
+        if todo:
+            computed = super().encode_runs_many([doc for _, doc, _ in todo], max_run)
+            for (k, _, path), runs in zip(todo, computed, strict=True):
+                np.save(path, runs)
+                out[k] = runs
+        return [runs for runs in out if runs is not None]
 
 
-def run(name: str, docs: Sequence[tuple[list[str], list[str], list[Bead]]],
-        langs: tuple[str, str]) -> str:
-    """Align each document with a fresh encoder and give the table row."""
-    encoder = Encoder()
+def run(source: Source, embeddings: Path | None = None) -> Result:
+    """Align each document of a source with a fresh encoder; its scores and beads."""
+    encoder = _KeptEncoder(embeddings) if embeddings else Encoder()
     start = time.perf_counter()
-    encoder.backend  # noqa: B018 - the model load, timed on its own
+    if embeddings is None:
+        encoder.backend  # noqa: B018 - the model load, timed on its own
     load = time.perf_counter() - start
     hyps = []
+    features = []
     start = time.perf_counter()
-    for src, tgt, _ in docs:
-        hyps.append(align_pair(src, tgt, langs[0], langs[1], encoder=encoder))
+    for src, tgt, _ in source.docs:
+        beads, feats = align_pair_with_features(src, tgt, *source.langs, encoder=encoder)
+        hyps.append(beads)
+        features.append(feats)
     elapsed = time.perf_counter() - start
     embed = encoder.seconds_embedding
     seconds = {"load": load, "embed": embed, "search": elapsed - embed}
-    scores = score_documents([gold for _, _, gold in docs], hyps)
-    for (_, _, gold), hyp in zip(docs, hyps, strict=True):
+    result = Result(source, score_documents([gold for _, _, gold in source.docs], hyps),
+                    seconds)
+    for (_, _, gold), hyp, feats in zip(source.docs, hyps, features, strict=True):
         right = {(b.source, b.target) for b in gold}
-        CALIBRATION.extend((b.score, (b.source, b.target) in right) for b in hyp)
-    sentences = sum(len(s) + len(t) for s, t, _ in docs)
-    return row(name, scores, sentences, seconds)
+        for bead, vector in zip(hyp, feats, strict=True):
+            result.confidence.append(bead.score)
+            result.right.append((bead.source, bead.target) in right)
+            result.features.append(vector)
+    return result
+
+
+def row(result: Result) -> str:
+    scores, seconds = result.scores, result.seconds
+    sentences = sum(len(s) + len(t) for s, t, _ in result.source.docs)
+    total = sum(seconds.values())
+    rate = sentences / max(seconds["embed"] + seconds["search"], 1e-9)
+    return (f"| {result.source.name} | {scores.precision_strict:.4f} | "
+            f"{scores.recall_strict:.4f} | {scores.f1_strict:.4f} | "
+            f"{scores.precision_lax:.4f} | {scores.recall_lax:.4f} | {scores.f1_lax:.4f} | "
+            f"{seconds['load']:.2f} | {seconds['embed']:.2f} | {seconds['search']:.2f} | "
+            f"{total:.2f} | {rate:.0f} |")
+
+
+# --- how well the confidence ranks ------------------------------------------------------
+
+BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 1.0001)
+LOWEST = 0.2  # the share of beads, lowest confidence first, a reviewer would check
+
+
+def auc(confidence: Sequence[float], right: Sequence[bool]) -> float:
+    """The probability that a right bead has a higher confidence than a wrong one (ties
+    count half); NaN when either kind is missing."""
+    c = np.asarray(confidence, dtype=float)
+    ok = np.asarray(right, dtype=bool)
+    if ok.all() or not ok.any():
+        return float("nan")
+    order = np.argsort(c, kind="stable")
+    ranks = np.empty(len(c))
+    sorted_c = c[order]
+    # average ranks over ties
+    start = 0
+    for end in range(1, len(c) + 1):
+        if end == len(c) or sorted_c[end] != sorted_c[start]:
+            ranks[order[start:end]] = (start + end + 1) / 2.0
+            start = end
+    n_right, n_wrong = int(ok.sum()), int((~ok).sum())
+    return float((ranks[ok].sum() - n_right * (n_right + 1) / 2.0) / (n_right * n_wrong))
+
+
+def wrong_in_lowest(confidence: Sequence[float], right: Sequence[bool],
+                    share: float = LOWEST) -> float:
+    """The share of the wrong beads among the ``share`` of beads with the lowest confidence
+    (ties broken against the confidence: a tie at the cut counts in proportion)."""
+    c = np.asarray(confidence, dtype=float)
+    wrong = ~np.asarray(right, dtype=bool)
+    if not wrong.any():
+        return float("nan")
+    cut = share * len(c)
+    threshold = np.sort(c)[max(0, min(len(c) - 1, int(np.ceil(cut)) - 1))]
+    below = c < threshold
+    at = c == threshold
+    room = cut - below.sum()
+    caught = wrong[below].sum() + (wrong[at].sum() * room / at.sum() if at.any() else 0.0)
+    return float(caught / wrong.sum())
+
+
+def reliability(confidence: Sequence[float], right: Sequence[bool]) -> list[str]:
+    """Beads by confidence: how many, the mean confidence, and the share that were right."""
+    c = np.asarray(confidence, dtype=float)
+    ok = np.asarray(right, dtype=bool)
+    out = ["| confidence | beads | mean confidence | right |", "|---|---|---|---|"]
+    for lo, hi in zip(BINS, BINS[1:], strict=False):
+        inside = (c >= lo) & (c < hi)
+        if inside.any():
+            out.append(f"| {lo:.2f}–{min(hi, 1.0):.2f} | {int(inside.sum())} | "
+                       f"{c[inside].mean():.3f} | {ok[inside].mean():.3f} |")
+    return out
+
+
+def ranking_row(name: str, confidence: Sequence[float], right: Sequence[bool]) -> str:
+    ok = np.asarray(right, dtype=bool)
+    c = np.asarray(confidence, dtype=float)
+    return (f"| {name} | {len(ok)} | {int((~ok).sum())} | {c.mean():.3f} | {ok.mean():.3f} | "
+            f"{auc(c, ok):.3f} | {wrong_in_lowest(c, ok):.3f} |")
+
+
+RANKING_HEAD = ["| source | beads | wrong | mean confidence | right | AUC | wrong in lowest 20% |",
+                "|---|---|---|---|---|---|---|"]
+
+
+def calibration(results: Sequence[Result]) -> list[str]:
+    out = ["", "Confidence against the share right, per source and pooled:", "", *RANKING_HEAD]
+    for result in results:
+        out.append(ranking_row(result.source.name, result.confidence, result.right))
+    groups: dict[str, list[Result]] = {}
+    for result in results:
+        groups.setdefault(result.source.group, []).append(result)
+    for group, members in groups.items():
+        if len(members) > 1:
+            out.append(ranking_row(f"{group} (all pairs)",
+                                   [c for r in members for c in r.confidence],
+                                   [ok for r in members for ok in r.right]))
+    pooled_c = [c for r in results for c in r.confidence]
+    pooled_ok = [ok for r in results for ok in r.right]
+    out.append(ranking_row("pooled", pooled_c, pooled_ok))
+    out += ["", "Reliability, pooled:", "", *reliability(pooled_c, pooled_ok)]
+    return out
+
+
+def fit(results: Sequence[Result]) -> list[str]:
+    """The scorer fitted leaving each fold (corpus) out in turn, judged on it; then on all."""
+    from alignments.confidence import FEATURES, fit_logistic, probability
+
+    groups = sorted({r.source.group for r in results})
+    x = {g: np.array([f for r in results if r.source.group == g for f in r.features])
+         for g in groups}
+    y = {g: np.array([ok for r in results if r.source.group == g for ok in r.right])
+         for g in groups}
+    out = ["", "Leave-one-source-out (fitted on the others, judged on the one held out):", "",
+           *RANKING_HEAD]
+    held_c: list[float] = []
+    held_ok: list[bool] = []
+    for g in groups:
+        train = [h for h in groups if h != g]
+        weights, bias = fit_logistic(np.concatenate([x[h] for h in train]),
+                                     np.concatenate([y[h] for h in train]))
+        p = probability(x[g], weights, bias)
+        out.append(ranking_row(f"{g} held out", p, y[g]))
+        held_c += p.tolist()
+        held_ok += y[g].tolist()
+    out.append(ranking_row("all held-out folds", held_c, held_ok))
+    out += ["", "Reliability of the held-out confidences:", "",
+            *reliability(held_c, held_ok)]
+    weights, bias = fit_logistic(np.concatenate([x[g] for g in groups]),
+                                 np.concatenate([y[g] for g in groups]))
+    out += ["", "Fitted on every source (alignments/confidence.py):", "",
+            f"INTERCEPT = {bias:.4f}", "WEIGHTS = {"]
+    out += [f'    "{name}": {w:.4f},' for name, w in zip(FEATURES, weights, strict=True)]
+    out.append("}")
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--demo", type=Path, default=ROOT / "workbench" / "demo" / "gold")
+    parser.add_argument("--sco", type=Path, default=ROOT / "bench" / "corpora" / "sco" / "gold")
     parser.add_argument("--calibration", action="store_true",
-                        help="also: beads by confidence against the share that were right")
+                        help="also: how the confidence ranks and calibrates, per source")
+    parser.add_argument("--fit", action="store_true",
+                        help="also: the confidence scorer fitted leaving each source out")
+    parser.add_argument("--embeddings", type=Path,
+                        help="keep the sentence embeddings in this folder between runs")
     args = parser.parse_args(argv)
 
-    print("| corpus | P strict | R strict | F1 strict | P lax | R lax | F1 lax | load s "
+    print("| source | P strict | R strict | F1 strict | P lax | R lax | F1 lax | load s "
           "| embed s | search s | total s | sent/s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    dev = args.shared / "bench" / "textberg-dev"
-    if (dev / "dev.defr").exists():
-        gold = parse_beads((dev / "dev.defr").read_text(encoding="utf-8"))
-        docs = [(lines(dev / "dev.de"), lines(dev / "dev.fr"), gold)]
-        print(run("textberg-dev de→fr", docs, ("de", "fr")))
-    else:
-        print(f"(no Text+Berg dev at {dev})", file=sys.stderr)
-    if args.demo.is_dir() and any(args.demo.glob("*.json")):
-        for (pivot, other), pages in sorted(demo_pairs(args.demo).items()):
-            print(run(f"demo {pivot}→{other} ({len(pages)} pages)", pages, (pivot, other)))
-    else:
-        print(f"(no demo gold at {args.demo})", file=sys.stderr)
-    if args.calibration:
-        print("\nCalibration (all corpora above):\n")
-        print(calibration_table())
+    results = []
+    for source in sources(args.shared, args.demo, args.sco):
+        results.append(run(source, args.embeddings))
+        print(row(results[-1]), flush=True)
+    if args.calibration and results:
+        print("\n".join(calibration(results)))
+    if args.fit and results:
+        print("\n".join(fit(results)))
     return 0
 
 

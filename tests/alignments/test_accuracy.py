@@ -24,6 +24,14 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "workbench" / "demo" / "gold"
 DEV = ROOT.parent / "shared" / "bench" / "textberg-dev"
 PAGES = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))]
+SCO = [json.loads(p.read_text(encoding="utf-8"))
+       for p in sorted((ROOT / "bench" / "corpora" / "sco" / "gold").glob("*.json"))]
+
+
+def _pair_gold(page: dict, a: str, b: str) -> list[Bead]:
+    if f"{a}-{b}" in page["pairs"]:
+        return [Bead(tuple(s), tuple(t)) for s, t in page["pairs"][f"{a}-{b}"]]
+    return [Bead(tuple(t), tuple(s)) for s, t in page["pairs"][f"{b}-{a}"]]
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +58,36 @@ def test_textberg_dev_strict_and_lax_floors(encoder: Encoder) -> None:
     gold = parse_beads((DEV / "dev.defr").read_text(encoding="utf-8"))
     scores = score_documents([gold], [align_pair(source, target, "de", "fr", encoder=encoder)])
     assert scores.f1_strict >= 0.91 and scores.f1_lax >= 0.99
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ("ru-RU", "en-GB"), ("ru-RU", "de-DE"), ("ru-RU", "fr-FR"), ("ru-RU", "es-ES"),
+    ("en-GB", "zh-CN"), ("ru-RU", "zh-CN"), ("zh-CN", "en-GB"),
+])
+def test_sco_corpus_each_pair_is_at_least_097(encoder: Encoder, source: str,
+                                              target: str) -> None:
+    """The blind corpus, Chinese both ways included (the script without spaces)."""
+    pages = [p for p in SCO if source in p["langs"] and target in p["langs"]]
+    if not pages:
+        pytest.skip(f"no SCO pages in {source} and {target}")
+    golds = [_pair_gold(p, source, target) for p in pages]
+    hyps = [align_pair(p["sentences"][source], p["sentences"][target], source, target,
+                       encoder=encoder) for p in pages]
+    assert score_documents(golds, hyps).f1_strict >= 0.97
+
+
+def test_confidence_ranks_the_wrong_beads_of_the_demo_corpus_low(encoder: Encoder) -> None:
+    """The 20% least confident beads hold most of the wrong ones (a guard on the fitted
+    scorer; the held-out figures come from ``bench/accuracy.py --fit``)."""
+    scores, right = [], []
+    for page in PAGES:
+        for other in ("en-GB", "de-DE", "fr-FR", "es-ES"):
+            gold = {(tuple(s), tuple(t)) for s, t in page["pairs"][f"ru-RU-{other}"]}
+            for bead in align_pair(page["sentences"]["ru-RU"], page["sentences"][other],
+                                   "ru-RU", other, encoder=encoder):
+                scores.append(bead.score)
+                right.append((bead.source, bead.target) in gold)
+    order = sorted(range(len(scores)), key=lambda k: scores[k])
+    lowest = order[: len(order) // 5]
+    wrong = [k for k, ok in enumerate(right) if not ok]
+    assert wrong and sum(not right[k] for k in lowest) >= 0.85 * len(wrong)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from alignments.align import _Side
@@ -243,10 +244,93 @@ def test_a_sentence_repeated_far_away_still_anchors() -> None:
 
 
 def test_confidence_is_lower_for_a_merge_than_for_a_clear_one_to_one() -> None:
-    from alignments.align import KIND_PRECISION, align_pair
+    from alignments.align import align_pair
 
     beads = align_pair(RU, EN, "ru", "en")
     merge = next(b for b in beads if len(b.target) == 2)
     ones = [b for b in beads if len(b.source) == len(b.target) == 1]
-    assert merge.score <= KIND_PRECISION["merge"] < 0.9
+    assert merge.score < min(b.score for b in ones)
     assert min(b.score for b in ones) > 0.9
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
+
+
+# --- the document's own length model, scripts without spaces, the confidence ------------
+
+def _cumulative(lengths: list[int]) -> np.ndarray:
+    out = np.zeros(len(lengths) + 1)
+    np.cumsum(lengths, out=out[1:])
+    return out
+
+
+def test_length_model_takes_the_documents_own_ratio_and_spread() -> None:
+    import numpy as np
+
+    from alignments.align import GALE_CHURCH_VARIANCE, SPREAD_CAP, AlignParams, length_model
+
+    rng = np.random.default_rng(7)
+    src = rng.integers(40, 200, size=60)
+    # Chinese-like: a third of the characters, and a loose translation
+    tgt = np.maximum(1, (src / 3.0 + rng.normal(0, 12, size=60)).round()).astype(int)
+    anchors = [(i, i) for i in range(60)]
+    ratio, spread = length_model(_cumulative(list(src)), _cumulative(list(tgt)), anchors)
+    assert 0.3 < ratio < 0.37
+    assert GALE_CHURCH_VARIANCE < spread <= GALE_CHURCH_VARIANCE * SPREAD_CAP
+    # too few anchors: the sides' ratio and the prior, in the longer-written side's unit
+    ratio, spread = length_model(_cumulative(list(tgt)), _cumulative(list(src)), anchors[:3],
+                                 AlignParams(length_anchors=10))
+    assert 2.7 < ratio < 3.3
+    assert spread == pytest.approx(GALE_CHURCH_VARIANCE / ratio)
+
+
+def test_length_deviation_is_the_same_both_ways_round() -> None:
+    """A zh-en bead and its en-zh mirror deviate alike (no target units over a source
+    normaliser)."""
+    from alignments.align import DEFAULT_PARAMS, _BeadCost
+
+    zh = _side(["一" * 30, "二" * 40], {(1, 1): [1, 0, 0], (1, 2): [0, 1, 0]}, "zh")
+    en = _side(["a" * 100, "b" * 150], {(1, 1): [1, 0, 0], (1, 2): [0, 1, 0]}, "en")
+    there = _BeadCost(zh, en, DEFAULT_PARAMS)
+    back = _BeadCost(en, zh, DEFAULT_PARAMS)
+    assert abs(float(there.deviation(30.0, 130.0))) == pytest.approx(
+        abs(float(back.deviation(130.0, 30.0))), rel=0.05)
+
+
+def test_letters_of_scripts_without_spaces() -> None:
+    from alignments.align import DEFAULT_PARAMS, letters
+
+    assert letters("Merci.") == 5
+    assert letters("谢谢。") >= DEFAULT_PARAMS.junk_letters  # a word, not debris
+    assert letters("- 2 -") < DEFAULT_PARAMS.junk_letters
+
+
+@pytest.mark.parametrize(
+    ("segment", "partial"),
+    [("Le sommet fut atteint.", False), ("Literatur :", True), ("le 7 J. Brown .", True),
+     ("« Il est parti. »", False), ("会谈富有成果。", False), ("您如何评价？", False),
+     ("Hartog , et même deux cordées ont atteint le sommet :", True)],
+)
+def test_fragments(segment: str, partial: bool) -> None:
+    from alignments.align import fragment
+
+    assert fragment(segment) is partial
+
+
+def test_confidence_is_a_probability_that_falls_with_the_regret() -> None:
+    import numpy as np
+
+    from alignments.confidence import FEATURES, WEIGHTS, fit_logistic, probability
+
+    assert set(WEIGHTS) == set(FEATURES)
+    x = np.zeros((2, len(FEATURES)))
+    x[:, FEATURES.index("similarity")] = 0.8
+    x[0, FEATURES.index("regret")] = 0.5  # every other local path costs much more
+    x[1, FEATURES.index("regret")] = 0.0  # the search hesitated
+    p = probability(x)
+    assert 0.0 <= p[1] < p[0] <= 1.0
+    # the fitter recovers a clear signal, deterministically
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(400, 2))
+    y = z[:, 0] + 0.1 * rng.normal(size=400) > -1.0
+    w1, b1 = fit_logistic(z, y, l2=1.0)
+    w2, b2 = fit_logistic(z, y, l2=1.0)
+    assert w1[0] > 3 * abs(w1[1]) and (w1 == w2).all() and b1 == b2

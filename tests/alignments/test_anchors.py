@@ -110,3 +110,20 @@ def test_span_masks_and_mismatch() -> None:
     assert mask_mismatch(src["num"][1, 1], tgt["num"][1, 1]) == pytest.approx(0.5)
     # no numbers on either side: no mismatch
     assert mask_mismatch(src["num"][1, 3], tgt["num"][1, 2]) == 0.0
+
+
+def test_full_width_forms_match_their_ascii_twins() -> None:
+    assert anchor_features("会谈结果如何？", "zh-CN") >= {"?"}
+    assert "num:2023" in anchor_features("２０２３年", "zh-CN")
+    assert list(iter_numbers("共１，０００人", "zh")) == ["1000"]
+
+
+def test_numbers_and_months_in_a_script_without_spaces() -> None:
+    zh = anchor_features("2023年5月16日，上海合作组织外长理事会会议举行。", "zh-CN")
+    en = anchor_features("On 16 May 2023 the SCO Council of Foreign Ministers met.", "en")
+    assert {"num:2023", "num:16", "month:5"} <= zh & en
+    assert "num:5" not in zh  # 5月 is May, not a number of its own
+    # a digit beside a Chinese character or after a full-width comma starts a number
+    assert list(iter_numbers("在会上，16个国家", "zh")) == ["16"]
+    # "3个月" is three months, not March
+    assert "month:3" not in anchor_features("为期3个月。", "zh")

@@ -1,0 +1,110 @@
+"""A bead's confidence: the probability that it is right, from what the aligner saw of it.
+
+A logistic regression over a few language-agnostic features of each bead (computed by
+:meth:`alignments.align._BeadCost.features`): the embedding similarity, raw and against
+what a right pair scores in the same document; the margin over the same span shifted by
+one sentence; whether taking in or leaving out a sentence would match better; the length
+deviation under the document's own length model; the bead's shape; whether it is a
+first-pass anchor; how its neighbours fare; numbers and question marks on one side only;
+for a skip, the best would-be partner nearby and the skipped sentence's size.
+
+The coefficients are constants (no I/O at run time). They were fitted with
+:func:`fit_logistic` on every development source (Text+Berg dev, the demo corpus, the SCO
+corpus) by ``PYTHONPATH=. python bench/accuracy.py --fit``, which also judges the scorer
+fitted without each source on the source left out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["FEATURES", "INTERCEPT", "WEIGHTS", "fit_logistic", "probability"]
+
+FEATURES = (
+    "skip",  # 1 for a 1-0 / 0-1 bead
+    "merge",  # 1 for a bead of three sentences or more
+    "extra",  # sentences beyond two
+    "similarity",  # cosine of the two runs (pairs; 0 for a skip)
+    "relative",  # that, less the median similarity of the document's first-pass anchors
+    "margin",  # similarity less the best of the same runs shifted by one sentence
+    "grow",  # best gain in similarity from taking in one more sentence at an edge
+    "shrink",  # best gain from leaving out an edge sentence (merges)
+    "regret",  # extra cost of the best local change to the path (join, move a border, split)
+    "join",  # gain of joining a neighbouring pair bead over the weaker of the two
+    "length",  # |Gale & Church deviation| under the document's length model, at most 5
+    "anchor",  # a 1-1 on the first pass's anchor chain
+    "numbers",  # share of numbers on one side only
+    "question",  # a question on one side only
+    "junk",  # sentences with next to no letters in the bead
+    "fragments",  # sentences of the bead that look like part of a sentence
+    "fragments_beside",  # the same, of the sentence just before and just after, each side
+    "beside_skip",  # neighbouring beads that are skips (0..2)
+    "neighbour",  # the weaker neighbouring pair's relative similarity
+    "coverage",  # the document: share of its sentences on the first pass's anchor chain
+    "uneven",  # the document: share of its beads that are not 1-1
+    "partner",  # skips: best similarity to a sentence nearby on the other side, relative
+    "skip_size",  # skips: log(1 + the sentence's length over its side's mean)
+)
+
+# fitted by `PYTHONPATH=. python bench/accuracy.py --fit` (L2 10 on standardised features,
+# 2,360 beads, 49 wrong), 2026-12-05
+INTERCEPT = 2.7194
+WEIGHTS: dict[str, float] = {
+    "skip": -0.3719,
+    "merge": -1.2838,
+    "extra": 0.0389,
+    "similarity": 0.2354,
+    "relative": -0.4535,
+    "margin": 0.7081,
+    "grow": 0.3140,
+    "shrink": -10.9390,
+    "regret": 4.0567,
+    "join": -1.0341,
+    "length": -0.2163,
+    "anchor": 0.2447,
+    "numbers": -0.2426,
+    "question": 2.2958,
+    "junk": -1.7146,
+    "fragments": -0.0369,
+    "fragments_beside": -0.6671,
+    "beside_skip": 0.8609,
+    "neighbour": -2.1302,
+    "coverage": 1.0592,
+    "uneven": -3.2824,
+    "partner": -2.9859,
+    "skip_size": -4.6776,
+}
+
+
+def probability(features: np.ndarray, weights: np.ndarray | None = None,
+                bias: float | None = None) -> np.ndarray:
+    """The probability that each bead is right: ``features`` (k, len(FEATURES)) -> (k,)."""
+    w = np.array([WEIGHTS[name] for name in FEATURES]) if weights is None else weights
+    b = INTERCEPT if bias is None else bias
+    z = np.asarray(features, dtype=float) @ w + b
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 10.0, iterations: int = 50
+                 ) -> tuple[np.ndarray, float]:
+    """Weights and intercept of an L2-penalised logistic regression of ``y`` (bool) on
+    ``x``, by Newton's method on standardised features (the penalty ``l2`` on those);
+    rows with a NaN are left out. Deterministic."""
+    keep = np.isfinite(x).all(axis=1)
+    x, y = np.asarray(x[keep], dtype=float), np.asarray(y[keep], dtype=float)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    beta = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta, -30.0, 30.0)))
+        gradient = z.T @ (p - y) + penalty * beta
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    weights = beta[1:] / scale
+    return weights, float(beta[0] - weights @ mean)
