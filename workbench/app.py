@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import Babel
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
-from workbench import __version__, db
+from workbench import __version__, db, security
 from workbench.errors import WorkbenchError
+from workbench.importers import MAX_PAGE_BYTES
 
 UI_LANGUAGES = ("en", "ru", "de", "fr", "es")
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+LARGEST_ID = 2**63 - 1  # a database integer: a larger number in an address names nothing
+
+
+class RowNumber(IntegerConverter):
+    """``<int:…>`` in addresses, up to the largest id a database holds (beyond it: 404)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def templates_folder() -> str:
@@ -46,8 +58,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=templates_folder(),
     )
     app.config.from_mapping(
-        SECRET_KEY="dev",
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        # A pasted page arrives as a form field: allow as much as a page file (Werkzeug's
+        # default, 500 KB, would refuse a long page with a message about the whole upload).
+        MAX_FORM_MEMORY_SIZE=MAX_PAGE_BYTES,
+        ALLOWED_HOSTS=os.environ.get("WORKBENCH_ALLOWED_HOSTS", ""),
         BABEL_DEFAULT_LOCALE="en",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
     )
@@ -55,10 +70,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = security.secret_key(app.instance_path)
     if "DATABASE_URL" not in app.config:
         app.config["DATABASE_URL"] = db.database_url(app.instance_path)
 
+    app.url_map.converters["int"] = RowNumber
     Babel(app, locale_selector=select_locale)
+    security.init_app(app)
     db.init_app(app)
 
     from workbench.views import sets
@@ -96,22 +115,26 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def _error_response(message: str, status: int) -> tuple[Response | str, int]:
+def error_response(message: str, status: int) -> tuple[Response | str, int]:
     if wants_json():
         return jsonify(error=message, status=status), status
     return render_template("error.html", message=message, status=status), status
 
 
 def _render_error(error: WorkbenchError) -> tuple[Response | str, int]:
-    return _error_response(error.message, error.status)
+    return error_response(error.message, error.status)
 
 
 def _too_large(_error: RequestEntityTooLarge) -> tuple[Response | str, int]:
-    limit = MAX_UPLOAD_BYTES // (1024 * 1024)
-    return _error_response(_(
+    whole = current_app.config["MAX_CONTENT_LENGTH"]
+    if (request.content_length or 0) <= whole:  # the whole fits: one field was over its limit
+        return error_response(_(
+            "The pasted text is too large: at most %(limit)s MB for one page. Nothing was "
+            "stored.", limit=current_app.config["MAX_FORM_MEMORY_SIZE"] // (1024 * 1024)), 413)
+    return error_response(_(
         "The upload is too large: at most %(limit)s MB in all. Nothing was stored. A larger "
         "translation memory imports from the command line: workbench memory import FILE.tmx",
-        limit=limit), 413)
+        limit=whole // (1024 * 1024)), 413)
 
 
 def _http_error(error: HTTPException) -> tuple[Response | str, int]:
@@ -119,6 +142,8 @@ def _http_error(error: HTTPException) -> tuple[Response | str, int]:
         400: _("The request was not understood; reload the page and try again."),
         404: _("There is no such page in the workbench."),
         405: _("This address does not take that kind of request."),
+        429: _("Too many new sets or imports in a short time; nothing more was stored. Wait "
+               "a minute and try again."),
     }
     code = error.code or 500
-    return _error_response(said.get(code) or error.description or error.name, code)
+    return error_response(said.get(code) or error.description or error.name, code)

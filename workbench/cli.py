@@ -4,6 +4,7 @@ function, and turns a ``WorkbenchError`` into a one-line message and exit status
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -73,24 +74,52 @@ def init(demo: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--allowed-host", "allowed", multiple=True, metavar="NAME",
+              help="Another host name the browser may use to reach the workbench (repeat "
+                   "for several; also WORKBENCH_ALLOWED_HOSTS). 127.0.0.1, localhost, ::1 "
+                   "and the --host address are always allowed.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Requests served at once.")
+@click.option("--connection-limit", default=1000, show_default=True,
+              type=click.IntRange(10, 10_000),
+              help="Open connections at most (idle ones included) before new ones wait.")
+@click.option("--channel-timeout", default=30, show_default=True,
+              type=click.IntRange(5, 3600),
+              help="Seconds an idle connection is kept open.")
 @click.option("--debug", is_flag=True,
               help="Flask's development server: reload on code changes, show tracebacks.")
-def serve(host: str, port: int, debug: bool) -> None:
+def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection_limit: int,
+          channel_timeout: int, debug: bool) -> None:
     """Serve the workbench in the browser (waitress, several requests at once).
+
+    Only the local machine can reach it unless --host says otherwise; a team that reaches it
+    under a name (workbench.team.lan) names it with --allowed-host.
 
     Example: workbench serve --port 5000
     """
     from workbench.app import create_app
+    from workbench.security import allowed_hosts
 
-    app = create_app({"DATABASE_URL": _url()})
+    names = [os.environ.get("WORKBENCH_ALLOWED_HOSTS", ""), *allowed]
+    if host not in ("0.0.0.0", "::", ""):
+        names.append(host)
+    app = create_app({"DATABASE_URL": _url(),
+                      "ALLOWED_HOSTS": ",".join(filter(None, names))})
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
+    click.echo("Answering for: " + ", ".join(allowed_hosts(app.config["ALLOWED_HOSTS"])))
     if debug:
         app.run(host=host, port=port, debug=True)
         return
+    import logging
+
     import waitress
 
+    # A request waiting for a free thread is normal under load, not a warning per request.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
-        waitress.serve(app, host=host, port=port, threads=4, ident="alignment-workbench")
+        waitress.serve(app, host=host, port=port, threads=threads,
+                       connection_limit=connection_limit, channel_timeout=channel_timeout,
+                       ident="alignment-workbench")
     except OSError as error:  # the port is taken, or the address is not this machine's
         raise click.ClickException(
             f"Cannot serve on {host}:{port}: {error.strerror or error}. "

@@ -3,10 +3,19 @@
 The URL comes from ``WORKBENCH_DATABASE_URL`` when set, else an SQLite file in the
 instance folder (WAL mode). The schema is created and upgraded by Alembic migrations that
 ship inside the package, so a team can point the same code at PostgreSQL.
+
+SQLite lets one writer at a time. Long work (an import, a re-alignment) therefore computes
+with no write transaction open and writes in short transactions; a writer that finds the
+database locked waits up to the busy timeout (``WORKBENCH_DATABASE_BUSY_TIMEOUT`` or the
+app's ``DATABASE_BUSY_TIMEOUT``, in seconds; 15 by default). Past it, the engine raises
+``DatabaseBusy`` instead of SQLite's "database is locked": a ``WorkbenchError`` like any
+other, so the web answers 503 with a sentence (and ``Retry-After``), the editor shows it
+as a refused edit, and the CLI prints it in one line; never a bare 500.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,11 +26,20 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.wrappers import Response
+
+from workbench.errors import DatabaseBusy, is_busy
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_INSTANCE = Path.cwd() / "instance"
+BUSY_TIMEOUT = 15.0  # seconds a writer waits for the lock before DatabaseBusy
+CHECKPOINT_TIMEOUT = 2.0  # seconds a WAL checkpoint waits for readers (it is only tidying)
+WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the -wal file is cut back to after a checkpoint
+log = logging.getLogger(__name__)
 
 
 def database_url(instance_path: str | Path | None = None) -> str:
@@ -39,31 +57,66 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # After a checkpoint has emptied it, the -wal file is cut back to this size rather than
+    # staying as large as the largest transaction ever made.
+    cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     cursor.close()
 
 
+def busy_timeout(configured: float | str | None = None) -> float:
+    """Seconds a writer waits for SQLite's lock: ``configured`` (the app's
+    ``DATABASE_BUSY_TIMEOUT``), else ``WORKBENCH_DATABASE_BUSY_TIMEOUT``, else 15."""
+    value = configured if configured is not None else os.environ.get(
+        "WORKBENCH_DATABASE_BUSY_TIMEOUT")
+    if value is None or value == "":
+        return BUSY_TIMEOUT
+    return max(0.0, float(value))
+
+
+def engine_for(url: str, timeout: float | None = None) -> Engine:
+    """One engine per URL (and busy timeout) and process."""
+    return _engine(url, busy_timeout(timeout))
+
+
 @cache
-def engine_for(url: str) -> Engine:
-    """One engine per URL and process."""
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
+def _engine(url: str, timeout: float) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "handle_error", _busy_error)
+    else:
+        engine = create_engine(url)
     return engine
 
 
-def session_factory(url: str) -> sessionmaker[Session]:
+def _busy_error(context: ExceptionContext) -> DatabaseBusy | None:
+    """SQLite's "database is locked" (after the busy timeout) as ``DatabaseBusy``, raised
+    in its place by the engine, on whatever path the statement ran (the rollback that
+    follows is the caller's, as for any error)."""
+    return DatabaseBusy() if is_busy(context.original_exception) else None
+
+
+def session_factory(url: str, timeout: float | None = None) -> sessionmaker[Session]:
     """Sessions bound to the engine of ``url``."""
-    return sessionmaker(engine_for(url), expire_on_commit=False)
+    return sessionmaker(engine_for(url, timeout), expire_on_commit=False)
 
 
 def upgrade(url: str) -> None:
-    """Create or upgrade the schema to the newest migration."""
+    """Create or upgrade the schema to the newest migration, then finish what an interrupted
+    import or removal of a TMX file left behind (``workbench.memory.store``)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     with engine_for(url).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    from workbench.memory.store import remove_interrupted
+
+    try:
+        with session_scope(url) as session:
+            remove_interrupted(session)
+    except DatabaseBusy:  # another process is writing: the next start or import tidies up
+        log.warning("The database is busy; what an interrupted import left is removed later.")
 
 
 @contextmanager
@@ -80,10 +133,35 @@ def session_scope(url: str) -> Iterator[Session]:
         session.close()
 
 
+def checkpoint(bind: Session | Connection | Engine) -> None:
+    """Copy SQLite's write-ahead log into the database and truncate the -wal file, after a
+    large write (an import): best effort, waiting at most a moment for readers to finish."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    engine = engine.engine
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(CHECKPOINT_TIMEOUT * 1000)}")
+        try:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").all()
+        except (OperationalError, DatabaseBusy) as error:  # it is only tidying
+            log.info("WAL checkpoint skipped: %s", error)
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(usual or 0)}")
+
+
+def checkpoint_after_commit(session: Session) -> None:
+    """Checkpoint the WAL (``checkpoint``) once ``session`` next commits: for a large write
+    whose caller commits."""
+    event.listen(session, "after_commit", checkpoint, once=True)
+
+
 def get_session() -> Session:
     """The request's session, opened on first use and closed at teardown."""
     if "db_session" not in g:
-        g.db_session = session_factory(current_app.config["DATABASE_URL"])()
+        g.db_session = session_factory(current_app.config["DATABASE_URL"],
+                                       current_app.config.get("DATABASE_BUSY_TIMEOUT"))()
     session: Session = g.db_session
     return session
 
@@ -97,6 +175,15 @@ def close_session(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register teardown and make sure the schema is current."""
+    """Register teardown and the ``Retry-After`` of a busy database's answer; make sure the
+    schema is current."""
     app.teardown_appcontext(close_session)
+    app.after_request(_retry_after)
     upgrade(app.config["DATABASE_URL"])
+
+
+def _retry_after(response: Response) -> Response:
+    """A 503 (``DatabaseBusy``, however the view answered it) says when to try again."""
+    if response.status_code == DatabaseBusy.status and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = str(DatabaseBusy.retry_after)
+    return response

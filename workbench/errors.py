@@ -59,3 +59,26 @@ class AlignmentFailed(WorkbenchError):
 
 class ExportError(WorkbenchError):
     """A TMX or TBX export could not be produced (no rows, an unknown language ...)."""
+
+
+class DatabaseBusy(WorkbenchError):
+    """The database stayed locked by another writer (a large import, a re-alignment) for
+    longer than the busy timeout; nothing of the request was stored, it can be tried again."""
+
+    status = 503
+    retry_after = 5  # seconds, for the Retry-After header
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or gettext(
+            "Another import or re-alignment is writing to the database; nothing of yours was "
+            "lost. Try again in a moment."))
+
+
+BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` (an ``sqlalchemy.exc.OperationalError`` or a DB-API error) says the
+    database was locked by another connection."""
+    reason = str(getattr(error, "orig", None) or error).lower()
+    return any(message in reason for message in BUSY_MESSAGES)

@@ -7,9 +7,11 @@ plain values, and raises a ``WorkbenchError`` a person can read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+import choppa
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from alignments.multi import align_versions, choose_pivot
 from alignments.segment import Segmenter
 from workbench.errors import AlignmentFailed, NotFound, PageImportError
 from workbench.importers import Version as ImportedVersion
+from workbench.limits import limit
 from workbench.models import DocumentSet, Row, Sentence, Version
 
 
@@ -49,17 +52,108 @@ class RowView:
 
 
 def segment_version(
-    version: ImportedVersion, segmenter: Segmenter
+    version: ImportedVersion,
+    segmenter: Segmenter,
+    *,
+    max_sentence_chars: int | None = None,
+    max_sentences: int | None = None,
 ) -> list[tuple[int, str]]:
-    """The version's sentences with their paragraph numbers (the title is paragraph 0)."""
+    """The version's sentences with their paragraph numbers (the title is paragraph 0).
+
+    With limits, a sentence longer than ``max_sentence_chars`` or more than
+    ``max_sentences`` sentences refuse the version (``PageImportError``) as soon as they
+    are found, so a page far over a limit costs no more than the part of it read.
+    """
     paragraphs = ([version.title] if version.title else []) + list(version.paragraphs)
+    lang = base_lang(version.lang)
     sentences: list[tuple[int, str]] = []
     offset = 0 if version.title else 1
-    for number, sentences_of in enumerate(
-        segmenter.split_paragraphs(paragraphs, base_lang(version.lang))
-    ):
-        sentences.extend((number + offset, s) for s in sentences_of)
+    read = 0
+    limited = max_sentence_chars is not None or max_sentences is not None
+    for number, paragraph in enumerate(paragraphs):
+        if limited and len(paragraph) > _PROBED_PARAGRAPH:
+            found, consumed = len(sentences), 0
+            for sentence in _sentences_one_by_one(segmenter, paragraph, lang):
+                if max_sentence_chars is not None and len(sentence) > max_sentence_chars:
+                    raise _sentence_too_long(version, sentence, max_sentence_chars)
+                found, consumed = found + 1, consumed + len(sentence) + 1
+                if max_sentences is not None and found > max_sentences:
+                    raise _too_many_sentences(version, paragraphs, found,
+                                              read + min(consumed, len(paragraph)),
+                                              max_sentences)
+        for sentence in segmenter.split(paragraph, lang):
+            if max_sentence_chars is not None and len(sentence) > max_sentence_chars:
+                raise _sentence_too_long(version, sentence, max_sentence_chars)
+            sentences.append((number + offset, sentence))
+        read += len(paragraph)
+        if max_sentences is not None and len(sentences) > max_sentences:
+            raise _too_many_sentences(version, paragraphs, len(sentences), read,
+                                      max_sentences)
     return sentences
+
+
+# A paragraph longer than this is first segmented a sentence at a time, to refuse it as
+# soon as it breaks a limit: ``Segmenter.split`` segments a paragraph whole, which for one
+# paragraph of 2 MB takes a minute (of 5 MB, minutes) before its sentences can be counted.
+# No real paragraph comes near; the sentences stored still come from ``Segmenter.split``.
+_PROBED_PARAGRAPH = 100_000
+
+
+def _sentences_one_by_one(segmenter: Segmenter, text: str, lang: str) -> Iterator[str]:
+    """The sentences of a paragraph as ``Segmenter.split`` finds them, one at a time."""
+    for sentence in choppa.SrxTextIterator(segmenter.document, segmenter.language_key(lang),
+                                           text):
+        if sentence.strip():
+            yield sentence.strip()
+
+
+def _where(version: ImportedVersion) -> str:
+    """The file and its language, as a refusal names them ('page.html (en-GB)'); pasted
+    text is named with its language already."""
+    if f"({version.lang})" in version.source:
+        return version.source
+    return f"{version.source} ({version.lang})"
+
+
+def _sentence_too_long(version: ImportedVersion, sentence: str, most: int
+                       ) -> PageImportError:
+    start = " ".join(sentence[:80].split()[:-1]) or sentence[:80]
+    return PageImportError(_(
+        "%(file)s has a sentence of %(length)s characters; a sentence may have "
+        "at most %(limit)s. It begins: “%(start)s …”. This is usually running text without "
+        "sentence punctuation (a list, a table, or text saved without full stops): add the "
+        "full stops, or blank lines between its parts, and import the page again. Nothing "
+        "was stored.",
+        file=_where(version), length=format_decimal(len(sentence)),
+        limit=format_decimal(most), start=start))
+
+
+def _too_many_sentences(version: ImportedVersion, paragraphs: Sequence[str], found: int,
+                        read: int, most: int) -> PageImportError:
+    """Refusal of a version with more than ``most`` sentences: ``found`` of them in the first
+    ``read`` characters (segmentation stops there, so the rest is estimated)."""
+    total = sum(len(p) for p in paragraphs)
+    if read >= total:
+        return PageImportError(ngettext(
+            "%(file)s has %(count)s sentence; a language version of a page may "
+            "have at most %(limit)s. Import a document this long as several pages. Nothing "
+            "was stored.",
+            "%(file)s has %(count)s sentences; a language version of a page may "
+            "have at most %(limit)s. Import a document this long as several pages. Nothing "
+            "was stored.",
+            found, file=_where(version), count=format_decimal(found),
+            limit=format_decimal(most)))
+    estimate = found * total / max(read, 1)
+    rounded = max(found, int(float(f"{estimate:.2g}")))
+    return PageImportError(ngettext(
+        "%(file)s has about %(count)s sentence (counting stopped past "
+        "%(limit)s); a language version of a page may have at most %(limit)s. Import a "
+        "document this long as several pages. Nothing was stored.",
+        "%(file)s has about %(count)s sentences (counting stopped past "
+        "%(limit)s); a language version of a page may have at most %(limit)s. Import a "
+        "document this long as several pages. Nothing was stored.",
+        rounded, file=_where(version), count=format_decimal(rounded),
+        limit=format_decimal(most)))
 
 
 def create_set(
@@ -69,8 +163,16 @@ def create_set(
     name: str | None = None,
     pivot: str | None = None,
     segmenter: Segmenter | None = None,
+    max_sentence_chars: int | None = None,
+    max_page_sentences: int | None = None,
 ) -> DocumentSet:
-    """Segment and align the versions of one page and store them as a new document set."""
+    """Segment and align the versions of one page and store them as a new document set.
+
+    A version with a sentence longer than ``max_sentence_chars``, or with more than
+    ``max_page_sentences`` sentences, is refused before anything is stored (the limits
+    default to the app's ``MAX_SENTENCE_CHARS`` and ``MAX_PAGE_SENTENCES``, see
+    ``workbench.limits``).
+    """
     if len(versions) < 2:
         raise PageImportError(_(
             "A document set needs at least two language versions; got %(count)s (%(names)s).",
@@ -84,7 +186,13 @@ def create_set(
                 "language.", first=v.source, second=seen[code], lang=code))
         seen[code] = v.source
     segmenter = segmenter or Segmenter()
-    segmented = {v.lang: segment_version(v, segmenter) for v in versions}
+    most_chars = limit("MAX_SENTENCE_CHARS", max_sentence_chars)
+    most_sentences = limit("MAX_PAGE_SENTENCES", max_page_sentences)
+    segmented = {
+        v.lang: segment_version(v, segmenter, max_sentence_chars=most_chars,
+                                max_sentences=most_sentences)
+        for v in versions
+    }
     for v in versions:
         if not segmented[v.lang]:
             raise PageImportError(_("%(file)s: no sentences were found in the page.",

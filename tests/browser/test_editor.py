@@ -284,25 +284,19 @@ def test_screenshot_of_the_editor_on_the_demo_corpus(page: Any, live_server: Liv
     assert picture.stat().st_size > 20_000
 
 
-def test_a_2000_row_set_opens_and_scrolls_quickly(page: Any, live_server: LiveServer) -> None:
+def test_a_2000_row_set_opens_scrolls_and_merges(page: Any, live_server: LiveServer) -> None:
+    """Behaviour only: the times are bench/editor_latency.py's to print, not to assert."""
     from bench.editor_latency import build_set
 
     set_id = build_set(live_server.database_url, 2000)
     page.goto(f"/sets/{set_id}/edit")
     page.wait_for_selector("#rows .erow")
-    loaded = page.evaluate("() => performance.getEntriesByType('navigation')[0]"
-                           ".domContentLoadedEventEnd")
     assert shown_rows(page) == 2000
-    assert loaded < 4000, f"DOMContentLoaded after {loaded:.0f} ms"
     sentence(page, 0, "en-GB").click()
-    started = page.evaluate("() => performance.now()")
     for _ in range(20):
         page.keyboard.press("PageDown")
     page.keyboard.press("Control+End")
-    took = page.evaluate("() => performance.now()") - started
     assert focused(page)["row"] == 1999
-    assert took < 3000, f"scrolling through took {took:.0f} ms"
-    print(f"2,000 rows: DOMContentLoaded {loaded:.0f} ms, 20 x PageDown + Ctrl+End {took:.0f} ms")
     press(page, "Control+Home")
     sentence(page, 1000, "ru-RU").click()
     press(page, "m")

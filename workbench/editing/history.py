@@ -29,6 +29,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, StaleEdit, WorkbenchError
+from workbench.limits import limit
 from workbench.models import DocumentSet, Edit, Row, Sentence, Version, utcnow
 
 
@@ -122,15 +123,23 @@ def claim_revision(session: Session, set_id: int, revision: int) -> int:
     )
     if claimed.rowcount == 1:  # type: ignore[attr-defined]
         return revision + 1
+    check_revision(session, set_id, revision)
+    raise AssertionError("unreachable: the revision matched but was not claimed")
+
+
+def check_revision(session: Session, set_id: int, revision: int) -> None:
+    """StaleEdit (NotFound) unless the set is at ``revision``, with no write: for work that
+    reads and computes before it claims the revision (``claim_revision``) and writes."""
     current = session.scalar(select(DocumentSet.revision).where(DocumentSet.id == set_id))
     if current is None:
         raise NotFound(_("There is no document set %(id)s.", id=set_id))
-    raise StaleEdit(_(
-        "This set was changed in another tab or by someone else while you were looking at "
-        "it (your view was at revision %(yours)s, it is now at %(now)s). The rows now show "
-        "the current state: check them and make your change again.",
-        yours=revision, now=current,
-    ))
+    if current != revision:
+        raise StaleEdit(_(
+            "This set was changed in another tab or by someone else while you were looking "
+            "at it (your view was at revision %(yours)s, it is now at %(now)s). The rows now "
+            "show the current state: check them and make your change again.",
+            yours=revision, now=current,
+        ))
 
 
 def capture_rows(session: Session, row_ids: Iterable[int]) -> Snapshot:
@@ -281,9 +290,11 @@ def _shift_sentences(session: Session, current: Snapshot, target: Snapshot) -> N
 
 
 def record(session: Session, set_id: int, revision: int, operation: str,
-           before: Snapshot, after: Snapshot, **result: object) -> EditResult:
+           before: Snapshot, after: Snapshot, *, max_steps: int | None = None,
+           **result: object) -> EditResult:
     """Apply ``after`` over ``before``, keep both as a new step of the history (dropping the
-    steps that were undone), and say what changed."""
+    steps that were undone, and the oldest steps past ``max_steps``: by default the app's
+    ``MAX_HISTORY_STEPS``), and say what changed."""
     applied = apply(session, set_id, before, after)
     after = applied.snapshot
     for key, ids in (("focus_row", applied.rows), ("focus_sentence", applied.sentences)):
@@ -295,7 +306,20 @@ def record(session: Session, set_id: int, revision: int, operation: str,
     session.add(Edit(set_id=set_id, seq=seq, operation=operation,
                      before=before.as_json(), after=after.as_json()))
     session.flush()
+    _prune(session, set_id, limit("MAX_HISTORY_STEPS", max_steps))
     return _result(session, set_id, operation, revision, before, after, **result)
+
+
+def _prune(session: Session, set_id: int, keep: int) -> None:
+    """Drop the set's oldest steps beyond the latest ``keep``: undo then stops at the oldest
+    step kept (whose ``before`` is still the state its window had)."""
+    oldest_dropped = session.scalar(
+        select(Edit.seq).where(Edit.set_id == set_id)
+        .order_by(Edit.seq.desc()).offset(max(keep, 1)).limit(1)
+    )
+    if oldest_dropped is not None:
+        session.execute(delete(Edit).where(Edit.set_id == set_id,
+                                           Edit.seq <= oldest_dropped))
 
 
 def _result(session: Session, set_id: int, operation: str, revision: int,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from workbench.editing.history import (
     version_langs,
 )
 from workbench.errors import NotFound
+from workbench.limits import limit
 from workbench.models import Row, Sentence, Version
 
 UP, DOWN = "up", "down"
@@ -187,13 +188,21 @@ def isolate_sentence(session: Session, set_id: int, revision: int,
 
 
 def edit_text(session: Session, set_id: int, revision: int, sentence_id: int,
-              text: str) -> EditResult:
-    """Change a sentence's text; the text as imported is kept in ``original_text``."""
+              text: str, *, max_chars: int | None = None) -> EditResult:
+    """Change a sentence's text; the text as imported is kept in ``original_text``. A text
+    longer than ``max_chars`` (default: the app's ``MAX_SENTENCE_CHARS``) is refused."""
     text = " ".join(text.split())
     if not text:
         raise EditRefused(_(
             "A sentence cannot be empty. To leave a language without a sentence here, "
             "move the sentence to another row or give it a row of its own."))
+    most = limit("MAX_SENTENCE_CHARS", max_chars)
+    if len(text) > most:
+        raise EditRefused(_(
+            "The new text has %(length)s characters; a sentence may have at most "
+            "%(limit)s. Nothing was changed: shorten the text, or split the sentence (S) and "
+            "edit each part.",
+            length=format_decimal(len(text)), limit=format_decimal(most)))
     revision = claim_revision(session, set_id, revision)
     sentence = _sentence(session, set_id, sentence_id)
     if text == sentence.text:

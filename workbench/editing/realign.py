@@ -17,6 +17,7 @@ from workbench.editing.history import (
     SentenceState,
     Snapshot,
     capture_rows,
+    check_revision,
     claim_revision,
     record,
     version_langs,
@@ -31,12 +32,21 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int) -> Edi
     The rows down to the last confirmed one are kept as they are and handed to the engine
     as hard anchors (``confirmed``; sentence ids are positions within each version); only
     the rows below are replaced. With no confirmed row, the whole set is aligned again.
+
+    The alignment takes seconds on a large set, so it runs with no transaction open: the
+    rows are read, the read transaction is ended (``session`` must have nothing pending),
+    the engine aligns, and only then is the revision claimed, as the first write, and the
+    result written. An edit made meanwhile has moved the revision on: the re-alignment is
+    then refused with ``StaleEdit`` and nothing of it is written.
     """
     from workbench.sets import align_sentences  # the engine is imported only when needed
 
-    revision = claim_revision(session, set_id, revision)
+    # The revision is read first: an edit landing during the reads below moves it on, and
+    # the claim after the alignment then fails (stale) rather than writing over that edit.
+    check_revision(session, set_id, revision)
     document_set = session.get(DocumentSet, set_id)
     assert document_set is not None
+    pivot_lang = document_set.pivot_lang
     last = session.scalar(
         select(func.max(Row.position)).where(Row.set_id == set_id, Row.status == "confirmed")
     )
@@ -67,11 +77,14 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int) -> Edi
             row_of[sentence_id] = row_id
 
     anchors = _anchors(kept_ids, row_of, index, session)
+    before = capture_rows(session, open_ids)
+    # End the read transaction: no lock and no snapshot is held while the engine works.
+    session.rollback()
+
     kept_sentences = {(lang, i) for row in anchors for lang, ids in row.cells.items()
                       for i in ids}
-    aligned = align_sentences(segmented, document_set.pivot_lang, confirmed=anchors)
+    aligned = align_sentences(segmented, pivot_lang, confirmed=anchors)
 
-    before = capture_rows(session, open_ids)
     by_place = {index[s.id]: s for s in before.sentences}
     rows: list[RowState] = []
     sentences: list[SentenceState] = []
@@ -95,6 +108,9 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int) -> Edi
             "The aligner left %(num)d sentence out; nothing was changed.",
             "The aligner left %(num)d sentences out; nothing was changed.", len(by_place)))
     after = Snapshot(tuple(rows), tuple(sentences))
+    # The first write: StaleEdit if anyone changed the set since it was read above, so the
+    # rows written over are exactly those ``before`` holds.
+    revision = claim_revision(session, set_id, revision)
     return record(session, set_id, revision, "realign", before, after,
                   focus_row=-1,
                   message=ngettext("Re-aligned %(num)d row below the last confirmed one.",

@@ -15,7 +15,10 @@ from workbench.errors import WorkbenchError
 def _url() -> str:
     # Like every command: WORKBENCH_DATABASE_URL, else instance/ under the current folder.
     url = database_url(Path.cwd() / "instance")
-    upgrade(url)
+    try:
+        upgrade(url)
+    except WorkbenchError as error:  # DatabaseBusy: a locked database, in one line
+        raise click.ClickException(error.message) from error
     return url
 
 
@@ -35,7 +38,8 @@ def memory() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def import_(files: tuple[str, ...]) -> None:
     """Import TMX files (1.1 to 1.4) into the memory, each on its own: a file that cannot
-    be read is reported with its line and nothing of it is kept.
+    be read is reported with its line and nothing of it is kept. A large file is written in
+    batches, so the workbench's users can go on editing meanwhile.
 
     Example: workbench memory import omegat-project.tmx
     """

@@ -20,6 +20,7 @@ from workbench.memory.search import (
     unit_origins,
     unit_variants,
 )
+from workbench.memory.store import READY_UNITS
 
 # Around each match in highlight()'s output; XML cannot carry them, so no segment holds them.
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
@@ -111,7 +112,7 @@ def _imported_hits(session: Session, expression: str, lang: str | None,
         text("SELECT v.id, v.unit_id, v.lang, "
              "highlight(memory_variant_fts, 0, char(2), char(3)), memory_variant_fts.rank "
              "FROM memory_variant_fts JOIN memory_variant v ON v.id = memory_variant_fts.rowid "
-             f"WHERE memory_variant_fts MATCH :expression AND {where} "
+             f"{READY_UNITS} WHERE memory_variant_fts MATCH :expression AND {where} "
              "ORDER BY memory_variant_fts.rank LIMIT :limit"),
         {"expression": expression, "limit": limit, **params},
     ).all()

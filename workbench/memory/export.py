@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from tmx import TranslationUnit, Variant, write_tmx, write_tmx_pair
 from workbench.errors import ExportError
 from workbench.exports import header_for, set_units
-from workbench.memory.models import MemoryOrigin, MemoryUnit, MemoryVariant
+from workbench.memory.models import READY, MemoryOrigin, MemoryUnit, MemoryVariant
 from workbench.memory.store import languages
 from workbench.models import DocumentSet
 from workbench.sets import row_views
@@ -91,7 +91,8 @@ def _matching(lang: str, known: Sequence[str]) -> list[str]:
 def _usual_source(session: Session, langs: Sequence[str]) -> str:
     """The pivot most sets were aligned over, else the source of the imported files."""
     pivots = Counter(s.pivot_lang for s in session.scalars(select(DocumentSet)))
-    pivots.update(o.source_lang for o in session.scalars(select(MemoryOrigin)))
+    pivots.update(o.source_lang for o in session.scalars(
+        select(MemoryOrigin).where(MemoryOrigin.status == READY)))
     for code, _count in pivots.most_common():
         if code in langs:
             return code
@@ -144,7 +145,7 @@ def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUn
                MemoryUnit.position, MemoryUnit.tuid, MemoryVariant.lang, MemoryVariant.text)
         .join(MemoryUnit, MemoryUnit.origin_id == MemoryOrigin.id)
         .join(MemoryVariant, MemoryVariant.unit_id == MemoryUnit.id)
-        .where(MemoryVariant.lang.in_(langs))
+        .where(MemoryVariant.lang.in_(langs), MemoryOrigin.status == READY)
         .order_by(MemoryOrigin.id, MemoryUnit.position, MemoryVariant.id)
         .execution_options(yield_per=READ_ROWS)
     )

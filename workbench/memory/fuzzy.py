@@ -28,6 +28,7 @@ from workbench.memory.search import (
     unit_origins,
     unit_variants,
 )
+from workbench.memory.store import READY_UNITS
 
 DEFAULT_MINIMUM = 70
 DEFAULT_LIMIT = 10
@@ -99,7 +100,7 @@ def _imported(session: Session, sentence: str, source: str, target: str
     units = list(dict.fromkeys(session.scalars(
         text("SELECT v.unit_id FROM memory_variant_fts "
              "JOIN memory_variant v ON v.id = memory_variant_fts.rowid "
-             f"WHERE memory_variant_fts MATCH :expression AND {where} "
+             f"{READY_UNITS} WHERE memory_variant_fts MATCH :expression AND {where} "
              "ORDER BY memory_variant_fts.rank LIMIT :limit"),
         {"expression": expression, "limit": CANDIDATES, **params},
     )))

@@ -2,6 +2,8 @@
 
 An origin is one imported TMX file; its units keep the variants (one text per language)
 exactly as the file had them, with the language codes normalised (``EN-US`` -> ``en-US``).
+Its ``status`` (migration 0004) is ``ready`` only once the whole file is stored: an import
+commits in batches, and only ready origins are part of the memory.
 The FTS5 index over the variants and the one over the sets' sentences are not models: the
 migration creates them with the triggers that keep them current.
 """
@@ -15,10 +17,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.models import Base, utcnow
 
+IMPORTING, READY, REMOVING = "importing", "ready", "removing"
+
 
 class MemoryOrigin(Base):
     """A TMX file imported into the memory: its name, the tool that made it, when, and
-    the languages of its units."""
+    the languages of its units.
+
+    ``status`` is ``ready`` once every unit is stored; before (``importing``) and while it
+    is taken out (``removing``) the origin is part of no search, count or export.
+    ``importer`` (host:pid) and ``heartbeat_at`` say who is at it and when they last
+    committed, so that what a killed process left can be told from work in progress."""
 
     __tablename__ = "memory_origin"
 
@@ -29,6 +38,9 @@ class MemoryOrigin(Base):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     unit_count: Mapped[int] = mapped_column(Integer, default=0)
     langs: Mapped[list[str]] = mapped_column(JSON, default=list)  # as normalised, sorted
+    status: Mapped[str] = mapped_column(String(20), default=READY, server_default=READY)
+    importer: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     units: Mapped[list[MemoryUnit]] = relationship(
         back_populates="origin", cascade="all, delete-orphan", passive_deletes=True

@@ -1,34 +1,62 @@
 """The memory's imported files: a TMX file stored as an origin with its units, the list of
 origins, and their removal.
 
-An import runs in the caller's transaction and writes in batches (one executemany per batch
-of units, one per batch of variants); when the file turns out to be malformed half-way,
-``MemoryImportError`` is raised and the caller's rollback leaves the memory as it was.
+An import writes in batches (one executemany per batch of units, one per batch of variants)
+and commits every ``COMMIT_UNITS`` units, so that other people's edits get SQLite's lock
+between batches instead of waiting for the whole file. The user still sees all or nothing:
+the origin stays ``importing`` until its last unit is stored, and every reader (the list of
+files, the counts, the languages, concordance, fuzzy lookup, export) takes only ``ready``
+origins. When the file turns out to be malformed half-way, what was stored of it is removed
+at once and ``MemoryImportError`` raised; what a killed process left is removed by the next
+import or start (``remove_interrupted``). Removing a file goes the same way, in batches.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import islice
 from typing import BinaryIO
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tmx import TmxParseError, TranslationUnit, read_tmx
+from workbench.db import checkpoint
 from workbench.errors import NotFound, in_user_language
 from workbench.memory import MemoryImportError
-from workbench.memory.models import MemoryOrigin, MemoryUnit, MemoryVariant
-from workbench.models import DocumentSet, Row, Version
+from workbench.memory.models import (
+    IMPORTING,
+    READY,
+    REMOVING,
+    MemoryOrigin,
+    MemoryUnit,
+    MemoryVariant,
+)
+from workbench.models import DocumentSet, Row, Version, utcnow
 
-BATCH_UNITS = 1_000
+BATCH_UNITS = 1_000  # units per executemany
+COMMIT_UNITS = 5_000  # units per transaction (about a second); other writers go between
+REMOVE_UNITS = 5_000  # units deleted per transaction
+# An origin not ready whose importer on another host has not committed for this long was
+# left by a process that is gone; on this host a dead process is recognised at once, and a
+# live one is trusted unless silent for a day (see ``_interrupted``).
+STALE_AFTER = timedelta(minutes=30)
+PID_REUSED_AFTER = timedelta(days=1)
 ANY_SOURCE = "*all*"
 _UNITS: Table = MemoryUnit.__table__  # type: ignore[assignment]
 _VARIANTS: Table = MemoryVariant.__table__  # type: ignore[assignment]
+# For the readers' SQL over ``memory_variant v``: only the variants of ready origins.
+READY_UNITS = ("JOIN memory_unit ready_u ON ready_u.id = v.unit_id JOIN memory_origin ready_o "
+               f"ON ready_o.id = ready_u.origin_id AND ready_o.status = '{READY}'")
+_AT_WORK: set[int] = set()  # origins this process is importing or removing now
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=256)  # a file has a handful of codes, repeated on every unit
@@ -50,37 +78,69 @@ def normal_lang(code: str) -> str:
 def import_tmx(session: Session, source: BinaryIO, file_name: str) -> MemoryOrigin:
     """The origin stored for the TMX file open on ``source`` (TMX 1.1-1.4), with its units.
 
-    Raises ``MemoryImportError`` naming the file and the line when it cannot be read; the
-    caller must then roll back, and nothing of the file is kept.
+    The import commits on ``session`` as it goes (pass a session with nothing pending), every
+    ``COMMIT_UNITS`` units, and marks the origin ready in the last, short transaction.
+    Raises ``MemoryImportError`` naming the file and the line when it cannot be read; then,
+    as on any other error, what was stored of the file has already been removed.
     """
+    remove_interrupted(session)
     try:
         header, units = read_tmx(source)
-        tool = " ".join(filter(None, (header.creation_tool, header.creation_tool_version)))
-        origin = MemoryOrigin(
-            file_name=file_name[:500],
-            tool=tool[:200],
-            source_lang=header.srclang if header.srclang == ANY_SOURCE
-            else normal_lang(header.srclang),
-        )
-        session.add(origin)
-        session.flush()
-        stored, langs = 0, set[str]()
+    except TmxParseError as error:
+        raise _unreadable(error, file_name) from error
+    tool = " ".join(filter(None, (header.creation_tool, header.creation_tool_version)))
+    origin = MemoryOrigin(
+        file_name=file_name[:500],
+        tool=tool[:200],
+        source_lang=header.srclang if header.srclang == ANY_SOURCE
+        else normal_lang(header.srclang),
+        status=IMPORTING,
+        importer=_importer(),
+        heartbeat_at=utcnow(),
+    )
+    session.add(origin)
+    session.flush()
+    origin_id = origin.id
+    _AT_WORK.add(origin_id)  # before the commit: no other thread may take it for left over
+    try:
+        session.commit()
+        stored, langs, uncommitted = 0, set[str](), 0
         for first, batch in _batches(units):
-            stored += _store_batch(session, origin.id, first, batch)
+            stored += _store_batch(session, origin_id, first, batch)
             langs.update(normal_lang(v.lang) for u in batch for v in u.variants
                          if v.text.strip())
-    except TmxParseError as error:
-        where = _("%(file)s, line %(line)s", file=file_name, line=error.line) if error.line \
-            else file_name
-        raise MemoryImportError(_("%(where)s: %(reason)s. Nothing was imported.", where=where,
-                                  reason=in_user_language(error))) from error
-    if not stored:
-        raise MemoryImportError(_("%(file)s: the file holds no translation unit with text. "
-                                  "Nothing was imported.", file=file_name))
-    origin.unit_count = stored
-    origin.langs = sorted(langs)
-    session.flush()
+            uncommitted += len(batch)
+            if uncommitted >= COMMIT_UNITS:
+                origin.heartbeat_at = utcnow()
+                session.commit()
+                uncommitted = 0
+        if not stored:
+            raise MemoryImportError(_("%(file)s: the file holds no translation unit with "
+                                      "text. Nothing was imported.", file=file_name))
+        origin.unit_count = stored
+        origin.langs = sorted(langs)
+        origin.status = READY
+        origin.heartbeat_at = utcnow()
+        session.commit()
+    except BaseException as error:
+        session.rollback()
+        if origin in session:
+            session.expunge(origin)
+        _remove_quietly(session, origin_id)
+        if isinstance(error, TmxParseError):
+            raise _unreadable(error, file_name) from error
+        raise
+    finally:
+        _AT_WORK.discard(origin_id)
+    checkpoint(session)  # the -wal file back to nothing, not the size of the file
     return origin
+
+
+def _unreadable(error: TmxParseError, file_name: str) -> MemoryImportError:
+    where = _("%(file)s, line %(line)s", file=file_name, line=error.line) if error.line \
+        else file_name
+    return MemoryImportError(_("%(where)s: %(reason)s. Nothing was imported.", where=where,
+                               reason=in_user_language(error)))
 
 
 def _batches(units: Iterable[TranslationUnit]) -> Iterator[tuple[int, list[TranslationUnit]]]:
@@ -128,19 +188,129 @@ def _store_batch(session: Session, origin_id: int, first: int,
 
 
 def origins(session: Session) -> list[MemoryOrigin]:
-    """The imported files, oldest first."""
-    return list(session.scalars(select(MemoryOrigin).order_by(MemoryOrigin.id)))
+    """The imported files, oldest first (not those still importing or being removed)."""
+    return list(session.scalars(
+        select(MemoryOrigin).where(MemoryOrigin.status == READY).order_by(MemoryOrigin.id)))
 
 
 def remove_origin(session: Session, origin_id: int) -> MemoryOrigin:
-    """The imported file removed from the memory, with all its units."""
+    """The imported file removed from the memory, with all its units.
+
+    The file leaves every search at once (its status becomes ``removing``, committed); its
+    units are then deleted ``REMOVE_UNITS`` at a time, one commit each, so a large file does
+    not keep other writers waiting. An interrupted removal is finished by
+    ``remove_interrupted``.
+    """
     origin = session.get(MemoryOrigin, origin_id)
-    if origin is None:
+    if origin is None or origin.status != READY:
         raise NotFound(_("There is no imported TMX file %(id)s in the memory.", id=origin_id))
-    # The database's cascades (and the index triggers) do the rest in one statement each.
-    session.execute(delete(MemoryOrigin).where(MemoryOrigin.id == origin_id))
-    session.expunge(origin)
+    origin.status = REMOVING
+    origin.importer = _importer()
+    origin.heartbeat_at = utcnow()
+    _AT_WORK.add(origin_id)
+    try:
+        session.commit()
+        session.refresh(origin)  # loaded, whatever the session's expire_on_commit
+        session.expunge(origin)
+        _remove_stored(session, origin_id)
+    finally:
+        _AT_WORK.discard(origin_id)
+    checkpoint(session)
     return origin
+
+
+def remove_interrupted(session: Session) -> int:
+    """Remove what imports and removals stopped half-way left (a killed process, a failed
+    clean-up): the origins not ready that no running process is at. The number removed.
+
+    Commits on ``session``. Called by every import and at every start (``db.upgrade``).
+    """
+    left = session.execute(
+        select(MemoryOrigin.id, MemoryOrigin.importer, MemoryOrigin.heartbeat_at)
+        .where(MemoryOrigin.status != READY)
+    ).all()
+    removed = 0
+    for origin_id, importer, heartbeat in left:
+        if not _interrupted(origin_id, importer, heartbeat):
+            continue
+        _AT_WORK.add(origin_id)
+        try:
+            # Taken over (compare-and-set), so another process starting now leaves it to us.
+            taken = session.execute(
+                update(MemoryOrigin)
+                .where(MemoryOrigin.id == origin_id, MemoryOrigin.importer == importer,
+                       MemoryOrigin.status != READY)
+                .values(status=REMOVING, importer=_importer(), heartbeat_at=utcnow())
+                .execution_options(synchronize_session=False))
+            session.commit()
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            _remove_stored(session, origin_id)
+        finally:
+            _AT_WORK.discard(origin_id)
+        log.warning("Removed memory file %s, left half-imported or half-removed by %s.",
+                    origin_id, importer or "an earlier version")
+        removed += 1
+    return removed
+
+
+def _importer() -> str:
+    """Who is importing: this host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _interrupted(origin_id: int, importer: str, heartbeat: datetime | None) -> bool:
+    """Whether the import or removal of an origin not ready has stopped: it is not this
+    process's work in progress, and its process is gone from this host (or, on another
+    host, has not committed for ``STALE_AFTER``)."""
+    if origin_id in _AT_WORK:
+        return False
+    silent = utcnow() - heartbeat if heartbeat is not None else timedelta.max
+    host, _sep, pid = importer.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == os.getpid() or not _running(int(pid)):
+            return True
+        return silent > PID_REUSED_AFTER  # that number is another program's by now
+    return silent > STALE_AFTER  # another machine's (a shared server database)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (where that cannot be told: yes)."""
+    if pid <= 0 or os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
+
+
+def _remove_stored(session: Session, origin_id: int) -> None:
+    """Delete an origin's units (and their variants and index entries) ``REMOVE_UNITS`` at
+    a time, one commit each, then the origin."""
+    while ids := list(session.scalars(
+            select(MemoryUnit.id).where(MemoryUnit.origin_id == origin_id)
+            .limit(REMOVE_UNITS))):
+        # The index's delete trigger runs for each variant (migration 0003).
+        session.execute(delete(_VARIANTS).where(_VARIANTS.c.unit_id.in_(ids)))
+        session.execute(delete(_UNITS).where(_UNITS.c.id.in_(ids)))
+        session.commit()
+    session.execute(delete(MemoryOrigin).where(MemoryOrigin.id == origin_id)
+                    .execution_options(synchronize_session=False))
+    session.commit()
+
+
+def _remove_quietly(session: Session, origin_id: int) -> None:
+    """``_remove_stored`` after a failed import; if that fails too (the database is locked,
+    say), the origin stays ``importing`` and ``remove_interrupted`` takes it later."""
+    try:
+        _remove_stored(session, origin_id)
+    except Exception:  # the import's own error is the one to report
+        session.rollback()
+        log.warning("Memory file %s could not be removed after its import failed; it will "
+                    "be at the next import or start.", origin_id, exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -162,6 +332,7 @@ def summary(session: Session) -> MemorySummary:
     """The counts shown above the memory's search box, and the languages to filter by."""
     files, units = session.execute(
         select(func.count(), func.coalesce(func.sum(MemoryOrigin.unit_count), 0))
+        .where(MemoryOrigin.status == READY)
     ).one()
     return MemorySummary(
         files=files,
@@ -176,8 +347,9 @@ def languages(session: Session, *, imported: bool = True) -> list[str]:
     """Every language code of the sets' versions and, with ``imported``, of imported files."""
     codes = set(session.scalars(select(Version.lang).distinct()))
     if imported:
-        codes.update(lang for origin_langs in session.scalars(select(MemoryOrigin.langs))
-                     for lang in origin_langs)
+        codes.update(lang for origin_langs in session.scalars(
+            select(MemoryOrigin.langs).where(MemoryOrigin.status == READY))
+            for lang in origin_langs)
     return sorted(codes)
 
 

@@ -5,12 +5,15 @@ occurs. One compiled pattern per language, so a memory of 100,000 rows takes sec
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from alignments.terms_lang import base_lang, tokenize
+from sqlalchemy import func, select
+
+from alignments.terms_lang import Token, base_lang, tokenize
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -65,7 +68,10 @@ class TermRecord:
 def term_pattern(text: str, lang: str) -> str:
     """A regular expression for a term and its inflections: 'Совет министров' matches
     'Совета министров'; English, French and Spanish terms only take a possessive."""
-    tokens = tokenize(text, lang)
+    return _pattern(text, tokenize(text, lang), lang)
+
+
+def _pattern(text: str, tokens: Sequence[Token], lang: str) -> str:
     if not tokens:
         return re.escape(text)
     parts = []
@@ -81,10 +87,9 @@ def term_pattern(text: str, lang: str) -> str:
     return r"(?<!\w)" + "".join(parts) + suffix + r"(?!\w)"
 
 
-def _prefix(text: str, lang: str) -> str:
+def _prefix(text: str, tokens: Sequence[Token], lang: str) -> str:
     """The index key of a term: the first letters of its first word as the text has it
     (of its stem where words inflect)."""
-    tokens = tokenize(text, lang)
     if not tokens:
         return text[:PREFIX].lower()
     first = tokens[0]
@@ -96,25 +101,45 @@ WORD = re.compile(r"\w+")
 PREFIX = 3  # letters of a term's first word that index it
 
 
+class _Term:
+    """A term of the index: its pattern is compiled the first time a row has a word with
+    its prefix (most of a large termbase's terms never are)."""
+
+    __slots__ = ("entry", "source", "compiled")
+
+    def __init__(self, entry: TermRecord, source: str) -> None:
+        self.entry = entry
+        self.source = source
+        self.compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self.compiled is None:
+            self.compiled = re.compile(self.source, re.IGNORECASE)
+        return self.compiled
+
+
 class TermChecker:
     """The termbase compiled for checking rows: each term's pattern, indexed by the first
     letters of its first word, so a row costs one pass over its words."""
 
     def __init__(self, entries: Iterable[TermRecord]) -> None:
         self.preferred: dict[tuple[int, str], str] = {}
-        self.index: dict[str, dict[str, list[tuple[re.Pattern[str], TermRecord]]]] = {}
-        compiled: dict[str, list[tuple[int, re.Pattern[str], TermRecord]]] = defaultdict(list)
+        self.index: dict[str, dict[str, list[_Term]]] = {}
+        by_lang: dict[str, list[tuple[int, str, _Term]]] = defaultdict(list)
         for entry in entries:
             if entry.status == "preferred":
                 self.preferred.setdefault((entry.concept_id, entry.lang), entry.text)
-            pattern = re.compile(term_pattern(entry.text, entry.lang), re.IGNORECASE)
-            compiled[entry.lang].append((len(entry.text), pattern, entry))
-        for lang, items in compiled.items():
+            tokens = tokenize(entry.text, entry.lang)
+            term = _Term(entry, _pattern(entry.text, tokens, entry.lang))
+            by_lang[entry.lang].append(
+                (len(entry.text), _prefix(entry.text, tokens, entry.lang), term))
+        for lang, items in by_lang.items():
             # Longest first: 'CSTO Council of Foreign Ministers' before its inner part.
             items.sort(key=lambda item: -item[0])
-            index: dict[str, list[tuple[re.Pattern[str], TermRecord]]] = defaultdict(list)
-            for _, pattern, entry in items:
-                index[_prefix(entry.text, lang)].append((pattern, entry))
+            index: dict[str, list[_Term]] = defaultdict(list)
+            for _, prefix, term in items:
+                index[prefix].append(term)
             self.index[lang] = dict(index)
 
     def matches(self, text: str, lang: str) -> list[tuple[re.Match[str], TermRecord]]:
@@ -127,10 +152,10 @@ class TermChecker:
         for word in WORD.finditer(text):
             if word.start() < end:
                 continue
-            for pattern, entry in index.get(word.group()[:PREFIX].lower(), ()):
-                match = pattern.match(text, word.start())
+            for term in index.get(word.group()[:PREFIX].lower(), ()):
+                match = term.pattern.match(text, word.start())
                 if match:
-                    found.append((match, entry))
+                    found.append((match, term.entry))
                     end = match.end()
                     break
         return found
@@ -178,14 +203,103 @@ class TermChecker:
         return issues
 
 
-def check_sets(session: Session, sets: Sequence[DocumentSet]) -> list[Issue]:
-    """Every row of the sets checked against the termbase."""
-    from workbench.terminology.flags import aligned_rows, pivot_of
-    from workbench.terminology.termbase import concepts as all_concepts
+def term_records(session: Session) -> list[TermRecord]:
+    """Every term of the termbase as the checker needs it: one column query (no ORM
+    objects, which for a termbase of 200,000 concepts cost more than the checks)."""
+    from workbench.terminology.models import Concept, Term
 
-    checker = TermChecker.from_concepts(all_concepts(session))
+    return [
+        TermRecord(concept_id, name, base_lang(lang), text, status)
+        for concept_id, name, lang, text, status in session.execute(
+            select(Term.concept_id, Concept.name, Term.lang, Term.text, Term.status)
+            .join(Concept, Concept.id == Term.concept_id)
+            .order_by(Term.concept_id, Term.id)
+        )
+    ]
+
+
+def check_sets(session: Session, sets: Sequence[DocumentSet],
+               checker: TermChecker | None = None) -> list[Issue]:
+    """Every row of the sets checked against the termbase (or ``checker``)."""
+    from workbench.terminology.flags import aligned_rows, pivot_of
+
+    checker = checker or TermChecker(term_records(session))
     source = pivot_of(sets) or "ru"
     issues: list[Issue] = []
     for row in aligned_rows(session, sets):
         issues.extend(checker.check_row(row.set_id, row.row_id, row.texts, source))
     return issues
+
+
+# The checks of the last few states, so that the pages of one result (and a reload) cost
+# one computation. A state is the database, the termbase (``termbase_state``) and each
+# chosen set's revision: an edit, a new set or a change to the termbase computes afresh.
+# The trade-off: the issues of a few states (and one compiled termbase) stay in memory
+# between requests; the first page of a new state still checks every row.
+_CHECKERS: dict[tuple[object, ...], TermChecker] = {}
+_ISSUES: dict[tuple[object, ...], list[Issue]] = {}
+_KEPT_STATES = 4
+_lock = threading.Lock()
+
+
+def termbase_state(session: Session) -> tuple[object, ...]:
+    """What changes when the termbase does: counts, ids and lengths, summed in SQL."""
+    from workbench.terminology.models import Concept, Term
+
+    terms = session.execute(select(
+        func.count(Term.id), func.max(Term.id), func.sum(Term.id), func.sum(Term.concept_id),
+        func.sum(func.length(Term.text)), func.sum(func.length(Term.status)),
+        func.sum(func.length(Term.lang)),
+    )).one()
+    concepts = session.execute(select(
+        func.count(Concept.id), func.max(Concept.id), func.sum(func.length(Concept.name)),
+    )).one()
+    return (*terms, *concepts)
+
+
+def cached_checks(session: Session, sets: Sequence[DocumentSet]) -> list[Issue]:
+    """``check_sets``, computed once per state of the sets and the termbase."""
+    from workbench.terminology.flags import pivot_of
+
+    url = str(session.get_bind().engine.url)
+    termbase = (url, *termbase_state(session))
+    key = (*termbase, pivot_of(sets),
+           *((s.id, s.revision, s.created_at, s.updated_at) for s in sets))
+    with _lock:
+        issues = _ISSUES.get(key)
+        checker = _CHECKERS.get(termbase)
+    if issues is not None:
+        return issues
+    if checker is None:
+        checker = TermChecker(term_records(session))
+    issues = check_sets(session, sets, checker)
+    with _lock:
+        _CHECKERS.clear()
+        _CHECKERS[termbase] = checker
+        while len(_ISSUES) >= _KEPT_STATES:
+            del _ISSUES[next(iter(_ISSUES))]
+        _ISSUES[key] = issues
+    return issues
+
+
+def row_texts(session: Session, rows: Iterable[tuple[int | str, int]]
+              ) -> dict[tuple[int | str, int], dict[str, str]]:
+    """The texts of some rows per language (base codes), as ``aligned_rows`` gives them
+    (and the issues' character spans count in): the rows of one page of issues."""
+    from workbench.models import Sentence, Version
+
+    wanted = {row_id for _, row_id in rows}
+    if not wanted:
+        return {}
+    cells: dict[tuple[int | str, int], dict[str, list[str]]] = defaultdict(
+        lambda: defaultdict(list))
+    for set_id, row_id, lang, text in session.execute(
+        select(Version.set_id, Sentence.row_id, Version.lang, Sentence.text)
+        .join(Version, Version.id == Sentence.version_id)
+        .where(Sentence.row_id.in_(wanted))
+        .order_by(Version.set_id, Version.position, Sentence.position)
+    ):
+        if row_id is not None:
+            cells[(set_id, row_id)][base_lang(lang)].append(text)
+    return {key: {lang: " ".join(texts) for lang, texts in by_lang.items()}
+            for key, by_lang in cells.items()}

@@ -6,15 +6,20 @@ import io
 from collections.abc import Mapping
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from alignments.terms import Flag
 from tmx.tbx import Concept as TbxConcept
 from tmx.tbx import TbxError, Termbase, TermEntry, read_tbx, write_tbx
+from workbench.db import checkpoint_after_commit
 from workbench.errors import in_user_language
+from workbench.models import utcnow
 from workbench.terminology import TermbaseError
 from workbench.terminology.models import STATUSES, Concept, Decision, Term
+
+_CONCEPTS: Table = Concept.__table__  # type: ignore[assignment]
+_TERMS: Table = Term.__table__  # type: ignore[assignment]
 
 
 def concepts(session: Session) -> list[Concept]:
@@ -105,32 +110,49 @@ def export_tbx(session: Session, *, lang: str = "en") -> bytes:
 
 def import_tbx(session: Session, data: bytes, *, name: str | None = None) -> int:
     """Add the concepts of a TBX v3 or v2 file; the number added. Nothing is stored
-    when the file is refused."""
+    when the file is refused.
+
+    The file is read and checked whole before anything is written, and the concepts and
+    terms go in with one executemany each, so the write lock is held for a moment, not
+    for the reading of the file. The caller commits; the WAL is checkpointed after that.
+    """
     try:
         termbase = read_tbx(io.BytesIO(data), name=name or _("the TBX file"))
     except TbxError as error:
         raise TermbaseError(in_user_language(error)) from error
-    added = 0
+    new_concepts: list[dict[str, object]] = []
+    new_terms: list[list[dict[str, object]]] = []
     for tbx_concept in termbase.concepts:
         if not tbx_concept.terms:
             continue
-        concept = Concept(
-            name=(tbx_concept.note or _label(tbx_concept))[:500],
-            definition=tbx_concept.definition,
-            subject=tbx_concept.subject,
-            note=tbx_concept.note,
-        )
+        new_concepts.append({
+            "name": (tbx_concept.note or _label(tbx_concept))[:500],
+            "definition": tbx_concept.definition,
+            "subject": tbx_concept.subject,
+            "note": tbx_concept.note,
+            "created_at": utcnow(),
+        })
         seen: set[tuple[str, str]] = set()
+        kept: list[dict[str, object]] = []
         for term in tbx_concept.terms:
-            if (term.lang, term.text) in seen or term.status not in STATUSES:
+            key = (_base(term.lang), term.text[:500])  # as stored: unique per concept
+            if key in seen or term.status not in STATUSES:
                 continue
-            seen.add((term.lang, term.text))
-            concept.terms.append(Term(lang=_base(term.lang), text=term.text[:500],
-                                      status=term.status, note=term.note))
-        session.add(concept)
-        added += 1
-    session.flush()
-    return added
+            seen.add(key)
+            kept.append({"lang": key[0], "text": key[1], "status": term.status,
+                         "note": term.note})
+        new_terms.append(kept)
+    if not new_concepts:
+        return 0
+    ids = session.execute(
+        insert(_CONCEPTS).returning(_CONCEPTS.c.id, sort_by_parameter_order=True), new_concepts
+    ).scalars().all()
+    rows = [{"concept_id": concept_id, **term}
+            for concept_id, kept in zip(ids, new_terms, strict=True) for term in kept]
+    if rows:
+        session.execute(insert(_TERMS), rows)
+    checkpoint_after_commit(session)  # a large file would leave the -wal file as large
+    return len(new_concepts)
 
 
 def _label(concept: TbxConcept) -> str:

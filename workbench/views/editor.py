@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from workbench import editing
+from workbench.app import LARGEST_ID
 from workbench.db import get_session
 from workbench.editing import EditResult
 from workbench.errors import StaleEdit, WorkbenchError
@@ -207,7 +208,10 @@ def editor_rows(session: Session, document_set: DocumentSet,
 def _int(name: str) -> int:
     value = request.form.get(name, "")
     try:
-        return int(value)
+        number = int(value)
+        if abs(number) > LARGEST_ID:
+            raise ValueError(value)
+        return number
     except ValueError:
         raise WorkbenchError(_("The request is missing a number for '%(name)s'; reload the "
                                "page and try again.", name=name)) from None

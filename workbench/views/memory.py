@@ -26,6 +26,7 @@ from workbench.memory.concordance import Concordance, concordance
 from workbench.memory.fuzzy import DEFAULT_MINIMUM, FuzzyMatch, fuzzy_matches
 from workbench.memory.search import Origin
 from workbench.memory.store import describe, import_tmx, origins, remove_origin, summary
+from workbench.security import create_limit, limiter
 
 bp = Blueprint("memory", __name__, url_prefix="/memory")
 
@@ -161,6 +162,7 @@ def fuzzy_json() -> BaseResponse:
 
 
 @bp.post("/import")
+@limiter.limit(create_limit)
 def import_file() -> BaseResponse:
     """Import an uploaded TMX file (field ``file``); a bad file stores nothing."""
     upload = request.files.get("file")

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from workbench.db import get_session
 from workbench.errors import PageImportError
 from workbench.importers import Version, read_version
+from workbench.security import create_limit, limiter
 from workbench.sets import create_set, get_set, list_sets, row_views
 
 bp = Blueprint("sets", __name__)
@@ -64,6 +65,7 @@ def versions_from_form() -> list[Version]:
 
 
 @bp.post("/sets")
+@limiter.limit(create_limit)
 def create() -> BaseResponse:
     """Create a set; on bad input nothing is stored and the message says why."""
     versions = versions_from_form()

@@ -10,20 +10,75 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from alignments.terms import AlignedRow, Flag, Occurrence
 from workbench.db import get_session
+from workbench.limits import limit
 from workbench.models import DocumentSet
+from workbench.security import create_limit, limiter
 from workbench.sets import get_set
 from workbench.terminology import TermbaseError
-from workbench.terminology.checks import check_sets, term_pattern
+from workbench.terminology.checks import cached_checks, row_texts, term_pattern
 from workbench.terminology.flags import aligned_rows, chosen_sets, find_flag, flag_states
-from workbench.terminology.termbase import concepts, dismiss, export_tbx, import_tbx, settle
+from workbench.terminology.models import Concept
+from workbench.terminology.termbase import dismiss, export_tbx, import_tbx, settle
 
 bp = Blueprint("terminology", __name__, url_prefix="/terms")
 
 CONTEXT = 60  # characters of context each side of an occurrence
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list (the termbase, the checks): its number (from 1), its size,
+    and how many items the whole list has."""
+
+    number: int
+    size: int
+    total: int
+
+    @classmethod
+    def asked(cls, total: int) -> Page:
+        """The page ``?page=N`` asks for (the first when N is missing or not a number from
+        1); its size is the app's ``TERMS_PAGE_SIZE``."""
+        number = request.args.get("page", default=1, type=int) or 1
+        return cls(max(number, 1), max(limit("TERMS_PAGE_SIZE"), 1), total)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def past_the_end(self) -> bool:
+        return self.number > self.pages
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def first(self) -> int:
+        """The 1-based position of the page's first item (0 when the list is empty)."""
+        return min(self.offset + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return min(self.offset + self.size, self.total)
+
+    @property
+    def previous(self) -> int | None:
+        return min(self.number - 1, self.pages) if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+    def as_json(self) -> dict[str, int]:
+        return {"page": self.number, "per_page": self.size, "pages": self.pages,
+                "total": self.total}
 
 
 @dataclass(frozen=True)
@@ -162,36 +217,58 @@ def dismiss_flag(key: str) -> BaseResponse:
 
 
 @bp.get("/checks.json")
-def checks_json() -> BaseResponse:
-    """The row checks as JSON."""
-    return jsonify([i.as_json() for i in check_sets(get_session(), _sets())])
+def checks_json() -> str | BaseResponse:
+    """The row checks as JSON, a page at a time (``?page=N``) with the total."""
+    return _checks(as_json=True)
 
 
 @bp.get("/checks")
 def checks() -> str | BaseResponse:
-    """Every row checked against the termbase: deprecated terms, preferred ones missing."""
+    """Every row checked against the termbase: deprecated terms, preferred ones missing;
+    a page of issues at a time."""
+    return _checks(as_json=_wants_json())
+
+
+def _checks(as_json: bool) -> str | BaseResponse:
+    """The checks run over every row once per state of the sets and the termbase
+    (``cached_checks``): the other pages, and reloads, slice the same list."""
     session = get_session()
     sets = _sets()
-    issues = check_sets(session, sets)
-    if _wants_json():
-        return jsonify([i.as_json() for i in issues])
-    rows = {(r.set_id, r.row_id): r for r in aligned_rows(session, sets)}
-    return render_template("terms/checks.html", issues=issues, rows=rows, sets=sets)
+    issues = cached_checks(session, sets)
+    page = Page.asked(len(issues))
+    shown = issues[page.offset : page.offset + page.size] if not page.past_the_end else []
+    if as_json:
+        return jsonify({**page.as_json(), "issues": [i.as_json() for i in shown]})
+    set_ids = [s.id for s in sets] if request.values.getlist("set") else []
+    if page.past_the_end:
+        return redirect(url_for("terminology.checks", set=set_ids, page=page.pages))
+    return render_template(
+        "terms/checks.html", issues=shown, page=page, sets=sets,
+        texts=row_texts(session, [(i.set_id, i.row_id) for i in shown]),
+        page_url=lambda n: url_for("terminology.checks", set=set_ids, page=n))
 
 
 @bp.get("/termbase")
 def termbase() -> str | BaseResponse:
-    """The concepts of the termbase, with TBX download and import."""
-    found = concepts(get_session())
+    """The concepts of the termbase, a page at a time (counted and sliced in the
+    database), with TBX download and import."""
+    session = get_session()
+    page = Page.asked(session.scalar(select(func.count()).select_from(Concept)) or 0)
+    found = [] if page.past_the_end else list(session.scalars(
+        select(Concept).options(selectinload(Concept.terms)).order_by(Concept.id)
+        .offset(page.offset).limit(page.size)))
     if _wants_json():
-        return jsonify([
+        return jsonify({**page.as_json(), "concepts": [
             {"id": c.id, "name": c.name, "terms": [
                 {"lang": t.lang, "text": t.text, "status": t.status} for t in c.terms
             ]}
             for c in found
-        ])
-    return render_template("terms/termbase.html", concepts=found,
-                           imported=request.args.get("imported"))
+        ]})
+    if page.past_the_end:
+        return redirect(url_for("terminology.termbase", page=page.pages))
+    return render_template("terms/termbase.html", concepts=found, page=page,
+                           imported=request.args.get("imported"),
+                           page_url=lambda n: url_for("terminology.termbase", page=n))
 
 
 @bp.get("/termbase.tbx")
@@ -205,6 +282,7 @@ def termbase_tbx() -> Response:
 
 
 @bp.post("/termbase/import")
+@limiter.limit(create_limit)
 def termbase_import() -> BaseResponse:
     """Add the concepts of an uploaded TBX file (v3 or v2); a bad file stores nothing."""
     upload = request.files.get("file")

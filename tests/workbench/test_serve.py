@@ -1,0 +1,93 @@
+"""`workbench serve` as a team meets it: many open connections, host names, real sockets."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from http.client import HTTPConnection
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(database_url: str, *options: str) -> Iterator[int]:
+    """A real `workbench serve` on a free loopback port, stopped afterwards."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "workbench.cli", "serve", "--port", str(port), *options],
+        env={**os.environ, "WORKBENCH_DATABASE_URL": database_url},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while get(port, "/sets.json") is None:
+            if time.monotonic() > deadline or server.poll() is not None:
+                output = server.stdout.read().decode() if server.poll() is not None \
+                    and server.stdout else ""
+                raise AssertionError(f"the server did not start: {output}")
+            time.sleep(0.3)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def get(port: int, path: str, host: str | None = None,
+        timeout: float = 10) -> tuple[int, str] | None:
+    """The status and body of GET ``path``, or None when no answer came."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.putrequest("GET", path, skip_host=host is not None)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    except OSError:
+        return None
+    finally:
+        connection.close()
+
+
+def test_idle_connections_do_not_lock_other_people_out(database_url: str) -> None:
+    with serving(database_url) as port, ExitStack() as idle:
+        for _ in range(150):  # waitress's default limit was 100 connections
+            sock = idle.enter_context(socket.create_connection(("127.0.0.1", port)))
+            sock.sendall(b"GET / HTTP/1.1\r\n")  # started, never finished
+        answer = get(port, "/sets.json", timeout=20)
+        assert answer is not None and answer[0] == 200
+
+
+def test_a_rebound_host_name_gets_nothing_from_the_real_server(database_url: str) -> None:
+    with serving(database_url) as port:
+        answer = get(port, "/sets.json", host="rebind.evil.example")
+        assert answer is not None and answer[0] == 421
+        assert "--allowed-host rebind.evil.example" in answer[1]
+        answer = get(port, "/sets.json", host=f"localhost:{port}")
+        assert answer is not None and answer[0] == 200
+
+
+def test_a_team_names_its_host(database_url: str) -> None:
+    with serving(database_url, "--allowed-host", "workbench.team.lan") as port:
+        answer = get(port, "/sets.json", host="workbench.team.lan")
+        assert answer is not None and answer[0] == 200
+        answer = get(port, "/sets.json", host="other.team.lan")
+        assert answer is not None and answer[0] == 421
+
+
+@pytest.mark.parametrize("option", [["--threads", "0"], ["--connection-limit", "1"]])
+def test_serve_refuses_settings_that_cannot_work(option: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-m", "workbench.cli", "serve", *option],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Invalid value" in result.stderr
