@@ -25,8 +25,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from alignments.terms_lang import base_lang, name_root
-from alignments.terms_mono import acronym_flags, spelling_flags, translit_flags, word_order_flags
+from alignments.terms_lang import base_lang, headword, name_root, nominative, spelling_key
+from alignments.terms_mono import (
+    acronym_flags,
+    clipped_flags,
+    spelling_flags,
+    translit_flags,
+    word_order_flags,
+)
 from alignments.terms_span import (
     Concept,
     Corpus,
@@ -147,6 +153,7 @@ def discover(
             *spelling_flags(corpus, lang),
             *translit_flags(corpus, lang),
             *word_order_flags(corpus, lang),
+            *clipped_flags(corpus, lang),
             # The original's abbreviations are its author's usage, which translations follow.
             *(acronym_flags(corpus, lang) if lang != pivot else []),
         ):
@@ -168,7 +175,7 @@ def discover(
                 pairs = [(a, b) for a, b in pairs if b.i == b.j]
             groups = _rendering_groups(pairs, corpus, lang)
             if len(groups) >= 2 and sum(map(len, groups)) >= MIN_RENDERINGS:
-                label = corpus.surface(concept.members[0])
+                label = _display(corpus, concept.occurrences)
                 found.append(("rendering", lang, groups, source, label,
                               f"«{label}» ({source}) is rendered {len(groups)} ways"))
     flags = [_flag(rows, corpus, *item) for item in found]
@@ -202,8 +209,12 @@ def _rendering_groups(
     """The renderings grouped by variant; unrelated renderings (misalignments) dropped."""
     by_variant: dict[tuple[str, ...], list[Span]] = defaultdict(list)
     qualified: dict[tuple[str, ...], bool] = defaultdict(bool)
+    # Spellings of one rendering (Anti-Terror-Struktur, Antiterrorstruktur) are one
+    # variant here: the spelling detector reports them, once.
+    spelled: dict[str, tuple[str, ...]] = {}
     for source, span in pairs:
         key = _one_word_name(corpus.variant_id(span), lang)
+        key = spelled.setdefault("".join(spelling_key(w) for w in key), key)
         by_variant[key].append(span)
         qualified[key] |= any(t.acronym for t in corpus.span_tokens(source))
     ids = list(by_variant)
@@ -241,7 +252,7 @@ def _elides(
         if long[k : k + n] == short:
             extra = corpus.span_tokens(spans[long][0])
             extra = extra[:k] + extra[k + n :]
-            return any(t.content and not (t.acronym and qualified) for t in extra)
+            return any(t.content for t in extra)
     return False
 
 
@@ -269,8 +280,23 @@ def _flag(
 
 
 def _display(corpus: Corpus, group: list[Span]) -> str:
-    """The form a variant is shown in: its most frequent surface, mid-sentence forms first."""
+    """The form a variant is shown in: its dictionary form (the nominative 'Rat der
+    Außenminister der SOZ', «Совет министров иностранных дел ШОС») where the corpus writes
+    it so anywhere or Russian morphology can make it, else its most frequent surface."""
+    keys = Counter(corpus.variant_id(s) for s in group)
+    key = max(keys, key=lambda k: (keys[k], k))  # a concept's most used form ('СМИД ОДКБ' aside)
+    group = [s for s in group if corpus.variant_id(s) == key]
     surfaces = Counter(corpus.surface(s) for s in group)
+    span = group[0]
+    lang = span.lang
+    if not any(headword(corpus.span_tokens(s), lang) for s in group):
+        written = corpus.dictionary_surfaces(lang).get(corpus.variant_id(span))
+        if written:
+            surfaces = written
+        elif lang == "ru":
+            made = nominative([t.text for t in corpus.span_tokens(span)])
+            if made:
+                return made
     return max(surfaces, key=lambda s: (surfaces[s], not s[:1].islower(), s))
 
 

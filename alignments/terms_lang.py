@@ -1,8 +1,11 @@
 """Language knowledge for term discovery: tokens with spans, function words, light stemming,
 and the folds that make spelling and transliteration variants compare equal.
 
-Light on purpose: suffix stripping (Russian, German), plural stripping (English, French,
-Spanish); no dictionaries, no models. Pure functions, no I/O.
+Every word is counted by its dictionary form (lemma): pymorphy3 with its Russian dictionary,
+simplemma for German, French, Spanish and English (both carry their dictionaries inside their
+wheels, loaded on first use). A word no dictionary knows (most names) falls back to light
+suffix stripping. Spelling variants keep a light stem of their own, since a dictionary may
+fold them (defence -> defense). Pure functions; no I/O beyond the packaged dictionaries.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 
@@ -45,7 +49,8 @@ class Token:
     text: str
     start: int
     end: int
-    stem: str
+    stem: str  # a light stem, a prefix of the word: suffixes stripped, spelling untouched
+    lemma: str  # the dictionary form, lower case: what terms are counted by
     capital: bool  # starts with an uppercase letter
     acronym: bool  # two or more letters, all uppercase: CSTO, ОДКБ, OTSC
     function: bool  # an article, preposition or conjunction of the language
@@ -61,6 +66,11 @@ class Token:
     @property
     def lower(self) -> str:
         return self.text.lower()
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def base_lang(lang: str) -> str:
@@ -81,9 +91,15 @@ def tokenize(text: str, lang: str) -> list[Token]:
         initial = not tokens or bool(SENTENCE_END.search(text[:start].rstrip()))
         pieces: list[tuple[int, int]] = [(start, end)]
         elided = ELISION.match(word) if lang in ("fr", "it") else None
+        hyphens = word.split("-")
         if elided:
             split = start + len(elided.group(1))
             pieces = [(start, split), (split, end)]
+        elif len(hyphens) == 2 and _is_acronym(hyphens[0]) != _is_acronym(hyphens[1]):
+            # An acronym hyphened to a word is two words ('SOZ-Außenministerrat',
+            # 'CSTO-led'): the organisation and what it qualifies.
+            split = start + len(hyphens[0])
+            pieces = [(start, split), (split + 1, end)]
         elif POSSESSIVE.search(word) and lang == "en":
             pieces = [(start, end - 2)]
         for n, (a, b) in enumerate(pieces):
@@ -95,7 +111,8 @@ def tokenize(text: str, lang: str) -> list[Token]:
                     text=piece,
                     start=a,
                     end=b,
-                    stem=stem(piece, lang),
+                    stem=light_stem(piece, lang),
+                    lemma=stem(piece, lang),
                     capital=piece[:1].isupper(),
                     acronym=len(letters) >= 2 and all(c.isupper() for c in letters),
                     function=lower in words,
@@ -117,8 +134,52 @@ DE_ENDINGS = ("ern", "em", "en", "er", "es", "e", "n", "s")
 RU_VOWELS = "аеиоуыэюяь"
 
 
-@lru_cache(maxsize=65536)
+LEMMATIZED = frozenset({"de", "en", "es", "fr"})
+
+
+@lru_cache(maxsize=1)
+def _russian() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@lru_cache(maxsize=131072)
 def stem(word: str, lang: str) -> str:
+    """The dictionary form, lower case: 'Совета' -> 'совет', 'Ministers' -> 'minister',
+    'Rates' -> 'rat'; acronyms as they are, unknown words by their light stem."""
+    lang = base_lang(lang)
+    lower = word.lower().replace("ё", "е").replace("’", "'")
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < 2 or all(c.isupper() for c in letters):
+        return lower
+    if lang == "ru" and all("а" <= c <= "я" or c == "-" for c in lower):
+        return str(_russian().parse(lower)[0].normal_form).replace("ё", "е")
+    if lang in LEMMATIZED and "-" not in lower:
+        import simplemma
+
+        # The known form nearest the word: itself, else with an ending taken off
+        # (Außenministers -> Außenminister); a word no dictionary has keeps its light stem.
+        # Tried as written and in lower case, the shorter lemma kept: 'Rat' is a noun
+        # (not 'raten'), 'Regionalen' an adjective ('regional', not 'Regionale').
+        for form in _strippings(lower, lang):
+            cased = word[:1] + form[1:]
+            lemmas = [str(simplemma.lemmatize(f, lang)).lower()
+                      for f in dict.fromkeys((cased, form)) if simplemma.is_known(f, lang)]
+            if lemmas:
+                return min(lemmas, key=len)
+    return light_stem(word, lang)
+
+
+def _strippings(lower: str, lang: str) -> list[str]:
+    forms = [lower]
+    endings = DE_ENDINGS if lang == "de" else ("s", "es")
+    forms += [lower[: -len(e)] for e in endings if lower.endswith(e) and len(lower) - len(e) >= 4]
+    return forms
+
+
+@lru_cache(maxsize=65536)
+def light_stem(word: str, lang: str) -> str:
     """A light stem: 'Совета' -> 'совет', 'Ministers' -> 'minister', 'Rates' -> 'rat'."""
     lang = base_lang(lang)
     lower = word.lower().replace("ё", "е").replace("’", "'")
@@ -145,11 +206,49 @@ def stem(word: str, lang: str) -> str:
     return lower
 
 
+def headword(tokens: list[Token], lang: str) -> bool:
+    """Whether a term is written in its dictionary form: its first content word is
+    ('Rat der Außenminister', not 'Rates der Außenminister'); a Russian first word must be
+    a nominative as well (not the genitive plural 'министров' of 'министр')."""
+    first = next((t for t in tokens if t.content), None)
+    if first is None or first.acronym:
+        return True
+    if base_lang(lang) == "ru":
+        parse = _russian().parse(first.lower)[0]
+        return bool("nomn" in parse.tag and parse.normal_form.replace("ё", "е") == first.lemma)
+    return first.lower.replace("’", "'") == first.lemma
+
+
+def nominative(words: list[str]) -> str | None:
+    """A Russian term in the nominative: its leading adjectives and first noun put in the
+    nominative, what follows them (genitive attributes) as written: «Региональной
+    антитеррористической структуры ШОС» -> «Региональная антитеррористическая структура
+    ШОС». None when morphology cannot tell."""
+    out: list[str] = []
+    morph = _russian()
+    for n, word in enumerate(words):
+        parse = morph.parse(word.lower())[0]
+        if parse.tag.POS not in ("ADJF", "NOUN", "PRTF"):
+            return None
+        number = "plur" if "plur" in parse.tag else "sing"
+        inflected = parse.inflect({"nomn", number})
+        if inflected is None:
+            return None
+        form = str(inflected.word)
+        out.append(form.capitalize() if word[:1].isupper() else form)
+        if parse.tag.POS == "NOUN":
+            return " ".join(out + list(words[n + 1 :]))
+    return None
+
+
 def name_root(stem: str, lang: str) -> str:
     """A Russian place name and the adjective made from it share this root: Нюрнберге and
     Нюрнбергского (stems 'нюрнберг', 'нюрнбергск'), Минск and минского, Россия and
     российского. Other languages' stemmers already join the two (Nürnberg, Nürnberger)."""
-    if base_lang(lang) != "ru" or not stem.endswith("ск") or len(stem) < 6:
+    if base_lang(lang) != "ru":
+        return stem
+    stem = _stem_ru(stem, capital=False)  # the lemma's ending off: россия, российский
+    if not stem.endswith("ск") or len(stem) < 6:
         return stem
     root = stem[:-2]
     for link in ("ий", "и"):  # росс-ийск-
@@ -230,6 +329,30 @@ def translit_key(word: str, lang: str = "") -> str:
         return key
     skeleton = key[0] + re.sub(r"[aeiouy]", "", key[1:])
     return re.sub(r"(.)\1+", r"\1", skeleton)  # Belorussia / Belarus: doubled letters
+
+
+# Spellings of one sound across the five languages' transliteration habits, folded to one
+# letter: ш is sh, sch, ch (French), s (Spanish); ч is ch, tsch, tch; ж is zh, j, sh; х is kh,
+# h, ch; в is v, w; й is y, j, i; у is u, ou. Longest first.
+SOUND_FOLDS: tuple[tuple[str, str], ...] = (
+    ("shch", "s"), ("tsch", "c"), ("dsch", "j"), ("dzh", "j"), ("tch", "c"), ("sch", "s"),
+    ("zh", "j"), ("dj", "j"), ("sh", "s"), ("ch", "s"), ("kh", "h"), ("ph", "f"), ("ck", "k"),
+    ("gue", "ge"), ("gui", "gi"), ("ou", "u"), ("w", "v"), ("ey", "ei"), ("ej", "ei"),
+    ("y", "i"), ("ii", "i"),
+)
+
+
+@lru_cache(maxsize=65536)
+def sound_key(word: str, lang: str = "") -> str:
+    """A name as it sounds, whatever its script and transliteration: Sergey, Sergej,
+    Sergueï, Сергей -> 'sergei'; Dushanbe, Duschanbe, Douchanbé -> 'dusanbe'. Spanish
+    writes дж as y between vowels too (Tayikistán, Tadzhikistán)."""
+    key = re.sub(r"[^a-z]", "", anyascii(strip_accents(word)).lower())
+    if base_lang(lang) == "es":
+        key = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "dzh", key)
+    for old, new in SOUND_FOLDS:
+        key = key.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", key)  # doubled letters: Nuriddinov, Belorussia
 
 
 def latin(word: str) -> str:

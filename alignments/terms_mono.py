@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from alignments.terms_lang import latin, spelling_key, translit_key
+from alignments.terms_lang import light_stem, sound_key, spelling_key
 from alignments.terms_span import Corpus, Span, abbreviates
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
+INDEFINITE: dict[str, frozenset[str]] = {
+    "en": frozenset({"a", "an"}),
+    "de": frozenset({"ein", "eine", "einen", "einem", "einer", "eines"}),
+    "fr": frozenset({"un", "une"}),
+    "es": frozenset({"un", "una", "unos", "unas"}),
+}
 UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
-NAME_LIKENESS = 75  # rapidfuzz ratio of two languages' spellings of one name, in Latin
+NAME_LIKENESS = 70  # rapidfuzz ratio of two languages' spellings of one name, by sound
 Found = tuple[str, list[list[Span]], str]
 Groups = dict[str, dict[str, list[Span]]]  # group key -> variant id -> spans
 
@@ -56,39 +63,68 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
 
 
 def translit_flags(corpus: Corpus, lang: str) -> list[Found]:
-    """Names transliterated two ways: Sergey / Sergei, Muhriddin / Mukhriddin."""
-    by_skeleton: dict[str, dict[str, list[Span]]] = defaultdict(lambda: defaultdict(list))
+    """Names transliterated two ways: Sergey / Sergei, Muhriddin / Mukhriddin, Duschanbe /
+    Dushanbe, Вэйдун / Вейдун. Names are compared by how they sound (``sound_key``, any
+    script), within a small edit distance; two forms are one name only where the other
+    languages of their rows write one same name for both."""
+    spans_of: dict[str, list[Span]] = defaultdict(list)
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n, token in enumerate(tokens):
             # Names only: a word the text also writes in lower case is no name.
             if (token.capital and token.content and not token.acronym
-                    and token.stem not in corpus.lower_stems[lang]
+                    and token.lemma not in corpus.lower_stems[lang]
                     and len(token.text) >= 4 and "-" not in token.text):
-                skeleton = translit_key(token.stem, lang)
-                by_skeleton[skeleton][token.stem].append(Span(row, lang, n, n))
-    groups: Groups = {}
-    for skeleton, variants in by_skeleton.items():
-        names = sorted(v for v in variants if _named_elsewhere(corpus, lang, v, variants[v]))
-        parent = {v: v for v in names}
-        for x, a in enumerate(names):
-            for b in names[x + 1 :]:
-                if _transliterations(a, b, lang):
-                    parent[parent[b]] = parent[a]
-        clusters: dict[str, dict[str, list[Span]]] = defaultdict(dict)
-        for v in names:
-            root = v
-            while parent[root] != root:
-                root = parent[root]
-            clusters[root][v] = variants[v]
-        for root, cluster in clusters.items():
-            groups[f"{skeleton}:{root}"] = cluster
-    return list(_flags("transliteration", groups, corpus, "transliterated differently"))
+                spans_of[token.lemma].append(Span(row, lang, n, n))
+    names = sorted(spans_of)
+    forms = {v: light_stem(v, lang) for v in names}
+    keys = {v: sound_key(forms[v], lang) for v in names}
+    by_initial: dict[str, list[str]] = defaultdict(list)
+    for v in names:
+        if len(keys[v]) >= 4:
+            by_initial[keys[v][:1]].append(v)
+    witnesses: dict[str, set[str] | None] = {}
+    parent = {v: v for v in names}
+
+    def find(v: str) -> str:
+        while parent[v] != v:
+            v = parent[v]
+        return v
+
+    for group in by_initial.values():
+        for x, a in enumerate(group):
+            for b in group[x + 1 :]:
+                if abs(len(keys[a]) - len(keys[b])) > 2 or not _sound_alike(keys[a], keys[b]):
+                    continue
+                if not _transliterations(forms[a], forms[b], lang):
+                    continue
+                for v in (a, b):
+                    if v not in witnesses:
+                        witnesses[v] = _witnesses(corpus, lang, keys[v], spans_of[v])
+                wa, wb = witnesses[a], witnesses[b]
+                if wa is None or wb is None or wa & wb:
+                    parent[find(a)] = find(b)
+    clusters: dict[str, dict[str, list[Span]]] = defaultdict(dict)
+    for v in names:
+        clusters[find(v)][v] = spans_of[v]
+    return list(_flags("transliteration", dict(clusters), corpus, "transliterated differently"))
+
+
+def _sound_alike(a: str, b: str) -> bool:
+    """One edit apart (two in long names), or the same consonants (Belarus / Belorussia)."""
+    allowed = 1 if min(len(a), len(b)) < 9 else 2
+    if Levenshtein.distance(a, b, score_cutoff=allowed) <= allowed:
+        return True
+    return _consonants(a) == _consonants(b) and ratio(a, b) >= 75
+
+
+def _consonants(key: str) -> str:
+    return key[0] + re.sub(r"[aeiou]", "", key[1:])
 
 
 def _transliterations(a: str, b: str, lang: str) -> bool:
-    """Whether two stems of names read as one name written two ways (not Armenia /
-    Armenian, not two inflections that the light stemmer left apart)."""
-    if min(len(a), len(b)) < 5 or spelling_key(a) == spelling_key(b):
+    """Whether two stems of names can be one name written two ways (not Armenia /
+    Armenian, not two inflections that the dictionary did not know)."""
+    if min(len(a), len(b)) < 4 or spelling_key(a) == spelling_key(b):
         return False
     folded_a, folded_b = _fold_umlauts(a), _fold_umlauts(b)
     if folded_a.startswith(folded_b) or folded_b.startswith(folded_a):
@@ -97,31 +133,38 @@ def _transliterations(a: str, b: str, lang: str) -> bool:
     if shared >= min(len(a), len(b)) - 1 and abs(len(a) - len(b)) >= 2:
         return False  # Нюрнберге / Нюрнбергского: a noun and its adjective
     tails = a[shared:] + b[shared:]
-    if lang == "ru" and len(tails) <= 3 and all(c in "аеиоуыэюяйь" for c in tails):
-        return False  # two case forms the light stemmer left apart
-    return ratio(latin(a), latin(b)) >= 80
+    return not (lang == "ru" and len(tails) <= 3 and all(c in "аеиоуыэюяйь" for c in tails))
 
 
 def _fold_umlauts(word: str) -> str:
     return word.lower().translate(UMLAUTS)
 
 
-def _named_elsewhere(corpus: Corpus, lang: str, name: str, spans: list[Span]) -> bool:
-    """Whether another language's version of a row the word occurs in writes it too, in
-    its own script: a name travels across languages (Sergei, Сергей, Serguéi), a common
-    noun does not (Vorbereitung, Verbreitung; Cuando, Cuándo). Where the rows hold one
-    language only there is nothing to check against, and the word counts as a name."""
-    written = latin(name)
+def _witnesses(corpus: Corpus, lang: str, key: str, spans: list[Span]) -> set[str] | None:
+    """How the other languages' versions of the rows a name occurs in write it (by sound,
+    the likest name of each version): a name travels across languages (Sergei, Сергей,
+    Serguéi), a common noun does not (Vorbereitung, Verbreitung). None where the rows hold
+    no other language."""
+    found: Counter[str] = Counter()
     compared = False
     for span in spans:
         for other in corpus.langs:
             if other == lang:
                 continue
+            best: tuple[float, str] | None = None
             for token in corpus.tokens[other][span.row]:
                 compared = True
-                if token.capital and ratio(written, latin(token.stem)) >= NAME_LIKENESS:
-                    return True
-    return not compared  # one language only: nothing to check the name against
+                if token.capital and not token.acronym and len(token.text) >= 4:
+                    other_key = sound_key(light_stem(token.lemma, other), other)
+                    score = ratio(key, other_key)
+                    if score >= NAME_LIKENESS and (best is None or score > best[0]):
+                        best = (score, other_key)
+            if best is not None:
+                found[best[1]] += 1
+    if not compared:
+        return None
+    top = max(found.values(), default=0)
+    return {k for k, n in found.items() if n == top}  # the way most versions write it
 
 
 def word_order_flags(corpus: Corpus, lang: str) -> list[Found]:
@@ -135,7 +178,9 @@ def word_order_flags(corpus: Corpus, lang: str) -> list[Found]:
             words = [t for t in tokens if t.content]
             if len(words) < 2 or any(t.lower in CONJUNCTIONS for t in tokens):
                 continue  # 'Kyrgyzstan and Tajikistan' is two names, not one
-            bag = " ".join(sorted(t.stem for t in words))
+            if any(t.lower in INDEFINITE.get(lang, ()) for t in tokens):
+                continue  # a name has no indefinite article: 'Entwurf eines Programms'
+            bag = " ".join(sorted(t.lemma for t in words))
             groups[bag][" ".join(corpus.variant_id(span))].append(span)
     return list(_flags("word-order", groups, corpus, "same words, another order or number"))
 
@@ -202,3 +247,43 @@ def _distinct(spans: list[Span]) -> list[Span]:
         if not any(k.row == span.row and k.i <= span.j and span.i <= k.j for k in kept):
             kept.append(span)
     return kept
+
+
+def clipped_flags(corpus: Corpus, lang: str) -> list[Found]:
+    """A clipped compound used beside the words it is clipped from, for one same
+    organisation: Генсекретарь ШОС / Генеральный секретарь ШОС, Исполком СНГ /
+    Исполнительный комитет СНГ (the first word cut short, the second cut or whole)."""
+    words: dict[tuple[str, str], list[Span]] = defaultdict(list)
+    pairs: dict[tuple[str, str, str], list[Span]] = defaultdict(list)
+    for row, tokens in enumerate(corpus.tokens[lang]):
+        for n, token in enumerate(tokens):
+            if not token.content or token.acronym or "-" in token.text:
+                continue
+            after = [t for t in tokens[n + 1 : n + 3] if not t.brk]
+            if len(token.lemma) >= 6 and after and after[0].acronym:
+                words[(token.lemma, after[0].text)].append(Span(row, lang, n, n + 1))
+            if (len(after) == 2 and after[0].content and not after[0].acronym
+                    and after[1].acronym):
+                key = (token.lemma, after[0].lemma, after[1].text)
+                pairs[key].append(Span(row, lang, n, n + 2))
+    by_start: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    for pair in pairs:
+        by_start[(pair[0][:3], pair[2])].append(pair)
+    found: list[Found] = []
+    for (word, organisation), uses in words.items():
+        for first, second, _ in by_start.get((word[:3], organisation), []):
+            if _clipped(word, first, second):
+                long = pairs[(first, second, organisation)]
+                shown = f"{corpus.surface(uses[0])} / {corpus.surface(long[0])}"
+                found.append(("acronym", [long, uses], f"clipped beside its full form: {shown}"))
+    return found
+
+
+def _clipped(word: str, first: str, second: str) -> bool:
+    if len(first) < 5 or len(second) < 3 or word.startswith(first) or first.startswith(word):
+        return False
+    for cut in range(3, len(first) - 1):  # the first word cut short, three letters at least
+        rest = word[cut:]
+        if word[:cut] == first[:cut] and len(rest) >= 3 and second.startswith(rest):
+            return True
+    return False

@@ -3,7 +3,7 @@ term to its renderings in another language (association over rows plus string cu
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -12,6 +12,7 @@ from rapidfuzz.fuzz import ratio
 from alignments.terms_lang import (
     LOWERCASE_INSIDE_TERMS,
     Token,
+    headword,
     stem,
     strip_accents,
     tokenize,
@@ -61,17 +62,18 @@ class Corpus:
         self.name_words: dict[str, set[str]] = {}
         self.rows_of: dict[str, dict[str, set[int]]] = {}
         self._dice: dict[tuple[str, str, str, str], float] = {}
+        self._dictionary: dict[str, dict[Key, Counter[str]]] = {}
         for lang in langs:
             lower: set[str] = set()
             names: set[str] = set()
             rows_of: dict[str, set[int]] = defaultdict(set)
             for n, tokens in enumerate(self.tokens[lang]):
                 for token in tokens:
-                    rows_of[token.stem].add(n)
+                    rows_of[token.lemma].add(n)
                     if not token.capital:
                         lower.add(token.lower)
                     elif not token.initial:
-                        names.add(token.stem)
+                        names.add(token.lemma)
             self.lower_words[lang] = lower
             self.lower_stems[lang] = {stem(w, lang) for w in lower}
             self.name_words[lang] = names
@@ -87,7 +89,7 @@ class Corpus:
         if not token.initial:
             return True
         # A sentence's first word counts when the text capitalises it elsewhere too.
-        return token.stem in self.name_words[lang] and token.lower not in self.lower_words[lang]
+        return token.lemma in self.name_words[lang] and token.lower not in self.lower_words[lang]
 
     def span_tokens(self, span: Span) -> list[Token]:
         return self.tokens[span.lang][span.row][span.i : span.j + 1]
@@ -101,12 +103,9 @@ class Corpus:
         return self.texts[span.row][span.lang][start:end]
 
     def variant_id(self, span: Span) -> tuple[str, ...]:
-        """What makes two spans the same variant: stems where case inflects (ru, de),
-        else the words themselves (so number and spelling differences count)."""
-        tokens = self.span_tokens(span)
-        if span.lang in ("ru", "de"):
-            return tuple(t.stem for t in tokens)
-        return tuple(t.lower.replace("’", "'") for t in tokens)
+        """What makes two spans the same variant: their words' dictionary forms, so that
+        case and number never tell variants apart (spelling does: Organisation, Organization)."""
+        return tuple(t.lemma for t in self.span_tokens(span))
 
     def parts(self, lang: str, word: str) -> list[str]:
         """A compound's known parts: 'außenministerrat' -> 'außenminist', 'rat' (German
@@ -115,7 +114,8 @@ class Corpus:
             return []
         known = self.rows_of[lang]
         for cut in range(len(word) - 3, 3, -1):
-            head, tail = stem(word[:cut], lang), stem(word[cut:], lang)
+            # German nouns are looked up capitalised ('Rat', not the verb 'raten').
+            head, tail = stem(word[:cut].title(), lang), stem(word[cut:].title(), lang)
             if tail.startswith("s") and tail not in known and tail[1:] in known:
                 tail = tail[1:]  # the linking s: 'Sicherheitsrat'
             if head in known and tail in known:
@@ -123,7 +123,25 @@ class Corpus:
         return []
 
     def content_stems(self, span: Span) -> set[str]:
-        return {t.stem for t in self.span_tokens(span) if t.content and not t.acronym}
+        return {t.lemma for t in self.span_tokens(span) if t.content and not t.acronym}
+
+    def dictionary_surfaces(self, lang: str) -> dict[Key, Counter[str]]:
+        """The surfaces of term-like spans in their dictionary form, by variant."""
+        found = self._dictionary.get(lang)
+        if found is None:
+            found = defaultdict(Counter)
+            for row in range(len(self.texts)):
+                for span in self.candidate_spans(lang, row, extend=lang in LOWERCASE_INSIDE_TERMS):
+                    if headword(self.span_tokens(span), lang):
+                        found[self.variant_id(span)][self.surface(span)] += 1
+            self._dictionary[lang] = found
+        return found
+
+    def content_words(self, span: Span) -> set[str]:
+        """The content stems with a compound's parts ('außenministerrat': 'außenminister',
+        'rat'), so that 'SOZ-Außenministerrat' and 'Rat der Außenminister' share words."""
+        stems = self.content_stems(span)
+        return stems.union(*(self.parts(span.lang, w) for w in stems))
 
     # -- term-like spans -------------------------------------------------------------
     def chunks(self, lang: str, row: int, *, extend: bool) -> list[tuple[int, int]]:
@@ -195,13 +213,13 @@ class Corpus:
     def related(self, a: Span, b: Span) -> bool:
         """Whether two spans can name one thing: a shared word, one name transliterated
         two ways, or one the acronym of the other."""
-        if self.content_stems(a) & self.content_stems(b):
+        if self.content_words(a) & self.content_words(b):
             return True
         names = a.i == a.j and b.i == b.j  # Киргизия / Кыргызстан: one name, two forms
         for x in self.span_tokens(a):
             for y in self.span_tokens(b):
                 if x.content and y.content and len(x.text) >= 4 and len(y.text) >= 4:
-                    kx, ky = translit_key(x.stem), translit_key(y.stem)
+                    kx, ky = translit_key(x.lemma), translit_key(y.lemma)
                     if kx == ky or (names and min(len(kx), len(ky)) >= 4
                                     and (kx.startswith(ky) or ky.startswith(kx))):
                         return True
@@ -268,7 +286,7 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
     for row in range(len(corpus.texts)):
         for span in corpus.candidate_spans(pivot, row, extend=extend):
             by_key[corpus.variant_id(span)].append(span)
-    frequent = {k: v for k, v in by_key.items() if len(v) >= 2}
+    frequent = {k: v for k, v in by_key.items() if len(v) >= 2 and not _coordination(k, by_key)}
     in_row: dict[int, list[tuple[Span, tuple[str, ...]]]] = defaultdict(list)
     for key, spans in frequent.items():
         for span in spans:
@@ -291,10 +309,16 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
         for b in initials[words[a][0][:1].casefold()]:
             if a != b and len(b) > len(a) and abbreviates(words[a], words[b], pivot):
                 parent[find(a)] = find(b)
-    by_head = {k: k for k in closed}
-    for b in closed:  # «Совет министров иностранных дел» + «ОДКБ»
-        if len(b) >= 3 and _is_acronym(words[b][-1]) and b[:-1] in by_head:
-            parent[find(b[:-1])] = find(b)
+    # «Совет министров иностранных дел» is the short form of «… ОДКБ» when that is the only
+    # organisation it comes with; beside «… ШОС» and «… СНГ» it names neither.
+    qualified: dict[Key, list[Key]] = defaultdict(list)
+    heads = set(closed)
+    for b in closed:
+        if len(b) >= 3 and _is_acronym(words[b][-1]) and b[:-1] in heads:
+            qualified[b[:-1]].append(b)
+    for head, longer in qualified.items():
+        if len(longer) == 1:
+            parent[find(head)] = find(longer[0])
     grouped: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for k in closed:
         grouped[find(k)].append(k)
@@ -317,10 +341,19 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
         if len(occurrences) < 2:
             continue
         stems = frozenset(
-            t.stem for k in keys for t in corpus.span_tokens(frequent[k][0]) if t.content
+            t.lemma for k in keys for t in corpus.span_tokens(frequent[k][0]) if t.content
         )
         concepts.append(Concept([frequent[k][0] for k in keys], occurrences, stems))
     return concepts
+
+
+def _coordination(key: Key, by_key: Mapping[Key, list[Span]]) -> bool:
+    """Whether a conjunction joins two terms of their own («СНГ и ОДКБ»): two names, not
+    one («Организация по безопасности и сотрудничеству в Европе» is one)."""
+    return any(
+        word in CONJUNCTIONS and key[:n] in by_key and key[n + 1 :] in by_key
+        for n, word in enumerate(key)
+    )
 
 
 def _always_inside(
@@ -405,9 +438,9 @@ class _Side:
     """
 
     def __init__(self, tokens: list[Token], borrowed: frozenset[str] = frozenset()) -> None:
-        self.stems = {t.stem for t in tokens if t.content}
+        self.stems = {t.lemma for t in tokens if t.content}
         self.borrowed = borrowed - self.stems
-        self.cues = {translit_fold(t.stem) for t in tokens if t.content and len(t.stem) >= 4}
+        self.cues = {translit_fold(t.lemma) for t in tokens if t.content and len(t.lemma) >= 4}
 
 
 def _word_score(
@@ -429,11 +462,11 @@ BORROWED = 0.9
 
 
 def _best(corpus: Corpus, lang: str, token: Token, pivot: str, side: _Side) -> float:
-    if len(token.stem) >= 4:
-        folded = translit_fold(token.stem)
+    if len(token.lemma) >= 4:
+        folded = translit_fold(token.lemma)
         if any(ratio(folded, c) >= 80 for c in side.cues):
             return 1.0
-    words = [token.stem, *corpus.parts(lang, token.stem)]
+    words = [token.lemma, *corpus.parts(lang, token.lemma)]
     own = max((corpus.association(lang, w, pivot, p) for w in words for p in side.stems),
               default=0.0)
     borrowed = max((corpus.association(lang, w, pivot, p) for w in words for p in side.borrowed),

@@ -85,7 +85,7 @@ def test_terminologist_settles_the_council_flag(terms_page: object, tmp_path: Pa
     expect(flag.locator(".aligned [lang=ru]").filter(has_text="СМИД ОДКБ").first).to_be_visible()
 
     flag.locator('input[type=radio][value="CSTO Council of Foreign Ministers"]').check()
-    flag.get_by_label("status of Council of Foreign Ministers", exact=True).select_option(
+    flag.get_by_label("status of CSTO Foreign Ministers Council", exact=True).select_option(
         "admitted")
     flag.get_by_role("button", name="Settle").click()
     expect(page.get_by_role("status")).to_contain_text("Settled")
@@ -97,7 +97,7 @@ def test_terminologist_settles_the_council_flag(terms_page: object, tmp_path: Pa
     expect(deprecated.first).to_be_visible()
     expect(deprecated.first.locator("mark")).to_have_text("CSTO Ministerial Council")
     expect(page.locator('tr.issue[data-kind="deprecated"]').filter(
-        has_text="'Council of Foreign Ministers' used")).to_have_count(0)
+        has_text="'CSTO Foreign Ministers Council' used")).to_have_count(0)
 
     page.get_by_role("link", name="Terminology flags").click()
     with page.expect_download() as info:
