@@ -88,7 +88,9 @@ def tokenize(text: str, lang: str) -> list[Token]:
         start, end, word = match.start(), match.end(), match.group()
         gap = text[previous_end:start]
         brk = bool(BREAK.search(gap)) or not tokens
-        initial = not tokens or bool(SENTENCE_END.search(text[:start].rstrip()))
+        # The punctuation that ends a sentence lies between the two words: only the gap is
+        # searched (the whole text before the word made a long text quadratic).
+        initial = not tokens or bool(SENTENCE_END.search(gap.rstrip()))
         pieces: list[tuple[int, int]] = [(start, end)]
         elided = ELISION.match(word) if lang in ("fr", "it") else None
         hyphens = word.split("-")
