@@ -237,7 +237,12 @@
     box.className = "sent-editor";
     box.value = original;
     box.rows = Math.max(2, Math.ceil(original.length / 55));
-    box.readOnly = mode === "split";
+    // Choosing a split point: the caret moves (arrows, Home, End, Ctrl+arrows, the mouse)
+    // but the text does not change. (A read-only box gives Chromium no keyboard caret.)
+    if (mode === "split") {
+      box.addEventListener("beforeinput", (event) => event.preventDefault());
+      box.addEventListener("drop", (event) => event.preventDefault());
+    }
     box.setAttribute("aria-label", mode === "split" ? msg.msgSplit : msg.msgEdit);
     box.lang = sentence.closest(".cell").lang;
     sentence.hidden = true;
