@@ -252,6 +252,26 @@ def test_a_stale_edit_from_a_second_tab_is_refused_and_the_page_refreshed(
     assert alert.inner_text() == ""
 
 
+def test_a_message_is_in_sight_far_down_the_grid(
+        page: Any, browser_context: Any, live_server: LiveServer) -> None:
+    set_id = demo_set(live_server)
+    open_editor(page, set_id)
+    last = shown_rows(page) - 2
+    second = browser_context.new_page()
+    open_editor(second, set_id)
+    sentence(second, 0, "ru-RU").click()
+    press(second, "c")
+
+    sentence(page, last, "en-GB").click()  # far below the toolbar
+    press(page, "m")
+    alert = page.get_by_role("alert")
+    assert "changed in another tab" in alert.inner_text()
+    box = alert.bounding_box()
+    height = page.viewport_size["height"]
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+    assert page.evaluate("() => window.scrollY") > 0  # the page did not jump to the top
+
+
 def test_columns_can_be_chosen_and_ordered_and_the_interface_localised(
         page: Any, live_server: LiveServer) -> None:
     set_id = demo_set(live_server)
