@@ -207,6 +207,7 @@ def test_confirm_row_and_everything_above(session: Session) -> None:
     result = run(session, s, editing.confirm_through, row_id(session, s, 2))
     assert [v.status for v in row_views(session, s)] == ["confirmed"] * 3
     assert "2 rows" in result.message
+    assert "2 of them needed a look" in result.message  # not confirmed in silence
     with pytest.raises(EditRefused, match="already confirmed"):
         run(session, s, editing.confirm_through, row_id(session, s, 1))
     run(session, s, editing.confirm_row, row_id(session, s, 1), confirmed=False)

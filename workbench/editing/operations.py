@@ -8,6 +8,7 @@ row left with no sentence at all disappears.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from flask_babel import format_decimal, ngettext
@@ -250,7 +251,23 @@ def confirm_through(session: Session, set_id: int, revision: int, row_id: int) -
     before = capture_rows(session, open_rows)
     after = Snapshot(tuple(replace(r, status="confirmed") for r in before.rows),
                      before.sentences)
+    message = ngettext("Confirmed %(num)d row down to this one.",
+                       "Confirmed %(num)d rows down to this one.", len(open_rows))
+    looked = _needing_a_look(before, version_langs(session, set_id))
+    if looked:  # said, so that confirming in bulk does not pass over them silently
+        message += " " + ngettext(
+            "%(num)d of them needed a look (unsure, or not 1-1): Ctrl+Z takes it back.",
+            "%(num)d of them needed a look (unsure, or not 1-1): Ctrl+Z takes it back.",
+            looked)
     return record(session, set_id, revision, "confirm-through", before, after,
-                  focus_row=row.id,
-                  message=ngettext("Confirmed %(num)d row down to this one.",
-                                   "Confirmed %(num)d rows down to this one.", len(open_rows)))
+                  focus_row=row.id, message=message)
+
+
+LOW_CONFIDENCE = 0.9  # under this a row needs the translator's eye (the editor marks it)
+
+
+def _needing_a_look(snapshot: Snapshot, versions: dict[int, str]) -> int:
+    """How many of the snapshot's rows are unsure or not 1-1 in some version."""
+    cells = Counter((s.row_id, s.version_id) for s in snapshot.sentences)
+    return sum(1 for r in snapshot.rows
+               if r.score < LOW_CONFIDENCE or any(cells[(r.id, v)] != 1 for v in versions))

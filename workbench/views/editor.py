@@ -25,6 +25,7 @@ from workbench import editing
 from workbench.app import LARGEST_ID
 from workbench.db import get_session
 from workbench.editing import EditResult
+from workbench.editing.operations import LOW_CONFIDENCE
 from workbench.errors import StaleEdit, WorkbenchError
 from workbench.models import DocumentSet, Row, Sentence
 from workbench.sets import get_set
@@ -33,7 +34,6 @@ bp = Blueprint("editor", __name__)
 
 # Row confidences are calibrated (alignments.align.KIND_PRECISION): under this, a row is
 # less than nine times in ten right, and the editor asks for a look.
-LOW_CONFIDENCE = 0.9
 UI_LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "de": "Deutsch", "fr": "Français",
                      "es": "Español"}
 
