@@ -146,6 +146,16 @@ def _russian() -> Any:
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+def load_dictionaries() -> None:
+    """Load every morphology dictionary now (about 10 s on a busy machine), so that the first
+    look at the terminology flags does not wait for them: a server calls it at start-up."""
+    import simplemma
+
+    _russian()
+    for lang in sorted(LEMMATIZED):
+        simplemma.is_known("the", lang)
+
+
 @lru_cache(maxsize=131072)
 def stem(word: str, lang: str) -> str:
     """The dictionary form, lower case: 'Совета' -> 'совет', 'Ministers' -> 'minister',

@@ -105,6 +105,13 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
         names.append(host)
     app = create_app({"DATABASE_URL": _url(),
                       "ALLOWED_HOSTS": ",".join(filter(None, names))})
+    import threading
+
+    from alignments.terms_lang import load_dictionaries
+
+    # The morphology dictionaries load while the first pages are served, not on the first
+    # look at the terminology flags.
+    threading.Thread(target=load_dictionaries, name="dictionaries", daemon=True).start()
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
     click.echo("Answering for: " + ", ".join(allowed_hosts(app.config["ALLOWED_HOSTS"])))
     if debug:
@@ -227,17 +234,20 @@ def _format_beads(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
     return beads_tmx(beads, src, tgt, src_lang, tgt_lang)
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@click.pass_context
 @reports_errors
-def sets(fmt: str) -> None:
-    """List the document sets: id, name, languages.
+def sets(ctx: click.Context, fmt: str) -> None:
+    """List the document sets: id, name, languages (or rename or delete one).
 
     Example: workbench sets --format json
     """
     from workbench.sets import list_sets
 
+    if ctx.invoked_subcommand is not None:
+        return
     url = _url()
     upgrade(url)
     with session_scope(url) as session:
@@ -248,6 +258,48 @@ def sets(fmt: str) -> None:
     for s in summaries:
         click.echo(f"{s.id}\t{s.name}\t{','.join(s.langs)}\t{s.rows} rows\t"
                    f"{s.confirmed} confirmed")
+
+
+@sets.command("rename")
+@click.argument("set_ref", metavar="SET")
+@click.argument("name")
+@reports_errors
+def rename_set(set_ref: str, name: str) -> None:
+    """Give a set (its id or exact name) a new name.
+
+    Example: workbench sets rename 3 "CSTO Council 2019"
+    """
+    from workbench.sets import find_set, rename_set
+
+    url = _url()
+    upgrade(url)
+    with session_scope(url) as session:
+        renamed = rename_set(session, find_set(session, set_ref).id, name)
+        click.echo(f"Set {renamed.id} is now '{renamed.name}'.")
+
+
+@sets.command("delete")
+@click.argument("set_ref", metavar="SET")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@reports_errors
+def delete_set(set_ref: str, yes: bool) -> None:
+    """Delete a set and everything of it: rows, sentences, versions, edit history (its rows
+    leave the translation memory and the terminology flags).
+
+    Example: workbench sets delete 3 --yes
+    """
+    from workbench.sets import delete_set, find_set, set_contents
+
+    url = _url()
+    upgrade(url)
+    with session_scope(url) as session:
+        contents = set_contents(session, find_set(session, set_ref).id)
+        if not yes:
+            click.confirm(f"Delete set {contents.id} '{contents.name}' ({contents.rows} rows in "
+                          f"{', '.join(contents.langs)}, {contents.confirmed} confirmed)?",
+                          abort=True)
+        delete_set(session, contents.id)
+        click.echo(f"Set {contents.id} '{contents.name}' deleted.")
 
 
 @main.command()

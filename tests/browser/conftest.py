@@ -94,7 +94,8 @@ def browser_context(chromium: Any, live_server: LiveServer) -> Iterator[Any]:
     """A fresh browser profile (cookies, storage) pointed at the live server."""
     context = chromium.new_context(base_url=live_server.url, viewport=VIEWPORT,
                                    accept_downloads=True, locale="en-GB")
-    context.set_default_timeout(20_000)
+    # generous: a busy CI machine loads the morphology dictionaries on the first /terms/
+    context.set_default_timeout(60_000)
     try:
         yield context
     finally:
