@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
+from anyascii import anyascii
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -47,10 +48,13 @@ class ExportOptions:
 
     @classmethod
     def from_query(cls, args: Mapping[str, str], document_set: DocumentSet) -> ExportOptions:
-        """Options from a download link's query string."""
+        """Options from a download link's query string (``langs`` comma-separated, or
+        repeated as the export form's checkboxes send it)."""
+        getlist = getattr(args, "getlist", None)
+        given = getlist("langs") if getlist else [args.get("langs")]
         return cls.build(
             document_set,
-            langs=args.get("langs") or None,
+            langs=",".join(x for x in given if x) or None,
             pairs=args.get("pairs") in ("1", "true", "on"),
             source_lang=args.get("source") or None,
             confirmed_only=args.get("confirmed") in ("1", "true", "on"),
@@ -66,6 +70,21 @@ def _match(lang: str, known: Sequence[str]) -> str:
             return candidate
     raise ExportError(_("The set has no version in '%(lang)s' (it has %(langs)s).", lang=lang,
                         langs=", ".join(known)))
+
+
+def slug(name: str, most: int = 60) -> str:
+    """An ASCII file-name part from a set's name: 'Совет ОДКБ 2019' -> 'sovet-odkb-2019'."""
+    words = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")
+    if len(words) > most:
+        words = words[:most].rsplit("-", 1)[0] or words[:most]
+    return words
+
+
+def file_stem(document_set: DocumentSet, langs: Sequence[str]) -> str:
+    """The export's file name without its extension: the set's name and its languages,
+    e.g. 'csto-council-2019.ru-en-de' ('set-7' when the name has nothing ASCII can say)."""
+    codes = "-".join(slug(lang.split("-")[0], 8) or "x" for lang in langs)
+    return f"{slug(document_set.name) or f'set-{document_set.id}'}.{codes}"
 
 
 def header_for(source_lang: str) -> TmxHeader:
@@ -101,7 +120,8 @@ def tmx_bytes(session: Session, document_set: DocumentSet,
               options: ExportOptions) -> tuple[bytes, str]:
     """The export as bytes and a file name: one TMX, or a zip of one TMX per pair."""
     rows = row_views(session, document_set)
-    stem = f"set-{document_set.id}"
+    stem = file_stem(document_set, [options.source_lang, *(lang for lang in options.langs
+                                                           if lang != options.source_lang)])
     if not options.pairs:
         buffer = io.BytesIO()
         write_tmx(buffer, set_units(document_set, rows, options.langs,
@@ -118,8 +138,8 @@ def tmx_bytes(session: Session, document_set: DocumentSet,
             write_tmx(buffer, set_units(document_set, rows, pair,
                                         confirmed_only=options.confirmed_only),
                       header_for(options.source_lang))
-            zipped.writestr(f"{stem}.{options.source_lang}_{target}.tmx", buffer.getvalue())
-    return archive.getvalue(), f"{stem}.zip"
+            zipped.writestr(f"{file_stem(document_set, pair)}.tmx", buffer.getvalue())
+    return archive.getvalue(), f"{stem}.pairs.zip"
 
 
 def beads_tmx(beads: Sequence[Bead], source: Sequence[str], target: Sequence[str],

@@ -6,14 +6,14 @@ plain values, and raises a ``WorkbenchError`` a person can read.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import choppa
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from alignments import AlignmentError
@@ -23,7 +23,7 @@ from alignments.segment import Segmenter
 from workbench.errors import AlignmentFailed, NotFound, PageImportError
 from workbench.importers import Version as ImportedVersion
 from workbench.limits import limit
-from workbench.models import DocumentSet, Row, Sentence, Version
+from workbench.models import DocumentSet, Edit, Row, Sentence, Version
 
 
 def base_lang(lang: str) -> str:
@@ -165,8 +165,12 @@ def create_set(
     segmenter: Segmenter | None = None,
     max_sentence_chars: int | None = None,
     max_page_sentences: int | None = None,
+    slots: Sequence[str] = (),
 ) -> DocumentSet:
     """Segment and align the versions of one page and store them as a new document set.
+
+    Each version's language code is made canonical first (``canonical_langs``: a bare
+    ``en`` takes the region the stored sets or ``slots`` use, else ``DEFAULT_REGIONS``).
 
     A version with a sentence longer than ``max_sentence_chars``, or with more than
     ``max_page_sentences`` sentences, is refused before anything is stored (the limits
@@ -197,6 +201,10 @@ def create_set(
         if not segmented[v.lang]:
             raise PageImportError(_("%(file)s: no sentences were found in the page.",
                                     file=v.source))
+    # Refusals above name a version's language as it came; what is stored is canonical.
+    canonical = canonical_versions(session, versions, slots)
+    segmented = {c.lang: segmented[v.lang] for v, c in zip(versions, canonical, strict=True)}
+    versions = canonical
     pivot_lang = _pick_pivot([v.lang for v in versions], pivot)
     ordered = sorted(versions, key=lambda v: (v.lang != pivot_lang, versions.index(v)))
 
@@ -374,3 +382,197 @@ def row_views(session: Session, document_set: DocumentSet) -> list[RowView]:
         if sentence.row_id is not None and sentence.row_id in views:
             views[sentence.row_id].cells[lang_of[sentence.version_id]].append(sentence)
     return list(views.values())
+
+
+# -- language codes: one canonical code per version -------------------------------------
+
+# The region a bare language code gets when neither the stored sets nor the user's language
+# slots give one (file names say ``en``, detection says ``de``, slots say ``en-GB``: without
+# this the memory would list en, en-GB and en-US as three languages). A language not listed
+# here takes CLDR's likely region (``ja`` -> ``ja-JP``).
+DEFAULT_REGIONS = {
+    "en": "en-GB", "ru": "ru-RU", "de": "de-DE", "fr": "fr-FR", "es": "es-ES",
+    "zh": "zh-CN", "it": "it-IT", "pt": "pt-PT", "uk": "uk-UA", "be": "be-BY",
+    "kk": "kk-KZ", "ky": "ky-KG", "tg": "tg-TJ", "uz": "uz-UZ", "hy": "hy-AM",
+    "az": "az-AZ", "ar": "ar-SA", "tr": "tr-TR", "pl": "pl-PL", "ja": "ja-JP",
+}
+
+
+def canonical_lang(lang: str, preferred: Mapping[str, str] = {}) -> str:  # noqa: B006
+    """One code for a version: a code with a region (or script) is kept as given
+    (``en-US``); a bare one takes ``preferred``'s code for its language, else
+    ``DEFAULT_REGIONS``', else CLDR's likely region, else stays bare."""
+    code = lang.strip().replace("_", "-")
+    if "-" in code:
+        return code
+    base = code.lower()
+    return preferred.get(base) or DEFAULT_REGIONS.get(base) or _likely_region(base) or base
+
+
+def _likely_region(base: str) -> str | None:
+    from babel.core import get_global
+
+    likely = str(get_global("likely_subtags").get(base, ""))
+    region = likely.split("_")[-1] if likely.count("_") >= 1 else ""
+    return f"{base}-{region}" if len(region) == 2 and region.isalpha() else None
+
+
+def preferred_regions(session: Session, slots: Sequence[str] = ()) -> dict[str, str]:
+    """For each language, the code with a region its bare code becomes: the one most
+    versions of the stored sets use, else the user's language slot for it."""
+    counts: Counter[str] = Counter()
+    for lang, count in session.execute(select(Version.lang, func.count()).group_by(Version.lang)):
+        if "-" in lang:
+            counts[lang] += count
+    preferred: dict[str, str] = {}
+    for lang, _count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        preferred.setdefault(base_lang(lang), lang)
+    for slot in slots:
+        if "-" in slot:
+            preferred.setdefault(base_lang(slot), slot)
+    return preferred
+
+
+def canonical_langs(session: Session, langs: Iterable[str], slots: Sequence[str] = ()
+                    ) -> list[str]:
+    """``canonical_lang`` of each code, with the regions of the stored sets and ``slots``."""
+    preferred = preferred_regions(session, slots)
+    return [canonical_lang(lang, preferred) for lang in langs]
+
+
+def canonical_versions(session: Session, versions: Sequence[ImportedVersion],
+                       slots: Sequence[str] = ()) -> list[ImportedVersion]:
+    """The versions, each with its canonical language code (see ``canonical_langs``)."""
+    codes = canonical_langs(session, [v.lang for v in versions], slots)
+    return [v if v.lang == code else replace(v, lang=code) for v, code in zip(versions, codes,
+                                                                                strict=True)]
+
+
+# -- renaming and deleting a set ---------------------------------------------------------
+
+MAX_NAME = 300  # DocumentSet.name's column
+
+
+def rename_set(session: Session, set_id: int, name: str) -> DocumentSet:
+    """Give the set a new name (surrounding and repeated spaces dropped)."""
+    document_set = get_set(session, set_id)
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise PageImportError(_("A set needs a name; the name was left as it was."))
+    if len(cleaned) > MAX_NAME:
+        raise PageImportError(_(
+            "A set's name may have at most %(limit)s characters; this one has %(length)s. "
+            "The name was left as it was.", limit=MAX_NAME, length=len(cleaned)))
+    document_set.name = cleaned
+    session.flush()
+    return document_set
+
+
+@dataclass(frozen=True)
+class SetContents:
+    """What deleting a set takes away, counted for the confirmation."""
+
+    id: int
+    name: str
+    langs: list[str]
+    rows: int
+    confirmed: int
+    sentences: int
+    edits: int
+
+
+def set_contents(session: Session, set_id: int) -> SetContents:
+    document_set = get_set(session, set_id)
+    version_ids = select(Version.id).where(Version.set_id == set_id)
+    return SetContents(
+        id=document_set.id,
+        name=document_set.name,
+        langs=document_set.langs,
+        rows=session.scalar(select(func.count()).where(Row.set_id == set_id)) or 0,
+        confirmed=session.scalar(select(func.count()).where(
+            Row.set_id == set_id, Row.status == "confirmed")) or 0,
+        sentences=session.scalar(select(func.count()).where(
+            Sentence.version_id.in_(version_ids))) or 0,
+        edits=session.scalar(select(func.count()).where(Edit.set_id == set_id)) or 0,
+    )
+
+
+def delete_set(session: Session, set_id: int) -> str:
+    """Remove the set and everything of it (sentences, rows, versions, edit history) in the
+    session's transaction; the caller commits. Its sentences leave the memory's index by
+    the index's own triggers. Returns the name it had."""
+    document_set = get_set(session, set_id)
+    name = document_set.name
+    version_ids = select(Version.id).where(Version.set_id == set_id)
+    session.execute(delete(Sentence).where(Sentence.version_id.in_(version_ids)))
+    session.execute(delete(Edit).where(Edit.set_id == set_id))
+    session.execute(delete(Row).where(Row.set_id == set_id))
+    session.execute(delete(Version).where(Version.set_id == set_id))
+    session.execute(delete(DocumentSet).where(DocumentSet.id == set_id))
+    return name
+
+
+# -- a page already in a set -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An uploaded version whose text a stored version already has."""
+
+    source: str
+    lang: str
+    set_id: int
+    set_name: str
+    stored_source: str
+
+
+class DuplicatePages(PageImportError):
+    """Versions already stored in a set: the upload waits for "add anyway"."""
+
+    status = 409
+
+    def __init__(self, duplicates: Sequence[Duplicate]) -> None:
+        names = "; ".join(
+            _("%(file)s is already in the set “%(set)s” (as %(stored)s, %(lang)s)",
+              file=d.source, set=d.set_name, stored=d.stored_source, lang=d.lang)
+            for d in duplicates)
+        super().__init__(_("%(found)s. Nothing was stored; to store it again, tick “Add anyway”.",
+                           found=names))
+        self.duplicates = list(duplicates)
+
+
+def _squeezed(texts: Iterable[str]) -> str:
+    """The texts joined without any whitespace: what segmentation and spacing leave alone."""
+    return "".join("".join(texts).split())
+
+
+def find_duplicates(session: Session, versions: Sequence[ImportedVersion]
+                    ) -> list[Duplicate]:
+    """The stored versions (same language) whose text is that of one of ``versions``: the
+    same file, or the same page saved again. Sentences edited since keep their original."""
+    found: list[Duplicate] = []
+    for v in versions:
+        text = _squeezed(([v.title] if v.title else []) + list(v.paragraphs))
+        if not text:
+            continue
+        base = base_lang(v.lang)
+        stored_text = func.coalesce(Sentence.original_text, Sentence.text)
+        lang = func.lower(Version.lang)
+        firsts = session.execute(
+            select(Version.id, stored_text)
+            .join(Sentence, Sentence.version_id == Version.id)
+            .where(Sentence.position == 0, or_(lang == base, lang.like(f"{base}-%")))
+        ).all()
+        for version_id, first in firsts:
+            if not text.startswith(_squeezed([first])):
+                continue
+            sentences = session.scalars(
+                select(stored_text).where(Sentence.version_id == version_id)
+                .order_by(Sentence.position))
+            if _squeezed(sentences) != text:
+                continue
+            stored = session.get(Version, version_id)
+            assert stored is not None
+            found.append(Duplicate(v.source, stored.lang, stored.set_id,
+                                   stored.document_set.name, stored.source))
+            break
+    return found

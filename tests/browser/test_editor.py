@@ -268,7 +268,7 @@ def test_a_message_is_in_sight_far_down_the_grid(
     assert "changed in another tab" in alert.inner_text()
     box = alert.bounding_box()
     height = page.viewport_size["height"]
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
     assert page.evaluate("() => window.scrollY") > 0  # the page did not jump to the top
 
 
