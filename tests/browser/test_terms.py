@@ -1,8 +1,12 @@
-"""A terminologist settles the Council flag in Chromium; the decision shows in the row
-checks (the deprecated variant reported) and in the exported TBX."""
+"""A terminologist settles the Council flag in Chromium, in place (the list keeps its
+position, the next flag takes the focus), reopens and settles it again; the decision shows
+in the row checks (the deprecated variant reported, its row number opening the editor at
+that row, the CSV download) and in the exported TBX."""
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 import threading
 import types
@@ -23,6 +27,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from workbench.app import create_app  # noqa: E402
 from workbench.db import session_scope, upgrade  # noqa: E402
+from workbench.terminology.flags import chosen_sets, flag_states  # noqa: E402
 from workbench.terminology.gold import store_gold_corpus  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -39,6 +44,8 @@ def terms_server(tmp_path: Path) -> Iterator[str]:
     upgrade(url)
     with session_scope(url) as session:
         store_gold_corpus(session)
+    with session_scope(url) as session:  # discovery ahead of the first page (it takes seconds)
+        flag_states(session, chosen_sets(session, discovery=True))
     app = create_app({"TESTING": True, "DATABASE_URL": url})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -84,12 +91,32 @@ def test_terminologist_settles_the_council_flag(terms_page: object, tmp_path: Pa
     expect(flag.locator("mark", has_text="CSTO Ministerial Council")).to_be_visible()
     expect(flag.locator(".aligned [lang=ru]").filter(has_text="СМИД ОДКБ").first).to_be_visible()
 
-    flag.locator('input[type=radio][value="CSTO Council of Foreign Ministers"]').check()
-    flag.get_by_label("status of CSTO Foreign Ministers Council", exact=True).select_option(
-        "admitted")
-    flag.get_by_role("button", name="Settle").click()
+    following = page.locator(f'article.flag[data-key="{key}"] ~ article.flag[data-status="open"]')
+    next_key = following.first.get_attribute("data-key")
+    page.evaluate("window.notReloaded = true")
+
+    def settle() -> None:
+        flag.locator('input[type=radio][value="CSTO Council of Foreign Ministers"]').check()
+        flag.get_by_label("status of CSTO Foreign Ministers Council", exact=True).select_option(
+            "admitted")
+        flag.get_by_role("button", name="Settle").click()
+
+    settle()
     expect(page.get_by_role("status")).to_contain_text("Settled")
-    expect(page.locator(f'article.flag[data-key="{key}"]')).to_have_count(0)
+    # In place: the same page (no reload), the flag where it was in its new state, the list
+    # not back at the top, and the next open flag's heading has the focus.
+    expect(flag).to_have_attribute("data-status", "settled")
+    assert page.evaluate("window.notReloaded === true")
+    expect(page.locator(f"#flag-{next_key}")).to_be_focused()
+    assert page.evaluate("window.scrollY") > 0
+
+    # Reopened, it is open again (with its settle form); then settled for good.
+    flag.get_by_role("button", name="Reopen").click()
+    expect(page.get_by_role("status")).to_contain_text("Reopened")
+    expect(flag).to_have_attribute("data-status", "open")
+    settle()
+    expect(flag).to_have_attribute("data-status", "settled")
+    assert page.evaluate("window.notReloaded === true")
 
     page.get_by_role("link", name="Check rows against the termbase").click()
     deprecated = page.locator('tr.issue[data-kind="deprecated"]').filter(
@@ -98,7 +125,31 @@ def test_terminologist_settles_the_council_flag(terms_page: object, tmp_path: Pa
     expect(deprecated.first.locator("mark")).to_have_text("CSTO Ministerial Council")
     expect(page.locator('tr.issue[data-kind="deprecated"]').filter(
         has_text="'CSTO Foreign Ministers Council' used")).to_have_count(0)
+    # Nothing reported twice: the deprecated use's row has no "preferred missing" besides.
+    used_at = deprecated.first.locator("a.row-link").get_attribute("href")
+    expect(page.locator(f'tr.issue[data-kind="missing-preferred"]:has(a[href="{used_at}"])')
+           ).to_have_count(0)
 
+    with page.expect_download() as csv_info:
+        page.get_by_role("link", name="Download CSV").click()
+    saved_csv = tmp_path / "checks.csv"
+    csv_info.value.save_as(saved_csv)
+    table = list(csv.reader(io.StringIO(saved_csv.read_text(encoding="utf-8-sig"))))
+    assert table[0][:3] == ["Set", "Set name", "Row"]
+    assert any(r[5] == "CSTO Ministerial Council" and "/edit#row-" in r[-1] for r in table[1:])
+
+    # The row number opens the editor at that row.
+    link = deprecated.first.locator("a.row-link")
+    number = link.inner_text()
+    href = link.get_attribute("href") or ""
+    row_id = href.rsplit("#row-", 1)[1]
+    link.click()
+    page.wait_for_url(f"**{href}")
+    row = page.locator(f"#row-{row_id}")
+    expect(row).to_be_in_viewport()
+    expect(row.locator(".num")).to_have_text(number)
+
+    page.goto("/terms/checks")
     page.get_by_role("link", name="Terminology flags").click()
     with page.expect_download() as info:
         page.get_by_role("link", name="Download TBX").click()

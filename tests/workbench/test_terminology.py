@@ -186,7 +186,7 @@ def test_hostile_tbx_upload_is_refused_and_nothing_is_stored(client: FlaskClient
         ("Заседание Совета министров иностранных дел ОДКБ.",
          "A CSTO Council of Foreign Ministers meeting.", []),
         ("Заседание Совета министров иностранных дел ОДКБ.",
-         "A CSTO Ministerial Council meeting.", ["deprecated", "missing-preferred"]),
+         "A CSTO Ministerial Council meeting.", ["deprecated"]),  # one problem, one issue
         ("Члены СМИД ОДКБ.", "Members of the CSTO Ministerial Council.", ["deprecated"]),
         ("Заседание Советом министров иностранных дел ОДКБ.", "A meeting.",
          ["missing-preferred"]),

@@ -4,6 +4,7 @@ occurs. One compiled pattern per language, so a memory of 100,000 rows takes sec
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections import defaultdict
@@ -38,16 +39,39 @@ class Issue:
     concept_id: int
     concept: str
     expected: str  # the preferred term in ``lang``
+    row_number: int = 0  # the row's position in its set + 1, as the editor numbers it
+
+    @property
+    def key(self) -> str:
+        """What identifies the issue (a false positive is kept by it): set, row, language,
+        concept, kind and the term's text."""
+        parts = [self.kind, str(self.set_id), str(self.row_id), self.lang,
+                 str(self.concept_id), self.text.casefold()]
+        return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
 
     @property
     def message(self) -> str:
+        """In English (the CLI); ``localized_message`` for the interface."""
         if self.kind == "deprecated":
             return f"deprecated term '{self.text}' used; preferred: '{self.expected}'"
         return f"preferred term '{self.expected}' missing ({self.concept})"
 
+    def localized_message(self) -> str:
+        """The message in the interface's language."""
+        from flask_babel import gettext as _
+
+        if self.kind == "deprecated":
+            if self.expected:
+                return _("deprecated term '%(term)s' used; preferred: '%(preferred)s'",
+                         term=self.text, preferred=self.expected)
+            return _("deprecated term '%(term)s' used", term=self.text)
+        return _("preferred term '%(preferred)s' missing (%(concept)s)",
+                 preferred=self.expected, concept=self.concept)
+
     def as_json(self) -> dict[str, object]:
         return {
-            "kind": self.kind, "set": self.set_id, "row": self.row_id, "lang": self.lang,
+            "key": self.key, "kind": self.kind, "set": self.set_id, "row": self.row_id,
+            "row_number": self.row_number, "lang": self.lang,
             "start": self.start, "end": self.end, "text": self.text,
             "concept_id": self.concept_id, "concept": self.concept,
             "expected": self.expected, "message": self.message,
@@ -168,9 +192,13 @@ class TermChecker:
         )
 
     def check_row(
-        self, set_id: int | str, row_id: int, texts: Mapping[str, str], source: str
+        self, set_id: int | str, row_id: int, texts: Mapping[str, str], source: str,
+        row_number: int = 0,
     ) -> list[Issue]:
-        """The issues of one row; ``source`` is the language the row was translated from."""
+        """The issues of one row; ``source`` is the language the row was translated from.
+
+        One issue per problem: a deprecated term used where the preferred one is missing
+        is one issue (deprecated, naming the preferred term), not also a missing one."""
         issues: list[Issue] = []
         found: dict[str, dict[int, list[tuple[re.Match[str], TermRecord]]]] = {}
         for lang, text in texts.items():
@@ -185,7 +213,7 @@ class TermChecker:
                         issues.append(Issue(
                             "deprecated", set_id, row_id, lang, match.start(), match.end(),
                             match.group(), concept_id, entry.concept,
-                            self.preferred.get((concept_id, lang), ""),
+                            self.preferred.get((concept_id, lang), ""), row_number,
                         ))
         for concept_id, matches in found.get(source, {}).items():
             if not any(entry.status != "deprecated" for _, entry in matches):
@@ -195,10 +223,12 @@ class TermChecker:
                 if lang == source or not text or expected is None:
                     continue
                 here = found.get(lang, {}).get(concept_id, [])
-                if not any(entry.status != "deprecated" for _, entry in here):
+                if here and all(entry.status == "deprecated" for _, entry in here):
+                    continue  # reported once, as the deprecated term used
+                if not here:
                     issues.append(Issue(
                         "missing-preferred", set_id, row_id, lang, 0, 0, "", concept_id,
-                        matches[0][1].concept, expected,
+                        matches[0][1].concept, expected, row_number,
                     ))
         return issues
 
@@ -225,10 +255,22 @@ def check_sets(session: Session, sets: Sequence[DocumentSet],
 
     checker = checker or TermChecker(term_records(session))
     source = pivot_of(sets) or "ru"
+    numbers = row_numbers(session, [s.id for s in sets])
     issues: list[Issue] = []
     for row in aligned_rows(session, sets):
-        issues.extend(checker.check_row(row.set_id, row.row_id, row.texts, source))
+        issues.extend(checker.check_row(row.set_id, row.row_id, row.texts, source,
+                                        numbers.get(row.row_id, 0)))
     return issues
+
+
+def row_numbers(session: Session, set_ids: Sequence[int]) -> dict[int, int]:
+    """Each row's number as the editor shows it (its position in its set + 1), by row id."""
+    from workbench.models import Row
+
+    if not set_ids:
+        return {}
+    return {row_id: position + 1 for row_id, position in session.execute(
+        select(Row.id, Row.position).where(Row.set_id.in_(list(set_ids))))}
 
 
 # The checks of the last few states, so that the pages of one result (and a reload) cost
@@ -303,3 +345,42 @@ def row_texts(session: Session, rows: Iterable[tuple[int | str, int]]
             cells[(set_id, row_id)][base_lang(lang)].append(text)
     return {key: {lang: " ".join(texts) for lang, texts in by_lang.items()}
             for key, by_lang in cells.items()}
+
+
+def dismissed_keys(session: Session) -> set[str]:
+    """The keys of the issues marked as false positives."""
+    from workbench.terminology.models import CheckDismissal
+
+    return set(session.scalars(select(CheckDismissal.issue_key)))
+
+
+def reported_issues(session: Session, sets: Sequence[DocumentSet], *,
+                    langs: Sequence[str] = (), kinds: Sequence[str] = ()) -> list[Issue]:
+    """The checks' issues as the review shows them: false positives left out, filtered
+    by language and kind (none given: all)."""
+    dismissed = dismissed_keys(session)
+    return [
+        issue for issue in cached_checks(session, sets)
+        if issue.key not in dismissed
+        and (not langs or issue.lang in langs) and (not kinds or issue.kind in kinds)
+    ]
+
+
+def dismiss_issue(session: Session, sets: Sequence[DocumentSet], key: str) -> Issue:
+    """Mark the issue with this key as a false positive: it is not reported again."""
+    from flask_babel import gettext as _
+
+    from workbench.terminology import TermbaseError
+    from workbench.terminology.models import CheckDismissal
+
+    issue = next((i for i in cached_checks(session, sets) if i.key == key), None)
+    if issue is None:
+        raise TermbaseError(_("There is no such issue any more (the rows or the termbase "
+                              "may have changed); reload the checks."), status=404)
+    if session.scalar(select(CheckDismissal.id).where(CheckDismissal.issue_key == key)):
+        return issue
+    session.add(CheckDismissal(
+        issue_key=key, set_id=int(issue.set_id), row_id=issue.row_id, lang=issue.lang,
+        kind=issue.kind, concept_id=issue.concept_id, text=issue.text[:500]))
+    session.flush()
+    return issue

@@ -40,14 +40,16 @@ def _terms(set_refs: Sequence[str], fmt: str, show_all: bool, check: bool) -> No
     url = database_url(Path.cwd() / "instance")
     upgrade(url)
     with session_scope(url) as session:
-        sets = chosen_sets(session, set_refs)
+        # A set left out of discovery (on the flags page) raises no flags unless named;
+        # the checks cover every set.
+        sets = chosen_sets(session, set_refs, discovery=not check)
         if check:
             issues = check_sets(session, sets)
             if fmt == "json":
                 click.echo(json.dumps([i.as_json() for i in issues], ensure_ascii=False,
                                       indent=2))
             for issue in issues if fmt == "text" else []:
-                click.echo(f"set {issue.set_id} row {issue.row_id} [{issue.lang}] "
+                click.echo(f"set {issue.set_id} row {issue.row_number} [{issue.lang}] "
                            f"{issue.message}")
             return
         states = [s for s in flag_states(session, sets) if show_all or s.open]

@@ -15,16 +15,77 @@ from alignments.terms import AlignedRow, Flag, discover
 from workbench.models import DocumentSet
 from workbench.sets import base_lang, get_set, row_views
 from workbench.terminology import TermbaseError
-from workbench.terminology.models import Concept, Decision
+from workbench.terminology.models import Concept, Decision, ExcludedSet
+
+KINDS = ("rendering", "spelling", "transliteration", "word-order", "acronym")
+FLAG_STATUSES = ("open", "settled", "dismissed")
 
 
-def chosen_sets(session: Session, refs: Sequence[str] = ()) -> list[DocumentSet]:
-    """The sets named by id or name, or every set when none is named."""
+def chosen_sets(session: Session, refs: Sequence[str] = (), *,
+                discovery: bool = False) -> list[DocumentSet]:
+    """The sets named by id or name, or every set when none is named (for ``discovery``:
+    every set not left out of it, ``excluded_set_ids``)."""
     from workbench.sets import find_set
 
     if refs:
         return [find_set(session, ref) for ref in refs]
-    return list(session.scalars(select(DocumentSet).order_by(DocumentSet.id)))
+    query = select(DocumentSet).order_by(DocumentSet.id)
+    if discovery:
+        query = query.where(DocumentSet.id.not_in(select(ExcludedSet.set_id)))
+    return list(session.scalars(query))
+
+
+def excluded_set_ids(session: Session) -> set[int]:
+    """The sets left out of discovery (their rows raise no flags unless chosen by name)."""
+    return set(session.scalars(select(ExcludedSet.set_id)))
+
+
+def exclude_sets(session: Session, set_ids: Sequence[int]) -> None:
+    """Leave exactly these sets out of discovery (the others are taken in again)."""
+    wanted = {i for i in set_ids if session.get(DocumentSet, i) is not None}
+    for row in session.scalars(select(ExcludedSet)):
+        if row.set_id not in wanted:
+            session.delete(row)
+    for set_id in wanted - excluded_set_ids(session):
+        session.add(ExcludedSet(set_id=set_id))
+    session.flush()
+
+
+def kind_label(kind: str) -> str:
+    """A flag's kind in the interface's language."""
+    return {
+        "rendering": _("rendering"), "spelling": _("spelling"),
+        "transliteration": _("transliteration"), "word-order": _("word order"),
+        "acronym": _("acronym"),
+    }.get(kind, kind)
+
+
+def status_label(status: str | None) -> str:
+    """A flag's state (open, settled, dismissed) in the interface's language."""
+    return {
+        None: _("open"), "open": _("open"), "settled": _("settled"),
+        "dismissed": _("dismissed"),
+    }.get(status, status or "")
+
+
+def describe(flag: Flag) -> str:
+    """Why the flag was raised, in the interface's language (``Flag.reason`` is English)."""
+    shown = " / ".join(flag.variants)
+    if flag.kind == "rendering":
+        return _("«%(term)s» (%(lang)s) is rendered %(num)d ways",
+                 term=flag.source_term or "", lang=flag.source_lang or "",
+                 num=len(flag.variants))
+    if flag.kind == "spelling":
+        return _("spelled differently: %(variants)s", variants=shown)
+    if flag.kind == "transliteration":
+        return _("transliterated differently: %(variants)s", variants=shown)
+    if flag.kind == "word-order":
+        return _("same words, another order or number: %(variants)s", variants=shown)
+    if flag.kind == "acronym" and flag.reason.startswith("clipped"):
+        return _("clipped beside its full form: %(variants)s", variants=shown)
+    if flag.kind == "acronym":
+        return _("acronym used undefined beside its expansion: %(variants)s", variants=shown)
+    return flag.reason
 
 
 def aligned_rows(session: Session, sets: Sequence[DocumentSet]) -> list[AlignedRow]:
@@ -51,6 +112,7 @@ class FlagState:
     flag: Flag
     decision: str | None = None
     concept_id: int | None = None
+    by_termbase: bool = False  # settled by a concept of the termbase, not by a decision
 
     @property
     def open(self) -> bool:
@@ -84,7 +146,7 @@ def flag_states(session: Session, sets: Sequence[DocumentSet]) -> list[FlagState
             states.append(FlagState(flag, decision.action, decision.concept_id))
         elif (flag.lang, frozenset(v.casefold() for v in flag.variants)) in covered:
             concept_id = covered[(flag.lang, frozenset(v.casefold() for v in flag.variants))]
-            states.append(FlagState(flag, "settled", concept_id))
+            states.append(FlagState(flag, "settled", concept_id, by_termbase=True))
         else:
             states.append(FlagState(flag))
     return states
@@ -110,7 +172,8 @@ def _covered_by_termbase(session: Session) -> dict[tuple[str, frozenset[str]], i
 
 def find_flag(session: Session, key: str, set_ids: Sequence[int] = ()) -> Flag:
     """The flag with this key among the sets' flags (all sets when none given)."""
-    sets = [get_set(session, i) for i in set_ids] if set_ids else chosen_sets(session)
+    sets = ([get_set(session, i) for i in set_ids] if set_ids
+            else chosen_sets(session, discovery=True))
     for state in flag_states(session, sets):
         if state.flag.key == key:
             return state.flag

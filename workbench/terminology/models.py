@@ -67,3 +67,33 @@ class Decision(Base):
         ForeignKey("term_concept.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExcludedSet(Base):
+    """A document set left out of discovery (a throw-away or test set): its rows raise no
+    flags unless the set is chosen by name (migration 0005)."""
+
+    __tablename__ = "term_excluded_set"
+
+    set_id: Mapped[int] = mapped_column(
+        ForeignKey("document_set.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CheckDismissal(Base):
+    """A termbase check issue marked as a false positive: kept by the issue's key (its
+    set, row, language, concept, kind and the term's text), so it does not come back
+    while that row says the same thing (migration 0005)."""
+
+    __tablename__ = "term_check_dismissal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_key: Mapped[str] = mapped_column(String(32), unique=True, index=True)
+    set_id: Mapped[int] = mapped_column()
+    row_id: Mapped[int] = mapped_column()
+    lang: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(30))
+    concept_id: Mapped[int] = mapped_column()
+    text: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -79,6 +79,38 @@ def dismiss(session: Session, flag: Flag) -> Decision:
     return decision
 
 
+def reopen(session: Session, key: str) -> Decision:
+    """Undo the decision on a flag, which shows among the open flags again.
+
+    A dismissal is simply removed. A settlement is removed with the concept it created,
+    terms and all, so that the termbase no longer settles the flag, unless something
+    else uses that concept: when another decision points at it, the concept stays whole;
+    when it holds terms beyond the settlement's own (the flag's variants and one source
+    term), only the variant terms go and the rest stays. Concepts imported from TBX are
+    never touched (no decision points at them)."""
+    decision = session.scalar(select(Decision).where(Decision.flag_key == key))
+    if decision is None:
+        raise TermbaseError(_("This flag is open already: there is nothing to reopen."),
+                            status=409)
+    concept = session.get(Concept, decision.concept_id) if decision.concept_id else None
+    if concept is not None:
+        others = session.scalar(select(Decision.id).where(
+            Decision.concept_id == concept.id, Decision.id != decision.id))
+        variants = set(decision.variants)
+        made = [t for t in concept.terms if t.lang == decision.lang and t.text in variants]
+        rest = [t for t in concept.terms if t not in made]
+        source_only = len(rest) <= 1 and all(
+            t.lang != decision.lang and t.status == "preferred" for t in rest)
+        if others is None and source_only:
+            session.delete(concept)
+        elif others is None:
+            for term in made:
+                concept.terms.remove(term)
+    session.delete(decision)
+    session.flush()
+    return decision
+
+
 def _refuse_decided(session: Session, flag: Flag) -> None:
     existing = session.scalar(select(Decision).where(Decision.flag_key == flag.key))
     if existing is not None:

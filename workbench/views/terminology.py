@@ -1,17 +1,29 @@
 """Terminology in the browser: the open flags by impact, each with every occurrence in
-context beside its aligned rows; one action to settle (a termbase concept) or dismiss it;
-the row checks against the termbase; the termbase as TBX out and in. Every page is also
-JSON (``?format=json``)."""
+context beside its aligned rows (each linking to its row in the editor); one action to
+settle (a termbase concept) or dismiss it, and one to reopen it; the row checks against the
+termbase; the termbase as TBX out and in. Every page is also JSON (``?format=json``).
+
+The review works in place: settle, dismiss and reopen answer htmx with the flag's article
+in its new state and the status line (out of band), so the list keeps its position; without
+JavaScript they redirect to the same list at the flag's anchor (``#flag-<key>``), the flag
+kept in its place (``decided=<key>``). The flags filter by set, language and kind (GET
+parameters); a set can be left out of discovery (``term_excluded_set``). The checks filter
+the same way, number rows as the editor does and link to them, keep false positives
+(``term_check_dismissal``), and download as CSV (``/terms/checks.csv``)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from alignments.terms import AlignedRow, Flag, Occurrence
@@ -21,14 +33,47 @@ from workbench.models import DocumentSet
 from workbench.security import create_limit, limiter
 from workbench.sets import get_set
 from workbench.terminology import TermbaseError
-from workbench.terminology.checks import cached_checks, row_texts, term_pattern
-from workbench.terminology.flags import aligned_rows, chosen_sets, find_flag, flag_states
+from workbench.terminology.checks import (
+    Issue,
+    cached_checks,
+    dismiss_issue,
+    reported_issues,
+    row_numbers,
+    row_texts,
+    term_pattern,
+)
+from workbench.terminology.flags import (
+    KINDS,
+    FlagState,
+    aligned_rows,
+    chosen_sets,
+    describe,
+    exclude_sets,
+    excluded_set_ids,
+    find_flag,
+    flag_states,
+    kind_label,
+    status_label,
+)
 from workbench.terminology.models import Concept
-from workbench.terminology.termbase import dismiss, export_tbx, import_tbx, settle
+from workbench.terminology.termbase import dismiss, export_tbx, import_tbx, reopen, settle
 
 bp = Blueprint("terminology", __name__, url_prefix="/terms")
 
 CONTEXT = 60  # characters of context each side of an occurrence
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    """The localised labels every terminology template uses."""
+    return {"kind_label": kind_label, "status_label": status_label, "describe": describe,
+            "issue_kind_label": issue_kind_label, "term_status_label": term_status_label}
+
+
+def term_status_label(status: str) -> str:
+    """A term's status (preferred, admitted, deprecated) in the interface's language."""
+    return {"preferred": _("preferred"), "admitted": _("admitted"),
+            "deprecated": _("deprecated")}.get(status, status)
 
 
 @dataclass(frozen=True)
@@ -94,9 +139,10 @@ class Context:
 
 
 def _sets() -> list[DocumentSet]:
+    """The sets discovery runs on: the chosen ones, else every set not left out of it."""
     session = get_session()
     ids = [int(i) for i in request.values.getlist("set") if i.isdigit()]
-    return [get_set(session, i) for i in ids] if ids else chosen_sets(session)
+    return [get_set(session, i) for i in ids] if ids else chosen_sets(session, discovery=True)
 
 
 def _wants_json() -> bool:
@@ -135,51 +181,118 @@ def _marked(lang: str, text: str, pattern: re.Pattern[str] | None
     return lang, text[: match.start()], match.group(), text[match.end() :]
 
 
+def _filters(source: MultiDict[str, str] | None = None) -> dict[str, Any]:
+    """The list filters a request carries (GET parameters, or a form's hidden fields):
+    sets, languages, kinds and ``show=all``; what a redirect carries back."""
+    getlist = (source if source is not None else request.values).getlist
+    return {
+        "set": [i for i in getlist("set") if i.isdigit()],
+        "lang": [v for v in getlist("lang") if v],
+        "kind": [v for v in getlist("kind") if v],
+        "show": ["all"] if "all" in getlist("show") else [],
+    }
+
+
+def _flag_states(session: Session, sets: list[DocumentSet], filters: dict[str, list[str]],
+                 keep: str | None = None) -> list[FlagState]:
+    """The flags shown: open ones (all with ``show=all``), of the chosen languages and
+    kinds; ``keep`` (the flag just decided) stays in its place whatever its state."""
+    show_all = bool(filters["show"])
+    return [
+        s for s in flag_states(session, sets)
+        if (show_all or s.open or s.flag.key == keep)
+        and (not filters["lang"] or s.flag.lang in filters["lang"])
+        and (not filters["kind"] or s.flag.kind in filters["kind"])
+    ]
+
+
+def _flag_json(state: FlagState) -> dict[str, object]:
+    return {**state.flag.as_json(), "status": state.decision or "open",
+            "description": describe(state.flag)}
+
+
 @bp.get("/flags.json")
 def flags_json() -> BaseResponse:
-    """The flags as JSON (the same data as the page)."""
+    """The flags as JSON (the same data and filters as the page)."""
     session = get_session()
-    show_all = request.args.get("show") == "all"
-    return jsonify([
-        {**s.flag.as_json(), "status": s.decision or "open"}
-        for s in flag_states(session, _sets()) if show_all or s.open
-    ])
+    return jsonify([_flag_json(s) for s in _flag_states(session, _sets(), _filters())])
 
 
 @bp.get("/")
 def flags() -> str | BaseResponse:
-    """The flags of the chosen sets (all by default), open ones first by impact."""
+    """The flags of the chosen sets (all not left out of discovery by default), open
+    ones by impact; filtered by language and kind."""
     session = get_session()
     sets = _sets()
-    show_all = request.args.get("show") == "all"
-    states = [s for s in flag_states(session, sets) if show_all or s.open]
+    filters = _filters()
+    states_all = flag_states(session, sets)
+    states = _flag_states(session, sets, filters, keep=request.args.get("decided"))
     if _wants_json():
-        return jsonify([
-            {**s.flag.as_json(), "status": s.decision or "open"} for s in states
-        ])
+        return jsonify([_flag_json(s) for s in states])
     rows = {(r.set_id, r.row_id): r for r in aligned_rows(session, sets)}
     return render_template(
         "terms/flags.html",
         states=states,
         contexts={s.flag.key: contexts(s.flag, rows) for s in states},
+        numbers=row_numbers(session, [s.id for s in sets]),
         sets=sets,
         all_sets=chosen_sets(session),
-        chosen=[int(i) for i in request.args.getlist("set") if i.isdigit()],
-        show_all=show_all,
-        done=request.args.get("done"),
+        excluded=excluded_set_ids(session),
+        chosen=[int(i) for i in filters["set"]],
+        filters=filters,
+        langs=sorted({s.flag.lang for s in states_all}),
+        kinds=[k for k in KINDS if any(s.flag.kind == k for s in states_all)],
+        show_all=bool(filters["show"]),
+        done=_done_text(request.args.get("done")),
     )
+
+
+def _done_text(done: str | None) -> str:
+    """The status line after an action (``done=settled:NAME`` ...), localised."""
+    if not done or ":" not in done:
+        return ""
+    action, what = done.split(":", 1)
+    label = {"settled": _("Settled: %(what)s", what=what),
+             "dismissed": _("Dismissed: %(what)s", what=what),
+             "reopened": _("Reopened: %(what)s", what=what),
+             "excluded": _("Sets left out of discovery: %(what)s", what=what or "—"),
+             "false-positive": _("Marked as a false positive: %(what)s", what=what)}
+    return label.get(action, "")
 
 
 def _set_ids() -> list[int]:
     return [int(i) for i in request.form.getlist("set") if i.isdigit()]
 
 
-def _back(done: str) -> BaseResponse:
-    return redirect(url_for("terminology.flags", set=_set_ids(), done=done), code=303)
+def _htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _answer(key: str, done: str, **data: object) -> BaseResponse | str:
+    """After an action on a flag: JSON when asked; the flag's article in its new state
+    and the status line (htmx); else back to the list at the flag's anchor."""
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(flag=key, **data)
+    filters = _filters(request.form)
+    if _htmx():
+        session = get_session()
+        sets = _sets()
+        state = next((s for s in flag_states(session, sets) if s.flag.key == key), None)
+        if state is None:
+            # The flag is no longer among the sets' flags: its article goes, the status says.
+            return render_template("terms/_status.html", done=_done_text(done), oob=True)
+        rows = {(r.set_id, r.row_id): r for r in aligned_rows(session, sets)}
+        return render_template(
+            "terms/_flag_answer.html", state=state, flag=state.flag,
+            contexts={key: contexts(state.flag, rows)},
+            numbers=row_numbers(session, [s.id for s in sets]),
+            chosen=[int(i) for i in filters["set"]], filters=filters, done=_done_text(done))
+    return redirect(url_for("terminology.flags", **filters, done=done, decided=key,
+                            _anchor=f"flag-{key}"), code=303)
 
 
 @bp.post("/flags/<key>/settle")
-def settle_flag(key: str) -> BaseResponse:
+def settle_flag(key: str) -> BaseResponse | str:
     """Settle a flag: the chosen variant preferred, the others admitted or deprecated."""
     session = get_session()
     flag = find_flag(session, key, _set_ids())
@@ -195,13 +308,11 @@ def settle_flag(key: str) -> BaseResponse:
     except Exception:
         session.rollback()
         raise
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(concept=concept.id, flag=key, action="settled")
-    return _back(done=f"settled:{concept.name}")
+    return _answer(key, f"settled:{concept.name}", concept=concept.id, action="settled")
 
 
 @bp.post("/flags/<key>/dismiss")
-def dismiss_flag(key: str) -> BaseResponse:
+def dismiss_flag(key: str) -> BaseResponse | str:
     """Dismiss a flag as not a term."""
     session = get_session()
     flag = find_flag(session, key, _set_ids())
@@ -211,9 +322,46 @@ def dismiss_flag(key: str) -> BaseResponse:
     except Exception:
         session.rollback()
         raise
+    return _answer(key, "dismissed:" + " / ".join(flag.variants), action="dismissed")
+
+
+@bp.post("/flags/<key>/reopen")
+def reopen_flag(key: str) -> BaseResponse | str:
+    """Undo a settlement or a dismissal: the flag is open again (``termbase.reopen``)."""
+    session = get_session()
+    try:
+        decision = reopen(session, key)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return _answer(key, "reopened:" + " / ".join(decision.variants), action="reopened")
+
+
+@bp.post("/sets/excluded")
+def exclude_sets_view() -> BaseResponse:
+    """Leave the ticked sets out of discovery (and take the others in again)."""
+    session = get_session()
+    ids = [int(i) for i in request.form.getlist("excluded") if i.isdigit()]
+    try:
+        exclude_sets(session, ids)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
     if request.accept_mimetypes.best == "application/json":
-        return jsonify(flag=key, action="dismissed")
-    return _back(done="dismissed:" + " / ".join(flag.variants))
+        return jsonify(excluded=sorted(excluded_set_ids(session)))
+    return redirect(url_for("terminology.flags", done="excluded:" + ", ".join(
+        str(i) for i in sorted(excluded_set_ids(session)))), code=303)
+
+
+def _issue_json(issue: Issue) -> dict[str, object]:
+    return {**issue.as_json(), "message": issue.localized_message(),
+            "url": _row_url(issue.set_id, issue.row_id)}
+
+
+def _row_url(set_id: int | str, row_id: int) -> str:
+    return url_for("editor.edit", set_id=set_id, _anchor=f"row-{row_id}")
 
 
 @bp.get("/checks.json")
@@ -225,7 +373,7 @@ def checks_json() -> str | BaseResponse:
 @bp.get("/checks")
 def checks() -> str | BaseResponse:
     """Every row checked against the termbase: deprecated terms, preferred ones missing;
-    a page of issues at a time."""
+    a page of issues at a time, filtered by set, language and kind."""
     return _checks(as_json=_wants_json())
 
 
@@ -233,19 +381,82 @@ def _checks(as_json: bool) -> str | BaseResponse:
     """The checks run over every row once per state of the sets and the termbase
     (``cached_checks``): the other pages, and reloads, slice the same list."""
     session = get_session()
-    sets = _sets()
-    issues = cached_checks(session, sets)
+    sets = _check_sets()
+    filters = _filters()
+    issues = reported_issues(session, sets, langs=filters["lang"], kinds=filters["kind"])
     page = Page.asked(len(issues))
     shown = issues[page.offset : page.offset + page.size] if not page.past_the_end else []
     if as_json:
-        return jsonify({**page.as_json(), "issues": [i.as_json() for i in shown]})
-    set_ids = [s.id for s in sets] if request.values.getlist("set") else []
+        return jsonify({**page.as_json(), "issues": [_issue_json(i) for i in shown]})
+    args = {k: v for k, v in filters.items() if k != "show"}
     if page.past_the_end:
-        return redirect(url_for("terminology.checks", set=set_ids, page=page.pages))
+        return redirect(url_for("terminology.checks", **args, page=page.pages))
+    all_issues = cached_checks(session, sets)
     return render_template(
-        "terms/checks.html", issues=shown, page=page, sets=sets,
+        "terms/checks.html", issues=shown, page=page, sets=sets, filters=filters,
+        all_sets=chosen_sets(session), chosen=[int(i) for i in filters["set"]],
+        langs=sorted({i.lang for i in all_issues}), done=_done_text(request.args.get("done")),
         texts=row_texts(session, [(i.set_id, i.row_id) for i in shown]),
-        page_url=lambda n: url_for("terminology.checks", set=set_ids, page=n))
+        row_url=_row_url, csv_url=url_for("terminology.checks_csv", **args),
+        page_url=lambda n: url_for("terminology.checks", **args, page=n))
+
+
+def _check_sets() -> list[DocumentSet]:
+    """The sets the checks cover: the chosen ones, else every set (a set left out of
+    discovery is still checked against the termbase)."""
+    session = get_session()
+    ids = [int(i) for i in request.values.getlist("set") if i.isdigit()]
+    return [get_set(session, i) for i in ids] if ids else chosen_sets(session)
+
+
+@bp.get("/checks.csv")
+def checks_csv() -> Response:
+    """Every issue the filters select (no pages), as CSV (UTF-8 with a BOM, for Excel)."""
+    session = get_session()
+    sets = _check_sets()
+    filters = _filters()
+    issues = reported_issues(session, sets, langs=filters["lang"], kinds=filters["kind"])
+    names = {s.id: s.name for s in sets}
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([_("Set"), _("Set name"), _("Row"), _("Language"), _("Kind"), _("Term"),
+                     _("Preferred term"), _("Concept"), _("Issue"), _("Link")])
+    root = request.host_url.rstrip("/")
+    for issue in issues:
+        writer.writerow([
+            issue.set_id, names.get(int(issue.set_id), ""), issue.row_number, issue.lang,
+            issue_kind_label(issue.kind), issue.text, issue.expected, issue.concept,
+            issue.localized_message(), root + _row_url(issue.set_id, issue.row_id)])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="checks.csv"'})
+
+
+@bp.post("/checks/<key>/false-positive")
+def false_positive(key: str) -> BaseResponse | str:
+    """Mark an issue as a false positive: stored, so it is not reported again."""
+    session = get_session()
+    try:
+        issue = dismiss_issue(session, _check_sets(), key)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    done = f"false-positive:{issue.localized_message()}"
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(issue=key, action="false-positive")
+    if _htmx():
+        return render_template("terms/_status.html", done=_done_text(done), oob=True)
+    filters = _filters(request.form)
+    args = {k: v for k, v in filters.items() if k != "show"}
+    page = request.form.get("page", type=int)
+    return redirect(url_for("terminology.checks", **args, page=page, done=done), code=303)
+
+
+def issue_kind_label(kind: str) -> str:
+    """A check issue's kind in the interface's language."""
+    return {"deprecated": _("deprecated term used"),
+            "missing-preferred": _("preferred term missing")}.get(kind, kind)
 
 
 @bp.get("/termbase")
