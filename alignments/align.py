@@ -264,7 +264,7 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
     band = guide_band(chain, src.size, tgt.size, params.band)
     shapes = bead_shapes(params.max_side, params.max_total)
     cost = _BeadCost(src, tgt, params, frozenset(chain))
-    path = search(band, shapes, cost.row)
+    path = search(band, shapes, spans=cost.spans)
     if params.trim is not None:
         path = [part for bead in path for part in _trim(bead, src, tgt, params.trim)]
     if params.attach is not None:
@@ -389,6 +389,26 @@ class _BeadCost:
         # the states j of a row are consecutive: a slice is a view, where j would copy
         sim = self.tgt.runs[b, j[0]:j[-1] + 1] @ self.src.runs[a, i]
         return self._cost(a, b, i, j, sim)
+
+    def spans(self, a: int, b: int, i: np.ndarray, j0: np.ndarray, j1: np.ndarray
+              ) -> np.ndarray:
+        """:meth:`row` for many rows at once (a :data:`alignments.search.SpanCost`): the
+        costs of a-b beads ending at (i[r], j0[r] .. j1[r]) for each r, laid end to end.
+
+        The similarities are taken row by row exactly as :meth:`row` takes them (one
+        matrix-vector product per row), the rest of the cost for all the states at once,
+        so the costs are the same to the last bit.
+        """
+        counts = j1 - j0 + 1
+        size = int(counts.sum())
+        if a == 0 or b == 0:
+            return np.full(size, self.params.skip)
+        tgt_runs, src_runs = self.tgt.runs[b], self.src.runs[a]
+        sim = np.concatenate([tgt_runs[x:y + 1] @ src_runs[r] for r, x, y in
+                              zip(i.tolist(), j0.tolist(), j1.tolist(), strict=True)])
+        first = np.cumsum(counts) - counts
+        j = np.repeat(j0 - first, counts) + np.arange(size)
+        return self._cost(a, b, np.repeat(i, counts), j, sim)
 
     def _cost(self, a: int, b: int, i: int | np.ndarray, j: np.ndarray, sim: np.ndarray
               ) -> np.ndarray:

