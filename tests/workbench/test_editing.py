@@ -310,6 +310,7 @@ def test_realign_keeps_confirmed_rows_as_anchors(session: Session,
         {"ru": ["D."], "en": []},
     ], confirmed=(0,))
     result = run(session, s, editing.realign_after_confirmed)
+    assert "Ctrl+Z" not in result.message  # nothing was fixed by hand
     assert cells(session, s) == [
         {"ru": ["A.", "B."], "en": ["X."]},
         {"ru": ["C."], "en": ["Y."]},
@@ -367,6 +368,7 @@ def test_a_demo_set_survives_a_session_of_edits_and_a_realign(session: Session) 
     run(session, s, editing.confirm_through, row_id(session, s, 5))
     kept = cells(session, s)[:6]
     result = run(session, s, editing.realign_after_confirmed)
+    assert "unconfirmed changes there were aligned again" in result.message  # said, not silent
     assert cells(session, s)[:6] == kept
     assert all(v.status == "auto" for v in row_views(session, s)[6:])
     assert result.focus_row == row_id(session, s, 6)

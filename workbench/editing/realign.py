@@ -23,7 +23,7 @@ from workbench.editing.history import (
     version_langs,
 )
 from workbench.errors import AlignmentFailed
-from workbench.models import DocumentSet, Row, Sentence, Version
+from workbench.models import DocumentSet, Edit, Row, Sentence, Version
 
 
 def realign_after_confirmed(session: Session, set_id: int, revision: int) -> EditResult:
@@ -111,11 +111,27 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int) -> Edi
     # The first write: StaleEdit if anyone changed the set since it was read above, so the
     # rows written over are exactly those ``before`` holds.
     revision = claim_revision(session, set_id, revision)
+    message = ngettext("Re-aligned %(num)d row below the last confirmed one.",
+                       "Re-aligned %(num)d rows below the last confirmed one.", len(open_ids))
+    if _fixed_by_hand_since_last_realign(session, set_id):  # not replaced in silence
+        message += " " + _("Your unconfirmed changes there were aligned again: Ctrl+Z brings "
+                           "them back.")
     return record(session, set_id, revision, "realign", before, after,
-                  focus_row=-1,
-                  message=ngettext("Re-aligned %(num)d row below the last confirmed one.",
-                                   "Re-aligned %(num)d rows below the last confirmed one.",
-                                   len(open_ids)))
+                  focus_row=-1, message=message)
+
+
+# What a translator does to rows by hand; confirming and re-aligning are not fixes.
+NOT_FIXES = ("confirm", "unconfirm", "confirm-through", "realign")
+
+
+def _fixed_by_hand_since_last_realign(session: Session, set_id: int) -> bool:
+    """Whether the set's history holds a manual fix (merge, split, move, text …) made after
+    its last re-align, and not undone."""
+    last = session.scalar(select(func.max(Edit.seq)).where(
+        Edit.set_id == set_id, Edit.operation == "realign", Edit.undone.is_(False)))
+    return session.scalar(select(func.count()).select_from(Edit).where(
+        Edit.set_id == set_id, Edit.undone.is_(False), Edit.operation.not_in(NOT_FIXES),
+        Edit.seq > (last if last is not None else -1))) != 0
 
 
 def _moved(sentence: SentenceState, row_id: int) -> SentenceState:
