@@ -252,6 +252,18 @@ def test_a_stale_edit_from_a_second_tab_is_refused_and_the_page_refreshed(
     assert alert.inner_text() == ""
 
 
+def test_n_enters_the_grid_at_a_row_that_needs_a_look(page: Any,
+                                                      live_server: LiveServer) -> None:
+    set_id = demo_set(live_server)
+    open_editor(page, set_id)
+    assert not focused(page)["inGrid"]  # nothing clicked yet
+    press(page, "n")
+    where = focused(page)
+    assert where["inGrid"]
+    row = page.locator("#rows > .erow").nth(where["row"])
+    assert "look" in (row.get_attribute("class") or "").split()
+
+
 def test_a_message_is_in_sight_far_down_the_grid(
         page: Any, browser_context: Any, live_server: LiveServer) -> None:
     set_id = demo_set(live_server)

@@ -191,11 +191,12 @@
     if (next) focusItem(next);
   });
 
-  // Ctrl+Z and ? work from anywhere on the page that is not a text field.
+  // Ctrl+Z, ? and N work from anywhere on the page that is not a text field: N enters the
+  // grid at the first row that needs a look.
   document.addEventListener("keydown", (event) => {
     if (grid.contains(event.target) || /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName)) return;
     const name = shortcut(event);
-    if (name === "undo" || name === "redo" || name === "help") {
+    if (["undo", "redo", "help", "next", "previous"].includes(name)) {
       event.preventDefault();
       if (!current) focusItem(itemAt(dataRows()[0], 1));
       operations[name]();
