@@ -14,9 +14,17 @@ and their attributes inside one ``<tu>``) and ``max_header_nodes`` (the same ins
 names the line.
 
 Inline markup is flattened: the text of ``<seg>`` and of ``<hi>`` is kept; the native codes
-inside ``<bpt> <ept> <ph> <it> <ut>`` (and any ``<sub>`` flow within them) are dropped, the
-text around them is kept. Properties and notes on a ``<tuv>`` are not kept; several notes
-on a ``<tu>`` are joined with a newline. Elements TMX does not define are skipped.
+inside ``<bpt> <ept> <ph> <it> <ut>`` are dropped, the text around them is kept, and so is
+the text of a sub-flow (``<sub>``: a footnote, a title or alt attribute, a button label
+inside a code), where its code stood, set off by a space from text it would otherwise touch
+— "Click <bpt>…<sub>Start Here!</sub>…</bpt> to start." reads "Click Start Here! to start.",
+so that search finds it.
+
+What a unit and its variants say about themselves is kept: the ``<tu>``'s ``tuid``, dates,
+``srclang`` and other attributes (``creationid``, ``changeid``, ``usagecount``,
+``lastusagedate`` ...), its ``<prop>`` and ``<note>`` elements in order, and the same on each
+``<tuv>``; dates come back in TMX's form, attributes the TMX 1.4b DTD does not allow (or
+unreadable dates) are left out. Elements TMX does not define are skipped.
 
 ``StreamGuard``, ``read_head``, ``probe_root`` and ``check_doctype`` are shared with the TBX
 reader (``tmx.tbx``).
@@ -25,12 +33,23 @@ reader (``tmx.tbx``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, NamedTuple
 
 from lxml import etree
 
-from tmx.units import N_, TmxHeader, TmxParseError, TranslationUnit, Variant, parse_date
+from tmx.units import (
+    N_,
+    TU_ATTRIBUTES,
+    TUV_ATTRIBUTES,
+    TmxHeader,
+    TmxParseError,
+    TranslationUnit,
+    Variant,
+    attribute_value,
+    parse_date,
+)
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SAFE_PARSING = {"resolve_entities": False, "no_network": True, "load_dtd": False,
@@ -436,7 +455,8 @@ def _too_many_variants(unit: etree._Element, limit: int) -> TmxParseError:
 
 
 def _unit(element: etree._Element, max_variants: int, max_chars: int) -> TranslationUnit:
-    # The hot loop of a million-unit import: kept flat, one pass over the children.
+    # The hot loop of a million-unit import: kept flat, one pass over the children, and a
+    # <tuv> that holds only its language and <seg> (most of them) takes the short way.
     variants: list[Variant] = []
     notes: list[str] = []
     properties: list[tuple[str, str]] = []
@@ -448,17 +468,50 @@ def _unit(element: etree._Element, max_variants: int, max_chars: int) -> Transla
                 raise TmxParseError(N_("a <tuv> has no language (xml:lang, or lang in TMX "
                                        "1.1-1.2)"),
                                     child.sourceline)
-            variants.append(Variant(lang, _segment_text(child, max_chars)))
+            text = _segment_text(child, max_chars)
+            if len(child) == 1 and len(child.attrib) == 1:
+                variants.append(Variant(lang, text))
+            else:
+                variants.append(_variant(child, lang, text))
         elif tag == "prop":
             properties.append((child.get("type", ""), child.text or ""))
         elif tag == "note":
             notes.append(child.text or "")
     if len(variants) > max_variants:
         raise _too_many_variants(element, max_variants)
-    get = element.get
-    return TranslationUnit(get("tuid"), tuple(variants), tuple(properties),
-                           parse_date(get("creationdate")), parse_date(get("changedate")),
-                           "\n".join(notes) if notes else None)
+    tuid = srclang = None
+    created = changed = None
+    attributes: list[tuple[str, str]] = []
+    for name, value in element.items():
+        if name == "tuid":
+            tuid = value
+        elif name == "creationdate":
+            created = parse_date(value)
+        elif name == "changedate":
+            changed = parse_date(value)
+        elif name == "srclang":
+            srclang = value.strip() or None
+        elif (kept := attribute_value(name, value, TU_ATTRIBUTES)) is not None:
+            attributes.append((name, kept))
+    return TranslationUnit(tuid, tuple(variants), tuple(properties), created, changed,
+                           tuple(notes), srclang, tuple(attributes))
+
+
+def _variant(tuv: etree._Element, lang: str, text: str) -> Variant:
+    """A variant with what its ``<tuv>`` says besides the language: attributes, properties
+    and notes."""
+    attributes = []
+    for name, value in tuv.items():
+        if (kept := attribute_value(name, value, TUV_ATTRIBUTES)) is not None:
+            attributes.append((name, kept))
+    properties, notes = [], []
+    for child in tuv:
+        tag = child.tag
+        if tag == "prop":
+            properties.append((child.get("type", ""), child.text or ""))
+        elif tag == "note":
+            notes.append(child.text or "")
+    return Variant(lang, text, tuple(attributes), tuple(properties), tuple(notes))
 
 
 def _segment_text(tuv: etree._Element, max_chars: int) -> str:
@@ -479,6 +532,10 @@ def _segment_text(tuv: etree._Element, max_chars: int) -> str:
 
 
 def _flatten(element: etree._Element) -> str:
+    """The plain text of a ``<seg>`` (or ``<hi>``, ``<sub>``): its text and its ``<hi>``'s,
+    without the native codes of ``<bpt> <ept> <ph> <it> <ut>`` but with the text of the
+    sub-flows (``<sub>``) inside them, where the code stood, set off by a space from text it
+    would otherwise touch."""
     parts = [element.text or ""]
     for child in element:
         if isinstance(child, etree._Entity):
@@ -486,9 +543,49 @@ def _flatten(element: etree._Element) -> str:
                                    "not define — entities are not allowed"),
                                 child.sourceline, entity=child.text)
         if child.tag in KEEP_TEXT:
-            parts.append(_flatten(child))
-        parts.append(child.tail or "")
+            _append(parts, _flatten(child))
+        elif len(child):  # an inline code holding sub-flows
+            for sub in child:
+                if sub.tag == "sub" and (flow := _flatten(sub).strip()):
+                    _append_apart(parts, flow)
+        if child.tail:
+            _append(parts, child.tail)
     return "".join(parts)
+
+
+class _SetOff(str):
+    """The empty marker after a sub-flow's text: what comes next may need a space."""
+
+
+SET_OFF = _SetOff()
+# Where no space is needed: after an opening bracket or quote, before a closing one or
+# before other punctuation (, . ! ? ; :).
+_OPENING = frozenset({"Ps", "Pi"})
+_CLOSING = frozenset({"Pe", "Pf", "Po"})
+
+
+def _apart(before: str, after: str) -> bool:
+    """Whether text ending in ``before`` and text beginning with ``after`` (a character
+    each) would touch if joined: neither is a space, and no bracket or punctuation sits
+    between them."""
+    return not (before.isspace() or after.isspace()
+                or unicodedata.category(before) in _OPENING
+                or unicodedata.category(after) in _CLOSING)
+
+
+def _append(parts: list[str], text: str) -> None:
+    if parts[-1] is SET_OFF and text and _apart(parts[-2][-1], text[0]):
+        parts.append(" ")
+    parts.append(text)
+
+
+def _append_apart(parts: list[str], flow: str) -> None:
+    """Append a sub-flow's text to ``parts``, apart from the text before it and after it."""
+    before = parts[-2] if parts[-1] is SET_OFF else "".join(parts)
+    if before and _apart(before[-1], flow[0]):
+        parts.append(" ")
+    parts.append(flow)
+    parts.append(SET_OFF)
 
 
 def _properties(element: etree._Element) -> tuple[tuple[str, str], ...]:

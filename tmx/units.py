@@ -41,22 +41,55 @@ class TmxParseError(ValueError):
         self.params = params
 
 
+Pairs = tuple[tuple[str, str], ...]
+
+# The attributes TMX 1.4b's DTD allows on a <tu> and a <tuv> besides tuid, the dates the unit
+# has fields for, srclang and the language: what ``attributes`` may hold, in the DTD's order.
+TU_ATTRIBUTES = ("o-encoding", "datatype", "usagecount", "lastusagedate", "creationtool",
+                 "creationtoolversion", "creationid", "segtype", "changeid", "o-tmf")
+TUV_ATTRIBUTES = ("o-encoding", "datatype", "usagecount", "lastusagedate", "creationtool",
+                  "creationtoolversion", "creationdate", "creationid", "changedate", "o-tmf",
+                  "changeid")
+DATE_ATTRIBUTES = frozenset({"creationdate", "changedate", "lastusagedate"})
+SEGTYPES = ("block", "paragraph", "sentence", "phrase")
+
+
 class Variant(NamedTuple):
-    """The text of one translation unit in one language (``lang`` as written, e.g. ``ru-RU``)."""
+    """The text of one translation unit in one language (``lang`` as written, e.g. ``ru-RU``),
+    with what the ``<tuv>`` says about it: ``attributes`` (``creationid``, ``changedate``,
+    ``usagecount`` ... as (name, value) in the file's order, dates in TMX's own form
+    ``20260124T093000Z``; see ``TUV_ATTRIBUTES``), ``properties`` (``<prop>`` type and text)
+    and ``notes``."""
 
     lang: str
     text: str
+    attributes: Pairs = ()
+    properties: Pairs = ()
+    notes: tuple[str, ...] = ()
 
 
 class TranslationUnit(NamedTuple):
-    """One aligned segment in several languages, with its properties, dates and a note."""
+    """One aligned segment in several languages, with its properties, dates and notes.
+
+    ``srclang`` is the unit's own source language (``<tu srclang>``), which overrides the
+    header's; ``attributes`` are the other attributes of the ``<tu>`` (``creationid``,
+    ``changeid``, ``usagecount``, ``lastusagedate`` ... as (name, value) in the file's order,
+    dates in TMX's own form; see ``TU_ATTRIBUTES``).
+    """
 
     tuid: str | None
     variants: tuple[Variant, ...]
-    properties: tuple[tuple[str, str], ...] = ()
+    properties: Pairs = ()
     creation_date: datetime | None = None
     change_date: datetime | None = None
-    note: str | None = None
+    notes: tuple[str, ...] = ()
+    srclang: str | None = None
+    attributes: Pairs = ()
+
+    @property
+    def note(self) -> str | None:
+        """The notes joined with a newline, or None when there is none."""
+        return "\n".join(self.notes) if self.notes else None
 
     def text(self, lang: str) -> str | None:
         """The text in ``lang`` (the first variant in that language), or None."""
@@ -86,7 +119,7 @@ class TmxHeader:
     adminlang: str = "en-US"
     datatype: str = "plaintext"
     creation_date: datetime | None = None
-    properties: tuple[tuple[str, str], ...] = ()
+    properties: Pairs = ()
 
 
 def xml_safe(text: str) -> str:
@@ -122,3 +155,17 @@ def parse_date(value: str | None) -> datetime | None:
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         return None
+
+
+def attribute_value(name: str, value: str, allowed: tuple[str, ...]) -> str | None:
+    """``value`` as ``attributes`` keep it for a ``<tu>`` or ``<tuv>`` attribute ``name`` (one
+    of ``allowed``), or None when TMX 1.4b could not carry it: a name the DTD does not allow
+    there, an unreadable date (dates come back in TMX's form), a segtype TMX does not know."""
+    if name not in allowed:
+        return None
+    if name in DATE_ATTRIBUTES:
+        moment = parse_date(value)
+        return None if moment is None else format_date(moment)
+    if name == "segtype" and value not in SEGTYPES:
+        return None
+    return value

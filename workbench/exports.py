@@ -124,9 +124,10 @@ def tmx_bytes(session: Session, document_set: DocumentSet,
                                                            if lang != options.source_lang)])
     if not options.pairs:
         buffer = io.BytesIO()
+        # body: the header names the source language only if every unit has it
         write_tmx(buffer, set_units(document_set, rows, options.langs,
                                     confirmed_only=options.confirmed_only),
-                  header_for(options.source_lang))
+                  header_for(options.source_lang), body=io.BytesIO())
         return buffer.getvalue(), f"{stem}.tmx"
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:

@@ -138,7 +138,8 @@ TMX11 = """<?xml version="1.0"?>
 <tu tuid="42" creationdate="20010203T040506Z" changedate="2001-02-04T05:06:07Z">
 <note>first</note><note>second</note>
 <prop type="Client">MID</prop>
-<tuv lang="EN-US"><prop type="x-tuv">dropped</prop><seg>The <bpt i="1">&lt;b&gt;</bpt
+<tuv lang="EN-US" creationid="ivanova" changedate="20010205T000000Z"
+><prop type="x-tuv">kept</prop><note>checked</note><seg>The <bpt i="1">&lt;b&gt;</bpt
 >Council<ept i="1">&lt;/b&gt;</ept> met.<ph>&lt;br/&gt;</ph></seg></tuv>
 <tuv lang="RU-RU"><seg><it pos="begin">{\\b </it>Совет<ut>}</ut> собрался <hi
 type="x">вчера</hi>.</seg></tuv>
@@ -157,19 +158,40 @@ def test_a_tmx_11_file_with_lang_and_inline_codes_is_read() -> None:
         properties=(("Domain", "Diplomacy"),))
     assert units == [TranslationUnit(
         tuid="42",
-        variants=(Variant("EN-US", "The Council met."), Variant("RU-RU", "Совет собрался вчера.")),
+        variants=(Variant("EN-US", "The Council met.",
+                          (("creationid", "ivanova"), ("changedate", "20010205T000000Z")),
+                          (("x-tuv", "kept"),), ("checked",)),
+                  Variant("RU-RU", "Совет собрался вчера.")),
         properties=(("Client", "MID"),),
         creation_date=datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC),
         change_date=datetime(2001, 2, 4, 5, 6, 7, tzinfo=UTC),
-        note="first\nsecond",
+        notes=("first", "second"),
     )]
+    assert units[0].note == "first\nsecond"
 
 
-def test_sub_flows_inside_codes_are_dropped_with_the_code() -> None:
-    body = (b'<tu><tuv xml:lang="en"><seg>See <ph>&lt;img alt="<sub>Photo</sub>"&gt;</ph>'
-            b' here.</seg></tuv><tuv xml:lang="de"><seg>Siehe hier.</seg></tuv></tu>')
+@pytest.mark.parametrize(("seg", "text"), [
+    # The issue's example: the label of a button inside the code that opens it.
+    (b'Click <bpt i="1">&lt;button title="<sub>Start Here!</sub>"&gt;</bpt><ept i="1">'
+     b'&lt;/button&gt;</ept> to start.', "Click Start Here! to start."),
+    (b'See <ph>&lt;img alt="<sub>Photo</sub>"&gt;</ph> here.', "See Photo here."),
+    # Set off from text it would touch, so that its words stay words.
+    (b'Text<ph type="fnote">{\\footnote <sub>A note.</sub>}</ph>goes on.',
+     "Text A note. goes on."),
+    # ... but not from punctuation or brackets.
+    (b'Go (<ph>&lt;a title="<sub>home</sub>"&gt;</ph>), now.', "Go (home), now."),
+    (b'<bpt i="1">&lt;a title="<sub>Home</sub>"&gt;</bpt>Start<ept i="1">&lt;/a&gt;</ept>',
+     "Home Start"),
+    (b'<ph>&lt;a title="<sub>One</sub>" alt="<sub>Two</sub>"&gt;</ph><hi>x</hi>', "One Two x"),
+    # A sub-flow with its own codes, sub-flows and highlights.
+    (b'A <ph>{<sub>B <ph>[<sub>C</sub>]</ph> <hi>D</hi></sub>}</ph> E', "A B C D E"),
+    (b'Empty <ph>{<sub> </sub>}</ph> flow.', "Empty  flow."),
+], ids=["button", "alt", "footnote", "punctuation", "title", "two-and-hi", "nested", "blank"])
+def test_sub_flow_text_stays_where_its_code_stood(seg: bytes, text: str) -> None:
+    body = (b'<tu><tuv xml:lang="en"><seg>' + seg + b'</seg></tuv><tuv xml:lang="de">'
+            b'<seg>Hallo.</seg></tuv></tu>')
     _, units = read_all(tmx_with(body))
-    assert units[0].variants[0].text == "See  here."
+    assert units[0].variants[0].text == text
 
 
 def test_utf16_files_are_read() -> None:

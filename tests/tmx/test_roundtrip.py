@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tmx import TmxHeader, TranslationUnit, Variant, read_tmx, validate_tmx, write_tmx
-from tmx.units import property_type, xml_safe
+from tmx.units import TU_ATTRIBUTES, TUV_ATTRIBUTES, attribute_value, xml_safe
 
 HEADER = TmxHeader(srclang="en-GB", creation_tool_version="0.1.0")
 LANGS = ["en-GB", "ru-RU", "de-DE", "fr-FR", "es-ES", "de", "sr-Latn-RS"]
@@ -22,31 +22,68 @@ dates = st.none() | st.datetimes(
     timezones=st.builds(timezone, st.integers(-14 * 60, 14 * 60).map(
         lambda minutes: timedelta(minutes=minutes))),
 ).map(lambda moment: moment.replace(microsecond=0))
+pairs = st.lists(st.tuples(texts, texts), max_size=3).map(tuple)
+notes = st.lists(texts, max_size=2).map(tuple)
+
+
+def attributes(allowed: tuple[str, ...]) -> st.SearchStrategy[tuple[tuple[str, str], ...]]:
+    """Attributes as a unit or variant may carry them: names TMX allows there or not, dates
+    in TMX's form or another, segtypes TMX knows or not."""
+    names = st.sampled_from([*allowed, "tuid", "srclang", "x-mine", "segtype"])
+    values = st.one_of(texts, st.sampled_from(["20130514T091402Z", "2013-05-14T09:14:02Z",
+                                               "yesterday", "sentence", "word", "3"]))
+    return st.lists(st.tuples(names, values), max_size=3).map(tuple)
+
+
+variants = st.builds(Variant, st.sampled_from(LANGS), texts, attributes(TUV_ATTRIBUTES),
+                     pairs, notes)
 units = st.builds(
     TranslationUnit,
     tuid=st.none() | texts,
-    variants=st.lists(st.builds(Variant, st.sampled_from(LANGS), texts), max_size=5).map(tuple),
-    properties=st.lists(st.tuples(texts, texts), max_size=3).map(tuple),
+    variants=st.lists(variants, max_size=5).map(tuple),
+    properties=pairs,
     creation_date=dates,
     change_date=dates,
-    note=st.none() | texts,
+    notes=notes,
+    srclang=st.none() | st.sampled_from([*LANGS, "EN-gb", "ja"]),
+    attributes=attributes(TU_ATTRIBUTES),
 )
 
 
+def kept(given: tuple[tuple[str, str], ...],
+         allowed: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The attributes that go out: those TMX allows there, the first of a name, dates and
+    segtypes TMX reads, values XML-safe."""
+    out: dict[str, str] = {}
+    for name, value in given:
+        value = attribute_value(name, xml_safe(value), allowed)  # type: ignore[assignment]
+        if value is not None and name not in out:
+            out[name] = value
+    return tuple(out.items())
+
+
 def as_written(unit: TranslationUnit) -> TranslationUnit | None:
-    """What a unit should read back as: forbidden characters gone, blank variants left out."""
-    variants = tuple(Variant(v.lang, xml_safe(v.text)) for v in unit.variants
-                     if xml_safe(v.text).strip())
+    """What a unit should read back as: forbidden characters gone, blank variants left out,
+    a srclang only when a variant is in it (spelled as the variant is), attributes only where
+    TMX allows them."""
+    variants = tuple(
+        Variant(v.lang, xml_safe(v.text), kept(v.attributes, TUV_ATTRIBUTES),
+                tuple((xml_safe(name), xml_safe(value)) for name, value in v.properties),
+                tuple(map(xml_safe, v.notes)))
+        for v in unit.variants if xml_safe(v.text).strip())
     if len(variants) < 2:
         return None
+    srclang = unit.srclang and next(
+        (v.lang for v in variants if v.lang.casefold() == unit.srclang.casefold()), None)
     return TranslationUnit(
         tuid=None if unit.tuid is None else xml_safe(unit.tuid),
         variants=variants,
-        properties=tuple((xml_safe(property_type(name)), xml_safe(value))
-                         for name, value in unit.properties),
+        properties=tuple((xml_safe(name), xml_safe(value)) for name, value in unit.properties),
         creation_date=unit.creation_date and unit.creation_date.astimezone(UTC),
         change_date=unit.change_date and unit.change_date.astimezone(UTC),
-        note=None if unit.note is None else xml_safe(unit.note),
+        notes=tuple(map(xml_safe, unit.notes)),
+        srclang=srclang,
+        attributes=kept(unit.attributes, TU_ATTRIBUTES),
     )
 
 
@@ -69,7 +106,7 @@ def test_translate_toolkit_reads_our_file_with_the_same_units() -> None:
 
     ours = [
         TranslationUnit(f"1-{n}", (Variant("en-GB", en), Variant("ru-RU", ru),
-                                   Variant("de-DE", de)), note=f"row {n}")
+                                   Variant("de-DE", de)), notes=(f"row {n}",))
         for n, (en, ru, de) in enumerate([
             ("The CSTO Ministerial Council met.", "«Совет министров ОДКБ» собрался.",
              "Der Rat „tagte“."),

@@ -22,7 +22,7 @@ from tmx import (
 
 HEADER = TmxHeader(srclang="en-GB", creation_tool_version="0.1.0",
                    creation_date=datetime(2026, 1, 24, 9, 30, tzinfo=UTC),
-                   properties=(("project", "CSTO"),))
+                   properties=(("x-project", "CSTO"),))
 MOSCOW = timezone(timedelta(hours=3))
 TEXTS = {
     "en-GB": "  The CSTO Ministerial Council met in Moscow & <Minsk>.\n",
@@ -37,18 +37,19 @@ def unit(n: int = 1, **changes: object) -> TranslationUnit:
     fields: dict[str, object] = {
         "tuid": f"1-{n}",
         "variants": tuple(Variant(lang, text) for lang, text in TEXTS.items()),
-        "properties": (("document", "csto"), ("x-score", "0.9123")),
+        "properties": (("x-document", "csto"), ("x-score", "0.9123")),
         "creation_date": datetime(2026, 1, 24, 12, 30, 15, tzinfo=MOSCOW),
         "change_date": datetime(2026, 1, 25, 8, 0, 0),
-        "note": "checked by M. Ivanova",
+        "notes": ("checked by M. Ivanova",),
     }
     fields.update(changes)
     return TranslationUnit(**fields)  # type: ignore[arg-type]
 
 
-def written(units: list[TranslationUnit], header: TmxHeader = HEADER, **options: int) -> bytes:
+def written(units: list[TranslationUnit], header: TmxHeader = HEADER,
+            min_variants: int = 2) -> bytes:
     out = io.BytesIO()
-    write_tmx(out, units, header, **options)
+    write_tmx(out, units, header, min_variants=min_variants)
     return out.getvalue()
 
 
@@ -70,7 +71,7 @@ def test_the_file_is_valid_tmx_14b_with_every_required_header_attribute() -> Non
     assert [(p.get("type"), p.text) for p in header.iter("prop")] == [("x-project", "CSTO")]
 
 
-def test_a_unit_carries_tuid_utc_dates_x_properties_note_and_languages_as_given() -> None:
+def test_a_unit_carries_tuid_utc_dates_properties_note_and_languages_as_given() -> None:
     tu = etree.fromstring(written([unit(7)])).find("body/tu")
     assert tu is not None
     assert tu.get("tuid") == "1-7"
@@ -92,7 +93,7 @@ def test_text_comes_back_exactly_spaces_quotes_newlines_and_all() -> None:
 def test_characters_xml_forbids_are_stripped_and_nothing_else() -> None:
     dirty = unit(1, variants=(Variant("en-GB", "Bell\x07 and\x00 null\x1f\ufffe end\ud800"),
                               Variant("ru-RU", "Звонок\x0b\tи\x0c табуляция")),
-                 note="note\x01", tuid="id\x02")
+                 notes=("note\x01",), tuid="id\x02")
     data = written([dirty])
     assert validate_tmx(data) == []
     _, units = read_tmx(io.BytesIO(data))
@@ -183,3 +184,60 @@ def test_a_language_pair_keeps_two_variants_source_first() -> None:
         (Variant("en-GB", "Hello."), Variant("ru-RU", "Привет.")),
     ]
     assert [len(u.variants) for u in pair_units(units, "en-GB", "de-DE")] == [2, 2, 1]
+
+
+def test_the_header_declares_the_source_only_when_every_unit_has_it() -> None:
+    both = unit(1, variants=(Variant("en-GB", "Hi."), Variant("de-DE", "Hallo.")))
+    without = unit(2, variants=(Variant("ru-RU", "Привет."), Variant("de-DE", "Hallo.")))
+    one_sided = unit(3, variants=(Variant("ru-RU", "Привет."), Variant("en-GB", " ")))
+    for units, declared in (([both], "en-GB"), ([both, without], "*all*"),
+                            ([both, one_sided], "en-GB"), ([], "en-GB")):
+        out, body = io.BytesIO(), io.BytesIO()
+        count = write_tmx(out, units, HEADER, body=body)
+        assert validate_tmx(out.getvalue()) == []
+        header, back = read_tmx(io.BytesIO(out.getvalue()))
+        assert header.srclang == declared
+        assert [u.tuid for u in back] == [u.tuid for u in units if u is not one_sided]
+        assert count == len(units) - (one_sided in units)
+    # Without ``body`` the header is written first, as given.
+    assert read_tmx(io.BytesIO(written([both, without])))[0].srclang == "en-GB"
+
+
+def test_a_units_own_srclang_is_written_only_if_it_has_that_language() -> None:
+    units = [unit(1, srclang="ru-ru"), unit(2, srclang="ja"),
+             unit(3, srclang="de-DE", variants=(Variant("en-GB", "Hi."), Variant("de-DE", " "),
+                                                Variant("fr-FR", "Salut.")))]
+    data = written(units, TmxHeader(srclang="*all*"))
+    assert validate_tmx(data) == []
+    assert [tu.get("srclang") for tu in etree.fromstring(data).iter("tu")] == ["ru-RU", None,
+                                                                               None]
+    pair = io.BytesIO()
+    write_tmx_pair(pair, units[:1] + [unit(4, srclang="en-GB")], HEADER, "en-GB", "ru-RU")
+    assert [u.srclang for u in read_tmx(io.BytesIO(pair.getvalue()))[1]] == [None, "en-GB"]
+
+
+def test_unit_and_variant_metadata_go_out_where_the_dtd_allows_it() -> None:
+    rich = unit(1, attributes=(("creationid", "ACME\\jsmith"), ("usagecount", "3"),
+                               ("lastusagedate", "2014-01-02T08:00:00Z"), ("segtype", "word"),
+                               ("changeid", 'a "quoted" <id>'), ("x-mine", "no"),
+                               ("usagecount", "4")),
+                variants=(Variant("en-GB", "Hi.", (("changeid", "ivanova"), ("tuid", "no")),
+                                  (("x-Origin", "TM"),), ("first", "second")),
+                          Variant("ru-RU", "Привет.")),
+                properties=(("client", "Ministry"), ("x-Context", "0, 0")))
+    data = written([rich])
+    assert validate_tmx(data) == []
+    tu = etree.fromstring(data).find("body/tu")
+    assert tu is not None
+    assert {k: v for k, v in tu.items() if k not in ("tuid", "creationdate", "changedate")} == {
+        "creationid": "ACME\\jsmith", "usagecount": "3", "lastusagedate": "20140102T080000Z",
+        "changeid": 'a "quoted" <id>'}
+    assert [(p.get("type"), p.text) for p in tu.findall("prop")] == [
+        ("client", "Ministry"), ("x-Context", "0, 0")]  # types as given, no x- added
+    tuv = tu.find("tuv")
+    assert tuv is not None and tuv.get("changeid") == "ivanova" and tuv.get("tuid") is None
+    assert [n.text for n in tuv.findall("note")] == ["first", "second"]
+    assert [(p.get("type"), p.text) for p in tuv.findall("prop")] == [("x-Origin", "TM")]
+    back = next(read_tmx(io.BytesIO(data))[1])
+    assert back.variants[0] == Variant("en-GB", "Hi.", (("changeid", "ivanova"),),
+                                       (("x-Origin", "TM"),), ("first", "second"))

@@ -154,3 +154,27 @@ def test_an_unknown_address_answers_in_french_as_json(client: FlaskClient) -> No
                                                     "Accept": "application/json"})
     assert response.status_code == 404
     assert response.get_json()["error"] == catalog("fr", "There is no such page in the workbench.")
+
+
+
+def test_a_set_export_never_declares_a_source_language_a_unit_lacks(
+        database_url: str) -> None:
+    from tests.workbench.test_editing import build
+    from workbench.db import session_factory, upgrade
+    from workbench.exports import ExportOptions, tmx_bytes
+
+    upgrade(database_url)
+    with session_factory(database_url)() as session:
+        document_set = build(session, [
+            {"ru": ["Встреча прошла в Бишкеке."], "en": ["The meeting was in Bishkek."],
+             "de": ["Das Treffen war in Bischkek."]},
+            {"ru": [], "en": ["It was sunny."], "de": ["Es war sonnig."]},  # no Russian
+        ])
+        options = ExportOptions.build(document_set, source_lang="ru")
+        tmx, _name = tmx_bytes(session, document_set, options)
+        assert validate_tmx(tmx) == []
+        header = tmx.split(b"<body>")[0]
+        assert b'srclang="*all*"' in header and b"It was sunny." in tmx
+        alone, _name = tmx_bytes(session, document_set, ExportOptions.build(
+            document_set, source_lang="ru", langs="ru,en"))
+        assert b'srclang="ru"' in alone.split(b"<body>")[0]  # every unit has Russian

@@ -38,24 +38,41 @@ def memory() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def import_(files: tuple[str, ...]) -> None:
     """Import TMX files (1.1 to 1.4) into the memory, each on its own: a file that cannot
-    be read is reported with its line and nothing of it is kept. A large file is written in
-    batches, so the workbench's users can go on editing meanwhile.
+    be read is reported with its reason and nothing of it is kept, and the others are
+    imported all the same. With several files, a summary ends the output; the exit status
+    is 1 if any file was refused. A large file is written in batches, so the workbench's
+    users can go on editing meanwhile.
 
-    Example: workbench memory import omegat-project.tmx
+    Example: workbench memory import omegat-project.tmx trados-export.tmx
     """
     from workbench.memory.store import import_tmx
 
     url = _url()
+    imported: list[tuple[str, int]] = []
+    refused: list[str] = []
     for path in files:
         try:
             with open(path, "rb") as source, session_scope(url) as session:
                 origin = import_tmx(session, source, Path(path).name)
                 click.echo(f"{origin.file_name}: {origin.unit_count} units imported "
                            f"(memory file {origin.id}).")
+                imported.append((origin.file_name, origin.unit_count))
         except OSError as error:
-            raise click.ClickException(f"{path}: cannot be read ({error.strerror}).") from error
-        except WorkbenchError as error:  # one line on stderr, exit status 1
-            raise click.ClickException(error.message) from error
+            refused.append(f"{path}: cannot be read ({error.strerror}).")
+        except WorkbenchError as error:  # the file's name, line and reason
+            refused.append(error.message)
+        else:
+            continue
+        click.echo(f"Error: {refused[-1]}", err=True)
+    if len(files) > 1:
+        units = sum(count for _name, count in imported)
+        line = (f"Imported {len(imported)} of {len(files)} files ({units:,} units)"
+                + (f"; refused {len(refused)}:" if refused else "."))
+        click.echo(line, err=bool(refused))
+        for reason in refused:
+            click.echo(f"  {reason}", err=True)
+    if refused:
+        raise SystemExit(1)
 
 
 @memory.command("search")

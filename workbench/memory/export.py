@@ -4,30 +4,33 @@ every imported file, in one multilingual file or in one file per language pair.
 The units are read from the database as they are written, set by set and imported file by
 imported file, into a spooled temporary file: memory stays flat however large the memory
 is. "Confirmed rows only" filters the aligned sets; imported units carry no status and go
-out as they came in (with their file's name, and their original tuid as ``x-tuid``).
+out as they came in — their dates, ids, usage counts, properties and notes, and their
+variants' — with their file's name (``x-document``) and original tuid (``x-tuid``) added.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import groupby
-from typing import IO
+from typing import IO, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from tmx import TranslationUnit, Variant, write_tmx, write_tmx_pair
+from tmx.units import parse_date
 from workbench.errors import ExportError
 from workbench.exports import header_for, set_units
 from workbench.memory.models import READY, MemoryOrigin, MemoryUnit, MemoryVariant
-from workbench.memory.store import languages
+from workbench.memory.store import ANY_SOURCE, languages
 from workbench.models import DocumentSet
 from workbench.sets import row_views
 
@@ -102,12 +105,19 @@ def _usual_source(session: Session, langs: Sequence[str]) -> str:
 def export_memory(session: Session, options: MemoryExport) -> IO[bytes]:
     """The export in a temporary file (rewound): a TMX, or a zip of one TMX per pair.
 
+    A multilingual file declares ``options.source_lang`` as its source language only when
+    every unit in it has that language, ``*all*`` otherwise; a pair file holds only units
+    with both languages, so it always declares its source.
+
     Raises ``ExportError`` when not one unit has text in two of the languages (an empty
     TMX would only puzzle the CAT tool's user)."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned)
     header = header_for(options.source_lang)
     if not options.pairs:
-        written = write_tmx(spool, memory_units(session, options), header)
+        # The units go to a second spool first: the header may declare the source language
+        # only if every unit has it (else "*all*"), which is known once they are written.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as body:
+            written = write_tmx(spool, memory_units(session, options), header, body=body)
     else:
         written = 0
         now = datetime.now().timetuple()[:6]
@@ -140,9 +150,16 @@ def memory_units(session: Session, options: MemoryExport) -> Iterator[Translatio
 
 
 def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUnit]:
+    """The imported units with what their file said about them (see ``MemoryUnit.meta``),
+    their source language (their own, else their file's unless ``*all*``), and two
+    properties more unless they have their own: ``x-document`` (the file) and ``x-tuid``
+    (their tuid there)."""
     found = session.execute(
-        select(MemoryOrigin.id, MemoryOrigin.file_name, MemoryOrigin.imported_at,
-               MemoryUnit.position, MemoryUnit.tuid, MemoryVariant.lang, MemoryVariant.text)
+        select(MemoryOrigin.id, MemoryOrigin.file_name, MemoryOrigin.source_lang,
+               MemoryUnit.position, MemoryUnit.tuid,
+               # Read as text and decoded once per unit, not once per variant of the join.
+               type_coerce(MemoryUnit.meta, Text).label("unit_meta"),
+               MemoryVariant.lang, MemoryVariant.text, MemoryVariant.meta)
         .join(MemoryUnit, MemoryUnit.origin_id == MemoryOrigin.id)
         .join(MemoryVariant, MemoryVariant.unit_id == MemoryUnit.id)
         .where(MemoryVariant.lang.in_(langs), MemoryOrigin.status == READY)
@@ -150,12 +167,41 @@ def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUn
         .execution_options(yield_per=READ_ROWS)
     )
     for (origin_id, position), group in groupby(found, key=lambda r: (r[0], r[3])):
-        variants = list(group)
-        first = variants[0]
-        properties = [("x-document", first.file_name)]
-        if first.tuid:
-            properties.append(("x-tuid", first.tuid))
-        when = first.imported_at.replace(tzinfo=UTC)
+        rows = list(group)
+        first = rows[0]
+        tuid, srclang = first.tuid, None
+        created = changed = None
+        attributes: list[tuple[str, str]] = []
+        meta = json.loads(first.unit_meta) if first.unit_meta else {}
+        for name, value in meta.get("attrs", ()):
+            if name == "creationdate":
+                created = parse_date(value)
+            elif name == "changedate":
+                changed = parse_date(value)
+            elif name == "srclang":
+                srclang = value
+            elif name == "tuid":
+                tuid = value
+            else:
+                attributes.append((name, value))
+        if srclang is None and first.source_lang != ANY_SOURCE:
+            srclang = first.source_lang
+        properties = [(name, value) for name, value in meta.get("props", ())]
+        # Ours come after the file's, and give way to a property of the same type there
+        # (memoQ has its own x-document: the document the unit was translated in).
+        if not any(name == "x-document" for name, _ in properties):
+            properties.append(("x-document", first.file_name))
+        if tuid and not any(name == "x-tuid" for name, _ in properties):
+            properties.append(("x-tuid", tuid))
         yield TranslationUnit(f"tmx{origin_id}-{position}",
-                              tuple(Variant(v.lang, v.text) for v in variants),
-                              tuple(properties), when, when)
+                              tuple(_variant(row.lang, row.text, row.meta) for row in rows),
+                              tuple(properties), created, changed,
+                              tuple(meta.get("notes", ())), srclang, tuple(attributes))
+
+
+def _variant(lang: str, text: str, meta: dict[str, list[Any]] | None) -> Variant:
+    if not meta:
+        return Variant(lang, text)
+    return Variant(lang, text, tuple((name, value) for name, value in meta.get("attrs", ())),
+                   tuple((name, value) for name, value in meta.get("props", ())),
+                   tuple(meta.get("notes", ())))

@@ -4,6 +4,8 @@ An origin is one imported TMX file; its units keep the variants (one text per la
 exactly as the file had them, with the language codes normalised (``EN-US`` -> ``en-US``).
 Its ``status`` (migration 0004) is ``ready`` only once the whole file is stored: an import
 commits in batches, and only ready origins are part of the memory.
+What a unit and a variant said about themselves in the file (migration 0005) is kept in
+their ``meta``, JSON, NULL when they said nothing beyond their text (see ``MemoryUnit``).
 The FTS5 index over the variants and the one over the sets' sentences are not models: the
 migration creates them with the triggers that keep them current.
 """
@@ -11,6 +13,7 @@ migration creates them with the triggers that keep them current.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,7 +51,13 @@ class MemoryOrigin(Base):
 
 
 class MemoryUnit(Base):
-    """A translation unit of an imported file, and its place there (the n-th ``<tu>``)."""
+    """A translation unit of an imported file, and its place there (the n-th ``<tu>``).
+
+    ``meta`` (and a variant's) is what the ``<tu>`` (``<tuv>``) carried besides its tuid and
+    texts, for the export to give back: ``{"attrs": [[name, value], ...], "props": [[type,
+    text], ...], "notes": [text, ...]}``, each key only when there is something. ``attrs``
+    are the attributes as ``tmx`` reads them (dates in TMX's form ``20130514T091402Z``;
+    ``srclang`` normalised like the variants' languages); NULL when there is nothing."""
 
     __tablename__ = "memory_unit"
     __table_args__ = (UniqueConstraint("origin_id", "position"),)
@@ -57,6 +66,8 @@ class MemoryUnit(Base):
     origin_id: Mapped[int] = mapped_column(ForeignKey("memory_origin.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     tuid: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    meta: Mapped[dict[str, list[Any]] | None] = mapped_column(JSON(none_as_null=True),
+                                                             nullable=True)
 
     origin: Mapped[MemoryOrigin] = relationship(back_populates="units")
     variants: Mapped[list[MemoryVariant]] = relationship(
@@ -76,5 +87,7 @@ class MemoryVariant(Base):
     )
     lang: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, list[Any]] | None] = mapped_column(JSON(none_as_null=True),
+                                                             nullable=True)
 
     unit: Mapped[MemoryUnit] = relationship(back_populates="variants")
