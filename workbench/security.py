@@ -92,7 +92,7 @@ def allowed_hosts(configured: str | None) -> tuple[str, ...]:
     (``WORKBENCH_ALLOWED_HOSTS`` or ``serve --allowed-host``). ``*`` allows any."""
     extra = tuple(name.strip().lower().strip("[]") for name in (configured or "").split(",")
                   if name.strip())
-    return LOCAL_HOSTS + extra
+    return tuple(dict.fromkeys(LOCAL_HOSTS + extra))  # each name once
 
 
 def host_name(host: str) -> str:
