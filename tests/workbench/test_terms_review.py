@@ -297,3 +297,15 @@ def test_flags_and_checks_speak_the_interface_language(client: FlaskClient, ui: 
     settled_council(client)
     checks = client.get(f"/terms/checks.json?ui={ui}&kind=deprecated").get_json()["issues"]
     assert checks and "deprecated term" not in checks[0]["message"]
+
+
+def test_a_malformed_set_number_is_passed_over_not_a_server_error(client: FlaskClient) -> None:
+    everything = flags(client)
+    for odd in ("%C2%B2", str(2**63), "1x"):  # '²' is a digit to str.isdigit, not to int
+        response = client.get(f"/terms/flags.json?set={odd}")
+        assert response.status_code == 200, odd
+        assert response.get_json() == everything
+        assert client.get(f"/terms/checks.json?set={odd}").status_code == 200, odd
+    response = client.post("/terms/sets/excluded", data={"excluded": ["²", str(2**64)]})
+    assert response.status_code < 500
+    assert flags(client) == everything  # nothing was left out

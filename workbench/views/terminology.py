@@ -27,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from alignments.terms import AlignedRow, Flag, Occurrence
+from workbench.app import LARGEST_ID
 from workbench.db import get_session
 from workbench.limits import limit
 from workbench.models import DocumentSet
@@ -141,7 +142,7 @@ class Context:
 def _sets() -> list[DocumentSet]:
     """The sets discovery runs on: the chosen ones, else every set not left out of it."""
     session = get_session()
-    ids = [int(i) for i in request.values.getlist("set") if i.isdigit()]
+    ids = _ids(request.values.getlist("set"))
     return [get_set(session, i) for i in ids] if ids else chosen_sets(session, discovery=True)
 
 
@@ -186,7 +187,7 @@ def _filters(source: MultiDict[str, str] | None = None) -> dict[str, Any]:
     sets, languages, kinds and ``show=all``; what a redirect carries back."""
     getlist = (source if source is not None else request.values).getlist
     return {
-        "set": [i for i in getlist("set") if i.isdigit()],
+        "set": [str(i) for i in _ids(getlist("set"))],
         "lang": [v for v in getlist("lang") if v],
         "kind": [v for v in getlist("kind") if v],
         "show": ["all"] if "all" in getlist("show") else [],
@@ -261,7 +262,13 @@ def _done_text(done: str | None) -> str:
 
 
 def _set_ids() -> list[int]:
-    return [int(i) for i in request.form.getlist("set") if i.isdigit()]
+    return _ids(request.form.getlist("set"))
+
+
+def _ids(values: list[str]) -> list[int]:
+    """The set ids among ``values``: ASCII digits ('²' is a digit to str.isdigit, not to
+    int), and no more than a database integer holds; anything else is passed over."""
+    return [int(v) for v in values if v.isascii() and v.isdigit() and int(v) <= LARGEST_ID]
 
 
 def _htmx() -> bool:
@@ -342,7 +349,7 @@ def reopen_flag(key: str) -> BaseResponse | str:
 def exclude_sets_view() -> BaseResponse:
     """Leave the ticked sets out of discovery (and take the others in again)."""
     session = get_session()
-    ids = [int(i) for i in request.form.getlist("excluded") if i.isdigit()]
+    ids = _ids(request.form.getlist("excluded"))
     try:
         exclude_sets(session, ids)
         session.commit()
@@ -405,7 +412,7 @@ def _check_sets() -> list[DocumentSet]:
     """The sets the checks cover: the chosen ones, else every set (a set left out of
     discovery is still checked against the termbase)."""
     session = get_session()
-    ids = [int(i) for i in request.values.getlist("set") if i.isdigit()]
+    ids = _ids(request.values.getlist("set"))
     return [get_set(session, i) for i in ids] if ids else chosen_sets(session)
 
 
