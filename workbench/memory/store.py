@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -88,8 +88,12 @@ def normal_lang(code: str) -> str:
     return "-".join(parts)[:20]
 
 
-def import_tmx(session: Session, source: BinaryIO, file_name: str) -> MemoryOrigin:
+def import_tmx(session: Session, source: BinaryIO, file_name: str,
+               progress: Callable[[int], None] | None = None) -> MemoryOrigin:
     """The origin stored for the TMX file open on ``source`` (TMX 1.1-1.4), with its units.
+
+    ``progress``, when given, is called with the number of units read so far after each
+    batch (a job shows it; raising from it, to cancel, removes what was stored).
 
     The import commits on ``session`` as it goes (pass a session with nothing pending), every
     ``COMMIT_UNITS`` units, and marks the origin ready in the last, short transaction.
@@ -123,6 +127,8 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str) -> MemoryOrig
             langs.update(normal_lang(v.lang) for u in batch for v in u.variants
                          if v.text.strip())
             uncommitted += len(batch)
+            if progress is not None:
+                progress(first + len(batch) - 1)
             if uncommitted >= COMMIT_UNITS:
                 origin.heartbeat_at = utcnow()
                 session.commit()
