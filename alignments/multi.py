@@ -4,7 +4,10 @@ Each non-pivot version is aligned to the pivot with :func:`alignments.align.alig
 The pivot's sentences are the nodes: a pairwise bead joins the pivot ids it holds and hangs
 its other-language ids on them, so the connected components are contiguous runs of pivot
 sentences, and each becomes one row. A sentence with no pivot counterpart (a 0-1 bead)
-becomes a row of its own, placed right after the row of the sentence before it.
+becomes a row of its own, placed right after the row of the sentence before it; where
+several versions have such sentences in the same place (a paragraph the pivot lacks, in
+English and German both), those are aligned to each other the same way, so that the English
+and German sentences share rows instead of standing in rows of their own.
 """
 
 from __future__ import annotations
@@ -58,7 +61,46 @@ def align_versions(
         )
         for lang in others
     }
-    return merge_beads(pivot, len(versions[pivot]), pairwise, confirmed)
+    rows = merge_beads(pivot, len(versions[pivot]), pairwise, confirmed)
+    return _pair_orphans(rows, versions, pivot, encoder, confirmed)
+
+
+def _pair_orphans(rows: list[Row], versions: Mapping[str, Sequence[str]], pivot: str,
+                  encoder: Encoder | None, confirmed: Sequence[Row]) -> list[Row]:
+    """``rows`` with each run of rows that lack the pivot, and hold two or more languages,
+    aligned among themselves (over the language with most sentences in the run)."""
+    kept = {_key(row) for row in confirmed}
+    paired: list[Row] = []
+    run: list[Row] = []
+    for row in [*rows, None]:
+        if row is not None and not row.sentences(pivot) and _key(row) not in kept:
+            run.append(row)
+            continue
+        paired.extend(_aligned_run(run, versions, encoder) if run else ())
+        run = []
+        if row is not None:
+            paired.append(row)
+    return paired
+
+
+def _aligned_run(run: list[Row], versions: Mapping[str, Sequence[str]],
+                 encoder: Encoder | None) -> list[Row]:
+    """The rows of ``run`` (no pivot sentence in any) re-aligned across their languages."""
+    ids: dict[str, list[int]] = {}
+    for row in run:
+        for lang, cell in row.cells.items():
+            ids.setdefault(lang, []).extend(cell)
+    ids = {lang: found for lang, found in ids.items() if found}
+    if len(ids) < 2:
+        return run
+    lowest = min(row.score for row in run)
+    local = {lang: [versions[lang][i] for i in found] for lang, found in ids.items()}
+    sub_pivot = max(ids, key=lambda lang: len(ids[lang]))  # the first of the longest
+    return [
+        Row({lang: tuple(ids[lang][i] for i in cell) for lang, cell in row.cells.items()
+             if cell}, min(row.score, lowest))
+        for row in align_versions(local, sub_pivot, encoder=encoder)
+    ]
 
 
 def _pair_anchors(confirmed: Sequence[Row], pivot: str, lang: str) -> list[Bead]:

@@ -421,3 +421,20 @@ def test_the_cost_of_many_rows_at_once_is_the_cost_row_by_row() -> None:
         want = np.concatenate([cost.row(int(i), a, b, np.arange(x, y + 1))
                                for i, x, y in zip(rows, j0, j1, strict=True)])
         assert got.dtype == want.dtype and np.array_equal(got, want), (a, b)
+
+
+@pytest.mark.slow
+def test_sentences_the_pivot_lacks_share_a_row_across_the_other_versions() -> None:
+    ru = ["Министры обсудили сотрудничество в области безопасности.",
+          "Встреча завершилась подписанием совместного заявления."]
+    en = ["The ministers discussed security cooperation.",
+          "They also visited the new national library in the capital.",
+          "The meeting ended with the signing of a joint statement."]
+    de = ["Die Minister erörterten die Zusammenarbeit im Bereich der Sicherheit.",
+          "Sie besuchten auch die neue Nationalbibliothek in der Hauptstadt.",
+          "Das Treffen endete mit der Unterzeichnung einer gemeinsamen Erklärung."]
+    rows = align_versions({"ru": ru, "en": en, "de": de}, "ru")
+    cells = [{lang: ids for lang, ids in r.cells.items() if ids} for r in rows]
+    assert {"en": (1,), "de": (1,)} in cells  # one row, not an English and a German one
+    assert len(rows) == 3
+    assert [i for r in rows for i in r.sentences("de")] == [0, 1, 2]
