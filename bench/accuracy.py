@@ -44,6 +44,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from alignments.align import align_pair_with_features  # noqa: E402
 from alignments.beads import Bead  # noqa: E402
@@ -64,6 +65,7 @@ class Source:
     group: str
     langs: tuple[str, str]
     docs: list[Document]
+    damaged: bool = False  # a copy made by ``bench/damage.py``: training material only
 
 
 @dataclass
@@ -170,6 +172,19 @@ class _KeptEncoder(Encoder):
                 np.save(path, runs)
                 out[k] = runs
         return [runs for runs in out if runs is not None]
+
+
+def damaged_copy(source: Source, copy: int) -> Source:
+    """``source`` with each document damaged (``bench/damage.py``), seeded by its place."""
+    from damage import damage
+
+    docs: list[Document] = []
+    for k, (src, tgt, gold) in enumerate(source.docs):
+        s, t, beads = damage(src, tgt, [(list(b.source), list(b.target)) for b in gold],
+                             seed=1000 * copy + k)
+        docs.append((s, t, [Bead(tuple(a), tuple(b)) for a, b in beads]))
+    return Source(f"{source.name}, damaged copy {copy}", source.group, source.langs, docs,
+                  damaged=True)
 
 
 def run(source: Source, embeddings: Path | None = None) -> Result:
@@ -280,6 +295,7 @@ RANKING_HEAD = ["| source | beads | wrong | mean confidence | right | AUC | wron
 
 
 def calibration(results: Sequence[Result]) -> list[str]:
+    results = [r for r in results if not r.source.damaged]
     out = ["", "Confidence against the share right, per source and pooled:", "", *RANKING_HEAD]
     for result in results:
         out.append(ranking_row(result.source.name, result.confidence, result.right))
@@ -307,6 +323,11 @@ def fit(results: Sequence[Result]) -> list[str]:
          for g in groups}
     y = {g: np.array([ok for r in results if r.source.group == g for ok in r.right])
          for g in groups}
+    # a fold is judged on its own documents only, never on their damaged copies
+    judged_x = {g: np.array([f for r in results if r.source.group == g
+                             and not r.source.damaged for f in r.features]) for g in groups}
+    judged_y = {g: np.array([ok for r in results if r.source.group == g
+                             and not r.source.damaged for ok in r.right]) for g in groups}
     out = ["", "Leave-one-source-out (fitted on the others, judged on the one held out):", "",
            *RANKING_HEAD]
     held_c: list[float] = []
@@ -315,10 +336,10 @@ def fit(results: Sequence[Result]) -> list[str]:
         train = [h for h in groups if h != g]
         weights, bias = fit_logistic(np.concatenate([x[h] for h in train]),
                                      np.concatenate([y[h] for h in train]))
-        p = probability(x[g], weights, bias)
-        out.append(ranking_row(f"{g} held out", p, y[g]))
+        p = probability(judged_x[g], weights, bias)
+        out.append(ranking_row(f"{g} held out", p, judged_y[g]))
         held_c += p.tolist()
-        held_ok += y[g].tolist()
+        held_ok += judged_y[g].tolist()
     out.append(ranking_row("all held-out folds", held_c, held_ok))
     out += ["", "Reliability of the held-out confidences:", "",
             *reliability(held_c, held_ok)]
@@ -340,6 +361,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also: how the confidence ranks and calibrates, per source")
     parser.add_argument("--fit", action="store_true",
                         help="also: the confidence scorer fitted leaving each source out")
+    parser.add_argument("--damaged", type=int, default=0, metavar="N",
+                        help="also align N damaged copies of every source (sentences joined "
+                             "and dropped, bench/damage.py) and fit the confidence on them "
+                             "too; folds are still judged on their own documents only")
     parser.add_argument("--embeddings", type=Path,
                         help="keep the sentence embeddings in this folder between runs")
     args = parser.parse_args(argv)
@@ -348,7 +373,10 @@ def main(argv: Sequence[str] | None = None) -> int:
           "| embed s | search s | total s | sent/s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     results = []
-    for source in sources(args.shared, args.demo, args.sco):
+    found = sources(args.shared, args.demo, args.sco)
+    found += [damaged_copy(source, copy) for copy in range(1, args.damaged + 1)
+              for source in found]
+    for source in found:
         results.append(run(source, args.embeddings))
         print(row(results[-1]), flush=True)
     if args.calibration and results:
