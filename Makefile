@@ -21,12 +21,14 @@ run: install
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
 
 ## system-deps: Debian's chromium (browser tests), omegat (TMX interop), postgresql and
-## redis-server (the team set-up's tests start throw-away servers), when root and missing
+## redis-server (the team set-up's tests start throw-away servers) and pandoc (a DOCX
+## written by another tool), when root and missing
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && { ! command -v chromium >/dev/null || ! command -v omegat >/dev/null \
-		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null; }; then \
+		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null \
+		|| ! command -v pandoc >/dev/null; }; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium omegat postgresql postgresql-contrib redis-server >/dev/null; \
+			chromium omegat postgresql postgresql-contrib redis-server pandoc >/dev/null; \
 	fi
 
 lint: install

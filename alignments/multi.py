@@ -12,7 +12,7 @@ and German sentences share rows instead of standing in rows of their own.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from alignments.align import align_pair
 from alignments.beads import AlignmentError, Bead, Row
@@ -38,12 +38,15 @@ def align_versions(
     encoder: Encoder | None = None,
     paragraph_starts: Mapping[str, Collection[int]] | None = None,
     confirmed: Sequence[Row] = (),
+    progress: Callable[[int], None] | None = None,
 ) -> list[Row]:
     """The N-way rows of ``versions`` (language -> sentences), in the pivot's order.
 
     Every sentence of every version is in exactly one row. ``confirmed`` rows come back
     unchanged; the rest is aligned around them. A row's score is the lowest score of the
-    pairwise beads it was built from.
+    pairwise beads it was built from. ``progress``, when given, is called after each
+    version is aligned to the pivot with the sentences aligned so far (the pivot's
+    included).
     """
     if pivot not in versions:
         raise AlignmentError(f"the pivot language {pivot!r} is not among the versions "
@@ -52,15 +55,18 @@ def align_versions(
     others = [lang for lang in versions if lang != pivot]
     if encoder is None and any(versions[lang] for lang in others) and versions[pivot]:
         encoder = default_encoder()
-    pairwise = {
-        lang: align_pair(
+    pairwise: dict[str, list[Bead]] = {}
+    done = len(versions[pivot])
+    for lang in others:
+        pairwise[lang] = align_pair(
             versions[pivot], versions[lang], pivot, lang, encoder=encoder,
             anchors=_pair_anchors(confirmed, pivot, lang),
             source_paragraph_starts=paragraphs.get(pivot, ()),
             target_paragraph_starts=paragraphs.get(lang, ()),
         )
-        for lang in others
-    }
+        done += len(versions[lang])
+        if progress is not None:
+            progress(done)
     rows = merge_beads(pivot, len(versions[pivot]), pairwise, confirmed)
     return _pair_orphans(rows, versions, pivot, encoder, confirmed)
 

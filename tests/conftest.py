@@ -1,7 +1,19 @@
-"""Shared fixtures: an app on a fresh SQLite database, its test client, a CLI runner."""
+"""Shared fixtures: an app on a fresh database, its test client, a CLI runner.
+
+Every test that uses ``database_url`` (``app``, ``client``, ``runner`` ...) runs twice: on
+an SQLite file (``[sqlite]``) and on a database of a throw-away PostgreSQL server
+(``[postgresql]``, see ``tests/postgres.py``), started once for the whole run when the
+first such test needs it. Where PostgreSQL cannot be started, those variants are skipped
+with the reason, unless ``WORKBENCH_REQUIRE_SYSTEM_TOOLS`` is set (CI): then they fail.
+A test about SQLite itself (its lock, its write-ahead log, its FTS5 tables) carries
+``@pytest.mark.sqlite_only(reason=...)``; one that runs the migrations itself, from nothing,
+``@pytest.mark.empty_database`` (on PostgreSQL the database is otherwise a copy of a
+migrated template; on SQLite it is always an empty file).
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +25,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.postgres import PostgresServer, PostgresUnavailable
 from workbench.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +43,8 @@ class PageClient(FlaskClient):
         method = str(kwargs.get("method", "GET")).upper()
         if method not in ("GET", "HEAD", "OPTIONS"):
             if self.token is None:
-                page = super().open("/", method="GET").get_data(as_text=True)
+                page = super().open("/", method="GET",
+                                    follow_redirects=True).get_data(as_text=True)
                 found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)
                 assert found, "the page carries no CSRF token"
                 self.token = found.group(1)
@@ -40,11 +54,56 @@ class PageClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'workbench.sqlite'}"
+# Tests in files of other areas that need one of these markers and do not carry it yet:
+# "file::test" -> (marker, reason).
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about SQLite itself; the [postgresql] variant skips")
+    config.addinivalue_line(
+        "markers", "empty_database: the database starts without the schema (the test "
+                   "migrates it)")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The test run's PostgreSQL server, with the migrated template database."""
+    server = PostgresServer()
+    try:
+        server.start()
+    except PostgresUnavailable as error:
+        if os.environ.get("WORKBENCH_REQUIRE_SYSTEM_TOOLS"):
+            pytest.fail(f"PostgreSQL is required here (WORKBENCH_REQUIRE_SYSTEM_TOOLS): {error}")
+        pytest.skip(f"PostgreSQL could not be started: {error}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The URL of an empty database (a new SQLite file, or a new PostgreSQL database with
+    the schema), also in ``WORKBENCH_DATABASE_URL``; jobs keep their files in the test's
+    folder (``WORKBENCH_JOBS_FOLDER``)."""
+    monkeypatch.setenv("WORKBENCH_JOBS_FOLDER", str(tmp_path / "jobs"))
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'workbench.sqlite'}"
+        monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+        yield url
+        return
+    only = request.node.get_closest_marker("sqlite_only")
+    if only:
+        pytest.skip(f"about SQLite itself: {only.kwargs.get('reason', '')}".rstrip(": "))
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database(empty=bool(request.node.get_closest_marker("empty_database")))
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
-    return url
+    try:
+        yield url
+    finally:
+        server.drop_database(url)
 
 
 @pytest.fixture

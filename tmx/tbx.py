@@ -1,4 +1,13 @@
-"""TBX termbases: write TBX v3 (TBX-Basic dialect, DCA style); read TBX v3 and v2 (martif).
+"""TBX termbases: what a concept holds, and the reading of TBX v3 (TBX-Basic, DCA and DCT
+styles) and v2 (martif) files; ``tmx.tbx_writer`` writes TBX-Basic (DCA).
+
+A concept, each of its languages and each of its terms carry ``details``: every piece of
+information the file gives about them, in order, each with its data category (``kind``) —
+definitions, notes, subject fields, contexts, part of speech, term types, sources, cross
+references —, and ``transactions`` (who created or changed it, and when). A term keeps its
+administrative status exactly (``superseded`` stays superseded, ``standardized`` stays
+standardized); ``plain_status`` says what it means to the workbench's checks. Nothing is
+invented: a concept without a name, or a term without a status, gets none.
 
 Pure over binary streams. Files from outside are read as a stream, with the TMX reader's
 guards (``tmx.reader``): without resolving entities, without the network and without loading
@@ -11,7 +20,7 @@ over which the file is refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import BinaryIO, NamedTuple
@@ -31,29 +40,37 @@ from tmx.units import N_
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-STATUSES = ("preferred", "admitted", "deprecated")
-STATUS_VALUES = {s: f"{s}Term-admn-sts" for s in STATUSES}
-# TBX v2 and older exports spell the statuses several ways.
-STATUS_FROM_TBX = {
-    "preferredterm-admn-sts": "preferred",
-    "admittedterm-admn-sts": "admitted",
-    "deprecatedterm-admn-sts": "deprecated",
-    "supersededterm-admn-sts": "deprecated",
-    "preferredterm": "preferred",
-    "admittedterm": "admitted",
-    "deprecatedterm": "deprecated",
-    "supersededterm": "deprecated",
-    "legalterm": "preferred",
-    "regulatedterm": "preferred",
-    "standardizedterm": "preferred",
-}
+# The administrative statuses of TBX-Basic (``preferredTerm-admn-sts`` ...), as they are
+# kept; the older normativeAuthorization values (``preferredTerm`` ...) mean the same.
+STATUSES = ("preferred", "admitted", "deprecated", "superseded", "notRecommended", "obsolete",
+            "standardized", "legal", "regulated")
+_STATUS_BY_KEY = {status.lower(): status for status in STATUSES}
+# What each status means to a workbench that knows only preferred, admitted and deprecated.
+PLAIN_STATUS = {"preferred": "preferred", "standardized": "preferred", "legal": "preferred",
+                "regulated": "preferred", "admitted": "admitted", "": "admitted",
+                "deprecated": "deprecated", "superseded": "deprecated",
+                "notRecommended": "deprecated", "obsolete": "deprecated"}
+STATUS_KINDS = ("administrativeStatus", "normativeAuthorization")
+
+# Where a data category goes in a DCA file; any other kind is a <termNote> on a term and a
+# <descrip> above it, and a detail with a link (an http(s) ``target``) is an <xref>.
+DESCRIP_KINDS = frozenset({"definition", "subjectField", "context", "explanation", "example",
+                           "relatedConcept", "relatedConceptBroader", "relatedConceptNarrower",
+                           "figure", "reliabilityCode", "sampleSentence"})
+ADMIN_KINDS = frozenset({"source", "customerSubset", "projectSubset", "productSubset",
+                         "businessUnitSubset", "sourceIdentifier", "entrySource",
+                         "originatingDatabase", "conceptOrigin", "elementWorkingStatus",
+                         "securitySubset", "applicationSubset", "environmentSubset"})
+REF_KINDS = frozenset({"crossReference"})
+LINK = re.compile(r"https?://\S+")
+DATE = re.compile(r"\s*(\d{4})-?(\d\d)-?(\d\d)")
+
 MAX_BYTES = 50 * 1024 * 1024
 MAX_CONCEPTS = 50_000
 MAX_TERMS = 1_000  # in one concept, all languages together
 MAX_TERM_CHARS = 1_000
 MAX_NODES = 100_000  # elements and attributes in one concept, or in the title's element
 TITLES = ("sourceDesc", "title")  # the first one in the file gives the termbase's title
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class TbxError(ValueError):
@@ -68,25 +85,99 @@ class TbxError(ValueError):
         self.params = params
 
 
+class Detail(NamedTuple):
+    """One piece of information about a concept, a language or a term: its data category
+    (``definition``, ``note``, ``subjectField``, ``context``, ``partOfSpeech``, ``termType``,
+    ``source`` ...), its text, the link of a cross reference (``xGraphic`` ...) and the
+    source the file cites for it."""
+
+    kind: str
+    text: str
+    target: str = ""
+    source: str = ""
+
+
+class Transaction(NamedTuple):
+    """Who did what to an entry, and when: ``origination`` or ``modification``, the date
+    (``YYYY-MM-DD``, as TBX has it) and the person responsible."""
+
+    kind: str
+    date: str = ""
+    responsibility: str = ""
+
+
+class LanguageSection(NamedTuple):
+    """What a concept says about one of its languages, apart from the terms: definitions
+    and notes in that language, and its transactions."""
+
+    lang: str
+    details: tuple[Detail, ...] = ()
+    transactions: tuple[Transaction, ...] = ()
+
+
+def plain_status(status: str) -> str:
+    """What a TBX status means where only preferred, admitted and deprecated exist:
+    standardized, legal and regulated terms are preferred; superseded, obsolete and not
+    recommended ones deprecated; a term without a status is admitted."""
+    return PLAIN_STATUS.get(status, "admitted")
+
+
+def _settle(entry: object, fields: Iterable[tuple[str, str]]) -> None:
+    # The one-value fields (``note``, ``definition``, ``subject``) and ``details`` say the
+    # same: a field given alone becomes a detail, and a field not given is the first detail
+    # of its kind.
+    details: tuple[Detail, ...] = entry.details  # type: ignore[attr-defined]
+    added = []
+    for field, kind in fields:
+        value = getattr(entry, field)
+        first = next((d.text for d in details if d.kind == kind), None)
+        if first is None and value:
+            added.append(Detail(kind, value))
+        elif first is not None and not value:
+            object.__setattr__(entry, field, first)
+    if added:
+        object.__setattr__(entry, "details", (*details, *added))
+
+
 @dataclass(frozen=True, slots=True)
 class TermEntry:
-    """A term of a concept in one language, with its administrative status."""
+    """A term of a concept in one language, with its administrative status (one of
+    ``STATUSES``, or "" when the file gives none), its details and transactions; ``note``
+    is its first note."""
 
     lang: str
     text: str
-    status: str = "admitted"  # preferred | admitted | deprecated
+    status: str = "admitted"
     note: str = ""
+    details: tuple[Detail, ...] = ()
+    transactions: tuple[Transaction, ...] = ()
+
+    def __post_init__(self) -> None:
+        _settle(self, (("note", "note"),))
 
 
 @dataclass(frozen=True, slots=True)
 class Concept:
-    """A concept (TBX conceptEntry) and its terms in every language."""
+    """A concept (TBX conceptEntry): its terms in every language, its own details and
+    transactions, and those of its languages. ``definition``, ``subject`` and ``note`` are
+    the first concept-level detail of each kind."""
 
     id: str
     terms: tuple[TermEntry, ...] = ()
     definition: str = ""
     subject: str = ""
     note: str = ""
+    details: tuple[Detail, ...] = ()
+    languages: tuple[LanguageSection, ...] = ()
+    transactions: tuple[Transaction, ...] = ()
+
+    def __post_init__(self) -> None:
+        _settle(self, (("subject", "subjectField"), ("definition", "definition"),
+                       ("note", "note")))
+
+    def language(self, lang: str) -> LanguageSection:
+        """What the concept says about ``lang`` (an empty section when nothing)."""
+        return next((s for s in self.languages if s.lang == lang), LanguageSection(lang))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,68 +189,19 @@ class Termbase:
     title: str = ""
 
 
-def clean(text: str) -> str:
-    """The text without the control characters XML 1.0 cannot carry."""
-    return XML_ILLEGAL.sub("", text)
-
-
 def write_tbx(termbase: Termbase, out: BinaryIO) -> None:
-    """Write the termbase as TBX v3, TBX-Basic dialect, DCA style, in UTF-8."""
-    root = etree.Element(_tag("tbx"), nsmap={None: TBX_NS})
-    root.set("type", "TBX-Basic")
-    root.set("style", "dca")
-    root.set(XML_LANG, termbase.lang)
-    header = _sub(root, "tbxHeader")
-    _sub(_sub(_sub(header, "fileDesc"), "sourceDesc"), "p").text = clean(termbase.title)
-    body = _sub(_sub(root, "text"), "body")
-    for concept in termbase.concepts:
-        _concept_element(body, concept)
-    document = etree.ElementTree(root)
-    root.addprevious(etree.PI("xml-model", RNG_MODEL))
-    document.write(out, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    """Write the termbase as TBX v3, TBX-Basic dialect, DCA style, in UTF-8 (see
+    ``tmx.tbx_writer``)."""
+    from tmx.tbx_writer import write_tbx as write
 
-
-RNG_MODEL = (
-    'href="https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/'
-    'TBXcoreStructV03_TBX-Basic_integrated.rng" type="application/xml" '
-    'schematypens="http://relaxng.org/ns/structure/1.0"'
-)
-
-
-def _tag(name: str) -> str:
-    return f"{{{TBX_NS}}}{name}"
-
-
-def _sub(parent: etree._Element, name: str, **attributes: str) -> etree._Element:
-    return etree.SubElement(parent, _tag(name), attributes)
-
-
-def _concept_element(body: etree._Element, concept: Concept) -> None:
-    entry = _sub(body, "conceptEntry", id=clean(concept.id))
-    for kind, value in (("subjectField", concept.subject), ("definition", concept.definition)):
-        if value:
-            _sub(entry, "descrip", type=kind).text = clean(value)
-    if concept.note:
-        _sub(entry, "note").text = clean(concept.note)
-    by_lang: dict[str, list[TermEntry]] = {}
-    for term in concept.terms:
-        by_lang.setdefault(term.lang, []).append(term)
-    for lang, terms in by_lang.items():
-        lang_sec = _sub(entry, "langSec")
-        lang_sec.set(XML_LANG, lang)
-        for term in terms:
-            term_sec = _sub(lang_sec, "termSec")
-            _sub(term_sec, "term").text = clean(term.text)
-            status = _sub(term_sec, "termNote", type="administrativeStatus")
-            status.text = STATUS_VALUES[term.status]
-            if term.note:
-                _sub(term_sec, "note").text = clean(term.note)
+    write(termbase, out)
 
 
 def read_tbx(source: BinaryIO, *, name: str = "the TBX file",
              max_concepts: int = MAX_CONCEPTS, max_terms: int = MAX_TERMS,
              max_term_chars: int = MAX_TERM_CHARS) -> Termbase:
-    """The termbase in a TBX v3 (``tbx``) or v2 (``martif``) file, read as a stream.
+    """The termbase in a TBX v3 (``tbx``, DCA or DCT style) or v2 (``martif``) file, read as
+    a stream.
 
     Raises ``TbxError`` when the file is not a termbase, is malformed, looks hostile, or has
     more than ``max_concepts`` concepts, more than ``max_terms`` terms in a concept or a term
@@ -292,36 +334,171 @@ class _Reading:
         return tuple(concepts), title or "", lang
 
     def _concept(self, entry: etree._Element, number: int) -> Concept:
-        version, limits = self.version, self.limits
-        descrips = _descrips(entry)
+        version = self.version
+        label = entry.get("id") or number + 1
         terms: list[TermEntry] = []
+        languages: dict[str, tuple[list[Detail], list[Transaction]]] = {}
         for lang_sec in _children(entry, version.lang_section):
             lang = lang_sec.get(XML_LANG) or lang_sec.get("lang") or ""
             if not lang:
                 raise TbxError(N_("Concept %(concept)s has a language section without "
-                                  "xml:lang."), concept=entry.get("id") or number + 1)
+                                  "xml:lang."), concept=label)
+            details, transactions = languages.setdefault(lang, ([], []))
+            _information(lang_sec, details, transactions)
             for term_sec in _children(lang_sec, *version.term_sections):
-                term = next((e for e in term_sec.iter() if _local(e) == "term"), None)
-                if term is None:
-                    continue
-                text = _text(term)
-                if not text.strip():
-                    continue
-                if len(text) > limits.term_chars:
-                    raise TbxError(N_("Concept %(concept)s of %(name)s has a term longer than "
-                                      "%(count)s characters, so the file was refused."),
-                                   name=self.name, concept=entry.get("id") or number + 1,
-                                   count=f"{limits.term_chars:,}")
-                terms.append(TermEntry(lang, text, _status(term_sec), _note(term_sec)))
-                if len(terms) > limits.terms:
-                    raise self._too_many_terms(entry, number)
+                term = self._term(term_sec, lang, label)
+                if term is not None:
+                    terms.append(term)
+                    if len(terms) > self.limits.terms:
+                        raise self._too_many_terms(entry, number)
+        details, transactions = [], []
+        _information(entry, details, transactions)
+        with_terms = {t.lang for t in terms}
         return Concept(
             id=entry.get("id") or f"c{number + 1}",
             terms=tuple(terms),
-            definition=descrips.get("definition", ""),
-            subject=descrips.get("subjectField", ""),
-            note=_note(entry),
+            details=tuple(details),
+            transactions=tuple(transactions),
+            languages=tuple(LanguageSection(lang, tuple(d), tuple(t))
+                            for lang, (d, t) in languages.items()
+                            if (d or t) and lang in with_terms),
         )
+
+    def _term(self, term_sec: etree._Element, lang: str, concept: object) -> TermEntry | None:
+        group = next(_children(term_sec, "termGrp"), None)  # TBX v2's <ntig>
+        holder = term_sec if group is None else group
+        term = next(_children(holder, "term"), None)
+        if term is None:
+            return None
+        text = _text(term).strip()
+        if not text:
+            return None
+        if len(text) > self.limits.term_chars:
+            raise TbxError(N_("Concept %(concept)s of %(name)s has a term longer than "
+                              "%(count)s characters, so the file was refused."),
+                           name=self.name, concept=concept,
+                           count=f"{self.limits.term_chars:,}")
+        details: list[Detail] = []
+        transactions: list[Transaction] = []
+        if group is not None:
+            _information(group, details, transactions)
+        _information(term_sec, details, transactions)
+        status = ""  # the first one TBX knows; one it does not stays a detail, as given
+        for detail in [d for d in details if d.kind in STATUS_KINDS]:
+            known = _STATUS_BY_KEY.get(_status_key(detail.text))
+            if known:
+                status = status or known
+                details.remove(detail)
+        # Term notes come first in a term section: the order a written file has.
+        details.sort(key=lambda d: not is_term_note(d))
+        return TermEntry(lang, text, status, details=tuple(details),
+                         transactions=tuple(transactions))
+
+
+def is_term_note(detail: Detail) -> bool:
+    """Whether a term's detail is written as a <termNote> (part of speech, term type ...)."""
+    kind = detail.kind
+    return not (detail.target or kind == "note" or kind in DESCRIP_KINDS
+                or kind in ADMIN_KINDS or kind in REF_KINDS)
+
+
+def _status_key(value: str) -> str:
+    key = value.strip().lower()
+    key = key.removesuffix("-admn-sts")
+    return key.removesuffix("term")
+
+
+# Elements that hold information about the element they are in (DCA style; a DCT file has
+# an element named for each data category instead, in another namespace).
+_DCA_ELEMENTS = frozenset({"descrip", "admin", "termNote", "ref", "xref", "descripNote",
+                           "adminNote"})
+_GROUPS = frozenset({"descripGrp", "adminGrp", "termNoteGrp"})
+
+
+def _information(element: etree._Element, details: list[Detail],
+                 transactions: list[Transaction]) -> None:
+    """Add the details and transactions ``element`` holds (its own, not those of the
+    sections inside it) to ``details`` and ``transactions``."""
+    for child in element:
+        local = _local(child)
+        if not local:
+            continue
+        if local == "transacGrp":
+            transactions.append(_transaction(child))
+        elif local in _GROUPS:
+            _group(child, details, transactions)
+        else:
+            detail = _detail(child)
+            if detail is not None:
+                details.append(detail)
+
+
+def _detail(element: etree._Element) -> Detail | None:
+    local = _local(element)
+    if _is_dct(element):
+        kind = local
+    elif local == "note":
+        kind = "note"
+    elif local in _DCA_ELEMENTS:
+        kind = element.get("type", "").strip()
+    else:
+        return None
+    if not kind:
+        return None
+    target = element.get("target", "")
+    return Detail(kind, _text(element), target if LINK.fullmatch(target) else "")
+
+
+def _group(group: etree._Element, details: list[Detail],
+           transactions: list[Transaction]) -> None:
+    # <descripGrp>: the description, then the source it cites (and possibly more).
+    main: Detail | None = None
+    rest: list[Detail] = []
+    for child in group:
+        if _local(child) == "transacGrp":
+            transactions.append(_transaction(child))
+            continue
+        detail = _detail(child)
+        if detail is None:
+            continue
+        if main is None and detail.kind != "note":
+            main = detail
+        elif main is not None and detail.kind == "source" and not main.source:
+            main = main._replace(source=detail.text)
+        else:
+            rest.append(detail)
+    details.extend(([main] if main is not None else []) + rest)
+
+
+def _transaction(group: etree._Element) -> Transaction:
+    kind = date = responsibility = ""
+    for child in group:
+        local = _local(child)
+        dct = _is_dct(child)
+        if (local == "transac" and not dct) or (dct and local == "transactionType"):
+            kind = kind or _text(child).strip()
+        elif local == "date":
+            date = date or _date(_text(child))
+        elif ((local == "transacNote" and not dct and child.get("type") == "responsibility")
+              or (dct and local == "responsibility")):
+            responsibility = responsibility or _text(child).strip()
+    return Transaction(kind, date, responsibility)
+
+
+def _date(text: str) -> str:
+    """A date as TBX writes it (``2010-04-17``), whatever the file's spelling of it."""
+    found = DATE.match(text)
+    return "-".join(found.groups()) if found else text.strip()
+
+
+def _is_dct(element: etree._Element) -> bool:
+    # A data category as an element of its own namespace (TBX-Basic's DCT style: min:,
+    # basic: ...), not one of TBX's (ISO 30042's, whichever edition) nor of none (TBX v2).
+    tag = element.tag
+    if not isinstance(tag, str) or not tag.startswith("{"):
+        return False
+    namespace = tag[1:].partition("}")[0]
+    return "30042" not in namespace and "ns/tbx" not in namespace
 
 
 def _local(element: etree._Element) -> str:
@@ -331,7 +508,7 @@ def _local(element: etree._Element) -> str:
 
 def _children(element: etree._Element, *names: str) -> Iterator[etree._Element]:
     for child in element:
-        if _local(child) in names:
+        if _local(child) in names and not _is_dct(child):
             yield child
 
 
@@ -343,28 +520,3 @@ def _title(element: etree._Element) -> str:
     if _local(element) == "sourceDesc":
         return " ".join(_text(p).strip() for p in _children(element, "p"))
     return _text(element).strip()
-
-
-def _descrips(element: etree._Element) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for child in element:
-        if _local(child) == "descrip":
-            found.setdefault(child.get("type", ""), _text(child))
-        elif _local(child) in ("descripGrp",):
-            found.update({k: v for k, v in _descrips(child).items() if k not in found})
-    return found
-
-
-def _note(element: etree._Element) -> str:
-    return next((_text(n) for n in _children(element, "note")), "")
-
-
-def _status(term_sec: etree._Element) -> str:
-    for element in term_sec.iter():
-        if _local(element) == "termNote" and element.get("type") in (
-            "administrativeStatus", "normativeAuthorization"
-        ):
-            value = _text(element).strip().lower()
-            if value in STATUS_FROM_TBX:
-                return STATUS_FROM_TBX[value]
-    return "admitted"

@@ -14,13 +14,15 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
-from workbench import __version__, db, security
+from workbench import __version__, accounts, db, security
 from workbench.errors import WorkbenchError
 from workbench.importers import MAX_PAGE_BYTES
 
 UI_LANGUAGES = ("en", "ru", "de", "fr", "es")
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-LARGEST_ID = 2**63 - 1  # a database integer: a larger number in an address names nothing
+# The largest id a database holds (PostgreSQL's INTEGER; SQLite's go further, but its ids never
+# get there): a larger number in an address names nothing.
+LARGEST_ID = 2**31 - 1
 
 
 class RowNumber(IntegerConverter):
@@ -80,10 +82,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     db.init_app(app)
 
+    from workbench import jobs
     from workbench.views import sets
 
     app.register_blueprint(sets.bp)
+    jobs.init_app(app)
     _register_optional_blueprints(app)
+    accounts.init_app(app)
 
     app.register_error_handler(WorkbenchError, _render_error)
     app.register_error_handler(RequestEntityTooLarge, _too_large)

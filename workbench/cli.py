@@ -15,10 +15,13 @@ import click
 
 from alignments import AlignmentError, Bead
 from workbench import __version__
+from workbench.accounts.cli import accounts
 from workbench.db import database_url, session_scope, upgrade
 from workbench.errors import PageImportError, WorkbenchError
+from workbench.jobs.cli import jobs, worker
 from workbench.memory.cli import memory
 from workbench.terminology.cli import terms
+from workbench.terminology.termbase_cli import termbase
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -107,13 +110,22 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
                       "ALLOWED_HOSTS": ",".join(filter(None, names))})
     import threading
 
-    from alignments.terms_lang import load_dictionaries
+    from alignments.terms import load_dictionaries
 
     # The morphology dictionaries load while the first pages are served, not on the first
     # look at the terminology flags.
     threading.Thread(target=load_dictionaries, name="dictionaries", daemon=True).start()
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
     click.echo("Answering for: " + ", ".join(allowed_hosts(app.config["ALLOWED_HOSTS"])))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        from workbench.accounts.store import in_use
+
+        with session_scope(app.config["DATABASE_URL"]) as session:
+            if not in_use(session):
+                click.echo(f"Warning: {host} is reachable from other machines and this "
+                           "workbench has no accounts: anyone who reaches it can change "
+                           "anything. Add an administrator first: workbench accounts add "
+                           "NAME --role administrator", err=True)
     if debug:
         app.run(host=host, port=port, debug=True)
         return
@@ -134,23 +146,43 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
 
 
 @main.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--set", "set_name", help="Name of the new document set.")
 @click.option("--lang", help="Language of the file (only with a single file).")
 @click.option("--pivot", help="Pivot language (default: ru when present).")
+@click.option("--recursive", "-r", is_flag=True,
+              help="FILES are folders of saved pages (an archive): every page in them, "
+                   "grouped into sets by file names or language-variant lists, each set "
+                   "aligned as a job.")
+@click.option("--add-anyway", is_flag=True,
+              help="With --recursive: store pages already in a set again.")
 @reports_errors
 def import_(files: Sequence[str], set_name: str | None, lang: str | None,
-            pivot: str | None) -> None:
-    """Import the language versions of one page as a new, aligned document set.
+            pivot: str | None, recursive: bool, add_anyway: bool) -> None:
+    """Import the language versions of one page as a new, aligned document set; or, with
+    --recursive, a whole archive of saved pages (a summary of the sets made, the pages
+    skipped and those refused, and why, ends the output; exit status 1 if any was refused).
 
     The language of each file comes from --lang, the file name (page.ru.html), the page's
     <html lang>, or detection.
 
     Example: workbench import page.ru.html page.en.html page.de.html --set "CSTO 2019"
+
+    Example: workbench import archive/ --recursive
     """
     from workbench.importers import read_version
     from workbench.sets import create_set
 
+    if recursive:
+        if set_name or lang:
+            raise click.UsageError("--set and --lang name one page's set and language; "
+                                   "with --recursive each page gets its own.")
+        _import_archive(files, pivot, add_anyway)
+        return
+    for path in files:
+        if Path(path).is_dir():
+            raise click.UsageError(f"{path} is a folder: import a folder of saved pages "
+                                   "with --recursive.")
     if lang and len(files) > 1:
         raise click.UsageError("--lang names the language of a single file; "
                                "name the others' languages in their file names.")
@@ -161,6 +193,35 @@ def import_(files: Sequence[str], set_name: str | None, lang: str | None,
         document_set = create_set(session, versions, name=set_name, pivot=pivot)
         click.echo(f"Set {document_set.id} '{document_set.name}': "
                    f"{len(document_set.rows)} rows in {', '.join(document_set.langs)}.")
+
+
+def _import_archive(folders: Sequence[str], pivot: str | None, add_anyway: bool) -> None:
+    from workbench.jobs.archive import import_archive
+    from workbench.jobs.runner import runner_name
+
+    for folder in folders:
+        if not Path(folder).exists():
+            raise PageImportError(f"{folder}: no such folder.")
+    url = _url()
+    upgrade(url)
+    report = import_archive(url, [Path(f) for f in folders], runner=runner_name(
+        default="eager"), add_anyway=add_anyway, pivot=pivot)
+    for name, _job, result in report.imported:
+        langs = ", ".join(str(lang) for lang in result.get("langs") or [])
+        click.echo(f"{name}: set {result.get('set_id')} '{result.get('name')}', "
+                   f"{result.get('rows')} rows in {langs}.")
+    for name, job_id in report.queued:
+        click.echo(f"{name}: queued as job {job_id} (workbench jobs show {job_id}).")
+    made = (f"imported {len(report.imported)} set(s)" if not report.queued
+            else f"queued {len(report.queued)} set(s)")
+    click.echo(f"{report.files} file(s): {made}, skipped {len(report.skipped)}, "
+               f"refused {len(report.refused)}.", err=bool(report.refused))
+    for name, reason in report.skipped:
+        click.echo(f"  skipped {name}: {reason}", err=bool(report.refused))
+    for name, reason in report.refused:
+        click.echo(f"  refused {name}: {reason}", err=True)
+    if report.refused:
+        raise SystemExit(1)
 
 
 def _read(path: str) -> bytes:
@@ -334,6 +395,10 @@ def export(set_ref: str, output: str | None, langs: str | None, pairs: bool,
 
 main.add_command(terms)
 main.add_command(memory)
+main.add_command(jobs)
+main.add_command(worker)
+main.add_command(termbase)
+main.add_command(accounts)
 
 
 if __name__ == "__main__":

@@ -11,23 +11,29 @@ app's ``DATABASE_BUSY_TIMEOUT``, in seconds; 15 by default). Past it, the engine
 ``DatabaseBusy`` instead of SQLite's "database is locked": a ``WorkbenchError`` like any
 other, so the web answers 503 with a sentence (and ``Retry-After``), the editor shows it
 as a refused edit, and the CLI prints it in one line; never a bare 500.
+
+PostgreSQL (``postgresql+psycopg://user:password@host/database``, psycopg 3) lets writers
+work side by side and locks rows, not the file: the same timeout is its ``lock_timeout``,
+and a statement that waited that long for another's lock (or was chosen to break a
+deadlock) raises ``DatabaseBusy`` too. Connections are checked before use
+(``pool_pre_ping``), so a restarted server costs no request an error.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import ExceptionContext
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
@@ -39,6 +45,11 @@ DEFAULT_INSTANCE = Path.cwd() / "instance"
 BUSY_TIMEOUT = 15.0  # seconds a writer waits for the lock before DatabaseBusy
 CHECKPOINT_TIMEOUT = 2.0  # seconds a WAL checkpoint waits for readers (it is only tidying)
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the -wal file is cut back to after a checkpoint
+# SQLSTATEs of a PostgreSQL statement that gave up waiting for a lock, or lost a deadlock
+LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED = "55P03", "40P01"
+MIGRATION_LOCK = 0x776F726B62656E63  # PostgreSQL advisory lock held while migrating
+_ENGINES: dict[tuple[str, float], Engine] = {}
+_ENGINES_LOCK = threading.Lock()
 log = logging.getLogger(__name__)
 
 
@@ -64,8 +75,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def busy_timeout(configured: float | str | None = None) -> float:
-    """Seconds a writer waits for SQLite's lock: ``configured`` (the app's
-    ``DATABASE_BUSY_TIMEOUT``), else ``WORKBENCH_DATABASE_BUSY_TIMEOUT``, else 15."""
+    """Seconds a writer waits for a lock (SQLite's, or a row's on PostgreSQL): ``configured``
+    (the app's ``DATABASE_BUSY_TIMEOUT``), else ``WORKBENCH_DATABASE_BUSY_TIMEOUT``, else 15."""
     value = configured if configured is not None else os.environ.get(
         "WORKBENCH_DATABASE_BUSY_TIMEOUT")
     if value is None or value == "":
@@ -75,15 +86,48 @@ def busy_timeout(configured: float | str | None = None) -> float:
 
 def engine_for(url: str, timeout: float | None = None) -> Engine:
     """One engine per URL (and busy timeout) and process."""
-    return _engine(url, busy_timeout(timeout))
+    key = (url, busy_timeout(timeout))
+    with _ENGINES_LOCK:
+        if key not in _ENGINES:
+            _ENGINES[key] = _engine(*key)
+        return _ENGINES[key]
 
 
-@cache
+def dispose(url: str) -> None:
+    """Close this process's pooled connections to ``url`` (before its database is dropped
+    or copied)."""
+    with _ENGINES_LOCK:
+        engines = [_ENGINES.pop(key) for key in list(_ENGINES) if key[0] == url]
+    for engine in engines:
+        engine.dispose()
+
+
+def _forget_parents_connections() -> None:
+    """In a forked child (a Celery worker process): leave the parent's pooled connections
+    to the parent, and open the child's own."""
+    global _ENGINES_LOCK
+    _ENGINES_LOCK = threading.Lock()  # another thread of the parent may have held it
+    for engine in list(_ENGINES.values()):
+        engine.dispose(close=False)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_parents_connections)
+
+
 def _engine(url: str, timeout: float) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "handle_error", _busy_error)
+    elif make_url(url).get_backend_name() == "postgresql":
+        address = make_url(url)
+        if address.drivername == "postgresql":  # psycopg 3, not SQLAlchemy's default psycopg2
+            address = address.set(drivername="postgresql+psycopg")
+        engine = create_engine(address, pool_pre_ping=True, connect_args={
+            # 0 would mean no limit at all
+            "options": f"-c lock_timeout={max(1, int(timeout * 1000))}"})
+        event.listen(engine, "handle_error", _lock_wait_error)
     else:
         engine = create_engine(url)
     return engine
@@ -94,6 +138,12 @@ def _busy_error(context: ExceptionContext) -> DatabaseBusy | None:
     in its place by the engine, on whatever path the statement ran (the rollback that
     follows is the caller's, as for any error)."""
     return DatabaseBusy() if is_busy(context.original_exception) else None
+
+
+def _lock_wait_error(context: ExceptionContext) -> DatabaseBusy | None:
+    """PostgreSQL's lock timeout, or a deadlock it broke, as ``DatabaseBusy``."""
+    state = getattr(context.original_exception, "sqlstate", None)
+    return DatabaseBusy() if state in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED) else None
 
 
 def session_factory(url: str, timeout: float | None = None) -> sessionmaker[Session]:
@@ -108,6 +158,12 @@ def upgrade(url: str) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     with engine_for(url).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # The web app and the workers may start together: one migrates, the others wait
+            # for it (until its transaction ends, however long) and find nothing left to do.
+            connection.execute(text("SET LOCAL lock_timeout = 0"))
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     from workbench.memory.store import remove_interrupted

@@ -1,8 +1,9 @@
 """One uploaded or imported file as a `Version`: its language, title, date and paragraphs.
 
-Three kinds of file come in: ministry HTML pages, text pages saved from the ministry's site
-(date line, title, a "• de-DE1 en-GB1 …" variant line, body, then menus and boilerplate), and
-plain text. Anything else is refused with a `PageImportError` that names the file.
+Four kinds of file come in: ministry HTML pages, text pages saved from the ministry's
+site (date line, title, a "• de-DE1 en-GB1 …" variant line, body, then menus and
+boilerplate), Word documents (.docx, read by ``workbench.docx_pages``), and plain text.
+Anything else is refused with a `PageImportError` that names the file.
 """
 
 from __future__ import annotations
@@ -103,6 +104,13 @@ def read_version(data: bytes, filename: str, lang: str | None = None) -> Version
             file=filename, size=len(data) / 1024 / 1024, limit=MAX_PAGE_BYTES // 1024 // 1024))
     if not data:
         raise PageImportError(_("%(file)s is empty.", file=filename))
+    from workbench.docx_pages import is_docx, read_docx  # python-docx only when needed
+
+    if is_docx(data, filename):  # a Word document (.docx): paragraphs and table cells
+        word = read_docx(data, filename)
+        page = _Page(word.title, word.paragraphs, declared_lang=word.lang)
+        return Version(_language(page, filename, lang), page.title, page.paragraphs, None, (),
+                       filename)
     text = _decode(data, filename)
     if not text.strip():
         raise PageImportError(_("%(file)s is empty: it holds only whitespace.", file=filename))
@@ -377,6 +385,21 @@ def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
 
 
 # -- language ----------------------------------------------------------------------------
+
+def page_name(filename: str) -> tuple[str, bool]:
+    """The page a file is one language version of: its name without the extension and the
+    language the name gives ('000.ru-RU.html' -> '000', 'report_en.txt' -> 'report'), and
+    whether the name gave a language (else the name is the stem as it is)."""
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    match = _FILE_LANG.search(stem)
+    if match:
+        try:
+            _canonical(match.group(0)[1:], filename)
+        except PageImportError:
+            return stem, False  # "report_v2": not a language
+        return stem[: match.start()], True
+    return stem, False
+
 
 def _language(page: _Page, filename: str, given: str | None) -> str:
     if given is not None and given.strip():

@@ -7,7 +7,7 @@ plain values, and raises a ``WorkbenchError`` a person can read.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import choppa
@@ -156,27 +156,9 @@ def _too_many_sentences(version: ImportedVersion, paragraphs: Sequence[str], fou
         limit=format_decimal(most)))
 
 
-def create_set(
-    session: Session,
-    versions: Sequence[ImportedVersion],
-    *,
-    name: str | None = None,
-    pivot: str | None = None,
-    segmenter: Segmenter | None = None,
-    max_sentence_chars: int | None = None,
-    max_page_sentences: int | None = None,
-    slots: Sequence[str] = (),
-) -> DocumentSet:
-    """Segment and align the versions of one page and store them as a new document set.
-
-    Each version's language code is made canonical first (``canonical_langs``: a bare
-    ``en`` takes the region the stored sets or ``slots`` use, else ``DEFAULT_REGIONS``).
-
-    A version with a sentence longer than ``max_sentence_chars``, or with more than
-    ``max_page_sentences`` sentences, is refused before anything is stored (the limits
-    default to the app's ``MAX_SENTENCE_CHARS`` and ``MAX_PAGE_SENTENCES``, see
-    ``workbench.limits``).
-    """
+def check_versions(versions: Sequence[ImportedVersion]) -> None:
+    """Refuse (``PageImportError``) fewer than two versions, or two in one language: what
+    a set cannot be made of, told before any work is done."""
     if len(versions) < 2:
         raise PageImportError(_(
             "A document set needs at least two language versions; got %(count)s (%(names)s).",
@@ -189,6 +171,35 @@ def create_set(
                 "%(first)s and %(second)s are both in '%(lang)s': a set holds one version per "
                 "language.", first=v.source, second=seen[code], lang=code))
         seen[code] = v.source
+
+
+def create_set(
+    session: Session,
+    versions: Sequence[ImportedVersion],
+    *,
+    name: str | None = None,
+    pivot: str | None = None,
+    segmenter: Segmenter | None = None,
+    max_sentence_chars: int | None = None,
+    max_page_sentences: int | None = None,
+    slots: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> DocumentSet:
+    """Segment and align the versions of one page and store them as a new document set.
+
+    Each version's language code is made canonical first (``canonical_langs``: a bare
+    ``en`` takes the region the stored sets or ``slots`` use, else ``DEFAULT_REGIONS``).
+
+    A version with a sentence longer than ``max_sentence_chars``, or with more than
+    ``max_page_sentences`` sentences, is refused before anything is stored (the limits
+    default to the app's ``MAX_SENTENCE_CHARS`` and ``MAX_PAGE_SENTENCES``, see
+    ``workbench.limits``).
+
+    ``progress``, when given, is called with the sentences aligned so far and the sentences
+    of all versions (a job shows them; raising from it, to cancel, stores nothing: the set is
+    only flushed at the end, for the caller to commit).
+    """
+    check_versions(versions)
     segmenter = segmenter or Segmenter()
     most_chars = limit("MAX_SENTENCE_CHARS", max_sentence_chars)
     most_sentences = limit("MAX_PAGE_SENTENCES", max_page_sentences)
@@ -209,7 +220,7 @@ def create_set(
     ordered = sorted(versions, key=lambda v: (v.lang != pivot_lang, versions.index(v)))
 
     document_set = DocumentSet(
-        name=name or _default_name(ordered, pivot_lang), pivot_lang=pivot_lang
+        name=(name or _default_name(ordered, pivot_lang))[:MAX_NAME], pivot_lang=pivot_lang
     )
     session.add(document_set)
     stored: dict[str, list[Sentence]] = {}
@@ -228,7 +239,13 @@ def create_set(
             for i, (p, t) in enumerate(segmented[v.lang])
         ]
         version.sentences.extend(stored[v.lang])
-    aligned = align_sentences(segmented, pivot_lang)
+    total = sum(len(sentences) for sentences in segmented.values())
+    if progress is not None:
+        progress(0, total)
+    aligned = align_sentences(segmented, pivot_lang, progress=(
+        None if progress is None else lambda done: progress(done, total)))
+    if progress is not None:
+        progress(total, total)
     _store_rows(document_set, aligned, stored)
     session.flush()
     return document_set
@@ -238,8 +255,10 @@ def align_sentences(
     segmented: dict[str, list[tuple[int, str]]],
     pivot_lang: str,
     confirmed: Sequence[AlignedRow] = (),
+    progress: Callable[[int], None] | None = None,
 ) -> list[AlignedRow]:
-    """N-way rows for the segmented versions (keys are the versions' language codes)."""
+    """N-way rows for the segmented versions (keys are the versions' language codes);
+    ``progress`` as :func:`alignments.multi.align_versions` calls it."""
     texts = {lang: [t for _, t in sentences] for lang, sentences in segmented.items()}
     starts = {
         lang: [
@@ -248,7 +267,8 @@ def align_sentences(
         for lang, sentences in segmented.items()
     }
     try:
-        return align_versions(texts, pivot_lang, paragraph_starts=starts, confirmed=confirmed)
+        return align_versions(texts, pivot_lang, paragraph_starts=starts, confirmed=confirmed,
+                              progress=progress)
     except AlignmentError as error:
         raise AlignmentFailed(_("The versions could not be aligned: %(reason)s",
                                 reason=error)) from error

@@ -438,3 +438,11 @@ def test_sentences_the_pivot_lacks_share_a_row_across_the_other_versions() -> No
     assert {"en": (1,), "de": (1,)} in cells  # one row, not an English and a German one
     assert len(rows) == 3
     assert [i for r in rows for i in r.sentences("de")] == [0, 1, 2]
+
+
+@pytest.mark.slow
+def test_aligning_versions_reports_the_sentences_done_after_each_version() -> None:
+    done: list[int] = []
+    versions = {"ru": RU, "en": EN, "fr": EN[:3]}
+    align_versions(versions, "ru", progress=done.append)
+    assert done == [len(RU) + len(EN), len(RU) + len(EN) + 3]

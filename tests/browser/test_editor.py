@@ -339,3 +339,177 @@ def test_a_2000_row_set_opens_scrolls_and_merges(page: Any, live_server: LiveSer
     press(page, "m")
     assert shown_rows(page) == 1999
     assert page.locator("#rows > .erow").last.locator(".num").text_content() == "1999"
+
+    # Confirm everything down to the last row: the whole grid comes back in one piece.
+    page.keyboard.press("Control+End")
+    press(page, "Shift+C")
+    assert page.locator("#confirmed-count").inner_text().strip() == \
+        "1999 of 1999 rows confirmed"
+    assert page.locator("#rows > .erow.confirmed").count() == 1999
+    assert all(r["status"] == "confirmed" for r in stored(live_server, set_id)["rows"])
+    assert focused(page)["inGrid"] and focused(page)["row"] == 1998
+    press(page, "Control+z")  # and back
+    assert page.locator("#rows > .erow.confirmed").count() == 200
+    assert focused(page)["inGrid"]
+
+
+# A laptop: the README's picture of it, WORKBENCH_LAPTOP_SCREENSHOT=docs/editor-1280x720.png
+LAPTOP_SCREENSHOT = os.environ.get("WORKBENCH_LAPTOP_SCREENSHOT")
+ROWS_IN_SIGHT = """() => Array.from(document.querySelectorAll('#rows > .erow')).filter(row => {
+    const box = row.getBoundingClientRect();
+    return !row.hidden && box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight;
+}).length"""
+
+
+def column_width(page: Any, lang: str) -> float:
+    box = page.locator(f'.ehead [data-column="{lang}"]').bounding_box()
+    assert box is not None
+    return float(box["width"])
+
+
+def test_a_laptop_screen_shows_six_rows_and_the_layout_is_remembered(
+        page: Any, live_server: LiveServer, tmp_path: Path) -> None:
+    set_id = demo_set(live_server)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_editor(page, set_id)
+    compact = page.get_by_role("button", name="Compact")
+    assert compact.get_attribute("aria-pressed") == "true"  # a low window starts compact
+    assert page.evaluate(ROWS_IN_SIGHT) >= 6
+    sentence(page, 1, "en-GB").click()
+    picture = Path(LAPTOP_SCREENSHOT) if LAPTOP_SCREENSHOT else tmp_path / "laptop.png"
+    picture.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(picture))
+    assert picture.stat().st_size > 20_000
+
+    # Widen English by dragging its edge, hide French, leave the compact layout.
+    english = column_width(page, "en-GB")
+    handle = page.locator('.ehead [data-column="en-GB"] .col-resize').bounding_box()
+    assert handle is not None
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(handle["x"] + 120, handle["y"] + handle["height"] / 2, steps=5)
+    page.mouse.up()
+    widened = column_width(page, "en-GB")
+    assert widened > english + 80
+    assert abs(page.locator('#rows > .erow >> nth=0').locator(
+        '.cell[data-lang="en-GB"]').bounding_box()["width"] - widened) < 2  # rows follow
+    page.locator("details.columns summary").click()
+    page.get_by_role("link", name="Hide French (France)").click()
+    page.wait_for_selector("#rows .erow")
+    compact = page.get_by_role("button", name="Compact")
+    compact.click()
+    assert compact.get_attribute("aria-pressed") == "false"
+
+    # The next visit, with no choice in the address, opens as the translator left it.
+    open_editor(page, set_id)
+    assert page.locator(".ehead [role=columnheader] code").all_inner_texts() == [
+        "ru-RU", "en-GB"]
+    assert page.get_by_role("button", name="Compact").get_attribute("aria-pressed") == "false"
+    assert abs(column_width(page, "en-GB") - widened) < 2
+    page.locator("details.columns summary").click()
+    page.get_by_role("button", name="Wider: English (United Kingdom)").click()
+    assert abs(column_width(page, "en-GB") - widened - 48) < 2
+    page.get_by_role("button", name="Usual widths").click()  # the languages share the width
+    assert abs(column_width(page, "en-GB") - column_width(page, "ru-RU")) < 2
+    assert axe_violations(page) == []
+
+
+def shown(page: Any) -> list[dict[str, Any]]:
+    """The rows the grid shows: number, classes, shape, paragraph mark, text."""
+    found: list[dict[str, Any]] = page.evaluate("""() => Array.from(
+        document.querySelectorAll('#rows > .erow')).filter(row => !row.hidden).map(row => ({
+            number: Number(row.querySelector('.num').textContent),
+            classes: row.className.split(' '), shape: row.dataset.shape,
+            para: (row.querySelector('.para') || {}).textContent || null,
+            text: Array.from(row.querySelectorAll('.sent')).map(s => s.textContent).join(' ')}))""")
+    return found
+
+
+def test_a_translator_finds_rows_by_text_state_shape_and_number(
+        page: Any, live_server: LiveServer) -> None:
+    set_id = demo_set(live_server)
+    rows = stored(live_server, set_id)["rows"]
+    open_editor(page, set_id)
+    total = len(rows)
+    counter = page.locator("#confirmed-count")
+    assert counter.inner_text().strip() == f"0 of {total} rows confirmed"
+
+    # "/" from page load: the search box. The rows shown are those holding the text.
+    page.keyboard.press("/")
+    assert page.evaluate("() => document.activeElement.id") == "row-search"
+    page.keyboard.type("ОДКБ")
+    page.wait_for_function("() => document.getElementById('find-count').textContent !== ''")
+    holding = [n + 1 for n, r in enumerate(rows)
+               if any("ОДКБ" in t for cell in r["cells"].values() for t in cell)]
+    assert 1 < len(holding) < total
+    assert [r["number"] for r in shown(page)] == holding
+    assert page.locator("#find-count").inner_text() == f"{len(holding)} of {total} rows shown"
+    page.keyboard.press("Enter")  # into the grid, at the first row found
+    assert focused(page)["inGrid"] and focused(page)["row"] == holding[0] - 1
+    page.keyboard.press("ArrowDown")  # the next row found, over the hidden ones
+    assert focused(page)["row"] == holding[1] - 1
+
+    # The rows that need a look, one after another: confirming one takes it off the list.
+    page.keyboard.press("/")
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "row-filter"
+    page.select_option("#row-filter", "look")
+    look = shown(page)
+    to_check = int(page.locator("#to-check").inner_text().split()[0])
+    assert len(look) == to_check and all("look" in r["classes"] for r in look)
+    page.keyboard.press("Escape")  # back to the grid, at the first row shown
+    first = look[0]["number"]
+    assert focused(page)["row"] == first - 1
+    press(page, "c")
+    assert stored(live_server, set_id)["rows"][first - 1]["status"] == "confirmed"
+    assert [r["number"] for r in shown(page)] == [r["number"] for r in look[1:]]
+    assert focused(page)["row"] == look[1]["number"] - 1
+    assert counter.inner_text().strip() == f"1 of {total} rows confirmed"
+
+    # Rows that are not 1-1 in some language.
+    page.select_option("#row-filter", "")
+    page.select_option("#row-shape", "odd")
+    odd = shown(page)
+    assert odd and all(set(r["shape"].split("-")) != {"1"} for r in odd)
+    assert len(odd) == sum(1 for r in rows if any(len(c) != 1 for c in r["cells"].values()))
+    page.locator("#row-shape").focus()
+    page.keyboard.press("Escape")
+
+    # G: go to row 12 (hidden by the filter: the filter is cleared, and that is said).
+    page.keyboard.press("g")
+    assert page.evaluate("() => document.activeElement.id") == "go-to-row"
+    page.keyboard.type("12")
+    page.keyboard.press("Enter")
+    where = focused(page)
+    assert where["inGrid"] and where["row"] == 11
+    assert len(shown(page)) == total
+    page.keyboard.press("g")
+    page.keyboard.type("999")
+    page.keyboard.press("Enter")
+    assert page.locator("#status").inner_text() == (
+        f"There is no row 999: the rows are numbered 1 to {total}.")
+
+    # Everything down to row 12 confirmed: the counter follows.
+    page.keyboard.press("Escape")
+    press(page, "Shift+C")
+    assert counter.inner_text().strip() == f"12 of {total} rows confirmed"
+
+    # The paragraph of each row: the title, then 1, 2, ...; a rule where one begins.
+    marks = shown(page)
+    assert marks[0]["para"] == "¶ title"
+    numbers = [int(r["para"][1:]) for r in marks[1:] if r["para"]]
+    assert numbers == sorted(numbers) and numbers[0] == 1 and numbers[-1] > 3
+    starts = [r["number"] for r in marks if "pstart" in r["classes"]]
+    changes = [b["number"] for a, b in zip(marks, marks[1:], strict=False)
+               if a["para"] != b["para"]]
+    assert starts == changes
+
+    # The help lists the new keys.
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    assert dialog.get_by_role("cell", name="/", exact=True).is_visible()
+    assert dialog.get_by_role("cell", name="G", exact=True).is_visible()
+    page.keyboard.press("Escape")
+    assert axe_violations(page) == []

@@ -16,6 +16,14 @@ from tmx import read_tmx, validate_tmx
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def jobs_in_the_background(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Imports and exports run in the server's own thread pool, as `workbench serve` runs
+    them."""
+    monkeypatch.setenv("WORKBENCH_JOBS_RUNNER", "threads")
+    monkeypatch.setenv("WORKBENCH_JOBS_FOLDER", str(tmp_path / "jobs"))
+
+
 def test_import_search_and_export_the_memory(page: Any, live_server: LiveServer,
                                              tmp_path: Path) -> None:
     demo_set(live_server, "000", ("ru-RU", "en-GB", "fr-FR"))
@@ -26,6 +34,8 @@ def test_import_search_and_export_the_memory(page: Any, live_server: LiveServer,
     assert axe_violations(page) == []
     page.set_input_files('input[name="file"]', str(upload))
     page.get_by_role("button", name="Import", exact=True).click()
+    # The import is a job, in the server's own threads; its page goes on to the memory.
+    page.wait_for_url("**/memory/?imported=*")
     assert "omegat.tmx: 5 unit(s) imported." in page.get_by_role("status").inner_text()
 
     page.get_by_role("searchbox").fill("Monday")
@@ -37,8 +47,11 @@ def test_import_search_and_export_the_memory(page: Any, live_server: LiveServer,
     for code in ("de-DE", "fr-FR"):
         form.get_by_label(code, exact=True).uncheck()
     form.get_by_label("Source language").select_option("en-GB")
+    form.get_by_role("button", name="Download TMX").click()
+    # The export is a job too: its page offers the file once it is written.
+    page.wait_for_url("**/jobs/*")
     with page.expect_download() as download_info:
-        form.get_by_role("button", name="Download TMX").click()
+        page.get_by_role("link", name="Download memory.tmx").click()
     download = download_info.value
     assert download.suggested_filename == "memory.tmx"
     data = Path(download.path()).read_bytes()

@@ -130,7 +130,10 @@ def memory_rows(url: str) -> tuple[int, int, int]:
 
 
 def index_is_sound(url: str) -> None:
-    """FTS5's own check that the memory's index matches the variants it indexes."""
+    """FTS5's own check that the memory's index matches the variants it indexes (SQLite;
+    PostgreSQL's GIN index is kept by PostgreSQL itself)."""
+    if not url.startswith("sqlite"):
+        return
     with session_scope(url) as session:
         session.execute(text("INSERT INTO memory_variant_fts(memory_variant_fts) "
                              "VALUES ('integrity-check')"))
@@ -450,6 +453,7 @@ def _lock(holder: sqlite3.Connection) -> None:
     holder.execute("BEGIN EXCLUSIVE")
 
 
+@pytest.mark.sqlite_only(reason="holds SQLite's lock (test_postgres.py holds a row's)")
 def test_a_locked_database_gives_503_with_a_sentence_as_a_page_and_as_json(
         database_url: str, locked: sqlite3.Connection) -> None:
     app = make_app(database_url, busy_timeout=0.2)
@@ -504,6 +508,7 @@ def test_other_database_errors_stay_internal_errors(database_url: str) -> None:
     assert app.test_client().get("/broken").status_code == 500
 
 
+@pytest.mark.sqlite_only(reason="holds SQLite's lock (test_postgres.py holds a row's)")
 def test_the_cli_says_the_database_is_busy_in_one_line(
         database_url: str, locked: sqlite3.Connection, runner: CliRunner, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -533,12 +538,13 @@ def test_the_wal_is_small_after_a_large_tmx_import(database_url: str, runner: Cl
     assert wal_bytes(database_url) < 256 * 1024
 
 
+@pytest.mark.sqlite_only(reason="SQLite's write-ahead log")
 def test_the_wal_is_small_after_a_large_tbx_import(database_url: str) -> None:
     app = make_app(database_url)
     out = io.BytesIO()
     write_tbx(Termbase(tuple(
         TbxConcept(f"c{n}", (TermEntry("en", f"council number {n}", "preferred"),
-                             TermEntry("en-GB", f"council number {n}"),  # one term in "en"
+                             TermEntry("en-GB", f"council number {n}"),  # regions stay apart
                              TermEntry("ru", f"совет номер {n}")), note=f"concept {n}")
         for n in range(4_000))), out)
     response = app.test_client().post(
@@ -547,6 +553,6 @@ def test_the_wal_is_small_after_a_large_tbx_import(database_url: str) -> None:
     assert response.status_code == 303, response.get_data(as_text=True)
     with session_factory(database_url)() as session:
         assert session.scalar(text("SELECT count(*) FROM term_concept")) == 4_000
-        assert session.scalar(text("SELECT count(*) FROM term_entry")) == 8_000
+        assert session.scalar(text("SELECT count(*) FROM term_entry")) == 12_000
     # Without the checkpoint, the -wal file would hold the whole import: about 1.4 MB here.
     assert wal_bytes(database_url) < 256 * 1024

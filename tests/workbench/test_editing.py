@@ -4,11 +4,12 @@ rows numbered 0..n-1, no empty row, every language in document order."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from workbench import editing
@@ -284,7 +285,7 @@ def test_unknown_rows_and_sentences_are_not_found(session: Session) -> None:
         run(session, s, editing.split_sentence, 999, 1)
 
 
-def fake_aligner(texts, pivot, *, paragraph_starts=None, confirmed=()):
+def fake_aligner(texts, pivot, *, paragraph_starts=None, confirmed=(), progress=None):
     """One row per pivot sentence, the other languages matched by index (test double)."""
     from alignments import Row as AlignedRow
 
@@ -377,7 +378,85 @@ def test_a_demo_set_survives_a_session_of_edits_and_a_realign(session: Session) 
     assert state(session, s) == start
 
 
+def long_set(session: Session, rows: int) -> DocumentSet:
+    """``rows`` sure rows in two languages, every fifth one 2-1."""
+    document_set = build(session, [
+        {"ru": [f"Р{n}."] + ([f"Р{n}б."] if n % 5 == 0 else []), "en": [f"E{n}."]}
+        for n in range(rows)])
+    session.execute(update(Row).where(Row.set_id == document_set.id).values(score=0.99))
+    session.commit()
+    return document_set
+
+
+def test_confirm_all_above_on_a_long_set_keeps_the_sentences_and_a_small_step(
+        session: Session) -> None:
+    s = long_set(session, 300)
+    run(session, s, editing.confirm_row, row_id(session, s, 10))
+    before = state(session, s)
+    result = run(session, s, editing.confirm_through, row_id(session, s, 299))
+    assert "Confirmed 299 rows" in result.message and "59 of them needed a look" in result.message
+    after = state(session, s)
+    assert after[0] == before[0] and after[1] == ["confirmed"] * 300
+    step = session.scalars(select(Edit).where(Edit.set_id == s.id)
+                           .order_by(Edit.seq.desc())).first()
+    assert step is not None and step.operation == "confirm-through"
+    rows, sentences = step.before["rows"], step.before["sentences"]
+    assert isinstance(rows, list) and len(rows) == 299 and sentences == []  # statuses only
+    run(session, s, editing.undo)
+    assert state(session, s) == before
+    run(session, s, editing.redo)
+    assert state(session, s) == after
+
+
 # --- through the web endpoints ------------------------------------------------------------
+
+def test_a_bulk_edit_answers_htmx_with_the_whole_grid_in_one_piece(client,
+                                                                   session: Session) -> None:
+    s = long_set(session, 300)
+    response = client.post(f"/sets/{s.id}/edit/confirm-through",
+                           data={"revision": 0, "row": row_id(session, s, 299)},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.headers["Workbench-Whole-Grid"] == "1"
+    assert response.headers["HX-Reswap"] == "none"
+    body = response.get_data(as_text=True)
+    assert body.count('id="rows" hx-swap-oob="true"') == 1
+    assert body.count('role="row"') == 300 and body.count("hx-swap-oob=\"true\"") == 2
+    assert "300 of 300 rows confirmed" in body
+    response = client.post(f"/sets/{s.id}/edit/undo", data={"revision": 1},
+                           headers={"HX-Request": "true"})
+    assert response.headers["Workbench-Whole-Grid"] == "1"
+    assert "0 of 300 rows confirmed" in response.get_data(as_text=True)
+
+
+def test_the_editor_shows_the_paragraphs_and_the_confirmed_count(client,
+                                                                  session: Session) -> None:
+    s = demo_set(session)
+    views = row_views(session, s)
+    page = client.get(f"/sets/{s.id}/edit").get_data(as_text=True)
+    assert f"0 of {len(views)} rows confirmed" in page
+    marks = re.findall(r'<span class="para"(?: title="[^"]*")?>¶ ?([^<]+)</span>', page)
+    assert len(marks) == len(views)
+    assert marks[0] == "title"
+    numbers = [int(m) for m in marks[1:]]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+    paragraphs = session.scalars(select(func.count(func.distinct(Sentence.paragraph)))
+                                 .where(Sentence.version_id == s.versions[0].id)).one()
+    assert numbers[-1] == paragraphs - 1  # the title is paragraph 0 of the stored numbers
+
+
+def test_the_columns_chosen_are_remembered_for_sets_in_the_same_languages(
+        client, session: Session) -> None:
+    s = build(session, SMALL)
+    other = build(session, SMALL)
+    client.get(f"/sets/{s.id}/edit?langs=en")
+    page = client.get(f"/sets/{other.id}/edit").get_data(as_text=True)  # same languages
+    assert 'data-lang="ru"' not in page and "--langs: 1" in page
+    client.get(f"/sets/{s.id}/edit?langs=ru,en")  # all again: nothing left to remember
+    page = client.get(f"/sets/{other.id}/edit").get_data(as_text=True)
+    assert page.index("<code>ru</code>") < page.index("<code>en</code>")
+    assert "--langs: 2" in page
+
 
 def test_an_edit_answers_htmx_with_the_changed_rows(app, client, session: Session) -> None:
     s = build(session, SMALL)
@@ -394,8 +473,10 @@ def test_an_edit_answers_htmx_with_the_changed_rows(app, client, session: Sessio
     response = client.post(f"/sets/{s.id}/edit/confirm", data={"revision": 1, "row": first},
                            headers={"HX-Request": "true"})
     assert response.headers["HX-Reswap"] == "none"
-    assert f'id="row-{first}" class="erow confirmed" data-row="{first}" hx-swap-oob="true"' \
-        in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert f'id="row-{first}" class="erow confirmed" data-row="{first}"' in body
+    assert body.count('role="row"') == 1  # only the row confirmed
+    assert "1 of 2 rows confirmed" in body  # the counter follows every edit
 
 
 def test_a_stale_edit_is_a_409_with_the_fresh_rows(client, session: Session) -> None:
@@ -406,9 +487,10 @@ def test_a_stale_edit_is_a_409_with_the_fresh_rows(client, session: Session) -> 
                            data={"revision": 0, "row": row_id(session, s, 1)},
                            headers={"HX-Request": "true"})
     assert response.status_code == 409
-    assert response.headers["HX-Retarget"] == "#rows"
+    assert response.headers["Workbench-Whole-Grid"] == "1"  # the fresh grid, in one piece
     body = response.get_data(as_text=True)
     assert body.count('role="row"') == 3 and "another tab" in body
+    assert body.count('id="rows" hx-swap-oob="true"') == 1
     assert 'data-revision="1"' in body
 
     response = client.post(f"/sets/{s.id}/edit/merge",

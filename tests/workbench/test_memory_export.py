@@ -126,7 +126,21 @@ def test_a_language_the_memory_lacks_and_an_empty_memory_are_refused(memory: str
 def test_the_memory_page_offers_the_export_and_serves_it(memory: str,
                                                          client: FlaskClient) -> None:
     page = client.get("/memory/").get_data(as_text=True)
-    assert 'action="/memory/export.tmx"' in page and 'value="es-ES"' in page
+    assert 'action="/memory/export"' in page and 'value="es-ES"' in page
+    # The form makes the export a job; its page offers the file when it is written.
+    started = client.post("/memory/export", data={"lang": ["ru-RU", "fr-FR"], "confirmed": "1"})
+    assert started.status_code == 303
+    job_page = client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "Download memory.tmx" in job_page
+    download = client.get("/jobs/1/download")
+    assert 'filename=memory.tmx' in download.headers["Content-Disposition"]
+    assert validate_tmx(download.data) == []
+    _, units = read_tmx(io.BytesIO(download.data))
+    assert {v.lang for u in units for v in u.variants} == {"ru-RU", "fr-FR"}
+    refused = client.post("/memory/export", data={"langs": "ja"})
+    assert refused.status_code == 400
+    assert "holds no text in &#39;ja&#39;" in refused.get_data(as_text=True)
+    # The same export straight away, for tools that fetch it.
     response = client.get("/memory/export.tmx?lang=ru-RU&lang=fr-FR&confirmed=1")
     assert response.status_code == 200
     assert 'filename=memory.tmx' in response.headers["Content-Disposition"]

@@ -221,8 +221,17 @@ def test_checks_report_one_issue_per_problem_with_the_editors_row_numbers(
     settled_council(client)
     issues = client.get("/terms/checks.json").get_json()["issues"]
     assert issues
-    places = [(i["set"], i["row"], i["lang"], i["concept_id"]) for i in issues]
-    assert len(places) == len(set(places)), "a deprecated use reported twice"
+    # One issue per problem: each use once, and a row using a deprecated term is not also
+    # reported for missing the preferred one (two different deprecated names of the body in
+    # one row are two problems).
+    uses = [(i["set"], i["row"], i["lang"], i["start"]) for i in issues
+            if i["kind"] == "deprecated"]
+    assert len(uses) == len(set(uses)), "a deprecated use reported twice"
+    deprecated_at = {(i["set"], i["row"], i["lang"], i["concept_id"]) for i in issues
+                     if i["kind"] == "deprecated"}
+    missing_at = {(i["set"], i["row"], i["lang"], i["concept_id"]) for i in issues
+                  if i["kind"] == "missing-preferred"}
+    assert not deprecated_at & missing_at, "a deprecated use also reported as missing"
     deprecated = next(i for i in issues if i["kind"] == "deprecated" and i["text"] == COUNCIL)
     assert deprecated["expected"] == PREFERRED
     with session_scope(database_url) as session:
@@ -309,3 +318,32 @@ def test_a_malformed_set_number_is_passed_over_not_a_server_error(client: FlaskC
     response = client.post("/terms/sets/excluded", data={"excluded": ["²", str(2**64)]})
     assert response.status_code < 500
     assert flags(client) == everything  # nothing was left out
+
+
+def test_flags_are_found_again_when_a_set_changes(database_url: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flags are kept per state of the corpus (each set's revision) for every thread
+    of the server: asked again, they come from the cache; after an edit, afresh."""
+    from sqlalchemy import update
+
+    from workbench.models import DocumentSet
+
+    runs: list[int] = []
+    real = flags_module.discover
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(flags_module, "discover", counted)
+    with session_scope(database_url) as session:
+        sets = chosen_sets(session)[:1]
+        first = flags_module.set_flags(session, sets)
+        before = len(runs)  # none when the template's flags stand for the copy's
+        assert flags_module.set_flags(session, sets) is first
+        assert len(runs) == before
+        session.execute(update(DocumentSet).where(DocumentSet.id == sets[0].id)
+                        .values(revision=DocumentSet.revision + 1))
+        session.refresh(sets[0])
+        flags_module.set_flags(session, sets)
+        assert len(runs) == before + 1

@@ -8,12 +8,11 @@ row left with no sentence at all disappears.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.editing.history import (
@@ -230,8 +229,8 @@ def confirm_row(session: Session, set_id: int, revision: int, row_id: int,
     if row.status == status:
         raise EditRefused(_("This row is already confirmed.") if confirmed
                           else _("This row is not confirmed."))
-    before = capture_rows(session, [row.id])
-    after = Snapshot(tuple(replace(r, status=status) for r in before.rows), before.sentences)
+    before = capture_rows(session, [row.id], sentences=False)
+    after = Snapshot(tuple(replace(r, status=status) for r in before.rows))
     return record(session, set_id, revision, "confirm" if confirmed else "unconfirm",
                   before, after, focus_row=row.id,
                   message=_("Confirmed the row.") if confirmed
@@ -248,12 +247,11 @@ def confirm_through(session: Session, set_id: int, revision: int, row_id: int) -
     ))
     if not open_rows:
         raise EditRefused(_("Every row down to this one is already confirmed."))
-    before = capture_rows(session, open_rows)
-    after = Snapshot(tuple(replace(r, status="confirmed") for r in before.rows),
-                     before.sentences)
+    before = capture_rows(session, open_rows, sentences=False)
+    after = Snapshot(tuple(replace(r, status="confirmed") for r in before.rows))
     message = ngettext("Confirmed %(num)d row down to this one.",
                        "Confirmed %(num)d rows down to this one.", len(open_rows))
-    looked = _needing_a_look(before, version_langs(session, set_id))
+    looked = rows_needing_a_look(session, set_id, through=row.position)
     if looked:  # said, so that confirming in bulk does not pass over them silently
         message += " " + ngettext(
             "%(num)d of them needed a look (unsure, or not 1-1): Ctrl+Z takes it back.",
@@ -266,8 +264,19 @@ def confirm_through(session: Session, set_id: int, revision: int, row_id: int) -
 LOW_CONFIDENCE = 0.9  # under this a row needs the translator's eye (the editor marks it)
 
 
-def _needing_a_look(snapshot: Snapshot, versions: dict[int, str]) -> int:
-    """How many of the snapshot's rows are unsure or not 1-1 in some version."""
-    cells = Counter((s.row_id, s.version_id) for s in snapshot.sentences)
-    return sum(1 for r in snapshot.rows
-               if r.score < LOW_CONFIDENCE or any(cells[(r.id, v)] != 1 for v in versions))
+def rows_needing_a_look(session: Session, set_id: int, *, through: int | None = None) -> int:
+    """How many unconfirmed rows are unsure or not 1-1 in some version (down to the row at
+    position ``through``, when given): counted in the database, so a 2,000-row set costs
+    one query."""
+    versions = list(version_langs(session, set_id))
+    odd_cell = [
+        select(func.count()).where(Sentence.row_id == Row.id, Sentence.version_id == version)
+        .scalar_subquery() != 1
+        for version in versions
+    ]
+    query = select(func.count()).select_from(Row).where(
+        Row.set_id == set_id, Row.status != "confirmed",
+        or_(Row.score < LOW_CONFIDENCE, *odd_cell))
+    if through is not None:
+        query = query.where(Row.position <= through)
+    return session.scalar(query) or 0

@@ -4,7 +4,9 @@ concordance, look a sentence up for fuzzy matches."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -44,27 +46,39 @@ def import_(files: tuple[str, ...]) -> None:
     users can go on editing meanwhile.
 
     Example: workbench memory import omegat-project.tmx trados-export.tmx
+
+    Each file is a job (see `workbench jobs`): with WORKBENCH_BROKER_URL set, the jobs go to
+    the workers (`workbench worker`) and this command says their numbers; else they run here.
     """
-    from workbench.memory.store import import_tmx
+    from workbench.jobs.runner import runner_name, submit
 
     url = _url()
+    runner = runner_name(default="eager")
     imported: list[tuple[str, int]] = []
     refused: list[str] = []
     for path in files:
+        name = Path(path).name
         try:
-            with open(path, "rb") as source, session_scope(url) as session:
-                origin = import_tmx(session, source, Path(path).name)
-                click.echo(f"{origin.file_name}: {origin.unit_count} units imported "
-                           f"(memory file {origin.id}).")
-                imported.append((origin.file_name, origin.unit_count))
+            if not Path(path).is_file():
+                open(path, "rb").close()  # the system's own reason: missing, a folder ...
+            job_id = submit(url, "tmx-import", title=f"Importing {name}",
+                            params={"file_name": name}, runner=runner,
+                            store_input=_as_it_is(Path(path)))
         except OSError as error:
             refused.append(f"{path}: cannot be read ({error.strerror}).")
         except WorkbenchError as error:  # the file's name, line and reason
             refused.append(error.message)
         else:
+            if runner != "eager":
+                click.echo(f"{name}: queued as job {job_id} (workbench jobs show {job_id}).")
+                continue
+            result = _job_result(url, job_id)
+            click.echo(f"{result['file_name']}: {result['units']} units imported "
+                       f"(memory file {result['origin_id']}).")
+            imported.append((result["file_name"], result["units"]))
             continue
         click.echo(f"Error: {refused[-1]}", err=True)
-    if len(files) > 1:
+    if len(files) > 1 and runner == "eager":
         units = sum(count for _name, count in imported)
         line = (f"Imported {len(imported)} of {len(files)} files ({units:,} units)"
                 + (f"; refused {len(refused)}:" if refused else "."))
@@ -73,6 +87,19 @@ def import_(files: tuple[str, ...]) -> None:
             click.echo(f"  {reason}", err=True)
     if refused:
         raise SystemExit(1)
+
+
+def _as_it_is(path: Path) -> Callable[[Path], Path]:
+    """A file on disk as a job's input, where it is (not copied: it may be large)."""
+    return lambda _folder: path.resolve()
+
+
+def _job_result(url: str, job_id: int) -> dict[str, Any]:
+    from workbench.db import session_factory
+    from workbench.jobs.runner import get_job
+
+    with session_factory(url)() as session:
+        return dict(get_job(session, job_id).result or {})
 
 
 @memory.command("search")

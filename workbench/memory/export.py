@@ -15,14 +15,14 @@ import re
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from typing import IO, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from tmx import TranslationUnit, Variant, write_tmx, write_tmx_pair
@@ -31,7 +31,7 @@ from workbench.errors import ExportError
 from workbench.exports import header_for, set_units
 from workbench.memory.models import READY, MemoryOrigin, MemoryUnit, MemoryVariant
 from workbench.memory.store import ANY_SOURCE, languages
-from workbench.models import DocumentSet
+from workbench.models import DocumentSet, Row
 from workbench.sets import row_views
 
 SPOOL_BYTES = 32 * 1024 * 1024  # a larger export goes to a temporary file on disk
@@ -102,8 +102,13 @@ def _usual_source(session: Session, langs: Sequence[str]) -> str:
     return langs[0]
 
 
-def export_memory(session: Session, options: MemoryExport) -> IO[bytes]:
-    """The export in a temporary file (rewound): a TMX, or a zip of one TMX per pair.
+def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> IO[bytes]:
+    """The export in a temporary file (rewound), or written into ``into`` (returned as it
+    is): a TMX, or a zip of one TMX per pair.
+
+    ``progress``, when given, is called with the units written so far and the units to
+    write (a job shows them; raising from it stops the export).
 
     A multilingual file declares ``options.source_lang`` as its source language only when
     every unit in it has that language, ``*all*`` otherwise; a pair file holds only units
@@ -111,13 +116,17 @@ def export_memory(session: Session, options: MemoryExport) -> IO[bytes]:
 
     Raises ``ExportError`` when not one unit has text in two of the languages (an empty
     TMX would only puzzle the CAT tool's user)."""
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned)
+    spool = into if into is not None else tempfile.SpooledTemporaryFile(  # noqa: SIM115
+        max_size=SPOOL_BYTES)
     header = header_for(options.source_lang)
+    passes = 1 if not options.pairs else len(options.langs) - 1
+    counted = _Counted(progress, _unit_count(session, options) * passes)
     if not options.pairs:
         # The units go to a second spool first: the header may declare the source language
         # only if every unit has it (else "*all*"), which is known once they are written.
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as body:
-            written = write_tmx(spool, memory_units(session, options), header, body=body)
+            written = write_tmx(spool, counted(memory_units(session, options)), header,
+                                body=body)
     else:
         written = 0
         now = datetime.now().timetuple()[:6]
@@ -126,16 +135,50 @@ def export_memory(session: Session, options: MemoryExport) -> IO[bytes]:
                 entry = zipfile.ZipInfo(f"memory.{options.source_lang}_{target}.tmx", now)
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 with zipped.open(entry, "w", force_zip64=True) as out:
-                    written += write_tmx_pair(out, memory_units(session, options), header,
-                                              options.source_lang, target)
+                    written += write_tmx_pair(out, counted(memory_units(session, options)),
+                                              header, options.source_lang, target)
+    counted.report(final=True)
     if not written:
-        spool.close()
+        if into is None:
+            spool.close()
         raise ExportError(
             _("Nothing to export: no confirmed row and no imported unit has text in two of "
               "these languages.") if options.confirmed_only
             else _("Nothing to export: no unit has text in two of these languages."))
-    spool.seek(0)
+    if into is None:
+        spool.seek(0)
     return spool
+
+
+PROGRESS_UNITS = 1_000  # units written between two progress reports
+
+
+class _Counted:
+    """Passes units through, telling ``progress`` every ``PROGRESS_UNITS`` of them."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, units: Iterator[TranslationUnit]) -> Iterator[TranslationUnit]:
+        for unit in units:
+            yield unit
+            self.done += 1
+            if self.done % PROGRESS_UNITS == 0:
+                self.report()
+
+    def report(self, final: bool = False) -> None:
+        if self.progress is not None:
+            self.total = max(self.total, self.done)
+            self.progress(self.total if final else self.done, self.total)
+
+
+def _unit_count(session: Session, options: MemoryExport) -> int:
+    """About how many units one pass of ``memory_units`` gives: the sets' rows and the
+    imported files' units (some have text in only one of the languages, and are left out)."""
+    rows = session.scalar(select(func.count()).select_from(Row)) or 0
+    units = session.scalar(select(func.coalesce(func.sum(MemoryOrigin.unit_count), 0))
+                           .where(MemoryOrigin.status == READY)) if options.imported else 0
+    return int(rows) + int(units or 0)
 
 
 def memory_units(session: Session, options: MemoryExport) -> Iterator[TranslationUnit]:
@@ -158,7 +201,7 @@ def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUn
         select(MemoryOrigin.id, MemoryOrigin.file_name, MemoryOrigin.source_lang,
                MemoryUnit.position, MemoryUnit.tuid,
                # Read as text and decoded once per unit, not once per variant of the join.
-               type_coerce(MemoryUnit.meta, Text).label("unit_meta"),
+               cast(MemoryUnit.meta, Text).label("unit_meta"),
                MemoryVariant.lang, MemoryVariant.text, MemoryVariant.meta)
         .join(MemoryUnit, MemoryUnit.origin_id == MemoryOrigin.id)
         .join(MemoryVariant, MemoryVariant.unit_id == MemoryUnit.id)

@@ -1,8 +1,11 @@
 """Fuzzy-match lookup, as a CAT tool does it: the memory's segments most like a source
 sentence, each with its percentage and its translation in the target language.
 
-FTS5 finds the candidates (segments holding one of the sentence's rarer words, best ranked
-first), so the lookup stays fast on a large memory; rapidfuzz scores them.
+The full-text index finds the candidates, so the lookup stays fast on a large memory: the
+segments holding one of the sentence's rarer words, best first: by FTS5's rank on SQLite,
+by pg_trgm's similarity (shared trigrams) on PostgreSQL. rapidfuzz scores them, the same
+way on both. (pg_trgm's own index would find them without the words, but it reads every
+segment sharing a trigram as common as " th": seconds on a large memory.)
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from sqlalchemy.orm import Session
 
 from workbench.memory import MemoryQueryError
 from workbench.memory.search import (
+    HOLDS,
     Origin,
     any_word_expression,
     base_lang,
     language_clause,
+    on_postgresql,
     rarer_words,
     require_index,
+    room_to_search,
     row_cells,
     same_language,
     unit_origins,
@@ -78,6 +84,7 @@ def fuzzy_matches(session: Session, sentence: str, source: str, target: str, *,
         raise MemoryQueryError(_("The lowest match must be a percentage from 0 to 100, not "
                                  "%(minimum)s.", minimum=minimum))
     # Candidates come scored 0; each is scored against the sentence here.
+    room_to_search(session)
     candidates = _imported(session, sentence, source, target)
     candidates += _from_sets(session, sentence, source, target)
     best: dict[tuple[str, str], FuzzyMatch] = {}
@@ -93,17 +100,23 @@ def fuzzy_matches(session: Session, sentence: str, source: str, target: str, *,
 
 def _imported(session: Session, sentence: str, source: str, target: str
               ) -> list[FuzzyMatch]:
-    expression = any_word_expression(rarer_words(session, "memory_variant_vocab", sentence))
+    postgresql = on_postgresql(session)
+    expression = any_word_expression(rarer_words(session, "memory_variant", sentence),
+                                     postgresql)
     if expression is None:
         return []
     where, params = language_clause("v.lang", source, "source")
-    units = list(dict.fromkeys(session.scalars(
-        text("SELECT v.unit_id FROM memory_variant_fts "
-             "JOIN memory_variant v ON v.id = memory_variant_fts.rowid "
-             f"{READY_UNITS} WHERE memory_variant_fts MATCH :expression AND {where} "
-             "ORDER BY memory_variant_fts.rank LIMIT :limit"),
-        {"expression": expression, "limit": CANDIDATES, **params},
-    )))
+    if postgresql:
+        query = text(f"SELECT v.unit_id FROM memory_variant v {READY_UNITS} "
+                     f"WHERE {HOLDS.format(column='v.text')} AND {where} "
+                     "ORDER BY similarity(v.text, :sentence) DESC, v.id LIMIT :limit")
+    else:
+        query = text("SELECT v.unit_id FROM memory_variant_fts "
+                     "JOIN memory_variant v ON v.id = memory_variant_fts.rowid "
+                     f"{READY_UNITS} WHERE memory_variant_fts MATCH :expression AND {where} "
+                     "ORDER BY memory_variant_fts.rank LIMIT :limit")
+    units = list(dict.fromkeys(session.scalars(query, {
+        "expression": expression, "sentence": sentence, "limit": CANDIDATES, **params})))
     variants = unit_variants(session, units)
     origins = unit_origins(session, units)
     candidates = []
@@ -118,17 +131,24 @@ def _imported(session: Session, sentence: str, source: str, target: str
 
 def _from_sets(session: Session, sentence: str, source: str, target: str
                ) -> list[FuzzyMatch]:
-    expression = any_word_expression(rarer_words(session, "sentence_vocab", sentence))
+    postgresql = on_postgresql(session)
+    expression = any_word_expression(rarer_words(session, "sentence", sentence), postgresql)
     if expression is None:
         return []
     where, params = language_clause("v.lang", source, "source")
-    row_ids = list(dict.fromkeys(session.scalars(
-        text("SELECT s.row_id FROM sentence_fts JOIN sentence s ON s.id = sentence_fts.rowid "
-             "JOIN version v ON v.id = s.version_id "
-             f"WHERE sentence_fts MATCH :expression AND s.row_id IS NOT NULL AND {where} "
-             "ORDER BY sentence_fts.rank LIMIT :limit"),
-        {"expression": expression, "limit": CANDIDATES, **params},
-    )))
+    if postgresql:
+        query = text("SELECT s.row_id FROM sentence s JOIN version v ON v.id = s.version_id "
+                     f"WHERE {HOLDS.format(column='s.text')} AND s.row_id IS NOT NULL "
+                     f"AND {where} "
+                     "ORDER BY similarity(s.text, :sentence) DESC, s.id LIMIT :limit")
+    else:
+        query = text("SELECT s.row_id FROM sentence_fts "
+                     "JOIN sentence s ON s.id = sentence_fts.rowid "
+                     "JOIN version v ON v.id = s.version_id "
+                     f"WHERE sentence_fts MATCH :expression AND s.row_id IS NOT NULL AND {where} "
+                     "ORDER BY sentence_fts.rank LIMIT :limit")
+    row_ids = list(dict.fromkeys(session.scalars(query, {
+        "expression": expression, "sentence": sentence, "limit": CANDIDATES, **params})))
     rows = row_cells(session, row_ids)
     candidates = []
     for row_id in row_ids:

@@ -1,10 +1,13 @@
-"""What concordance and fuzzy lookup share: turning what a translator typed into a safe FTS5
-expression, the language filter, and where a segment came from with its counterparts.
+"""What concordance and fuzzy lookup share: turning what a translator typed into a safe
+full-text query, the language filter, and where a segment came from with its counterparts.
 
-The FTS5 tables (migration 0003) index the imported variants (``memory_variant_fts``) and
-the sets' sentences (``sentence_fts``); both use the unicode61 tokenizer without
-diacritics, so ``cafe`` finds ``Café``, but words are not stemmed: ``министр`` does not
-find ``министра`` unless the translator types the prefix ``министр*``.
+On SQLite the FTS5 tables (migration 0003) index the imported variants
+(``memory_variant_fts``) and the sets' sentences (``sentence_fts``); both use the unicode61
+tokenizer without diacritics. On PostgreSQL the GIN indexes of migration 0007 do the same
+with the ``simple_unaccent`` text search configuration, and trigram indexes (pg_trgm) find
+the candidates of a fuzzy lookup. Either way ``cafe`` finds ``Café``, but words are not
+stemmed: ``министр`` does not find ``министра`` unless the translator types the prefix
+``министр*``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,25 @@ WORD = re.compile(r"[^\W_]+")
 LANG_CODE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
 MOST_WORDS = 64
 RAREST = 8
+SEARCH_WORK_MEM = "32MB"
+# PostgreSQL: a segment's ``{column}`` holds the tsquery ``:expression`` (migration 0007's index)
+HOLDS = ("to_tsvector('simple_unaccent', {column}) @@ "
+         "to_tsquery('simple_unaccent', :expression)")
+
+
+def search_terms(query: str) -> list[tuple[str, bool]]:
+    """The words and "quoted phrases" of ``query`` that hold something to search for, each
+    with whether it ends in ``*`` (a prefix); at most ``MOST_WORDS`` of them."""
+    terms: list[tuple[str, bool]] = []
+    for phrase, word in TERM.findall(query):
+        if len(terms) == MOST_WORDS:  # a pasted page is not a search
+            break
+        term = phrase or word
+        prefix = term.endswith("*")
+        term = term.rstrip("*").strip()
+        if SEARCHABLE.search(term):
+            terms.append((term, prefix))
+    return terms
 
 
 def match_expression(query: str) -> str | None:
@@ -37,21 +59,40 @@ def match_expression(query: str) -> str | None:
     Each term goes in double quotes (a ``"`` inside doubled), so ``NEAR(``, ``AND``, ``-``,
     ``:`` or a stray ``*`` are words to find, never FTS5 syntax.
     """
-    terms: list[str] = []
-    for phrase, word in TERM.findall(query):
-        if len(terms) == MOST_WORDS:  # a pasted page is not a search
-            break
-        term = phrase or word
-        prefix = term.endswith("*")
-        term = term.rstrip("*").strip()
-        if SEARCHABLE.search(term):
-            terms.append('"' + term.replace('"', '""') + '"' + (" *" if prefix else ""))
-    return " ".join(terms) or None
+    return " ".join('"' + term.replace('"', '""') + '"' + (" *" if prefix else "")
+                    for term, prefix in search_terms(query)) or None
 
 
-def any_word_expression(words: list[str]) -> str | None:
-    """The FTS5 expression matching a segment that holds any of ``words``."""
-    return " OR ".join(f'"{w}"' for w in words if WORD.fullmatch(w)) or None
+def ts_query(query: str) -> str | None:
+    """The PostgreSQL ``tsquery`` text with the same meaning as ``match_expression``: every
+    term must occur, the words of a term one after the other (``<->``), ``:*`` for a prefix.
+
+    Only runs of letters and digits reach it, each in single quotes, so nothing the
+    translator types is tsquery syntax.
+    """
+    parts = []
+    for term, prefix in search_terms(query):
+        words = [f"'{word}'" for word in WORD.findall(folded(term))]
+        if not words:
+            continue
+        if prefix:
+            words[-1] += ":*"
+        parts.append("(" + " <-> ".join(words) + ")")
+    return " & ".join(parts) or None
+
+
+def on_postgresql(session: Session) -> bool:
+    """Whether ``session`` works on PostgreSQL (else SQLite: ``require_index`` said so)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def any_word_expression(words: list[str], postgresql: bool = False) -> str | None:
+    """The FTS5 expression (with ``postgresql``, the tsquery text) matching a segment that
+    holds any of ``words``."""
+    kept = [word for word in words if WORD.fullmatch(word)]
+    if postgresql:
+        return " | ".join(f"'{word}'" for word in kept) or None
+    return " OR ".join(f'"{word}"' for word in kept) or None
 
 
 def folded(word: str) -> str:
@@ -61,23 +102,37 @@ def folded(word: str) -> str:
         ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
-def rarer_words(session: Session, vocabulary: str, sentence: str,
-                most: int = RAREST) -> list[str]:
-    """The words of ``sentence`` that the fewest segments hold: the ``most`` rarest of
-    those the index knows (``vocabulary``: its fts5vocab table), after any it does not.
+def rarer_words(session: Session, table: str, sentence: str, most: int = RAREST) -> list[str]:
+    """The words of ``sentence`` that the fewest segments of ``table`` (``memory_variant`` or
+    ``sentence``) hold: the ``most`` rarest of those the index counts, after any it does not.
 
     Looking up by these rather than by every word keeps "the", "и" or "de" from making
-    every segment of a large memory a candidate.
+    every segment of a large memory a candidate. SQLite's counts are exact (the fts5vocab
+    table beside the index), and a word it does not count is in no segment; PostgreSQL's are
+    the share of segments holding each of the commonest words, as its statistics
+    (``ANALYZE``, which autovacuum runs) last found them, and the others come first.
     """
     words = list(dict.fromkeys(folded(w) for w in WORD.findall(sentence)))[:MOST_WORDS]
     if not words:
         return []
-    held: dict[str, int] = {term: doc for term, doc in session.execute(
-        text(f"SELECT term, doc FROM {vocabulary} WHERE term IN :words")
-        .bindparams(bindparam("words", expanding=True)), {"words": words},
-    )}
+    held: dict[str, float]
+    if on_postgresql(session):
+        found = session.execute(
+            text("SELECT most_common_elems::text::text[], most_common_elem_freqs "
+                 "FROM pg_stats WHERE schemaname = current_schema() AND tablename = :index"),
+            {"index": f"ix_{table}_text_search"}).first()
+        common = dict(zip(*found, strict=False)) if found and found[0] else {}
+        held = {word: common[word] for word in words if word in common}
+    else:
+        held = {term: doc for term, doc in session.execute(
+            text(f"SELECT term, doc FROM {table}_vocab WHERE term IN :words")
+            .bindparams(bindparam("words", expanding=True)), {"words": words},
+        )}
     known = sorted((w for w in words if w in held), key=held.__getitem__)
-    return [w for w in words if w not in held] + known[:most]
+    unknown = [w for w in words if w not in held]
+    if on_postgresql(session):  # not among the commonest is not absent: no more than ``most``
+        return (unknown + known)[:most]
+    return unknown + known[:most]
 
 
 def base_lang(lang: str) -> str:
@@ -107,12 +162,21 @@ def language_clause(column: str, lang: str | None, name: str) -> tuple[str, dict
             {name: base, f"{name}_region": base + "-%"})
 
 
+def room_to_search(session: Session) -> None:
+    """On PostgreSQL, give this transaction's searches the memory to hold every match of a
+    common word exactly: with the default 4 MB the match list goes lossy and each segment
+    on a lossy page is parsed again (a word in 700,000 of 5,000,000 variants: 60 s, not 2)."""
+    if on_postgresql(session):
+        session.execute(text(f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'"))
+
+
 def require_index(session: Session) -> None:
-    """Raise ``MemoryQueryError`` unless the database has the FTS5 indexes (SQLite)."""
+    """Raise ``MemoryQueryError`` unless the database has full-text indexes the memory
+    knows: SQLite's FTS5 tables or PostgreSQL's (migration 0007)."""
     dialect = session.get_bind().dialect.name
-    if dialect != "sqlite":
+    if dialect not in ("sqlite", "postgresql"):
         raise MemoryQueryError(_(
-            "Searching the memory needs SQLite's full-text index (FTS5); this database is "
+            "Searching the memory needs SQLite or PostgreSQL; this database is "
             "%(database)s. Import works; search does not.", database=dialect), status=501)
 
 

@@ -3,13 +3,17 @@
  * The operations live on the server: this file only tracks the focus, sends the focused
  * row / sentence to an operation through htmx, and puts the focus back after the swap.
  * Focusable items: a row's header cell (column 0), each sentence, and empty cells.
+ *
+ * Also here, because they only change what this browser shows: the compact layout, the
+ * column widths (both remembered in localStorage), and finding rows (search, filters, go to
+ * row), which hides rows without asking the server.
  */
 (function () {
   "use strict";
 
   const grid = document.getElementById("grid");
   if (!grid || !window.htmx) return;
-  const rows = document.getElementById("rows");
+  let rows = document.getElementById("rows"); // replaced whole after a bulk edit
   const editState = () => document.getElementById("edit-state");
   const status = document.getElementById("status");
   const alertBox = document.getElementById("alert");
@@ -36,7 +40,10 @@
     const sentences = cell.querySelectorAll(".sent");
     return sentences.length ? Array.from(sentences) : [cell];
   };
-  const dataRows = () => rows.children;
+  let filtering = false; // some rows are hidden by the search or the filters
+  // The rows the keyboard moves through: those shown.
+  const dataRows = () => (filtering
+    ? Array.prototype.filter.call(rows.children, (row) => !row.hidden) : rows.children);
   const rowIndex = (row) => Array.prototype.indexOf.call(dataRows(), row);
 
   function itemAt(row, col, last) {
@@ -86,7 +93,8 @@
   function nextToCheck(backwards) {
     const row = rowOf(current);
     const all = Array.from(dataRows());
-    const start = rowIndex(row);
+    if (!all.length) return null;
+    const start = Math.max(all.indexOf(row), backwards ? 0 : -1);
     for (let step = 1; step <= all.length; step++) {
       const n = (start + (backwards ? -step : step) + all.length) % all.length;
       if (all[n].classList.contains("look")) return itemAt(all[n], Math.max(colOf(current), 1));
@@ -155,6 +163,8 @@
     "confirm-through": () => send("confirm-through", { row: rowId() }),
     realign: () => send("realign", {}),
     help: () => { help.showModal(); },
+    search: () => { search.focus(); search.select(); },
+    goto: () => { goTo.focus(); goTo.select(); },
   };
 
   function shortcut(event) {
@@ -167,12 +177,13 @@
     if (event.altKey && event.key === "ArrowDown") return "down";
     if (event.altKey) return null;
     if (event.key === "?") return "help";
+    if (event.key === "/" || (event.code === "Slash" && !event.shiftKey)) return "search";
     if (event.key === "Enter" || event.key === "F2") return "edit";
     if (event.key === "Insert") return "isolate";
     const letters = {
       KeyN: event.shiftKey ? "previous" : "next",
       KeyM: event.shiftKey ? "merge-lang" : "merge",
-      KeyS: "split", KeyI: "isolate", KeyR: "realign",
+      KeyS: "split", KeyI: "isolate", KeyR: "realign", KeyG: event.shiftKey ? null : "goto",
       KeyC: event.shiftKey ? "confirm-through" : "confirm",
     };
     return letters[event.code] || null;
@@ -191,12 +202,13 @@
     if (next) focusItem(next);
   });
 
-  // Ctrl+Z, ? and N work from anywhere on the page that is not a text field: N enters the
-  // grid at the first row that needs a look.
+  // Ctrl+Z, ?, N, / and G work from anywhere on the page that is not a text field, from
+  // page load on: N enters the grid at the first row that needs a look.
   document.addEventListener("keydown", (event) => {
-    if (grid.contains(event.target) || /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName)) return;
+    if (grid.contains(event.target) || /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName)
+        || help.open) return;
     const name = shortcut(event);
-    if (["undo", "redo", "help", "next", "previous"].includes(name)) {
+    if (["undo", "redo", "help", "next", "previous", "search", "goto"].includes(name)) {
       event.preventDefault();
       if (!current) focusItem(itemAt(dataRows()[0], 1));
       operations[name]();
@@ -220,7 +232,8 @@
 
   document.querySelectorAll("[data-op]").forEach((button) => {
     button.addEventListener("click", () => {
-      if (!current) focusItem(itemAt(dataRows()[0], 1));
+      if (!current || !current.isConnected) focusItem(itemAt(dataRows()[0], 1));
+      if (!current) return;
       const name = button.dataset.op;
       if (name !== "help") current.focus({ preventScroll: true });
       operations[name]();
@@ -296,7 +309,19 @@
 
   function renumber() {
     let n = 1;
-    for (const row of dataRows()) row.querySelector(".num").textContent = n++;
+    for (const row of rows.children) row.querySelector(".num").textContent = n++;
+    markParagraphs();
+  }
+
+  // A row whose first sentence opens another paragraph than the row above gets a rule.
+  function markParagraphs() {
+    let above = null;
+    for (const row of rows.children) {
+      const paragraph = row.dataset.p;
+      row.classList.toggle("pstart", above !== null && paragraph !== undefined
+        && paragraph !== above);
+      if (paragraph !== undefined) above = paragraph;
+    }
   }
 
   function refreshCounts(detail) {
@@ -312,7 +337,7 @@
     const col = pending ? pending.col : 1;
     if (!target && detail.focusRow) {
       const row = document.getElementById("row-" + detail.focusRow);
-      if (row) target = itemAt(advance ? row.nextElementSibling || row : row, col);
+      if (row) target = itemAt(advance ? nextShown(row) || row : row, col);
     }
     if (!target && current && current.isConnected) target = current;
     if (!target && pending) {
@@ -320,20 +345,46 @@
       target = itemAt(all[Math.min(pending.index, all.length - 1)], col);
     }
     advance = false;
-    focusItem(target || itemAt(dataRows()[0], 1));
+    target = target || itemAt(dataRows()[0], 1);
+    // The row the translator works on stays in sight, even when it no longer matches.
+    if (target && rowOf(target) && rowOf(target).hidden) {
+      rowOf(target).hidden = false;
+      sayShown();
+    }
+    focusItem(target);
   }
+
+  function nextShown(row) {
+    let next = row.nextElementSibling;
+    while (next && next.hidden) next = next.nextElementSibling;
+    return next;
+  }
+
+  // The whole grid comes back (a bulk edit, or a stale one): the old rows go first, so that
+  // htmx does not match thousands of old rows to new ones by id to animate the change.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("Workbench-Whole-Grid")) rows.replaceChildren();
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", () => {
+    rows = document.getElementById("rows");
+  });
 
   document.body.addEventListener("workbench:edited", (event) => {
     setBusy(false);
     if (event.detail.structural) renumber();
+    else markParagraphs();
     refreshCounts(event.detail);
+    applyFind();
     restoreFocus(event.detail);
   });
 
   document.body.addEventListener("workbench:refused", (event) => {
     setBusy(false);
     advance = false;
+    if (event.detail.stale) renumber();
     refreshCounts(event.detail);
+    applyFind();
     restoreFocus({});
   });
 
@@ -346,6 +397,219 @@
     alertBox.textContent = msg.msgFailed.replace("%s", event.detail.xhr.status);
     if (current && current.isConnected) focusItem(current);
   });
+
+  /* ---- finding one's way: search, filters, go to row ---- */
+
+  const search = document.getElementById("row-search");
+  const stateFilter = document.getElementById("row-filter");
+  const shapeFilter = document.getElementById("row-shape");
+  const goTo = document.getElementById("go-to-row");
+  const findCount = document.getElementById("find-count");
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (m, key) => values[key]);
+  const textOf = (row) => Array.prototype.map.call(row.querySelectorAll(".sent"),
+    (s) => s.textContent).join("\n").toLocaleLowerCase();
+
+  function matches(row, text, state, shape) {
+    if (state === "look" && !row.classList.contains("look")) return false;
+    if (state === "confirmed" && !row.classList.contains("confirmed")) return false;
+    if (state === "unconfirmed" && row.classList.contains("confirmed")) return false;
+    const counts = row.dataset.shape.split("-");
+    if (shape === "odd" ? counts.every((n) => n === "1") : shape && row.dataset.shape !== shape) {
+      return false;
+    }
+    return !text || textOf(row).includes(text);
+  }
+
+  // Show only the rows that match; say how many, and mark the text found.
+  function applyFind() {
+    const text = search.value.trim().toLocaleLowerCase();
+    const state = stateFilter.value;
+    const shape = shapeFilter.value;
+    filtering = Boolean(text || state || shape);
+    for (const row of rows.children) {
+      const show = !filtering || matches(row, text, state, shape);
+      if (row.hidden === show) row.hidden = !show;
+    }
+    sayShown();
+    highlight(text);
+    refreshShapes();
+    goTo.max = String(rows.children.length);
+  }
+
+  function sayShown() {
+    const total = rows.children.length;
+    const shown = filtering ? dataRows().length : total;
+    findCount.textContent = !filtering ? ""
+      : shown ? fill(msg.msgShown, { shown: shown, total: total }) : msg.msgNoneShown;
+  }
+
+  function highlight(text) {
+    if (!window.CSS || !CSS.highlights || !window.Highlight) return;
+    CSS.highlights.delete("row-search");
+    if (!text) return;
+    const ranges = [];
+    for (const sentence of rows.querySelectorAll(".erow:not([hidden]) .sent")) {
+      const node = sentence.firstChild;
+      if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+      const lower = node.data.toLocaleLowerCase();
+      for (let at = lower.indexOf(text); at >= 0 && ranges.length < 2000;
+        at = lower.indexOf(text, at + text.length)) {
+        const range = new Range();
+        range.setStart(node, at);
+        range.setEnd(node, at + text.length);
+        ranges.push(range);
+      }
+    }
+    CSS.highlights.set("row-search", new Highlight(...ranges));
+  }
+
+  // The shapes the set has now, as choices of the shape filter (after the fixed ones).
+  function refreshShapes() {
+    const shapes = new Set();
+    for (const row of rows.children) shapes.add(row.dataset.shape);
+    const fixed = Array.from(shapeFilter.options).slice(0, 2);
+    const chosen = shapeFilter.value;
+    const wanted = Array.from(shapes).sort();
+    const have = Array.from(shapeFilter.options).slice(2).map((o) => o.value);
+    if (wanted.join() === have.join()) return;
+    shapeFilter.replaceChildren(...fixed, ...wanted.map((shape) => new Option(shape, shape)));
+    if (chosen && !shapes.has(chosen) && chosen !== "odd") shapeFilter.value = "";
+    else shapeFilter.value = chosen;
+  }
+
+  function clearFind() {
+    search.value = "";
+    stateFilter.value = "";
+    shapeFilter.value = "";
+    applyFind();
+  }
+
+  // Into the grid: the focused row when it is shown, else the first row shown.
+  function backToGrid(first) {
+    const row = current && current.isConnected && rowOf(current);
+    const target = !first && row && !row.hidden ? current : itemAt(dataRows()[0], 1);
+    if (target) focusItem(target);
+  }
+
+  let typing = null;
+  search.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(applyFind, rows.children.length > 500 ? 200 : 60);
+  });
+  search.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === "ArrowDown" || event.key === "Escape") {
+      event.preventDefault();
+      clearTimeout(typing);
+      applyFind();
+      backToGrid(event.key !== "Escape");
+    }
+  });
+  for (const select of [stateFilter, shapeFilter]) {
+    select.addEventListener("change", applyFind);
+    select.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { event.preventDefault(); backToGrid(false); }
+    });
+  }
+
+  function goToRow() {
+    const all = rows.children;
+    const number = Number.parseInt(goTo.value, 10);
+    if (!(number >= 1 && number <= all.length)) {
+      say(fill(msg.msgNoRow, { number: goTo.value || "?", last: all.length }));
+      return;
+    }
+    const row = all[number - 1];
+    if (row.hidden) {
+      clearFind();
+      say(fill(msg.msgCleared, { number: number }));
+    }
+    const col = current && current.isConnected ? Math.max(colOf(current), 1) : 1;
+    focusItem(itemAt(row, col));
+    row.scrollIntoView({ block: "center" });
+  }
+  goTo.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); goToRow(); }
+    else if (event.key === "Escape") { event.preventDefault(); backToGrid(false); }
+  });
+
+  /* ---- the layout: compact, column widths ---- */
+
+  const store = {
+    get(key) { try { return window.localStorage.getItem(key); } catch (e) { return null; } },
+    set(key, value) { try { window.localStorage.setItem(key, value); } catch (e) { /* private mode */ } },
+  };
+  const compactButton = document.getElementById("compact");
+  function setCompact(on) {
+    document.documentElement.classList.toggle("compact", on);
+    compactButton.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  const chosenCompact = store.get("workbench.editor.compact");
+  setCompact(chosenCompact === null ? window.innerHeight <= 800 : chosenCompact === "1");
+  compactButton.addEventListener("click", () => {
+    const on = !document.documentElement.classList.contains("compact");
+    setCompact(on);
+    store.set("workbench.editor.compact", on ? "1" : "0");
+    if (current && current.isConnected) current.scrollIntoView({ block: "nearest" });
+  });
+
+  const WIDTHS = "workbench.editor.widths";
+  let widths = {};
+  try { widths = JSON.parse(store.get(WIDTHS) || "{}") || {}; } catch (e) { widths = {}; }
+  const headers = Array.from(grid.querySelectorAll(".ehead [data-column]"));
+
+  function applyWidths() {
+    const columns = headers.map((header, n) => {
+      const width = widths[header.dataset.column];
+      if (width) return width + "px";
+      return n === 0 ? "var(--head-w)" : "minmax(var(--col-min), 1fr)";
+    });
+    grid.style.setProperty("--cols", columns.join(" "));
+  }
+
+  const headerOf = (column) => headers.find((header) => header.dataset.column === column);
+  const widthOf = (header) => header.getBoundingClientRect().width;
+
+  function setWidth(header, width, keep = true) {
+    if (width === null) delete widths[header.dataset.column];
+    else widths[header.dataset.column] = Math.max(header.dataset.column === "#head" ? 48 : 96,
+      Math.min(1600, Math.round(width)));
+    applyWidths();
+    if (keep) store.set(WIDTHS, JSON.stringify(widths));
+  }
+
+  // The mouse drags a column's right edge; the Columns menu has buttons for the keyboard.
+  for (const header of headers) {
+    const handle = header.querySelector(".col-resize");
+    handle.addEventListener("pointerdown", (event) => {
+      event.preventDefault();
+      handle.setPointerCapture(event.pointerId);
+      const start = event.clientX;
+      const width = widthOf(header);
+      const drag = (e) => setWidth(header, width + e.clientX - start, false);
+      const stop = () => {
+        handle.removeEventListener("pointermove", drag);
+        handle.removeEventListener("pointerup", stop);
+        store.set(WIDTHS, JSON.stringify(widths));
+      };
+      handle.addEventListener("pointermove", drag);
+      handle.addEventListener("pointerup", stop);
+    });
+    handle.addEventListener("dblclick", () => setWidth(header, null));
+  }
+  document.querySelectorAll("[data-resize]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const header = headerOf(button.dataset.resize);
+      if (header) setWidth(header, widthOf(header) + Number(button.dataset.step));
+    });
+  });
+  document.getElementById("reset-widths").addEventListener("click", () => {
+    widths = {};
+    store.set(WIDTHS, "{}");
+    applyWidths();
+  });
+  applyWidths();
+  markParagraphs();
+  refreshShapes();
 
   // The first item takes part in the tab order until the translator moves.
   const first = itemAt(dataRows()[0], 1);

@@ -3,19 +3,20 @@ run on them, and the terminologist's decisions applied (settled flags are not op
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from alignments.terms import AlignedRow, Flag, discover
+from alignments.terms import AlignedRow, Flag, discover, term_key
 from workbench.models import DocumentSet
 from workbench.sets import base_lang, get_set, row_views
 from workbench.terminology import TermbaseError
-from workbench.terminology.models import Concept, Decision, ExcludedSet
+from workbench.terminology.models import STATUSES, Concept, Decision, ExcludedSet, Term
 
 KINDS = ("rendering", "spelling", "transliteration", "word-order", "acronym")
 FLAG_STATUSES = ("open", "settled", "dismissed")
@@ -119,19 +120,29 @@ class FlagState:
         return self.decision is None
 
 
+# The flags of the last few states of the corpus, shared by the server's threads: a state
+# is the database and each chosen set's revision (which grows with every change to the
+# set), so an edit, a new set or a set left out finds them afresh. Discovery runs outside
+# the lock (it takes seconds); two threads asking for one new state may both run it, and
+# the first result stays.
 _CACHE: dict[tuple[object, ...], list[Flag]] = {}
+_KEPT_STATES = 8
+_lock = threading.Lock()
 
 
 def set_flags(session: Session, sets: Sequence[DocumentSet]) -> list[Flag]:
     """The flags of the sets, found again only when a set changed (its revision)."""
-    bind = session.get_bind()
-    url = str(bind.engine.url)
-    key = (url, *((s.id, s.revision, s.updated_at, len(s.rows)) for s in sets))
-    if key not in _CACHE:
-        if len(_CACHE) > 32:
-            _CACHE.clear()
-        _CACHE[key] = discover(aligned_rows(session, sets), pivot=pivot_of(sets))
-    return _CACHE[key]
+    url = str(session.get_bind().engine.url)
+    key = (url, *((s.id, s.revision, s.created_at, s.updated_at) for s in sets))
+    with _lock:
+        flags = _CACHE.get(key)
+    if flags is not None:
+        return flags
+    flags = discover(aligned_rows(session, sets), pivot=pivot_of(sets))
+    with _lock:
+        while len(_CACHE) >= _KEPT_STATES:
+            del _CACHE[next(iter(_CACHE))]
+        return _CACHE.setdefault(key, flags)
 
 
 def flag_states(session: Session, sets: Sequence[DocumentSet]) -> list[FlagState]:
@@ -162,11 +173,14 @@ def _covered_by_termbase(session: Session) -> dict[tuple[str, frozenset[str]], i
     term): a flag over exactly those variants is settled by the termbase itself."""
     covered: dict[tuple[str, frozenset[str]], int] = {}
     for concept in session.scalars(select(Concept)):
-        langs = {t.lang for t in concept.terms}
-        for lang in langs:
-            terms = concept.terms_in(lang)
+        # flags speak of a base language (en), terms keep their region (en-GB, en-US)
+        by_base: dict[str, list[Term]] = {}
+        for term in concept.terms:
+            by_base.setdefault(base_lang(term.lang), []).append(term)
+        for base, terms in by_base.items():
+            terms.sort(key=lambda t: STATUSES.index(t.status))
             if len(terms) >= 2 and terms[0].status == "preferred":
-                covered[(lang, frozenset(t.text.casefold() for t in terms))] = concept.id
+                covered[(base, frozenset(t.text.casefold() for t in terms))] = concept.id
     return covered
 
 
@@ -180,3 +194,21 @@ def find_flag(session: Session, key: str, set_ids: Sequence[int] = ()) -> Flag:
     raise TermbaseError(
         _("There is no flag %(key)s any more (the sets may have changed); reload the flags.",
           key=key), status=404)
+
+
+def concept_of(session: Session, lang: str, texts: Sequence[str]) -> Concept | None:
+    """The concept that already holds one of these terms in ``lang`` (base code), compared
+    in dictionary form: where settling a flag of the same source term adds its terms, so
+    that one source term is one concept across every language."""
+    wanted = {term_key(t, lang) for t in texts if t.strip()} - {()}
+    initials = {t.strip()[:1] for t in texts if t.strip()}
+    if not wanted:
+        return None
+    letters = {c for i in initials for c in (i.lower(), i.upper())}
+    query = (select(Term).where((Term.lang == lang) | Term.lang.like(f"{lang}-%"))
+             .where(or_(*(Term.text.like(f"{c}%") for c in sorted(letters))))
+             .order_by(Term.concept_id))
+    for term in session.scalars(query):
+        if term_key(term.text, lang) in wanted:
+            return term.concept
+    return None

@@ -1,10 +1,18 @@
-"""The termbase and the terminologist's decisions, as SQLAlchemy models (migration 0002)."""
+"""The termbase and the terminologist's decisions, as SQLAlchemy models (migration 0002;
+0009 added what TBX files say beyond the basics, and keeps languages with their regions).
+
+A term's language is its code as the file or the terminologist gave it, region and all
+(``en-US`` and ``en-GB`` are two languages of a concept, ``zh-CN`` and ``zh-TW`` too);
+what matches a term to text by its base language (the checks) does so itself.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.models import Base, utcnow
@@ -23,13 +31,18 @@ class Concept(Base):
     subject: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What a TBX file says of the concept beyond the columns, to write it out again:
+    # ``details`` and ``transactions`` (every definition, note, subject field, source ...,
+    # in order), ``languages`` (the same for each language: {lang: {details, transactions}})
+    # and the file's ``id``. Empty for a concept the workbench made itself.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=sql("'{}'"))
 
     terms: Mapped[list[Term]] = relationship(
         back_populates="concept", cascade="all, delete-orphan", order_by="Term.id"
     )
 
     def terms_in(self, lang: str) -> list[Term]:
-        """The concept's terms in one language (base code), preferred first."""
+        """The concept's terms in one language (its code as stored), preferred first."""
         return sorted(
             (t for t in self.terms if t.lang == lang), key=lambda t: STATUSES.index(t.status)
         )
@@ -49,6 +62,10 @@ class Term(Base):
     text: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="admitted")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The TBX status as the file gave it (``status`` above is what it means: superseded is
+    # deprecated, standardized preferred ...), the term's ``details`` (part of speech, term
+    # type, contexts, notes ...) and ``transactions``. Empty for a term the workbench made.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=sql("'{}'"))
 
     concept: Mapped[Concept] = relationship(back_populates="terms")
 
@@ -67,6 +84,9 @@ class Decision(Base):
         ForeignKey("term_concept.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The terms a settlement added to its concept, [[lang, text], ...] (migration 0010);
+    # None for decisions taken before, and for dismissals.
+    terms: Mapped[list[list[str]] | None] = mapped_column(JSON, nullable=True, default=None)
 
 
 class ExcludedSet(Base):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import Table, insert, select
@@ -11,12 +12,23 @@ from sqlalchemy.orm import Session, selectinload
 
 from alignments.terms import Flag
 from tmx.tbx import Concept as TbxConcept
-from tmx.tbx import TbxError, Termbase, TermEntry, read_tbx, write_tbx
+from tmx.tbx import (
+    Detail,
+    LanguageSection,
+    TbxError,
+    Termbase,
+    TermEntry,
+    Transaction,
+    plain_status,
+    read_tbx,
+    write_tbx,
+)
 from workbench.db import checkpoint_after_commit
 from workbench.errors import in_user_language
+from workbench.memory.store import normal_lang
 from workbench.models import utcnow
 from workbench.terminology import TermbaseError
-from workbench.terminology.models import STATUSES, Concept, Decision, Term
+from workbench.terminology.models import Concept, Decision, Term
 
 _CONCEPTS: Table = Concept.__table__  # type: ignore[assignment]
 _TERMS: Table = Term.__table__  # type: ignore[assignment]
@@ -36,10 +48,23 @@ def settle(
     statuses: Mapping[str, str] | None = None,
     *,
     name: str | None = None,
+    texts: Mapping[str, str] | None = None,
+    source_term: str | None = None,
 ) -> Concept:
-    """Settle a flag: ``preferred`` becomes the preferred term of a new concept, the
-    other variants admitted or deprecated (``statuses``; deprecated by default); the
-    pivot term the flag came from is recorded as the concept's preferred source term."""
+    """Settle a flag: ``preferred`` becomes the preferred term, the other variants admitted
+    or deprecated (``statuses``; deprecated by default), and the pivot term the flag came
+    from the concept's preferred source term.
+
+    Terms are stored in their dictionary form: ``texts`` (variant -> term as the
+    terminologist wrote it) and ``source_term`` replace the forms discovery proposes
+    (``dictionary_form`` of each). One source term is one concept: when a concept already
+    holds the source term (or, for a flag without one, one of the variants), the terms go
+    into it (the English flag and then the German flag of one Russian term make one
+    concept, every language in it); its preferred term in the flag's language, if another,
+    becomes admitted. The decision keeps the terms it added, for ``reopen``."""
+    from alignments.terms import dictionary_form
+    from workbench.terminology.flags import concept_of
+
     if preferred not in flag.variants:
         raise TermbaseError(_("'%(term)s' is not one of the flag's variants (%(variants)s).",
                               term=preferred, variants=", ".join(flag.variants)))
@@ -51,20 +76,48 @@ def settle(
             raise TermbaseError(_(
                 "The status of '%(term)s' must be admitted or deprecated, not '%(status)s'.",
                 term=variant, status=status))
-    _refuse_decided(session, flag)
-    concept = Concept(name=(name or flag.source_term or preferred)[:500])
-    concept.terms.append(Term(lang=flag.lang, text=preferred, status="preferred"))
-    for variant in flag.variants:
-        if variant != preferred:
-            status = statuses.get(variant, "deprecated")
-            concept.terms.append(Term(lang=flag.lang, text=variant, status=status))
+    written = {v: " ".join((dict(texts or {}).get(v) or dictionary_form(v, flag.lang)).split())
+               for v in flag.variants}
+    source = None
     if flag.source_lang and flag.source_term:
-        concept.terms.append(Term(lang=flag.source_lang, text=flag.source_term,
-                                  status="preferred"))
-    session.add(concept)
+        source = " ".join((source_term or dictionary_form(flag.source_term,
+                                                          flag.source_lang)).split())
+    for text in [*written.values(), *([source] if source is not None else [])]:
+        if not text:
+            raise TermbaseError(_("A term cannot be empty."))
+        if len(text) > 500:
+            raise TermbaseError(_("A term has at most 500 characters."))
+    _refuse_decided(session, flag)
+    concept = (concept_of(session, flag.source_lang, [source]) if flag.source_lang and source
+               else concept_of(session, flag.lang, list(written.values())))
+    if concept is None:
+        concept = Concept(name=(name or source or written[preferred])[:500])
+        session.add(concept)
+    added: list[list[str]] = []
+
+    def put(lang: str, text: str, status: str, *, keep: bool = False) -> None:
+        same = next((t for t in concept.terms if _base(t.lang) == _base(lang)
+                     and t.text.casefold() == text.casefold()), None)
+        if same is None:
+            concept.terms.append(Term(lang=lang, text=text, status=status))
+            added.append([lang, text])
+        elif not keep:
+            same.status = status
+
+    chosen = written[preferred]
+    for term in concept.terms:  # the flag's language gets one preferred term: the chosen
+        if (_base(term.lang) == _base(flag.lang) and term.status == "preferred"
+                and term.text.casefold() != chosen.casefold()):
+            term.status = "admitted"
+    put(flag.lang, chosen, "preferred")
+    for variant in flag.variants:
+        if variant != preferred and written[variant].casefold() != chosen.casefold():
+            put(flag.lang, written[variant], statuses.get(variant, "deprecated"))
+    if flag.source_lang and source:
+        put(flag.source_lang, source, "preferred", keep=True)
     session.flush()
     session.add(Decision(flag_key=flag.key, action="settled", lang=flag.lang,
-                         variants=list(flag.variants), concept_id=concept.id))
+                         variants=list(flag.variants), concept_id=concept.id, terms=added))
     session.flush()
     return concept
 
@@ -82,12 +135,15 @@ def dismiss(session: Session, flag: Flag) -> Decision:
 def reopen(session: Session, key: str) -> Decision:
     """Undo the decision on a flag, which shows among the open flags again.
 
-    A dismissal is simply removed. A settlement is removed with the concept it created,
-    terms and all, so that the termbase no longer settles the flag, unless something
-    else uses that concept: when another decision points at it, the concept stays whole;
-    when it holds terms beyond the settlement's own (the flag's variants and one source
-    term), only the variant terms go and the rest stays. Concepts imported from TBX are
-    never touched (no decision points at them)."""
+    A dismissal is simply removed. A settlement takes out the terms it added to its
+    concept (``Decision.terms``): those of the flag's language, and its source term too
+    unless another decision still uses the concept (which then counts the source term as
+    its own); a concept left without terms goes.
+    Statuses it changed on terms that were there before stay as they are. Concepts
+    imported from TBX are never removed (no decision points at them). A settlement from
+    before migration 0010 (no terms kept) removes the concept it created, terms and all,
+    unless another decision points at it or it holds more than the flag's variants and
+    one source term (then only the variant terms go)."""
     decision = session.scalar(select(Decision).where(Decision.flag_key == key))
     if decision is None:
         raise TermbaseError(_("This flag is open already: there is nothing to reopen."),
@@ -96,16 +152,33 @@ def reopen(session: Session, key: str) -> Decision:
     if concept is not None:
         others = session.scalar(select(Decision.id).where(
             Decision.concept_id == concept.id, Decision.id != decision.id))
-        variants = set(decision.variants)
-        made = [t for t in concept.terms if t.lang == decision.lang and t.text in variants]
-        rest = [t for t in concept.terms if t not in made]
-        source_only = len(rest) <= 1 and all(
-            t.lang != decision.lang and t.status == "preferred" for t in rest)
-        if others is None and source_only:
-            session.delete(concept)
-        elif others is None:
-            for term in made:
+        if decision.terms is not None:
+            made = {(_base(lang), text) for lang, text in decision.terms
+                    if others is None or _base(lang) == _base(decision.lang)}
+            for term in [t for t in concept.terms if (_base(t.lang), t.text) in made]:
                 concept.terms.remove(term)
+            if others is not None:
+                # The source term it added stays for the other settlement, which now
+                # counts it as its own (reopened in turn, it takes it out).
+                heir = session.get(Decision, others)
+                kept = [[lang, text] for lang, text in decision.terms
+                        if (_base(lang), text) not in made]
+                if heir is not None and heir.terms is not None and kept:
+                    heir.terms = [*heir.terms, *kept]
+            if not concept.terms:
+                session.delete(concept)
+        else:
+            variants = set(decision.variants)
+            made_terms = [t for t in concept.terms
+                          if t.lang == decision.lang and t.text in variants]
+            rest = [t for t in concept.terms if t not in made_terms]
+            source_only = len(rest) <= 1 and all(
+                t.lang != decision.lang and t.status == "preferred" for t in rest)
+            if others is None and source_only:
+                session.delete(concept)
+            elif others is None:
+                for term in made_terms:
+                    concept.terms.remove(term)
     session.delete(decision)
     session.flush()
     return decision
@@ -119,60 +192,52 @@ def _refuse_decided(session: Session, flag: Flag) -> None:
         raise TermbaseError(already, status=409)
 
 
-def export_tbx(session: Session, *, lang: str = "en") -> bytes:
-    """The termbase as a TBX v3 (TBX-Basic) document."""
-    termbase = Termbase(
-        tuple(
-            TbxConcept(
-                id=f"c{c.id}",
-                terms=tuple(TermEntry(t.lang, t.text, t.status, t.note) for t in c.terms),
-                definition=c.definition,
-                subject=c.subject,
-                note=c.note or c.name,
-            )
-            for c in concepts(session)
-        ),
-        lang=lang,
-        title="Alignment workbench termbase",
-    )
+def export_tbx(session: Session, *, lang: str = "en",
+               langs: Sequence[str] | None = None) -> bytes:
+    """The termbase as a TBX v3 (TBX-Basic, DCA style) document: every concept with its
+    terms, their exact statuses, and all that an imported file said about them.
+
+    ``langs`` keeps only the terms (and language sections) of those languages: a code
+    with a region is that language only (``en-GB``), a bare code every region of its
+    language (``en`` is en, en-GB, en-US ...); a concept left without terms is left out.
+    """
+    wanted = _language_filter(langs)
+    exported = (_tbx_concept(concept, wanted) for concept in concepts(session))
+    termbase = Termbase(tuple(c for c in exported if c.terms), lang=lang,
+                        title="Alignment workbench termbase")
     out = io.BytesIO()
     write_tbx(termbase, out)
     return out.getvalue()
 
 
-def import_tbx(session: Session, data: bytes, *, name: str | None = None) -> int:
-    """Add the concepts of a TBX v3 or v2 file; the number added. Nothing is stored
-    when the file is refused.
+def import_tbx(session: Session, data: bytes | BinaryIO, *, name: str | None = None) -> int:
+    """Add the concepts of a TBX file (v3 in the DCA or DCT style, or v2); the number added.
+    Nothing is stored when the file is refused. ``data`` is the file's bytes or the file
+    open for reading.
+
+    Every term keeps its language with its region (``en-US`` and ``en-GB`` are two), its
+    exact status (``Term.status`` says what it means: superseded is deprecated ...) and
+    its details; the concept keeps its details and those of its languages. A concept's
+    name is its first preferred term (the first term when none is preferred): TBX has no
+    concept names, and none is written back. A term given twice in a language of a
+    concept is kept once.
 
     The file is read and checked whole before anything is written, and the concepts and
     terms go in with one executemany each, so the write lock is held for a moment, not
     for the reading of the file. The caller commits; the WAL is checkpointed after that.
     """
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        termbase = read_tbx(io.BytesIO(data), name=name or _("the TBX file"))
+        termbase = read_tbx(source, name=name or _("the TBX file"))
     except TbxError as error:
         raise TermbaseError(in_user_language(error)) from error
     new_concepts: list[dict[str, object]] = []
     new_terms: list[list[dict[str, object]]] = []
     for tbx_concept in termbase.concepts:
-        if not tbx_concept.terms:
+        kept = _stored_terms(tbx_concept)
+        if not kept:
             continue
-        new_concepts.append({
-            "name": (tbx_concept.note or _label(tbx_concept))[:500],
-            "definition": tbx_concept.definition,
-            "subject": tbx_concept.subject,
-            "note": tbx_concept.note,
-            "created_at": utcnow(),
-        })
-        seen: set[tuple[str, str]] = set()
-        kept: list[dict[str, object]] = []
-        for term in tbx_concept.terms:
-            key = (_base(term.lang), term.text[:500])  # as stored: unique per concept
-            if key in seen or term.status not in STATUSES:
-                continue
-            seen.add(key)
-            kept.append({"lang": key[0], "text": key[1], "status": term.status,
-                         "note": term.note})
+        new_concepts.append(_stored_concept(tbx_concept))
         new_terms.append(kept)
     if not new_concepts:
         return 0
@@ -181,15 +246,110 @@ def import_tbx(session: Session, data: bytes, *, name: str | None = None) -> int
     ).scalars().all()
     rows = [{"concept_id": concept_id, **term}
             for concept_id, kept in zip(ids, new_terms, strict=True) for term in kept]
-    if rows:
-        session.execute(insert(_TERMS), rows)
+    session.execute(insert(_TERMS), rows)
     checkpoint_after_commit(session)  # a large file would leave the -wal file as large
     return len(new_concepts)
 
 
+def _stored_concept(concept: TbxConcept) -> dict[str, object]:
+    # The columns show the first definition, subject field and note; ``data`` keeps all.
+    languages: dict[str, dict[str, list[list[str]]]] = {}
+    for section in concept.languages:
+        stored = languages.setdefault(normal_lang(section.lang),
+                                      {"details": [], "transactions": []})
+        stored["details"] += _plain(section.details)
+        stored["transactions"] += _plain(section.transactions)
+    definition = concept.definition or next(
+        (d.text for s in concept.languages for d in s.details if d.kind == "definition"), "")
+    return {
+        "name": _label(concept)[:500],
+        "definition": definition,
+        "subject": concept.subject[:200],
+        "note": concept.note,
+        "created_at": utcnow(),
+        "data": {"id": concept.id, "details": _plain(concept.details),
+                 "transactions": _plain(concept.transactions), "languages": languages},
+    }
+
+
+def _stored_terms(concept: TbxConcept) -> list[dict[str, object]]:
+    seen: set[tuple[str, str]] = set()
+    kept: list[dict[str, object]] = []
+    for term in concept.terms:
+        key = (normal_lang(term.lang), term.text[:500])  # as stored: unique per concept
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append({
+            "lang": key[0], "text": key[1], "status": plain_status(term.status),
+            "note": term.note,
+            "data": {"status": term.status, "details": _plain(term.details),
+                     "transactions": _plain(term.transactions)},
+        })
+    return kept
+
+
+def _plain(items: Iterable[tuple[str, ...]]) -> list[list[str]]:
+    return [list(item) for item in items]
+
+
+def _tbx_concept(concept: Concept, wanted: Callable[[str], bool]) -> TbxConcept:
+    data = concept.data or {}
+    if "details" in data:
+        details = _details(data["details"])
+    else:  # made by the workbench, or imported before its details were kept
+        details = tuple(Detail(kind, text) for kind, text in (
+            ("subjectField", concept.subject), ("definition", concept.definition),
+            ("note", concept.note)) if text)
+    languages = tuple(
+        LanguageSection(lang, _details(section.get("details", ())),
+                        _transactions(section.get("transactions", ())))
+        for lang, section in (data.get("languages") or {}).items() if wanted(lang))
+    return TbxConcept(
+        id=f"c{concept.id}",
+        terms=tuple(_tbx_term(term) for term in concept.terms if wanted(term.lang)),
+        details=details,
+        languages=languages,
+        transactions=_transactions(data.get("transactions", ())),
+    )
+
+
+def _tbx_term(term: Term) -> TermEntry:
+    data = term.data or {}
+    status = data.get("status")
+    if not isinstance(status, str) or plain_status(status) != term.status:
+        status = term.status  # set by the workbench, or changed since the import
+    if "details" in data:
+        details = _details(data["details"])
+    else:
+        details = (Detail("note", term.note),) if term.note else ()
+    return TermEntry(term.lang, term.text, status, details=details,
+                     transactions=_transactions(data.get("transactions", ())))
+
+
+def _details(stored: Iterable[object]) -> tuple[Detail, ...]:
+    return tuple(Detail(*(str(part) for part in item[:4]))
+                 for item in stored if isinstance(item, list) and len(item) >= 2)
+
+
+def _transactions(stored: Iterable[object]) -> tuple[Transaction, ...]:
+    return tuple(Transaction(*(str(part) for part in item[:3]))
+                 for item in stored if isinstance(item, list) and item)
+
+
+def _language_filter(langs: Sequence[str] | None) -> Callable[[str], bool]:
+    """Whether a stored language is among ``langs`` (all when none are given): a code with
+    a region matches itself, a bare code every region of its language."""
+    if not langs:
+        return lambda _lang: True
+    exact = {normal_lang(code) for code in langs if "-" in code.replace("_", "-")}
+    bases = {_base(code) for code in langs if "-" not in code.replace("_", "-")}
+    return lambda lang: normal_lang(lang) in exact or _base(lang) in bases
+
+
 def _label(concept: TbxConcept) -> str:
-    preferred = [t for t in concept.terms if t.status == "preferred"] or list(concept.terms)
-    return preferred[0].text
+    preferred = [t for t in concept.terms if plain_status(t.status) == "preferred"]
+    return (preferred or list(concept.terms))[0].text
 
 
 def _base(lang: str) -> str:

@@ -2,8 +2,10 @@
 
 The page is server-rendered; editor.js only moves the focus and calls the operations below
 through htmx. Each operation answers with the rows it changed (an htmx partial: the changed
-window of rows, swapped in place) or, for a JSON client, with what it did. The operations
-themselves live in ``workbench.editing``.
+window of rows, swapped in place; after a bulk edit, the whole grid in one piece) or, for a
+JSON client, with what it did. The operations themselves live in ``workbench.editing``.
+Finding rows (search, filters, go to row) and the layout (compact, column widths) happen in
+the browser; the columns shown are chosen here, and remembered in a cookie.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import parse_qsl, urlencode
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -25,7 +28,7 @@ from workbench import editing
 from workbench.app import LARGEST_ID
 from workbench.db import get_session
 from workbench.editing import EditResult
-from workbench.editing.operations import LOW_CONFIDENCE
+from workbench.editing.operations import LOW_CONFIDENCE, rows_needing_a_look
 from workbench.errors import StaleEdit, WorkbenchError
 from workbench.models import DocumentSet, Row, Sentence
 from workbench.sets import get_set
@@ -70,7 +73,17 @@ def row_labels() -> dict[str, str]:
     """The words every row repeats, translated once per response rather than once per row."""
     return {"confidence": _("Confidence"), "shape": _("Sentences per language"),
             "confirmed": _("confirmed"), "unconfirmed": _("unconfirmed"),
-            "look": _("needs a look"), "empty": _("no sentence")}
+            "look": _("needs a look"), "empty": _("no sentence"),
+            "title": _("The document's title"), "title_short": _("title")}
+
+
+def confirmed_counts(session: Session, set_id: int) -> dict[str, int]:
+    """How many of the set's rows are confirmed, and how many rows it has."""
+    confirmed, total = session.execute(
+        select(func.count().filter(Row.status == "confirmed"), func.count())
+        .where(Row.set_id == set_id)
+    ).one()
+    return {"confirmed": confirmed or 0, "total": total or 0}
 
 
 def needs_look(view: EditorRow) -> bool:
@@ -82,16 +95,30 @@ def needs_look(view: EditorRow) -> bool:
 
 def rows_to_check(session: Session, document_set: DocumentSet) -> int:
     """How many rows need a look (``needs_look``), counted in the database."""
-    odd_cell = [
-        select(func.count()).where(Sentence.row_id == Row.id, Sentence.version_id == version.id)
-        .scalar_subquery() != 1
-        for version in document_set.versions
-    ]
-    return session.scalar(
-        select(func.count()).select_from(Row).where(
-            Row.set_id == document_set.id, Row.status != "confirmed",
-            or_(Row.score < LOW_CONFIDENCE, *odd_cell))
-    ) or 0
+    return rows_needing_a_look(session, document_set.id)
+
+
+# The columns a translator chose, per combination of languages ("en-GB,fr-FR,ru-RU" ->
+# "fr-FR,ru-RU"), kept in a cookie so that the next set in the same languages opens alike.
+COLUMNS_COOKIE = "editor-columns"
+REMEMBERED_COMBINATIONS = 30
+
+
+def remembered_columns() -> dict[str, str]:
+    """The column choices kept in the translator's cookie."""
+    return dict(parse_qsl(request.cookies.get(COLUMNS_COOKIE, ""))[-REMEMBERED_COMBINATIONS:])
+
+
+def remember_columns(response: BaseResponse, document_set: DocumentSet,
+                     langs: list[str]) -> None:
+    """Keep the columns shown (and their order) for sets in these languages."""
+    remembered = remembered_columns()
+    key = ",".join(sorted(document_set.langs))
+    remembered.pop(key, None)
+    if langs != document_set.langs:
+        remembered[key] = ",".join(langs)
+    response.set_cookie(COLUMNS_COOKIE, urlencode(remembered), max_age=365 * 24 * 3600,
+                        samesite="Lax", httponly=True)
 
 
 def chosen_langs(document_set: DocumentSet, wanted: str | None) -> list[str]:
@@ -126,15 +153,18 @@ def column_links(document_set: DocumentSet, shown: list[str]) -> list[dict[str, 
 
 
 @bp.get("/sets/<int:set_id>/edit")
-def edit(set_id: int) -> str:
-    """The editor page for a set."""
+def edit(set_id: int) -> BaseResponse:
+    """The editor page for a set. The columns are those of ``?langs=``; without it, those
+    the translator last chose for sets in the same languages (a cookie), else all."""
     session = get_session()
     document_set = get_set(session, set_id)
-    langs = chosen_langs(document_set, request.args.get("langs"))
+    asked = request.args.get("langs")
+    langs = chosen_langs(document_set, asked if asked is not None else
+                         remembered_columns().get(",".join(sorted(document_set.langs))))
     rows = editor_rows(session, document_set)
     undo_steps, redo_steps = editing.steps(session, set_id)
     ui = str(get_locale() or "en")
-    return render_template(
+    page = make_response(render_template(
         "editor/edit.html",
         document_set=document_set,
         rows=rows,
@@ -144,18 +174,25 @@ def edit(set_id: int) -> str:
         needs_look=needs_look,
         labels=row_labels(),
         to_check=sum(1 for r in rows if needs_look(r)),
+        counts={"confirmed": sum(1 for r in rows if r.status == "confirmed"),
+                "total": len(rows)},
         undo_steps=undo_steps,
         redo_steps=redo_steps,
-    )
+    ))
+    if asked is not None:
+        remember_columns(page, document_set, langs)
+    return page
 
 
 @dataclass(frozen=True, slots=True)
 class CellSentence:
-    """A sentence as a cell shows it."""
+    """A sentence as a cell shows it; ``paragraph`` counts the document's paragraphs from 1,
+    the title being 0."""
 
     id: int
     text: str
     original_text: str | None
+    paragraph: int = 1
 
 
 @dataclass(slots=True)
@@ -173,6 +210,12 @@ class EditorRow:
         """The bead shape across languages, e.g. '1-1-2'."""
         return "-".join(str(len(c)) for c in self.cells.values())
 
+    @property
+    def paragraph(self) -> int | None:
+        """The paragraph the row starts in, in the first language (pivot first) that has a
+        sentence in it: 0 is the title."""
+        return next((cell[0].paragraph for cell in self.cells.values() if cell), None)
+
 
 def editor_rows(session: Session, document_set: DocumentSet,
                 ids: Sequence[int] | None = None) -> list[EditorRow]:
@@ -182,10 +225,12 @@ def editor_rows(session: Session, document_set: DocumentSet,
         return []
     langs = document_set.langs
     lang_of = {v.id: v.lang for v in document_set.versions}
+    # Stored paragraph numbers start at 0, which is the title when the version has one.
+    first_paragraph = {v.id: 0 if v.title else 1 for v in document_set.versions}
     row_query = select(Row.id, Row.position, Row.score, Row.status).order_by(Row.position)
     sentence_query = (
         select(Sentence.row_id, Sentence.version_id, Sentence.id, Sentence.text,
-               Sentence.original_text)
+               Sentence.original_text, Sentence.paragraph)
         .order_by(Sentence.version_id, Sentence.position)
     )
     if ids is None:
@@ -198,10 +243,12 @@ def editor_rows(session: Session, document_set: DocumentSet,
         row_id: EditorRow(row_id, position, score, status, {lang: [] for lang in langs})
         for row_id, position, score, status in session.execute(row_query)
     }
-    for row_id, version_id, sentence_id, text, original in session.execute(sentence_query):
+    for row_id, version_id, sentence_id, text, original, paragraph in session.execute(
+            sentence_query):
         row = rows.get(row_id) if row_id is not None else None
         if row is not None:
-            row.cells[lang_of[version_id]].append(CellSentence(sentence_id, text, original))
+            row.cells[lang_of[version_id]].append(CellSentence(
+                sentence_id, text, original, paragraph + first_paragraph[version_id]))
     return list(rows.values())
 
 
@@ -221,9 +268,17 @@ def _is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+# An edit that changes more rows than this (confirm all above, re-align, their undo) answers
+# with the whole grid, swapped at once: the browser takes seconds to swap a thousand rows
+# one by one (each out-of-band swap looks its row up in the whole page).
+WHOLE_GRID_FROM = 150
+WHOLE_GRID_HEADER = "Workbench-Whole-Grid"  # editor.js clears the old rows first
+
+
 def _respond(session: Session, set_id: int, result: EditResult) -> Response | BaseResponse:
     document_set = get_set(session, set_id)
-    views = editor_rows(session, document_set, result.added)
+    whole = _is_htmx() and len(result.removed) + len(result.added) > WHOLE_GRID_FROM
+    views = editor_rows(session, document_set, None if whole else result.added)
     if not _is_htmx():
         return jsonify({
             "operation": result.operation, "revision": result.revision,
@@ -237,20 +292,23 @@ def _respond(session: Session, set_id: int, result: EditResult) -> Response | Ba
     langs = chosen_langs(document_set, request.form.get("langs"))
     body = render_template(
         "editor/_edited.html", rows=views, langs=langs, needs_look=needs_look, labels=row_labels(),
-        result=result, oob_rows=result.same_rows,
-        removed=() if result.same_rows else result.removed[1:],
+        result=result, oob_rows=result.same_rows, whole=whole,
+        removed=() if result.same_rows or whole else result.removed[1:],
         revision=result.revision, message=result.message, alert="",
         to_check=rows_to_check(session, document_set),
+        counts=confirmed_counts(session, set_id),
     )
     response = Response(body, mimetype="text/html")
-    if result.same_rows:
+    if whole or result.same_rows:
         response.headers["HX-Reswap"] = "none"
     else:
         response.headers["HX-Retarget"] = f"#row-{result.removed[0]}"
         response.headers["HX-Reswap"] = "outerHTML"
+    if whole:
+        response.headers[WHOLE_GRID_HEADER] = "1"
     response.headers["HX-Trigger-After-Settle"] = json.dumps({"workbench:edited": {
         "focusSentence": result.focus_sentence, "focusRow": result.focus_row,
-        "structural": not result.same_rows, "undo": result.undo_steps,
+        "structural": whole or not result.same_rows, "undo": result.undo_steps,
         "redo": result.redo_steps,
     }})
     return response
@@ -274,13 +332,12 @@ def _refused(session: Session, set_id: int, error: WorkbenchError) -> Response |
         whole=stale,
         revision=document_set.revision, message="", alert=error.message,
         to_check=rows_to_check(session, document_set),
+        counts=confirmed_counts(session, set_id),
     )
     response = Response(body, status=error.status, mimetype="text/html")
+    response.headers["HX-Reswap"] = "none"
     if stale:
-        response.headers["HX-Retarget"] = "#rows"
-        response.headers["HX-Reswap"] = "innerHTML"
-    else:
-        response.headers["HX-Reswap"] = "none"
+        response.headers[WHOLE_GRID_HEADER] = "1"
     response.headers["HX-Trigger-After-Settle"] = json.dumps({"workbench:refused": {
         "stale": stale, "status": error.status, "undo": undo_steps, "redo": redo_steps,
     }})

@@ -4,7 +4,7 @@ concordance search, the fuzzy-match lookup. Each page is also JSON (``?format=js
 
 from __future__ import annotations
 
-from typing import BinaryIO, cast
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as BaseResponse
 
 from workbench.db import get_session
@@ -25,7 +26,7 @@ from workbench.memory import MemoryImportError, MemoryQueryError
 from workbench.memory.concordance import Concordance, concordance
 from workbench.memory.fuzzy import DEFAULT_MINIMUM, FuzzyMatch, fuzzy_matches
 from workbench.memory.search import Origin
-from workbench.memory.store import describe, import_tmx, origins, remove_origin, summary
+from workbench.memory.store import describe, origins, remove_origin, summary
 from workbench.security import create_limit, limiter
 
 bp = Blueprint("memory", __name__, url_prefix="/memory")
@@ -164,20 +165,54 @@ def fuzzy_json() -> BaseResponse:
 @bp.post("/import")
 @limiter.limit(create_limit)
 def import_file() -> BaseResponse:
-    """Import an uploaded TMX file (field ``file``); a bad file stores nothing."""
+    """Import an uploaded TMX file (field ``file``) as a job, and go to its page (which goes
+    on to the memory when it is done); a bad file stores nothing."""
+    from workbench.jobs import submit
+    from workbench.jobs.views import job_answer, locale
+
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise MemoryImportError(_("Choose a TMX file to import."))
-    session = get_session()
-    try:
-        origin = import_tmx(session, cast(BinaryIO, upload.stream), upload.filename)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(describe(origin))
-    return redirect(url_for("memory.index", imported=origin.id), code=303)
+    name = upload.filename
+
+    def keep(folder: Path) -> Path:  # the file itself, for the job and for running it again
+        folder.mkdir(parents=True, exist_ok=True)
+        # (the end of a long name: its extension stays; a file system takes 255 bytes)
+        path = folder / (secure_filename(name)[-120:] or "memory.tmx")
+        upload.save(path)
+        return path
+
+    get_session().rollback()  # nothing of this request's reading stays open meanwhile
+    job_id = submit(current_app.config["DATABASE_URL"], "tmx-import",
+                    title=_("Importing %(file)s", file=name), params={"file_name": name},
+                    store_input=keep, locale=locale())
+    return job_answer(job_id)
+
+
+@bp.post("/export")
+@limiter.limit(create_limit)
+def export_job() -> BaseResponse:
+    """Export the memory as a job (the form of the memory page); its page offers the file
+    for download when it is written. The fields are those of ``export.tmx``."""
+    from workbench.jobs import submit
+    from workbench.jobs.views import job_answer, locale
+    from workbench.memory.export import MemoryExport
+
+    form = request.form
+    options = MemoryExport.build(  # checked now: a bad choice is said at once
+        get_session(), langs=form.getlist("lang") or form.get("langs") or None,
+        source_lang=form.get("source") or None,
+        pairs=form.get("pairs") in ("1", "true", "on"),
+        confirmed_only=form.get("confirmed") in ("1", "true", "on"),
+        imported=form.get("sets_only") not in ("1", "true", "on"))
+    get_session().rollback()
+    job_id = submit(current_app.config["DATABASE_URL"], "memory-export",
+                    title=_("Exporting the memory (%(langs)s)", langs=", ".join(options.langs)),
+                    params={"langs": list(options.langs), "source_lang": options.source_lang,
+                            "pairs": options.pairs, "confirmed_only": options.confirmed_only,
+                            "imported": options.imported},
+                    locale=locale())
+    return job_answer(job_id)
 
 
 @bp.post("/files/<int:origin_id>/remove")

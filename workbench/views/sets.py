@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -22,7 +23,7 @@ from workbench.importers import Version, read_version
 from workbench.security import create_limit, limiter
 from workbench.sets import (
     DuplicatePages,
-    create_set,
+    check_versions,
     delete_set,
     find_duplicates,
     get_set,
@@ -82,43 +83,41 @@ def versions_from_form(files: list[Version] | None = None) -> list[Version]:
 @bp.post("/sets")
 @limiter.limit(create_limit)
 def create() -> BaseResponse:
-    """Create a set; on bad input nothing is stored and the message says why. An uploaded
-    file whose text a stored set already has is stored only with "add anyway" (the form
-    comes back saying which set has it)."""
+    """Start aligning the versions sent as a job, and go to its page (which goes on to the
+    new set in the editor); on bad input nothing is stored and the message says why. An
+    uploaded file whose text a stored set already has is aligned only with "add anyway"
+    (the form comes back saying which set has it): that is checked before the job is
+    queued."""
+    from workbench.jobs import submit
+    from workbench.jobs.kinds import store_versions
+    from workbench.jobs.views import job_answer, locale
+
     files: list[Version] = []
     versions = versions_from_form(files)
     if not versions:
         raise PageImportError(_(
             "Nothing to align: upload the language versions of a page or paste their text."))
+    check_versions(versions)
     session = get_session()
-    try:
-        if len(versions) >= 2 and not request.form.get("add_anyway"):
-            duplicates = find_duplicates(session, files)
-            if duplicates:
-                raise DuplicatePages(duplicates)
-        document_set = create_set(
-            session,
-            versions,
-            name=request.form.get("name", "").strip() or None,
-            pivot=request.form.get("pivot") or None,
-            slots=LANGUAGE_SLOTS,
-        )
-        session.commit()
-    except DuplicatePages as duplicate:
-        from workbench.app import wants_json
+    if not request.form.get("add_anyway"):
+        duplicates = find_duplicates(session, files)
+        if duplicates:
+            from workbench.app import wants_json
 
-        session.rollback()
-        if wants_json():
-            raise
-        return Response(render_template("sets/new.html", slots=LANGUAGE_SLOTS,
-                                        duplicates=duplicate.duplicates, form=request.form),
-                        status=duplicate.status)
-    except Exception:
-        session.rollback()
-        raise
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(id=document_set.id, url=url_for("sets.show", set_id=document_set.id))
-    return redirect(url_for("sets.show", set_id=document_set.id), code=303)
+            if wants_json():
+                raise DuplicatePages(duplicates)
+            return Response(render_template("sets/new.html", slots=LANGUAGE_SLOTS,
+                                            duplicates=duplicates, form=request.form),
+                            status=DuplicatePages.status)
+    session.rollback()  # nothing of this request's reading stays open while the job runs
+    name = request.form.get("name", "").strip() or None
+    job_id = submit(
+        current_app.config["DATABASE_URL"], "align",
+        title=name or _("Aligning %(files)s", files=", ".join(v.source for v in versions)),
+        params={"name": name, "pivot": request.form.get("pivot") or None,
+                "slots": list(LANGUAGE_SLOTS)},
+        store_input=store_versions(versions), locale=locale())
+    return job_answer(job_id)
 
 
 @bp.get("/sets/<int:set_id>")
@@ -224,3 +223,48 @@ def delete(set_id: int) -> BaseResponse:
 def export_form(set_id: int) -> str:
     """The export dialog as a page of its own (the set's page has it too)."""
     return render_template("sets/export.html", document_set=get_set(get_session(), set_id))
+
+
+@bp.get("/sets/archive")
+def archive_form() -> str:
+    """The form: a folder of saved pages (an archive), each page made a set."""
+    return render_template("sets/archive.html", report=None)
+
+
+@bp.post("/sets/archive")
+@limiter.limit(create_limit)
+def archive() -> str:
+    """Group the uploaded folder's pages into sets, align each as a job, and say what was
+    imported (or queued), skipped and refused, and why (``workbench.jobs.archive``)."""
+    import uuid
+
+    from workbench.jobs.archive import import_archive
+    from workbench.jobs.runner import jobs_folder, runner_name
+
+    sent = [f for f in request.files.getlist("files") if f.filename]
+    if not sent:
+        raise PageImportError(_("Choose a folder of saved pages (or several page files)."))
+    url = current_app.config["DATABASE_URL"]
+    # Kept as they came, folders and all (the browser sends each file's path in the folder),
+    # so that each set's job can be run again.
+    folder = jobs_folder(url) / f"archive-{uuid.uuid4().hex[:12]}"
+    for upload in sent:
+        parts = [_safe_part(part) for part in (upload.filename or "").split("/")]
+        path = folder.joinpath(*[part for part in parts if part] or ["page"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        upload.save(path)
+    get_session().rollback()
+    report = import_archive(url, [folder], runner=runner_name(),
+                            add_anyway=bool(request.form.get("add_anyway")))
+    return render_template("sets/archive.html", report=report)
+
+
+def _safe_part(part: str) -> str:
+    """A part of an uploaded file's path that stays inside the folder it is saved in (the
+    name kept, Cyrillic and all, for the grouping by name)."""
+    if part in (".", ".."):
+        return ""
+    safe = "".join("_" if ord(c) < 32 or c in "\\:" else c for c in part).strip()
+    while len(safe.encode()) > 200:  # a file system takes 255 bytes a name
+        safe = safe[:-1]
+    return safe

@@ -38,6 +38,7 @@ from workbench.terminology.checks import (
     Issue,
     cached_checks,
     dismiss_issue,
+    localized_message,
     reported_issues,
     row_numbers,
     row_texts,
@@ -68,7 +69,8 @@ CONTEXT = 60  # characters of context each side of an occurrence
 def _labels() -> dict[str, object]:
     """The localised labels every terminology template uses."""
     return {"kind_label": kind_label, "status_label": status_label, "describe": describe,
-            "issue_kind_label": issue_kind_label, "term_status_label": term_status_label}
+            "issue_kind_label": issue_kind_label, "term_status_label": term_status_label,
+            "issue_message": localized_message}
 
 
 def term_status_label(status: str) -> str:
@@ -300,7 +302,8 @@ def _answer(key: str, done: str, **data: object) -> BaseResponse | str:
 
 @bp.post("/flags/<key>/settle")
 def settle_flag(key: str) -> BaseResponse | str:
-    """Settle a flag: the chosen variant preferred, the others admitted or deprecated."""
+    """Settle a flag: the chosen variant preferred, the others admitted or deprecated; the
+    terms (``term-N``) and the source term (``source``) as edited in the form."""
     session = get_session()
     flag = find_flag(session, key, _set_ids())
     preferred = request.form.get("preferred", "")
@@ -308,9 +311,13 @@ def settle_flag(key: str) -> BaseResponse | str:
         variant: request.form.get(f"status-{n}", "deprecated")
         for n, variant in enumerate(flag.variants) if variant != preferred
     }
+    # The terms as the terminologist wrote them (dictionary forms, proposed by the form).
+    texts = {variant: request.form.get(f"term-{n}", "")
+             for n, variant in enumerate(flag.variants) if request.form.get(f"term-{n}")}
     try:
         concept = settle(session, flag, preferred, statuses,
-                         name=request.form.get("name", "").strip() or None)
+                         name=request.form.get("name", "").strip() or None, texts=texts,
+                         source_term=request.form.get("source", "").strip() or None)
         session.commit()
     except Exception:
         session.rollback()
@@ -363,7 +370,7 @@ def exclude_sets_view() -> BaseResponse:
 
 
 def _issue_json(issue: Issue) -> dict[str, object]:
-    return {**issue.as_json(), "message": issue.localized_message(),
+    return {**issue.as_json(), "message": localized_message(issue),
             "url": _row_url(issue.set_id, issue.row_id)}
 
 
@@ -434,7 +441,7 @@ def checks_csv() -> Response:
         writer.writerow([
             issue.set_id, names.get(int(issue.set_id), ""), issue.row_number, issue.lang,
             issue_kind_label(issue.kind), issue.text, issue.expected, issue.concept,
-            issue.localized_message(), root + _row_url(issue.set_id, issue.row_id)])
+            localized_message(issue), root + _row_url(issue.set_id, issue.row_id)])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="checks.csv"'})
 
@@ -449,7 +456,7 @@ def false_positive(key: str) -> BaseResponse | str:
     except Exception:
         session.rollback()
         raise
-    done = f"false-positive:{issue.localized_message()}"
+    done = f"false-positive:{localized_message(issue)}"
     if request.accept_mimetypes.best == "application/json":
         return jsonify(issue=key, action="false-positive")
     if _htmx():
@@ -491,9 +498,11 @@ def termbase() -> str | BaseResponse:
 
 @bp.get("/termbase.tbx")
 def termbase_tbx() -> Response:
-    """The termbase as a TBX v3 (TBX-Basic) file."""
+    """The termbase as a TBX v3 (TBX-Basic) file; ``?langs=en,ru-RU`` keeps those languages
+    (``en``: every English region)."""
+    langs = [code.strip() for code in request.args.get("langs", "").split(",") if code.strip()]
     return Response(
-        export_tbx(get_session()),
+        export_tbx(get_session(), langs=langs or None),
         mimetype="application/x-tbx+xml",
         headers={"Content-Disposition": 'attachment; filename="termbase.tbx"'},
     )

@@ -221,14 +221,27 @@ def light_stem(word: str, lang: str) -> str:
 def headword(tokens: list[Token], lang: str) -> bool:
     """Whether a term is written in its dictionary form: its first content word is
     ('Rat der Außenminister', not 'Rates der Außenminister'); a Russian first word must be
-    a nominative as well (not the genitive plural 'министров' of 'министр')."""
-    first = next((t for t in tokens if t.content), None)
-    if first is None or first.acronym:
+    a nominative as well (not the genitive plural 'министров' of 'министр'). Leading
+    acronyms do not count ('SOZ-Außenministerrates' is not); a German adjective before
+    its noun must not end as the oblique cases do ('Regionale Antiterrorstruktur', not
+    'Regionalen Antiterrorstruktur')."""
+    words = [t for t in tokens if t.content and not t.acronym]
+    if not words:
         return True
+    first = words[0]
     if base_lang(lang) == "ru":
-        parse = _russian().parse(first.lower)[0]
-        return bool("nomn" in parse.tag and parse.normal_form.replace("ё", "е") == first.lemma)
+        return _russian_nominative(first.lower, first.lemma)
+    if (base_lang(lang) == "de" and len(words) >= 2 and words[1].capital
+            and tokens.index(words[1]) == tokens.index(first) + 1
+            and first.lower != first.lemma and first.lower.endswith(("e", "er"))):
+        return words[1].lower == words[1].lemma  # an adjective in the nominative, its noun
     return first.lower.replace("’", "'") == first.lemma
+
+
+@lru_cache(maxsize=65536)
+def _russian_nominative(word: str, lemma: str) -> bool:
+    parse = _russian().parse(word)[0]
+    return bool("nomn" in parse.tag and parse.normal_form.replace("ё", "е") == lemma)
 
 
 def nominative(words: list[str]) -> str | None:
@@ -239,8 +252,11 @@ def nominative(words: list[str]) -> str | None:
     out: list[str] = []
     morph = _russian()
     for n, word in enumerate(words):
-        parse = morph.parse(word.lower())[0]
-        if parse.tag.POS not in ("ADJF", "NOUN", "PRTF"):
+        # The likeliest reading that a name's word can have ('Генсекретаря' is a noun, not
+        # a gerund of a verb morphology guessed).
+        parse = next((p for p in morph.parse(word.lower())
+                      if p.tag.POS in ("ADJF", "NOUN", "PRTF")), None)
+        if parse is None:
             return None
         number = "plur" if "plur" in parse.tag else "sing"
         inflected = parse.inflect({"nomn", number})
@@ -249,8 +265,63 @@ def nominative(words: list[str]) -> str | None:
         form = str(inflected.word)
         out.append(form.capitalize() if word[:1].isupper() else form)
         if parse.tag.POS == "NOUN":
-            return " ".join(out + list(words[n + 1 :]))
+            rest = list(words[n + 1 :])
+            # A person's name goes whole: «Сергея Лаврова» -> «Сергей Лавров».
+            while rest and rest[0][:1].isupper() and ("Name" in parse.tag or "Surn" in parse.tag):
+                name = next((p for p in morph.parse(rest[0].lower())
+                             if {"Name", "Surn", "Patr"} & p.tag.grammemes
+                             and p.tag.case == parse.tag.case), None)
+                made = name.inflect({"nomn", number}) if name is not None else None
+                if made is None:
+                    break
+                out.append(str(made.word).capitalize())
+                rest.pop(0)
+            return " ".join(out + rest)
     return None
+
+
+def dictionary_form(term: str, lang: str) -> str:
+    """A term as a termbase holds it, in its dictionary form: «Совета министров иностранных
+    дел ОДКБ» -> «Совет министров иностранных дел ОДКБ» (its leading adjectives and first
+    noun in the nominative), 'Rates der Außenminister der OVKS' -> 'Rat der Außenminister der
+    OVKS' (a German first noun by its lemma). What follows the head (attributes in the
+    genitive, acronyms) and the term's own punctuation stay as written; a term already in
+    its dictionary form, or one morphology cannot tell, comes back unchanged."""
+    lang = base_lang(lang)
+    named = tokenize(term, lang)
+    # Leading acronyms ('OVKS-Außenministerrates', «ОДКБ») do not inflect: the head follows.
+    tokens = named[next((n for n, t in enumerate(named) if not t.acronym), len(named)) :]
+    if not tokens or headword(tokens, lang):
+        return term
+    if lang == "ru":
+        lead = tokens[: next((n for n, t in enumerate(tokens) if n and t.brk), len(tokens))]
+        made = nominative([t.text for t in lead])
+        if made is None:
+            return term
+        words = made.split(" ")
+        out, end = [], 0
+        for token, word in zip(lead, words, strict=False):
+            out.append(term[end : token.start] + word)
+            end = token.end
+        return "".join(out) + term[end:]
+    first = next(t for t in tokens if t.content)
+    if lang == "de" and first.capital and first is tokens[0] and first.lemma.isalpha():
+        import simplemma
+
+        lemma = first.text[:1] + first.lemma[1:]
+        # The dictionary's lemma, or a genitive -s taken off a word it does not know
+        # ('Außenministerrates'); an unknown word's light stem ('Dushanb') is no lemma.
+        genitive = first.text.endswith("s") and lemma in (first.text[:-1], first.text[:-2])
+        if simplemma.is_known(lemma, "de") or genitive:
+            return term[: first.start] + lemma + term[first.end :]
+    return term
+
+
+def term_key(text: str, lang: str) -> tuple[str, ...]:
+    """What makes two writings one term: the dictionary forms of its content words, so
+    that «Совета министров иностранных дел ОДКБ» and «Совет министров иностранных дел ОДКБ»
+    (or 'Rates der Außenminister', 'Rat der Außenminister') are one."""
+    return tuple(t.lemma for t in tokenize(text, lang) if t.content)
 
 
 def name_root(stem: str, lang: str) -> str:

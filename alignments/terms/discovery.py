@@ -10,9 +10,20 @@ cannot see without a termbase someone already wrote:
   aligned rows: each target word is scored by its association with the pivot term's words
   (Dice over rows, plus a transliteration cue) and the best-scoring term-like span of the
   target row is taken (sub-sentence alignment);
+- acronym flags across languages: two acronyms of one language rendering one acronym of
+  the original ('SOZ' and 'SCO' in a German text for «ШОС»); an acronym spelled out where
+  the original has the acronym (OTSC / Organisation du traité de sécurité collective for
+  «ОДКБ»);
 - monolingual flags: spelling (Organisation / Organization), transliteration (Sergey /
   Sergei), word order and number (Foreign Ministers Council / Council of Foreign
   Ministers), and an acronym used undefined beside its expansion.
+
+The organisation's acronym left out ("Council of Foreign Ministers" for "CSTO Council of
+Foreign Ministers") is a variant of the rendering where the original names the
+organisation at that place («СМИД ОДКБ») and the translation names none beside it: one of
+the body's inconsistent names, as terminologists list them. Where the original leaves the
+organisation out too, or the translation names it beside the span, it is an ellipsis and
+not reported.
 
 Every flag carries its variants, their counts and every occurrence (set, row, language,
 character span in the row text). Pure: no I/O, frozen dataclasses out.
@@ -25,15 +36,21 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from alignments.terms_lang import base_lang, headword, name_root, nominative, spelling_key
-from alignments.terms_mono import (
+from alignments.terms.lang import (
+    base_lang,
+    dictionary_form,
+    headword,
+    name_root,
+    spelling_key,
+)
+from alignments.terms.mono import (
     acronym_flags,
     clipped_flags,
     spelling_flags,
     translit_flags,
     word_order_flags,
 )
-from alignments.terms_span import (
+from alignments.terms.span import (
     Concept,
     Corpus,
     Span,
@@ -178,13 +195,72 @@ def discover(
                 label = _display(corpus, concept.occurrences)
                 found.append(("rendering", lang, groups, source, label,
                               f"«{label}» ({source}) is rendered {len(groups)} ways"))
+    for source, lang in directions:
+        if lang != pivot:
+            for acronym, groups in acronym_renderings(corpus, source, lang):
+                found.append(("rendering", lang, groups, source, acronym,
+                              f"«{acronym}» ({source}) is rendered {len(groups)} ways"))
     flags = [_flag(rows, corpus, *item) for item in found]
     return sorted(_dedupe(flags), key=lambda f: (-f.impact, f.lang, f.variants))
 
 
+ACRONYM_SHARE = 0.8  # of a target acronym's rows that hold the source acronym it renders
+
+
+def acronym_renderings(
+    corpus: Corpus, pivot: str, lang: str
+) -> list[tuple[str, list[list[Span]]]]:
+    """Acronyms of one language that render one same acronym of the original: 'SOZ' and
+    'SCO' in a German text for «ШОС». Each target acronym goes with the original's acronym
+    it is likeliest to render (Dice over rows, competitive linking) when nearly all its
+    rows hold that acronym; two or more going with one acronym, and rarely in one row
+    together, are one organisation named two ways. Gives (source acronym, groups)."""
+    spans: dict[str, list[Span]] = defaultdict(list)
+    alone: Counter[str] = Counter()  # uses as a name, not hyphened to a word (US-Truppen)
+    for row, tokens in enumerate(corpus.tokens[lang]):
+        text = corpus.texts[row].get(lang, "")
+        for n, token in enumerate(tokens):
+            if token.acronym and len(token.text) >= 2:
+                spans[token.text].append(Span(row, lang, n, n))
+                alone[token.text] += text[token.end : token.end + 1] != "-"
+    sources = {t.lemma: t.text for tokens in corpus.tokens[pivot] for t in tokens if t.acronym}
+    linked: dict[str, list[str]] = defaultdict(list)
+    for acronym, uses in spans.items():
+        rows = {s.row for s in uses}
+        if len(rows) < 2 or alone[acronym] < 2 or acronym.lower() in sources:
+            continue  # an acronym both texts write alike (ASEAN) renders itself
+        best = max(sources, default=None,
+                   key=lambda p: (corpus.association(lang, acronym.lower(), pivot, p), p))
+        if best is None:
+            continue
+        share = len(rows & corpus.rows_of[pivot][best]) / len(rows)
+        if share >= ACRONYM_SHARE:
+            linked[best].append(acronym)
+    found = []
+    for source, acronyms in sorted(linked.items()):
+        at = {a: {s.row for s in spans[a]} for a in acronyms}
+        # Two acronyms often side by side name two things; two of different lengths
+        # abbreviate different names (the SCO and its RATS), unless one extends the other
+        # (UN, UNO).
+        apart = [a for a in acronyms
+                 if not any(b != a and 2 * len(at[a] & at[b]) > min(len(at[a]), len(at[b]))
+                            for b in acronyms)]
+        top = max(apart, key=lambda a: (len(spans[a]), a), default="")
+        alike = [a for a in apart
+                 if len(a) == len(top) or a.startswith(top) or top.startswith(a)]
+        if len(alike) >= 2:
+            found.append((sources[source], [spans[a] for a in alike]))
+    return found
+
+
 def _mirrors(corpus: Corpus, groups: list[list[Span]], pivot: str) -> bool:
     """Whether the original alternates acronym and expansion in the same rows (КНР /
-    Китайская Народная Республика, so PRC / People's Republic of China follows it)."""
+    Китайская Народная Республика, so PRC / People's Republic of China follows it).
+
+    It does when an acronym of the original stands in every row of the short form and in
+    no more than half the rows of the expansion: where the original has its acronym, a
+    translation spelling it out is the translator's own choice (OTSC / Organisation du
+    traité de sécurité collective for «ОДКБ» throughout)."""
     short_rows = {s.row for s in groups[0]}
     long_rows = {s.row for s in groups[1]}
     for row in short_rows:
@@ -192,7 +268,7 @@ def _mirrors(corpus: Corpus, groups: list[list[Span]], pivot: str) -> bool:
         acronyms = {t.text for t in pivot_tokens if t.acronym}
         for acronym in acronyms:
             rows = corpus.rows_of[pivot].get(acronym.lower(), set())
-            if short_rows <= rows and not long_rows <= rows:
+            if short_rows <= rows and 2 * len(long_rows & rows) <= len(long_rows):
                 return True
     return False
 
@@ -208,7 +284,9 @@ def _rendering_groups(
 ) -> list[list[Span]]:
     """The renderings grouped by variant; unrelated renderings (misalignments) dropped."""
     by_variant: dict[tuple[str, ...], list[Span]] = defaultdict(list)
-    qualified: dict[tuple[str, ...], bool] = defaultdict(bool)
+    # Whether the original names the organisation (its acronym) wherever this variant
+    # renders it: a translation leaving the acronym out there is the translator's own.
+    qualified: dict[tuple[str, ...], bool] = defaultdict(lambda: True)
     # Spellings of one rendering (Anti-Terror-Struktur, Antiterrorstruktur) are one
     # variant here: the spelling detector reports them, once.
     spelled: dict[str, tuple[str, ...]] = {}
@@ -216,7 +294,8 @@ def _rendering_groups(
         key = _one_word_name(corpus.variant_id(span), lang)
         key = spelled.setdefault("".join(spelling_key(w) for w in key), key)
         by_variant[key].append(span)
-        qualified[key] |= any(t.acronym for t in corpus.span_tokens(source))
+        qualified[key] &= (any(t.acronym for t in corpus.span_tokens(source))
+                           and not _acronym_beside(corpus, span))
     ids = list(by_variant)
     words = {v: [t.text for t in corpus.span_tokens(by_variant[v][0])] for v in ids}
     # Acronym beside expansion is not a rendering conflict (the pivot has both too).
@@ -237,6 +316,19 @@ def _rendering_groups(
     return [by_variant[v] for v in component] if len(component) >= 2 else []
 
 
+def _acronym_beside(corpus: Corpus, span: Span) -> bool:
+    """Whether an acronym stands right beside the span, over function words ('Rates der
+    Staatsoberhäupter der SCO' rendered only up to 'Staatsoberhäupter'): the organisation
+    is named there, if by another acronym."""
+    tokens = corpus.tokens[span.lang][span.row]
+    k = span.j + 1
+    while k < len(tokens) and tokens[k].function and not tokens[k].brk:
+        k += 1
+    after = k < len(tokens) and tokens[k].acronym and not tokens[k].brk
+    before = span.i > 0 and tokens[span.i - 1].acronym and not tokens[span.i].brk
+    return bool(after or before)
+
+
 def _one_word_name(key: tuple[str, ...], lang: str) -> tuple[str, ...]:
     """A one-word rendering by its root, so that a place and its adjective (в Нюрнберге,
     Нюрнбергского процесса) are one way of rendering the name, not two."""
@@ -252,6 +344,8 @@ def _elides(
         if long[k : k + n] == short:
             extra = corpus.span_tokens(spans[long][0])
             extra = extra[:k] + extra[k + n :]
+            if qualified and all(t.acronym for t in extra if t.content):
+                return False  # 'Council of Foreign Ministers' for «СМИД ОДКБ»: a variant
             return any(t.content for t in extra)
     return False
 
@@ -286,17 +380,18 @@ def _display(corpus: Corpus, group: list[Span]) -> str:
     keys = Counter(corpus.variant_id(s) for s in group)
     key = max(keys, key=lambda k: (keys[k], k))  # a concept's most used form ('СМИД ОДКБ' aside)
     group = [s for s in group if corpus.variant_id(s) == key]
-    surfaces = Counter(corpus.surface(s) for s in group)
     span = group[0]
     lang = span.lang
-    if not any(headword(corpus.span_tokens(s), lang) for s in group):
-        written = corpus.dictionary_surfaces(lang).get(corpus.variant_id(span))
-        if written:
-            surfaces = written
-        elif lang == "ru":
-            made = nominative([t.text for t in corpus.span_tokens(span)])
-            if made:
-                return made
+    # Among the occurrences in dictionary form, else among the corpus's, else as
+    # morphology makes it from the most frequent surface.
+    surfaces = Counter(corpus.surface(s) for s in group
+                       if headword(corpus.span_tokens(s), lang))
+    if not surfaces:
+        surfaces = Counter(corpus.dictionary_surfaces(lang).get(key, {}))
+    if not surfaces:
+        seen = Counter(corpus.surface(s) for s in group)
+        written = max(seen, key=lambda s: (seen[s], not s[:1].islower(), s))
+        return dictionary_form(written, lang)
     return max(surfaces, key=lambda s: (surfaces[s], not s[:1].islower(), s))
 
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from alignments.terms_lang import light_stem, sound_key, spelling_key
-from alignments.terms_span import Corpus, Span, abbreviates
+from alignments.terms.lang import light_stem, sound_key, spelling_key
+from alignments.terms.span import Corpus, Span, abbreviates
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
 INDEFINITE: dict[str, frozenset[str]] = {

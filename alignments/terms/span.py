@@ -7,12 +7,14 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
-from alignments.terms_lang import (
+from alignments.terms.lang import (
     LOWERCASE_INSIDE_TERMS,
     Token,
     headword,
+    sound_key,
     stem,
     strip_accents,
     tokenize,
@@ -62,6 +64,7 @@ class Corpus:
         self.name_words: dict[str, set[str]] = {}
         self.rows_of: dict[str, dict[str, set[int]]] = {}
         self._dice: dict[tuple[str, str, str, str], float] = {}
+        self._associations: dict[tuple[str, str, str], dict[str, float]] = {}
         self._dictionary: dict[str, dict[Key, Counter[str]]] = {}
         for lang in langs:
             lower: set[str] = set()
@@ -167,7 +170,9 @@ class Corpus:
                 # a déjà" go no further.
                 if closed and nxt.content and not capital:
                     break
-                closed = closed or nxt.acronym
+                # A new name after the acronym opens again ('la CEI et l'Organisation du
+                # traité de sécurité collective').
+                closed = nxt.acronym or (closed and not (capital and nxt.content))
                 j += 1
             while j > i and not tokens[j].content:
                 j -= 1
@@ -210,6 +215,23 @@ class Corpus:
         self._dice[key] = dice
         return dice
 
+    def associations(self, lang: str, word: str, pivot: str) -> dict[str, float]:
+        """Every pivot stem a target stem (and, for a German compound, its parts) shares a
+        row with, and how strongly they go together (``association``); computed once per
+        word, so that scoring a row's words costs look-ups."""
+        key = (lang, word, pivot)
+        known = self._associations.get(key)
+        if known is not None:
+            return known
+        found: dict[str, float] = {}
+        for w in (word, *self.parts(lang, word)):
+            near = {t.lemma for row in self.rows_of[lang].get(w, ()) for t in
+                    self.tokens[pivot][row]}
+            for p in near:
+                found[p] = max(found.get(p, 0.0), self.association(lang, w, pivot, p))
+        self._associations[key] = found
+        return found
+
     def related(self, a: Span, b: Span) -> bool:
         """Whether two spans can name one thing: a shared word, one name transliterated
         two ways, or one the acronym of the other."""
@@ -251,7 +273,7 @@ class Corpus:
 def abbreviates(short: list[str], long: list[str], lang: str) -> bool:
     """Whether ``short`` is an abbreviation of ``long``: 'СМИД ОДКБ' of 'Совет министров
     иностранных дел ОДКБ', 'CSTO' of 'Collective Security Treaty Organisation'."""
-    from alignments.terms_lang import FUNCTION_WORDS
+    from alignments.terms.lang import FUNCTION_WORDS
 
     words = FUNCTION_WORDS.get(lang, frozenset())
     full = [w for w in long if w.lower().replace("’", "'") not in words and w[:1].isalpha()]
@@ -400,15 +422,18 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
             continue
         inside_idx = {k for o in occurrences for k in range(o.i, o.j + 1)}
         pivot_tokens = corpus.tokens[pivot][row]
-        inside = _Side([pivot_tokens[k] for k in inside_idx], concept.stems)
+        inside = _Side([pivot_tokens[k] for k in inside_idx], pivot, concept.stems)
         outside = _Side([t for k, t in enumerate(pivot_tokens)
-                         if k not in inside_idx and t.content])
+                         if k not in inside_idx and t.content], pivot)
         joins = any(pivot_tokens[k].lower in CONJUNCTIONS for k in inside_idx)
-        scores = [_word_score(corpus, lang, t, pivot, inside, outside) for t in tokens]
         spans = [
             s for s in corpus.candidate_spans(lang, row, extend=extend)
             if joins or not any(t.lower in CONJUNCTIONS for t in corpus.span_tokens(s))
         ]
+        # Only the words a candidate span covers are scored (most of a row's are not).
+        covered = {k for s in spans for k in range(s.i, s.j + 1)}
+        scores = [_word_score(corpus, lang, t, pivot, inside, outside) if k in covered
+                  else 0.0 for k, t in enumerate(tokens)]
         taken: list[Span] = []
         for occurrence in occurrences:
             best: tuple[float, Span] | None = None
@@ -437,10 +462,13 @@ class _Side:
     ОДКБ'): they count, a little less than words really in the row.
     """
 
-    def __init__(self, tokens: list[Token], borrowed: frozenset[str] = frozenset()) -> None:
+    def __init__(self, tokens: list[Token], lang: str,
+                 borrowed: frozenset[str] = frozenset()) -> None:
         self.stems = {t.lemma for t in tokens if t.content}
         self.borrowed = borrowed - self.stems
         self.cues = {translit_fold(t.lemma) for t in tokens if t.content and len(t.lemma) >= 4}
+        self.names = {sound_key(t.lemma, lang) for t in tokens
+                      if t.capital and t.content and not t.acronym and len(t.lemma) >= 5}
 
 
 def _word_score(
@@ -457,6 +485,7 @@ def _word_score(
     return here if here >= there else RIVAL_COST
 
 
+NAME_LIKENESS = 0.88  # Jaro-Winkler of two languages' sound keys of one name
 RIVAL_COST = -0.2  # a word that goes better with another word of the pivot row
 BORROWED = 0.9
 
@@ -466,11 +495,15 @@ def _best(corpus: Corpus, lang: str, token: Token, pivot: str, side: _Side) -> f
         folded = translit_fold(token.lemma)
         if any(ratio(folded, c) >= 80 for c in side.cues):
             return 1.0
-    words = [token.lemma, *corpus.parts(lang, token.lemma)]
-    own = max((corpus.association(lang, w, pivot, p) for w in words for p in side.stems),
-              default=0.0)
-    borrowed = max((corpus.association(lang, w, pivot, p) for w in words for p in side.borrowed),
-                   default=0.0)
+    if token.capital and not token.acronym and len(token.lemma) >= 5 and side.names:
+        # A name in two scripts sounds alike from its start on, whatever its ending or
+        # suffix (Киргизия, Kirgisistan): the Jaro-Winkler likeness of the sound keys.
+        sound = sound_key(token.lemma, lang)
+        if any(JaroWinkler.similarity(sound, n) >= NAME_LIKENESS for n in side.names):
+            return 1.0
+    scores = corpus.associations(lang, token.lemma, pivot)
+    own = max((scores.get(p, 0.0) for p in side.stems), default=0.0)
+    borrowed = max((scores.get(p, 0.0) for p in side.borrowed), default=0.0)
     return max(own, BORROWED * borrowed)
 
 

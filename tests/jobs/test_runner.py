@@ -1,0 +1,209 @@
+"""The job runner without a broker: the server's own thread pool, cancelling, failing with a
+clear message, a job whose process is gone, running a job again."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, update
+
+from tests.conftest import demo_page
+from tests.jobs.conftest import wait_for
+from workbench.db import session_factory, session_scope, upgrade
+from workbench.errors import PageImportError
+from workbench.importers import read_version
+from workbench.jobs import Job, cancel, rerun, run, submit
+from workbench.jobs.kinds import store_versions
+from workbench.jobs.runner import JobRefused, jobs_folder
+from workbench.memory.models import MemoryOrigin, MemoryUnit
+from workbench.models import DocumentSet, Row
+
+
+@pytest.fixture(autouse=True)
+def schema(database_url: str) -> None:
+    upgrade(database_url)
+
+
+def versions(number: str = "004", langs: tuple[str, ...] = ("ru-RU", "en-GB")) -> list:
+    return [read_version(demo_page(number, lang).read_bytes(), f"{number}.{lang}.html")
+            for lang in langs]
+
+
+def job(url: str, job_id: int) -> Job:
+    with session_factory(url)() as session:
+        found = session.get(Job, job_id)
+        assert found is not None
+        return found
+
+
+def count(url: str, model: type) -> int:
+    with session_factory(url)() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def queued(url: str, kind: str = "align", store=None, **params: object) -> int:
+    """A job queued but handed to no runner (the test runs it)."""
+    with session_scope(url) as session:
+        new = Job(kind=kind, title="test", params=params, unit="sentences")
+        session.add(new)
+        session.flush()
+        if store is not None:
+            new.input_path = str(store(jobs_folder(url) / str(new.id)))
+        return new.id
+
+
+def test_the_servers_thread_pool_aligns_an_upload(threads_app: Flask, database_url: str,
+                                                  jobs_folder: Path) -> None:
+    with threads_app.app_context():
+        job_id = submit(database_url, "align", title="CSTO", params={},
+                        store_input=store_versions(versions()))
+    # Submitting returns at once; the job finishes in the pool.
+    wait_for(lambda: job(database_url, job_id).finished, "the job to finish")
+    done = job(database_url, job_id)
+    assert done.state == "done", done.message
+    assert done.total and done.done == done.total  # sentences done of total
+    assert done.result is not None and done.result["langs"] == ["ru-RU", "en-GB"]
+    assert count(database_url, DocumentSet) == 1
+    assert done.result["rows"] == count(database_url, Row) > 10
+    # The input is a file in the jobs folder, so the job can be run again.
+    assert done.input_path == str(jobs_folder / str(job_id) / "versions.json")
+
+
+def test_a_job_cancelled_while_running_stores_nothing(tmp_path: Path, database_url: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    job_id = queued(database_url, store=store_versions(versions()))
+    with session_scope(database_url) as session:
+        session.get(Job, job_id).cancel_requested = True  # asked while it runs
+    assert run(database_url, job_id) == "cancelled"
+    cancelled = job(database_url, job_id)
+    assert cancelled.state == "cancelled" and "nothing of it was stored" in cancelled.message
+    assert count(database_url, DocumentSet) == 0 and count(database_url, Row) == 0
+
+
+def test_a_tmx_import_cancelled_half_way_removes_its_units(tmp_path: Path, database_url: str,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from tests.workbench.test_memory import memory_tmx
+
+    monkeypatch.chdir(tmp_path)
+    big = tmp_path / "big.tmx"
+    big.write_bytes(memory_tmx([(f"Unit {n} of the consignment.", f"Единица {n}.", None)
+                                for n in range(7_000)]))
+    job_id = queued(database_url, "tmx-import", store=lambda _folder: big, file_name="big.tmx")
+    from workbench.jobs import runner
+
+    reports: list[int] = []
+    committed: list[int] = []
+    original = runner.JobContext.progress
+
+    def cancel_early(self, done, total=None, *, session=None):  # type: ignore[no-untyped-def]
+        reports.append(done)
+        committed.append(count(database_url, MemoryUnit))
+        if len(reports) == 2:  # asked by someone else; seen once the import commits
+            session.execute(update(Job).where(Job.id == job_id).values(cancel_requested=True))
+        self._reported = 0.0
+        return original(self, done, total, session=session)
+
+    monkeypatch.setattr(runner.JobContext, "progress", cancel_early)
+    assert run(database_url, job_id) == "cancelled", job(database_url, job_id).message
+    # 5,000 units were committed before the cancelling was seen; all are gone again.
+    assert reports == [1_000, 2_000, 3_000, 4_000, 5_000, 6_000]
+    assert committed[-1] == 5_000
+    assert count(database_url, MemoryOrigin) == 0 and count(database_url, MemoryUnit) == 0
+
+
+def test_a_queued_job_cancelled_never_runs(tmp_path: Path, database_url: str,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    job_id = queued(database_url, store=store_versions(versions()))
+    with session_factory(database_url)() as session:
+        cancel(session, job_id)
+    assert run(database_url, job_id) is None  # a message delivered later finds it cancelled
+    assert job(database_url, job_id).state == "cancelled"
+    assert count(database_url, DocumentSet) == 0
+    with session_factory(database_url)() as session, pytest.raises(JobRefused,
+                                                                   match="already finished"):
+        cancel(session, job_id)
+
+
+def test_a_failed_job_says_why_and_runs_again_once_fixed(tmp_path: Path, database_url: str,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    monkeypatch.chdir(tmp_path)
+    pasted = [read_version("Один. Два.".encode(), "a.txt", lang="ru"),
+              read_version(b"One. Two.", "b.txt", lang="en")]
+    job_id = queued(database_url, store=store_versions(pasted))
+    monkeypatch.setattr("workbench.limits.DEFAULTS", {"MAX_PAGE_SENTENCES": 1,
+                                                      "MAX_SENTENCE_CHARS": 3_000})
+    with pytest.raises(PageImportError):
+        run(database_url, job_id, reraise=True)
+    failed = job(database_url, job_id)
+    assert failed.state == "failed"
+    assert "a.txt (ru" in failed.message and "at most 1" in failed.message
+    assert count(database_url, DocumentSet) == 0
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    with session_factory(database_url)() as session:
+        again = rerun(session, database_url, job_id, runner="eager")
+    assert again.state == "done" and again.attempts == 2 and again.message == ""
+    assert count(database_url, DocumentSet) == 1
+
+
+def test_a_job_whose_process_is_gone_is_interrupted_and_runs_again(
+        tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    job_id = queued(database_url, store=store_versions(versions()))
+    with session_scope(database_url) as session:
+        stuck = session.get(Job, job_id)
+        stuck.state, stuck.worker = "running", "nowhere.invalid:1"  # another host, silent
+        stuck.heartbeat_at = stuck.created_at.replace(year=2000)
+    assert job(database_url, job_id).shown_state == "interrupted"
+    # A running job of this very process is not interrupted, and cannot be run twice.
+    with session_scope(database_url) as session:
+        from workbench.jobs.models import this_process
+
+        running = session.get(Job, job_id)
+        running.worker, running.heartbeat_at = this_process(), running.created_at
+    assert job(database_url, job_id).shown_state == "running"
+    with session_factory(database_url)() as session, pytest.raises(JobRefused,
+                                                                   match="still running"):
+        rerun(session, database_url, job_id, runner="eager")
+    with session_scope(database_url) as session:
+        gone = session.get(Job, job_id)
+        gone.worker, gone.heartbeat_at = "nowhere.invalid:1", gone.created_at.replace(year=2000)
+    with session_factory(database_url)() as session:
+        assert rerun(session, database_url, job_id, runner="eager").state == "done"
+    assert count(database_url, DocumentSet) == 1
+
+
+def test_a_job_without_its_input_cannot_run_again(tmp_path: Path, database_url: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    gone = tmp_path / "gone.tmx"
+    gone.write_bytes(io.BytesIO(b"x").getvalue())
+    job_id = queued(database_url, "tmx-import", store=lambda _folder: gone)
+    with session_scope(database_url) as session:
+        session.get(Job, job_id).state = "failed"
+    gone.unlink()
+    with session_factory(database_url)() as session, pytest.raises(JobRefused,
+                                                                   match="is gone"):
+        rerun(session, database_url, job_id, runner="eager")
+
+
+def test_a_broker_that_cannot_be_reached_is_said_at_once(database_url: str,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    from tests.jobs.conftest import _free_port
+    from workbench.errors import WorkbenchError
+
+    monkeypatch.setenv("WORKBENCH_BROKER_URL", f"redis://127.0.0.1:{_free_port()}/0")
+    with pytest.raises(WorkbenchError, match="The job queue cannot be reached") as refused:
+        submit(database_url, "align", title="nowhere to go", params={},
+               store_input=store_versions(versions()))
+    assert refused.value.status == 503
+    assert job(database_url, 1).state == "failed"  # not left queued for ever
+    assert count(database_url, DocumentSet) == 0

@@ -1,0 +1,141 @@
+"""Jobs in the browser's requests: an upload aligned in the server's own threads and followed
+to the editor, the progress part htmx polls, a TMX import as a job, the jobs page, cancel and
+run again, and the duplicate warning that comes before any job."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import demo_page
+from tests.jobs.conftest import wait_for
+from workbench.db import session_scope
+from workbench.jobs import Job
+
+
+def demo_upload(number: str = "004", langs: tuple[str, ...] = ("ru-RU", "en-GB")) -> dict:
+    return {"files": [(io.BytesIO(demo_page(number, lang).read_bytes()),
+                       f"{number}.{lang}.html") for lang in langs]}
+
+
+def test_an_upload_is_aligned_in_the_background_then_opens_in_the_editor(
+        threads_app: Flask) -> None:
+    client = threads_app.test_client()
+    response = client.post("/sets", data=demo_upload(), content_type="multipart/form-data")
+    assert response.status_code == 303 and response.headers["Location"] == "/jobs/1?follow=1"
+    # The job's page (or, when the job is already done, the editor itself).
+    page = client.get("/jobs/1?follow=1")
+    if page.status_code == 200:
+        html = page.get_data(as_text=True)
+        assert 'hx-get="/jobs/1/progress?follow=1"' in html and 'hx-trigger="every 1s"' in html
+        assert "vendor/htmx.min.js" in html
+    else:
+        assert page.headers["Location"] == "/sets/1/edit"
+
+    def polled() -> str | None:
+        return client.get("/jobs/1/progress?follow=1").headers.get("HX-Redirect")
+
+    assert wait_for(polled, "the job to finish") == "/sets/1/edit"
+    assert client.get("/sets/1/edit").status_code == 200
+    done = client.get("/jobs/1/progress").get_data(as_text=True)
+    total = client.get("/jobs/1.json").get_json()["total"]
+    assert f"{total} of {total} sentences done" in done and "hx-trigger" not in done
+    assert 'href="/sets/1/edit">Open the new set in the editor</a>' in done
+
+
+def test_a_failed_job_says_why_on_its_page_and_offers_to_run_again(
+        threads_app: Flask) -> None:
+    threads_app.config["MAX_PAGE_SENTENCES"] = 3
+    client = threads_app.test_client()
+    assert client.post("/sets", data=demo_upload(),
+                       content_type="multipart/form-data").status_code == 303
+    wait_for(lambda: client.get("/jobs/1.json").get_json()["state"] == "failed",
+             "the job to fail")
+    page = client.get("/jobs/1").get_data(as_text=True)
+    assert "Failed" in page and "may have at most 3" in page and "Nothing was stored" in page
+    assert 'action="/jobs/1/rerun"' in page
+    assert client.get("/sets.json").get_json() == []
+
+
+def test_a_tmx_import_is_a_job_with_its_units_counted(client: FlaskClient) -> None:
+    from tests.workbench.test_memory import memory_tmx
+
+    answer = client.post("/memory/import", data={"file": (io.BytesIO(memory_tmx()), "m.tmx")},
+                         content_type="multipart/form-data",
+                         headers={"Accept": "application/json"})
+    assert answer.status_code == 202
+    job = answer.get_json()
+    assert job["kind"] == "tmx-import" and job["state"] == "done" and job["unit"] == "units"
+    assert job["result"]["file_name"] == "m.tmx" and job["done"] == job["result"]["units"]
+    listed = client.get("/jobs/").get_data(as_text=True)
+    assert "Importing m.tmx" in listed and "See the imported file in the memory" in listed
+
+
+def test_the_jobs_page_is_in_the_navigation_and_lists_every_job(client: FlaskClient) -> None:
+    assert 'href="/jobs/">Jobs</a>' in client.get("/").get_data(as_text=True)
+    assert "No job yet." in client.get("/jobs/").get_data(as_text=True)
+    client.post("/sets", data=demo_upload(), content_type="multipart/form-data")
+    page = client.get("/jobs/").get_data(as_text=True)
+    assert "Aligning a page" in page and "Done" in page and 'href="/sets/1/edit"' in page
+    assert client.get("/jobs.json").get_json()[0]["result"]["set_id"] == 1
+    assert client.get("/jobs/9").status_code == 404
+
+
+def test_a_queued_job_is_cancelled_then_run_again(client: FlaskClient, app: Flask,
+                                                  database_url: str) -> None:
+    from tests.jobs.test_runner import versions
+    from workbench.jobs.kinds import store_versions
+    from workbench.jobs.runner import jobs_folder
+
+    with app.app_context(), session_scope(database_url) as session:
+        waiting = Job(kind="align", title="waiting", params={}, unit="sentences")
+        session.add(waiting)
+        session.flush()
+        waiting.input_path = str(store_versions(versions())(jobs_folder(database_url) / "1"))
+    page = client.get("/jobs/1").get_data(as_text=True)
+    assert "Waiting" in page and 'action="/jobs/1/cancel"' in page
+    assert client.post("/jobs/1/cancel").status_code == 303
+    page = client.get("/jobs/1").get_data(as_text=True)
+    assert "Cancelled" in page and 'action="/jobs/1/rerun"' in page
+    assert client.post("/jobs/1/cancel").status_code == 409  # finished: nothing to cancel
+    again = client.post("/jobs/1/rerun")
+    assert again.headers["Location"] == "/jobs/1?follow=1"
+    assert client.get(again.headers["Location"]).headers["Location"] == "/sets/1/edit"
+
+
+def test_the_duplicate_warning_comes_before_any_job(client: FlaskClient) -> None:
+    client.post("/sets", data=demo_upload(), content_type="multipart/form-data")
+    again = client.post("/sets", data=demo_upload(), content_type="multipart/form-data")
+    assert again.status_code == 409 and "Add anyway" in again.get_data(as_text=True)
+    assert len(client.get("/jobs.json").get_json()) == 1  # no job for the refused upload
+    anyway = client.post("/sets", data={**demo_upload(), "add_anyway": "1"},
+                         content_type="multipart/form-data")
+    assert anyway.headers["Location"] == "/jobs/2?follow=1"
+    assert len(client.get("/sets.json").get_json()) == 2
+
+
+def test_the_upload_form_disables_its_button_while_sending(client: FlaskClient) -> None:
+    page = client.get("/sets/new").get_data(as_text=True)
+    assert 'data-busy="Uploading…"' in page and "/jobs/static/jobs.js" in page
+    script = client.get("/jobs/static/jobs.js")
+    assert script.status_code == 200 and b"button.disabled = true" in script.data
+
+
+def test_a_folder_of_saved_pages_is_imported_from_the_browser(client: FlaskClient) -> None:
+    page = client.get("/sets/archive").get_data(as_text=True)
+    assert "webkitdirectory" in page and 'action="/sets/archive"' in page
+    files = [(io.BytesIO(demo_page("000", lang).read_bytes()), f"saved/2019/000.{lang}.html")
+             for lang in ("ru-RU", "en-GB")]
+    files += [(io.BytesIO(demo_page("001", "fr-FR").read_bytes()), "saved/2019/001.fr-FR.html"),
+              (io.BytesIO(b""), "saved/../../evil.ru.txt")]
+    answer = client.post("/sets/archive", data={"files": files},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 200
+    said = answer.get_data(as_text=True)
+    assert "4 file(s): 1 set(s) made, 0 queued, 1 skipped, 1 refused." in said
+    assert 'href="/jobs/1?follow=1">saved/2019/000</a>' in said
+    assert "saved/2019/001: one language version only" in said
+    assert "evil.ru.txt is empty." in said  # kept inside the archive's folder, and refused
+    assert [s["languages"] for s in client.get("/sets.json").get_json()] == [["ru-RU", "en-GB"]]

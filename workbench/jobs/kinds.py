@@ -1,0 +1,141 @@
+"""The kinds of job: what each does with its input, in what unit it counts its progress,
+and where its result is seen.
+
+- ``align``: the language versions of one page (``versions.json`` in the job's folder, as
+  read from the upload) segmented, aligned and stored as a new set, in one transaction
+  that also marks the job done;
+- ``tmx-import``: a TMX file (kept in the job's folder, or named on the command line)
+  imported into the memory; an interrupted import is removed by the next one or at start;
+- ``memory-export``: the whole memory written as TMX into the job's folder, for download.
+
+Each function takes a ``JobContext`` and gives the job's result (plain JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext
+
+from workbench.errors import WorkbenchError
+from workbench.importers import Version
+from workbench.jobs.runner import JobContext, transaction
+
+VERSIONS_FILE = "versions.json"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of job: its function and the unit its progress counts."""
+
+    run: Callable[[JobContext], dict[str, Any]]
+    unit: str
+    label: Any  # a lazy string: what the jobs page calls it
+
+
+# -- aligning the versions of a page -------------------------------------------------------
+
+def store_versions(versions: Sequence[Version]) -> Callable[[Path], Path]:
+    """What ``submit`` calls to keep the versions read from an upload in the job's folder."""
+    def store(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / VERSIONS_FILE
+        path.write_text(json.dumps([asdict(v) for v in versions], ensure_ascii=False),
+                        encoding="utf-8")
+        return path
+    return store
+
+
+def load_versions(path: Path) -> list[Version]:
+    """The versions ``store_versions`` kept."""
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise WorkbenchError(f"{path}: the job's input cannot be read ({error}).") from error
+    return [Version(v["lang"], v["title"], tuple(v["paragraphs"]), v["published"],
+                    tuple(v["variants"]), v["source"]) for v in kept]
+
+
+def align(context: JobContext) -> dict[str, Any]:
+    """A new set from the versions; the set and the job's end are committed together."""
+    from workbench.sets import create_set
+
+    assert context.input_path is not None
+    versions = load_versions(context.input_path)
+    params = context.params
+    with transaction(context.url) as session:
+        document_set = create_set(
+            session, versions, name=params.get("name"), pivot=params.get("pivot"),
+            slots=params.get("slots", ()),
+            progress=lambda done, total: context.progress(done, total))
+        result = {"set_id": document_set.id, "name": document_set.name,
+                  "rows": len(document_set.rows), "langs": document_set.langs}
+        _pause_for_tests(context)
+        context.finish(session, result)
+    return result
+
+
+def _pause_for_tests(context: JobContext) -> None:
+    """With ``WORKBENCH_TEST_PAUSE_BEFORE_COMMIT`` (seconds), wait with the new set
+    written but not committed, after leaving a ``paused`` file in the job's folder: the
+    tests kill a worker here to show that nothing is half-stored. Never set otherwise."""
+    pause = float(os.environ.get("WORKBENCH_TEST_PAUSE_BEFORE_COMMIT") or 0)
+    if pause > 0:
+        import time
+
+        (context.folder / "paused").touch()
+        time.sleep(pause)
+
+
+# -- the translation memory ----------------------------------------------------------------
+
+def import_memory(context: JobContext) -> dict[str, Any]:
+    """A TMX file imported into the memory (``workbench.memory.store.import_tmx``)."""
+    from workbench.memory.store import import_tmx
+
+    assert context.input_path is not None
+    name = str(context.params.get("file_name") or context.input_path.name)
+    with open(context.input_path, "rb") as source, transaction(context.url) as session:
+        origin = import_tmx(session, source, name,
+                            progress=lambda units: context.progress(units, session=session))
+        return {"origin_id": origin.id, "file_name": origin.file_name,
+                "units": origin.unit_count}
+
+
+def export_memory(context: JobContext) -> dict[str, Any]:
+    """The memory as a TMX file (or a zip of pair files) in the job's folder."""
+    from workbench.memory.export import MemoryExport
+    from workbench.memory.export import export_memory as write_export
+
+    params = context.params
+    context.folder.mkdir(parents=True, exist_ok=True)
+    with transaction(context.url) as session:
+        options = MemoryExport.build(
+            session, langs=params.get("langs"), source_lang=params.get("source_lang"),
+            pairs=bool(params.get("pairs")), confirmed_only=bool(params.get("confirmed_only")),
+            imported=params.get("imported", True))
+        path = context.folder / options.file_name()
+        partial = path.with_suffix(path.suffix + ".part")
+        try:
+            with open(partial, "wb") as out:
+                write_export(session, options, into=out,
+                             progress=lambda done, total: context.progress(done, total))
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)  # a cancelled or failed export leaves no file
+    return {"path": str(path), "file_name": options.file_name(),
+            "bytes": path.stat().st_size, "langs": list(options.langs)}
+
+
+KINDS: dict[str, Kind] = {
+    "align": Kind(align, "sentences", lazy_gettext("Aligning a page")),
+    "tmx-import": Kind(import_memory, "units", lazy_gettext("TMX import")),
+    "memory-export": Kind(export_memory, "units", lazy_gettext("Memory export")),
+}
+
+UNITS = {"sentences": lazy_gettext("sentences"), "units": lazy_gettext("units")}

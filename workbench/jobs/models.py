@@ -1,0 +1,114 @@
+"""A job, as an SQLAlchemy model (migration 0008): long work done outside a web request.
+
+A job is ``queued`` when created, ``running`` once a runner (a thread of the server, a Celery
+worker, or the command line) has taken it, then ``done``, ``failed`` or ``cancelled``. Its
+progress is ``done`` of ``total`` in a ``unit`` (sentences, units); its ``result`` says what
+it made (a set, an imported file, an export file); ``message`` says why it failed, in the
+words of the ``WorkbenchError`` that stopped it. Its input is a file in the jobs folder
+(``input_path``), never only in memory, so that it can be run again.
+
+``worker`` (host:pid) and ``heartbeat_at`` (bumped at each progress report) tell a running job
+from one whose process was killed: such a job is shown as interrupted (``interrupted``) and
+can be run again.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workbench.models import Base, utcnow
+
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+INTERRUPTED = "interrupted"  # shown, never stored: running (or queued here) by a dead process
+FINISHED = (DONE, FAILED, CANCELLED)
+# A job run on another machine that has not reported for this long is taken for interrupted
+# (on this machine a dead process is recognised at once).
+STALE_AFTER = timedelta(minutes=30)
+
+
+class Job(Base):
+    """Long work: what it is, how far it got, what it made or why it failed."""
+
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(500), default="")
+    state: Mapped[str] = mapped_column(String(20), default=QUEUED, index=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    input_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    locale: Mapped[str] = mapped_column(String(20), default="en")
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    worker: Mapped[str] = mapped_column(String(200), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether the job is queued or running in a process that is gone (killed, or the
+        server stopped): it will not finish by itself, and can be run again."""
+        if self.state not in (QUEUED, RUNNING) or not self.worker:
+            return False
+        return process_gone(self.worker, self.heartbeat_at or self.created_at)
+
+    @property
+    def shown_state(self) -> str:
+        """The state to show: the stored one, or ``interrupted``."""
+        return INTERRUPTED if self.interrupted else self.state
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+    def as_json(self) -> dict[str, Any]:
+        def when(moment: datetime | None) -> str | None:
+            return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+        return {"id": self.id, "kind": self.kind, "title": self.title,
+                "state": self.shown_state, "done": self.done, "total": self.total,
+                "unit": self.unit, "result": self.result, "message": self.message,
+                "attempts": self.attempts, "created_at": when(self.created_at),
+                "started_at": when(self.started_at), "finished_at": when(self.finished_at)}
+
+
+def this_process() -> str:
+    """Who runs a job: this host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_gone(worker: str, heartbeat: datetime | None) -> bool:
+    """Whether the process ``worker`` (host:pid) is gone: on this host, no such process runs
+    (or it has another program's number by now: silent for a day); on another host, silent
+    for ``STALE_AFTER``."""
+    silent = utcnow() - heartbeat if heartbeat is not None else timedelta.max
+    host, _sep, pid = worker.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        return not _running(int(pid)) or silent > timedelta(days=1)
+    return silent > STALE_AFTER
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (where that cannot be told: yes)."""
+    if pid <= 0 or os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True

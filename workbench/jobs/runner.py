@@ -1,0 +1,377 @@
+"""Running jobs: submit one, run it (the same function wherever it runs), report progress,
+cancel it, run it again.
+
+Where a job runs is the runner (``runner_name``):
+
+- ``celery``: with ``WORKBENCH_BROKER_URL`` (or the app's ``BROKER_URL``) set, the job goes to
+  the broker and a ``workbench worker`` runs it (``workbench.jobs.queue``);
+- ``threads``: without a broker, a small thread pool inside the server process runs it
+  (``JOB_THREADS`` at a time), so ``make run`` needs nothing else;
+- ``eager``: the job runs at once, in the caller's thread (the command line without a
+  broker, and the Flask test config unless ``JOBS_RUNNER`` says otherwise).
+
+Progress is written in short transactions of its own (SQLite has one writer), or within the
+work's own transaction where that transaction holds the lock anyway (a TMX import). Cancelling
+sets a flag that the job reads at its progress points; it then stops by raising
+``JobCancelled``, and what it had half stored is removed (a new set is stored in one
+transaction at the end; a TMX import removes its units).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from workbench.db import DEFAULT_INSTANCE, session_factory
+from workbench.errors import DatabaseBusy, NotFound, WorkbenchError
+from workbench.jobs.models import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    Job,
+    this_process,
+)
+from workbench.models import utcnow
+
+PROGRESS_EVERY = 0.5  # seconds between two progress reports (and cancel checks)
+JOB_THREADS = 2  # jobs run at once by the server's own pool
+RUNNERS = ("celery", "threads", "eager")
+log = logging.getLogger(__name__)
+
+
+class JobCancelled(Exception):  # noqa: N818 (a signal, like StopIteration, not a fault)
+    """Raised at a progress point of a job whose cancelling was asked for."""
+
+
+class JobRefused(WorkbenchError):
+    """A job cannot be cancelled or run again in its state."""
+
+    status = 409
+
+
+# -- configuration -----------------------------------------------------------------------
+
+def _config(key: str) -> Any:
+    return current_app.config.get(key) if has_app_context() else None
+
+
+def broker_url() -> str | None:
+    """The Celery broker: the app's ``BROKER_URL``, else ``WORKBENCH_BROKER_URL``."""
+    return _config("BROKER_URL") or os.environ.get("WORKBENCH_BROKER_URL") or None
+
+
+def runner_name(*, default: str | None = None) -> str:
+    """Where submitted jobs run: the app's ``JOBS_RUNNER``, else ``WORKBENCH_JOBS_RUNNER``,
+    else ``celery`` with a broker, else ``default`` (``eager`` for the test config and the
+    command line, ``threads`` in the server)."""
+    chosen = _config("JOBS_RUNNER") or os.environ.get("WORKBENCH_JOBS_RUNNER")
+    if not chosen:
+        if broker_url():
+            chosen = "celery"
+        elif default:
+            chosen = default
+        else:
+            chosen = "eager" if has_app_context() and current_app.testing else "threads"
+    if chosen not in RUNNERS:
+        raise WorkbenchError(f"JOBS_RUNNER is '{chosen}'; it must be one of "
+                             f"{', '.join(RUNNERS)}.")
+    return str(chosen)
+
+
+def jobs_folder(url: str, instance_path: str | Path | None = None) -> Path:
+    """Where jobs keep their input and output files: the app's ``JOBS_FOLDER``, else
+    ``WORKBENCH_JOBS_FOLDER``, else ``jobs/`` beside an SQLite database file (the files go
+    with the database whose jobs they are), else ``jobs/`` in the instance folder."""
+    configured = _config("JOBS_FOLDER") or os.environ.get("WORKBENCH_JOBS_FOLDER")
+    if configured:
+        return Path(configured)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(str(parsed.database)).resolve().parent / "jobs"
+    if instance_path is None:
+        instance_path = current_app.instance_path if has_app_context() else DEFAULT_INSTANCE
+    return Path(instance_path) / "jobs"
+
+
+@contextmanager
+def transaction(url: str) -> Iterator[Session]:
+    """A short transaction, with the app's busy timeout when there is an app."""
+    session = session_factory(url, _config("DATABASE_BUSY_TIMEOUT"))()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# -- submitting ----------------------------------------------------------------------------
+
+def submit(url: str, kind: str, *, title: str, params: dict[str, Any] | None = None,
+           store_input: Callable[[Path], Path] | None = None, locale: str = "en",
+           runner: str | None = None, folder: Path | None = None) -> int:
+    """A new job queued and handed to its runner; its id.
+
+    ``store_input``, given the job's own folder (not made yet), writes the job's input
+    there (or names a file that is already on disk) and gives its path. With the ``eager``
+    runner the job has run when this returns, and a ``WorkbenchError`` that stopped it is
+    raised again.
+    """
+    from workbench.jobs.kinds import KINDS
+
+    runner = runner or runner_name()
+    with transaction(url) as session:
+        job = Job(kind=kind, title=title[:500], params=params or {}, locale=locale,
+                  unit=KINDS[kind].unit, state=QUEUED,
+                  # a job of this process's pool is interrupted when this process is gone
+                  worker=this_process() if runner == "threads" else "")
+        session.add(job)
+        session.flush()
+        if store_input is not None:
+            job.input_path = str(store_input((folder or jobs_folder(url)) / str(job.id)))
+        job_id = job.id
+    dispatch(url, job_id, runner)
+    return job_id
+
+
+def dispatch(url: str, job_id: int, runner: str) -> None:
+    """Hand a queued job to ``runner``."""
+    if runner == "celery":
+        from workbench.jobs.queue import send
+
+        try:
+            send(job_id, broker_url() or "")
+        except Exception as error:  # kombu's OperationalError, a refused connection ...
+            log.warning("Job %s could not be queued: %s", job_id, error)
+            message = _("The job queue cannot be reached (%(reason)s): is Redis running, and "
+                        "WORKBENCH_BROKER_URL right? Nothing was stored; try again once it "
+                        "is.", reason=type(error).__name__)
+            _end(url, job_id, FAILED, message=message)
+            raise WorkbenchError(message, status=503) from error
+    elif runner == "threads":
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        _pool(app).submit(_run_in_app, app, url, job_id)
+    else:
+        run(url, job_id, reraise=True)
+
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = Lock()
+
+
+def _pool(app: Flask) -> ThreadPoolExecutor:
+    with _pools_lock:
+        if id(app) not in _pools:
+            _pools[id(app)] = ThreadPoolExecutor(
+                max_workers=int(app.config.get("JOB_THREADS", JOB_THREADS)),
+                thread_name_prefix="workbench-job")
+        return _pools[id(app)]
+
+
+def _run_in_app(app: Flask, url: str, job_id: int) -> None:
+    with app.app_context():
+        run(url, job_id)
+
+
+# -- running -------------------------------------------------------------------------------
+
+@dataclass
+class JobContext:
+    """What a job's function gets: its parameters and input, and the means to report
+    progress (which also stops it when it was cancelled) and to finish in its own
+    transaction."""
+
+    url: str
+    job_id: int
+    params: dict[str, Any]
+    input_path: Path | None
+    folder: Path
+    finished: bool = False
+    _reported: float = field(default=0.0, repr=False)
+
+    def progress(self, done: int, total: int | None = None, *,
+                 session: Session | None = None) -> None:
+        """Record ``done`` (of ``total``); raise ``JobCancelled`` if cancelling was asked.
+
+        At most one report every ``PROGRESS_EVERY`` seconds, besides the first and the
+        last. With ``session``, the report goes into that session's transaction (work that
+        holds SQLite's lock between its commits), else into a short one of its own."""
+        now = time.monotonic()
+        if self._reported and now - self._reported < PROGRESS_EVERY and done != total:
+            return
+        self._reported = now
+        values: dict[str, Any] = {"done": done, "heartbeat_at": utcnow()}
+        if total is not None:
+            values["total"] = total
+        change = update(Job).where(Job.id == self.job_id).values(**values)
+        try:
+            if session is not None:
+                session.execute(change)
+            else:
+                with transaction(self.url) as own:
+                    own.execute(change)
+        except DatabaseBusy:  # only a progress figure: the next report tries again
+            log.info("Job %s: progress not recorded, the database is busy.", self.job_id)
+        self.check()
+
+    def check(self) -> None:
+        """Raise ``JobCancelled`` if cancelling the job was asked for."""
+        with session_factory(self.url)() as session:
+            if session.scalar(select(Job.cancel_requested).where(Job.id == self.job_id)):
+                raise JobCancelled
+
+    def finish(self, session: Session, result: dict[str, Any]) -> None:
+        """Mark the job done with ``result`` in ``session``'s transaction, with the work it
+        stored: both are committed, or neither (a killed worker leaves the job to rerun).
+        Raises ``JobCancelled`` first if cancelling was asked."""
+        self.check()
+        session.execute(update(Job).where(Job.id == self.job_id).values(
+            state=DONE, result=result, finished_at=utcnow(), heartbeat_at=utcnow()))
+        self.finished = True
+
+
+def run(url: str, job_id: int, *, reraise: bool = False) -> str | None:
+    """Run a queued job (or one whose process is gone) to its end; the state it ends in,
+    or None when it was not to be run (finished, cancelled, or another runner's).
+
+    A ``WorkbenchError`` fails the job with its message; with ``reraise`` it is raised
+    again afterwards (and so is an unexpected error, after the job is marked failed)."""
+    from workbench.jobs.kinds import KINDS
+
+    job = _claim(url, job_id)
+    if job is None:
+        return None
+    given = Path(job.input_path) if job.input_path else None
+    # The job's own folder: where its input was stored (the same on every machine that
+    # shares the jobs folder), else this process's jobs folder.
+    root = given.parent if given and given.parent.name == str(job.id) \
+        else jobs_folder(url) / str(job.id)
+    context = JobContext(url, job.id, dict(job.params or {}), given, root)
+    speaking = force_locale(job.locale) if has_app_context() else nullcontext()
+    with speaking:
+        try:
+            result = KINDS[job.kind].run(context)
+        except JobCancelled:
+            _end(url, job_id, CANCELLED, message=_("Cancelled: nothing of it was stored."))
+            return CANCELLED
+        except WorkbenchError as error:
+            _end(url, job_id, FAILED, message=error.message)
+            if reraise:
+                raise
+            return FAILED
+        except Exception as error:
+            log.exception("Job %s (%s) failed.", job_id, job.kind)
+            _end(url, job_id, FAILED, message=_(
+                "The job stopped on an unexpected error (%(error)s); nothing of it was "
+                "stored. Run it again; if it fails again, report this message.",
+                error=type(error).__name__))
+            if reraise:
+                raise
+            return FAILED
+    if not context.finished:
+        _end(url, job_id, DONE, result=result)
+    return DONE
+
+
+def _claim(url: str, job_id: int) -> Job | None:
+    """The job, now running in this process; None if it is not to be run here."""
+    with transaction(url) as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            log.warning("Job %s does not exist (any more); nothing to run.", job_id)
+            return None
+        if not (job.state == QUEUED or (job.state == RUNNING and job.interrupted)):
+            return None
+        # Compare-and-set on what was read: of two runners given the same job (a message
+        # delivered again), one takes it.
+        taken = session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.state == job.state, Job.worker == job.worker)
+            .values(state=RUNNING, worker=this_process(), started_at=utcnow(),
+                    heartbeat_at=utcnow(), finished_at=None, done=0, message="",
+                    attempts=Job.attempts + 1)
+            .execution_options(synchronize_session=False))
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        session.refresh(job)
+        session.expunge(job)
+        return job
+
+
+def _end(url: str, job_id: int, state: str, *, result: dict[str, Any] | None = None,
+         message: str = "") -> None:
+    values: dict[str, Any] = {"state": state, "message": message, "finished_at": utcnow()}
+    if result is not None:
+        values["result"] = result
+    with transaction(url) as session:
+        session.execute(update(Job).where(Job.id == job_id).values(**values))
+
+
+# -- cancelling, running again, reading ----------------------------------------------------
+
+def get_job(session: Session, job_id: int) -> Job:
+    """The job with this id, or NotFound."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(_("There is no job %(id)s.", id=job_id))
+    return job
+
+
+def list_jobs(session: Session, limit: int = 200) -> list[Job]:
+    """The newest jobs first."""
+    return list(session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)))
+
+
+def cancel(session: Session, job_id: int) -> Job:
+    """Stop a job: a queued or interrupted one at once, a running one at its next progress
+    point (the runner then removes what it had half stored). Commits."""
+    job = get_job(session, job_id)
+    if job.finished:
+        raise JobRefused(_("Job %(id)s has already finished; there is nothing to cancel.",
+                           id=job_id))
+    if job.state == QUEUED or job.interrupted:
+        job.state, job.finished_at = CANCELLED, utcnow()
+        job.message = _("Cancelled: nothing of it was stored.")
+    else:
+        job.cancel_requested = True
+    session.commit()
+    return job
+
+
+def rerun(session: Session, url: str, job_id: int, *, runner: str | None = None) -> Job:
+    """Queue a job again (one that failed, was cancelled or interrupted, or a finished
+    export) with the same input, and hand it to the runner. Commits."""
+    job = get_job(session, job_id)
+    if job.state in (QUEUED, RUNNING) and not job.interrupted:
+        raise JobRefused(_("Job %(id)s is still %(state)s; cancel it first to run it again.",
+                           id=job_id, state=job.state))
+    if job.input_path and not Path(job.input_path).exists():
+        raise JobRefused(_("The input of job %(id)s (%(file)s) is gone; it cannot be run "
+                           "again.", id=job_id, file=job.input_path))
+    runner = runner or runner_name()
+    job.state, job.cancel_requested, job.done, job.message = QUEUED, False, 0, ""
+    job.result, job.started_at, job.finished_at = None, None, None
+    job.worker = this_process() if runner == "threads" else ""
+    session.commit()
+    dispatch(url, job_id, runner)
+    session.refresh(job)
+    return job

@@ -1,0 +1,104 @@
+"""``workbench termbase``: TBX files into the termbase, and the termbase out as TBX.
+
+Each command parses its arguments, calls one library function (``termbase.import_tbx``,
+``termbase.export_tbx``) and turns a ``WorkbenchError`` into a one-line message and exit
+status 1, as ``workbench memory`` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from workbench.db import database_url, session_scope, upgrade
+from workbench.errors import WorkbenchError
+
+
+def _url() -> str:
+    # Like every command: WORKBENCH_DATABASE_URL, else instance/ under the current folder.
+    url = database_url(Path.cwd() / "instance")
+    try:
+        upgrade(url)
+    except WorkbenchError as error:  # DatabaseBusy: a locked database, in one line
+        raise click.ClickException(error.message) from error
+    return url
+
+
+@click.group("termbase")
+def termbase() -> None:
+    """The termbase: concepts and their terms, from TBX files and the terminologist's
+    decisions on flags.
+
+    Example: workbench termbase import glossary.tbx
+    """
+
+
+@termbase.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def import_(files: tuple[str, ...]) -> None:
+    """Import TBX files (TBX v3 in the DCA or DCT style, or TBX v2) into the termbase, each
+    on its own: a file that cannot be read is reported with its reason and nothing of it is
+    kept, and the others are imported all the same. With several files, a summary ends the
+    output; the exit status is 1 if any file was refused.
+
+    Example: workbench termbase import astronomy.tbx client-glossary.tbx
+    """
+    from workbench.terminology.termbase import import_tbx
+
+    url = _url()
+    imported: list[int] = []
+    refused: list[str] = []
+    for path in files:
+        name = Path(path).name
+        try:
+            with open(path, "rb") as source, session_scope(url) as session:
+                added = import_tbx(session, source, name=name)
+            click.echo(f"{name}: {added} concepts imported.")
+            imported.append(added)
+        except OSError as error:
+            refused.append(f"{path}: cannot be read ({error.strerror}).")
+        except WorkbenchError as error:  # the file's name and the reason
+            refused.append(error.message)
+        else:
+            continue
+        click.echo(f"Error: {refused[-1]}", err=True)
+    if len(files) > 1:
+        line = (f"Imported {len(imported)} of {len(files)} files ({sum(imported):,} concepts)"
+                + (f"; refused {len(refused)}:" if refused else "."))
+        click.echo(line, err=bool(refused))
+        for reason in refused:
+            click.echo(f"  {reason}", err=True)
+    if refused:
+        raise SystemExit(1)
+
+
+@termbase.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="The TBX file; default stdout.")
+@click.option("--langs", help="Languages, comma-separated: codes or languages (en is every "
+                              "en-*); default all.")
+def export(output: str | None, langs: str | None) -> None:
+    """Export the termbase as TBX v3 (TBX-Basic, DCA style): every concept, its terms and
+    statuses, and what imported files said of them (definitions, notes, contexts ...).
+
+    Example: workbench termbase export -o termbase.tbx --langs en,ru
+    """
+    import sys
+
+    from workbench.terminology.termbase import export_tbx
+
+    wanted = [code.strip() for code in (langs or "").split(",") if code.strip()]
+    try:
+        with session_scope(_url()) as session:
+            document = export_tbx(session, langs=wanted or None)
+        if output:
+            with open(output, "wb") as out:
+                out.write(document)
+        else:
+            sys.stdout.buffer.write(document)
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot be written ({error.strerror}).") \
+            from error
+    except WorkbenchError as error:
+        raise click.ClickException(error.message) from error
