@@ -6,39 +6,21 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from alignments import AlignmentError, Bead
+from alignments import Bead
 from workbench import __version__
 from workbench.accounts.cli import accounts
+from workbench.commands import reports_errors
 from workbench.db import database_url, session_scope, upgrade
-from workbench.errors import PageImportError, WorkbenchError
+from workbench.errors import PageImportError
 from workbench.jobs.cli import jobs, worker
 from workbench.memory.cli import memory
 from workbench.terminology.cli import terms
 from workbench.terminology.termbase_cli import termbase
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_errors(command: F) -> F:
-    """Turn workbench and engine errors into ``click.ClickException`` (one line, exit 1)."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except WorkbenchError as error:
-            raise click.ClickException(error.message) from error
-        except AlignmentError as error:
-            raise click.ClickException(str(error)) from error
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _url() -> str:

@@ -176,9 +176,10 @@ def upgrade(url: str) -> None:
 
 
 @contextmanager
-def session_scope(url: str) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error (nothing half-stored)."""
-    session = session_factory(url)()
+def session_scope(url: str, timeout: float | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error (nothing half-stored);
+    ``timeout``: the busy timeout, as ``engine_for`` takes it."""
+    session = session_factory(url, timeout)()
     try:
         yield session
         session.commit()

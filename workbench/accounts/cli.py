@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
-from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
@@ -19,32 +15,12 @@ from workbench.accounts.store import (
     set_password,
     set_role,
 )
-from workbench.db import database_url, session_scope, upgrade
-from workbench.errors import WorkbenchError
+from workbench.commands import current_database, reports_errors
+from workbench.db import session_scope
 
 ROLES = click.Choice([str(role) for role in Role])
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _one_line(command: F) -> F:
-    """A ``WorkbenchError`` as one line on stderr and exit status 1, like every command."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except WorkbenchError as error:
-            raise click.ClickException(error.message) from error
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _url() -> str:
-    url = database_url(Path.cwd() / "instance")
-    upgrade(url)
-    return url
 
 
 def _password(from_stdin: bool) -> str:
@@ -66,10 +42,10 @@ def accounts() -> None:
 
 
 @accounts.command("list")
-@_one_line
+@reports_errors
 def list_command() -> None:
     """Every account with its role."""
-    with session_scope(_url()) as session:
+    with session_scope(current_database()) as session:
         for account in list_accounts(session):
             state = "" if account.active else "  (cannot sign in)"
             click.echo(f"{account.name}\t{account.role}{state}")
@@ -80,11 +56,11 @@ def list_command() -> None:
 @click.option("--role", type=ROLES, required=True,
               help="translator, terminologist or administrator")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@_one_line
+@reports_errors
 def add_command(name: str, role: str, password_stdin: bool) -> None:
     """Add an account (the first one should be an administrator)."""
     password = _password(password_stdin)
-    with session_scope(_url()) as session:
+    with session_scope(current_database()) as session:
         account = add_account(session, name, role, password)
         click.echo(f"Added {account.name} ({role_label(account.role)}).")
 
@@ -92,10 +68,10 @@ def add_command(name: str, role: str, password_stdin: bool) -> None:
 @accounts.command("role")
 @click.argument("name")
 @click.argument("role", type=ROLES)
-@_one_line
+@reports_errors
 def role_command(name: str, role: str) -> None:
     """Give an account another role."""
-    with session_scope(_url()) as session:
+    with session_scope(current_database()) as session:
         account = set_role(session, name, role)
         click.echo(f"{account.name} is now {account.role}.")
 
@@ -103,30 +79,32 @@ def role_command(name: str, role: str) -> None:
 @accounts.command("password")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@_one_line
+@reports_errors
 def password_command(name: str, password_stdin: bool) -> None:
     """Set an account's password."""
     password = _password(password_stdin)
-    with session_scope(_url()) as session:
+    with session_scope(current_database()) as session:
         set_password(session, name, password)
         click.echo(f"The password of {name} was changed.")
 
 
 @accounts.command("disable")
 @click.argument("name")
-@_one_line
+@reports_errors
 def disable_command(name: str) -> None:
     """Stop an account from signing in (its activity stays in the log)."""
-    with session_scope(_url()) as session:
-        set_active(session, name, False)
-        click.echo(f"{name} can no longer sign in.")
+    _allow(name, False)
 
 
 @accounts.command("enable")
 @click.argument("name")
-@_one_line
+@reports_errors
 def enable_command(name: str) -> None:
     """Let an account sign in again."""
-    with session_scope(_url()) as session:
-        set_active(session, name, True)
-        click.echo(f"{name} can sign in again.")
+    _allow(name, True)
+
+
+def _allow(name: str, active: bool) -> None:
+    with session_scope(current_database()) as session:
+        set_active(session, name, active)
+    click.echo(f"{name} can sign in again." if active else f"{name} can no longer sign in.")

@@ -4,23 +4,13 @@ worker for the jobs, with the same configuration as ``workbench serve``)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from workbench.db import database_url, session_factory, upgrade
+from workbench.commands import current_database
+from workbench.db import session_factory
 from workbench.errors import WorkbenchError
 from workbench.jobs.models import Job
-
-
-def _url() -> str:
-    # Like every command: WORKBENCH_DATABASE_URL, else instance/ under the current folder.
-    url = database_url(Path.cwd() / "instance")
-    try:
-        upgrade(url)
-    except WorkbenchError as error:
-        raise click.ClickException(error.message) from error
-    return url
 
 
 def describe(job: Job) -> str:
@@ -50,7 +40,7 @@ def jobs(ctx: click.Context, fmt: str, limit: int) -> None:
         return
     from workbench.jobs.runner import list_jobs
 
-    with session_factory(_url())() as session:
+    with session_factory(current_database())() as session:
         found = list_jobs(session, limit)
         if fmt == "json":
             click.echo(json.dumps([job.as_json() for job in found], ensure_ascii=False,
@@ -70,7 +60,7 @@ def show(job_id: int) -> None:
     from workbench.jobs.runner import get_job
 
     try:
-        with session_factory(_url())() as session:
+        with session_factory(current_database())() as session:
             click.echo(json.dumps(get_job(session, job_id).as_json(), ensure_ascii=False,
                                   indent=2))
     except WorkbenchError as error:
@@ -88,7 +78,7 @@ def cancel(job_id: int) -> None:
     from workbench.jobs.runner import cancel as cancel_job
 
     try:
-        with session_factory(_url())() as session:
+        with session_factory(current_database())() as session:
             job = cancel_job(session, job_id)
             click.echo(f"Job {job.id}: " + ("cancelled." if job.finished else
                                              "cancelling at its next step."))
@@ -108,7 +98,7 @@ def rerun(job_id: int) -> None:
     from workbench.jobs.runner import rerun as rerun_job
     from workbench.jobs.runner import runner_name
 
-    url = _url()
+    url = current_database()
     try:
         with session_factory(url)() as session:
             job = rerun_job(session, url, job_id, runner=runner_name(default="eager"))
@@ -141,5 +131,5 @@ def worker(concurrency: int, loglevel: str) -> None:
             "Set WORKBENCH_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker; "
             "without it, `workbench serve` runs the jobs itself.")
     # The same app as `workbench serve` makes: its database, limits and languages.
-    app = create_app({"DATABASE_URL": _url()})
+    app = create_app({"DATABASE_URL": current_database()})
     start_worker(app, broker, concurrency=concurrency, loglevel=loglevel)

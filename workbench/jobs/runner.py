@@ -22,9 +22,9 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Lock
@@ -37,7 +37,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from workbench.db import DEFAULT_INSTANCE, session_factory
+from workbench.db import DEFAULT_INSTANCE, session_factory, session_scope
 from workbench.errors import DatabaseBusy, NotFound, WorkbenchError
 from workbench.jobs.models import (
     CANCELLED,
@@ -110,18 +110,9 @@ def jobs_folder(url: str, instance_path: str | Path | None = None) -> Path:
     return Path(instance_path) / "jobs"
 
 
-@contextmanager
-def transaction(url: str) -> Iterator[Session]:
+def transaction(url: str) -> AbstractContextManager[Session]:
     """A short transaction, with the app's busy timeout when there is an app."""
-    session = session_factory(url, _config("DATABASE_BUSY_TIMEOUT"))()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    return session_scope(url, _config("DATABASE_BUSY_TIMEOUT"))
 
 
 # -- submitting ----------------------------------------------------------------------------

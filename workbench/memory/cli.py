@@ -10,18 +10,9 @@ from typing import Any
 
 import click
 
-from workbench.db import database_url, session_scope, upgrade
+from workbench.commands import current_database
+from workbench.db import session_scope
 from workbench.errors import WorkbenchError
-
-
-def _url() -> str:
-    # Like every command: WORKBENCH_DATABASE_URL, else instance/ under the current folder.
-    url = database_url(Path.cwd() / "instance")
-    try:
-        upgrade(url)
-    except WorkbenchError as error:  # DatabaseBusy: a locked database, in one line
-        raise click.ClickException(error.message) from error
-    return url
 
 
 def _echo_json(data: object) -> None:
@@ -52,7 +43,7 @@ def import_(files: tuple[str, ...]) -> None:
     """
     from workbench.jobs.runner import runner_name, submit
 
-    url = _url()
+    url = current_database()
     runner = runner_name(default="eager")
     imported: list[tuple[str, int]] = []
     refused: list[str] = []
@@ -117,7 +108,7 @@ def search(query: str, lang: str | None, limit: int, fmt: str) -> None:
     from workbench.memory.concordance import concordance
 
     try:
-        with session_scope(_url()) as session:
+        with session_scope(current_database()) as session:
             found = concordance(session, query, lang, limit)
     except WorkbenchError as error:
         raise click.ClickException(error.message) from error
@@ -154,7 +145,7 @@ def fuzzy(text: str, source: str, target: str, minimum: int, limit: int, fmt: st
     from workbench.memory.fuzzy import fuzzy_matches
 
     try:
-        with session_scope(_url()) as session:
+        with session_scope(current_database()) as session:
             matches = fuzzy_matches(session, text, source, target, minimum=minimum,
                                     limit=limit)
     except WorkbenchError as error:
@@ -168,7 +159,6 @@ def fuzzy(text: str, source: str, target: str, minimum: int, limit: int, fmt: st
         click.echo(f"{match.score:>3}%\t{match.source_lang}\t{match.source}")
         click.echo(f"\t{match.target_lang}\t{match.target}")
         click.echo(f"\t— {match.origin.label()}")
-
 
 
 @memory.command("export")
@@ -193,7 +183,7 @@ def export(output: str | None, langs: str | None, source_lang: str | None, pairs
     from workbench.memory.export import MemoryExport, export_memory
 
     try:
-        with session_scope(_url()) as session:
+        with session_scope(current_database()) as session:
             options = MemoryExport.build(session, langs=langs, source_lang=source_lang,
                                          pairs=pairs, confirmed_only=confirmed_only,
                                          imported=not sets_only)

@@ -47,6 +47,7 @@ from workbench.memory.models import (
     MemoryVariant,
 )
 from workbench.models import DocumentSet, Row, Version, utcnow
+from workbench.processes import running
 
 BATCH_UNITS = 1_000  # units per executemany
 COMMIT_UNITS = 5_000  # units per transaction (about a second); other writers go between
@@ -340,22 +341,12 @@ def _interrupted(origin_id: int, importer: str, heartbeat: datetime | None) -> b
     silent = utcnow() - heartbeat if heartbeat is not None else timedelta.max
     host, _sep, pid = importer.rpartition(":")
     if host == socket.gethostname() and pid.isdigit():
-        if int(pid) == os.getpid() or not _running(int(pid)):
+        if int(pid) == os.getpid() or not running(int(pid)):
             return True
         return silent > PID_REUSED_AFTER  # that number is another program's by now
     return silent > STALE_AFTER  # another machine's (a shared server database)
 
 
-def _running(pid: int) -> bool:
-    """Whether a process ``pid`` runs on this machine (where that cannot be told: yes)."""
-    if pid <= 0 or os.name != "posix":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: it runs, as another user
-        return True
     return True
 
 

@@ -11,18 +11,9 @@ from pathlib import Path
 
 import click
 
-from workbench.db import database_url, session_scope, upgrade
+from workbench.commands import current_database
+from workbench.db import session_scope
 from workbench.errors import WorkbenchError
-
-
-def _url() -> str:
-    # Like every command: WORKBENCH_DATABASE_URL, else instance/ under the current folder.
-    url = database_url(Path.cwd() / "instance")
-    try:
-        upgrade(url)
-    except WorkbenchError as error:  # DatabaseBusy: a locked database, in one line
-        raise click.ClickException(error.message) from error
-    return url
 
 
 @click.group("termbase")
@@ -46,7 +37,7 @@ def import_(files: tuple[str, ...]) -> None:
     """
     from workbench.terminology.termbase import import_tbx
 
-    url = _url()
+    url = current_database()
     imported: list[int] = []
     refused: list[str] = []
     for path in files:
@@ -90,7 +81,7 @@ def export(output: str | None, langs: str | None) -> None:
 
     wanted = [code.strip() for code in (langs or "").split(",") if code.strip()]
     try:
-        with session_scope(_url()) as session:
+        with session_scope(current_database()) as session:
             document = export_tbx(session, langs=wanted or None)
         if output:
             with open(output, "wb") as out:
