@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,3 +41,18 @@ def current_database() -> str:
     except WorkbenchError as error:  # DatabaseBusy
         raise click.ClickException(error.message) from error
     return url
+
+
+def sum_up(files: int, imported: int, items: int, what: str, refused: Sequence[str], *,
+           summary: bool = True) -> None:
+    """The end of an import of several files, each on its own: how many went in and what
+    was refused and why (for one file, its own line said it all; none without
+    ``summary``); exit 1 if any was refused."""
+    if summary and files > 1:
+        line = (f"Imported {imported} of {files} files ({items:,} {what})"
+                + (f"; refused {len(refused)}:" if refused else "."))
+        click.echo(line, err=bool(refused))
+        for reason in refused:
+            click.echo(f"  {reason}", err=True)
+    if refused:
+        raise SystemExit(1)

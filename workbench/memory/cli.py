@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from workbench.commands import current_database
+from workbench.commands import current_database, sum_up
 from workbench.db import session_scope
 from workbench.errors import WorkbenchError
 
@@ -69,15 +69,9 @@ def import_(files: tuple[str, ...]) -> None:
             imported.append((result["file_name"], result["units"]))
             continue
         click.echo(f"Error: {refused[-1]}", err=True)
-    if len(files) > 1 and runner == "eager":
-        units = sum(count for _name, count in imported)
-        line = (f"Imported {len(imported)} of {len(files)} files ({units:,} units)"
-                + (f"; refused {len(refused)}:" if refused else "."))
-        click.echo(line, err=bool(refused))
-        for reason in refused:
-            click.echo(f"  {reason}", err=True)
-    if refused:
-        raise SystemExit(1)
+    # (queued: what went in is for `workbench jobs` to say)
+    sum_up(len(files), len(imported), sum(count for _name, count in imported), "units",
+           refused, summary=runner == "eager")
 
 
 def _as_it_is(path: Path) -> Callable[[Path], Path]:

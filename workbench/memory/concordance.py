@@ -8,7 +8,9 @@ match is picked out here, word by word, as FTS5 would (``highlighted``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import text
@@ -169,20 +171,7 @@ def _imported_hits(session: Session, expression: str, lang: str | None,
              "ORDER BY memory_variant_fts.rank LIMIT :limit"),
         {"expression": expression, "limit": limit, **params},
     ).all()
-    units = [unit_id for _, unit_id, *_ in found]
-    variants = unit_variants(session, units)
-    origins = unit_origins(session, units)
-    return [
-        ConcordanceHit(
-            lang=variant_lang,
-            parts=split_marks(marked),
-            counterparts=tuple((other_lang, other) for other_id, other_lang, other
-                               in variants[unit_id] if other_id != variant_id),
-            origin=origins[unit_id],
-            rank=rank,
-        )
-        for variant_id, unit_id, variant_lang, marked, rank in found
-    ]
+    return _unit_hits(session, found, split_marks)
 
 
 def _set_hits(session: Session, expression: str, lang: str | None,
@@ -222,19 +211,26 @@ def _imported_hits_postgresql(session: Session, expression: str,
              "ORDER BY rank, v.id LIMIT :limit"),
         {"expression": expression, "limit": limit, **params},
     ).all()
+    return _unit_hits(session, found, lambda found_text: highlighted(found_text, terms))
+
+
+def _unit_hits(session: Session, found: Sequence[Any],
+               parts: Callable[[str], tuple[tuple[str, bool], ...]]) -> list[ConcordanceHit]:
+    """Hits from rows (variant id, unit id, lang, text as found, rank), each with the
+    other variants of its unit and its origin; ``parts`` marks what matched in the text."""
     units = [unit_id for _, unit_id, *_ in found]
     variants = unit_variants(session, units)
     origins = unit_origins(session, units)
     return [
         ConcordanceHit(
             lang=variant_lang,
-            parts=highlighted(variant_text, terms),
+            parts=parts(found_text),
             counterparts=tuple((other_lang, other) for other_id, other_lang, other
                                in variants[unit_id] if other_id != variant_id),
             origin=origins[unit_id],
             rank=rank,
         )
-        for variant_id, unit_id, variant_lang, variant_text, rank in found
+        for variant_id, unit_id, variant_lang, found_text, rank in found
     ]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from workbench.commands import current_database
+from workbench.commands import current_database, sum_up
 from workbench.db import session_scope
 from workbench.errors import WorkbenchError
 
@@ -54,14 +54,7 @@ def import_(files: tuple[str, ...]) -> None:
         else:
             continue
         click.echo(f"Error: {refused[-1]}", err=True)
-    if len(files) > 1:
-        line = (f"Imported {len(imported)} of {len(files)} files ({sum(imported):,} concepts)"
-                + (f"; refused {len(refused)}:" if refused else "."))
-        click.echo(line, err=bool(refused))
-        for reason in refused:
-            click.echo(f"  {reason}", err=True)
-    if refused:
-        raise SystemExit(1)
+    sum_up(len(files), len(imported), sum(imported), "concepts", refused)
 
 
 @termbase.command("export")
