@@ -60,6 +60,13 @@ def writes(set_id: int) -> list[tuple[str, dict[str, object]]]:
         ("/terms/flags/x/settle", {"status": "preferred"}),
         ("/terms/flags/x/dismiss", {}),
         ("/terms/termbase/import", {"file": (io.BytesIO(b"<tbx/>"), "evil.tbx")}),
+        ("/sets/archive", {}),
+        ("/jobs/1/cancel", {}),
+        ("/jobs/1/rerun", {}),
+        ("/accounts", {"name": "eve", "password": "a long password", "role": "administrator"}),
+        ("/login", {"name": "eve", "password": "a long password"}),
+        ("/logout", {}),
+        ("/account/password", {"current": "x", "password": "a long password"}),
     ]
 
 
