@@ -186,18 +186,7 @@ def _set_hits(session: Session, expression: str, lang: str | None,
              "ORDER BY sentence_fts.rank LIMIT :limit"),
         {"expression": expression, "limit": limit, **params},
     ).all()
-    rows = row_cells(session, [row_id for row_id, *_ in found])
-    return [
-        ConcordanceHit(
-            lang=sentence_lang,
-            parts=split_marks(marked),
-            counterparts=tuple((other, " ".join(cell)) for other, cell
-                               in rows[row_id].cells.items() if cell and other != sentence_lang),
-            origin=rows[row_id].origin,
-            rank=rank,
-        )
-        for row_id, sentence_lang, marked, rank in found
-    ]
+    return _row_hits(session, found, split_marks)
 
 
 def _imported_hits_postgresql(session: Session, expression: str,
@@ -244,15 +233,22 @@ def _set_hits_postgresql(session: Session, expression: str, terms: list[tuple[st
              "ORDER BY rank, s.id LIMIT :limit"),
         {"expression": expression, "limit": limit, **params},
     ).all()
+    return _row_hits(session, found, lambda found_text: highlighted(found_text, terms))
+
+
+def _row_hits(session: Session, found: Sequence[Any],
+              parts: Callable[[str], tuple[tuple[str, bool], ...]]) -> list[ConcordanceHit]:
+    """Hits from rows (row id, lang, sentence as found, rank), each with the other cells of
+    its aligned row and its set; ``parts`` marks what matched in the sentence."""
     rows = row_cells(session, [row_id for row_id, *_ in found])
     return [
         ConcordanceHit(
             lang=sentence_lang,
-            parts=highlighted(sentence, terms),
+            parts=parts(found_text),
             counterparts=tuple((other, " ".join(cell)) for other, cell
                                in rows[row_id].cells.items() if cell and other != sentence_lang),
             origin=rows[row_id].origin,
             rank=rank,
         )
-        for row_id, sentence_lang, sentence, rank in found
+        for row_id, sentence_lang, found_text, rank in found
     ]
