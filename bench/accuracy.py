@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     PYTHONPATH=. python bench/accuracy.py [--shared ../shared] [--demo workbench/demo/gold]
-                                          [--sco bench/corpora/sco/gold] [--calibration]
+                                          [--corpora bench/corpora/*/gold] [--calibration]
                                           [--fit] [--embeddings DIR]
 
 The sources, each scored on its own:
@@ -11,9 +11,12 @@ The sources, each scored on its own:
 - Text+Berg dev de→fr, read from ``../shared/bench/textberg-dev`` at run time (GPL: never
   copied here);
 - the demo corpus gold (``workbench/demo/gold/*.json``), pivot -> each other language;
-- the SCO corpus gold (``bench/corpora/sco/gold/*.json``), the same way; and when its pages
-  list ``zh-CN``, the Chinese pairs en→zh, ru→zh and zh→en (both directions) as a source of
-  their own ("sco-zh"), the one script without spaces.
+- every labelled corpus under ``bench/corpora/NAME/gold/*.json`` (written blind, each with
+  its README), the same way: ``sco`` (ministry pages, ru original), ``lit`` (short stories,
+  en original, literary zh/de/fr translations), ``alpine`` (yearbook articles, en, free
+  de/fr/ru/es translations); German→French as well where a corpus has both, and its
+  Chinese pairs en→zh, ru→zh and zh→en as a source of their own ("NAME-zh"), the one
+  script without spaces.
 
 A gold page is ``{"langs": [...], "sentences": {lang: [...]}, "pairs": {"ru-RU-en-GB":
 [[[0], [0, 1]], ...]}}``; it is aligned presegmented and scored per pair against its gold
@@ -46,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from alignments.align import align_pair_with_features  # noqa: E402
+from alignments.align import DEFAULT_PARAMS, AlignParams, align_pair_with_features  # noqa: E402
 from alignments.beads import Bead  # noqa: E402
 from alignments.embed import Encoder  # noqa: E402
 from alignments.multi import choose_pivot  # noqa: E402
@@ -96,18 +99,20 @@ def demo_pairs(gold_dir: Path) -> dict[tuple[str, str], list[Document]]:
 
     The gold is the page's pairwise beads (``"pairs"``), not its N-way rows: a row that
     another language merged is several 1-1 beads between these two. Chinese is left out
-    here (see :func:`zh_pairs`).
+    here (see :func:`zh_pairs`). When the pages have both German and French, German→French
+    is a pair too (the Text+Berg direction, between two translations of one original).
     """
     pairs: dict[tuple[str, str], list[Document]] = {}
     for path in sorted(gold_dir.glob("*.json")):
         page = json.loads(path.read_text(encoding="utf-8"))
         langs: list[str] = [lang for lang in page["langs"] if lang != ZH]
         pivot = choose_pivot(langs)
-        for other in langs:
-            if other == pivot:
-                continue
-            pairs.setdefault((pivot, other), []).append(
-                (page["sentences"][pivot], page["sentences"][other], _gold(page, pivot, other)))
+        wanted = [(pivot, other) for other in langs if other != pivot]
+        if pivot != "de-DE" and {"de-DE", "fr-FR"} <= set(langs):
+            wanted.append(("de-DE", "fr-FR"))
+        for a, b in wanted:
+            pairs.setdefault((a, b), []).append(
+                (page["sentences"][a], page["sentences"][b], _gold(page, a, b)))
     return pairs
 
 
@@ -125,8 +130,16 @@ def zh_pairs(gold_dir: Path) -> dict[tuple[str, str], list[Document]]:
     return pairs
 
 
-def sources(shared: Path, demo: Path, sco: Path) -> list[Source]:
-    """Every source found, in a fixed order; a missing one is said on stderr."""
+CORPORA = ROOT / "bench" / "corpora"
+
+
+def sources(shared: Path, demo: Path, corpora: Sequence[Path]) -> list[Source]:
+    """Every source found, in a fixed order; a missing one is said on stderr.
+
+    ``corpora``: gold folders (``bench/corpora/NAME/gold``), each a corpus named by its
+    folder: its pairs are one cross-validation group, its Chinese pairs another
+    (``NAME-zh``).
+    """
     out: list[Source] = []
     dev = shared / "bench" / "textberg-dev"
     if (dev / "dev.defr").exists():
@@ -135,16 +148,16 @@ def sources(shared: Path, demo: Path, sco: Path) -> list[Source]:
                           [(lines(dev / "dev.de"), lines(dev / "dev.fr"), gold)]))
     else:
         print(f"(no Text+Berg dev at {dev})", file=sys.stderr)
-    for corpus, folder in (("demo", demo), ("sco", sco)):
+    named = [("demo", demo)] + [(folder.parent.name, folder) for folder in corpora]
+    for corpus, folder in named:
         if not (folder.is_dir() and any(folder.glob("*.json"))):
             print(f"(no {corpus} gold at {folder})", file=sys.stderr)
             continue
         for (a, b), pages in sorted(demo_pairs(folder).items()):
             out.append(Source(f"{corpus} {a}→{b} ({len(pages)} pages)", corpus, (a, b), pages))
-        if corpus == "sco":
-            for (a, b), pages in zh_pairs(folder).items():
-                out.append(Source(f"sco {a}→{b} ({len(pages)} pages)", "sco-zh", (a, b),
-                                  pages))
+        for (a, b), pages in zh_pairs(folder).items():
+            out.append(Source(f"{corpus} {a}→{b} ({len(pages)} pages)", f"{corpus}-zh",
+                              (a, b), pages))
     return out
 
 
@@ -187,7 +200,8 @@ def damaged_copy(source: Source, copy: int) -> Source:
                   damaged=True)
 
 
-def run(source: Source, embeddings: Path | None = None) -> Result:
+def run(source: Source, embeddings: Path | None = None,
+        params: AlignParams = DEFAULT_PARAMS) -> Result:
     """Align each document of a source with a fresh encoder; its scores and beads."""
     encoder = _KeptEncoder(embeddings) if embeddings else Encoder()
     start = time.perf_counter()
@@ -198,7 +212,8 @@ def run(source: Source, embeddings: Path | None = None) -> Result:
     features = []
     start = time.perf_counter()
     for src, tgt, _ in source.docs:
-        beads, feats = align_pair_with_features(src, tgt, *source.langs, encoder=encoder)
+        beads, feats = align_pair_with_features(src, tgt, *source.langs, encoder=encoder,
+                                                params=params)
         hyps.append(beads)
         features.append(feats)
     elapsed = time.perf_counter() - start
@@ -352,11 +367,29 @@ def fit(results: Sequence[Result]) -> list[str]:
     return out
 
 
+def parse_params(pairs: Sequence[str]) -> AlignParams:
+    """``AlignParams`` with each ``NAME=VALUE`` of ``pairs`` set (``none`` for None)."""
+    import dataclasses
+
+    fields = {f.name: f for f in dataclasses.fields(AlignParams)}
+    changes: dict[str, object] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        if name not in fields:
+            raise SystemExit(f"no aligner knob {name!r}: {', '.join(fields)}")
+        default = getattr(DEFAULT_PARAMS, name)
+        changes[name] = None if value.lower() == "none" else (
+            int(value) if isinstance(default, int) else float(value))
+    return dataclasses.replace(DEFAULT_PARAMS, **changes)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--demo", type=Path, default=ROOT / "workbench" / "demo" / "gold")
-    parser.add_argument("--sco", type=Path, default=ROOT / "bench" / "corpora" / "sco" / "gold")
+    parser.add_argument("--corpora", type=Path, nargs="*",
+                        default=sorted(CORPORA.glob("*/gold")),
+                        help="gold folders of labelled corpora (default: bench/corpora/*/gold)")
     parser.add_argument("--calibration", action="store_true",
                         help="also: how the confidence ranks and calibrates, per source")
     parser.add_argument("--fit", action="store_true",
@@ -365,19 +398,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also align N damaged copies of every source (sentences joined "
                              "and dropped, bench/damage.py) and fit the confidence on them "
                              "too; folds are still judged on their own documents only")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="an aligner knob other than its default (alignments.align."
+                             "AlignParams), e.g. --param multi=0.2; repeatable")
     parser.add_argument("--embeddings", type=Path,
                         help="keep the sentence embeddings in this folder between runs")
     args = parser.parse_args(argv)
+    params = parse_params(args.param)
 
     print("| source | P strict | R strict | F1 strict | P lax | R lax | F1 lax | load s "
           "| embed s | search s | total s | sent/s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     results = []
-    found = sources(args.shared, args.demo, args.sco)
+    found = sources(args.shared, args.demo, args.corpora)
     found += [damaged_copy(source, copy) for copy in range(1, args.damaged + 1)
               for source in found]
     for source in found:
-        results.append(run(source, args.embeddings))
+        results.append(run(source, args.embeddings, params))
         print(row(results[-1]), flush=True)
     if args.calibration and results:
         print("\n".join(calibration(results)))

@@ -36,13 +36,16 @@ SOURCE = ROOT / "workbench" / "demo" / "source"
 PAGES = ROOT / "workbench" / "demo" / "pages"
 GOLD = ROOT / "workbench" / "demo" / "gold"
 REGIONS = {"ru": "ru-RU", "en": "en-GB", "de": "de-DE", "fr": "fr-FR", "es": "es-ES",
-           "zh": "zh-CN"}
-ORDER = ["ru", "en", "de", "fr", "es", "zh"]  # a corpus has the languages whose files exist
+           "zh": "zh-CN", "it": "it-IT", "pt": "pt-PT", "nl": "nl-NL", "pl": "pl-PL",
+           "tr": "tr-TR", "ar": "ar-EG", "ja": "ja-JP", "ko": "ko-KR", "th": "th-TH"}
+# a corpus has the languages whose files exist
+ORDER = ["ru", "en", "de", "fr", "es", "zh", "it", "pt", "nl", "pl", "tr", "ar", "ja", "ko",
+         "th"]
 # How the page shows its date, and what separates the sentences of a paragraph: Chinese
 # writes "2023年5月16日" and puts no space between sentences.
-DATE_PATTERNS = {"zh": "y年M月d日 HH:mm"}
+DATE_PATTERNS = {"zh": "y年M月d日 HH:mm", "ja": "y年M月d日 HH:mm", "ko": "y년 M월 d일 HH:mm"}
 DATE_PATTERN = "d MMMM y HH:mm"
-SENTENCE_JOINERS = {"zh": ""}
+SENTENCE_JOINERS = {"zh": "", "ja": ""}
 PUBLISHED = {
     "000": datetime(2019, 5, 22, 17, 53),
     "001": datetime(2020, 5, 26, 17, 51),
@@ -191,7 +194,8 @@ def page_html(
 ) -> str:
     published_at = PUBLISHED if published is None else published
     titled = HAS_TITLE if has_title is None else has_title
-    site, extra, settings, menu = CHROME[lang]
+    # a language without its own page chrome (a test corpus) gets the English one
+    site, extra, settings, menu = CHROME.get(lang, CHROME["en"])
     code = REGIONS[lang]
     joiner = SENTENCE_JOINERS.get(lang, " ")
     title = joiner.join(line.sentence for line in paragraphs[0]) if number in titled else ""
