@@ -8,9 +8,11 @@ band around that chain, so time and memory grow with the document's length, neve
 the product of the two lengths. On top of the embeddings the bead cost has a length-ratio
 term, skip costs, paragraph breaks and the exact anchors of :mod:`alignments.anchors`.
 
-After the search, two local repairs compare similarities the DP only weighed against
+After the search, three local repairs compare similarities the DP only weighed against
 fixed costs: a sentence absorbed into a merged bead that matches nothing is split off as
-a skip (``trim``), and a skip that belongs to its neighbour joins it (``attach``). Each
+a skip (``trim``), a skip that belongs to its neighbour joins it (``attach``), and two
+1-1 beads whose lengths err in opposite directions, a clause moved across the full stop
+between them, become one 2-2 (``recross``). Each
 bead's confidence is the probability that it is right, from what the search saw of it
 (its similarity against its rivals, how much the best local change to the path would cost,
 its shape, its neighbours: :mod:`alignments.confidence`). The length term uses each
@@ -64,6 +66,11 @@ class AlignParams:
     first_pass_band: int = 400  # first pass: half-width of the diagonal band searched
     trim: float | None = 0.05  # after the search: an edge sentence whose removal raises the
     # bead's similarity by more than this is a 1-0 / 0-1 of its own (None: keep beads)
+    recross: float | None = 2.0  # after the attach: two 1-1 beads whose length
+    # deviations cancel out beyond this (-d * d') become one 2-2 (None: never) ...
+    recross_loss: float = 0.02  # ... when the 2-2 is at most this less similar than the
+    # better of the two (chosen on lit, alpine and Text+Berg dev; world, sco and the demo
+    # unchanged)
     attach: float | None = 0.03  # after the trim: a 1-0 / 0-1 joins the bead beside it when
     # that raises the bead's similarity by more than this (None: keep skips)
 
@@ -269,7 +276,42 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
         path = [part for bead in path for part in _trim(bead, src, tgt, params.trim)]
     if params.attach is not None:
         path = _attach(path, src, tgt, params.attach, params)
+    if params.recross is not None:
+        path = _recross(path, src, tgt, cost, params.recross, params.recross_loss)
     return cost.beads(path)
+
+
+def _recross(path: list[Span], src: _Side, tgt: _Side, cost: _BeadCost, threshold: float,
+             loss: float) -> list[Span]:
+    """Two neighbouring 1-1 beads joined into one 2-2 when a clause crossed the full stop
+    between them: their length deviations cancel out (one too long where the other is too
+    short, ``-d * d' > threshold``) and the 2-2 is about as similar as the better of the
+    two (loses at most ``loss``)."""
+
+    def similarity(a0: int, a1: int, b0: int, b1: int) -> float:
+        return float(tgt.runs[b1 - b0, b1] @ src.runs[a1 - a0, a1])
+
+    def deviation(span: Span) -> float:
+        i0, i1, j0, j1 = span
+        return float(cost.deviation(src.lengths[i1] - src.lengths[i0],
+                                    tgt.lengths[j1] - tgt.lengths[j0]))
+
+    out: list[Span] = []
+    k = 0
+    while k < len(path):
+        here = path[k]
+        if k + 1 < len(path) and here[1] - here[0] == here[3] - here[2] == 1:
+            there = path[k + 1]
+            if there[1] - there[0] == there[3] - there[2] == 1:
+                joined = (here[0], there[1], here[2], there[3])
+                if (-deviation(here) * deviation(there) > threshold and similarity(*joined)
+                        >= max(similarity(*here), similarity(*there)) - loss):
+                    out.append(joined)
+                    k += 2
+                    continue
+        out.append(here)
+        k += 1
+    return out
 
 
 Span = tuple[int, int, int, int]  # a bead as (i0, i1, j0, j1) within a piece
@@ -546,6 +588,9 @@ class _BeadCost:
         uneven = sum((i1 - i0, j1 - j0) != (1, 1) for i0, i1, j0, j1 in path) / max(1, len(path))
         mean_src = src.lengths[-1] / max(src.size, 1)
         mean_tgt = tgt.lengths[-1] / max(tgt.size, 1)
+        signed = [float(self.deviation(src.lengths[i1] - src.lengths[i0],
+                                       tgt.lengths[j1] - tgt.lengths[j0])) if ok else 0.0
+                  for (i0, i1, j0, j1), ok in zip(path, pair, strict=True)]
         out = np.zeros((len(path), len(FEATURES)))
         for k, span in enumerate(path):
             i0, i1, j0, j1 = span
@@ -591,6 +636,8 @@ class _BeadCost:
                 delta = self.deviation(src.lengths[i1] - src.lengths[i0],
                                        tgt.lengths[j1] - tgt.lengths[j0])
                 f["length"] = float(min(abs(float(delta)), 5.0))
+                opposite = [-signed[k] * signed[q] for q in neighbours if pair[q]]
+                f["complement"] = float(_clip(max(opposite), -5.0, 5.0)) if opposite else 0.0
                 f["numbers"] = float(mask_mismatch(src.anchors["num"][a, i1],
                                                    tgt.anchors["num"][b, j1]))
                 f["question"] = float(self.src_asks[a, i1] != self.tgt_asks[b, j1])

@@ -316,6 +316,42 @@ def test_confidence_is_lower_for_a_merge_than_for_a_clear_one_to_one() -> None:
     assert all(0.0 <= b.score <= 1.0 for b in beads)
 
 
+# a clause moved across the full stop: "the guide went ahead." / "the guide led, followed
+# by the two porters." Each 1-1 looks fair; their lengths err in opposite directions
+_MOVED_DE = ["Am Morgen verliessen wir die Hütte bei klarem Himmel.",
+             "Der Gletscher war hart gefroren und gut zu begehen.",
+             "Der Führer ging voraus.",
+             "Hinter ihm folgten die beiden Träger mit dem Zelt, den Seilen und dem Proviant "
+             "für drei Tage.",
+             "Der Abstieg verlief ohne Zwischenfälle.",
+             "Am Abend waren wir wieder im Tal."]
+_MOVED_FR = ["Le matin, nous quittâmes la cabane sous un ciel clair.",
+             "Le glacier était bien gelé et facile à parcourir.",
+             "Le guide ouvrait la marche, suivi des deux porteurs.",
+             "Ils portaient la tente, les cordes et trois jours de vivres.",
+             "La descente se fit sans incident.",
+             "Le soir, nous étions de retour dans la vallée."]
+
+
+def test_a_clause_moved_across_the_full_stop_makes_one_two_to_two_bead() -> None:
+    import dataclasses
+
+    from alignments.align import DEFAULT_PARAMS, align_pair, align_pair_with_features
+    from alignments.confidence import FEATURES
+
+    beads = align_pair(_MOVED_DE, _MOVED_FR, "de", "fr")
+    assert [(b.source, b.target) for b in beads] == [
+        ((0,), (0,)), ((1,), (1,)), ((2, 3), (2, 3)), ((4,), (4,)), ((5,), (5,))]
+    # without the repair, the search leaves two 1-1 beads, and the confidence sees their
+    # deviations cancel out where a plain 1-1's neighbours do not
+    apart, features = align_pair_with_features(
+        _MOVED_DE, _MOVED_FR, "de", "fr",
+        params=dataclasses.replace(DEFAULT_PARAMS, recross=None))
+    assert [(b.source, b.target) for b in apart][2:4] == [((2,), (2,)), ((3,), (3,))]
+    complement = features[:, FEATURES.index("complement")]
+    assert min(complement[2:4]) > 2.0 > max(complement[[0, 4, 5]])
+
+
 # --- the document's own length model, scripts without spaces, the confidence ------------
 
 def _cumulative(lengths: list[int]) -> np.ndarray:
