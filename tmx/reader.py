@@ -474,7 +474,7 @@ def _unit(element: etree._Element, max_variants: int, max_chars: int) -> Transla
             else:
                 variants.append(_variant(child, lang, text))
         elif tag == "prop":
-            properties.append((child.get("type", ""), child.text or ""))
+            properties.append((_prop_type(child), child.text or ""))
         elif tag == "note":
             notes.append(child.text or "")
     if len(variants) > max_variants:
@@ -508,7 +508,7 @@ def _variant(tuv: etree._Element, lang: str, text: str) -> Variant:
     for child in tuv:
         tag = child.tag
         if tag == "prop":
-            properties.append((child.get("type", ""), child.text or ""))
+            properties.append((_prop_type(child), child.text or ""))
         elif tag == "note":
             notes.append(child.text or "")
     return Variant(lang, text, tuple(attributes), tuple(properties), tuple(notes))
@@ -589,4 +589,11 @@ def _append_apart(parts: list[str], flow: str) -> None:
 
 
 def _properties(element: etree._Element) -> tuple[tuple[str, str], ...]:
-    return tuple((prop.get("type", ""), prop.text or "") for prop in element.iterchildren("prop"))
+    return tuple((_prop_type(prop), prop.text or "") for prop in element.iterchildren("prop"))
+
+
+def _prop_type(prop: etree._Element) -> str:
+    """A ``<prop>``'s type; Zanata's TMX export names it in ``name``, which TMX does not
+    have: that name is the type (else it would be lost, and the property with it)."""
+    given = prop.get("type")
+    return given if given is not None else prop.get("name", "")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import BinaryIO, NamedTuple
 
@@ -63,6 +63,8 @@ ADMIN_KINDS = frozenset({"source", "customerSubset", "projectSubset", "productSu
                          "securitySubset", "applicationSubset", "environmentSubset"})
 REF_KINDS = frozenset({"crossReference"})
 LINK = re.compile(r"https?://\S+")
+# An internal reference's target: an xsd:IDREF, the id of another element of the file.
+IDREF = re.compile(r"[A-Za-z_][\w.\-]*")
 DATE = re.compile(r"\s*(\d{4})-?(\d\d)-?(\d\d)")
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -88,8 +90,10 @@ class TbxError(ValueError):
 class Detail(NamedTuple):
     """One piece of information about a concept, a language or a term: its data category
     (``definition``, ``note``, ``subjectField``, ``context``, ``partOfSpeech``, ``termType``,
-    ``source`` ...), its text, the link of a cross reference (``xGraphic`` ...) and the
-    source the file cites for it."""
+    ``source`` ...), its text, the target of a reference and the source the file cites for
+    it. A target is an http(s) link (an external ``xref``: ``xGraphic`` ...) or the id of
+    another concept of the same file (an internal ``ref``: ``crossReference``,
+    ``relatedConcept`` ...); an internal target naming no concept of the file is not kept."""
 
     kind: str
     text: str
@@ -274,6 +278,7 @@ class _Reading:
         self.version = version
         self.limits = limits
         self.concepts: list[Concept] = []
+        self.ids: set[str] = set()  # the ids the file gives its concepts
         self.guard = StreamGuard(source, head, max_bytes=MAX_BYTES, too_large=self._too_large)
         self.guard.check = self._check
 
@@ -331,7 +336,11 @@ class _Reading:
                 element.clear(keep_tail=True)
             if element is guard.kept:
                 guard.kept = None
-        return tuple(concepts), title or "", lang
+        # Internal references: kept when they name a concept of the file (the writer maps
+        # them to the ids it writes), left out otherwise (a term's id, an id of no element).
+        ids = frozenset(self.ids)
+        resolved = tuple(_resolved(concept, ids) for concept in concepts)
+        return resolved, title or "", lang
 
     def _concept(self, entry: etree._Element, number: int) -> Concept:
         version = self.version
@@ -354,6 +363,8 @@ class _Reading:
         details, transactions = [], []
         _information(entry, details, transactions)
         with_terms = {t.lang for t in terms}
+        if entry.get("id") and terms:
+            self.ids.add(entry.get("id", ""))
         return Concept(
             id=entry.get("id") or f"c{number + 1}",
             terms=tuple(terms),
@@ -445,8 +456,34 @@ def _detail(element: etree._Element) -> Detail | None:
         return None
     if not kind:
         return None
-    target = element.get("target", "")
-    return Detail(kind, _text(element), target if LINK.fullmatch(target) else "")
+    target = element.get("target", "").strip()
+    # An internal target is kept for now; ``_Reading.run`` drops it unless it names a
+    # concept of the file, once every concept's id is known.
+    keep = LINK.fullmatch(target) or IDREF.fullmatch(target)
+    return Detail(kind, _text(element), target if keep else "")
+
+
+def is_internal(detail: Detail) -> bool:
+    """Whether ``detail`` refers to another element of its file (a target, not a link)."""
+    return bool(detail.target) and not LINK.fullmatch(detail.target)
+
+
+def _resolved(concept: Concept, ids: frozenset[str]) -> Concept:
+    """``concept`` with the internal targets that name no concept of ``ids`` left out."""
+    def keep(details: tuple[Detail, ...]) -> tuple[Detail, ...]:
+        if not any(is_internal(d) and d.target not in ids for d in details):
+            return details
+        return tuple(d._replace(target="") if is_internal(d) and d.target not in ids else d
+                     for d in details)
+
+    return replace(
+        concept,
+        details=keep(concept.details),
+        # A term's detail whose target is dropped may now be a term note: those come first.
+        terms=tuple(replace(t, details=tuple(sorted(keep(t.details),
+                                                    key=lambda d: not is_term_note(d))))
+                    for t in concept.terms),
+        languages=tuple(s._replace(details=keep(s.details)) for s in concept.languages))
 
 
 def _group(group: etree._Element, details: list[Detail],

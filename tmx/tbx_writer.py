@@ -3,8 +3,11 @@ schemas (the core RelaxNG ``TBXcoreStructV03.rng`` and the dialect's Schematron)
 
 Every detail of a concept, a language and a term goes out with its data category as the
 ``type`` of the element TBX-Basic puts it in (``<descrip>``, ``<admin>``, ``<termNote>``,
-``<note>``, ``<xref>``; a definition or context that cites a source as a ``<descripGrp>``),
-each transaction as a ``<transacGrp>``. What the schemas refuse is left out rather than
+``<note>``, ``<xref>`` for a link, ``<ref>`` for a reference to another concept of the
+termbase; a definition or context that cites a source as a ``<descripGrp>``), each
+transaction as a ``<transacGrp>``. A reference's target is the id the other concept gets in
+the file written; one to a concept not written (it has no terms) or not in the termbase
+loses its target and keeps its text. What the schemas refuse is left out rather than
 written wrong: a concept without terms (a ``<conceptEntry>`` needs a ``<langSec>``, and
 that a ``<termSec>``), a date that is no date, an identifier that is no XML name (the
 concept gets ``c`` and its number instead). Characters XML 1.0 cannot carry are dropped
@@ -28,6 +31,7 @@ from tmx.tbx import (
     Termbase,
     TermEntry,
     Transaction,
+    is_internal,
     is_term_note,
 )
 from tmx.units import xml_safe
@@ -55,9 +59,14 @@ def write_tbx(termbase: Termbase, out: BinaryIO) -> None:
     _sub(_sub(_sub(header, "fileDesc"), "sourceDesc"), "p").text = xml_safe(termbase.title)
     body = _sub(_sub(root, "text"), "body")
     used: set[str] = set()
-    for number, concept in enumerate(termbase.concepts, 1):
-        if concept.terms:
-            _concept_element(body, concept, _identifier(concept.id, number, used))
+    # The id each concept written gets: an internal reference's target is rewritten to it.
+    written = [(concept, _identifier(concept.id, number, used))
+               for number, concept in enumerate(termbase.concepts, 1) if concept.terms]
+    ids: dict[str, str] = {}
+    for concept, identifier in written:
+        ids.setdefault(concept.id, identifier)
+    for concept, identifier in written:
+        _concept_element(body, concept, identifier, ids)
     document = etree.ElementTree(root)
     for href, schema_type in SCHEMAS:
         root.addprevious(etree.PI(
@@ -82,10 +91,11 @@ def _sub(parent: etree._Element, name: str, **attributes: str) -> etree._Element
     return etree.SubElement(parent, _tag(name), attributes)
 
 
-def _concept_element(body: etree._Element, concept: Concept, identifier: str) -> None:
+def _concept_element(body: etree._Element, concept: Concept, identifier: str,
+                     ids: dict[str, str]) -> None:
     entry = _sub(body, "conceptEntry", id=identifier)
     _transactions(entry, concept.transactions)
-    _details(entry, concept.details)
+    _details(entry, _targeted(concept.details, ids))
     by_lang: dict[str, list[TermEntry]] = {}
     for term in concept.terms:
         by_lang.setdefault(term.lang, []).append(term)
@@ -94,28 +104,38 @@ def _concept_element(body: etree._Element, concept: Concept, identifier: str) ->
         lang_sec.set(XML_LANG, xml_safe(lang))
         section = concept.language(lang)
         _transactions(lang_sec, section.transactions)
-        _details(lang_sec, section.details)
+        _details(lang_sec, _targeted(section.details, ids))
         for term in terms:
-            _term_element(lang_sec, term)
+            _term_element(lang_sec, term, ids)
 
 
-def _term_element(lang_sec: etree._Element, term: TermEntry) -> None:
+def _targeted(details: tuple[Detail, ...], ids: dict[str, str]) -> tuple[Detail, ...]:
+    """``details`` with each internal target rewritten to the id its concept is written
+    with, or dropped when that concept is not written."""
+    return tuple(d._replace(target=ids.get(d.target, "")) if is_internal(d) else d
+                 for d in details)
+
+
+def _term_element(lang_sec: etree._Element, term: TermEntry, ids: dict[str, str]) -> None:
+    details = _targeted(term.details, ids)
     term_sec = _sub(lang_sec, "termSec")
     _sub(term_sec, "term").text = xml_safe(term.text)
     # The core schema wants the term notes right after the term, the rest after them.
     if term.status:
         _sub(term_sec, "termNote", type="administrativeStatus").text = \
             f"{term.status}Term-admn-sts"
-    notes = [d for d in term.details if is_term_note(d)]
+    notes = [d for d in details if is_term_note(d)]
     for detail in notes:
         _detail(term_sec, detail, "termNote")
     _transactions(term_sec, term.transactions)
-    _details(term_sec, [d for d in term.details if not is_term_note(d)])
+    _details(term_sec, [d for d in details if not is_term_note(d)])
 
 
 def _details(parent: etree._Element, details: list[Detail] | tuple[Detail, ...]) -> None:
     for detail in details:
-        if detail.target:
+        if detail.target and is_internal(detail):
+            element = "ref"  # a reference to another concept: an IDREF
+        elif detail.target:
             element = "xref"
         elif detail.kind == "note":
             element = "note"
@@ -134,8 +154,9 @@ def _detail(parent: etree._Element, detail: Detail, element: str) -> None:
         holder = _sub(parent, element + "Grp")
     if element == "note":
         written = _sub(holder, "note")
-    elif element == "xref":
-        written = _sub(holder, "xref", type=xml_safe(detail.kind), target=xml_safe(detail.target))
+    elif element == "xref" or (element == "ref" and detail.target):
+        written = _sub(holder, element, type=xml_safe(detail.kind),
+                       target=xml_safe(detail.target))
     else:
         written = _sub(holder, element, type=xml_safe(detail.kind))
     written.text = xml_safe(detail.text)

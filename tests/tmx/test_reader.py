@@ -239,3 +239,26 @@ def test_short_reads_are_fine() -> None:
     assert header.srclang == "en" and len(list(units)) == 3
     with pytest.raises(TmxParseError, match="^line 7: the file ends inside a <tu> — it is"):
         list(read_tmx(Trickle(GOOD[:-100]))[1])  # type: ignore[arg-type]
+
+
+def test_zanata_s_prop_name_is_read_as_its_type() -> None:
+    # Zanata's TMX export (a real file: tests/data/tmx/) names its properties with ``name``,
+    # not TMX's ``type``: the name is kept as the type, on the header, units and variants.
+    from pathlib import Path
+
+    data = (Path(__file__).resolve().parents[1] / "data" / "tmx"
+            / "zanata_valid-tmx-with-metadata.tmx").read_bytes()
+    header, units = read_tmx(io.BytesIO(data))
+    first, second, *_rest = units
+    assert header.properties == (("doc0:resId1:prop1", "Header Prop value"),)
+    assert first.properties == (("doc0:resId0:prop0", "Custom prop0 value"),)
+    assert first.variants[0].properties == (("doc0:resId0:tuv0:prop0",
+                                             "Custom prop0 value on tuv"),)
+    assert second.properties == (("doc0:resId1:prop0", "Custom prop0 value"),
+                                 ("doc0:resId1:prop1", "Custom prop1 value"))
+    # A <prop> with a type keeps it, even an empty one.
+    _header, [unit] = read_tmx(io.BytesIO(
+        b'<tmx version="1.4"><header srclang="en"/><body><tu><prop type="" name="n">v</prop>'
+        b'<tuv xml:lang="en"><seg>a</seg></tuv><tuv xml:lang="de"><seg>b</seg></tuv></tu>'
+        b'</body></tmx>'))
+    assert unit.properties == (("", "v"),)

@@ -529,3 +529,70 @@ def test_every_level_round_trips_and_stays_valid(concept: Concept) -> None:
     written = write(termbase)
     assert CORE_RNG.validate(etree.parse(io.BytesIO(written))), CORE_RNG.error_log.last_error
     assert read(written) == termbase
+
+
+CROSS_REFERENCES = b"""<?xml version="1.0" encoding="UTF-8"?>
+<tbx type="TBX-Basic" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2">
+ <tbxHeader><fileDesc><sourceDesc><p>Cross references</p></sourceDesc></fileDesc></tbxHeader>
+ <text><body>
+  <conceptEntry id="c1">
+   <ref type="crossReference" target="c5">galaxy cluster</ref>
+   <xref type="externalCrossReference" target="https://example.org/star">star</xref>
+   <langSec xml:lang="en">
+    <termSec id="t1">
+     <term>star</term>
+     <ref type="crossReference" target="c5">cluster</ref>
+     <ref type="relatedTerm" target="t5">cluster (a term: no concept)</ref>
+    </termSec>
+   </langSec>
+  </conceptEntry>
+  <conceptEntry id="c5">
+   <ref type="crossReference" target="c1">star</ref>
+   <ref type="crossReference" target="c404">nowhere</ref>
+   <langSec xml:lang="en"><termSec id="t5"><term>galaxy cluster</term></termSec></langSec>
+  </conceptEntry>
+ </body></text>
+</tbx>
+"""
+
+
+def test_internal_cross_references_are_kept_and_written_back() -> None:
+    termbase = read(CROSS_REFERENCES)
+    first, fifth = termbase.concepts
+    assert first.details[0] == Detail("crossReference", "galaxy cluster", "c5")
+    assert first.details[1].target == "https://example.org/star"
+    # To a concept: kept; to a term's id or to no element: the text stays, not the target
+    # (and a term's detail without a target is a term note, which comes first).
+    assert [(d.kind, d.target) for d in first.terms[0].details] == [
+        ("relatedTerm", ""), ("crossReference", "c5")]
+    assert [(d.text, d.target) for d in fifth.details] == [("star", "c1"), ("nowhere", "")]
+    written = write(termbase)
+    assert_valid(written)
+    root = etree.fromstring(written)
+    refs = [(r.getparent().tag.rpartition("}")[2], r.get("type"), r.get("target"))
+            for r in root.iter("{*}ref")]
+    # (The relatedTerm, its target gone, is a term note like any other detail of a term.)
+    assert refs == [("conceptEntry", "crossReference", "c5"),
+                    ("termSec", "crossReference", "c5"),
+                    ("conceptEntry", "crossReference", "c1"),
+                    ("conceptEntry", "crossReference", None)]
+    assert [x.get("target") for x in root.iter("{*}xref")] == ["https://example.org/star"]
+    assert read(written) == termbase
+
+
+def test_a_reference_follows_its_concept_when_the_id_must_change() -> None:
+    # "1 a" is no XML name: the concept is written as c1, and the reference to it follows;
+    # a reference to a concept without terms (not written) loses its target.
+    termbase = Termbase((
+        Concept("1 a", (TermEntry("en", "star"),)),
+        Concept("c2", (TermEntry("en", "cluster"),),
+                details=(Detail("crossReference", "star", "1 a"),
+                         Detail("crossReference", "empty", "c3"))),
+        Concept("c3"),
+    ))
+    written = write(termbase)
+    assert_valid(written)
+    again = read(written)
+    assert [c.id for c in again.concepts] == ["c1", "c2"]
+    assert [(d.text, d.target) for d in again.concepts[1].details] == [
+        ("star", "c1"), ("empty", "")]

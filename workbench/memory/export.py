@@ -26,7 +26,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from tmx import TranslationUnit, Variant, write_tmx, write_tmx_pair
-from tmx.units import parse_date
+from tmx.units import parse_date, xml_safe
 from workbench.errors import ExportError
 from workbench.exports import header_for, set_units
 from workbench.memory.models import READY, MemoryOrigin, MemoryUnit, MemoryVariant
@@ -114,8 +114,11 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
     every unit in it has that language, ``*all*`` otherwise; a pair file holds only units
     with both languages, so it always declares its source.
 
-    Raises ``ExportError`` when not one unit has text in two of the languages (an empty
-    TMX would only puzzle the CAT tool's user)."""
+    A multilingual file also holds the imported units in one language only (a ``<tu>`` with
+    one ``<tuv>``, valid TMX 1.4b); a pair file leaves them out.
+
+    Raises ``ExportError`` when not one unit is written (an empty TMX would only puzzle the
+    CAT tool's user)."""
     spool = into if into is not None else tempfile.SpooledTemporaryFile(  # noqa: SIM115
         max_size=SPOOL_BYTES)
     header = header_for(options.source_lang)
@@ -124,9 +127,11 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
     if not options.pairs:
         # The units go to a second spool first: the header may declare the source language
         # only if every unit has it (else "*all*"), which is known once they are written.
+        # min_variants=1: an imported unit in one language only goes out too (a <tu> with
+        # one <tuv> is valid TMX); ``memory_units`` gives no other unit with fewer than two.
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as body:
             written = write_tmx(spool, counted(memory_units(session, options)), header,
-                                body=body)
+                                min_variants=1, body=body)
     else:
         written = 0
         now = datetime.now().timetuple()[:6]
@@ -182,21 +187,35 @@ def _unit_count(session: Session, options: MemoryExport) -> int:
 
 
 def memory_units(session: Session, options: MemoryExport) -> Iterator[TranslationUnit]:
-    """The memory's units in ``options.langs``: the sets' rows, then the imported files'."""
+    """The memory's units in ``options.langs``: the sets' rows, then the imported files'.
+
+    Every unit has text in two of the languages or more, except an imported unit that is in
+    one language only (it had no translation in its file): it comes with its one variant
+    when that language is asked for. (A unit with text in several languages, only one of
+    them asked for, is left out: it is not a one-language unit, only one cut down.)"""
     for document_set in session.scalars(select(DocumentSet).order_by(DocumentSet.id)):
         langs = [code for code in options.langs if code in document_set.langs]
         if len(langs) >= 2:
-            yield from set_units(document_set, row_views(session, document_set), langs,
-                                 confirmed_only=options.confirmed_only)
+            yield from (unit for unit in set_units(document_set, row_views(session, document_set),
+                                                   langs, confirmed_only=options.confirmed_only)
+                        if _with_text(unit) >= 2)
     if options.imported:
         yield from _imported_units(session, set(options.langs))
+
+
+def _with_text(unit: TranslationUnit) -> int:
+    """How many of the unit's variants have text as a TMX writer sees it."""
+    return sum(1 for variant in unit.variants if xml_safe(variant.text).strip())
 
 
 def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUnit]:
     """The imported units with what their file said about them (see ``MemoryUnit.meta``),
     their source language (their own, else their file's unless ``*all*``), and two
     properties more unless they have their own: ``x-document`` (the file) and ``x-tuid``
-    (their tuid there)."""
+    (their tuid there).
+
+    A unit goes out when two of its variants in ``langs`` have text, or when all its text
+    is in one language and that language is in ``langs`` (see ``memory_units``)."""
     found = session.execute(
         select(MemoryOrigin.id, MemoryOrigin.file_name, MemoryOrigin.source_lang,
                MemoryUnit.position, MemoryUnit.tuid,
@@ -205,12 +224,21 @@ def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUn
                MemoryVariant.lang, MemoryVariant.text, MemoryVariant.meta)
         .join(MemoryUnit, MemoryUnit.origin_id == MemoryOrigin.id)
         .join(MemoryVariant, MemoryVariant.unit_id == MemoryUnit.id)
-        .where(MemoryVariant.lang.in_(langs), MemoryOrigin.status == READY)
+        # Every variant is read, not only those in ``langs``: whether a unit is in one
+        # language only is known from all of them.
+        .where(MemoryOrigin.status == READY)
         .order_by(MemoryOrigin.id, MemoryUnit.position, MemoryVariant.id)
         .execution_options(yield_per=READ_ROWS)
     )
     for (origin_id, position), group in groupby(found, key=lambda r: (r[0], r[3])):
-        rows = list(group)
+        every = list(group)
+        rows = [row for row in every if row.lang in langs]
+        if not rows:
+            continue
+        texted = [row for row in rows if xml_safe(row.text).strip()]
+        if len(texted) < 2 and len({row.lang.casefold() for row in every
+                                    if xml_safe(row.text).strip()}) > 1:
+            continue  # a translated unit, but not into the languages asked for
         first = rows[0]
         tuid, srclang = first.tuid, None
         created = changed = None
