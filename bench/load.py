@@ -16,10 +16,18 @@ editor page and takes the CSRF token from ``<meta name="csrf-token">``; then, at
 A 409 is another client having edited first (the set moved on): an expected answer,
 counted apart. Every edit answered 200 moves the set's revision by exactly one, so at the
 end the revision must have moved by the number of edits answered 200 (else edits were
-lost, or stored without the client being told).
+lost, or stored without the client being told). And each row must be in the database as
+the last edit acknowledged on it left it (its revision says which was last): a row that is
+not is a lost edit (acknowledged, not in the database at the end).
+
+The database is a temporary SQLite file unless ``--database-url`` names another (e.g.
+``postgresql://user@127.0.0.1/workbench``: migrated, given one new set), or ``--postgres``
+starts a throw-away PostgreSQL server for the run (Debian's ``postgresql`` package, through
+``tests/postgres.py``; stopped and deleted at the end).
 
     PYTHONPATH=. python bench/load.py [--clients 100] [--seconds 30] [--threads 8]
                                       [--connection-limit 1000] [--json]
+                                      [--database-url URL | --postgres]
 
 It prints figures and never judges a time. It exits 1 only on a correctness failure: an
 answer 5xx, a connection error or timeout, or lost edits; it then prints those requests
@@ -99,6 +107,12 @@ class Stats:
     errors: Counter[str] = field(default_factory=Counter)
     samples: list[dict[str, Any]] = field(default_factory=list)
     sampled: Counter[str] = field(default_factory=Counter)
+    # edits answered 200: (the revision they made, the row, its status after them)
+    acknowledged: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def acknowledge(self, revision: int, row_id: int, status: str) -> None:
+        with self.lock:
+            self.acknowledged.append((revision, row_id, status))
 
     def _keep(self, sort: str) -> bool:
         self.sampled[sort] += 1
@@ -218,10 +232,14 @@ class Client:
         row = rng.choice(state["rows"])
         # The opposite of the row's status at that revision: at that revision, never refused.
         confirmed = "0" if row["status"] == "confirmed" else "1"
-        self.request("edit", "POST", f"/sets/{set_id}/edit/confirm", {
+        answer = self.request("edit", "POST", f"/sets/{set_id}/edit/confirm", {
             "revision": state["revision"], "row": row["id"], "confirmed": confirmed,
             "langs": ",".join(state.get("languages", [])),
         })
+        if answer is not None and answer[0] == 200 and self.stats is not None:
+            # the edit claimed the revision after the one it was made on
+            self.stats.acknowledge(int(state["revision"]) + 1, int(row["id"]),
+                                   "confirmed" if confirmed == "1" else "auto")
 
 
 def run_client(client: Client, set_id: int, deadline: float, edit_share: float,
@@ -309,9 +327,40 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))]
 
 
+def lost_rows(acknowledged: list[tuple[int, int, str]],
+              stored: dict[int, str] | None) -> list[dict[str, Any]] | None:
+    """The rows not in the database as the last edit acknowledged on them left them."""
+    if stored is None:
+        return None
+    last: dict[int, tuple[int, str]] = {}
+    for revision, row_id, status in acknowledged:
+        if row_id not in last or revision > last[row_id][0]:
+            last[row_id] = (revision, status)
+    return [{"row": row_id, "revision": revision, "acknowledged": status,
+             "stored": stored.get(row_id)}
+            for row_id, (revision, status) in sorted(last.items())
+            if stored.get(row_id) != status]
+
+
+def stored_statuses(database_url: str, set_id: int) -> dict[int, str] | None:
+    """Each row's status as the database holds it at the end (read directly)."""
+    from sqlalchemy import select
+
+    from workbench.db import session_scope
+    from workbench.models import Row
+
+    try:
+        with session_scope(database_url) as session:
+            return dict(session.execute(  # type: ignore[arg-type]
+                select(Row.id, Row.status).where(Row.set_id == set_id)).all())
+    except Exception as error:  # noqa: BLE001 (reported, and the run fails)
+        print(f"load: the rows could not be read at the end: {error}", file=sys.stderr)
+        return None
+
+
 def summary(stats: Stats, elapsed: float, clients: int, seconds: float,
             options: dict[str, Any], command: list[str], revisions: tuple[int, int | None],
-            stuck: int) -> dict[str, Any]:
+            stuck: int, stored: dict[int, str] | None = None) -> dict[str, Any]:
     kinds: dict[str, dict[str, Any]] = {}
     totals: Counter[str] = Counter()
     for kind in KINDS:
@@ -339,12 +388,17 @@ def summary(stats: Stats, elapsed: float, clients: int, seconds: float,
     edits_ok = kinds["edit"]["200"]
     moved = None if final is None else final - initial
     lost = None if moved is None else moved - edits_ok
+    every = sorted(t for v in stats.latencies.values() for t in v)
+    rows_lost = lost_rows(stats.acknowledged, stored)
     return {
         "clients": clients,
         "seconds": seconds,
         "elapsed_s": round(elapsed, 2),
         "requests": answered + sum(stats.errors.values()),
         "requests_per_s": round(answered / elapsed, 1) if elapsed > 0 else 0.0,
+        "p50_ms": round(percentile(every, 0.50) * 1000, 1),
+        "p95_ms": round(percentile(every, 0.95) * 1000, 1),
+        "lost_edits": rows_lost,
         "kinds": kinds,
         "totals": dict(totals),
         "clients_still_waiting_at_end": stuck,
@@ -360,6 +414,7 @@ def print_text(result: dict[str, Any]) -> None:
     options = ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in server["options"].items())
     print(f"server: {server['command']}")
     print(f"server options: {options} (serve's defaults unless passed)")
+    print(f"database: {result['database_url']}")
     print(f"load: {result['clients']} clients for {result['seconds']:g} s "
           f"(ran {result['elapsed_s']:.1f} s), 127.0.0.1, one {ROWS}-row set, no pause "
           "between requests")
@@ -389,6 +444,18 @@ def print_text(result: dict[str, Any]) -> None:
     print()
     print(f"edits answered 200: {r['edits_200']}; set revision {r['start']} -> {r['end']} "
           f"(moved {r['moved']}); difference (lost edits): {r['difference']}")
+    lost = result["lost_edits"]
+    print("rows not as their last acknowledged edit left them (lost edits): "
+          + ("could not be read" if lost is None else str(len(lost))))
+    for row in (lost or [])[:SAMPLES]:
+        print("  " + json.dumps(row))
+    t = result["totals"]
+    print()
+    print(f"summary ({result['database']}): {result['requests']} requests, "
+          f"{t['5xx'] + t['errors']} errors (5xx or no answer), {t['4xx']} other 4xx, "
+          f"{t['409']} 409 (stale), lost edits "
+          f"{'?' if lost is None else len(lost) + abs(r['difference'] or 0)}, "
+          f"median {result['p50_ms']} ms, p95 {result['p95_ms']} ms")
     if result["clients_still_waiting_at_end"]:
         print(f"clients still waiting for an answer at the end: "
               f"{result['clients_still_waiting_at_end']}")
@@ -413,9 +480,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-log", type=Path,
                         help="keep the server's output here (default: a temporary file)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database-url", metavar="URL",
+                       help="the database to load (SQLAlchemy URL, e.g. "
+                            "postgresql://me@127.0.0.1/workbench): migrated, and given one "
+                            "new set; default a temporary SQLite file")
+    where.add_argument("--postgres", action="store_true",
+                       help="start a throw-away PostgreSQL server for the run "
+                            "(tests/postgres.py) and load a new database on it")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or not 0 <= args.edit_share <= 1:
         parser.error("--clients >= 1, --seconds > 0 and 0 <= --edit-share <= 1")
+    server = None
+    given: str | None = None
+    if args.postgres:
+        try:
+            from tests.postgres import PostgresServer, PostgresUnavailable
+        except ImportError as error:
+            parser.error(f"--postgres needs tests/postgres.py and psycopg: {error}")
+        server = PostgresServer()
+        try:
+            server.start()
+        except PostgresUnavailable as error:
+            print(f"load: {error}", file=sys.stderr)
+            return 1
+    try:
+        given = server.create_database() if server is not None else args.database_url
+        return _run(args, options_from(args, defaults), given)
+    finally:
+        if server is not None:
+            if given:
+                server.drop_database(given)
+            server.stop()
+
+
+def options_from(args: argparse.Namespace,
+                 defaults: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The serve options used (serve's defaults unless passed), and those passed."""
 
     options = {"threads": defaults.get("threads"),
                "connection_limit": defaults.get("connection_limit"),
@@ -427,9 +528,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.connection_limit is not None:
         options["connection_limit"] = args.connection_limit
         passed += ["--connection-limit", str(args.connection_limit)]
+    return options, passed
 
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _run(args: argparse.Namespace, serving: tuple[dict[str, Any], list[str]],
+         given_url: str | None) -> int:
+    options, passed = serving
     with tempfile.TemporaryDirectory(prefix="workbench-load-") as folder:
-        database_url = f"sqlite:///{Path(folder) / 'load.sqlite'}"
+        database_url = given_url or f"sqlite:///{Path(folder) / 'load.sqlite'}"
         upgrade(database_url)
         set_id = build_set(database_url, ROWS)
         port = free_port()
@@ -479,13 +591,20 @@ def main(argv: list[str] | None = None) -> int:
             final = int(final_state["revision"]) if final_state else None
         finally:
             status = stop_server(process)
+        stored = stored_statuses(database_url, set_id)
+        from workbench.db import dispose
+
+        dispose(database_url)  # this process's connections, before the database goes
         result = summary(stats, elapsed, args.clients, args.seconds, options, shown,
-                         (initial, final), stuck)
+                         (initial, final), stuck, stored)
+        result["database"] = _shown_url(database_url).split("://", 1)[0].split("+")[0]
+        result["database_url"] = _shown_url(database_url)
         result["server"]["exit_status"] = status
         result["cpu_s"] = {"server": None if server_cpu is None else round(server_cpu, 1),
                            "clients": round(own_cpu, 1), "cores": os.cpu_count()}
         t = result["totals"]
-        failed = bool(t["5xx"] or t["errors"] or stuck or result["revision"]["difference"])
+        failed = bool(t["5xx"] or t["errors"] or stuck or result["revision"]["difference"]
+                      or result["lost_edits"] is None or result["lost_edits"])
         output = server_output(log_path.read_text(errors="replace"))
         result["server"]["output"] = {k: v for k, v in output.items() if k != "other_tail"}
         result["server"]["output_tail"] = output["other_tail"] if failed else ""

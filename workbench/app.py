@@ -113,11 +113,17 @@ def _register_optional_blueprints(app: Flask) -> None:
 
 
 def wants_json() -> bool:
-    """Whether the client asked for JSON rather than a page."""
+    """Whether the client asked for JSON rather than a page: a ``.json`` address,
+    ``?format=json``, or JSON preferred to HTML in ``Accept``. The one test every view uses."""
     if request.path.endswith(".json") or request.args.get("format") == "json":
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
+
+
+def is_htmx() -> bool:
+    """Whether the request came from htmx (it wants a fragment of the page, not all of it)."""
+    return request.headers.get("HX-Request") == "true"
 
 
 def error_response(message: str, status: int) -> tuple[Response | str, int]:

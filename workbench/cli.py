@@ -14,7 +14,7 @@ import click
 from alignments import Bead
 from workbench import __version__
 from workbench.accounts.cli import accounts
-from workbench.commands import reports_errors
+from workbench.commands import ACTING_AS, log_changes, reports_errors
 from workbench.db import database_url, session_scope, upgrade
 from workbench.errors import PageImportError
 from workbench.jobs.cli import jobs, worker
@@ -29,12 +29,22 @@ def _url() -> str:
 
 @click.group()
 @click.version_option(__version__, prog_name="workbench")
-def main() -> None:
+@click.option("--as", "acting_as", metavar="NAME",
+              help="Who makes the changes, as the activity log names them (default: "
+                   "cli: and the system user, e.g. cli:anna).")
+@click.pass_context
+def main(ctx: click.Context, acting_as: str | None) -> None:
     """Multilingual translation-alignment workbench.
 
     The database is WORKBENCH_DATABASE_URL (an SQLAlchemy URL) when set, else
     instance/workbench.sqlite under the current folder.
+
+    Every command that changes data (import, sets rename/delete, memory import, termbase
+    import, accounts, jobs cancel/rerun, terms --job) is written to the activity log with
+    who ran it.
     """
+    if acting_as and acting_as.strip():
+        ctx.meta[ACTING_AS] = acting_as.strip()[:80]
 
 
 @main.command()
@@ -381,6 +391,24 @@ main.add_command(jobs)
 main.add_command(worker)
 main.add_command(termbase)
 main.add_command(accounts)
+
+# The commands that change data, in the activity log with who ran them (``--as``).
+log_changes(main, {
+    "init": lambda params: bool(params.get("demo")),
+    "import": True,
+    "sets rename": True,
+    "sets delete": True,
+    "memory import": True,
+    "termbase import": True,
+    "accounts add": True,
+    "accounts role": True,
+    "accounts password": True,
+    "accounts disable": True,
+    "accounts enable": True,
+    "jobs cancel": True,
+    "jobs rerun": True,
+    "terms": lambda params: bool(params.get("job")),
+})
 
 
 if __name__ == "__main__":

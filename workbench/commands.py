@@ -1,9 +1,12 @@
 """What every command group shares (``workbench memory``, ``jobs``, ``termbase``,
-``accounts`` …): the database it works on, and errors as one line and exit status 1."""
+``accounts`` …): the database it works on, errors as one line and exit status 1, and the
+activity log of the changes made from the command line (``log_changes``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import getpass
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +18,10 @@ from workbench.db import database_url, upgrade
 from workbench.errors import WorkbenchError
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
+# where the root command keeps ``--as NAME`` (``ctx.meta``)
+ACTING_AS = "workbench.acting_as"
+CLI_METHOD = "CLI"
 
 
 def reports_errors(command: F) -> F:
@@ -56,3 +63,114 @@ def sum_up(files: int, imported: int, items: int, what: str, refused: Sequence[s
             click.echo(f"  {reason}", err=True)
     if refused:
         raise SystemExit(1)
+
+
+# -- the activity log of the command line --------------------------------------------------
+
+# A command that changes data is logged always (True) or when its parameters say it does.
+Logged = bool | Callable[[Mapping[str, Any]], bool]
+
+
+def cli_person_name(ctx: click.Context | None = None) -> str:
+    """Who runs this command: ``--as NAME`` when given, else ``cli:`` and the system user."""
+    ctx = ctx or click.get_current_context(silent=True)
+    named = ctx.find_root().meta.get(ACTING_AS) if ctx is not None else None
+    if named:
+        return str(named)
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no LOGNAME/USER and no entry in the password file
+        user = "unknown"
+    return f"cli:{user}"
+
+
+def log_changes(root: click.Group, changing: Mapping[str, Logged]) -> None:
+    """Have every command named in ``changing`` ("import", "accounts add" …) write what it
+    did to the activity log when it ends: who (``cli_person_name``), method ``CLI``, the
+    command as endpoint, the command line as path, its exit status, and the set when a
+    ``SET`` argument names one by id. One place for every command group, their modules
+    unchanged: the commands' callbacks are wrapped here."""
+    for name, when in changing.items():
+        command: click.Command | None = root
+        for part in name.split():
+            command = command.commands.get(part) if isinstance(command, click.Group) else None
+        if command is None or command.callback is None:
+            raise LookupError(f"no command 'workbench {name}' to log")
+        command.callback = _logged(command.callback, name, when)
+
+
+def _logged(callback: Callable[..., Any], name: str, when: Logged) -> Callable[..., Any]:
+    @wraps(callback)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            outcome = callback(*args, **kwargs)
+        except SystemExit as stop:  # some of it done (an import with a file refused …)
+            code = stop.code if isinstance(stop.code, int) else 1
+            if code and _wanted(when, ctx.params):
+                write_cli_activity(ctx, name, status=code)
+            raise
+        # a ClickException or Abort: nothing was changed, nothing to log
+        if _wanted(when, ctx.params):
+            write_cli_activity(ctx, name, status=0)
+        return outcome
+
+    wrapper.logs_activity = name  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _wanted(when: Logged, params: Mapping[str, Any]) -> bool:
+    return when(params) if callable(when) else bool(when)
+
+
+def write_cli_activity(ctx: click.Context, name: str, *, status: int) -> None:
+    """One line of the activity log for a command that ran (in its own transaction); a
+    database that cannot take it only costs a warning: the change itself is made."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from workbench.accounts.policy import Role
+    from workbench.accounts.store import Person, record
+    from workbench.db import session_scope
+
+    person = Person(cli_person_name(ctx), Role.ADMINISTRATOR, signed_in=False)
+    set_ref = ctx.params.get("set_ref")
+    set_id = int(set_ref) if isinstance(set_ref, str) and set_ref.isdigit() \
+        and len(set_ref) < 10 else None
+    try:
+        url = database_url(Path.cwd() / "instance")
+        with session_scope(url) as session:
+            record(session, person, method=CLI_METHOD, endpoint=name,
+                   path=command_line(ctx, name), status=status, set_id=set_id)
+    except (WorkbenchError, SQLAlchemyError) as error:
+        log.warning("The activity log missed 'workbench %s' by %s: %s", name, person.name,
+                    error)
+        if status == 0:  # a command that failed has said so already, in one line
+            click.echo(f"Warning: the activity log could not record this change ({error}).",
+                       err=True)
+
+
+def command_line(ctx: click.Context, name: str) -> str:
+    """The command as it was given, for the log: its arguments and the options that were
+    set (never a password: those are read from a prompt or standard input)."""
+    words: list[str] = []
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if value is None or value is False or value == () or param.name == "yes":
+            continue
+        if isinstance(param, click.Argument):
+            words += [str(v) for v in value] if isinstance(value, tuple | list) \
+                else [str(value)]
+        elif isinstance(param, click.Option):
+            if value == param.default and not param.required:
+                continue
+            flag = max(param.opts, key=len)
+            if param.is_flag:
+                words.append(flag)
+            else:
+                for item in value if isinstance(value, tuple | list) else [value]:
+                    words += [flag, str(item)]
+    return " ".join(["workbench", name, *(_quoted(word) for word in words)])[:500]
+
+
+def _quoted(word: str) -> str:
+    return f'"{word}"' if not word or any(c.isspace() for c in word) else word

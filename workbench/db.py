@@ -223,6 +223,20 @@ def get_session() -> Session:
     return session
 
 
+@contextmanager
+def committed(session: Session | None = None) -> Iterator[Session]:
+    """The request's session (or ``session``) for one change: what the block writes is
+    committed at its end, and rolled back if it raises (the error handlers then read a
+    clean session). Every view that writes goes through here."""
+    session = session if session is not None else get_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def close_session(_exc: BaseException | None = None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is not None:

@@ -121,3 +121,6 @@ class Edit(Base):
     after: Mapped[dict[str, object]] = mapped_column(JSON)
     undone: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the name of the account that made the step (kept after the account is removed, like
+    # ``Activity.account``); None on a desk with no accounts (migration 0012_edit_author)
+    author: Mapped[str | None] = mapped_column(String(80), nullable=True, default=None)

@@ -477,8 +477,14 @@ def test_sentences_the_pivot_lacks_share_a_row_across_the_other_versions() -> No
 
 
 @pytest.mark.slow
-def test_aligning_versions_reports_the_sentences_done_after_each_version() -> None:
+def test_aligning_versions_reports_the_sentences_done_while_and_after_each_version() -> None:
+    from alignments.embed import Encoder
+
     done: list[int] = []
     versions = {"ru": RU, "en": EN, "fr": EN[:3]}
-    align_versions(versions, "ru", progress=done.append)
-    assert done == [len(RU) + len(EN), len(RU) + len(EN) + 3]
+    align_versions(versions, "ru", encoder=Encoder(), progress=done.append)
+    first, total = len(RU) + len(EN), len(RU) + len(EN) + 3
+    assert first in done and done[-1] == total
+    assert done == sorted(done)  # never backwards
+    # while a version is embedded, before it is aligned: a share of it
+    assert 0 < done[0] < first and first < done[done.index(first) + 1] < total

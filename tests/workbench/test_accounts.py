@@ -189,3 +189,14 @@ def test_serving_beyond_this_machine_without_accounts_warns(
     assert "has no accounts" not in result.output
     result = runner.invoke(main, ["serve"])  # 127.0.0.1: one person's desk
     assert "has no accounts" not in result.output
+
+
+def test_translators_and_terminologists_may_find_the_flags_again(
+        app: Flask, team: None, set_id: int) -> None:
+    for name in ("tom", "tess"):
+        answer = signed_in(app, name).post("/terms/discover",
+                                           headers={"Accept": "application/json"})
+        assert answer.status_code == 202, answer.get_data(as_text=True)
+        assert answer.get_json()["state"] == "done"
+    log = signed_in(app, "ada").get("/activity").get_data(as_text=True)
+    assert log.count("/terms/discover") == 2

@@ -376,7 +376,8 @@ def held_aligner(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Ev
     started, go = threading.Event(), threading.Event()
 
     def aligner(segmented: dict[str, list[tuple[int, str]]], pivot_lang: str,
-                confirmed: Sequence[AlignedRow] = ()) -> list[AlignedRow]:
+                confirmed: Sequence[AlignedRow] = (),
+                progress: Callable[[int], None] | None = None) -> list[AlignedRow]:
         started.set()
         assert go.wait(WAIT)
         taken = {lang: {i for row in confirmed for i in row.sentences(lang)}

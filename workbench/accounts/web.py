@@ -45,7 +45,8 @@ from workbench.accounts.store import (
     set_password,
     set_role,
 )
-from workbench.db import get_session, session_scope
+from workbench.db import committed, get_session, session_scope
+from workbench.editing.history import AUTHOR_KEY
 from workbench.errors import DatabaseBusy, WorkbenchError
 from workbench.security import limiter
 
@@ -109,6 +110,8 @@ def _guard() -> Response | None:
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         raise SignInRequired(_("Sign in first: this workbench has accounts. Nothing was "
                                "changed."))
+    if person.signed_in:  # the author of the edit steps this request writes
+        g.setdefault(AUTHOR_KEY, person.name)
     if request.method not in READ_METHODS and not may_change(person.role, request.endpoint):
         raise NotAllowed(_(
             "Your role (%(role)s) does not allow this change; nothing was changed. Ask an "
@@ -189,13 +192,9 @@ def create() -> Response:
     session = get_session()
     first = not signing_in()
     role = Role.ADMINISTRATOR if first else request.form.get("role", "")
-    try:
+    with committed(session):
         account = add_account(session, request.form.get("name", ""), role,
                               request.form.get("password", ""))
-        session.commit()
-    except AccountError:
-        session.rollback()
-        raise
     if first:  # the desk's owner becomes its first administrator and stays signed in
         login_user(account)
     flash(_("Account “%(name)s” added (%(role)s).", name=account.name,
@@ -205,18 +204,16 @@ def create() -> Response:
 
 @bp.post("/accounts/<name>/role")
 def change_role(name: str) -> Response:
-    session = get_session()
-    account = set_role(session, name, request.form.get("role", ""))
-    session.commit()
+    with committed() as session:
+        account = set_role(session, name, request.form.get("role", ""))
     flash(_("“%(name)s” is now %(role)s.", name=account.name, role=role_label(account.role)))
     return redirect(url_for("accounts.index"), code=303)
 
 
 @bp.post("/accounts/<name>/active")
 def change_active(name: str) -> Response:
-    session = get_session()
-    account = set_active(session, name, request.form.get("active") == "1")
-    session.commit()
+    with committed() as session:
+        account = set_active(session, name, request.form.get("active") == "1")
     flash(_("“%(name)s” can sign in again.", name=account.name) if account.active
           else _("“%(name)s” can no longer sign in.", name=account.name))
     return redirect(url_for("accounts.index"), code=303)
@@ -230,8 +227,8 @@ def change_password() -> Response:
     session = get_session()
     if authenticate(session, person.name, request.form.get("current", "")) is None:
         raise AccountError(_("The current password is wrong; nothing was changed."))
-    set_password(session, person.name, request.form.get("password", ""))
-    session.commit()
+    with committed(session):
+        set_password(session, person.name, request.form.get("password", ""))
     flash(_("Your password was changed."))
     return redirect(url_for("accounts.activity_log"), code=303)
 
@@ -245,3 +242,24 @@ def activity_log() -> str:
     return render_template("accounts/activity.html",
                            entries=activities(get_session(), set_id=set_id, account=who),
                            set_id=set_id, who=who)
+
+
+@bp.get("/sets/<int:set_id>/history")
+def edit_history(set_id: int) -> str | Response:
+    """The set's latest edit steps with who made each ("by anna"): the editor's history
+    panel (htmx asks for the list alone), a page of its own, or JSON (``?format=json``)."""
+    from flask import jsonify
+
+    from workbench.editing.history import history
+    from workbench.sets import get_set
+
+    session = get_session()
+    document_set = get_set(session, set_id)
+    steps = history(session, set_id)
+    if request.args.get("format") == "json":
+        return jsonify({"set_id": set_id, "revision": document_set.revision,
+                        "steps": [step.as_json() for step in steps]})
+    from workbench.app import is_htmx
+
+    template = "editor/_history.html" if is_htmx() else "editor/history.html"
+    return render_template(template, document_set=document_set, steps=steps)

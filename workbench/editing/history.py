@@ -23,7 +23,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
+from flask import g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -321,12 +323,27 @@ def _shift_sentences(session: Session, current: Snapshot, target: Snapshot) -> N
         )
 
 
+# Who makes the edits of this request: ``workbench.accounts.web`` sets it for a signed-in
+# person (``g.edit_author``); a desk with no accounts, a job, a script leave it unset.
+AUTHOR_KEY = "edit_author"
+
+
+def current_author() -> str | None:
+    """The name of the person whose edits this request makes (None: nobody in particular,
+    a desk with no accounts)."""
+    if not has_app_context():
+        return None
+    author = g.get(AUTHOR_KEY)
+    return str(author)[:80] if author else None
+
+
 def record(session: Session, set_id: int, revision: int, operation: str,
            before: Snapshot, after: Snapshot, *, max_steps: int | None = None,
-           **result: object) -> EditResult:
+           author: str | None = None, **result: object) -> EditResult:
     """Apply ``after`` over ``before``, keep both as a new step of the history (dropping the
     steps that were undone, and the oldest steps past ``max_steps``: by default the app's
-    ``MAX_HISTORY_STEPS``), and say what changed."""
+    ``MAX_HISTORY_STEPS``), and say what changed. The step's author is ``author``, else the
+    signed-in person making the request (``current_author``)."""
     applied = apply(session, set_id, before, after)
     after = applied.snapshot
     for key, ids in (("focus_row", applied.rows), ("focus_sentence", applied.sentences)):
@@ -336,7 +353,8 @@ def record(session: Session, set_id: int, revision: int, operation: str,
     session.execute(delete(Edit).where(Edit.set_id == set_id, Edit.undone.is_(True)))
     seq = (session.scalar(select(func.max(Edit.seq)).where(Edit.set_id == set_id)) or 0) + 1
     session.add(Edit(set_id=set_id, seq=seq, operation=operation,
-                     before=before.as_json(), after=after.as_json()))
+                     before=before.as_json(), after=after.as_json(),
+                     author=(author or current_author() or None)))
     session.flush()
     _prune(session, set_id, limit("MAX_HISTORY_STEPS", max_steps))
     return _result(session, set_id, operation, revision, before, after, **result)
@@ -391,7 +409,7 @@ def undo(session: Session, set_id: int, revision: int) -> EditResult:
     edit.undone = True
     session.flush()
     return _result(session, set_id, "undo", revision, after, before,
-                   message=_("Undone: %(what)s.", what=describe(edit.operation)),
+                   message=_step_message(edit, undone=True),
                    focus_row=before.rows[0].id if before.rows else None)
 
 
@@ -409,8 +427,44 @@ def redo(session: Session, set_id: int, revision: int) -> EditResult:
     edit.undone = False
     session.flush()
     return _result(session, set_id, "redo", revision, before, after,
-                   message=_("Redone: %(what)s.", what=describe(edit.operation)),
+                   message=_step_message(edit, undone=False),
                    focus_row=after.rows[0].id if after.rows else None)
+
+
+def _step_message(edit: Edit, *, undone: bool) -> str:
+    """What the status line says after an undo or redo: the step, and whose it was."""
+    what = describe(edit.operation)
+    if edit.author:
+        return (_("Undone: %(what)s (by %(author)s).", what=what, author=edit.author)
+                if undone else
+                _("Redone: %(what)s (by %(author)s).", what=what, author=edit.author))
+    return _("Undone: %(what)s.", what=what) if undone else _("Redone: %(what)s.", what=what)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the history as the editor lists it."""
+
+    seq: int
+    operation: str
+    label: str  # the operation as the interface says it
+    author: str | None  # None: a desk with no accounts (or a step made before 0012)
+    at: datetime
+    undone: bool
+
+    def as_json(self) -> dict[str, object]:
+        return {"seq": self.seq, "operation": self.operation, "label": self.label,
+                "author": self.author, "at": self.at.isoformat(), "undone": self.undone}
+
+
+def history(session: Session, set_id: int, limit: int = 50) -> list[Step]:
+    """The set's latest steps, newest first (undone ones too, marked), with who made them."""
+    return [
+        Step(seq, operation, describe(operation), author, at, bool(undone))
+        for seq, operation, author, at, undone in session.execute(
+            select(Edit.seq, Edit.operation, Edit.author, Edit.created_at, Edit.undone)
+            .where(Edit.set_id == set_id).order_by(Edit.seq.desc()).limit(limit))
+    ]
 
 
 def describe(operation: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -26,7 +27,9 @@ from workbench.errors import AlignmentFailed
 from workbench.models import DocumentSet, Edit, Row, Sentence, Version
 
 
-def realign_after_confirmed(session: Session, set_id: int, revision: int) -> EditResult:
+def realign_after_confirmed(session: Session, set_id: int, revision: int, *,
+                            progress: Callable[[int, int], None] | None = None,
+                            author: str | None = None) -> EditResult:
     """Align again every row below the last confirmed row.
 
     The rows down to the last confirmed one are kept as they are and handed to the engine
@@ -38,6 +41,13 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int) -> Edi
     the engine aligns, and only then is the revision claimed, as the first write, and the
     result written. An edit made meanwhile has moved the revision on: the re-alignment is
     then refused with ``StaleEdit`` and nothing of it is written.
+
+    ``author``: who asked for it, when a job runs it for them (else the request's person).
+    ``progress``, when given, is called with the sentences aligned so far and the set's
+    sentences (all its versions'): with 0 once the rows are read, as the engine reports
+    (after each version aligned to the pivot), and with the total once it is done. It is
+    called with no transaction open, so it may write (a job's progress) or raise (a job
+    cancelled) and nothing of the re-alignment is written.
     """
     from workbench.sets import align_sentences  # the engine is imported only when needed
 
@@ -83,7 +93,14 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int) -> Edi
 
     kept_sentences = {(lang, i) for row in anchors for lang, ids in row.cells.items()
                       for i in ids}
-    aligned = align_sentences(segmented, pivot_lang, confirmed=anchors)
+    total = sum(len(sentences) for sentences in segmented.values())
+    if progress is None:
+        aligned = align_sentences(segmented, pivot_lang, confirmed=anchors)
+    else:
+        progress(0, total)
+        aligned = align_sentences(segmented, pivot_lang, confirmed=anchors,
+                                  progress=lambda done: progress(done, total))
+        progress(total, total)
 
     by_place = {index[s.id]: s for s in before.sentences}
     rows: list[RowState] = []
@@ -116,7 +133,7 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int) -> Edi
     if _fixed_by_hand_since_last_realign(session, set_id):  # not replaced in silence
         message += " " + _("Your unconfirmed changes there were aligned again: Ctrl+Z brings "
                            "them back.")
-    return record(session, set_id, revision, "realign", before, after,
+    return record(session, set_id, revision, "realign", before, after, author=author,
                   focus_row=-1, message=message)
 
 

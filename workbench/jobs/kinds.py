@@ -6,7 +6,9 @@ and where its result is seen.
   that also marks the job done;
 - ``tmx-import``: a TMX file (kept in the job's folder, or named on the command line)
   imported into the memory; an interrupted import is removed by the next one or at start;
-- ``memory-export``: the whole memory written as TMX into the job's folder, for download.
+- ``memory-export``: the whole memory written as TMX into the job's folder, for download;
+- ``realign``: a set's rows below its last confirmed one aligned again, as one edit step
+  (``workbench.jobs.realign``).
 
 Each function takes a ``JobContext`` and gives the job's result (plain JSON).
 """
@@ -25,6 +27,7 @@ from flask_babel import lazy_gettext
 from workbench.errors import WorkbenchError
 from workbench.importers import Version
 from workbench.jobs.runner import JobContext, transaction
+from workbench.terminology.discovery import discover_terms
 
 VERSIONS_FILE = "versions.json"
 
@@ -132,10 +135,20 @@ def export_memory(context: JobContext) -> dict[str, Any]:
             "bytes": path.stat().st_size, "langs": list(options.langs)}
 
 
+def realign(context: JobContext) -> dict[str, Any]:
+    """The editor's re-alignment of a set (``workbench.jobs.realign``)."""
+    from workbench.jobs.realign import realign_rest
+
+    return realign_rest(context)
+
+
 KINDS: dict[str, Kind] = {
     "align": Kind(align, "sentences", lazy_gettext("Aligning a page")),
     "tmx-import": Kind(import_memory, "units", lazy_gettext("TMX import")),
     "memory-export": Kind(export_memory, "units", lazy_gettext("Memory export")),
+    "realign": Kind(realign, "sentences", lazy_gettext("Re-aligning a set")),
+    "discover_terms": Kind(discover_terms, "sets", lazy_gettext("Finding terminology flags")),
 }
 
-UNITS = {"sentences": lazy_gettext("sentences"), "units": lazy_gettext("units")}
+UNITS = {"sentences": lazy_gettext("sentences"), "units": lazy_gettext("units"),
+         "sets": lazy_gettext("sets")}

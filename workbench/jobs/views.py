@@ -19,6 +19,7 @@ from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from workbench.app import wants_json
 from workbench.db import get_session
 from workbench.errors import NotFound
 from workbench.jobs.kinds import KINDS, UNITS
@@ -36,7 +37,8 @@ STATES = {
     INTERRUPTED: lazy_gettext("Interrupted: the process running it stopped; nothing of it "
                               "was stored. Run it again."),
 }
-FOLLOWED = ("align", "tmx-import")  # kinds whose page goes on to the result when done
+# kinds whose page goes on to the result when done
+FOLLOWED = ("align", "tmx-import", "discover_terms")
 
 
 def locale() -> str:
@@ -46,7 +48,7 @@ def locale() -> str:
 
 def result_url(job: Job) -> str | None:
     """Where a finished job's result is seen: the new set in the editor, the imported
-    file in the memory, the export's download."""
+    file in the memory, the export's download, the terminology flags, the re-aligned set."""
     result = job.result or {}
     if job.state != DONE:
         return None
@@ -57,6 +59,10 @@ def result_url(job: Job) -> str | None:
         return url_for("memory.index", imported=result["origin_id"])
     if job.kind == "memory-export" and "path" in result:
         return url_for("jobs.download", job_id=job.id)
+    if job.kind == "discover_terms":
+        return url_for("terminology.flags")
+    if job.kind == "realign" and "set_id" in (job.params or {}):
+        return url_for("editor.edit", set_id=job.params["set_id"])
     return None
 
 
@@ -64,7 +70,9 @@ def result_label(job: Job) -> str:
     labels = {"align": lazy_gettext("Open the new set in the editor"),
               "tmx-import": lazy_gettext("See the imported file in the memory"),
               "memory-export": lazy_gettext("Download %(file)s",
-                                            file=(job.result or {}).get("file_name", ""))}
+                                            file=(job.result or {}).get("file_name", "")),
+              "discover_terms": lazy_gettext("See the terminology flags"),
+              "realign": lazy_gettext("Open the set in the editor")}
     return str(labels.get(job.kind, lazy_gettext("See the result")))
 
 
@@ -83,7 +91,7 @@ def job_view(job: Job) -> dict[str, object]:
 def job_answer(job_id: int) -> BaseResponse:
     """The answer to a form that started a job: its page, which follows it to the result
     (303), or, for a JSON client, the job (202)."""
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         job = get_job(get_session(), job_id)
         return _json(job, 202)
     return redirect(url_for("jobs.show", job_id=job_id, follow=1), code=303)
@@ -96,16 +104,12 @@ def _json(job: Job, status: int = 200) -> BaseResponse:
     return answer
 
 
-def _wants_json() -> bool:
-    return request.args.get("format") == "json" or \
-        request.accept_mimetypes.best == "application/json"
-
 
 @bp.get("/jobs/")
 def index() -> str | BaseResponse:
     """The jobs, newest first."""
     found = list_jobs(get_session())
-    if _wants_json():
+    if wants_json():
         return jsonify([job.as_json() for job in found])
     return render_template("jobs/index.html", jobs=found)
 
@@ -120,7 +124,7 @@ def show(job_id: int) -> str | BaseResponse:
     """A job's page. Reached from the form that started it (``follow=1``), a job done goes
     straight on to its result."""
     job = get_job(get_session(), job_id)
-    if _wants_json():
+    if wants_json():
         return _json(job)
     follow = request.args.get("follow") == "1" and job.kind in FOLLOWED
     if follow and (url := result_url(job)):
@@ -149,7 +153,7 @@ def progress(job_id: int) -> Response:
 def cancel_job(job_id: int) -> BaseResponse:
     """Cancel a job (what it stored is removed)."""
     job = cancel(get_session(), job_id)
-    if _wants_json():
+    if wants_json():
         return _json(job)
     return redirect(url_for("jobs.show", job_id=job_id), code=303)
 
@@ -160,7 +164,7 @@ def rerun_job(job_id: int) -> BaseResponse:
     session = get_session()
     kind = get_job(session, job_id).kind
     rerun(session, current_app.config["DATABASE_URL"], job_id)
-    if _wants_json():
+    if wants_json():
         return _json(get_job(session, job_id), 202)
     return redirect(url_for("jobs.show", job_id=job_id, follow=int(kind in FOLLOWED)),
                     code=303)

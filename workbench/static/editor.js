@@ -24,6 +24,12 @@
   let busy = false; // one operation at a time: each one needs the revision of the last
   let pending = null; // where the focus was when an operation was sent
   let advance = false; // after confirming, go to the next row (as CAT tools do)
+  // The re-align job followed (its status and result URLs, what the status area says):
+  // meanwhile the Re-align button and R are disabled, and no other edit is sent (it would
+  // make the job's revision stale).
+  let realigning = null;
+  const realignButton = document.querySelector('[data-op="realign"]');
+  const POLL_EVERY = 1000; // ms between two looks at the job's progress
 
   /* ---- the grid's geometry ---- */
 
@@ -108,16 +114,98 @@
   const say = (text) => { status.textContent = text || ""; };
 
   function send(operation, values) {
+    if (realigning) { say(realigning.said); return; }
     if (busy) return;
     setBusy(true);
     alertBox.textContent = "";
-    if (operation === "realign") say(msg.msgRealigning);
-    const row = rowOf(current);
-    pending = { index: rowIndex(row), col: colOf(current), row: row && row.dataset.row };
+    remember();
     values = Object.assign({ revision: editState().dataset.revision, langs: msg.langs }, values);
     htmx.ajax("POST", msg.base + "/" + operation, {
       source: grid, target: "#rows", swap: "none", values: values,
     }).catch(() => setBusy(false));
+  }
+
+  // Where the focus was when an operation was sent: it goes back there after the answer.
+  function remember() {
+    const row = rowOf(current);
+    pending = { index: rowIndex(row), col: colOf(current), row: row && row.dataset.row };
+  }
+
+  /* ---- re-aligning: a job on the server, followed here ---- */
+
+  const number = (n) => Number(n).toLocaleString(document.documentElement.lang || undefined);
+
+  // The POST asks for the job (JSON); it goes through htmx like every edit, so that a
+  // refusal (a stale page, a malformed request) is answered and shown as any other.
+  function startRealign() {
+    if (realigning) { say(realigning.said); return; }
+    if (busy) return;
+    setBusy(true);
+    alertBox.textContent = "";
+    remember();
+    realigning = { said: msg.msgRealigning, statusUrl: null, resultUrl: null, misses: 0 };
+    if (realignButton) realignButton.disabled = true;
+    say(msg.msgRealigning);
+    htmx.ajax("POST", msg.base + "/realign", {
+      source: grid, target: "#rows", swap: "none",
+      headers: { Accept: "application/json" },
+      values: { revision: editState().dataset.revision, langs: msg.langs },
+    }).catch(() => { setBusy(false); endRealign(); });
+  }
+
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const xhr = event.detail.xhr;
+    if (!realigning || realigning.statusUrl || !xhr
+        || event.detail.requestConfig.verb !== "post") return;
+    let job = null;
+    try { job = xhr.status === 202 ? JSON.parse(xhr.responseText) : null; } catch (e) { job = null; }
+    if (!job || !job.status_url) { endRealign(); return; } // refused: said as any refusal
+    setBusy(false);
+    realigning.statusUrl = job.status_url;
+    realigning.resultUrl = job.result_url;
+    follow(job);
+  });
+
+  // The job's progress in the status area; once it has ended, its result.
+  function follow(job) {
+    if (!realigning) return;
+    if (job.total) {
+      const said = fill(msg.msgRealignProgress, { done: number(job.done), total: number(job.total) });
+      if (said !== realigning.said) { realigning.said = said; say(said); }
+    }
+    if (job.state === "queued" || job.state === "running") {
+      setTimeout(poll, POLL_EVERY);
+    } else {
+      showResult();
+    }
+  }
+
+  function poll() {
+    if (!realigning) return;
+    fetch(realigning.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then((answer) => (answer.ok ? answer.json() : Promise.reject(answer.status)))
+      .then((job) => { realigning.misses = 0; follow(job); })
+      .catch((status) => {
+        // A moment without the server (a restart): look again a few times, then say so.
+        if (realigning && ++realigning.misses < 5) { setTimeout(poll, POLL_EVERY * 2); return; }
+        endRealign();
+        alertBox.textContent = msg.msgFailed.replace("%s", typeof status === "number" ? status : "—");
+      });
+  }
+
+  // The server's answer for the ended job (the new grid and the edit's message, or the
+  // failure), handled as any edit's answer (workbench:edited / workbench:refused).
+  function showResult() {
+    const url = realigning.resultUrl + "?langs=" + encodeURIComponent(msg.langs);
+    endRealign();
+    setBusy(true);
+    htmx.ajax("GET", url, { source: grid, target: "#rows", swap: "none" })
+      .catch(() => setBusy(false));
+  }
+
+  function endRealign() {
+    realigning = null;
+    if (realignButton) realignButton.disabled = false;
   }
 
   function setBusy(on) {
@@ -161,7 +249,7 @@
       send("confirm", { row: rowId(), confirmed: confirmed ? "0" : "1" });
     },
     "confirm-through": () => send("confirm-through", { row: rowId() }),
-    realign: () => send("realign", {}),
+    realign: () => startRealign(),
     help: () => { help.showModal(); },
     search: () => { search.focus(); search.select(); },
     goto: () => { goTo.focus(); goTo.select(); },
@@ -245,6 +333,7 @@
   /* ---- editing a sentence's text, or choosing where to split it ---- */
 
   function openEditor(sentence, mode) {
+    if (realigning) { say(realigning.said); return; }
     if (busy) return;
     const original = sentence.textContent;
     const box = document.createElement("textarea");

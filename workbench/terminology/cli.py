@@ -20,16 +20,51 @@ from workbench.errors import WorkbenchError
               help="Also show flags a terminologist settled or dismissed.")
 @click.option("--check", is_flag=True,
               help="Instead of flags, check every row against the termbase.")
-def terms(set_refs: Sequence[str], fmt: str, show_all: bool, check: bool) -> None:
+@click.option("--job", is_flag=True,
+              help="Find the flags as a job (see `workbench jobs`): with "
+                   "WORKBENCH_BROKER_URL the workers run it and this prints its number, "
+                   "else it runs here; the flags pages then show what it found.")
+def terms(set_refs: Sequence[str], fmt: str, show_all: bool, check: bool, job: bool) -> None:
     """Print the terminology flags of the sets (all sets when none is named): one term
     written several ways, highest impact (occurrences x variants) first.
 
     Example: workbench terms 1 --format json
+
+    Example: workbench terms --job
     """
     try:
+        if job:
+            if check:
+                raise click.UsageError("--job finds the flags; the checks run without it.")
+            _discovery_job(set_refs, fmt)
+            return
         _terms(set_refs, fmt, show_all, check)
     except WorkbenchError as error:  # one line on stderr, exit status 1
         raise click.ClickException(error.message) from error
+
+
+def _discovery_job(set_refs: Sequence[str], fmt: str) -> None:
+    from workbench.jobs.runner import get_job, runner_name
+    from workbench.terminology.discovery import submit_discovery
+    from workbench.terminology.flags import chosen_sets
+
+    url = database_url(Path.cwd() / "instance")
+    upgrade(url)
+    ids: list[int] = []
+    if set_refs:
+        with session_scope(url) as session:
+            ids = [s.id for s in chosen_sets(session, set_refs)]
+    job_id = submit_discovery(url, set_ids=ids, runner=runner_name(default="eager"))
+    with session_scope(url) as session:
+        job = get_job(session, job_id)
+        if fmt == "json":
+            click.echo(json.dumps(job.as_json(), ensure_ascii=False, indent=2))
+        elif job.state == "done":
+            result = job.result or {}
+            click.echo(f"Job {job.id}: {result.get('flags')} flag(s), {result.get('open')} "
+                       f"open, in {len(result.get('sets') or [])} set(s).")
+        else:
+            click.echo(f"Job {job.id}: queued (workbench jobs show {job.id}).")
 
 
 def _terms(set_refs: Sequence[str], fmt: str, show_all: bool, check: bool) -> None:

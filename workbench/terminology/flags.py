@@ -3,6 +3,7 @@ run on them, and the terminologist's decisions applied (settled flags are not op
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -130,19 +131,43 @@ _KEPT_STATES = 8
 _lock = threading.Lock()
 
 
-def set_flags(session: Session, sets: Sequence[DocumentSet]) -> list[Flag]:
-    """The flags of the sets, found again only when a set changed (its revision)."""
+def _state(session: Session, sets: Sequence[DocumentSet]) -> tuple[object, ...]:
     url = str(session.get_bind().engine.url)
-    key = (url, *((s.id, s.revision, s.created_at, s.updated_at) for s in sets))
-    with _lock:
-        flags = _CACHE.get(key)
-    if flags is not None:
-        return flags
-    flags = discover(aligned_rows(session, sets), pivot=pivot_of(sets))
+    return (url, *((s.id, s.revision, s.created_at, s.updated_at) for s in sets))
+
+
+def state_digest(sets: Sequence[DocumentSet]) -> str:
+    """The corpus state of these sets as a short string (each set's id, revision and
+    times): flags stored by a discovery job are those of the current sets while it holds."""
+    parts = [(s.id, s.revision, str(s.created_at), str(s.updated_at)) for s in sets]
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def remember_flags(session: Session, sets: Sequence[DocumentSet],
+                   flags: list[Flag]) -> list[Flag]:
+    """Keep the flags of the sets' current state for the pages (what a job found)."""
+    key = _state(session, sets)
     with _lock:
         while len(_CACHE) >= _KEPT_STATES:
             del _CACHE[next(iter(_CACHE))]
         return _CACHE.setdefault(key, flags)
+
+
+def set_flags(session: Session, sets: Sequence[DocumentSet]) -> list[Flag]:
+    """The flags of the sets, found again only when a set changed (its revision): those
+    kept in this process, else those a discovery job stored for this very state
+    (``workbench.terminology.discovery``), else found now."""
+    from workbench.terminology.discovery import stored_flags
+
+    key = _state(session, sets)
+    with _lock:
+        flags = _CACHE.get(key)
+    if flags is not None:
+        return flags
+    flags = stored_flags(session, sets)
+    if flags is None:
+        flags = discover(aligned_rows(session, sets), pivot=pivot_of(sets))
+    return remember_flags(session, sets, flags)
 
 
 def flag_states(session: Session, sets: Sequence[DocumentSet]) -> list[FlagState]:

@@ -15,9 +15,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import parse_qsl, urlencode
+from uuid import uuid4
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, Response, jsonify, make_response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -25,11 +35,14 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from workbench import editing
-from workbench.app import LARGEST_ID
-from workbench.db import get_session
+from workbench.app import LARGEST_ID, is_htmx, wants_json
+from workbench.db import committed, get_session
 from workbench.editing import EditResult
+from workbench.editing.history import current_author
 from workbench.editing.operations import LOW_CONFIDENCE, rows_needing_a_look
-from workbench.errors import StaleEdit, WorkbenchError
+from workbench.errors import NotFound, StaleEdit, WorkbenchError
+from workbench.jobs.models import DONE, Job
+from workbench.jobs.runner import get_job
 from workbench.models import DocumentSet, Row, Sentence
 from workbench.sets import get_set
 
@@ -264,9 +277,6 @@ def _int(name: str) -> int:
                                "page and try again.", name=name)) from None
 
 
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
-
 
 # An edit that changes more rows than this (confirm all above, re-align, their undo) answers
 # with the whole grid, swapped at once: the browser takes seconds to swap a thousand rows
@@ -277,9 +287,9 @@ WHOLE_GRID_HEADER = "Workbench-Whole-Grid"  # editor.js clears the old rows firs
 
 def _respond(session: Session, set_id: int, result: EditResult) -> Response | BaseResponse:
     document_set = get_set(session, set_id)
-    whole = _is_htmx() and len(result.removed) + len(result.added) > WHOLE_GRID_FROM
+    whole = is_htmx() and len(result.removed) + len(result.added) > WHOLE_GRID_FROM
     views = editor_rows(session, document_set, None if whole else result.added)
-    if not _is_htmx():
+    if not is_htmx():
         return jsonify({
             "operation": result.operation, "revision": result.revision,
             "message": result.message, "undo": result.undo_steps, "redo": result.redo_steps,
@@ -317,7 +327,7 @@ def _respond(session: Session, set_id: int, result: EditResult) -> Response | Ba
 def _refused(session: Session, set_id: int, error: WorkbenchError) -> Response | BaseResponse:
     """A refused edit: the message, and after a stale edit the whole fresh set."""
     session.rollback()
-    if not _is_htmx():
+    if not is_htmx():
         refused = jsonify(error=error.message, status=error.status)
         refused.status_code = error.status
         return refused
@@ -352,13 +362,10 @@ def _run(set_id: int, operation: Operation) -> Response | BaseResponse:
     read inside, so a malformed request is answered like any refused edit."""
     session = get_session()
     try:
-        result = operation(session, set_id, _int("revision"))
-        session.commit()
+        with committed(session):
+            result = operation(session, set_id, _int("revision"))
     except WorkbenchError as error:
         return _refused(session, set_id, error)
-    except Exception:
-        session.rollback()
-        raise
     return _respond(session, set_id, result)
 
 
@@ -413,8 +420,122 @@ def confirm_through(set_id: int) -> Response | BaseResponse:
 
 @bp.post("/sets/<int:set_id>/edit/realign")
 def realign(set_id: int) -> Response | BaseResponse:
-    """Re-align everything below the last confirmed row."""
-    return _run(set_id, editing.realign_after_confirmed)
+    """Re-align everything below the last confirmed row, as a job (``realign``) at the
+    revision the page was on.
+
+    A client that asks for JSON (``Accept: application/json``, as editor.js does) is
+    answered at once with the job (202): its id, state, progress, ``status_url`` to poll and
+    ``result_url``, the editor's answer once it has finished. So is every client when jobs
+    run elsewhere (threads, Celery). When they run at once (``eager``: the test config),
+    any other client gets the edit's answer, as before jobs: the rows (JSON) or the htmx
+    partial, or the refusal."""
+    from workbench.jobs.runner import runner_name, submit
+    from workbench.jobs.views import locale
+
+    session = get_session()
+    try:
+        revision = _int("revision")
+    except WorkbenchError as error:
+        return _refused(session, set_id, error)
+    document_set = get_set(session, set_id)
+    wants_job = wants_json()
+    runner = runner_name()
+    token = uuid4().hex  # finds the job again when an eager run raised
+    url = str(current_app.config["DATABASE_URL"])
+    title = _("Re-aligning %(name)s", name=document_set.name)
+    session.rollback()  # the job reads and writes in transactions of its own
+    try:
+        job_id = submit(url, "realign", title=title, locale=locale(), runner=runner,
+                        params={"set_id": set_id, "revision": revision, "token": token,
+                                "author": current_author()})
+    except WorkbenchError as error:
+        if runner != "eager":  # the queue cannot be reached: nothing was submitted
+            raise
+        if not wants_job:
+            return _refused(session, set_id, error)
+        job_id = _job_of(session, token)
+    job = get_job(session, job_id)
+    if wants_job or not job.finished:
+        return _job_answer(job, set_id, 202)
+    return _respond(session, set_id, _realigned(session, job))
+
+
+@bp.get("/sets/<int:set_id>/edit/realign/<int:job_id>")
+def realign_done(set_id: int, job_id: int) -> Response | BaseResponse:
+    """A re-align job's end as the editor shows it (htmx): the whole grid, the revision and
+    the message of the edit, or the job's failure (with the fresh grid when the set was
+    changed meanwhile). Before its end, and for a JSON client, the job."""
+    session = get_session()
+    job = get_job(session, job_id)
+    if job.kind != "realign" or (job.params or {}).get("set_id") != set_id:
+        raise NotFound(_("There is no re-alignment %(job)s of set %(set)s.",
+                         job=job_id, set=set_id))
+    ended = job.finished or job.interrupted
+    if not is_htmx() or not ended:
+        return _job_answer(job, set_id)
+    document_set = get_set(session, set_id)
+    done = job.state == DONE
+    stale = not done and document_set.revision != (job.params or {}).get("revision")
+    views = editor_rows(session, document_set) if done or stale else []
+    undo_steps, redo_steps = editing.steps(session, set_id)
+    result = job.result or {}
+    if done:
+        alert = ""
+    elif job.interrupted:
+        alert = _("The re-alignment stopped before it finished (the server was stopped?); "
+                  "nothing was changed. Press R to try again.")
+    else:
+        alert = job.message
+    body = render_template(
+        "editor/_edited.html", rows=views, langs=chosen_langs(document_set,
+                                                              request.values.get("langs")),
+        needs_look=needs_look, labels=row_labels(), result=None, oob_rows=False, removed=(),
+        whole=bool(views), revision=document_set.revision,
+        message=result.get("message", "") if done else "", alert=alert,
+        to_check=rows_to_check(session, document_set),
+        counts=confirmed_counts(session, set_id),
+    )
+    response = Response(body, mimetype="text/html")
+    response.headers["HX-Reswap"] = "none"
+    if views:
+        response.headers[WHOLE_GRID_HEADER] = "1"
+    event = {"workbench:edited": {
+        "focusSentence": None, "focusRow": result.get("focus_row"), "structural": True,
+        "undo": undo_steps, "redo": redo_steps}} if done else {"workbench:refused": {
+            "stale": stale, "status": 409 if stale else 400, "undo": undo_steps,
+            "redo": redo_steps}}
+    response.headers["HX-Trigger-After-Settle"] = json.dumps(event)
+    return response
+
+
+def _job_answer(job: Job, set_id: int, status: int = 200) -> BaseResponse:
+    """A re-align job as JSON, with where to follow it and where its end is shown."""
+    answer = jsonify({**job.as_json(),
+                      "url": url_for("jobs.show", job_id=job.id),
+                      "status_url": url_for("jobs.show_json", job_id=job.id),
+                      "result_url": url_for("editor.realign_done", set_id=set_id,
+                                            job_id=job.id)})
+    answer.status_code = status
+    return answer
+
+
+def _job_of(session: Session, token: str) -> int:
+    """The re-align job submitted with ``token`` (among the latest)."""
+    for job in session.scalars(select(Job).where(Job.kind == "realign")
+                               .order_by(Job.id.desc()).limit(50)):
+        if (job.params or {}).get("token") == token:
+            return job.id
+    raise AssertionError("the re-align job just submitted is not stored")
+
+
+def _realigned(session: Session, job: Job) -> EditResult:
+    """The edit a finished re-align job made, as the operation gave it."""
+    result = job.result or {}
+    undo_steps, redo_steps = editing.steps(session, int(result["set_id"]))
+    return EditResult(
+        "realign", int(result["revision"]), tuple(result["removed"]), tuple(result["added"]),
+        focus_row=result.get("focus_row"), message=str(result.get("message", "")),
+        undo_steps=undo_steps, redo_steps=redo_steps)
 
 
 @bp.post("/sets/<int:set_id>/edit/undo")

@@ -21,7 +21,8 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as BaseResponse
 
-from workbench.db import get_session
+from workbench.app import wants_json
+from workbench.db import committed, get_session
 from workbench.memory import MemoryImportError, MemoryQueryError
 from workbench.memory.concordance import Concordance, concordance
 from workbench.memory.fuzzy import DEFAULT_MINIMUM, FuzzyMatch, fuzzy_matches
@@ -40,9 +41,6 @@ def memory_origin_url(origin: Origin) -> str | None:
     endpoint = "editor.edit" if "editor" in current_app.blueprints else "sets.show"
     return url_for(endpoint, set_id=origin.id, _anchor=f"row-{origin.row_id}")
 
-
-def _wants_json() -> bool:
-    return request.args.get("format") == "json"
 
 
 def _lang(name: str = "lang") -> str | None:
@@ -81,7 +79,7 @@ def index() -> str | BaseResponse:
     session = get_session()
     files = origins(session)
     held = summary(session)
-    if _wants_json():
+    if wants_json():
         return jsonify({**held.as_json(), "imported": [describe(o) for o in files]})
     wanted = request.args.get("imported")
     return render_template("memory/index.html", files=files, held=held,
@@ -114,7 +112,7 @@ def export_file() -> Response:
 @bp.get("/search")
 def search() -> str | BaseResponse:
     """The concordance page: the segments holding the words, with their translations."""
-    if _wants_json():
+    if wants_json():
         return concordance_json()
     session = get_session()
     query = request.args.get("q", "")
@@ -136,7 +134,7 @@ def concordance_json() -> BaseResponse:
 @bp.get("/fuzzy")
 def fuzzy() -> str | BaseResponse:
     """The fuzzy-match lookup: a source sentence in, the memory's best matches out."""
-    if _wants_json():
+    if wants_json():
         return fuzzy_json()
     session = get_session()
     text = request.args.get("text", "")
@@ -219,12 +217,8 @@ def export_job() -> BaseResponse:
 def remove_file(origin_id: int) -> BaseResponse:
     """Take an imported file and all its units out of the memory."""
     session = get_session()
-    try:
+    with committed(session):
         origin = remove_origin(session, origin_id)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(removed=origin_id, file=origin.file_name)
     return redirect(url_for("memory.index", removed=origin.file_name), code=303)

@@ -17,7 +17,8 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from workbench.db import get_session
+from workbench.app import wants_json
+from workbench.db import committed, get_session
 from workbench.errors import PageImportError
 from workbench.importers import Version, read_version
 from workbench.security import create_limit, limiter
@@ -102,8 +103,6 @@ def create() -> BaseResponse:
     if not request.form.get("add_anyway"):
         duplicates = find_duplicates(session, files)
         if duplicates:
-            from workbench.app import wants_json
-
             if wants_json():
                 raise DuplicatePages(duplicates)
             return Response(render_template("sets/new.html", slots=LANGUAGE_SLOTS,
@@ -185,13 +184,9 @@ def _back_to(set_id: int | None = None) -> str:
 def rename(set_id: int) -> BaseResponse:
     """Give a set a new name (from its page or the list)."""
     session = get_session()
-    try:
+    with committed(session):
         document_set = rename_set(session, set_id, request.form.get("name", ""))
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(id=document_set.id, name=document_set.name)
     flash(_("The set is now called “%(name)s”.", name=document_set.name))
     return redirect(_back_to(set_id), code=303)
@@ -207,13 +202,9 @@ def confirm_delete(set_id: int) -> str:
 def delete(set_id: int) -> BaseResponse:
     """Delete the set and everything of it, in one transaction."""
     session = get_session()
-    try:
+    with committed(session):
         name = delete_set(session, set_id)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(id=set_id, deleted=True)
     flash(_("The set “%(name)s” was deleted.", name=name))
     return redirect(url_for("sets.index"), code=303)

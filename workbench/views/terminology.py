@@ -27,8 +27,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from alignments.terms import AlignedRow, Flag, Occurrence
-from workbench.app import LARGEST_ID
-from workbench.db import get_session
+from workbench.app import LARGEST_ID, is_htmx, wants_json
+from workbench.db import committed, get_session
 from workbench.limits import limit
 from workbench.models import DocumentSet
 from workbench.security import create_limit, limiter
@@ -44,6 +44,7 @@ from workbench.terminology.checks import (
     row_texts,
     term_pattern,
 )
+from workbench.terminology.discovery import latest_discovery
 from workbench.terminology.flags import (
     KINDS,
     FlagState,
@@ -148,9 +149,6 @@ def _sets() -> list[DocumentSet]:
     return [get_set(session, i) for i in ids] if ids else chosen_sets(session, discovery=True)
 
 
-def _wants_json() -> bool:
-    return request.args.get("format") == "json"
-
 
 def contexts(flag: Flag, rows: dict[tuple[int | str, int], AlignedRow]) -> list[list[Context]]:
     """For each variant of the flag, its occurrences keyword-in-context."""
@@ -230,7 +228,7 @@ def flags() -> str | BaseResponse:
     filters = _filters()
     states_all = flag_states(session, sets)
     states = _flag_states(session, sets, filters, keep=request.args.get("decided"))
-    if _wants_json():
+    if wants_json():
         return jsonify([_flag_json(s) for s in states])
     rows = {(r.set_id, r.row_id): r for r in aligned_rows(session, sets)}
     return render_template(
@@ -247,6 +245,7 @@ def flags() -> str | BaseResponse:
         kinds=[k for k in KINDS if any(s.flag.kind == k for s in states_all)],
         show_all=bool(filters["show"]),
         done=_done_text(request.args.get("done")),
+        discovery=latest_discovery(session),
     )
 
 
@@ -273,17 +272,14 @@ def _ids(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isascii() and v.isdigit() and int(v) <= LARGEST_ID]
 
 
-def _htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
-
 
 def _answer(key: str, done: str, **data: object) -> BaseResponse | str:
     """After an action on a flag: JSON when asked; the flag's article in its new state
     and the status line (htmx); else back to the list at the flag's anchor."""
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(flag=key, **data)
     filters = _filters(request.form)
-    if _htmx():
+    if is_htmx():
         session = get_session()
         sets = _sets()
         state = next((s for s in flag_states(session, sets) if s.flag.key == key), None)
@@ -314,14 +310,10 @@ def settle_flag(key: str) -> BaseResponse | str:
     # The terms as the terminologist wrote them (dictionary forms, proposed by the form).
     texts = {variant: request.form.get(f"term-{n}", "")
              for n, variant in enumerate(flag.variants) if request.form.get(f"term-{n}")}
-    try:
+    with committed(session):
         concept = settle(session, flag, preferred, statuses,
                          name=request.form.get("name", "").strip() or None, texts=texts,
                          source_term=request.form.get("source", "").strip() or None)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return _answer(key, f"settled:{concept.name}", concept=concept.id, action="settled")
 
 
@@ -330,12 +322,8 @@ def dismiss_flag(key: str) -> BaseResponse | str:
     """Dismiss a flag as not a term."""
     session = get_session()
     flag = find_flag(session, key, _set_ids())
-    try:
+    with committed(session):
         dismiss(session, flag)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return _answer(key, "dismissed:" + " / ".join(flag.variants), action="dismissed")
 
 
@@ -343,12 +331,8 @@ def dismiss_flag(key: str) -> BaseResponse | str:
 def reopen_flag(key: str) -> BaseResponse | str:
     """Undo a settlement or a dismissal: the flag is open again (``termbase.reopen``)."""
     session = get_session()
-    try:
+    with committed(session):
         decision = reopen(session, key)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return _answer(key, "reopened:" + " / ".join(decision.variants), action="reopened")
 
 
@@ -357,16 +341,28 @@ def exclude_sets_view() -> BaseResponse:
     """Leave the ticked sets out of discovery (and take the others in again)."""
     session = get_session()
     ids = _ids(request.form.getlist("excluded"))
-    try:
+    with committed(session):
         exclude_sets(session, ids)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(excluded=sorted(excluded_set_ids(session)))
     return redirect(url_for("terminology.flags", done="excluded:" + ", ".join(
         str(i) for i in sorted(excluded_set_ids(session)))), code=303)
+
+
+@bp.post("/discover")
+def discover() -> BaseResponse:
+    """Find the flags of the chosen sets (none: every set not left out of discovery) as a
+    job, and go to its page, which follows its progress (JSON: the job, 202)."""
+    from flask import current_app
+
+    from workbench.jobs.views import job_answer, locale
+    from workbench.terminology.discovery import submit_discovery
+
+    ids = _ids(request.form.getlist("set"))
+    get_session().rollback()  # nothing of this request's reading stays open meanwhile
+    job_id = submit_discovery(current_app.config["DATABASE_URL"], set_ids=ids,
+                              locale=locale())
+    return job_answer(job_id)
 
 
 def _issue_json(issue: Issue) -> dict[str, object]:
@@ -388,7 +384,7 @@ def checks_json() -> str | BaseResponse:
 def checks() -> str | BaseResponse:
     """Every row checked against the termbase: deprecated terms, preferred ones missing;
     a page of issues at a time, filtered by set, language and kind."""
-    return _checks(as_json=_wants_json())
+    return _checks(as_json=wants_json())
 
 
 def _checks(as_json: bool) -> str | BaseResponse:
@@ -450,16 +446,12 @@ def checks_csv() -> Response:
 def false_positive(key: str) -> BaseResponse | str:
     """Mark an issue as a false positive: stored, so it is not reported again."""
     session = get_session()
-    try:
+    with committed(session):
         issue = dismiss_issue(session, _check_sets(), key)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     done = f"false-positive:{localized_message(issue)}"
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(issue=key, action="false-positive")
-    if _htmx():
+    if is_htmx():
         return render_template("terms/_status.html", done=_done_text(done), oob=True)
     filters = _filters(request.form)
     args = {k: v for k, v in filters.items() if k != "show"}
@@ -482,7 +474,7 @@ def termbase() -> str | BaseResponse:
     found = [] if page.past_the_end else list(session.scalars(
         select(Concept).options(selectinload(Concept.terms)).order_by(Concept.id)
         .offset(page.offset).limit(page.size)))
-    if _wants_json():
+    if wants_json():
         return jsonify({**page.as_json(), "concepts": [
             {"id": c.id, "name": c.name, "terms": [
                 {"lang": t.lang, "text": t.text, "status": t.status} for t in c.terms
@@ -516,10 +508,6 @@ def termbase_import() -> BaseResponse:
     if upload is None or not upload.filename:
         raise TermbaseError(_("Choose a TBX file to import."))
     session = get_session()
-    try:
+    with committed(session):
         added = import_tbx(session, upload.read(), name=upload.filename)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return redirect(url_for("terminology.termbase", imported=str(added)), code=303)
