@@ -27,7 +27,7 @@ between two of them is aligned on its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,17 +89,20 @@ def align_pair(
     source_paragraph_starts: Collection[int] = (),
     target_paragraph_starts: Collection[int] = (),
     params: AlignParams = DEFAULT_PARAMS,
+    progress: Callable[[float], None] | None = None,
 ) -> list[Bead]:
     """The beads aligning ``source`` to ``target``: monotonic, every id exactly once.
 
     ``anchors`` are beads a translator confirmed; they come back unchanged and the rest is
     aligned around them. Each other bead carries a confidence in [0, 1]: the probability
-    that it is right (:mod:`alignments.confidence`).
+    that it is right (:mod:`alignments.confidence`). ``progress``, when given, is told the
+    share of the sentences to embed that are embedded (most of the time is spent there).
     """
     return align_pair_with_features(
         source, target, source_lang, target_lang, encoder=encoder, anchors=anchors,
         source_paragraph_starts=source_paragraph_starts,
-        target_paragraph_starts=target_paragraph_starts, params=params)[0]
+        target_paragraph_starts=target_paragraph_starts, params=params,
+        progress=progress)[0]
 
 
 def align_pair_with_features(
@@ -113,6 +116,7 @@ def align_pair_with_features(
     source_paragraph_starts: Collection[int] = (),
     target_paragraph_starts: Collection[int] = (),
     params: AlignParams = DEFAULT_PARAMS,
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[list[Bead], np.ndarray]:
     """:func:`align_pair`, and the features each bead's confidence was judged on: an array
     (len(beads), len(FEATURES)), NaN for the beads nothing was judged for (confirmed
@@ -133,7 +137,7 @@ def align_pair_with_features(
         for k in free:
             s0, s1, t0, t1 = pieces[k]
             documents += [source[s0:s1], target[t0:t1]]
-        runs = encoder.encode_runs_many(documents, params.max_side)
+        runs = encoder.encode_runs_many(documents, params.max_side, progress)
     beads: list[Bead] = []
     features: list[np.ndarray] = []
     for index, (s0, s1, t0, t1) in enumerate(pieces):

@@ -14,7 +14,7 @@ import itertools
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -116,12 +116,15 @@ class Encoder:
         """
         return self.encode_runs_many([sentences], max_run)[0]
 
-    def encode_runs_many(self, documents: Sequence[Sequence[str]], max_run: int
+    def encode_runs_many(self, documents: Sequence[Sequence[str]], max_run: int,
+                         progress: Callable[[float], None] | None = None
                          ) -> list[np.ndarray]:
         """:meth:`encode_runs` for several documents, up to ``workers`` at a time.
 
         The last few documents' runs are kept, so aligning one pivot to several versions
-        computes the pivot's runs once.
+        computes the pivot's runs once. ``progress``, when given, is called with the share
+        (0..1) of the sentences to embed that are done, after each block of sentences (from
+        the threads that embed them).
         """
         import time
 
@@ -134,12 +137,14 @@ class Encoder:
                 start = time.perf_counter()
                 ids = [[self.pieces.encode(text, out_type=int) for text in key[0]]
                        for key in todo]
+                done = _Tally(sum(map(len, ids)), progress)
                 with blas_threads(self.threads):
                     if self.workers > 1 and len(todo) > 1:
                         with ThreadPoolExecutor(min(self.workers, len(todo))) as pool:
-                            computed = list(pool.map(model.runs, ids, [max_run] * len(ids)))
+                            computed = list(pool.map(model.runs, ids, [max_run] * len(ids),
+                                                     [done.add] * len(ids)))
                     else:
-                        computed = [model.runs(doc, max_run) for doc in ids]
+                        computed = [model.runs(doc, max_run, done.add) for doc in ids]
                 self.seconds_embedding += time.perf_counter() - start
                 found.update(zip(todo, computed, strict=True))
             for key in keys:
@@ -237,6 +242,23 @@ class _WeightsBackend:
         m.eps = float(d["eps"])
         m._feat_dim = wheel._EMB_DIM + len(wheel._ORDERS) * wheel._CNN_DIM
         return m
+
+
+class _Tally:
+    """Sentences embedded so far of ``total``, told to ``progress`` as a share (the threads
+    embedding several documents add to it together)."""
+
+    def __init__(self, total: int, progress: Callable[[float], None] | None) -> None:
+        self.total, self.progress = max(total, 1), progress
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def add(self, sentences: int) -> None:
+        with self._lock:
+            self.count += sentences
+            share = min(1.0, self.count / self.total)
+        if self.progress is not None:
+            self.progress(share)
 
 
 @contextlib.contextmanager
@@ -439,13 +461,15 @@ class _RunEncoder:
                 tokens += len(sequences[k])
         return out
 
-    def runs(self, pieces: Sequence[Sequence[int]], max_run: int) -> np.ndarray:
+    def runs(self, pieces: Sequence[Sequence[int]], max_run: int,
+             done: Callable[[int], None] | None = None) -> np.ndarray:
         """Run embeddings (max_run + 1, n + 1, 512) of sentences given as piece ids.
 
         A long document goes in blocks of _BLOCK_SENTENCES (each with the max_run - 1
         sentences before it, so every run lies whole in one block): a run's embedding
         depends on its own tokens only, so the result is the same, and the working arrays
-        (n, 1280) per block stay a few MB instead of growing with the document.
+        (n, 1280) per block stay a few MB instead of growing with the document. ``done`` is
+        told the sentences of each block once it is embedded.
         """
         n = len(pieces)
         out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
@@ -454,6 +478,8 @@ class _RunEncoder:
             context = max(0, start - max_run + 1)
             block = self._block_runs(pieces[context:end], max_run)
             out[:, start + 1:end + 1] = block[:, start + 1 - context:]
+            if done is not None:
+                done(end - start)
         return out
 
     def _block_runs(self, pieces: Sequence[Sequence[int]], max_run: int) -> np.ndarray:

@@ -44,9 +44,10 @@ def align_versions(
 
     Every sentence of every version is in exactly one row. ``confirmed`` rows come back
     unchanged; the rest is aligned around them. A row's score is the lowest score of the
-    pairwise beads it was built from. ``progress``, when given, is called after each
-    version is aligned to the pivot with the sentences aligned so far (the pivot's
-    included).
+    pairwise beads it was built from. ``progress``, when given, is called with the
+    sentences aligned so far (the pivot's counting with the first version): while a version
+    is embedded, in proportion (up to 90% of its share: the search takes the rest), and
+    after it is aligned to the pivot.
     """
     if pivot not in versions:
         raise AlignmentError(f"the pivot language {pivot!r} is not among the versions "
@@ -56,15 +57,18 @@ def align_versions(
     if encoder is None and any(versions[lang] for lang in others) and versions[pivot]:
         encoder = default_encoder()
     pairwise: dict[str, list[Bead]] = {}
-    done = len(versions[pivot])
-    for lang in others:
+    done = 0
+    for k, lang in enumerate(others):
+        share = len(versions[lang]) + (len(versions[pivot]) if k == 0 else 0)
+        embedding = None if progress is None else (
+            lambda part, base=done, share=share: progress(base + int(0.9 * part * share)))
         pairwise[lang] = align_pair(
             versions[pivot], versions[lang], pivot, lang, encoder=encoder,
             anchors=_pair_anchors(confirmed, pivot, lang),
             source_paragraph_starts=paragraphs.get(pivot, ()),
-            target_paragraph_starts=paragraphs.get(lang, ()),
+            target_paragraph_starts=paragraphs.get(lang, ()), progress=embedding,
         )
-        done += len(versions[lang])
+        done += share
         if progress is not None:
             progress(done)
     rows = merge_beads(pivot, len(versions[pivot]), pairwise, confirmed)
