@@ -181,11 +181,8 @@ def session_scope(url: str, timeout: float | None = None) -> Iterator[Session]:
     ``timeout``: the busy timeout, as ``engine_for`` takes it."""
     session = session_factory(url, timeout)()
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        with committed(session):
+            yield session
     finally:
         session.close()
 
