@@ -3,9 +3,10 @@ sentence, each with its percentage and its translation in the target language.
 
 The full-text index finds the candidates, so the lookup stays fast on a large memory: the
 segments holding one of the sentence's rarer words, best first: by FTS5's rank on SQLite,
-by pg_trgm's similarity (shared trigrams) on PostgreSQL. rapidfuzz scores them, the same
-way on both. (pg_trgm's own index would find them without the words, but it reads every
-segment sharing a trigram as common as " th": seconds on a large memory.)
+by pg_trgm's similarity (shared trigrams) on PostgreSQL, over at most ``TRIGRAM_POOL`` of
+them. rapidfuzz scores them, the same way on both. (pg_trgm's own index would find them
+without the words, but it reads every segment sharing a trigram as common as " th":
+seconds on a large memory.)
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ from workbench.memory.store import READY_UNITS
 DEFAULT_MINIMUM = 70
 DEFAULT_LIMIT = 10
 CANDIDATES = 200  # per kind of origin: enough for the best matches to be among them
+# PostgreSQL: the segments holding a rarer word that pg_trgm's similarity orders, at most
+# (a word common in the whole memory would have it compare tens of thousands: seconds)
+TRIGRAM_POOL = 5000
 
 
 @dataclass(frozen=True)
@@ -107,16 +111,18 @@ def _imported(session: Session, sentence: str, source: str, target: str
         return []
     where, params = language_clause("v.lang", source, "source")
     if postgresql:
-        query = text(f"SELECT v.unit_id FROM memory_variant v {READY_UNITS} "
-                     f"WHERE {HOLDS.format(column='v.text')} AND {where} "
-                     "ORDER BY similarity(v.text, :sentence) DESC, v.id LIMIT :limit")
+        query = text("SELECT pool.unit_id FROM ("
+                     f"SELECT v.unit_id, v.text, v.id FROM memory_variant v {READY_UNITS} "
+                     f"WHERE {HOLDS.format(column='v.text')} AND {where} LIMIT :pool) pool "
+                     "ORDER BY similarity(pool.text, :sentence) DESC, pool.id LIMIT :limit")
     else:
         query = text("SELECT v.unit_id FROM memory_variant_fts "
                      "JOIN memory_variant v ON v.id = memory_variant_fts.rowid "
                      f"{READY_UNITS} WHERE memory_variant_fts MATCH :expression AND {where} "
                      "ORDER BY memory_variant_fts.rank LIMIT :limit")
     units = list(dict.fromkeys(session.scalars(query, {
-        "expression": expression, "sentence": sentence, "limit": CANDIDATES, **params})))
+        "expression": expression, "sentence": sentence, "limit": CANDIDATES,
+        "pool": TRIGRAM_POOL, **params})))
     variants = unit_variants(session, units)
     origins = unit_origins(session, units)
     candidates = []
@@ -137,10 +143,12 @@ def _from_sets(session: Session, sentence: str, source: str, target: str
         return []
     where, params = language_clause("v.lang", source, "source")
     if postgresql:
-        query = text("SELECT s.row_id FROM sentence s JOIN version v ON v.id = s.version_id "
+        query = text("SELECT pool.row_id FROM ("
+                     "SELECT s.row_id, s.text, s.id FROM sentence s "
+                     "JOIN version v ON v.id = s.version_id "
                      f"WHERE {HOLDS.format(column='s.text')} AND s.row_id IS NOT NULL "
-                     f"AND {where} "
-                     "ORDER BY similarity(s.text, :sentence) DESC, s.id LIMIT :limit")
+                     f"AND {where} LIMIT :pool) pool "
+                     "ORDER BY similarity(pool.text, :sentence) DESC, pool.id LIMIT :limit")
     else:
         query = text("SELECT s.row_id FROM sentence_fts "
                      "JOIN sentence s ON s.id = sentence_fts.rowid "
@@ -148,7 +156,8 @@ def _from_sets(session: Session, sentence: str, source: str, target: str
                      f"WHERE sentence_fts MATCH :expression AND s.row_id IS NOT NULL AND {where} "
                      "ORDER BY sentence_fts.rank LIMIT :limit")
     row_ids = list(dict.fromkeys(session.scalars(query, {
-        "expression": expression, "sentence": sentence, "limit": CANDIDATES, **params})))
+        "expression": expression, "sentence": sentence, "limit": CANDIDATES,
+        "pool": TRIGRAM_POOL, **params})))
     rows = row_cells(session, row_ids)
     candidates = []
     for row_id in row_ids:
