@@ -372,6 +372,19 @@ _H_SLOTS = np.array([False] * 4 + [True] * 4)
 _EDGE_BATCH = 256  # run edges computed together
 
 
+@dataclass(frozen=True)
+class _Tokens:
+    """Distinct token ids (sorted), their embeddings (k, 512) and first-layer inputs (k, 768)."""
+
+    ids: np.ndarray
+    emb: np.ndarray
+    x: np.ndarray
+
+    def rows(self, tokens: np.ndarray) -> np.ndarray:
+        """Where each of ``tokens`` (all among ``ids``) stands in the arrays."""
+        return np.searchsorted(self.ids, tokens)
+
+
 class _RunEncoder:
     """The wheel's forward pass cut in two: token features, then the sentence head."""
 
@@ -379,24 +392,23 @@ class _RunEncoder:
         self.m = backend
 
     def features(self, flat: np.ndarray, lens: np.ndarray,
-                 inner: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                 inner: tuple[np.ndarray, np.ndarray] | None = None,
+                 tokens: _Tokens | None = None) -> np.ndarray:
         """Token features (sum(lens), 1280) of sequences laid end to end in ``flat``.
 
         Each sequence is read on its own (zero padding at its ends), as the wheel does.
         ``inner``: two arrays (sum(lens), 768) that receive each token's first-layer input
         ``x`` and output ``h`` (the three branches side by side), for :meth:`_edges`.
+        ``tokens``: the embedding and first-layer input of each distinct token of ``flat``,
+        computed once for a whole document (:meth:`_tokens`).
         """
         m = self.m
         n_tokens = len(flat)
         feats = np.empty((n_tokens, m._feat_dim), dtype=np.float32)
-        emb = feats[:, :_EMB]
-        chunk = flat % 17
-        np.copyto(emb, m.table[flat])
-        emb *= m.scale[chunk, None]
-        emb += m.lo[chunk, None]
-        x = emb @ m.proj_W
-        x += m.proj_b
-        _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
+        tokens = tokens if tokens is not None else self._tokens(flat)
+        where = tokens.rows(flat)
+        feats[:, :_EMB] = tokens.emb[where]
+        x = tokens.x[where]
         if inner is not None:
             inner[0][:] = x
         starts = np.zeros(len(lens), dtype=np.int64)
@@ -555,12 +567,14 @@ class _RunEncoder:
         order = np.argsort(positions, kind="stable")
         ordered = positions[order]
         total = len(stream)
+        tokens = self._tokens(stream)
         for c0 in range(0, total, _CHUNK_TOKENS):
             c1 = min(total, c0 + _CHUNK_TOKENS)
             lo, hi = max(0, c0 - _REACH), min(total, c1 + _REACH)
             inner = (np.empty((hi - lo, 3 * _CNN), dtype=np.float32),
                      np.empty((hi - lo, 3 * _CNN), dtype=np.float32))
-            feats = self.features(stream[lo:hi], np.array([hi - lo]), inner)[c0 - lo:c1 - lo]
+            feats = self.features(stream[lo:hi], np.array([hi - lo]), inner,
+                                  tokens)[c0 - lo:c1 - lo]
             # the positions of this chunk proper, where h saw all it should
             w0, w1 = np.searchsorted(ordered, (c0, c1))
             if w1 > w0:
@@ -641,11 +655,28 @@ class _RunEncoder:
 
     def _x(self, tokens: np.ndarray) -> np.ndarray:
         """The first layer's input (len(tokens), 768) of single tokens (context-free)."""
+        return self._project(self._embedding(tokens))
+
+    def _tokens(self, stream: np.ndarray) -> _Tokens:
+        """The embedding and the first layer's input of each distinct token of ``stream``:
+        both depend on the token alone, and a document repeats its words (about a fifth of
+        the work of its tokens' features is in these two)."""
+        distinct = np.unique(stream)
+        emb = self._embedding(distinct)
+        return _Tokens(distinct, emb, self._project(emb))
+
+    def _embedding(self, tokens: np.ndarray) -> np.ndarray:
+        """The tokens' rows of the quantised embedding table, as float32 (len(tokens), 512)."""
         m = self.m
         chunk = tokens % 17
         emb = m.table[tokens].astype(np.float32)
         emb *= m.scale[chunk, None]
         emb += m.lo[chunk, None]
+        return emb
+
+    def _project(self, emb: np.ndarray) -> np.ndarray:
+        """The first layer's input (k, 768) of embeddings (k, 512): projected, normalised."""
+        m = self.m
         x = emb @ m.proj_W
         x += m.proj_b
         return _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
