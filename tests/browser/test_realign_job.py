@@ -62,6 +62,9 @@ def test_pressing_r_shows_the_jobs_progress_then_the_new_rows(
     assert status.get_attribute("role") == "status"
     total = live_server.get_json("/jobs.json")[0]["total"]
     expect(status).to_have_text(f"Re-aligning… 0 of {total:,} sentences")
+    bar = page.locator("#work-progress")  # the same, as a bar
+    expect(bar).to_be_visible()
+    assert bar.evaluate("b => [b.value, b.max]") == [0, total]
     page.keyboard.press("r")
     jobs = live_server.get_json("/jobs.json")
     assert [(j["kind"], j["state"]) for j in jobs] == [("realign", "running")]
@@ -73,6 +76,7 @@ def test_pressing_r_shows_the_jobs_progress_then_the_new_rows(
     expect(status).to_contain_text("Re-aligned", timeout=120_000)
     expect(status).to_contain_text("Ctrl+Z brings them back")
     expect(button).to_be_enabled()
+    expect(bar).to_be_hidden()
     settled(page)
     realigned = stored_rows(live_server, set_id)
     assert len(realigned) > len(merged)

@@ -166,12 +166,20 @@
     follow(job);
   });
 
-  // The job's progress in the status area; once it has ended, its result.
+  // The job's progress in the status area, in words and as a bar; once it has ended, its
+  // result.
+  const progressBar = document.getElementById("work-progress");
+
   function follow(job) {
     if (!realigning) return;
     if (job.total) {
       const said = fill(msg.msgRealignProgress, { done: number(job.done), total: number(job.total) });
       if (said !== realigning.said) { realigning.said = said; say(said); }
+      if (progressBar) {
+        progressBar.max = job.total;
+        progressBar.value = Math.min(job.done, job.total);
+        progressBar.hidden = false;
+      }
     }
     if (job.state === "queued" || job.state === "running") {
       setTimeout(poll, POLL_EVERY);
@@ -206,6 +214,7 @@
   function endRealign() {
     realigning = null;
     if (realignButton) realignButton.disabled = false;
+    if (progressBar) progressBar.hidden = true;
   }
 
   function setBusy(on) {
