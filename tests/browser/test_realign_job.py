@@ -110,3 +110,32 @@ def test_a_failed_realign_says_why_in_the_alert(page: Any, live_server: LiveServ
     expect(page.get_by_role("button", name="Re-align the rest")).to_be_enabled()
     assert [r["cells"] for r in stored_rows(live_server, set_id)] == [r["cells"] for r in rows]
     assert live_server.get_json("/jobs.json")[0]["state"] == "failed"
+
+
+def test_a_page_loaded_while_a_realign_runs_follows_it(page: Any,
+                                                       live_server: LiveServer) -> None:
+    """Reloading (or opening the set in another tab) during a re-align: the page shows the
+    job's progress with Re-align disabled, and the new rows once it is done."""
+    set_id = demo_set(live_server, langs=("ru-RU", "en-GB"))
+    page.goto(f"/sets/{set_id}/edit")
+    page.wait_for_selector("#rows .erow")
+    page.locator("#rows > .erow").first.locator(".sent").first.click()
+    page.keyboard.press("m")  # a fix by hand, which the re-alignment replaces
+    settled(page)
+    merged = stored_rows(live_server, set_id)
+    page.keyboard.press("r")
+    page.wait_for_function("() => document.querySelector('[data-op=\"realign\"]').disabled")
+
+    page.reload()
+    page.wait_for_selector("#rows .erow")
+    button = page.get_by_role("button", name="Re-align the rest")
+    expect(button).to_be_disabled()
+    expect(page.locator("#status")).to_contain_text("Re-aligning")
+    assert live_server.get_json("/jobs.json")[0]["state"] in ("queued", "running")
+
+    expect(page.locator("#status")).to_contain_text("Re-aligned", timeout=120_000)
+    expect(button).to_be_enabled()
+    settled(page)
+    realigned = stored_rows(live_server, set_id)
+    assert len(realigned) == len(merged) + 1
+    assert page.locator("#rows > .erow").count() == len(realigned)

@@ -712,4 +712,15 @@
   // The first item takes part in the tab order until the translator moves.
   const first = itemAt(dataRows()[0], 1);
   if (first) { first.tabIndex = 0; current = first; }
+
+  // A re-align still running when the page was loaded (a reload, another tab): followed
+  // as if this page had asked for it.
+  const running = editState().dataset;
+  if (running.realignStatus) {
+    realigning = { said: msg.msgRealigning, statusUrl: running.realignStatus,
+                   resultUrl: running.realignResult, misses: 0 };
+    if (realignButton) realignButton.disabled = true;
+    say(msg.msgRealigning);
+    poll();
+  }
 })();

@@ -41,7 +41,7 @@ from workbench.editing import EditResult
 from workbench.editing.history import current_author
 from workbench.editing.operations import LOW_CONFIDENCE, rows_needing_a_look
 from workbench.errors import NotFound, StaleEdit, WorkbenchError
-from workbench.jobs.models import DONE, Job
+from workbench.jobs.models import DONE, FINISHED, Job
 from workbench.jobs.runner import get_job
 from workbench.models import DocumentSet, Row, Sentence
 from workbench.sets import get_set
@@ -177,9 +177,13 @@ def edit(set_id: int) -> BaseResponse:
     rows = editor_rows(session, document_set)
     undo_steps, redo_steps = editing.steps(session, set_id)
     ui = str(get_locale() or "en")
+    running = _running_realign(session, set_id)
     page = make_response(render_template(
         "editor/edit.html",
         document_set=document_set,
+        realign_job=None if running is None else {
+            "status_url": url_for("jobs.show_json", job_id=running.id),
+            "result_url": url_for("editor.realign_done", set_id=set_id, job_id=running.id)},
         rows=rows,
         langs=langs,
         names={lang: language_name(lang, ui) for lang in document_set.langs},
@@ -506,6 +510,16 @@ def realign_done(set_id: int, job_id: int) -> Response | BaseResponse:
             "redo": redo_steps}}
     response.headers["HX-Trigger-After-Settle"] = json.dumps(event)
     return response
+
+
+def _running_realign(session: Session, set_id: int) -> Job | None:
+    """The set's re-align job still waiting or running, if any (a page loaded meanwhile
+    follows it as the page that asked for it does)."""
+    for job in session.scalars(select(Job).where(Job.kind == "realign", ~Job.state.in_(
+            FINISHED)).order_by(Job.id.desc()).limit(20)):
+        if (job.params or {}).get("set_id") == set_id and not job.interrupted:
+            return job
+    return None
 
 
 def _job_answer(job: Job, set_id: int, status: int = 200) -> BaseResponse:
