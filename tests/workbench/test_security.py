@@ -59,6 +59,7 @@ def writes(set_id: int) -> list[tuple[str, dict[str, object]]]:
         ("/memory/files/1/remove", {}),
         ("/terms/flags/x/settle", {"status": "preferred"}),
         ("/terms/flags/x/dismiss", {}),
+        ("/terms/discover", {}),
         ("/terms/termbase/import", {"file": (io.BytesIO(b"<tbx/>"), "evil.tbx")}),
         ("/sets/archive", {}),
         ("/jobs/1/cancel", {}),
