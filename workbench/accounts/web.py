@@ -242,24 +242,3 @@ def activity_log() -> str:
     return render_template("accounts/activity.html",
                            entries=activities(get_session(), set_id=set_id, account=who),
                            set_id=set_id, who=who)
-
-
-@bp.get("/sets/<int:set_id>/history")
-def edit_history(set_id: int) -> str | Response:
-    """The set's latest edit steps with who made each ("by anna"): the editor's history
-    panel (htmx asks for the list alone), a page of its own, or JSON (``?format=json``)."""
-    from flask import jsonify
-
-    from workbench.editing.history import history
-    from workbench.sets import get_set
-
-    session = get_session()
-    document_set = get_set(session, set_id)
-    steps = history(session, set_id)
-    if request.args.get("format") == "json":
-        return jsonify({"set_id": set_id, "revision": document_set.revision,
-                        "steps": [step.as_json() for step in steps]})
-    from workbench.app import is_htmx
-
-    template = "editor/_history.html" if is_htmx() else "editor/history.html"
-    return render_template(template, document_set=document_set, steps=steps)

@@ -39,6 +39,7 @@ from workbench.app import LARGEST_ID, is_htmx, wants_json
 from workbench.db import committed, get_session
 from workbench.editing import EditResult
 from workbench.editing.history import current_author
+from workbench.editing.history import history as edit_history
 from workbench.editing.operations import LOW_CONFIDENCE, rows_needing_a_look
 from workbench.errors import NotFound, StaleEdit, WorkbenchError
 from workbench.jobs.models import DONE, FINISHED, Job
@@ -199,6 +200,20 @@ def edit(set_id: int) -> BaseResponse:
     if asked is not None:
         remember_columns(page, document_set, langs)
     return page
+
+
+@bp.get("/sets/<int:set_id>/history")
+def history(set_id: int) -> str | BaseResponse:
+    """The set's latest edit steps with who made each ("by anna"): the editor's history
+    panel (htmx asks for the list alone), a page of its own, or JSON (``?format=json``)."""
+    session = get_session()
+    document_set = get_set(session, set_id)
+    steps = edit_history(session, set_id)
+    if wants_json():
+        return jsonify({"set_id": set_id, "revision": document_set.revision,
+                        "steps": [step.as_json() for step in steps]})
+    template = "editor/_history.html" if is_htmx() else "editor/history.html"
+    return render_template(template, document_set=document_set, steps=steps)
 
 
 @dataclass(frozen=True, slots=True)
