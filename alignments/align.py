@@ -36,7 +36,17 @@ from alignments.anchors import anchor_features, mask_mismatch, span_masks
 from alignments.beads import AlignmentError, Bead
 from alignments.confidence import FEATURES, probability
 from alignments.embed import Encoder, default_encoder
-from alignments.search import bead_shapes, chain_anchors, guide_band, mutual_best_pairs, search
+from alignments.search import (
+    Band,
+    Lattice,
+    bead_shapes,
+    chain_anchors,
+    drop_strays,
+    guide_band,
+    mutual_best_pairs,
+    posteriors,
+    search,
+)
 
 __all__ = ["AlignParams", "align_pair", "align_pair_with_features", "length_model"]
 
@@ -60,7 +70,10 @@ class AlignParams:
     paragraph_mismatch: float = 0.05  # a paragraph starts on one side only
     anchor_min_similarity: float = 0.55  # first pass: floor for a 1-1 anchor
     anchor_margin: float = 0.05  # first pass: best must beat the runner-up by this
+    stray: float | None = 6.0  # first pass: an anchor this many sentences off the course of
+    # its neighbours is dropped (None: keep every anchor of the chain)
     band: int = 6  # second pass: half-width of the band around the anchor chain
+    widen: int = 2  # times the band may double when the best path runs along its edge
     length_anchors: int = 10  # first-pass anchors needed to fit the document's own length
     # model (ratio and spread); fewer: the sides' ratio and the prior spread (0: always that)
     first_pass_band: int = 400  # first pass: half-width of the diagonal band searched
@@ -71,6 +84,8 @@ class AlignParams:
     recross_loss: float = 0.02  # ... when the 2-2 is at most this less similar than the
     # better of the two (chosen on lit, alpine and Text+Berg dev; world, sco and the demo
     # unchanged)
+    temperature: float = 0.1  # the confidence weighs every path through the band by
+    # exp(-cost / temperature): a bead's share of them is how sure the search was of it
     attach: float | None = 0.03  # after the trim: a 1-0 / 0-1 joins the bead beside it when
     # that raises the bead's similarity by more than this (None: keep skips)
 
@@ -272,17 +287,36 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
     pairs = mutual_best_pairs(src.runs[1, 1:], tgt.runs[1, 1:], params.first_pass_band,
                               params.anchor_min_similarity, params.anchor_margin)
     chain = chain_anchors(pairs)
-    band = guide_band(chain, src.size, tgt.size, params.band)
+    if params.stray is not None:
+        chain = drop_strays(chain, src.size, tgt.size, params.stray)
     shapes = bead_shapes(params.max_side, params.max_total)
     cost = _BeadCost(src, tgt, params, frozenset(chain))
-    path = search(band, shapes, spans=cost.spans)
+    width = params.band
+    for attempt in range(params.widen + 1):
+        band = guide_band(chain, src.size, tgt.size, width)
+        lattice = Lattice(band, shapes, cost.spans)
+        path = search(band, shapes, lattice=lattice)
+        if attempt == params.widen or not _at_edge(path, band, tgt.size):
+            break
+        width *= 2  # the band held the path back: wider, and again
     if params.trim is not None:
         path = [part for bead in path for part in _trim(bead, src, tgt, params.trim)]
     if params.attach is not None:
         path = _attach(path, src, tgt, params.attach, params)
     if params.recross is not None:
         path = _recross(path, src, tgt, cost, params.recross, params.recross_loss)
-    return cost.beads(path)
+    _, costs = cost.measure(path)
+    chosen = posteriors(lattice, path, [costs[span] for span in path], params.temperature)
+    return cost.beads(path, chosen)
+
+
+def _at_edge(path: Sequence[Span], band: Band, m: int) -> bool:
+    """Whether the path runs along the band's edge somewhere (not the documents' own):
+    the band, not the costs, may have chosen it there."""
+    for i0, _, j0, _ in path:
+        if (j0 == band.lo[i0] and j0 > 0) or (j0 == band.hi[i0] and j0 < m):
+            return True
+    return False
 
 
 def _recross(path: list[Span], src: _Side, tgt: _Side, cost: _BeadCost, threshold: float,
@@ -569,9 +603,12 @@ class _BeadCost:
                 probes["joined"].append((min(i0, u0), max(i1, u1), min(j0, v0), max(j1, v1)))
         return probes
 
-    def features(self, path: Sequence[Span]) -> np.ndarray:
+    def features(self, path: Sequence[Span], chosen: np.ndarray | None = None
+                 ) -> np.ndarray:
         """What the confidence of each bead of ``path`` is judged on: an array
-        (len(path), len(FEATURES)), columns as :data:`alignments.confidence.FEATURES`."""
+        (len(path), len(FEATURES)), columns as :data:`alignments.confidence.FEATURES`.
+        ``chosen``: each bead's probability among the paths through the band
+        (:func:`alignments.search.posteriors`; 1 when not given)."""
         src, tgt = self.src, self.tgt
         alternatives = [self._alternatives(path, k) for k in range(len(path))]
         probes = [self._probes(path, k) for k in range(len(path))]
@@ -601,6 +638,7 @@ class _BeadCost:
             a, b = i1 - i0, j1 - j0
             f = dict.fromkeys(FEATURES, 0.0)
             f["coverage"], f["uneven"] = coverage, uneven
+            f["posterior"] = float(chosen[k]) if chosen is not None else 1.0
             regret = min((sum(cost[x] for x in beads) - cost[span] - (cost[path[q]] if q >= 0
                                                                         else 0.0))
                          for beads, q in alternatives[k]) if alternatives[k] else 1.0
@@ -648,10 +686,11 @@ class _BeadCost:
             out[k] = [f[name] for name in FEATURES]
         return out
 
-    def beads(self, path: Sequence[Span]) -> tuple[list[Bead], np.ndarray]:
+    def beads(self, path: Sequence[Span], chosen: np.ndarray | None = None
+              ) -> tuple[list[Bead], np.ndarray]:
         """The beads of ``path`` (ids of the whole document) with their confidences, and
         the features those were judged on."""
-        features = self.features(path)
+        features = self.features(path, chosen)
         scores = probability(features)
         beads = [Bead(tuple(range(self.src.offset + i0, self.src.offset + i1)),
                       tuple(range(self.tgt.offset + j0, self.tgt.offset + j1)), float(p))

@@ -11,7 +11,7 @@ for a skip, the best would-be partner nearby and the skipped sentence's size.
 
 The coefficients are constants (no I/O at run time). They were fitted with
 :func:`fit_logistic` on every development source (Text+Berg dev, the demo corpus and the
-blind corpora under ``bench/corpora``: sco, lit, alpine, world) by
+blind corpora under ``bench/corpora``: sco, lit, alpine, world, novel) by
 ``PYTHONPATH=. python bench/accuracy.py --fit``, which also judges the scorer fitted without
 each source on the source left out.
 """
@@ -49,36 +49,39 @@ FEATURES = (
     "complement",  # pairs: the length deviations of the bead and a neighbouring pair bead
     # cancel out (one too long where the other is too short: a clause moved across the
     # full stop between them), -d * d' at most 5, the larger of the two neighbours
+    "posterior",  # the bead's share of all the paths through the band, each weighed by
+    # exp(-cost / temperature) (forward-backward): low when rivals cost nearly as little
 )
 
 # fitted by `PYTHONPATH=. python bench/accuracy.py --fit` (L2 10 on standardised features,
-# 6,310 beads, 180 wrong: Text+Berg dev, demo, sco, lit, alpine, world), 2026-12-05
-INTERCEPT = 2.1463
+# 6,932 beads, 212 wrong: Text+Berg dev, demo, sco, lit, alpine, world, novel), 2026-12-05
+INTERCEPT = 2.1045
 WEIGHTS: dict[str, float] = {
-    "skip": -0.0843,
-    "merge": -0.7495,
-    "extra": -0.1485,
-    "similarity": 0.2081,
-    "relative": 0.1915,
-    "margin": 2.9949,
-    "grow": -3.1832,
-    "shrink": -15.9828,
-    "regret": 2.6928,
-    "join": -0.6852,
-    "length": -0.6925,
-    "anchor": -0.0620,
-    "numbers": 1.1565,
-    "question": 2.1322,
-    "junk": -1.7961,
-    "fragments": 0.3698,
-    "fragments_beside": 0.2569,
-    "beside_skip": -0.1885,
-    "neighbour": 0.6606,
-    "coverage": 1.0988,
-    "uneven": -4.6778,
-    "partner": -4.5144,
-    "skip_size": -2.0394,
-    "complement": -0.8449,
+    "skip": -1.8461,
+    "merge": -0.2006,
+    "extra": -0.0116,
+    "similarity": 1.2214,
+    "relative": -1.1379,
+    "margin": 2.7618,
+    "grow": -3.2096,
+    "shrink": -13.7620,
+    "regret": 1.2015,
+    "join": -0.3933,
+    "length": -0.2504,
+    "anchor": 0.1828,
+    "numbers": 0.9475,
+    "question": -0.2546,
+    "junk": -1.6544,
+    "fragments": 0.1035,
+    "fragments_beside": -0.0336,
+    "beside_skip": -0.4081,
+    "neighbour": 1.0184,
+    "coverage": -2.4765,
+    "uneven": -4.3704,
+    "partner": -7.7361,
+    "skip_size": 0.3383,
+    "complement": -1.0750,
+    "posterior": 2.5569,
 }
 
 

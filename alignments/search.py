@@ -15,8 +15,9 @@ import numpy as np
 
 from alignments.beads import AlignmentError
 
-__all__ = ["Band", "RowCost", "Shape", "SpanCost", "bead_shapes", "chain_anchors", "fill",
-           "guide_band", "mutual_best_pairs", "search", "traceback"]
+__all__ = ["Band", "Lattice", "RowCost", "Shape", "SpanCost", "bead_shapes", "chain_anchors",
+           "drop_strays", "fill", "guide_band", "mutual_best_pairs", "posteriors", "search",
+           "traceback"]
 
 MARGIN_REACH = 10  # first pass: sentences each side of a best match that compete with it
 TIE_BREAK = 1e-6  # first pass: similarity given up per sentence away from the diagonal
@@ -112,6 +113,28 @@ def chain_anchors(pairs: Sequence[tuple[int, int, float]]) -> list[tuple[int, in
     return chain[::-1]
 
 
+def drop_strays(chain: Sequence[tuple[int, int]], n: int, m: int, tolerance: float,
+                window: int = 4) -> list[tuple[int, int]]:
+    """The chain without its strays: anchors off the course their neighbours keep.
+
+    A short line ("Crossing.") may match a sentence far off and still fit a monotonic
+    chain where the anchors around it are sparse; the band drawn through it then shuts the
+    true path out. An anchor's course is its offset from the documents' diagonal, j - i *
+    m / n; it is a stray when that is more than ``tolerance`` sentences from the median
+    course of the ``window`` anchors each side of it. A step (a passage one side left out)
+    moves the median only once most neighbours are past it, so the anchors around a real
+    step stay; dropping an anchor only widens the band.
+    """
+    if len(chain) < 3 or n == 0:
+        return list(chain)
+    course = np.array([j - i * m / n for i, j in chain])
+    keep = []
+    for k in range(len(chain)):
+        around = np.concatenate((course[max(0, k - window):k], course[k + 1:k + 1 + window]))
+        keep.append(abs(course[k] - float(np.median(around))) <= tolerance)
+    return [anchor for anchor, ok in zip(chain, keep, strict=True) if ok]
+
+
 @dataclass(frozen=True, slots=True)
 class Band:
     """The DP states searched: row i (0..n) holds states (i, lo[i] .. hi[i]) inclusive."""
@@ -160,12 +183,14 @@ RowCost = Callable[[int, int, int, np.ndarray], np.ndarray]
 SpanCost = Callable[[int, int, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 BLOCK_ROWS = 128  # DP rows whose bead costs are computed together
+KEEP_CELLS = 2_000_000  # a lattice keeps its blocks' costs up to this many (state, shape)
 
 
 def search(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
-           spans: SpanCost | None = None) -> list[tuple[int, int, int, int]]:
+           spans: SpanCost | None = None, lattice: Lattice | None = None
+           ) -> list[tuple[int, int, int, int]]:
     """The cheapest monotonic path through the band, as beads (i0, i1, j0, j1)."""
-    _, back = fill(band, shapes, cost, spans)
+    _, back = fill(band, shapes, cost, spans, lattice)
     return traceback(band, shapes, back)
 
 
@@ -180,41 +205,42 @@ def _spans_of(cost: RowCost) -> SpanCost:
     return spans
 
 
-def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
-         spans: SpanCost | None = None) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """The DP tables, row by row: best path cost to each state, and the shape taken into it.
+class Lattice:
+    """The band's states laid out flat (row i at ``offsets[i] .. offsets[i + 1] - 1``) and,
+    block by block, where each state is reached from by each moving shape and at what cost.
 
-    Row i of each table is an array (hi[i] - lo[i] + 1,); -1 marks the start state. The
-    bead costs come from ``spans`` (:data:`SpanCost`, BLOCK_ROWS rows at a time) or else
-    from ``cost(i, a, b, j)``, the costs (len(j),) of a-b beads ending at states (i, j).
-    Between shapes equally cheap, the first in ``shapes`` wins.
+    The search and :func:`posteriors` read the same blocks; while they fit in KEEP_CELLS,
+    each is computed once and kept.
     """
-    if spans is None:
-        if cost is None:
-            raise TypeError("fill needs a cost")
-        spans = _spans_of(cost)
-    lo, hi = band.lo.astype(np.int64), band.hi.astype(np.int64)
-    rows = len(lo)
-    widths = hi - lo + 1
-    offsets = np.zeros(rows + 1, dtype=np.int64)
-    np.cumsum(widths, out=offsets[1:])
-    # both tables flat, row i at offsets[i] .. offsets[i + 1] - 1
-    total = np.full(int(offsets[-1]), np.inf)
-    back = np.full(int(offsets[-1]), -1, dtype=np.int8)
-    moving = [(k, a, b) for k, (a, b) in enumerate(shapes) if a > 0]
-    kinds = np.array([k for k, _, _ in moving], dtype=np.int8)
-    skip_right = shapes.index((0, 1))
-    if rows and lo[0] == 0:
-        total[0] = 0.0
-    for r0 in range(0, rows, BLOCK_ROWS):
-        r1 = min(rows, r0 + BLOCK_ROWS)
+
+    def __init__(self, band: Band, shapes: Sequence[Shape], spans: SpanCost) -> None:
+        self.band, self.shapes, self.spans = band, tuple(shapes), spans
+        self.lo, self.hi = band.lo.astype(np.int64), band.hi.astype(np.int64)
+        self.offsets = np.zeros(len(self.lo) + 1, dtype=np.int64)
+        np.cumsum(self.hi - self.lo + 1, out=self.offsets[1:])
+        self.moving = [(k, a, b) for k, (a, b) in enumerate(shapes) if a > 0]
+        self._kept: dict[int, tuple[np.ndarray, np.ndarray]] | None = (
+            {} if int(self.offsets[-1]) * len(self.moving) <= KEEP_CELLS else None)
+
+    def block(self, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+        """For rows r0 .. r1 - 1: per moving shape, the flat index of the state each cell is
+        reached from and the bead's cost (inf where the shape cannot reach the cell),
+        two arrays (shapes, cells of the block)."""
+        if self._kept is not None and r0 in self._kept:
+            return self._kept[r0]
+        where, costs = self._block(r0, r1)
+        if self._kept is not None:
+            self._kept[r0] = where, costs
+        return where, costs
+
+    def _block(self, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi, offsets = self.lo, self.hi, self.offsets
         base = int(offsets[r0])
         cells = int(offsets[r1]) - base
-        # per shape, the states each row of the block reaches it from, and the costs
-        where = np.zeros((len(moving), cells), dtype=np.int64)
-        costs = np.full((len(moving), cells), np.inf)
+        where = np.zeros((len(self.moving), cells), dtype=np.int64)
+        costs = np.full((len(self.moving), cells), np.inf)
         row_ids = np.arange(r0, r1)
-        for s, (_, a, b) in enumerate(moving):
+        for s, (_, a, b) in enumerate(self.moving):
             ok = row_ids >= a
             i = row_ids[ok]
             if not len(i):
@@ -233,7 +259,123 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
             came_from = np.repeat(offsets[p] + j0 - b - lo[p] - np.cumsum(counts) + counts,
                                   counts) + np.arange(int(counts.sum()))
             where[s, at] = came_from
-            costs[s, at] = spans(a, b, i, j0, j1)
+            costs[s, at] = self.spans(a, b, i, j0, j1)
+        return where, costs
+
+    def skips(self, row: int) -> np.ndarray:
+        """The costs of the 0-1 beads along ``row``, into its states lo + 1 .. hi."""
+        lo, hi = int(self.lo[row]), int(self.hi[row])
+        if hi <= lo:
+            return np.zeros(0)
+        return np.asarray(self.spans(0, 1, np.array([row]), np.array([lo + 1]),
+                                     np.array([hi])), dtype=float)
+
+    def index(self, i: int, j: int) -> int:
+        """The flat index of state (i, j), or -1 outside the band."""
+        if not 0 <= i < len(self.lo) or not self.lo[i] <= j <= self.hi[i]:
+            return -1
+        return int(self.offsets[i] + j - self.lo[i])
+
+
+def posteriors(lattice: Lattice, beads: Sequence[tuple[int, int, int, int]],
+               bead_costs: Sequence[float], temperature: float) -> np.ndarray:
+    """The probability of each of ``beads`` (i0, i1, j0, j1) being on the path, when every
+    path through the band is weighted by exp(-cost / temperature): forward-backward over
+    the same states and costs as :func:`fill`, a sum where the search takes a minimum.
+
+    ``bead_costs`` are the beads' own costs (inf: a shape the search cannot take). A bead
+    between states outside the band has probability 0. A bead the search chose among
+    rivals nearly as cheap gets a low probability, whatever its similarity.
+    """
+    grid = lattice
+    lo, offsets = grid.lo, grid.offsets
+    rows = len(lo)
+    cells = int(offsets[-1])
+    t = float(temperature)
+    forward = np.full(cells, -np.inf)
+    backward = np.full(cells, -np.inf)
+    blocks = [(r0, min(rows, r0 + BLOCK_ROWS)) for r0 in range(0, rows, BLOCK_ROWS)]
+    with np.errstate(invalid="ignore", over="ignore"):
+        for r0, r1 in blocks:
+            base = int(offsets[r0])
+            where, costs = grid.block(r0, r1)
+            for row in range(r0, r1):
+                here = slice(int(offsets[row]) - base, int(offsets[row + 1]) - base)
+                width = here.stop - here.start
+                score = np.full(width, -np.inf)
+                if grid.moving:
+                    cand = forward[where[:, here]] - costs[:, here] / t
+                    top = cand.max(axis=0)
+                    finite = np.isfinite(top)
+                    score[finite] = top[finite] + np.log(
+                        np.exp(cand[:, finite] - top[finite]).sum(axis=0))
+                if row == 0 and lo[0] == 0:
+                    score[0] = 0.0
+                if width > 1:  # 0-1 beads along the row: a running log-sum
+                    steps = np.concatenate(([0.0], np.cumsum(grid.skips(row) / t)))
+                    score = np.logaddexp.accumulate(score + steps) - steps
+                forward[offsets[row]:offsets[row + 1]] = score
+        if cells:
+            backward[cells - 1] = 0.0
+        for r0, r1 in reversed(blocks):
+            base = int(offsets[r0])
+            where, costs = grid.block(r0, r1)
+            for row in range(r1 - 1, r0 - 1, -1):
+                cut = slice(int(offsets[row]), int(offsets[row + 1]))
+                score = backward[cut]
+                if len(score) > 1:
+                    steps = np.concatenate(([0.0], np.cumsum(grid.skips(row) / t)))
+                    score = (np.logaddexp.accumulate((score - steps)[::-1])[::-1] + steps)
+                    backward[cut] = score
+                here = slice(cut.start - base, cut.stop - base)
+                for s in range(len(grid.moving)):
+                    c = costs[s, here]
+                    ok = np.isfinite(c) & np.isfinite(score)
+                    if ok.any():
+                        to = where[s, here][ok]
+                        backward[to] = np.logaddexp(backward[to], score[ok] - c[ok] / t)
+    total = forward[cells - 1] if cells else -np.inf
+    out = np.zeros(len(beads))
+    for k, ((i0, i1, j0, j1), cost) in enumerate(zip(beads, bead_costs, strict=True)):
+        start, end = grid.index(i0, j0), grid.index(i1, j1)
+        if start < 0 or end < 0 or not np.isfinite(cost) or not np.isfinite(total):
+            continue
+        out[k] = float(np.exp(min(0.0, forward[start] - cost / t + backward[end] - total)))
+    return out
+
+
+def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
+         spans: SpanCost | None = None, lattice: Lattice | None = None
+         ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The DP tables, row by row: best path cost to each state, and the shape taken into it.
+
+    Row i of each table is an array (hi[i] - lo[i] + 1,); -1 marks the start state. The
+    bead costs come from ``spans`` (:data:`SpanCost`, BLOCK_ROWS rows at a time) or else
+    from ``cost(i, a, b, j)``, the costs (len(j),) of a-b beads ending at states (i, j).
+    Between shapes equally cheap, the first in ``shapes`` wins.
+    """
+    if lattice is None:
+        if spans is None:
+            if cost is None:
+                raise TypeError("fill needs a cost")
+            spans = _spans_of(cost)
+        lattice = Lattice(band, shapes, spans)
+    grid = lattice
+    spans = grid.spans
+    lo, hi, offsets = grid.lo, grid.hi, grid.offsets
+    rows = len(lo)
+    # both tables flat, row i at offsets[i] .. offsets[i + 1] - 1
+    total = np.full(int(offsets[-1]), np.inf)
+    back = np.full(int(offsets[-1]), -1, dtype=np.int8)
+    kinds = np.array([k for k, _, _ in grid.moving], dtype=np.int8)
+    skip_right = shapes.index((0, 1))
+    moving = grid.moving
+    if rows and lo[0] == 0:
+        total[0] = 0.0
+    for r0 in range(0, rows, BLOCK_ROWS):
+        r1 = min(rows, r0 + BLOCK_ROWS)
+        base = int(offsets[r0])
+        where, costs = grid.block(r0, r1)
         for row in range(r0, r1):
             here = slice(int(offsets[row]) - base, int(offsets[row + 1]) - base)
             width = here.stop - here.start

@@ -39,7 +39,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,7 +169,8 @@ class _KeptEncoder(Encoder):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def encode_runs_many(self, documents: Sequence[Sequence[str]], max_run: int
+    def encode_runs_many(self, documents: Sequence[Sequence[str]], max_run: int,
+                         progress: Callable[[float], None] | None = None
                          ) -> list[np.ndarray]:
         out: list[np.ndarray | None] = []
         todo = []
@@ -180,7 +181,8 @@ class _KeptEncoder(Encoder):
             if not path.exists():
                 todo.append((len(out) - 1, doc, path))
         if todo:
-            computed = super().encode_runs_many([doc for _, doc, _ in todo], max_run)
+            computed = super().encode_runs_many([doc for _, doc, _ in todo], max_run,
+                                                progress)
             for (k, _, path), runs in zip(todo, computed, strict=True):
                 np.save(path, runs)
                 out[k] = runs

@@ -48,6 +48,20 @@ def test_chain_is_longest_monotonic() -> None:
     assert chain_anchors(pairs) == [(0, 0), (2, 2), (3, 3), (5, 6)]
 
 
+def test_a_stray_anchor_is_dropped_and_a_step_is_kept() -> None:
+    from alignments.search import drop_strays
+
+    diagonal = [(i, i) for i in range(0, 40, 2)]
+    stray = sorted([*diagonal, (21, 5)], key=lambda a: a[0])
+    stray = [a for a in stray if a != (20, 20) and a != (22, 22)]
+    assert (21, 5) not in drop_strays(chain_anchors([(i, j, 0.9) for i, j in stray]), 40, 40,
+                                      6.0)
+    # a passage of 12 sentences left out on the target side: every anchor after it is off
+    # the diagonal by 12, and all of them stay
+    step = [(i, i) for i in range(0, 20, 2)] + [(i, i - 12) for i in range(32, 52, 2)]
+    assert drop_strays(step, 52, 40, 6.0) == step
+
+
 def test_band_reaches_both_corners_and_is_connected() -> None:
     band = guide_band([(3, 3), (10, 12)], 20, 25, width=2, gap_cap=5)
     assert band.lo[0] == 0 and band.hi[-1] == 25
@@ -135,6 +149,59 @@ def test_dp_in_blocks_equals_the_row_by_row_dp(seed: int, monkeypatch: pytest.Mo
     assert traceback(band, shapes, back) == traceback(band, shapes, want_back)
 
 
+def _every_path(band: Band, shapes: tuple[tuple[int, int], ...]) -> list[list[tuple]]:
+    """Every monotonic path from (0, 0) to (n, m) through the band's states: the reference."""
+    n, m = len(band.lo) - 1, int(band.hi[-1])
+
+    def inside(i: int, j: int) -> bool:
+        return band.lo[i] <= j <= band.hi[i]
+
+    def paths_from(i: int, j: int) -> list[list[tuple]]:
+        if (i, j) == (n, m):
+            return [[]]
+        out = []
+        for a, b in shapes:
+            if i + a <= n and j + b <= m and inside(i + a, j + b):
+                out += [[(i, i + a, j, j + b), *rest] for rest in paths_from(i + a, j + b)]
+        return out
+
+    return paths_from(0, 0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bead_posteriors_sum_the_paths_through_each_bead(seed: int,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    # the forward-backward against the sum over every path, enumerated one by one
+    import alignments.search as search
+    from alignments.search import Lattice, _spans_of, posteriors
+
+    monkeypatch.setattr(search, "BLOCK_ROWS", 1 + seed * 2)
+    rng = np.random.default_rng(seed)
+    n, m = 4 + seed % 2, 5
+    band = guide_band([(1, 1)], n, m, width=1 + seed % 2, gap_cap=2)
+    table = rng.uniform(0.0, 1.0, size=(4, 4, n + 1, m + 1))
+
+    def cost(i: int, a: int, b: int, j: np.ndarray) -> np.ndarray:
+        return table[a, b, i, j]
+
+    shapes = bead_shapes(2, 3)
+    temperature = 0.3
+    paths = _every_path(band, shapes)
+    weights = np.array([np.exp(-sum(table[i1 - i0, j1 - j0, i1, j1]
+                                    for i0, i1, j0, j1 in path) / temperature)
+                        for path in paths])
+    beads = sorted({bead for path in paths for bead in path})
+    want = [weights[[bead in path for path in paths]].sum() / weights.sum() for bead in beads]
+    lattice = Lattice(band, shapes, _spans_of(cost))
+    got = posteriors(lattice, beads,
+                     [table[i1 - i0, j1 - j0, i1, j1] for i0, i1, j0, j1 in beads], temperature)
+    assert np.allclose(got, want)
+    # a bead the band does not hold is never on a path
+    outside = (0, 1, m - 1, m)
+    assert posteriors(lattice, [outside], [0.0], temperature)[0] == 0.0
+
+
 # --- the bead cost and the post-passes, on hand-made embeddings ---------------------------
 
 def _side(sentences: list[str], vectors: dict[tuple[int, int], list[float]], lang: str
@@ -178,6 +245,78 @@ def test_a_skip_that_belongs_to_its_neighbour_is_attached() -> None:
     apart = _side(["Une phrase.", "Autre chose."],
                   {(1, 1): [1, 0.1, 0], (1, 2): [0, 0, 1], (2, 2): [1, 0.1, 1]}, "fr")
     assert _attach(path, src, apart, 0.03) == path
+
+
+class _MeaningEncoder:
+    """Embeds each sentence as the vector named by its text ("v3", "a3", ...); a run is the
+    normalised sum of its sentences' vectors, as a model's concatenation roughly is."""
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def encode_runs_many(self, documents, max_run, progress=None):  # noqa: ANN001, ANN201
+        out = []
+        for doc in documents:
+            single = np.array([self.vectors[text] for text in doc])
+            runs = np.zeros((max_run + 1, len(doc) + 1, single.shape[1]))
+            for k in range(1, max_run + 1):
+                for i in range(k, len(doc) + 1):
+                    total = single[i - k:i].sum(axis=0)
+                    runs[k, i] = total / np.linalg.norm(total)
+            out.append(runs)
+        return out
+
+
+def _a_stray_line_pair() -> tuple[list[str], list[str], dict[str, np.ndarray], list]:
+    """Eight source sentences each translated as two (freely: each half alone matches it at
+    0.5), a source line left out that happens to repeat target sentence 2, two more 1-2,
+    then twenty 1-1: the repeated line is a confident anchor far off the true path."""
+    rng = np.random.default_rng(5)
+    vectors: dict[str, np.ndarray] = {}
+    source: list[str] = []
+    target: list[str] = []
+    gold = []
+
+    def unit(v: np.ndarray) -> np.ndarray:
+        return v / np.linalg.norm(v)
+
+    for k in range(30):
+        v = unit(rng.normal(size=64))
+        vectors[f"v{k}"] = v
+        if k == 8:  # the line left out, a copy of target sentence 2
+            source.append("stray")
+            gold.append(((len(source) - 1,), ()))
+        source.append(f"v{k}")
+        if k < 10:
+            w = rng.normal(size=64)
+            w -= (w @ v) * v
+            w = unit(w) * 1.7  # cos(v, v + w) = 0.5
+            vectors[f"a{k}"], vectors[f"b{k}"] = unit(v + w), unit(v - w)
+            target += [f"a{k}", f"b{k}"]
+            gold.append(((len(source) - 1,), (len(target) - 2, len(target) - 1)))
+        else:
+            vectors[f"t{k}"] = v
+            target.append(f"t{k}")
+            gold.append(((len(source) - 1,), (len(target) - 1,)))
+    vectors["stray"] = vectors[target[2]]
+    return source, target, vectors, gold
+
+
+@pytest.mark.parametrize(("stray", "widen", "found"), [
+    (6.0, 2, True), (6.0, 0, True), (None, 2, True), (None, 0, False)])
+def test_a_stray_anchor_does_not_shut_the_true_path_out(stray: float | None, widen: int,
+                                                         found: bool) -> None:
+    # either safeguard recovers the eight 1-2 beads before the stray line: the stray
+    # dropped from the anchor chain, or the band widened where the path ran along its edge
+    from alignments.align import AlignParams, align_pair
+
+    source, target, vectors, gold = _a_stray_line_pair()
+    params = AlignParams(stray=stray, widen=widen, gale_church=0.0)
+    beads = align_pair(source, target, "en", "en", encoder=_MeaningEncoder(vectors),
+                       params=params)
+    assert covers(beads, len(source), len(target))
+    got = {(b.source, b.target) for b in beads}
+    assert (set(gold[:8]) <= got) is found
 
 
 # --- with the model ---------------------------------------------------------------------
