@@ -78,7 +78,10 @@ class AlignParams:
     # model (ratio and spread); fewer: the sides' ratio and the prior spread (0: always that)
     first_pass_band: int = 400  # first pass: half-width of the diagonal band searched
     trim: float | None = 0.05  # after the search: an edge sentence whose removal raises the
-    # bead's similarity by more than this is a 1-0 / 0-1 of its own (None: keep beads)
+    # bead's similarity by more than this is a 1-0 / 0-1 of its own (None: keep beads) ...
+    trim_related: float | None = 0.3  # ... unless that sentence alone matches the other
+    # side within this of the document's typical anchor: a free translation's second
+    # sentence, not a stray (chosen on novel: 0.3-0.35 change no other source, 0.4 does)
     recross: float | None = 2.0  # after the attach: two 1-1 beads whose length
     # deviations cancel out beyond this (-d * d') become one 2-2 (None: never) ...
     recross_loss: float = 0.02  # ... when the 2-2 is at most this less similar than the
@@ -300,7 +303,11 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
             break
         width *= 2  # the band held the path back: wider, and again
     if params.trim is not None:
-        path = [part for bead in path for part in _trim(bead, src, tgt, params.trim)]
+        kept = None  # what a sentence matching its bead's other side scores, at the least
+        if params.trim_related is not None and chain:
+            typical = np.median([src.runs[1, i + 1] @ tgt.runs[1, j + 1] for i, j in chain])
+            kept = float(typical) - params.trim_related
+        path = [part for bead in path for part in _trim(bead, src, tgt, params.trim, kept)]
     if params.attach is not None:
         path = _attach(path, src, tgt, params.attach, params)
     if params.recross is not None:
@@ -355,7 +362,8 @@ def _recross(path: list[Span], src: _Side, tgt: _Side, cost: _BeadCost, threshol
 Span = tuple[int, int, int, int]  # a bead as (i0, i1, j0, j1) within a piece
 
 
-def _trim(bead: Span, src: _Side, tgt: _Side, margin: float) -> list[Span]:
+def _trim(bead: Span, src: _Side, tgt: _Side, margin: float, kept: float | None = None
+          ) -> list[Span]:
     """A merged bead with a sentence at its edge that matches nothing on the other side,
     split into that sentence's skip and the rest.
 
@@ -363,7 +371,10 @@ def _trim(bead: Span, src: _Side, tgt: _Side, margin: float) -> list[Span]:
     into its neighbour's bead over a skip, because one extra sentence costs less than a
     skip. A true 2-1 bead's similarity rises when its second sentence joins; an absorbed
     one's does not: when leaving the edge sentence out raises the similarity by more than
-    ``margin``, it goes out as a 1-0 or 0-1, and the rest is checked again.
+    ``margin``, it goes out as a 1-0 or 0-1, and the rest is checked again. Not when the
+    sentence alone still matches the other side at ``kept`` or more: a free translator's
+    second sentence (a Chinese sentence told in two English ones, the second adding a
+    gesture) dilutes the pair's similarity without being a stray.
     """
     i0, i1, j0, j1 = bead
     if i1 - i0 + j1 - j0 <= 2 or i1 == i0 or j1 == j0:
@@ -387,7 +398,12 @@ def _trim(bead: Span, src: _Side, tgt: _Side, margin: float) -> list[Span]:
     gain, rest, skip, first = max(options, key=lambda o: o[0])
     if gain <= margin:
         return [bead]
-    trimmed = _trim(rest, src, tgt, margin)
+    if kept is not None:
+        a0, a1, b0, b1 = skip
+        alone = similarity(a0, a1, j0, j1) if a1 > a0 else similarity(i0, i1, b0, b1)
+        if alone >= kept:
+            return [bead]
+    trimmed = _trim(rest, src, tgt, margin, kept)
     return [skip, *trimmed] if first else [*trimmed, skip]
 
 

@@ -319,6 +319,25 @@ def test_a_stray_anchor_does_not_shut_the_true_path_out(stray: float | None, wid
     assert (set(gold[:8]) <= got) is found
 
 
+def test_a_free_translations_second_sentence_is_not_trimmed_off() -> None:
+    from alignments.align import _trim
+
+    src = _side(["Ein langer Satz."], {(1, 1): [1, 0, 0]}, "de")
+    # the second French sentence adds a gesture: alone it still matches the source at 0.45,
+    # and the pair matches less than the first sentence alone (0.9 > 0.8)
+    free = _side(["Une phrase.", "Il sourit."],
+                 {(1, 1): [0.9, 0.436, 0], (1, 2): [0.45, 0.893, 0], (2, 2): [0.8, 0.6, 0]},
+                 "fr")
+    bead = (0, 1, 0, 2)
+    assert _trim(bead, src, free, 0.05) == [(0, 1, 0, 1), (1, 1, 1, 2)]
+    assert _trim(bead, src, free, 0.05, kept=0.4) == [bead]
+    # a stray (alone at 0.1) still goes out on its own
+    stray = _side(["Une phrase.", "Autre chose."],
+                  {(1, 1): [0.9, 0.436, 0], (1, 2): [0.1, 0.995, 0], (2, 2): [0.8, 0.6, 0]},
+                  "fr")
+    assert _trim(bead, src, stray, 0.05, kept=0.4) == [(0, 1, 0, 1), (1, 1, 1, 2)]
+
+
 # --- with the model ---------------------------------------------------------------------
 
 @pytest.mark.slow
