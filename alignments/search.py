@@ -293,47 +293,53 @@ def posteriors(lattice: Lattice, beads: Sequence[tuple[int, int, int, int]],
     cells = int(offsets[-1])
     t = float(temperature)
     forward = np.full(cells, -np.inf)
-    backward = np.full(cells, -np.inf)
+    backward = np.full(cells + 1, -np.inf)  # and a sink, never reached
+    shapes = len(grid.moving)
+    skips = [grid.skips(row) / t for row in range(rows)]
     blocks = [(r0, min(rows, r0 + BLOCK_ROWS)) for r0 in range(0, rows, BLOCK_ROWS)]
-    with np.errstate(invalid="ignore", over="ignore"):
+    reach = max((a for _, a, _ in grid.moving), default=0)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         for r0, r1 in blocks:
             base = int(offsets[r0])
             where, costs = grid.block(r0, r1)
+            weights = -costs / t
             for row in range(r0, r1):
                 here = slice(int(offsets[row]) - base, int(offsets[row + 1]) - base)
-                width = here.stop - here.start
-                score = np.full(width, -np.inf)
-                if grid.moving:
-                    cand = forward[where[:, here]] - costs[:, here] / t
-                    top = cand.max(axis=0)
-                    finite = np.isfinite(top)
-                    score[finite] = top[finite] + np.log(
-                        np.exp(cand[:, finite] - top[finite]).sum(axis=0))
+                score = (np.logaddexp.reduce(forward[where[:, here]] + weights[:, here], axis=0)
+                         if shapes else np.full(here.stop - here.start, -np.inf))
                 if row == 0 and lo[0] == 0:
                     score[0] = 0.0
-                if width > 1:  # 0-1 beads along the row: a running log-sum
-                    steps = np.concatenate(([0.0], np.cumsum(grid.skips(row) / t)))
+                if len(score) > 1:  # 0-1 beads along the row: a running log-sum
+                    steps = np.concatenate(([0.0], np.cumsum(skips[row])))
                     score = np.logaddexp.accumulate(score + steps) - steps
                 forward[offsets[row]:offsets[row + 1]] = score
         if cells:
             backward[cells - 1] = 0.0
-        for r0, r1 in reversed(blocks):
-            base = int(offsets[r0])
-            where, costs = grid.block(r0, r1)
+        for k in range(len(blocks) - 1, -1, -1):
+            r0, r1 = blocks[k]
+            base, top = int(offsets[r0]), int(offsets[r1])
+            # from each state of the block: the state each shape leads to (in a block
+            # starting less than the tallest shape below this one's end) and its weight
+            ahead = np.full((shapes, top - base), cells, dtype=np.int64)
+            ahead_weight = np.full((shapes, top - base), -np.inf)
+            for q in [b for b in blocks[k:] if b[0] < r1 + reach]:
+                where, costs = grid.block(*q)
+                first = int(offsets[q[0]])
+                for s in range(shapes):
+                    ok = np.isfinite(costs[s]) & (where[s] >= base) & (where[s] < top)
+                    ahead[s, where[s, ok] - base] = np.flatnonzero(ok) + first
+                    ahead_weight[s, where[s, ok] - base] = -costs[s, ok] / t
             for row in range(r1 - 1, r0 - 1, -1):
                 cut = slice(int(offsets[row]), int(offsets[row + 1]))
-                score = backward[cut]
-                if len(score) > 1:
-                    steps = np.concatenate(([0.0], np.cumsum(grid.skips(row) / t)))
-                    score = (np.logaddexp.accumulate((score - steps)[::-1])[::-1] + steps)
-                    backward[cut] = score
                 here = slice(cut.start - base, cut.stop - base)
-                for s in range(len(grid.moving)):
-                    c = costs[s, here]
-                    ok = np.isfinite(c) & np.isfinite(score)
-                    if ok.any():
-                        to = where[s, here][ok]
-                        backward[to] = np.logaddexp(backward[to], score[ok] - c[ok] / t)
+                score = backward[cut]
+                if shapes:
+                    score = np.logaddexp(score, np.logaddexp.reduce(
+                        backward[ahead[:, here]] + ahead_weight[:, here], axis=0))
+                if len(score) > 1:
+                    steps = np.concatenate(([0.0], np.cumsum(skips[row])))
+                    score = np.logaddexp.accumulate((score - steps)[::-1])[::-1] + steps
+                backward[cut] = score
     total = forward[cells - 1] if cells else -np.inf
     out = np.zeros(len(beads))
     for k, ((i0, i1, j0, j1), cost) in enumerate(zip(beads, bead_costs, strict=True)):
