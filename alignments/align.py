@@ -294,14 +294,17 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
         chain = drop_strays(chain, src.size, tgt.size, params.stray)
     shapes = bead_shapes(params.max_side, params.max_total)
     cost = _BeadCost(src, tgt, params, frozenset(chain))
-    width = params.band
+    band = guide_band(chain, src.size, tgt.size, params.band)
+    touches = src.size + tgt.size + 1
     for attempt in range(params.widen + 1):
-        band = guide_band(chain, src.size, tgt.size, width)
         lattice = Lattice(band, shapes, cost.spans)
         path = search(band, shapes, lattice=lattice)
-        if attempt == params.widen or not _at_edge(path, band, tgt.size):
+        if attempt == params.widen:
             break
-        width *= 2  # the band held the path back: wider, and again
+        wider, now = _widened(band, path, params.band * 2 ** (attempt + 1), tgt.size)
+        if not now or 2 * now > touches:  # free of the edges, or the last widening freed
+            break  # less than half of it: the band is not what holds the path there
+        band, touches = wider, now  # the band held the path back there: wider there
     if params.trim is not None:
         kept = None  # what a sentence matching its bead's other side scores, at the least
         if params.trim_related is not None and chain:
@@ -313,17 +316,33 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
     if params.recross is not None:
         path = _recross(path, src, tgt, cost, params.recross, params.recross_loss)
     _, costs = cost.measure(path)
+    if not lattice.keeps:  # a long document: the paths near the chosen one, not the band's
+        near = [(i0, j0) for i0, i1, j0, j1 in path if i1 > i0 and j1 > j0]
+        lattice = Lattice(guide_band(near, src.size, tgt.size, params.band), shapes,
+                          cost.spans)
     chosen = posteriors(lattice, path, [costs[span] for span in path], params.temperature)
     return cost.beads(path, chosen)
 
 
-def _at_edge(path: Sequence[Span], band: Band, m: int) -> bool:
-    """Whether the path runs along the band's edge somewhere (not the documents' own):
-    the band, not the costs, may have chosen it there."""
+def _widened(band: Band, path: Sequence[Span], width: int, m: int) -> tuple[Band, int]:
+    """The band widened by ``width`` around each place where the path runs along its edge
+    (not the documents' own): the band, not the costs, may have chosen the path there.
+    Also how many such places there are (0: the band as it was)."""
+    lo, hi = band.lo.copy(), band.hi.copy()
+    n = len(lo) - 1
+    touched = 0
     for i0, _, j0, _ in path:
         if (j0 == band.lo[i0] and j0 > 0) or (j0 == band.hi[i0] and j0 < m):
-            return True
-    return False
+            touched += 1
+            rows = slice(max(0, i0 - width), min(n, i0 + width) + 1)
+            lo[rows] = np.minimum(lo[rows], max(0, j0 - width))
+            hi[rows] = np.maximum(hi[rows], min(m, j0 + width))
+    if not touched:
+        return band, 0
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    hi[:-1] = np.maximum(hi[:-1], lo[1:])
+    return Band(lo, hi), touched
 
 
 def _recross(path: list[Span], src: _Side, tgt: _Side, cost: _BeadCost, threshold: float,

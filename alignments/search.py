@@ -222,6 +222,11 @@ class Lattice:
         self._kept: dict[int, tuple[np.ndarray, np.ndarray]] | None = (
             {} if int(self.offsets[-1]) * len(self.moving) <= KEEP_CELLS else None)
 
+    @property
+    def keeps(self) -> bool:
+        """Whether the blocks are kept once computed (the lattice is small enough)."""
+        return self._kept is not None
+
     def block(self, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
         """For rows r0 .. r1 - 1: per moving shape, the flat index of the state each cell is
         reached from and the bead's cost (inf where the shape cannot reach the cell),
@@ -315,15 +320,19 @@ def posteriors(lattice: Lattice, beads: Sequence[tuple[int, int, int, int]],
                 forward[offsets[row]:offsets[row + 1]] = score
         if cells:
             backward[cells - 1] = 0.0
+        fetched: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for k in range(len(blocks) - 1, -1, -1):
             r0, r1 = blocks[k]
+            fetched = {q: fetched[q] for q in fetched if q < r1 + reach}
             base, top = int(offsets[r0]), int(offsets[r1])
             # from each state of the block: the state each shape leads to (in a block
             # starting less than the tallest shape below this one's end) and its weight
             ahead = np.full((shapes, top - base), cells, dtype=np.int64)
             ahead_weight = np.full((shapes, top - base), -np.inf)
             for q in [b for b in blocks[k:] if b[0] < r1 + reach]:
-                where, costs = grid.block(*q)
+                if q[0] not in fetched:  # the block below was fetched for the one before
+                    fetched[q[0]] = grid.block(*q)
+                where, costs = fetched[q[0]]
                 first = int(offsets[q[0]])
                 for s in range(shapes):
                     ok = np.isfinite(costs[s]) & (where[s] >= base) & (where[s] < top)
