@@ -116,8 +116,9 @@ def test_confidence_ranks_the_wrong_beads_of_the_demo_corpus_low(encoder: Encode
 def test_blind_corpora_hold_their_floors(encoder: Encoder, corpus: str, source: str,
                                          target: str, floor: float) -> None:
     """Literary Chinese with merges (a Chinese novel's chapters freely translated, a third
-    of its sentences into two or three English ones), free translations with 2-2 redistributions, and nine
-    languages with no rule of their own (Thai without full stops, Japanese without spaces)."""
+    of its sentences into two or three English ones), free translations with 2-2
+    redistributions, and nine languages with no rule of their own (Thai without full
+    stops, Japanese without spaces)."""
     pages = [p for p in _corpus(corpus) if source in p["langs"] and target in p["langs"]]
     assert pages, f"no {corpus} pages in {source} and {target}"
     golds = [_pair_gold(p, source, target) for p in pages]
