@@ -46,6 +46,7 @@ from alignments.search import (
     mutual_best_pairs,
     posteriors,
     search,
+    widen_band,
 )
 
 __all__ = ["AlignParams", "align_pair", "align_pair_with_features", "length_model"]
@@ -294,22 +295,12 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
         chain = drop_strays(chain, src.size, tgt.size, params.stray)
     shapes = bead_shapes(params.max_side, params.max_total)
     cost = _BeadCost(src, tgt, params, frozenset(chain))
-    band = guide_band(chain, src.size, tgt.size, params.band)
-    touches = src.size + tgt.size + 1
-    for attempt in range(params.widen + 1):
-        lattice = Lattice(band, shapes, cost.spans)
-        path = search(band, shapes, lattice=lattice)
-        if attempt == params.widen:
-            break
-        wider, now = _widened(band, path, params.band * 2 ** (attempt + 1), tgt.size)
-        if not now or 2 * now > touches:  # free of the edges, or the last widening freed
-            break  # less than half of it: the band is not what holds the path there
-        band, touches = wider, now  # the band held the path back there: wider there
+    path, lattice = _search_widening(guide_band(chain, src.size, tgt.size, params.band),
+                                     shapes, cost, params)
     if params.trim is not None:
         kept = None  # what a sentence matching its bead's other side scores, at the least
-        if params.trim_related is not None and chain:
-            typical = np.median([src.runs[1, i + 1] @ tgt.runs[1, j + 1] for i, j in chain])
-            kept = float(typical) - params.trim_related
+        if params.trim_related is not None and cost.typical is not None:
+            kept = cost.typical - params.trim_related
         path = [part for bead in path for part in _trim(bead, src, tgt, params.trim, kept)]
     if params.attach is not None:
         path = _attach(path, src, tgt, params.attach, params)
@@ -324,25 +315,23 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
     return cost.beads(path, chosen)
 
 
-def _widened(band: Band, path: Sequence[Span], width: int, m: int) -> tuple[Band, int]:
-    """The band widened by ``width`` around each place where the path runs along its edge
-    (not the documents' own): the band, not the costs, may have chosen the path there.
-    Also how many such places there are (0: the band as it was)."""
-    lo, hi = band.lo.copy(), band.hi.copy()
-    n = len(lo) - 1
-    touched = 0
-    for i0, _, j0, _ in path:
-        if (j0 == band.lo[i0] and j0 > 0) or (j0 == band.hi[i0] and j0 < m):
-            touched += 1
-            rows = slice(max(0, i0 - width), min(n, i0 + width) + 1)
-            lo[rows] = np.minimum(lo[rows], max(0, j0 - width))
-            hi[rows] = np.maximum(hi[rows], min(m, j0 + width))
-    if not touched:
-        return band, 0
-    lo = np.minimum.accumulate(lo[::-1])[::-1]
-    hi = np.maximum.accumulate(hi)
-    hi[:-1] = np.maximum(hi[:-1], lo[1:])
-    return Band(lo, hi), touched
+def _search_widening(band: Band, shapes: Sequence[tuple[int, int]], cost: _BeadCost,
+                     params: AlignParams) -> tuple[list[Span], Lattice]:
+    """The best path through the band, and the lattice it was found in. Where the path
+    runs along the band's edge, the band widens there (``params.band`` times 2, then 4 ...,
+    ``params.widen`` times at most) and the search runs again, until a widening frees
+    less than half of those places: then the band is not what holds the path there."""
+    touches = cost.src.size + cost.tgt.size + 1
+    for attempt in range(params.widen + 1):
+        lattice = Lattice(band, shapes, cost.spans)
+        path = search(band, shapes, lattice=lattice)
+        if attempt == params.widen:
+            break
+        wider, now = widen_band(band, path, params.band * 2 ** (attempt + 1))
+        if not now or 2 * now > touches:
+            break
+        band, touches = wider, now
+    return path, lattice
 
 
 def _recross(path: list[Span], src: _Side, tgt: _Side, cost: _BeadCost, threshold: float,
@@ -491,6 +480,10 @@ class _BeadCost:
         self.anchors = anchors  # the first pass's 1-1 pairs (i, j), 0-based in the piece
         self.ratio, self.spread = length_model(src.lengths, tgt.lengths, sorted(anchors),
                                                params)
+        # what a right pair scores in this document (a language pair, a kind of text): the
+        # median similarity of the first pass's anchors (None: no anchors)
+        self.typical: float | None = float(np.median(
+            [src.runs[1, i + 1] @ tgt.runs[1, j + 1] for i, j in anchors])) if anchors else None
         self.src_asks = src.anchors["?"] != 0  # (max_side + 1, n + 1) bool
         self.tgt_asks = tgt.anchors["?"] != 0
 
@@ -648,16 +641,13 @@ class _BeadCost:
         alternatives = [self._alternatives(path, k) for k in range(len(path))]
         probes = [self._probes(path, k) for k in range(len(path))]
         wanted: list[Span] = list(path)
-        wanted += [(i, i + 1, j, j + 1) for i, j in self.anchors]
         for changes, found in zip(alternatives, probes, strict=True):
             wanted += [span for beads, _ in changes for span in beads]
             wanted += [span for spans in found.values() for span in spans]
         sim, cost = self.measure(wanted)
         pair = [i1 > i0 and j1 > j0 for i0, i1, j0, j1 in path]
-        anchored = [sim[(i, i + 1, j, j + 1)] for i, j in self.anchors]
-        # what a right pair scores in this document (a language pair, a kind of text)
-        typical = float(np.median(anchored or [sim[s] for s, ok in zip(path, pair, strict=True)
-                                               if ok] or [0.5]))
+        typical = self.typical if self.typical is not None else float(np.median(
+            [sim[s] for s, ok in zip(path, pair, strict=True) if ok] or [0.5]))
         # how hard the document is: the share of its sentences the first pass anchored,
         # and of its beads that are not 1-1
         coverage = len(self.anchors) / max(1, min(src.size, tgt.size))

@@ -17,7 +17,7 @@ from alignments.beads import AlignmentError
 
 __all__ = ["Band", "Lattice", "RowCost", "Shape", "SpanCost", "bead_shapes", "chain_anchors",
            "drop_strays", "fill", "guide_band", "mutual_best_pairs", "posteriors", "search",
-           "traceback"]
+           "traceback", "widen_band"]
 
 MARGIN_REACH = 10  # first pass: sentences each side of a best match that compete with it
 TIE_BREAK = 1e-6  # first pass: similarity given up per sentence away from the diagonal
@@ -170,10 +170,32 @@ def guide_band(chain: Sequence[tuple[int, int]], n: int, m: int, width: int,
     lo = np.clip(lo, 0, m)
     hi = np.clip(hi, 0, m)
     lo[0], hi[n] = 0, m
+    return _connected(lo, hi)
+
+
+def _connected(lo: np.ndarray, hi: np.ndarray) -> Band:
+    """The band of rows ``lo[i] .. hi[i]``, made monotonic and connected."""
     lo = np.minimum.accumulate(lo[::-1])[::-1]
     hi = np.maximum.accumulate(hi)
     hi[:-1] = np.maximum(hi[:-1], lo[1:])  # every row reaches into the next one
     return Band(lo, hi)
+
+
+def widen_band(band: Band, path: Sequence[tuple[int, int, int, int]], width: int
+               ) -> tuple[Band, int]:
+    """The band widened by ``width`` around each place where ``path`` runs along its edge
+    (not the documents' own): the band, not the costs, may have chosen the path there.
+    Also how many such places there are (0: the band as it was)."""
+    lo, hi = band.lo.copy(), band.hi.copy()
+    n, m = len(lo) - 1, int(band.hi[-1])
+    touched = 0
+    for i0, _, j0, _ in path:
+        if (j0 == band.lo[i0] and j0 > 0) or (j0 == band.hi[i0] and j0 < m):
+            touched += 1
+            rows = slice(max(0, i0 - width), min(n, i0 + width) + 1)
+            lo[rows] = np.minimum(lo[rows], max(0, j0 - width))
+            hi[rows] = np.maximum(hi[rows], min(m, j0 + width))
+    return (_connected(lo, hi), touched) if touched else (band, 0)
 
 
 # cost(i, a, b, j): the costs, an array (len(j),), of a-b beads ending at states (i, j)
