@@ -78,12 +78,12 @@ def align(context: JobContext) -> dict[str, Any]:
             progress=lambda done, total: context.progress(done, total))
         result = {"set_id": document_set.id, "name": document_set.name,
                   "rows": len(document_set.rows), "langs": document_set.langs}
-        _pause_for_tests(context)
+        pause_for_tests(context)
         context.finish(session, result)
     return result
 
 
-def _pause_for_tests(context: JobContext) -> None:
+def pause_for_tests(context: JobContext) -> None:
     """With ``WORKBENCH_TEST_PAUSE_BEFORE_COMMIT`` (seconds), wait with the new set
     written but not committed, after leaving a ``paused`` file in the job's folder: the
     tests kill a worker here to show that nothing is half-stored. Never set otherwise."""

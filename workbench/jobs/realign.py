@@ -24,7 +24,7 @@ from workbench.jobs.runner import JobContext, transaction
 def realign_rest(context: JobContext) -> dict[str, Any]:
     """Re-align the set's rows below its last confirmed one, as one undoable edit."""
     from workbench.editing import realign_after_confirmed
-    from workbench.jobs.kinds import _pause_for_tests
+    from workbench.jobs.kinds import pause_for_tests
 
     set_id, revision = int(context.params["set_id"]), int(context.params["revision"])
     paused = False
@@ -36,7 +36,7 @@ def realign_rest(context: JobContext) -> dict[str, Any]:
             # In the tests only: the job seen running (0 done), with no lock held.
             paused = True
             context.folder.mkdir(parents=True, exist_ok=True)
-            _pause_for_tests(context)
+            pause_for_tests(context)
 
     with transaction(context.url) as session:
         edit = realign_after_confirmed(session, set_id, revision, progress=progress,
