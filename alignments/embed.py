@@ -374,11 +374,17 @@ _EDGE_BATCH = 256  # run edges computed together
 
 @dataclass(frozen=True)
 class _Tokens:
-    """Distinct token ids (sorted), their embeddings (k, 512) and first-layer inputs (k, 768)."""
+    """Distinct token ids (sorted), their embeddings (k, 512) and first-layer inputs (k, 768),
+    and each one's share of the first layer's product: ``first[b][j]`` (k + 1, 256) is
+    ``x`` of branch ``b`` times the rows of that branch's weights that meet the window's
+    slot ``j`` (the last row zero, for a slot outside the sequence). A token's first-layer
+    product is the sum of its window's shares, so a document's first layer costs its
+    distinct tokens, not all of its tokens."""
 
     ids: np.ndarray
     emb: np.ndarray
     x: np.ndarray
+    first: tuple[tuple[np.ndarray, ...], ...]
 
     def rows(self, tokens: np.ndarray) -> np.ndarray:
         """Where each of ``tokens`` (all among ``ids``) stands in the arrays."""
@@ -417,18 +423,22 @@ class _RunEncoder:
         buf = np.empty((n_tokens + 1, _CNN), dtype=np.float32)
         buf[n_tokens] = 0.0
         widest = max(left for _, left in _ORDERS)
+        # the window's slots as rows of the token arrays (the sentinel n_tokens -> the zero row)
+        slots = np.append(where, len(tokens.ids))[idx]
         for b, (order, left) in enumerate(_ORDERS):
             xs = x[:, b * _CNN:(b + 1) * _CNN]
-            buf[:n_tokens] = xs
-            cols = idx[:, widest - left:widest - left + order]
-            h = buf[cols].reshape(n_tokens, order * _CNN) @ m.w1[b]
+            window = slice(widest - left, widest - left + order)
+            rows = slots[:, window]
+            h = tokens.first[b][0][rows[:, 0]]
+            for j in range(1, order):
+                h += tokens.first[b][j][rows[:, j]]
             h += m.b1[b]
             np.maximum(h, 0, out=h)
             h += xs
             if inner is not None:
                 inner[1][:, b * _CNN:(b + 1) * _CNN] = h
             buf[:n_tokens] = h
-            c2 = buf[cols].reshape(n_tokens, order * _CNN) @ m.w2[b]
+            c2 = buf[idx[:, window]].reshape(n_tokens, order * _CNN) @ m.w2[b]
             c2 += m.b2[b]
             np.maximum(c2, 0, out=c2)
             c2 += h
@@ -512,8 +522,9 @@ class _RunEncoder:
         tail_at = ends[:, None] + _TAIL_STREAM[None, :]
         wanted = np.concatenate((head_at.ravel(), tail_at.ravel()))
         take_h = np.tile(_H_SLOTS, 2 * n)  # the row holds h (else x) of its position
+        known = self._tokens(np.concatenate((stream, [_BOS, _EOS])))
         (per_sentence, head_seen, tail_seen), inner = self._stream_sums(
-            stream, (begins, ends), (begins, np.minimum(begins + _REACH, total)),
+            stream, known, (begins, ends), (begins, np.minimum(begins + _REACH, total)),
             (np.maximum(ends - _REACH, 0), ends), wanted=(wanted, take_h))
         inner = inner.reshape(2, n, len(_H_SLOTS), 3 * _CNN)
         start_fix = np.empty_like(head_seen)
@@ -521,8 +532,9 @@ class _RunEncoder:
         for e0 in range(0, n, _EDGE_BATCH):  # a few MB of temporaries at a time
             e1 = min(n, e0 + _EDGE_BATCH)
             start_fix[e0:e1] = self._edges(inner[0, e0:e1], stream, head_at[e0:e1], _BOS,
-                                           _HEAD)
-            end_fix[e0:e1] = self._edges(inner[1, e0:e1], stream, tail_at[e0:e1], _EOS, _TAIL)
+                                           _HEAD, known)
+            end_fix[e0:e1] = self._edges(inner[1, e0:e1], stream, tail_at[e0:e1], _EOS, _TAIL,
+                                         known)
         start_fix -= head_seen
         end_fix -= tail_seen
         for k in range(1, max_run + 1):
@@ -547,7 +559,8 @@ class _RunEncoder:
             out[k, k:] = vectors
         return out
 
-    def _stream_sums(self, stream: np.ndarray, *spans: tuple[np.ndarray, np.ndarray],
+    def _stream_sums(self, stream: np.ndarray, tokens: _Tokens,
+                     *spans: tuple[np.ndarray, np.ndarray],
                      wanted: tuple[np.ndarray, np.ndarray] | None = None
                      ) -> tuple[list[np.ndarray], np.ndarray]:
         """Sums of the stream's token features over token spans [starts, ends).
@@ -557,7 +570,8 @@ class _RunEncoder:
         context each side, so memory stays a few MB whatever its length. Also gives, for
         ``wanted = (positions, take_h)``, the first layer's input ``x`` (or its output
         ``h`` where ``take_h``) at those stream positions: an array (len(positions), 768),
-        zero for a position outside the stream.
+        zero for a position outside the stream. ``tokens``: the stream's distinct tokens
+        (:meth:`_tokens`).
         """
         dim = self.m._feat_dim
         out = [np.zeros((len(starts), dim), dtype=np.float32) for starts, _ in spans]
@@ -567,7 +581,6 @@ class _RunEncoder:
         order = np.argsort(positions, kind="stable")
         ordered = positions[order]
         total = len(stream)
-        tokens = self._tokens(stream)
         for c0 in range(0, total, _CHUNK_TOKENS):
             c1 = min(total, c0 + _CHUNK_TOKENS)
             lo, hi = max(0, c0 - _REACH), min(total, c1 + _REACH)
@@ -596,7 +609,7 @@ class _RunEncoder:
         return out, kept
 
     def _edges(self, inner: np.ndarray, stream: np.ndarray, at: np.ndarray, mark: int,
-               edge: _Edge) -> np.ndarray:
+               edge: _Edge, known: _Tokens) -> np.ndarray:
         """The feature sums of the _REACH + 1 tokens at one edge of each run (BOS and the
         first 4 pieces, or the last 4 and EOS) as the run sees them: (len(at), 1280).
 
@@ -605,6 +618,7 @@ class _RunEncoder:
         edge costs 3 first-layer and 5 second-layer positions instead of a whole
         9-token sequence. ``at`` (e, 8): the stream positions whose ``x`` and ``h`` are
         ``inner`` (e, 8, 768): the x of the 4 x slots, then the h of the 4 h slots.
+        ``known``: the stream's distinct tokens and the edge mark (:meth:`_tokens`).
         """
         m = self.m
         e = len(at)
@@ -631,12 +645,22 @@ class _RunEncoder:
         emb *= m.scale[chunk][..., None]
         emb += m.lo[chunk][..., None]
         fresh, out = np.asarray(edge.fresh), np.asarray(edge.out)
+        # the window's tokens as rows of ``known`` (padding and pieces outside the stream
+        # -> its zero row), for the first layer's product as the sum of their shares
+        rows = np.full((e, width + 2 * _LAYER_REACH), len(known.ids), dtype=np.int64)
+        inside = np.ones((e, width), dtype=bool)
+        inside[:, edge.x_local] = valid
+        rows[:, _LAYER_REACH:_LAYER_REACH + width] = np.where(
+            inside, known.rows(tokens), len(known.ids))
         for b, (order, left) in enumerate(_ORDERS):
             cut = slice(b * _CNN, (b + 1) * _CNN)
             xs = np.zeros((e, width + 2 * _LAYER_REACH, _CNN), dtype=np.float32)
             xs[:, _LAYER_REACH:_LAYER_REACH + width] = x[:, :, cut]
             window = (fresh[:, None] - left + _LAYER_REACH) + np.arange(order)[None, :]
-            h = xs[:, window].reshape(e * len(fresh), order * _CNN) @ m.w1[b]
+            shares = np.zeros((e, len(fresh), _CNN), dtype=np.float32)
+            for j in range(order):
+                shares += known.first[b][j][rows[:, window[:, j]]]
+            h = shares.reshape(e * len(fresh), _CNN)
             h += m.b1[b]
             np.maximum(h, 0, out=h)
             h += xs[:, fresh + _LAYER_REACH].reshape(e * len(fresh), _CNN)
@@ -658,12 +682,21 @@ class _RunEncoder:
         return self._project(self._embedding(tokens))
 
     def _tokens(self, stream: np.ndarray) -> _Tokens:
-        """The embedding and the first layer's input of each distinct token of ``stream``:
-        both depend on the token alone, and a document repeats its words (about a fifth of
-        the work of its tokens' features is in these two)."""
+        """The embedding, the first layer's input and its shares of the first layer's
+        product (see :class:`_Tokens`) of each distinct token of ``stream``: all depend on
+        the token alone, and a document repeats its words (512 sentences of Text+Berg have
+        a fifth as many distinct tokens as tokens, so their first layer costs a fifth).
+        """
         distinct = np.unique(stream)
         emb = self._embedding(distinct)
-        return _Tokens(distinct, emb, self._project(emb))
+        x = self._project(emb)
+        zero = np.zeros((1, _CNN), dtype=np.float32)
+        first = tuple(
+            tuple(np.concatenate((x[:, b * _CNN:(b + 1) * _CNN]
+                                  @ self.m.w1[b][j * _CNN:(j + 1) * _CNN], zero))
+                  for j in range(order))
+            for b, (order, _) in enumerate(_ORDERS))
+        return _Tokens(distinct, emb, x, first)
 
     def _embedding(self, tokens: np.ndarray) -> np.ndarray:
         """The tokens' rows of the quantised embedding table, as float32 (len(tokens), 512)."""
