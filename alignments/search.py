@@ -9,15 +9,15 @@ a function. Time and memory are linear in the documents' lengths.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from alignments.beads import AlignmentError
 
-__all__ = ["Band", "Lattice", "RowCost", "Shape", "SpanCost", "bead_shapes", "chain_anchors",
-           "drop_strays", "fill", "guide_band", "mutual_best_pairs", "posteriors", "search",
-           "traceback", "widen_band"]
+__all__ = ["Band", "Lattice", "RowCost", "Shape", "SkipRuns", "SpanCost", "bead_shapes",
+           "chain_anchors", "drop_strays", "fill", "guide_band", "mutual_best_pairs",
+           "posteriors", "search", "traceback", "widen_band"]
 
 MARGIN_REACH = 10  # first pass: sentences each side of a best match that compete with it
 TIE_BREAK = 1e-6  # first pass: similarity given up per sentence away from the diagonal
@@ -209,11 +209,27 @@ KEEP_CELLS = 2_000_000  # a lattice keeps its blocks' costs up to this many (sta
 
 
 def search(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
-           spans: SpanCost | None = None, lattice: Lattice | None = None
-           ) -> list[tuple[int, int, int, int]]:
-    """The cheapest monotonic path through the band, as beads (i0, i1, j0, j1)."""
-    _, back = fill(band, shapes, cost, spans, lattice)
-    return traceback(band, shapes, back)
+           spans: SpanCost | None = None, lattice: Lattice | None = None,
+           extend: float | None = None) -> list[tuple[int, int, int, int]]:
+    """The cheapest monotonic path through the band, as beads (i0, i1, j0, j1).
+
+    ``extend``: what each skip after the first of a run of skips on one side costs (a
+    passage left out of one version is one omission, not many); None: every skip costs
+    its own 1-0 / 0-1 cost."""
+    runs = SkipRuns() if extend is not None else None
+    _, back = fill(band, shapes, cost, spans, lattice, extend, runs)
+    return traceback(band, shapes, back, runs)
+
+
+@dataclass
+class SkipRuns:
+    """How :func:`fill` reached states through runs of skips, when a run's later skips
+    cost less (``extend``): per row, ``since`` (the state of the row the run of 0-1 skips
+    into each state started from, -1 for none) and ``longer`` (whether the run of 1-0
+    skips into each state extends the run into the state above it)."""
+
+    since: list[np.ndarray] = field(default_factory=list)
+    longer: list[np.ndarray] = field(default_factory=list)
 
 
 def _spans_of(cost: RowCost) -> SpanCost:
@@ -382,7 +398,8 @@ def posteriors(lattice: Lattice, beads: Sequence[tuple[int, int, int, int]],
 
 
 def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
-         spans: SpanCost | None = None, lattice: Lattice | None = None
+         spans: SpanCost | None = None, lattice: Lattice | None = None,
+         extend: float | None = None, runs: SkipRuns | None = None
          ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """The DP tables, row by row: best path cost to each state, and the shape taken into it.
 
@@ -390,6 +407,11 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
     bead costs come from ``spans`` (:data:`SpanCost`, BLOCK_ROWS rows at a time) or else
     from ``cost(i, a, b, j)``, the costs (len(j),) of a-b beads ending at states (i, j).
     Between shapes equally cheap, the first in ``shapes`` wins.
+
+    ``extend``: the cost of a skip that continues a run of skips on its side, in place of
+    its own (Gotoh's affine gaps: a run of k skips costs the first one's cost plus
+    (k - 1) * extend); ``runs`` receives how each state was reached, for
+    :func:`traceback`. None: every skip costs its own.
     """
     if lattice is None:
         if spans is None:
@@ -407,6 +429,9 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
     kinds = np.array([k for k, _, _ in grid.moving], dtype=np.int8)
     skip_right = shapes.index((0, 1))
     moving = grid.moving
+    skip_down = next((s for s, (_, a, b) in enumerate(moving) if (a, b) == (1, 0)), None)
+    affine = extend is not None and skip_down is not None
+    down = np.full(0, np.inf)  # the best run of 1-0 skips into each state of the row above
     if rows and lo[0] == 0:
         total[0] = 0.0
     for r0 in range(0, rows, BLOCK_ROWS):
@@ -420,38 +445,101 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
             came = np.full(width, -1, dtype=np.int8)
             if moving:
                 cand = total[where[:, here]] + costs[:, here]
+                if affine and row:
+                    # a run of 1-0 skips: opened from the state above, or the run into
+                    # that state made one longer
+                    above = np.full(width, np.inf)
+                    j0, j1 = max(lo[row], lo[row - 1]), min(hi[row], hi[row - 1])
+                    if j1 >= j0:
+                        above[j0 - lo[row]:j1 - lo[row] + 1] = (
+                            down[j0 - lo[row - 1]:j1 - lo[row - 1] + 1] + extend)
+                    longer = above < cand[skip_down]
+                    cand[skip_down] = np.where(longer, above, cand[skip_down])
+                    down = cand[skip_down].copy()
+                    assert runs is not None
+                    runs.longer.append(longer)
                 pick = np.argmin(cand, axis=0)  # the first of equals, as shapes order them
                 best = cand[pick, np.arange(width)]
                 came = np.where(best < np.inf, kinds[pick], came).astype(np.int8)
+            if affine and not row:
+                down = np.full(width, np.inf)
+                assert runs is not None
+                runs.longer.append(np.zeros(width, dtype=bool))
             if row == 0 and lo[0] == 0:
                 best[0], came[0] = 0.0, -1
-            # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] + c01[j]),
-            # solved as a running minimum of best - cumsum(c01)
             if width > 1:
                 j = np.arange(int(lo[row]) + 1, int(hi[row]) + 1)
-                steps = np.concatenate(([0.0], np.cumsum(spans(
-                    0, 1, np.array([row]), j[:1], j[-1:]))))
-                shifted = best - steps
-                running = np.minimum.accumulate(shifted)
-                moved = np.concatenate(([False], shifted[1:] > running[:-1]))
-                best = np.where(moved, running + steps, best)
-                came = np.where(moved, np.int8(skip_right), came)
+                opening = np.asarray(spans(0, 1, np.array([row]), j[:1], j[-1:]), dtype=float)
+                if affine:
+                    assert extend is not None and runs is not None
+                    best, came, since = _skip_runs_along(best, came, opening, extend,
+                                                         np.int8(skip_right))
+                    runs.since.append(since)
+                else:
+                    # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] +
+                    # c01[j]), solved as a running minimum of best - cumsum(c01)
+                    steps = np.concatenate(([0.0], np.cumsum(opening)))
+                    shifted = best - steps
+                    running = np.minimum.accumulate(shifted)
+                    moved = np.concatenate(([False], shifted[1:] > running[:-1]))
+                    best = np.where(moved, running + steps, best)
+                    came = np.where(moved, np.int8(skip_right), came)
+            elif affine:
+                assert runs is not None
+                runs.since.append(np.full(width, -1, dtype=np.int64))
             total[offsets[row]:offsets[row + 1]] = best
             back[offsets[row]:offsets[row + 1]] = came
     return ([total[offsets[i]:offsets[i + 1]] for i in range(rows)],
             [back[offsets[i]:offsets[i + 1]] for i in range(rows)])
 
 
-def traceback(band: Band, shapes: Sequence[Shape], back: Sequence[np.ndarray]
-              ) -> list[tuple[int, int, int, int]]:
-    """The beads (i0, i1, j0, j1) of the best path, in document order."""
+def _skip_runs_along(best: np.ndarray, came: np.ndarray, opening: np.ndarray,
+                     extend: float, skip: np.int8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of 0-1 skips along a row whose first skip costs ``opening`` (into states
+    1 .. w - 1 of the row) and each later one ``extend``: the row's best costs and shapes,
+    and for each state the state its run started from (-1: not reached by a run).
+
+    A run from state q to state j costs opening[q] + extend * (j - q - 1), so the best run
+    into j is a running minimum of best[q] + opening[q] - extend * q over q < j."""
+    width = len(best)
+    q = np.arange(width - 1)
+    start = best[:-1] + opening - extend * q
+    running = np.minimum.accumulate(start)
+    # the state that set the running minimum (the latest of equals)
+    origin = np.maximum.accumulate(np.where(start <= running, q, 0))
+    run = running + extend * q  # the best run into states 1 .. w - 1
+    moved = np.concatenate(([False], run < best[1:]))
+    since = np.where(moved, np.concatenate(([0], origin)), -1)
+    best = np.where(moved, np.concatenate(([np.inf], run)), best)
+    came = np.where(moved, skip, came).astype(np.int8)
+    return best, came, since
+
+
+def traceback(band: Band, shapes: Sequence[Shape], back: Sequence[np.ndarray],
+              runs: SkipRuns | None = None) -> list[tuple[int, int, int, int]]:
+    """The beads (i0, i1, j0, j1) of the best path, in document order; ``runs``: how
+    :func:`fill` reached states through runs of skips, when later skips cost less."""
     i, j = len(band.lo) - 1, int(band.hi[-1])
     path = []
+    in_run = False  # inside a run of 1-0 skips, which goes on up the column
     while i > 0 or j > 0:
+        if in_run:
+            assert runs is not None
+            path.append((i - 1, i, j, j))
+            in_run = bool(runs.longer[i][j - band.lo[i]])
+            i -= 1
+            continue
         k = int(back[i][j - band.lo[i]])
         if k < 0:
             raise AlignmentError("the alignment search found no path (internal error)")
         a, b = shapes[k]
+        if runs is not None and (a, b) == (0, 1):
+            since = int(band.lo[i]) + int(runs.since[i][j - band.lo[i]])
+            path += [(i, i, t - 1, t) for t in range(j, since, -1)]
+            j = since
+            continue
+        if runs is not None and (a, b) == (1, 0):
+            in_run = bool(runs.longer[i][j - band.lo[i]])
         path.append((i - a, i, j - b, j))
         i, j = i - a, j - b
     return path[::-1]

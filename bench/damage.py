@@ -12,6 +12,10 @@ as one. ``damage`` makes exactly that happen to a gold document, and keeps the g
 Aligning the damaged copies with the real aligner gives beads, right and wrong, with the
 features the aligner computed for them: training material of the kind the held-out sources
 need. Deterministic for a seed.
+
+``omit`` cuts a whole passage out of one side (a paragraph one version left out, as
+literary translators and a ministry's web editors do): its partners on the other side
+become 1-0 / 0-1 beads, one per sentence, as the field's gold sets write omissions.
 """
 
 from __future__ import annotations
@@ -38,6 +42,28 @@ def damage(src: list[str], tgt: list[str], gold: Gold, seed: int, share: float =
             if len(sides[side]) > 2:
                 _drop(sides, beads, side, rng.randrange(len(sides[side])))
     return sides[SOURCE], sides[TARGET], beads
+
+
+def omit(src: list[str], tgt: list[str], gold: Gold, side: int, count: int
+         ) -> tuple[list[str], list[str], Gold]:
+    """A copy of a document with ``count`` consecutive sentences of ``side`` (SOURCE or
+    TARGET) cut out of its middle, and its gold: a bead that loses all its sentences on
+    that side leaves its others as one skip bead each."""
+    sides = [list(src), list(tgt)]
+    start = max(0, len(sides[side]) // 2 - count // 2)
+    gone = set(range(start, min(len(sides[side]), start + count)))
+    new = {old: k for k, old in enumerate(i for i in range(len(sides[side])) if i not in gone)}
+    other = TARGET if side == SOURCE else SOURCE
+    beads: Gold = []
+    for bead in gold:
+        kept = [new[i] for i in bead[side] if i not in gone]
+        if kept or not bead[other]:
+            beads.append((kept, list(bead[other])) if side == SOURCE
+                         else (list(bead[other]), kept))
+        else:  # its sentences on the other side are left without a partner
+            beads += [([], [x]) if other == TARGET else ([x], []) for x in bead[other]]
+    sides[side] = [text for i, text in enumerate(sides[side]) if i not in gone]
+    return sides[SOURCE], sides[TARGET], [b for b in beads if b[SOURCE] or b[TARGET]]
 
 
 def _join(sides: list[list[str]], beads: Gold, side: int, i: int) -> None:

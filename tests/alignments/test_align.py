@@ -646,3 +646,52 @@ def test_aligning_versions_reports_the_sentences_done_while_and_after_each_versi
     assert done == sorted(done)  # never backwards
     # while a version is embedded, before it is aligned: a share of it
     assert 0 < done[0] < first and first < done[done.index(first) + 1] < total
+
+
+def _cost_with_skip_runs(path: list[tuple[int, int, int, int]], costs: dict, skip: float,
+                         extend: float) -> float:
+    """A path's cost when a skip after a skip on the same side costs ``extend``."""
+    total, before = 0.0, ""
+    for i0, i1, j0, j1 in path:
+        if i1 == i0 or j1 == j0:
+            side = "source" if j1 == j0 else "target"
+            total += extend if before == side else skip
+            before = side
+        else:
+            total += costs[(i1 - i0, j1 - j0, i1, j1)]
+            before = ""
+    return total
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_runs_of_skips_cost_the_first_skip_then_the_extension(seed: int) -> None:
+    """The search with cheaper runs of skips (a passage left out) finds the cheapest path
+    of all, counted by hand over every path through the band (narrow bands included)."""
+    import random
+
+    from alignments.search import _connected, search
+
+    rng = random.Random(seed)
+    shapes = bead_shapes(2, 3)
+    for _ in range(40):
+        n, m = rng.randint(1, 5), rng.randint(1, 5)
+        skip, extend = 0.45, rng.choice([0.0, 0.1, 0.3, 0.45])
+        lo = np.array(sorted(rng.randint(0, m) for _ in range(n + 1)))
+        lo[0] = 0
+        hi = np.array([min(m, x + rng.randint(0, 3)) for x in lo])
+        hi[-1] = m
+        band = _connected(lo, hi)
+        costs = {(a, b, i, j): rng.random() for a, b in shapes if a and b
+                 for i in range(n + 1) for j in range(m + 1)}
+
+        def cost(i: int, a: int, b: int, j: np.ndarray, costs: dict = costs,
+                 skip: float = skip) -> np.ndarray:
+            if a == 0 or b == 0:
+                return np.full(len(j), skip)
+            return np.array([costs[(a, b, i, int(x))] for x in j])
+
+        every = _every_path(band, shapes)
+        found = search(band, shapes, cost=cost, extend=extend)
+        assert [tuple(b) for b in found] in [[tuple(b) for b in p] for p in every]
+        cheapest = min(_cost_with_skip_runs(p, costs, skip, extend) for p in every)
+        assert _cost_with_skip_runs(found, costs, skip, extend) == pytest.approx(cheapest)
