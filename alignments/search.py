@@ -224,12 +224,12 @@ def search(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
 @dataclass
 class SkipRuns:
     """How :func:`fill` reached states through runs of skips, when a run's later skips
-    cost less (``extend``): per row, ``since`` (the state of the row the run of 0-1 skips
+    cost less (``extend``): by row, ``since`` (the state of the row the run of 0-1 skips
     into each state started from, -1 for none) and ``longer`` (whether the run of 1-0
     skips into each state extends the run into the state above it)."""
 
-    since: list[np.ndarray] = field(default_factory=list)
-    longer: list[np.ndarray] = field(default_factory=list)
+    since: dict[int, np.ndarray] = field(default_factory=dict)
+    longer: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 def _spans_of(cost: RowCost) -> SpanCost:
@@ -431,6 +431,8 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
     moving = grid.moving
     skip_down = next((s for s, (_, a, b) in enumerate(moving) if (a, b) == (1, 0)), None)
     affine = extend is not None and skip_down is not None
+    further = float(extend) if extend is not None else 0.0
+    record = runs if runs is not None else SkipRuns()
     down = np.full(0, np.inf)  # the best run of 1-0 skips into each state of the row above
     if rows and lo[0] == 0:
         total[0] = 0.0
@@ -445,36 +447,30 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
             came = np.full(width, -1, dtype=np.int8)
             if moving:
                 cand = total[where[:, here]] + costs[:, here]
-                if affine and row:
+                if affine:
                     # a run of 1-0 skips: opened from the state above, or the run into
                     # that state made one longer
                     above = np.full(width, np.inf)
-                    j0, j1 = max(lo[row], lo[row - 1]), min(hi[row], hi[row - 1])
+                    j0, j1 = (max(lo[row], lo[row - 1]), min(hi[row], hi[row - 1])) if row \
+                        else (1, 0)
                     if j1 >= j0:
                         above[j0 - lo[row]:j1 - lo[row] + 1] = (
-                            down[j0 - lo[row - 1]:j1 - lo[row - 1] + 1] + extend)
+                            down[j0 - lo[row - 1]:j1 - lo[row - 1] + 1] + further)
                     longer = above < cand[skip_down]
                     cand[skip_down] = np.where(longer, above, cand[skip_down])
                     down = cand[skip_down].copy()
-                    assert runs is not None
-                    runs.longer.append(longer)
+                    record.longer[row] = longer
                 pick = np.argmin(cand, axis=0)  # the first of equals, as shapes order them
                 best = cand[pick, np.arange(width)]
                 came = np.where(best < np.inf, kinds[pick], came).astype(np.int8)
-            if affine and not row:
-                down = np.full(width, np.inf)
-                assert runs is not None
-                runs.longer.append(np.zeros(width, dtype=bool))
             if row == 0 and lo[0] == 0:
                 best[0], came[0] = 0.0, -1
             if width > 1:
                 j = np.arange(int(lo[row]) + 1, int(hi[row]) + 1)
                 opening = np.asarray(spans(0, 1, np.array([row]), j[:1], j[-1:]), dtype=float)
                 if affine:
-                    assert extend is not None and runs is not None
-                    best, came, since = _skip_runs_along(best, came, opening, extend,
-                                                         np.int8(skip_right))
-                    runs.since.append(since)
+                    best, came, record.since[row] = _skip_runs_along(
+                        best, came, opening, further, np.int8(skip_right))
                 else:
                     # 0-1 beads move along the row: best[j] = min(best[j], best[j-1] +
                     # c01[j]), solved as a running minimum of best - cumsum(c01)
@@ -484,9 +480,6 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
                     moved = np.concatenate(([False], shifted[1:] > running[:-1]))
                     best = np.where(moved, running + steps, best)
                     came = np.where(moved, np.int8(skip_right), came)
-            elif affine:
-                assert runs is not None
-                runs.since.append(np.full(width, -1, dtype=np.int64))
             total[offsets[row]:offsets[row + 1]] = best
             back[offsets[row]:offsets[row + 1]] = came
     return ([total[offsets[i]:offsets[i + 1]] for i in range(rows)],
