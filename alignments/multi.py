@@ -20,6 +20,9 @@ from alignments.embed import Encoder, default_encoder
 
 __all__ = ["align_versions", "choose_pivot"]
 
+HUB_TRIAL_SENTENCES = 3000  # all versions together: each tried as the hub up to this size
+HUB_MARGIN = 0.02  # how much surer another hub's rows must be than the pivot's
+
 
 def choose_pivot(langs: Sequence[str]) -> str:
     """The pivot language: Russian (the ministry's original) when present, else the first."""
@@ -39,6 +42,7 @@ def align_versions(
     paragraph_starts: Mapping[str, Collection[int]] | None = None,
     confirmed: Sequence[Row] = (),
     progress: Callable[[int], None] | None = None,
+    hub: str | None = None,
 ) -> list[Row]:
     """The N-way rows of ``versions`` (language -> sentences), in the pivot's order.
 
@@ -48,31 +52,92 @@ def align_versions(
     sentences aligned so far (the pivot's counting with the first version): while a version
     is embedded, in proportion (up to 90% of its share: the search takes the rest), and
     after it is aligned to the pivot.
+
+    ``hub``: the version every other one is aligned to, the rows merged over its
+    sentences. None: the pivot, unless the versions are few and short enough
+    (HUB_TRIAL_SENTENCES) to align every pair of them (each pair once), and the rows
+    merged over another version are surer by HUB_MARGIN (:func:`agreement`). Translations made
+    from one original agree with it better than with each other: rows merged over the
+    original go wrong less often than rows merged over one of its translations
+    (``bench/rows.py``). The rows are monotonic in every version whatever the hub, so they
+    come out in the pivot's order all the same.
     """
     if pivot not in versions:
         raise AlignmentError(f"the pivot language {pivot!r} is not among the versions "
                              f"({', '.join(versions) or 'none'})")
-    paragraphs = paragraph_starts or {}
-    others = [lang for lang in versions if lang != pivot]
-    if encoder is None and any(versions[lang] for lang in others) and versions[pivot]:
+    if hub is not None and hub not in versions:
+        raise AlignmentError(f"the hub language {hub!r} is not among the versions "
+                             f"({', '.join(versions) or 'none'})")
+    if encoder is None and versions[pivot] and any(
+            versions[lang] for lang in versions if lang != pivot):
         encoder = default_encoder()
-    pairwise: dict[str, list[Bead]] = {}
-    done = 0
-    for k, lang in enumerate(others):
-        share = len(versions[lang]) + (len(versions[pivot]) if k == 0 else 0)
-        embedding = None if progress is None else (
-            lambda part, base=done, share=share: progress(base + int(0.9 * part * share)))
-        pairwise[lang] = align_pair(
-            versions[pivot], versions[lang], pivot, lang, encoder=encoder,
-            anchors=_pair_anchors(confirmed, pivot, lang),
-            source_paragraph_starts=paragraphs.get(pivot, ()),
-            target_paragraph_starts=paragraphs.get(lang, ()), progress=embedding,
-        )
-        done += share
-        if progress is not None:
-            progress(done)
-    rows = merge_beads(pivot, len(versions[pivot]), pairwise, confirmed)
-    return _pair_orphans(rows, versions, pivot, encoder, confirmed)
+    pairs = _Pairs(versions, encoder, paragraph_starts or {}, confirmed)
+    pairs.all_to(hub or pivot, progress)
+    if hub is not None:
+        return pairs.rows_over(hub)
+    rows = pairs.rows_over(pivot)
+    langs = [lang for lang in versions if versions[lang] and lang != pivot]
+    if len(langs) < 2 or not versions[pivot] or (
+            sum(map(len, versions.values())) > HUB_TRIAL_SENTENCES):
+        return rows
+    surest = agreement(rows) + HUB_MARGIN
+    for lang in langs:
+        trial = pairs.rows_over(lang)
+        if agreement(trial) > surest:
+            rows, surest = trial, agreement(trial)
+    return rows
+
+
+def agreement(rows: Sequence[Row]) -> float:
+    """How sure the rows are, on the whole: their confidences weighed by their sentences."""
+    sizes = [sum(len(ids) for ids in row.cells.values()) for row in rows]
+    total = sum(sizes)
+    if not total:
+        return 1.0
+    return sum(row.score * size for row, size in zip(rows, sizes, strict=True)) / total
+
+
+class _Pairs:
+    """The pairwise beads of the versions, each pair aligned once: the other way round is
+    the same beads read backwards."""
+
+    def __init__(self, versions: Mapping[str, Sequence[str]], encoder: Encoder | None,
+                 paragraphs: Mapping[str, Collection[int]], confirmed: Sequence[Row]) -> None:
+        self.versions, self.encoder = versions, encoder
+        self.paragraphs, self.confirmed = paragraphs, confirmed
+        self.done: dict[tuple[str, str], list[Bead]] = {}
+
+    def get(self, a: str, b: str, progress: Callable[[float], None] | None = None
+            ) -> list[Bead]:
+        """The beads a -> b."""
+        if (a, b) not in self.done:
+            if (b, a) in self.done:
+                return [Bead(bead.target, bead.source, bead.score)
+                        for bead in self.done[(b, a)]]
+            self.done[(a, b)] = align_pair(
+                self.versions[a], self.versions[b], a, b, encoder=self.encoder,
+                anchors=_pair_anchors(self.confirmed, a, b),
+                source_paragraph_starts=self.paragraphs.get(a, ()),
+                target_paragraph_starts=self.paragraphs.get(b, ()), progress=progress)
+        return self.done[(a, b)]
+
+    def all_to(self, hub: str, progress: Callable[[int], None] | None) -> None:
+        """Every version aligned to ``hub``; ``progress`` as :func:`align_versions` says."""
+        done = 0
+        for k, lang in enumerate(lang for lang in self.versions if lang != hub):
+            share = len(self.versions[lang]) + (len(self.versions[hub]) if k == 0 else 0)
+            embedding = None if progress is None else (
+                lambda part, base=done, share=share: progress(base + int(0.9 * part * share)))
+            self.get(hub, lang, embedding)
+            done += share
+            if progress is not None:
+                progress(done)
+
+    def rows_over(self, hub: str) -> list[Row]:
+        """The N-way rows of every version aligned to ``hub``, merged over its sentences."""
+        pairwise = {lang: self.get(hub, lang) for lang in self.versions if lang != hub}
+        rows = merge_beads(hub, len(self.versions[hub]), pairwise, self.confirmed)
+        return _pair_orphans(rows, self.versions, hub, self.encoder, self.confirmed)
 
 
 def _pair_orphans(rows: list[Row], versions: Mapping[str, Sequence[str]], pivot: str,
@@ -109,7 +174,7 @@ def _aligned_run(run: list[Row], versions: Mapping[str, Sequence[str]],
     return [
         Row({lang: tuple(ids[lang][i] for i in cell) for lang, cell in row.cells.items()
              if cell}, min(row.score, lowest))
-        for row in align_versions(local, sub_pivot, encoder=encoder)
+        for row in align_versions(local, sub_pivot, encoder=encoder, hub=sub_pivot)
     ]
 
 
@@ -141,7 +206,7 @@ def merge_beads(pivot: str, pivot_size: int, pairwise: Mapping[str, Sequence[Bea
                 parent[find(b)] = find(a)
 
     components: dict[int, dict[str, list[int]]] = {}
-    scores: dict[int, float] = {}
+    scores: dict[int, list[float]] = {}
     for i in range(pivot_size):
         components.setdefault(find(i), {pivot: []})[pivot].append(i)
     # rows without a pivot sentence, keyed by the component they follow (-1: the start)
@@ -164,7 +229,7 @@ def merge_beads(pivot: str, pivot_size: int, pairwise: Mapping[str, Sequence[Bea
                 orphans.setdefault(after, []).append(Row({lang: bead.target}, bead.score))
                 continue
             components[root].setdefault(lang, []).extend(bead.target)
-            scores[root] = min(scores.get(root, 1.0), bead.score)
+            scores.setdefault(root, []).append(bead.score)
             after = root
 
     kept = {_key(row): row for row in confirmed}
@@ -173,10 +238,17 @@ def merge_beads(pivot: str, pivot_size: int, pairwise: Mapping[str, Sequence[Bea
         cells = {lang: tuple(ids) for lang, ids in components[root].items()}
         for lang in pairwise:
             cells.setdefault(lang, ())
-        row = Row(cells, scores.get(root, 1.0))
+        row = Row(cells, row_confidence(scores.get(root, [])))
         rows.append(kept.get(_key(row), row))
         rows.extend(orphans.get(root, []))
     return [kept.get(_key(row), row) for row in rows]
+
+
+def row_confidence(bead_scores: Sequence[float]) -> float:
+    """A row's confidence from the confidences of the pairwise beads it was built from: the
+    lowest (their product and their geometric mean ranked the wrong rows no better,
+    ``bench/rows.py`` on every source)."""
+    return min(bead_scores, default=1.0)
 
 
 def _key(row: Row) -> tuple[tuple[str, tuple[int, ...]], ...]:

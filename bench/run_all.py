@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 FULL = [
     ("alignment accuracy", ["accuracy.py"]),
+    ("N-way rows", ["rows.py"]),
     ("alignment speed", ["speed.py", "--large"]),
     ("editor latency", ["editor_latency.py"]),
     ("terminology", ["terms.py"]),

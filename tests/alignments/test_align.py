@@ -635,6 +635,40 @@ def test_sentences_the_pivot_lacks_share_a_row_across_the_other_versions() -> No
 
 
 @pytest.mark.slow
+def test_rows_are_merged_over_the_version_the_others_were_translated_from(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An alpine page (bench/corpora/alpine): written in English, translated from it into
+    Russian, German, French and Spanish. Russian is the pivot, but the rows come out
+    merged over the English, the version every other one agrees with best."""
+    import json
+    from pathlib import Path
+
+    import alignments.multi as multi
+    from alignments.embed import Encoder
+
+    page = json.loads((Path(__file__).resolve().parents[2] / "bench" / "corpora" / "alpine"
+                       / "gold" / "300.json").read_text(encoding="utf-8"))
+    versions: dict[str, list[str]] = page["sentences"]
+    encoder = Encoder()
+
+    def cells(rows: list[Row]) -> list[dict[str, tuple[int, ...]]]:
+        return [{lang: ids for lang, ids in row.cells.items() if ids} for row in rows]
+
+    chosen = align_versions(versions, "ru-RU", encoder=encoder)
+    over_pivot = align_versions(versions, "ru-RU", encoder=encoder, hub="ru-RU")
+    over_english = align_versions(versions, "ru-RU", encoder=encoder, hub="en-GB")
+    assert cells(chosen) == cells(over_english) != cells(over_pivot)
+    assert multi.agreement(over_english) > multi.agreement(over_pivot) + multi.HUB_MARGIN
+    for lang, sentences in versions.items():  # each sentence once, in order
+        assert [i for row in chosen for i in row.sentences(lang)] == list(range(len(sentences)))
+    # every pair is aligned only while the versions are small: past that, over the pivot
+    monkeypatch.setattr(multi, "HUB_TRIAL_SENTENCES", len(versions["ru-RU"]))
+    assert cells(align_versions(versions, "ru-RU", encoder=encoder)) == cells(over_pivot)
+    with pytest.raises(AlignmentError, match="hub language 'it-IT'"):
+        align_versions(versions, "ru-RU", encoder=encoder, hub="it-IT")
+
+
+@pytest.mark.slow
 def test_aligning_versions_reports_the_sentences_done_while_and_after_each_version() -> None:
     from alignments.embed import Encoder
 
