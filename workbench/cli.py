@@ -228,7 +228,9 @@ def _read(path: str) -> bytes:
 @click.argument("target", type=click.Path(dir_okay=False))
 @click.option("--src-lang", required=True, help="Language of SOURCE, e.g. de.")
 @click.option("--tgt-lang", required=True, help="Language of TARGET, e.g. fr.")
-@click.option("--presegmented", is_flag=True, help="One sentence per line: align as given.")
+@click.option("--presegmented", is_flag=True,
+              help="One sentence per line, aligned as given; a blank line between two "
+                   "paragraphs.")
 @click.option("--format", "fmt", type=click.Choice(["vecalign", "tsv", "tmx"]),
               default="vecalign", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here, not stdout.")
@@ -238,15 +240,20 @@ def align(source: str, target: str, src_lang: str, tgt_lang: str, presegmented: 
     """Align two files and print the beads.
 
     vecalign prints one bead per line, "[0, 1]:[0]:0.8123" (0-based line ids, score last).
+    With --presegmented, a blank line marks a paragraph break: it is in no bead, and the
+    ids stay the lines' own numbers in the file.
 
     Example: workbench align dev.de dev.fr --src-lang de --tgt-lang fr --presegmented
     """
     from alignments.align import align_pair
 
-    src, src_starts = _sentences(source, src_lang, presegmented)
-    tgt, tgt_starts = _sentences(target, tgt_lang, presegmented)
+    src, src_starts, src_lines = _sentences(source, src_lang, presegmented)
+    tgt, tgt_starts, tgt_lines = _sentences(target, tgt_lang, presegmented)
     beads = align_pair(src, tgt, src_lang, tgt_lang,
                        source_paragraph_starts=src_starts, target_paragraph_starts=tgt_starts)
+    if fmt == "vecalign":  # the ids of the lines in the files
+        beads = [Bead(tuple(src_lines[i] for i in b.source),
+                      tuple(tgt_lines[j] for j in b.target), b.score) for b in beads]
     data = _format_beads(beads, src, tgt, src_lang, tgt_lang, fmt)
     if output:
         Path(output).write_bytes(data)
@@ -254,21 +261,38 @@ def align(source: str, target: str, src_lang: str, tgt_lang: str, presegmented: 
         sys.stdout.buffer.write(data)
 
 
-def _sentences(path: str, lang: str, presegmented: bool) -> tuple[list[str], list[int]]:
+def _sentences(path: str, lang: str, presegmented: bool
+               ) -> tuple[list[str], list[int], list[int]]:
+    """The file's sentences, the ids of those that start a paragraph, and the 0-based line
+    of each in the file (presegmented: its own line; else its place in the list)."""
     data = _read(path)
     if presegmented:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise PageImportError(f"{path}: not UTF-8 text (byte {error.start}).") from error
-        return text.splitlines(), []
+        sentences: list[str] = []
+        starts: list[int] = []
+        lines: list[int] = []
+        after_blank = True
+        for number, line in enumerate(text.splitlines()):
+            if not line.strip():
+                after_blank = True
+                continue
+            if after_blank:
+                starts.append(len(sentences))
+            sentences.append(line)
+            lines.append(number)
+            after_blank = False
+        return sentences, starts, lines
     from alignments.segment import Segmenter
     from workbench.importers import read_version
     from workbench.sets import segment_version
 
-    sentences = segment_version(read_version(data, Path(path).name, lang=lang), Segmenter())
-    starts = [i for i, (p, _) in enumerate(sentences) if i == 0 or sentences[i - 1][0] != p]
-    return [t for _, t in sentences], starts
+    segmented = segment_version(read_version(data, Path(path).name, lang=lang), Segmenter())
+    starts = [i for i, (p, _) in enumerate(segmented)
+              if i == 0 or segmented[i - 1][0] != p]
+    return [t for _, t in segmented], starts, list(range(len(segmented)))
 
 
 def _format_beads(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],

@@ -87,6 +87,37 @@ def test_align_presegmented_prints_vecalign_beads_covering_every_line(
     assert [line.rsplit(":", 1)[0] for line in lines] == ["[0]:[0]", "[1]:[1]", "[2]:[2]"]
 
 
+def test_align_presegmented_takes_a_blank_line_as_a_paragraph_break(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alignments.align
+
+    src = tmp_path / "src.txt"
+    tgt = tmp_path / "tgt.txt"
+    src.write_text("Die Sitzung fand in Bischkek statt.\n\nSie war produktiv.\n"
+                   "Wir haben drei Erklärungen angenommen.\n", encoding="utf-8")
+    tgt.write_text("La réunion a eu lieu à Bichkek.\n  \n\nElle a été productive.\n"
+                   "Nous avons adopté trois déclarations.\n", encoding="utf-8")
+    seen: dict[str, object] = {}
+    real = alignments.align.align_pair
+
+    def spy(source: list[str], target: list[str], *args: object, **kwargs: object) -> object:
+        seen.update(source=source, target=target, **kwargs)
+        return real(source, target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(alignments.align, "align_pair", spy)
+    result = runner.invoke(main, ["align", str(src), str(tgt), "--src-lang", "de",
+                                  "--tgt-lang", "fr", "--presegmented"])
+    assert result.exit_code == 0, result.output
+    # the blank lines are in no bead; the ids are the lines' own numbers in the files
+    assert [line.rsplit(":", 1)[0] for line in result.output.splitlines()] == [
+        "[0]:[0]", "[2]:[3]", "[3]:[4]"]
+    assert seen["source"] == ["Die Sitzung fand in Bischkek statt.", "Sie war produktiv.",
+                              "Wir haben drei Erklärungen angenommen."]
+    assert list(seen["source_paragraph_starts"]) == [0, 1]  # type: ignore[call-overload]
+    assert list(seen["target_paragraph_starts"]) == [0, 1]  # type: ignore[call-overload]
+
+
 def test_export_writes_a_valid_tmx_with_region_codes(runner: CliRunner, tmp_path: Path) -> None:
     import_demo(runner)
     out = tmp_path / "set.tmx"
