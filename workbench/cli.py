@@ -284,6 +284,8 @@ def _sentences(path: str, lang: str, presegmented: bool
             sentences.append(line)
             lines.append(number)
             after_blank = False
+        if not sentences:  # as the importer says of a page with no text
+            raise PageImportError(f"{Path(path).name} is empty: it holds only whitespace.")
         return sentences, starts, lines
     from alignments.segment import Segmenter
     from workbench.importers import read_version

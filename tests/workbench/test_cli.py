@@ -116,6 +116,13 @@ def test_align_presegmented_takes_a_blank_line_as_a_paragraph_break(
                               "Wir haben drei Erklärungen angenommen."]
     assert list(seen["source_paragraph_starts"]) == [0, 1]  # type: ignore[call-overload]
     assert list(seen["target_paragraph_starts"]) == [0, 1]  # type: ignore[call-overload]
+    # a file of blank lines is said to be empty, as a page with no text is
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n  \n", encoding="utf-8")
+    result = runner.invoke(main, ["align", str(empty), str(tgt), "--src-lang", "de",
+                                  "--tgt-lang", "fr", "--presegmented"])
+    assert result.exit_code == 1
+    assert "empty.txt is empty" in result.output
 
 
 def test_export_writes_a_valid_tmx_with_region_codes(runner: CliRunner, tmp_path: Path) -> None:
