@@ -20,7 +20,7 @@ from alignments.embed import Encoder, default_encoder
 
 __all__ = ["align_versions", "choose_pivot"]
 
-HUB_TRIAL_SENTENCES = 3000  # all versions together: each tried as the hub up to this size
+HUB_TRIAL_SENTENCES = 3000  # all versions together: a second hub is tried up to this size
 HUB_MARGIN = 0.02  # how much surer another hub's rows must be than the pivot's
 
 
@@ -54,13 +54,13 @@ def align_versions(
     after it is aligned to the pivot.
 
     ``hub``: the version every other one is aligned to, the rows merged over its
-    sentences. None: the pivot, unless the versions are few and short enough
-    (HUB_TRIAL_SENTENCES) to align every pair of them (each pair once), and the rows
-    merged over another version are surer by HUB_MARGIN (:func:`agreement`). Translations made
-    from one original agree with it better than with each other: rows merged over the
-    original go wrong less often than rows merged over one of its translations
-    (``bench/rows.py``). The rows are monotonic in every version whatever the hub, so they
-    come out in the pivot's order all the same.
+    sentences. None: the pivot, unless the versions are short enough (HUB_TRIAL_SENTENCES)
+    to try the version the pivot agrees with best as the hub too (its pair with the pivot
+    is read off the pivot's), and the rows merged over it are surer by HUB_MARGIN
+    (:func:`agreement`). Translations made from one original agree with it better than
+    with each other: rows merged over the original go wrong less often than rows merged
+    over one of its translations (``bench/rows.py``). The rows are monotonic in every
+    version whatever the hub, so they come out in the pivot's order all the same.
     """
     if pivot not in versions:
         raise AlignmentError(f"the pivot language {pivot!r} is not among the versions "
@@ -76,16 +76,16 @@ def align_versions(
     if hub is not None:
         return pairs.rows_over(hub)
     rows = pairs.rows_over(pivot)
-    langs = [lang for lang in versions if versions[lang] and lang != pivot]
-    if len(langs) < 2 or not versions[pivot] or (
+    others = [lang for lang in versions if versions[lang] and lang != pivot]
+    if len(others) < 2 or not versions[pivot] or (
             sum(map(len, versions.values())) > HUB_TRIAL_SENTENCES):
         return rows
-    surest = agreement(rows) + HUB_MARGIN
-    for lang in langs:
-        trial = pairs.rows_over(lang)
-        if agreement(trial) > surest:
-            rows, surest = trial, agreement(trial)
-    return rows
+    # the version the pivot agrees with best: the one the pivot was translated from, or one
+    # translated from the same original
+    candidate = max(others, key=lambda lang: agreement(
+        [Row({pivot: b.source, lang: b.target}, b.score) for b in pairs.get(pivot, lang)]))
+    trial = pairs.rows_over(candidate)
+    return trial if agreement(trial) > agreement(rows) + HUB_MARGIN else rows
 
 
 def agreement(rows: Sequence[Row]) -> float:

@@ -14,7 +14,8 @@ The sources, each scored on its own:
 - every labelled corpus under ``bench/corpora/NAME/gold/*.json`` (written blind, each with
   its README), the same way: ``sco`` (ministry pages, ru original), ``lit`` (short stories,
   en original, literary zh/de/fr translations), ``alpine`` (yearbook articles, en, free
-  de/fr/ru/es translations); German→French as well where a corpus has both, and its
+  de/fr/ru/es translations), ``relay`` (fr original, en from it, de/ru/es from the en), and
+  the others their READMEs describe; German→French as well where a corpus has both, and its
   Chinese pairs en→zh, ru→zh and zh→en as a source of their own ("NAME-zh"), the one
   script without spaces.
 
