@@ -84,6 +84,8 @@ def align_versions(
     # translated from the same original
     candidate = max(others, key=lambda lang: agreement(
         [Row({pivot: b.source, lang: b.target}, b.score) for b in pairs.get(pivot, lang)]))
+    if any(not row.sentences(candidate) for row in confirmed):
+        return rows  # a confirmed row it lacks would be left to pair up again over it
     trial = pairs.rows_over(candidate)
     return trial if agreement(trial) > agreement(rows) + HUB_MARGIN else rows
 

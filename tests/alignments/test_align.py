@@ -661,6 +661,14 @@ def test_rows_are_merged_over_the_version_the_others_were_translated_from(
     assert multi.agreement(over_english) > multi.agreement(over_pivot) + multi.HUB_MARGIN
     for lang, sentences in versions.items():  # each sentence once, in order
         assert [i for row in chosen for i in row.sentences(lang)] == list(range(len(sentences)))
+    # confirmed rows come back whole, one with no English too
+    lone = next(row for row in over_pivot  # Russian and German, no English
+                if not row.sentences("en-GB") and sum(bool(ids) for ids in row.cells.values()) > 1)
+    confirmed = [row for row in over_english if row.score >= 0.9][:5] + [lone]
+    kept = align_versions(versions, "ru-RU", encoder=encoder, confirmed=confirmed)
+    assert all(row in kept for row in confirmed)
+    for lang, sentences in versions.items():
+        assert [i for row in kept for i in row.sentences(lang)] == list(range(len(sentences)))
     # every pair is aligned only while the versions are small: past that, over the pivot
     monkeypatch.setattr(multi, "HUB_TRIAL_SENTENCES", len(versions["ru-RU"]))
     assert cells(align_versions(versions, "ru-RU", encoder=encoder)) == cells(over_pivot)
