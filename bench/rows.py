@@ -4,6 +4,7 @@ that need a look are the wrong ones.
 Usage (from the repository root)::
 
     PYTHONPATH=. python bench/rows.py [--embeddings DIR] [--only sco world]
+    PYTHONPATH=. python bench/rows.py --over-pivot     # never another hub (as before 12-06)
 
 The editor shows rows, not pairwise beads: every version of a page aligned to the pivot
 (Russian when present, else the first language) and merged over it
@@ -104,11 +105,14 @@ def needs_a_look(row: Row, langs: Sequence[str]) -> bool:
     return row.score < LOW_CONFIDENCE or any(len(row.sentences(lang)) != 1 for lang in langs)
 
 
-def measure(name: str, folder: Path, encoder: Encoder) -> Result:
+def measure(name: str, folder: Path, encoder: Encoder, over_pivot: bool = False) -> Result:
+    """The rows of every page of ``folder``; ``over_pivot``: always merged over the pivot."""
     result = Result(name)
     for page in pages(folder):
         langs = list(page.sentences)
-        rows = align_versions(page.sentences, choose_pivot(langs), encoder=encoder)
+        pivot = choose_pivot(langs)
+        rows = align_versions(page.sentences, pivot, encoder=encoder,
+                              hub=pivot if over_pivot else None)
         gold = set(page.gold)
         result.gold += len(gold)
         result.found += len(rows)
@@ -146,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="only these sources (by name)")
     parser.add_argument("--embeddings", type=Path,
                         help="keep the sentence embeddings in this folder between runs")
+    parser.add_argument("--over-pivot", action="store_true",
+                        help="merge the rows over the pivot always (no other hub tried)")
     args = parser.parse_args(argv)
     encoder = _KeptEncoder(args.embeddings) if args.embeddings else Encoder()
     named = [("demo", args.demo)] + [(f.parent.name, f) for f in args.corpora]
@@ -157,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not any(folder.glob("*.json")):
             print(f"(no gold at {folder})", file=sys.stderr)
             continue
-        results.append(measure(name, folder, encoder))
+        results.append(measure(name, folder, encoder, args.over_pivot))
         print(line(results[-1]), flush=True)
     if len(results) > 1:
         pooled = Result("all", sum(r.gold for r in results), sum(r.found for r in results),

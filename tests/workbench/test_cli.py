@@ -70,15 +70,20 @@ def test_a_missing_file_is_named(runner: CliRunner) -> None:
     assert "nowhere.ru.html" in result.output
 
 
+def _line_files(tmp_path: Path, src_break: str, tgt_break: str) -> tuple[Path, Path]:
+    """A German and a French file of three sentences a line, ``*_break`` after the first."""
+    src, tgt = tmp_path / "src.txt", tmp_path / "tgt.txt"
+    src.write_text(f"Die Sitzung fand in Bischkek statt.{src_break}Sie war produktiv.\n"
+                   "Wir haben drei Erklärungen angenommen.\n", encoding="utf-8")
+    tgt.write_text(f"La réunion a eu lieu à Bichkek.{tgt_break}Elle a été productive.\n"
+                   "Nous avons adopté trois déclarations.\n", encoding="utf-8")
+    return src, tgt
+
+
 def test_align_presegmented_prints_vecalign_beads_covering_every_line(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    src = tmp_path / "src.txt"
-    tgt = tmp_path / "tgt.txt"
-    src.write_text("Die Sitzung fand in Bischkek statt.\nSie war produktiv.\n"
-                   "Wir haben drei Erklärungen angenommen.\n", encoding="utf-8")
-    tgt.write_text("La réunion a eu lieu à Bichkek.\nElle a été productive.\n"
-                   "Nous avons adopté trois déclarations.\n", encoding="utf-8")
+    src, tgt = _line_files(tmp_path, "\n", "\n")
     result = runner.invoke(main, ["align", str(src), str(tgt), "--src-lang", "de",
                                   "--tgt-lang", "fr", "--presegmented", "--format", "vecalign"])
     assert result.exit_code == 0, result.output
@@ -92,12 +97,7 @@ def test_align_presegmented_takes_a_blank_line_as_a_paragraph_break(
 ) -> None:
     import alignments.align
 
-    src = tmp_path / "src.txt"
-    tgt = tmp_path / "tgt.txt"
-    src.write_text("Die Sitzung fand in Bischkek statt.\n\nSie war produktiv.\n"
-                   "Wir haben drei Erklärungen angenommen.\n", encoding="utf-8")
-    tgt.write_text("La réunion a eu lieu à Bichkek.\n  \n\nElle a été productive.\n"
-                   "Nous avons adopté trois déclarations.\n", encoding="utf-8")
+    src, tgt = _line_files(tmp_path, "\n\n", "\n  \n\n")
     seen: dict[str, object] = {}
     real = alignments.align.align_pair
 
