@@ -12,7 +12,7 @@ and German sentences share rows instead of standing in rows of their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from alignments.align import align_pair
 from alignments.beads import AlignmentError, Bead, Row
@@ -82,8 +82,8 @@ def align_versions(
         return rows
     # the version the pivot agrees with best: the one the pivot was translated from, or one
     # translated from the same original
-    candidate = max(others, key=lambda lang: agreement(
-        [Row({pivot: b.source, lang: b.target}, b.score) for b in pairs.get(pivot, lang)]))
+    candidate = max(others, key=lambda lang: _weighed(
+        (b.score, len(b.source) + len(b.target)) for b in pairs.get(pivot, lang)))
     if any(not row.sentences(candidate) for row in confirmed):
         return rows  # a confirmed row it lacks would be left to pair up again over it
     trial = pairs.rows_over(candidate)
@@ -92,11 +92,16 @@ def align_versions(
 
 def agreement(rows: Sequence[Row]) -> float:
     """How sure the rows are, on the whole: their confidences weighed by their sentences."""
-    sizes = [sum(len(ids) for ids in row.cells.values()) for row in rows]
-    total = sum(sizes)
-    if not total:
-        return 1.0
-    return sum(row.score * size for row, size in zip(rows, sizes, strict=True)) / total
+    return _weighed((row.score, sum(len(ids) for ids in row.cells.values())) for row in rows)
+
+
+def _weighed(scored: Iterable[tuple[float, int]]) -> float:
+    """The mean of the scores, each weighed by its count of sentences (1.0 for none)."""
+    total = weight = 0.0
+    for score, sentences in scored:
+        total += score * sentences
+        weight += sentences
+    return total / weight if weight else 1.0
 
 
 class _Pairs:

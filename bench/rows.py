@@ -36,8 +36,7 @@ from accuracy import CORPORA, ROOT, _KeptEncoder, auc, wrong_in_lowest  # noqa: 
 from alignments.beads import Row  # noqa: E402
 from alignments.embed import Encoder  # noqa: E402
 from alignments.multi import align_versions, choose_pivot  # noqa: E402
-
-LOW_CONFIDENCE = 0.9  # as workbench.editing.operations.LOW_CONFIDENCE (no import: no app)
+from workbench.editing.operations import LOW_CONFIDENCE  # noqa: E402 - the editor's mark
 
 Cells = frozenset[tuple[str, tuple[int, ...]]]
 
