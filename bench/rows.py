@@ -5,6 +5,7 @@ Usage (from the repository root)::
 
     PYTHONPATH=. python bench/rows.py [--embeddings DIR] [--only sco world]
     PYTHONPATH=. python bench/rows.py --over-pivot     # never another hub (as before 12-06)
+    PYTHONPATH=. python bench/rows.py --held-out       # bead scorer fitted without the corpus
 
 The editor shows rows, not pairwise beads: every version of a page aligned to the pivot
 (Russian when present, else the first language) and merged over it
@@ -17,22 +18,40 @@ Per source: rows right (precision, recall and F1 against the gold rows); the AUC
 confidence at telling a right row from a wrong one, and the share of the wrong rows among
 the 20% with the lowest confidence (as ``bench/accuracy.py`` does for beads); and what the
 editor's "needs a look" (unconfirmed rows under 0.9, or not one sentence in every version)
-flags: the share of rows it flags, and the share of the wrong rows among them.
+flags: the share of rows it flags, and the share of the wrong rows among them. A second
+table sets the editor's rule beside rules on the confidence alone.
+
+``--held-out``: each corpus's rows are scored with the bead confidence fitted without that
+corpus (its pairs and its Chinese pairs left out of ``bench/accuracy.py``'s sources), as an
+unseen corpus would be; without it the scorer of :mod:`alignments.confidence` saw every
+corpus here.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from accuracy import CORPORA, ROOT, _KeptEncoder, auc, wrong_in_lowest  # noqa: E402
+from accuracy import (  # noqa: E402
+    CORPORA,
+    ROOT,
+    _KeptEncoder,
+    auc,
+    run,
+    sources,
+    wrong_in_lowest,
+)
 
+from alignments import confidence  # noqa: E402
 from alignments.beads import Row  # noqa: E402
 from alignments.embed import Encoder  # noqa: E402
 from alignments.multi import align_versions, choose_pivot  # noqa: E402
@@ -56,6 +75,7 @@ class Result:
     right: list[bool] = field(default_factory=list)
     confidence: list[float] = field(default_factory=list)
     flagged: list[bool] = field(default_factory=list)
+    uneven: list[bool] = field(default_factory=list)  # not one sentence in every version
 
     @property
     def f1(self) -> float:
@@ -99,9 +119,46 @@ def pages(folder: Path) -> list[Page]:
     return out
 
 
+def uneven(row: Row, langs: Sequence[str]) -> bool:
+    """Not one sentence in every version."""
+    return any(len(row.sentences(lang)) != 1 for lang in langs)
+
+
 def needs_a_look(row: Row, langs: Sequence[str]) -> bool:
     """The editor's mark: unsure, or not one sentence in every version."""
-    return row.score < LOW_CONFIDENCE or any(len(row.sentences(lang)) != 1 for lang in langs)
+    return row.score < LOW_CONFIDENCE or uneven(row, langs)
+
+
+def held_out_scorers(names: Sequence[str], embeddings: Path | None, shared: Path, demo: Path,
+                     corpora: Sequence[Path]) -> dict[str, tuple[np.ndarray, float]]:
+    """For each corpus of ``names``, the bead scorer (weights, intercept) fitted on the
+    beads of every other source of ``bench/accuracy.py``: its own pairs and its Chinese
+    pairs left out."""
+    results = [run(source, embeddings) for source in sources(shared, demo, corpora)]
+    out = {}
+    for name in names:
+        train = [r for r in results if r.source.group not in (name, f"{name}-zh")]
+        x = np.array([f for r in train for f in r.features])
+        y = np.array([ok for r in train for ok in r.right])
+        out[name] = confidence.fit_logistic(x, y)
+    return out
+
+
+@contextlib.contextmanager
+def scorer(weights: np.ndarray | None, bias: float | None) -> Iterator[None]:
+    """The aligner's bead confidence with these coefficients inside the block (None: as
+    shipped)."""
+    if weights is None or bias is None:
+        yield
+        return
+    shipped = dict(confidence.WEIGHTS), confidence.INTERCEPT
+    confidence.WEIGHTS.update(zip(confidence.FEATURES, map(float, weights), strict=True))
+    confidence.INTERCEPT = bias
+    try:
+        yield
+    finally:
+        confidence.WEIGHTS.update(shipped[0])
+        confidence.INTERCEPT = shipped[1]
 
 
 def measure(name: str, folder: Path, encoder: Encoder, over_pivot: bool = False) -> Result:
@@ -119,6 +176,7 @@ def measure(name: str, folder: Path, encoder: Encoder, over_pivot: bool = False)
             result.right.append(cells(row) in gold)
             result.confidence.append(row.score)
             result.flagged.append(needs_a_look(row, langs))
+            result.uneven.append(uneven(row, langs))
     return result
 
 
@@ -136,6 +194,22 @@ def line(r: Result) -> str:
             f"| {share_flagged:.2f} | {share_caught} |")
 
 
+RULES = (0.9, 0.95, 0.96, 0.97)  # thresholds on the confidence alone, set beside the editor's
+
+
+def rules_line(r: Result) -> str:
+    """Per rule, the share of the rows it flags / the share of the wrong rows among them."""
+    c, ok = np.array(r.confidence), np.array(r.right, dtype=bool)
+    wrong = max(int((~ok).sum()), 1)
+    cols = [np.array(r.flagged, dtype=bool)] + [c < t for t in RULES]
+    return f"| {r.source} | {int((~ok).sum())} | " + " | ".join(
+        f"{f.mean():.2f} / {(f & ~ok).sum() / wrong:.2f}" for f in cols) + " |"
+
+
+RULES_HEAD = ["| source | wrong rows | the editor's (under 0.9 or not 1-1) | "
+              + " | ".join(f"under {t}" for t in RULES) + " |",
+              "|---|---|---|" + "---|" * len(RULES)]
+
 HEAD = ["| source | gold rows | rows | P | R | F1 | wrong | AUC | wrong in lowest 20% "
         "| flagged | wrong among flagged |",
         "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -151,25 +225,37 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="keep the sentence embeddings in this folder between runs")
     parser.add_argument("--over-pivot", action="store_true",
                         help="merge the rows over the pivot always (no other hub tried)")
+    parser.add_argument("--held-out", action="store_true",
+                        help="score each corpus's beads with the confidence fitted without it")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
+                        help="where Text+Berg dev is (for --held-out)")
     args = parser.parse_args(argv)
     encoder = _KeptEncoder(args.embeddings) if args.embeddings else Encoder()
-    named = [("demo", args.demo)] + [(f.parent.name, f) for f in args.corpora]
+    named = [(name, folder) for name, folder in
+             [("demo", args.demo)] + [(f.parent.name, f) for f in args.corpora]
+             if not args.only or name in args.only]
+    for _, folder in named:
+        if not any(folder.glob("*.json")):
+            print(f"(no gold at {folder})", file=sys.stderr)
+    named = [(name, folder) for name, folder in named if any(folder.glob("*.json"))]
+    scorers = held_out_scorers([name for name, _ in named], args.embeddings, args.shared, args.demo,
+                               args.corpora) if args.held_out else {}
     results = []
     print("\n".join(HEAD), flush=True)
     for name, folder in named:
-        if args.only and name not in args.only:
-            continue
-        if not any(folder.glob("*.json")):
-            print(f"(no gold at {folder})", file=sys.stderr)
-            continue
-        results.append(measure(name, folder, encoder, args.over_pivot))
+        with scorer(*scorers.get(name, (None, None))):
+            results.append(measure(name, folder, encoder, args.over_pivot))
         print(line(results[-1]), flush=True)
     if len(results) > 1:
-        pooled = Result("all", sum(r.gold for r in results), sum(r.found for r in results),
-                        [x for r in results for x in r.right],
-                        [x for r in results for x in r.confidence],
-                        [x for r in results for x in r.flagged])
-        print(line(pooled))
+        results.append(Result("all", sum(r.gold for r in results),
+                              sum(r.found for r in results),
+                              [x for r in results for x in r.right],
+                              [x for r in results for x in r.confidence],
+                              [x for r in results for x in r.flagged],
+                              [x for r in results for x in r.uneven]))
+        print(line(results[-1]))
+    print("\nWhat each rule flags: share of the rows / share of the wrong rows among them\n")
+    print("\n".join([*RULES_HEAD, *map(rules_line, results)]))
     return 0
 
 
