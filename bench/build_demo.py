@@ -17,6 +17,9 @@ read from ``--meta``, by default ``pages.json`` next to the source folder::
     {"100": {"published": "2024-05-21T18:05", "title": true}, ...}
 
 A page missing from that file has no date and no title.
+
+``--reference LANG`` (default ``en``): the language whose line numbers the other files
+name. A corpus written from a Russian original and labelled against it says ``ru``.
 """
 
 from __future__ import annotations
@@ -115,7 +118,8 @@ def read_source(path: Path) -> list[list[Line]]:
     return [p for p in paragraphs if p]
 
 
-def components(lines: dict[str, list[Line]], langs: list[str]) -> list[dict[str, list[int]]]:
+def components(lines: dict[str, list[Line]], langs: list[str], reference: str = "en"
+               ) -> list[dict[str, list[int]]]:
     """Rows over ``langs``: sentences joined when they share an English id, in order."""
     parent: dict[object, object] = {}
 
@@ -135,7 +139,7 @@ def components(lines: dict[str, list[Line]], langs: list[str]) -> list[dict[str,
         for i, (ids, _, _) in enumerate(lines[lang]):
             node = (lang, i)
             find(node)
-            if lang == "en":
+            if lang == reference:
                 order_key[node] = float(i + 1)
                 last = float(i + 1)
             elif ids:
@@ -145,7 +149,7 @@ def components(lines: dict[str, list[Line]], langs: list[str]) -> list[dict[str,
                 order_key[node] = float(min(ids))
             else:
                 order_key[node] = last + 0.5
-            if lang == "en":
+            if lang == reference:
                 union(node, ("E", i + 1))
     groups: dict[object, list[tuple[str, int]]] = {}
     for lang in langs:
@@ -160,7 +164,8 @@ def components(lines: dict[str, list[Line]], langs: list[str]) -> list[dict[str,
     return [r for _, r in rows]
 
 
-def pair_beads(lines: dict[str, list[Line]], a: str, b: str) -> list[list[list[int]]]:
+def pair_beads(lines: dict[str, list[Line]], a: str, b: str, reference: str = "en"
+               ) -> list[list[list[int]]]:
     """The gold beads between two languages.
 
     Sentences are joined through the English ids they share, except where both translators
@@ -169,7 +174,7 @@ def pair_beads(lines: dict[str, list[Line]], a: str, b: str) -> list[list[list[i
     blended ("~"), its content spread over the parts differently.
     """
     beads: list[list[list[int]]] = []
-    for row in components(lines, [a, b]):
+    for row in components(lines, [a, b], reference):
         left, right = row[a], row[b]
         if not left and not right:
             continue
@@ -263,10 +268,11 @@ def build(
     gold_dir: Path = GOLD,
     published: dict[str, datetime | None] | None = None,
     has_title: set[str] | None = None,
+    reference: str = "en",
 ) -> None:
     pages.mkdir(parents=True, exist_ok=True)
     gold_dir.mkdir(parents=True, exist_ok=True)
-    numbers = sorted({p.name[:3] for p in source.glob("[0-9][0-9][0-9].en.txt")})
+    numbers = sorted({p.name[:3] for p in source.glob(f"[0-9][0-9][0-9].{reference}.txt")})
     for number in numbers:
         langs = [lang for lang in ORDER if (source / f"{number}.{lang}.txt").exists()]
         paragraphs = {lang: read_source(source / f"{number}.{lang}.txt") for lang in langs}
@@ -276,10 +282,10 @@ def build(
                 page_html(number, lang, paragraphs[lang], langs, published, has_title),
                 encoding="utf-8",
             )
-        rows = components(lines, langs)
+        rows = components(lines, langs, reference)
         pairs = {}
         for a, b in combinations(langs, 2):
-            pairs[f"{a}-{b}"] = pair_beads(lines, a, b)
+            pairs[f"{a}-{b}"] = pair_beads(lines, a, b, reference)
         gold = {
             "page": number,
             "langs": [REGIONS[lang] for lang in langs],
@@ -302,6 +308,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=Path, help="where to write the HTML pages")
     parser.add_argument("--gold", type=Path, help="where to write the gold alignments")
     parser.add_argument("--meta", type=Path, help="pages.json (default: next to --source)")
+    parser.add_argument("--reference", default="en",
+                        help="the language whose line numbers the other files name (default: en)")
     args = parser.parse_args(argv)
     if args.source is None and args.pages is None and args.gold is None and args.meta is None:
         build()
@@ -310,7 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     pages = args.pages or source.parent / "pages"
     gold_dir = args.gold or source.parent / "gold"
     published, has_title = read_meta(args.meta or source.parent / "pages.json")
-    build(source, pages, gold_dir, published, has_title)
+    build(source, pages, gold_dir, published, has_title, args.reference)
 
 
 if __name__ == "__main__":
