@@ -379,11 +379,13 @@ def test_a_demo_set_survives_a_session_of_edits_and_a_realign(session: Session) 
 
 
 def long_set(session: Session, rows: int) -> DocumentSet:
-    """``rows`` sure rows in two languages, every fifth one 2-1."""
+    """``rows`` rows in two languages, every fifth one 2-1 and unsure (0.8), the rest sure."""
     document_set = build(session, [
         {"ru": [f"Р{n}."] + ([f"Р{n}б."] if n % 5 == 0 else []), "en": [f"E{n}."]}
         for n in range(rows)])
     session.execute(update(Row).where(Row.set_id == document_set.id).values(score=0.99))
+    session.execute(update(Row).where(Row.set_id == document_set.id, Row.position % 5 == 0)
+                    .values(score=0.8))
     session.commit()
     return document_set
 
@@ -581,3 +583,21 @@ def test_every_interface_string_is_translated_and_compiled(lang: str) -> None:
 
     assert pairs(compiled) == pairs(catalog), \
         f"{lang}: the .mo is older than the .po; run pybabel compile"
+
+
+def test_a_row_needs_a_look_when_the_aligner_was_unsure_of_it_whatever_its_shape(
+        session: Session) -> None:
+    from workbench.editing.operations import LOW_CONFIDENCE, rows_needing_a_look
+    from workbench.views.editor import needs_look
+
+    s = build(session, SMALL + [{"ru": ["Р6."], "en": ["E6."]}], confirmed=(3,))
+    # a sure 1-1, a sure 2-1, a 1-1 just under the mark, a confirmed row the aligner was
+    # unsure of
+    for position, score in enumerate([0.99, 0.99, LOW_CONFIDENCE - 0.01, 0.2]):
+        session.execute(update(Row).where(Row.set_id == s.id, Row.position == position)
+                        .values(score=score))
+    session.commit()
+    views = row_views(session, s)
+    assert [v.shape for v in views] == ["1-1", "2-1", "1-1", "1-1"]
+    assert [needs_look(v) for v in views] == [False, False, True, False]
+    assert rows_needing_a_look(session, s.id) == 1

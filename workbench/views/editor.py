@@ -101,10 +101,9 @@ def confirmed_counts(session: Session, set_id: int) -> dict[str, int]:
 
 
 def needs_look(view: EditorRow) -> bool:
-    """Whether a row needs the translator's eye: not confirmed, and unsure or not 1-1."""
-    if view.status == "confirmed":
-        return False
-    return view.score < LOW_CONFIDENCE or any(len(c) != 1 for c in view.cells.values())
+    """Whether a row needs the translator's eye: not confirmed, and the aligner unsure of it
+    (``LOW_CONFIDENCE``)."""
+    return view.status != "confirmed" and view.score < LOW_CONFIDENCE
 
 
 def rows_to_check(session: Session, document_set: DocumentSet) -> int:
