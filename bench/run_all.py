@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 FULL = [
+    ("sentence segmentation", ["segmentation.py"]),
     ("alignment accuracy", ["accuracy.py"]),
     ("N-way rows", ["rows.py"]),
     ("alignment speed", ["speed.py", "--large"]),
