@@ -21,6 +21,7 @@ FULL = [
     ("sentence segmentation", ["segmentation.py"]),
     ("alignment accuracy", ["accuracy.py"]),
     ("N-way rows", ["rows.py"]),
+    ("rows from the pages", ["pages.py"]),
     ("alignment speed", ["speed.py", "--large"]),
     ("editor latency", ["editor_latency.py"]),
     ("terminology", ["terms.py"]),

@@ -82,6 +82,8 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("「出発しよう。」と彼は言った。雨が降っていた。", "ja",
      ["「出発しよう。」と彼は言った。", "雨が降っていた。"]),
     ("「はい。」「分かりました。」", "ja-JP", ["「はい。」", "「分かりました。」"]),
+    # Thai: a space ends a clause or a sentence (the aligner joins a sentence's clauses)
+    ("การประชุมเริ่มแล้ว ผู้แทนทุกคนมาถึง", "th-TH", ["การประชุมเริ่มแล้ว", "ผู้แทนทุกคนมาถึง"]),
     # lowercase continuation
     ("The talks ended at 5 p.m. and everyone left.", "en",
      ["The talks ended at 5 p.m. and everyone left."]),
