@@ -71,6 +71,17 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("«Estamos listos. Es importante», dijo. Luego se fue.", "es",
      ["«Estamos listos. Es importante», dijo.", "Luego se fue."]),
     ("He left. She said “yes” and went.", "en", ["He left.", "She said “yes” and went."]),
+    # sentences quoted after a colon stay in the sentence that quotes them
+    ("The note read: \"Back at six. Do not wait.\" We waited.", "en",
+     ["The note read: \"Back at six. Do not wait.\"", "We waited."]),
+    ("Er schrieb ins Buch: „Allein hier. Kein Wind.“ Dann ging er.", "de",
+     ["Er schrieb ins Buch: „Allein hier. Kein Wind.“", "Dann ging er."]),
+    ("Il a noté\u00a0: «\u00a0Temps clair. Neige dure.\u00a0» Puis il est parti.", "fr",
+     ["Il a noté\u00a0: «\u00a0Temps clair. Neige dure.\u00a0»", "Puis il est parti."]),
+    ("Он записал: «Один здесь. Ледник тих». Потом ушёл.", "ru",
+     ["Он записал: «Один здесь. Ледник тих».", "Потом ушёл."]),
+    ("He paused. \"Yes. We agree.\" Then he left.", "en",
+     ["He paused.", "\"Yes.", "We agree.\"", "Then he left."]),
     # Chinese and Japanese: the break comes after the closing quotation mark; a speech tag
     # stays with its quotation, and so do sentences quoted after a colon
     ("“你去过北京吗？”“去过两次。”", "zh-CN", ["“你去过北京吗？”", "“去过两次。”"]),
