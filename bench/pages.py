@@ -31,7 +31,7 @@ from rows import Result, measure  # noqa: E402
 from alignments.embed import default_encoder  # noqa: E402
 from alignments.segment import Segmenter  # noqa: E402
 from workbench.importers import read_version  # noqa: E402
-from workbench.sets import _pick_pivot, align_sentences, segment_version  # noqa: E402
+from workbench.sets import align_sentences, pick_pivot, segment_version  # noqa: E402
 
 Texts = frozenset[tuple[str, str]]
 
@@ -52,7 +52,7 @@ def from_pages(gold_dir: Path, pages_dir: Path, segmenter: Segmenter) -> Result:
             html = pages_dir / f"{page['page']}.{lang}.html"
             version = read_version(html.read_bytes(), html.name, lang)
             segmented[lang] = segment_version(version, segmenter)
-        rows = align_sentences(segmented, _pick_pivot(list(segmented), None))
+        rows = align_sentences(segmented, pick_pivot(list(segmented), None))
         result.gold += len(gold)
         result.found += len(rows)
         for row in rows:

@@ -216,7 +216,7 @@ def create_set(
     canonical = canonical_versions(session, versions, slots)
     segmented = {c.lang: segmented[v.lang] for v, c in zip(versions, canonical, strict=True)}
     versions = canonical
-    pivot_lang = _pick_pivot([v.lang for v in versions], pivot)
+    pivot_lang = pick_pivot([v.lang for v in versions], pivot)
     ordered = sorted(versions, key=lambda v: (v.lang != pivot_lang, versions.index(v)))
 
     document_set = DocumentSet(
@@ -287,7 +287,9 @@ def _store_rows(
                 stored[lang][i].row = row
 
 
-def _pick_pivot(langs: list[str], wanted: str | None) -> str:
+def pick_pivot(langs: list[str], wanted: str | None) -> str:
+    """The pivot among ``langs``: the one ``wanted`` names (its base language will do), else
+    the one :func:`alignments.multi.choose_pivot` chooses."""
     if wanted:
         for lang in langs:
             if lang == wanted or base_lang(lang) == base_lang(wanted):
