@@ -95,6 +95,9 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("「はい。」「分かりました。」", "ja-JP", ["「はい。」", "「分かりました。」"]),
     # Thai: a space ends a clause or a sentence (the aligner joins a sentence's clauses)
     ("การประชุมเริ่มแล้ว ผู้แทนทุกคนมาถึง", "th-TH", ["การประชุมเริ่มแล้ว", "ผู้แทนทุกคนมาถึง"]),
+    # a brand name written with a lowercase initial starts a sentence all the same
+    ("Open the settings. iPhone users see a banner.", "en",
+     ["Open the settings.", "iPhone users see a banner."]),
     # lowercase continuation
     ("The talks ended at 5 p.m. and everyone left.", "en",
      ["The talks ended at 5 p.m. and everyone left."]),
