@@ -80,6 +80,11 @@ CASES: list[tuple[str, str, list[str]]] = [
      ["Il a noté\u00a0: «\u00a0Temps clair. Neige dure.\u00a0»", "Puis il est parti."]),
     ("Он записал: «Один здесь. Ледник тих». Потом ушёл.", "ru",
      ["Он записал: «Один здесь. Ледник тих».", "Потом ушёл."]),
+    # ... unless it is long (over 400 characters): a statement quoted at length
+    ("The minister said: \"" + "We are ready to continue the talks in good faith. " * 9
+     + "That is all.\"", "en",
+     ["The minister said: \"We are ready to continue the talks in good faith."]
+     + ["We are ready to continue the talks in good faith."] * 8 + ["That is all.\""]),
     ("He paused. \"Yes. We agree.\" Then he left.", "en",
      ["He paused.", "\"Yes.", "We agree.\"", "Then he left."]),
     # Chinese and Japanese: the break comes after the closing quotation mark; a speech tag
