@@ -327,7 +327,11 @@ def term_key(text: str, lang: str) -> tuple[str, ...]:
 def name_root(stem: str, lang: str) -> str:
     """A Russian place name and the adjective made from it share this root: Нюрнберге and
     Нюрнбергского (stems 'нюрнберг', 'нюрнбергск'), Минск and минского, Россия and
-    российского. Other languages' stemmers already join the two (Nürnberg, Nürnberger)."""
+    российского; so do an English country and its adjective in -(i)an: Russia and Russian,
+    Ukraine and Ukrainian, Canada and Canadian (stems 'russ', 'ukrain', 'canad'). Other
+    languages' stemmers already join the two (Nürnberg, Nürnberger)."""
+    if base_lang(lang) == "en":
+        return _name_root_en(stem)
     if base_lang(lang) != "ru":
         return stem
     stem = _stem_ru(stem, capital=False)  # the lemma's ending off: россия, российский
@@ -338,6 +342,13 @@ def name_root(stem: str, lang: str) -> str:
         if root.endswith(link) and len(root) - len(link) >= 4:
             return root[: -len(link)]
     return root
+
+
+def _name_root_en(stem: str) -> str:
+    for ending in ("ian", "ean", "an", "ia", "a", "e"):  # the adjective's ending first
+        if stem.endswith(ending) and len(stem) - len(ending) >= 4 and stem.isalpha():
+            return stem[: -len(ending)]
+    return stem
 
 
 def _stem_ru(lower: str, *, capital: bool) -> str:

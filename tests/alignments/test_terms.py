@@ -295,6 +295,22 @@ def test_common_nouns_and_inflections_are_not_names_spelled_two_ways() -> None:
     assert not [f for f in flags if f.kind == "transliteration"], [f.variants for f in flags]
 
 
+def test_a_country_and_its_adjective_are_one_rendering_of_the_name_in_english() -> None:
+    texts = [
+        {"ru": "Делегация Талмарии прибыла в Ведерин.",
+         "en": "The delegation of Talmaria arrived in Vederin."},
+        {"ru": "Талмарийская сторона подтвердила позицию.",
+         "en": "The Talmarian side confirmed its position."},
+        {"ru": "Министр Талмарии выступил.", "en": "The Minister of Talmaria spoke."},
+    ]
+    flags = discover(rows(*texts), pivot="ru")
+    assert not [f for f in flags if {"Talmaria", "Talmarian"} & set(f.variants)], [
+        (f.kind, f.variants) for f in flags]
+    assert name_root("ukrainian", "en") == name_root("ukraine", "en")
+    assert name_root("canadian", "en") == name_root("canada", "en")
+    assert name_root("council", "en") == "council"
+
+
 def test_spanish_y_and_dzh_for_one_russian_sound_are_one_name() -> None:
     texts = [
         {"es": "El presidente de Tayikistán habló.", "ru": "Президент Таджикистана выступил."},
