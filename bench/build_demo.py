@@ -8,7 +8,8 @@
 Reads ``workbench/demo/source/NNN.LANG.txt`` (format: that folder's README) and writes
 ``workbench/demo/pages/NNN.LANG-REGION.html`` and ``workbench/demo/gold/NNN.json``. The gold
 holds each version's sentences, the N-way rows, and the pairwise beads of every pair, found
-through the English sentence numbers that every source line names.
+through the English sentence numbers that every source line names (or those of another
+reference language, ``--reference``).
 
 With ``--source`` (and ``--pages``/``--gold``) it builds another corpus in the same format;
 its per-page metadata (publication date and whether the first paragraph is the title) is
@@ -97,13 +98,13 @@ CHROME = {
 }
 
 class Line(NamedTuple):
-    ids: tuple[int, ...]  # the English sentences it translates
+    ids: tuple[int, ...]  # the reference (English) sentences it translates
     sentence: str
     blended: bool = False  # "~": split like another version, but not at the same place
 
 
 def read_source(path: Path) -> list[list[Line]]:
-    """The paragraphs of a source file, each a list of (English ids, sentence)."""
+    """The paragraphs of a source file, each a list of (reference ids, sentence)."""
     paragraphs: list[list[Line]] = [[]]
     for raw in path.read_text(encoding="utf-8").splitlines():
         if not raw.strip():
@@ -120,7 +121,8 @@ def read_source(path: Path) -> list[list[Line]]:
 
 def components(lines: dict[str, list[Line]], langs: list[str], reference: str = "en"
                ) -> list[dict[str, list[int]]]:
-    """Rows over ``langs``: sentences joined when they share an English id, in order."""
+    """Rows over ``langs``: sentences joined when they share a reference id (``reference``: the
+    language whose line numbers the others name), in order."""
     parent: dict[object, object] = {}
 
     def find(x: object) -> object:
@@ -270,9 +272,12 @@ def build(
     has_title: set[str] | None = None,
     reference: str = "en",
 ) -> None:
+    numbers = sorted({p.name[:3] for p in source.glob(f"[0-9][0-9][0-9].{reference}.txt")})
+    if not numbers:
+        raise SystemExit(f"{source} holds no NNN.{reference}.txt file: nothing to build "
+                         "(is --reference the language the other files are numbered by?)")
     pages.mkdir(parents=True, exist_ok=True)
     gold_dir.mkdir(parents=True, exist_ok=True)
-    numbers = sorted({p.name[:3] for p in source.glob(f"[0-9][0-9][0-9].{reference}.txt")})
     for number in numbers:
         langs = [lang for lang in ORDER if (source / f"{number}.{lang}.txt").exists()]
         paragraphs = {lang: read_source(source / f"{number}.{lang}.txt") for lang in langs}

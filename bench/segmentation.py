@@ -24,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from build_demo import read_source  # noqa: E402
 
 from alignments.segment import split_sentences  # noqa: E402
 
@@ -70,10 +73,9 @@ def _breaks(sentences: Sequence[str]) -> set[int]:
 
 
 def paragraphs(path: Path) -> list[list[str]]:
-    """The paragraphs of a source file (``IDS<TAB>sentence`` lines, blank lines between)."""
-    blocks = path.read_text(encoding="utf-8").strip().split("\n\n")
-    return [[line.split("\t", 1)[1].strip() for line in block.splitlines() if line.strip()]
-            for block in blocks]
+    """The sentences of each paragraph of a source file, as ``bench/build_demo.py`` reads
+    them."""
+    return [[line.sentence for line in paragraph] for paragraph in read_source(path)]
 
 
 def measure(folder: Path) -> dict[str, Tally]:

@@ -8,6 +8,7 @@ import pytest
 
 from alignments import AlignmentError
 from alignments.segment import SegmentationRulesError, Segmenter, split_sentences
+from bench.segmentation import CORPORA, measure, paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO_SOURCE = ROOT / "workbench" / "demo" / "source"
@@ -190,11 +191,6 @@ def test_custom_rule_changes_the_result() -> None:
     assert custom.split(text, "en") == [text]
 
 
-def _demo_paragraphs(path: Path) -> list[list[str]]:
-    blocks = path.read_text(encoding="utf-8").strip().split("\n\n")
-    return [[line.split("\t", 1)[1] for line in b.splitlines() if line.strip()] for b in blocks]
-
-
 DEMO_FILES = sorted(DEMO_SOURCE.glob("*.*.txt"))
 
 
@@ -203,7 +199,7 @@ DEMO_FILES = sorted(DEMO_SOURCE.glob("*.*.txt"))
 def test_demo_corpus_segments_back_to_its_lines(path: Path) -> None:
     lang = path.name.split(".")[1]
     mismatches = []
-    for number, lines in enumerate(_demo_paragraphs(path)):
+    for number, lines in enumerate(paragraphs(path)):
         got = split_sentences(" ".join(lines), lang)
         if got != lines:
             mismatches.append(f"paragraph {number}:\n  expected {lines}\n  got      {got}")
@@ -223,8 +219,6 @@ def test_demo_corpus_segments_back_to_its_lines(path: Path) -> None:
 ])
 def test_blind_corpora_segment_back_to_their_sentences(corpus: str, lang: str,
                                                        floor: float) -> None:
-    from bench.segmentation import CORPORA, measure
-
     tally = measure(CORPORA / corpus / "source")[lang]
     precision, recall = tally.right / tally.found, tally.right / tally.gold
     assert 2 * precision * recall / (precision + recall) >= floor
