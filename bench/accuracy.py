@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from alignments.align import DEFAULT_PARAMS, AlignParams, align_pair_with_features  # noqa: E402
 from alignments.beads import Bead  # noqa: E402
-from alignments.embed import Encoder  # noqa: E402
+from alignments.embed import Clauses, Embedded, Encoder  # noqa: E402
 from alignments.multi import choose_pivot  # noqa: E402
 from alignments.score import Scores, parse_beads, score_documents  # noqa: E402
 
@@ -163,31 +163,36 @@ def sources(shared: Path, demo: Path, corpora: Sequence[Path]) -> list[Source]:
 
 
 class _KeptEncoder(Encoder):
-    """An encoder that keeps each document's runs in a folder between runs."""
+    """An encoder that keeps each document's runs and clauses in a folder between runs."""
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def encode_runs_many(self, documents: Sequence[Sequence[str]], max_run: int,
+    def encode_documents(self, documents: Sequence[Sequence[str]], max_run: int,
                          progress: Callable[[float], None] | None = None
-                         ) -> list[np.ndarray]:
-        out: list[np.ndarray | None] = []
+                         ) -> list[Embedded]:
+        out: list[Embedded | None] = []
         todo = []
         for doc in documents:
             key = hashlib.sha256(json.dumps([list(doc), max_run]).encode()).hexdigest()[:24]
-            path = self.folder / f"{key}.npy"
-            out.append(np.load(path) if path.exists() else None)
-            if not path.exists():
+            path = self.folder / f"{key}.npz"
+            if path.exists():
+                with np.load(path) as kept:
+                    out.append(Embedded(kept["runs"], Clauses(kept["clauses"],
+                                                              kept["sentence"])))
+            else:
+                out.append(None)
                 todo.append((len(out) - 1, doc, path))
         if todo:
-            computed = super().encode_runs_many([doc for _, doc, _ in todo], max_run,
+            computed = super().encode_documents([doc for _, doc, _ in todo], max_run,
                                                 progress)
-            for (k, _, path), runs in zip(todo, computed, strict=True):
-                np.save(path, runs)
-                out[k] = runs
-        return [runs for runs in out if runs is not None]
+            for (k, _, path), embedded in zip(todo, computed, strict=True):
+                np.savez(path, runs=embedded.runs, clauses=embedded.clauses.vectors,
+                         sentence=embedded.clauses.sentence)
+                out[k] = embedded
+        return [doc for doc in out if doc is not None]
 
 
 def damaged_copy(source: Source, copy: int) -> Source:

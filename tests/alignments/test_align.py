@@ -7,6 +7,7 @@ import pytest
 
 from alignments.align import _Side
 from alignments.beads import AlignmentError, Bead, Row
+from alignments.embed import Clauses, Embedded
 from alignments.multi import align_versions, choose_pivot, merge_beads
 from alignments.search import Band, RowCost, bead_shapes, chain_anchors, fill, guide_band, traceback
 
@@ -214,7 +215,8 @@ def _side(sentences: list[str], vectors: dict[tuple[int, int], list[float]], lan
     runs = np.zeros((DEFAULT_PARAMS.max_side + 1, len(sentences) + 1, 3))
     for (k, i), vector in vectors.items():
         runs[k, i] = np.asarray(vector) / np.linalg.norm(vector)
-    return _Side.of(sentences, runs, lang, frozenset(), 0, DEFAULT_PARAMS)
+    return _Side.of(sentences, Embedded(runs, Clauses.empty()), lang, frozenset(), 0,
+                    DEFAULT_PARAMS)
 
 
 def test_a_question_answered_by_a_statement_costs_more() -> None:
@@ -254,7 +256,7 @@ class _MeaningEncoder:
     def __init__(self, vectors: dict[str, np.ndarray]) -> None:
         self.vectors = vectors
 
-    def encode_runs_many(self, documents, max_run, progress=None):  # noqa: ANN001, ANN201
+    def encode_documents(self, documents, max_run, progress=None):  # noqa: ANN001, ANN201
         out = []
         for doc in documents:
             single = np.array([self.vectors[text] for text in doc])
@@ -263,7 +265,7 @@ class _MeaningEncoder:
                 for i in range(k, len(doc) + 1):
                     total = single[i - k:i].sum(axis=0)
                     runs[k, i] = total / np.linalg.norm(total)
-            out.append(runs)
+            out.append(Embedded(runs, Clauses.empty(single.shape[1])))
         return out
 
 
@@ -603,7 +605,8 @@ def test_the_cost_of_many_rows_at_once_is_the_cost_row_by_row() -> None:
         runs = rng.normal(size=(DEFAULT_PARAMS.max_side + 1, n + 1, 16)).astype(np.float32)
         runs /= np.linalg.norm(runs, axis=2, keepdims=True)
         starts = frozenset(int(i) for i in rng.integers(0, n, 3))
-        return _Side.of(sentences, runs, lang, starts, 0, DEFAULT_PARAMS)
+        return _Side.of(sentences, Embedded(runs, Clauses.empty()), lang, starts, 0,
+                        DEFAULT_PARAMS)
 
     src, tgt = side(30, "de"), side(40, "fr")
     cost = _BeadCost(src, tgt, DEFAULT_PARAMS, frozenset({(3, 4), (20, 27)}))
@@ -737,3 +740,26 @@ def test_runs_of_skips_cost_the_first_skip_then_the_extension(seed: int) -> None
         assert [tuple(b) for b in found] in [[tuple(b) for b in p] for p in every]
         cheapest = min(_cost_with_skip_runs(p, costs, skip, extend) for p in every)
         assert _cost_with_skip_runs(found, costs, skip, extend) == pytest.approx(cheapest)
+
+
+@pytest.mark.slow
+def test_a_clause_moved_across_the_full_stop_reads_as_the_neighbours() -> None:
+    # two 1-1 beads that are in truth one 2-2 (the translator moved a clause into the next
+    # sentence): the moved clause is nearer the neighbour's translation than its own
+    from alignments.align import DEFAULT_PARAMS, _BeadCost
+    from alignments.embed import default_encoder
+
+    en = ["The committee met in Geneva on Monday, and the delegates approved the budget.",
+          "The chair thanked the interpreters for their work.",
+          "The next session will open in March, as agreed last year.",
+          "Several delegations asked for more time to study the report."]
+    fr = ["Le comité s'est réuni lundi à Genève.",
+          "Les délégués ont approuvé le budget, et la présidente a remercié les interprètes.",
+          "La prochaine session s'ouvrira en mars, comme convenu l'an dernier.",
+          "Plusieurs délégations ont demandé plus de temps pour étudier le rapport."]
+    source, target = default_encoder().encode_documents([en, fr], DEFAULT_PARAMS.max_side)
+    cost = _BeadCost(_Side.of(en, source, "en", frozenset(), 0, DEFAULT_PARAMS),
+                     _Side.of(fr, target, "fr", frozenset(), 0, DEFAULT_PARAMS), DEFAULT_PARAMS)
+    moved = cost.crossing((0, 1, 0, 1), (1, 2, 1, 2))
+    kept = cost.crossing((2, 3, 2, 3), (3, 4, 3, 4))
+    assert moved > 0.0 > kept, (moved, kept)

@@ -95,6 +95,35 @@ def test_a_long_document_in_blocks_gives_the_same_runs(monkeypatch: pytest.Monke
     blocked = Encoder().encode_runs(sentences, 4)
     assert blocked.shape == whole.shape
     assert np.abs(blocked - whole).max() < 1e-5
+    monkeypatch.setattr(embed, "_BLOCK_SENTENCES", 512)
+    [clauses_whole] = Encoder().encode_documents([sentences], 4)
+    monkeypatch.setattr(embed, "_BLOCK_SENTENCES", 7)
+    [clauses_blocked] = Encoder().encode_documents([sentences], 4)
+    assert np.array_equal(clauses_blocked.clauses.sentence, clauses_whole.clauses.sentence)
+    assert np.abs(clauses_blocked.clauses.vectors - clauses_whole.clauses.vectors).max() < 1e-5
+
+
+@pytest.mark.slow
+def test_clauses_read_as_their_own_words(encoder: Encoder) -> None:
+    # a clause's vector is its tokens as they read inside the sentence: nearest to its own
+    # words said alone, in the sentence's language and in a translation
+    sentences = [
+        "The river rose in the night, and by morning the whole village was under water.",
+        "Kurz.",
+        "Ни дождя, ни ветра",  # too short to count: each clause needs two pieces or more
+        "Der Fluss stieg in der Nacht; am Morgen stand das ganze Dorf unter Wasser.",
+        "河水在夜里涨了起来，到了早上整个村子都淹在水里。",
+    ]
+    [document] = encoder.encode_documents([sentences], 2)
+    clauses = document.clauses
+    assert clauses.sentence.tolist() == [0, 0, 3, 3, 4, 4]
+    assert np.allclose(np.linalg.norm(clauses.vectors, axis=1), 1.0, atol=1e-5)
+    assert len(clauses.of(1, 3)) == 0 and len(clauses.of(0, 5)) == 6
+    said_alone = encoder.encode(["The river rose in the night",
+                                 "by morning the whole village was under water"])
+    for sentence in (0, 3, 4):
+        near = clauses.of(sentence, sentence + 1) @ said_alone.T
+        assert near[0, 0] > near[0, 1] + 0.2 and near[1, 1] > near[1, 0] + 0.2, sentence
 
 
 def test_the_caches_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
