@@ -40,6 +40,13 @@ ELISION = re.compile(r"^((?:jusqu|lorsqu|puisqu|qu|[cdjlmnst])['’])(.+)$", re.
 POSSESSIVE = re.compile(r"['’]s$")
 BREAK = re.compile(r"[^\s\-–]")  # anything but spaces and dashes between words ends a term
 SENTENCE_END = re.compile(r"[.!?:…]\W*$")
+# A Roman numeral of a century, an article or a volume, with its ordinal ending if any
+# (XIVe, XIX., 21st is a number already): a number, never a name. I, V and X only, so that
+# acronyms (CD, DC, MLC) stay acronyms; a lone I or V is a pronoun or a letter.
+ROMAN = re.compile(r"^(?=[IVX]{2}|[IVX]+[^IVX])X{0,3}(?:IX|IV|V?I{0,3})"
+                   r"(?:e|er|re|ème|ème|th|st|nd|rd|º|ª|-?[а-я]{1,3})?$")
+# Languages that join a name's suffixes to it with an apostrophe: Cazals'ı, Ankara'da.
+APOSTROPHE_SUFFIXES = frozenset({"tr", "az"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,31 @@ def _is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def _apostrophe(word: str) -> int:
+    """Where a suffix joined by an apostrophe starts ('Cazals'lı' -> 6), else -1."""
+    return max(word.find("'"), word.find("’"))
+
+
+@lru_cache(maxsize=64)
+def calendar_words(lang: str) -> frozenset[str]:
+    """The names of the months and the days of the week in ``lang``, lower case, every form
+    CLDR has (wide and abbreviated, in a date and standing alone: Russian «марта» and
+    «март»): capitalised in many languages, yet never a name to transliterate."""
+    from babel import Locale, UnknownLocaleError, dates
+
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    words: set[str] = set()
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            for names in (dates.get_month_names(width, context, lang),
+                          dates.get_day_names(width, context, lang)):
+                words.update(name.lower().strip(".") for name in names.values())
+    return frozenset(words)
+
+
 def base_lang(lang: str) -> str:
     """The language subtag: 'ru-RU' -> 'ru'."""
     return lang.replace("_", "-").split("-")[0].lower()
@@ -104,6 +136,8 @@ def tokenize(text: str, lang: str) -> list[Token]:
             pieces = [(start, split), (split + 1, end)]
         elif POSSESSIVE.search(word) and lang == "en":
             pieces = [(start, end - 2)]
+        elif lang in APOSTROPHE_SUFFIXES and (cut := _apostrophe(word)) > 0:
+            pieces = [(start, start + cut)]  # the name without its case ending
         for n, (a, b) in enumerate(pieces):
             piece = text[a:b]
             lower = piece.lower().replace("’", "'")
@@ -118,7 +152,7 @@ def tokenize(text: str, lang: str) -> list[Token]:
                     capital=piece[:1].isupper(),
                     acronym=len(letters) >= 2 and all(c.isupper() for c in letters),
                     function=lower in words,
-                    number=not letters,
+                    number=not letters or bool(ROMAN.match(piece)),
                     initial=initial and n == 0,
                     brk=brk and n == 0,
                 )

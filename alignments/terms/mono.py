@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from alignments.terms.lang import light_stem, sound_key, spelling_key
+from alignments.terms.lang import calendar_words, light_stem, sound_key, spelling_key
 from alignments.terms.span import Corpus, Span, abbreviates
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
@@ -68,11 +68,14 @@ def translit_flags(corpus: Corpus, lang: str) -> list[Found]:
     script), within a small edit distance; two forms are one name only where the other
     languages of their rows write one same name for both."""
     spans_of: dict[str, list[Span]] = defaultdict(list)
+    months_and_days = calendar_words(lang)
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n, token in enumerate(tokens):
-            # Names only: a word the text also writes in lower case is no name.
+            # Names only: a word the text also writes in lower case is no name, nor is a
+            # month or a day of the week (March is no transliteration of Marrach).
             if (token.capital and token.content and not token.acronym
                     and token.lemma not in corpus.lower_stems[lang]
+                    and token.lower not in months_and_days
                     and len(token.text) >= 4 and "-" not in token.text):
                 spans_of[token.lemma].append(Span(row, lang, n, n))
     names = sorted(spans_of)

@@ -295,6 +295,31 @@ def test_common_nouns_and_inflections_are_not_names_spelled_two_ways() -> None:
     assert not [f for f in flags if f.kind == "transliteration"], [f.variants for f in flags]
 
 
+def test_centuries_months_and_turkish_case_endings_are_no_names_spelled_two_ways() -> None:
+    # from the blind corpora: 'XIVe' / 'XIXe' (two centuries), 'March' / 'Marrach' (a month
+    # and a village), 'Cazals'lı' / 'Cazals'ı' (one name, two Turkish case endings)
+    texts = [
+        {"fr": "La chapelle date du XIVe siècle.", "ru": "Часовня XIV века.",
+         "en": "The chapel dates from the 14th century.", "tr": "Şapel 14. yüzyıldan."},
+        {"fr": "Le pont date du XIXe siècle.", "ru": "Мост XIX века.",
+         "en": "The bridge dates from the 19th century.", "tr": "Köprü 19. yüzyıldan."},
+        {"fr": "Le 3 mars, la délégation arriva.", "ru": "3 марта делегация прибыла.",
+         "en": "On 3 March the delegation arrived.", "tr": "3 Mart'ta heyet geldi."},
+        {"fr": "Elle quitta Marrach à pied.", "ru": "Она покинула Маррах пешком.",
+         "en": "She left Marrach on foot.", "tr": "Marrach'tan yürüyerek ayrıldı."},
+        {"fr": "Le guide de Cazals parla.", "ru": "Проводник из Казальса сказал.",
+         "en": "The guide from Cazals spoke.", "tr": "Cazals'lı rehber konuştu."},
+        {"fr": "Nous avons quitté Cazals.", "ru": "Мы покинули Казальс.",
+         "en": "We left Cazals.", "tr": "Cazals'ı terk ettik."},
+    ]
+    flags = discover(rows(*texts), pivot="ru")
+    assert not flags, [(f.lang, f.kind, f.variants) for f in flags]
+    assert [t.text for t in tokenize("Cazals'lı rehber Ankara’da", "tr")] == [
+        "Cazals", "rehber", "Ankara"]
+    assert all(t.number for t in tokenize("XIVe XIX IIe", "fr"))
+    assert not any(t.number for t in tokenize("CD DC Vienna I", "en"))
+
+
 def test_a_country_and_its_adjective_are_one_rendering_of_the_name_in_english() -> None:
     texts = [
         {"ru": "Делегация Талмарии прибыла в Ведерин.",
