@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from alignments.terms.lang import calendar_words, light_stem, sound_key, spelling_key
+from alignments.terms.lang import calendar_words, light_stem, sound_key, spelling_key, stem
 from alignments.terms.span import Corpus, Span, abbreviates
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
@@ -42,24 +42,45 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
     """Words spelled two ways: Organisation / Organization, defence / defense,
     Secretary-General / Secretary General, co-operation / cooperation."""
     groups: Groups = defaultdict(lambda: defaultdict(list))
-    hyphenated: set[str] = set()  # 'SecretaryGeneral' for 'Secretary-General'
+    # 'SecretaryGeneral' for 'Secretary-General', by whether the part after the hyphen is
+    # capitalised
+    hyphenated: dict[bool, dict[str, str]] = {True: {}, False: {}}
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n, token in enumerate(tokens):
             if token.content and not token.acronym and len(token.text) >= 4:
                 groups[spelling_key(token.stem)][token.stem].append(Span(row, lang, n, n))
-                if "-" in token.text:
-                    hyphenated.add(token.text.replace("-", ""))
+                head, _, tail = token.text.partition("-")
+                if tail and "-" not in tail:
+                    hyphenated[tail[:1].isupper()][head + tail] = spelling_key(token.stem)
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n in range(len(tokens) - 1):
             a, b = tokens[n], tokens[n + 1]
             if b.brk or not (a.content and b.content):
                 continue
             # Same letters, same capitals: 'Secretary General' for 'Secretary-General',
-            # but not 'counter terrorism' (a verb) for 'Counter-Terrorism'.
-            if a.capital and b.capital and a.text + b.text in hyphenated:
-                key = spelling_key(a.stem + b.stem)
+            # 'États membres' for 'États-membres', but not 'counter terrorism' (a verb)
+            # for 'Counter-Terrorism'.
+            if a.capital and (a.text + b.text) in hyphenated[b.capital]:
+                key = hyphenated[b.capital][a.text + b.text]
                 groups[key][f"{a.stem} {b.stem}"].append(Span(row, lang, n, n + 1))
+    if lang == "de":
+        _join_linking_s(groups, corpus, lang)
     return list(_flags("spelling", groups, corpus, "spelled differently"))
+
+
+def _join_linking_s(groups: Groups, corpus: Corpus, lang: str) -> None:
+    """German compounds written with and without the linking s (Mitgliedstaaten,
+    Mitgliedsstaaten) are one word spelled two ways: the key without the s takes the
+    other's variants, where the part before the s is a word of the text."""
+    for key in sorted(groups):
+        if len(key) < 10 or key not in groups:
+            continue
+        for p in range(4, len(key) - 4):
+            if key[p] != "s" or key[:p] + key[p + 1:] not in groups:
+                continue
+            if stem(key[:p].title(), lang) in corpus.rows_of[lang]:
+                groups[key[:p] + key[p + 1:]].update(groups.pop(key))
+                break
 
 
 def translit_flags(corpus: Corpus, lang: str) -> list[Found]:

@@ -295,6 +295,24 @@ def test_common_nouns_and_inflections_are_not_names_spelled_two_ways() -> None:
     assert not [f for f in flags if f.kind == "transliteration"], [f.variants for f in flags]
 
 
+def test_a_linking_s_and_a_hyphen_between_two_words_are_spellings() -> None:
+    # from the blind corpus brics: Mitgliedstaaten / Mitgliedsstaaten, États membres /
+    # États-membres (the hyphen joins a lowercase word: same capitals, same letters)
+    texts = [
+        {"de": "Die Mitgliedstaaten stimmten zu.", "fr": "Les États membres ont approuvé.",
+         "ru": "Государства-члены согласились."},
+        {"de": "Die Vertreter der Mitgliedstaaten sprachen.",
+         "fr": "Les représentants des États membres ont parlé.",
+         "ru": "Представители государств-членов выступили."},
+        {"de": "Die Mitgliedsstaaten berieten.", "fr": "Les États-membres ont délibéré.",
+         "ru": "Государства-члены провели консультации."},
+        {"de": "Der Mitglieder wegen.", "fr": "Les membres sont venus.", "ru": "Члены пришли."},
+    ]
+    flags = {(f.lang, f.kind): set(f.variants) for f in discover(rows(*texts), pivot="ru")}
+    assert len(flags[("de", "spelling")]) == 2, flags
+    assert len(flags[("fr", "spelling")]) == 2, flags
+
+
 def test_centuries_months_and_turkish_case_endings_are_no_names_spelled_two_ways() -> None:
     # from the blind corpora: 'XIVe' / 'XIXe' (two centuries), 'March' / 'Marrach' (a month
     # and a village), 'Cazals'lı' / 'Cazals'ı' (one name, two Turkish case endings)
@@ -466,6 +484,7 @@ def test_a_clipped_compound_beside_its_full_form_is_flagged() -> None:
 @pytest.mark.parametrize(("a", "b", "alike"), [
     ("Dushanbe", "Duschanbe", True), ("Douchanbé", "Dushanbe", True),
     ("Вэйдун", "Weidong", False), ("Sergej", "Сергей", True),
+    ("Yerofeyev", "Erofeev", True), ("Jerofejew", "Ерофеев", True), ("Yelena", "Jelena", True),
 ])
 def test_sound_keys_are_language_agnostic(a: str, b: str, alike: bool) -> None:
     assert (sound_key(a) == sound_key(b)) is alike
