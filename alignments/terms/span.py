@@ -180,6 +180,38 @@ class Corpus:
             i = j + 1
         return found
 
+    def lowercase_spans(self, lang: str, row: int) -> list[Span]:
+        """Terms that open on lowercase words before the acronym of their organisation:
+        «встреча министров иностранных дел БРИКС», 'réunion ministérielle des BRICS'. Each
+        starts on a lowercase content word and runs, without punctuation, over lowercase
+        words and function words into one or more acronyms, and ends on a content word
+        after the first. A capitalised name on the way ends it: 'réunion du Conseil des
+        ministres' is the Council's own term (:meth:`candidate_spans`), not a new one."""
+        tokens = self.tokens[lang][row]
+        extend = lang in LOWERCASE_INSIDE_TERMS
+        spans = []
+        for i, first in enumerate(tokens):
+            if not first.content or self.is_capital(lang, first):
+                continue
+            content = 0
+            named = False
+            for j in range(i, len(tokens)):
+                token = tokens[j]
+                if j > i and (token.brk or token.number):
+                    break
+                capital = self.is_capital(lang, token)
+                if capital and not token.acronym:
+                    break  # a name of its own: candidate_spans has it, with its head
+                if named and token.content and not capital and not extend:
+                    break
+                content += token.content
+                if content > MAX_CONTENT:
+                    break
+                named = named or capital
+                if named and token.content:
+                    spans.append(Span(row, lang, i, j))
+        return spans
+
     def candidate_spans(self, lang: str, row: int, *, extend: bool) -> list[Span]:
         """Sub-spans of the chunks that start on a capitalised word and end on a content word."""
         tokens = self.tokens[lang][row]
@@ -308,6 +340,8 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
     for row in range(len(corpus.texts)):
         for span in corpus.candidate_spans(pivot, row, extend=extend):
             by_key[corpus.variant_id(span)].append(span)
+        for span in corpus.lowercase_spans(pivot, row):
+            by_key[corpus.variant_id(span)].append(span)
     frequent = {k: v for k, v in by_key.items() if len(v) >= 2 and not _coordination(k, by_key)}
     in_row: dict[int, list[tuple[Span, tuple[str, ...]]]] = defaultdict(list)
     for key, spans in frequent.items():
@@ -427,7 +461,8 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
                          if k not in inside_idx and t.content], pivot)
         joins = any(pivot_tokens[k].lower in CONJUNCTIONS for k in inside_idx)
         spans = [
-            s for s in corpus.candidate_spans(lang, row, extend=extend)
+            s for s in [*corpus.candidate_spans(lang, row, extend=extend),
+                        *corpus.lowercase_spans(lang, row)]
             if joins or not any(t.lower in CONJUNCTIONS for t in corpus.span_tokens(s))
         ]
         # Only the words a candidate span covers are scored (most of a row's are not).

@@ -313,6 +313,27 @@ def test_a_linking_s_and_a_hyphen_between_two_words_are_spellings() -> None:
     assert len(flags[("fr", "spelling")]) == 2, flags
 
 
+def test_a_term_opening_on_lowercase_words_before_an_acronym_is_followed() -> None:
+    # «встреча министров иностранных дел БРИКС» has no capital but the acronym: it is a
+    # term all the same, and its German renderings differ (from the blind corpus brics)
+    texts = [
+        {"ru": "Состоялась встреча министров иностранных дел БРИКС.",
+         "de": "Es tagte das Treffen der BRICS-Außenminister."},
+        {"ru": "Приняла заявление встреча министров иностранных дел БРИКС.",
+         "de": "Eine Erklärung verabschiedete das Treffen der BRICS-Außenminister."},
+        {"ru": "В июне пройдет встреча министров иностранных дел БРИКС.",
+         "de": "Im Juni findet das BRICS-Außenministertreffen."},
+        {"ru": "Мы готовимся к встрече министров иностранных дел БРИКС.",
+         "de": "Wir bereiten das BRICS-Außenministertreffen."},
+        {"ru": "Министр выступил.", "de": "Der Minister sprach."},
+    ]
+    flags = discover(rows(*texts), pivot="ru")
+    assert any(f.lang == "de" and f.kind == "rendering"
+               and f.source_term == "встреча министров иностранных дел БРИКС"
+               and {"Treffen der BRICS-Außenminister", "BRICS-Außenministertreffen"}
+               <= set(f.variants) for f in flags), [(f.source_term, f.variants) for f in flags]
+
+
 def test_centuries_months_and_turkish_case_endings_are_no_names_spelled_two_ways() -> None:
     # from the blind corpora: 'XIVe' / 'XIXe' (two centuries), 'March' / 'Marrach' (a month
     # and a village), 'Cazals'lı' / 'Cazals'ı' (one name, two Turkish case endings)
@@ -587,7 +608,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # blind and then developed on, brics was written blind and measured before the changes it
 # suggested (14/30 then), osce was written blind and is never tuned on.
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 18, 0.85), ("osce", 17, 0.75),
+    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 21, 0.85), ("osce", 17, 0.75),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
