@@ -241,16 +241,25 @@ def acronym_renderings(
         at = {a: {s.row for s in spans[a]} for a in acronyms}
         # Two acronyms often side by side name two things; two of different lengths
         # abbreviate different names (the SCO and its RATS), unless one extends the other
-        # (UN, UNO).
+        # (UN, UNO) or leaves out a letter of it (EEU, EAEU).
         apart = [a for a in acronyms
                  if not any(b != a and 2 * len(at[a] & at[b]) > min(len(at[a]), len(at[b]))
                             for b in acronyms)]
         top = max(apart, key=lambda a: (len(spans[a]), a), default="")
-        alike = [a for a in apart
-                 if len(a) == len(top) or a.startswith(top) or top.startswith(a)]
+        alike = [a for a in apart if len(a) == len(top) or _extends(a, top)]
         if len(alike) >= 2:
             found.append((sources[source], [spans[a] for a in alike]))
     return found
+
+
+def _extends(a: str, b: str) -> bool:
+    """Whether one acronym is the other with letters added: UN, UNO; EEU, EAEU (same first
+    letter, the shorter one's letters in order in the longer)."""
+    short, long = sorted((a, b), key=len)
+    if short[:1] != long[:1]:
+        return False
+    letters = iter(long)
+    return all(c in letters for c in short)
 
 
 def _mirrors(corpus: Corpus, groups: list[list[Span]], pivot: str) -> bool:

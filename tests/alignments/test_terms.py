@@ -334,6 +334,19 @@ def test_a_term_opening_on_lowercase_words_before_an_acronym_is_followed() -> No
                <= set(f.variants) for f in flags), [(f.source_term, f.variants) for f in flags]
 
 
+def test_two_english_acronyms_one_leaving_out_a_letter_render_one_original_acronym() -> None:
+    texts = [
+        {"ru": "ЕАЭС работает с партнерами.", "en": "The EAEU works with its partners."},
+        {"ru": "Соглашение между ЕАЭС и Ираном.", "en": "The agreement between the EEU and Iran."},
+        {"ru": "ЕАЭС развивает контакты.", "en": "The EEU is developing contacts."},
+        {"ru": "Решения ЕАЭС вступили в силу.", "en": "The EAEU decisions took effect."},
+        {"ru": "ООН и ЕС выступили.", "en": "The UN and the EU spoke."},
+    ]
+    flags = discover(rows(*texts), pivot="ru")
+    assert any(f.lang == "en" and set(f.variants) == {"EAEU", "EEU"} for f in flags), [
+        (f.kind, f.variants) for f in flags]
+
+
 def test_centuries_months_and_turkish_case_endings_are_no_names_spelled_two_ways() -> None:
     # from the blind corpora: 'XIVe' / 'XIXe' (two centuries), 'March' / 'Marrach' (a month
     # and a village), 'Cazals'lı' / 'Cazals'ı' (one name, two Turkish case endings)
@@ -608,7 +621,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # blind and then developed on, brics was written blind and measured before the changes it
 # suggested (14/30 then), osce was written blind and is never tuned on.
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 21, 0.85), ("osce", 17, 0.75),
+    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 22, 0.85), ("osce", 17, 0.75),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
