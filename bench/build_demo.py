@@ -272,7 +272,8 @@ def build(
     has_title: set[str] | None = None,
     reference: str = "en",
 ) -> None:
-    numbers = sorted({p.name[:3] for p in source.glob(f"[0-9][0-9][0-9].{reference}.txt")})
+    numbers = sorted({p.name.split(".")[0] for p in source.glob(f"*.{reference}.txt")
+                      if p.name.split(".")[0].isdigit()}, key=lambda n: (len(n), n))
     if not numbers:
         raise SystemExit(f"{source} holds no NNN.{reference}.txt file: nothing to build "
                          "(is --reference the language the other files are numbered by?)")

@@ -81,7 +81,7 @@ def paragraphs(path: Path) -> list[list[str]]:
 def measure(folder: Path) -> dict[str, Tally]:
     """Per language, the breaks of every paragraph of the source files in ``folder``."""
     tallies: dict[str, Tally] = {}
-    for path in sorted(folder.glob("[0-9][0-9][0-9].*.txt")):
+    for path in sorted(p for p in folder.glob("*.*.txt") if p.name.split(".")[0].isdigit()):
         lang = path.name.split(".")[1]
         joiner = JOINERS.get(lang, " ")
         tally = tallies.setdefault(lang, Tally())
