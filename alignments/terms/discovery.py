@@ -13,7 +13,8 @@ cannot see without a termbase someone already wrote:
 - acronym flags across languages: two acronyms of one language rendering one acronym of
   the original ('SOZ' and 'SCO' in a German text for «ШОС»); an acronym spelled out where
   the original has the acronym (OTSC / Organisation du traité de sécurité collective for
-  «ОДКБ»);
+  «ОДКБ»), and an acronym where the original spells the name out (NDB / New Development
+  Bank for «Новый банк развития»);
 - monolingual flags: spelling (Organisation / Organization), transliteration (Sergey /
   Sergei), word order and number (Foreign Ministers Council / Council of Foreign
   Ministers), and an acronym used undefined beside its expansion.
@@ -190,6 +191,8 @@ def discover(
             pairs = render(corpus, concept, lang)
             if lang == pivot:  # back into the original: one name for one name
                 pairs = [(a, b) for a, b in pairs if b.i == b.j]
+            else:
+                pairs += _acronyms_of_renderings(corpus, concept, pairs, lang)
             groups = _rendering_groups(pairs, corpus, lang)
             if len(groups) >= 2 and sum(map(len, groups)) >= MIN_RENDERINGS:
                 label = _display(corpus, concept.occurrences)
@@ -262,6 +265,30 @@ def _extends(a: str, b: str) -> bool:
     return all(c in letters for c in short)
 
 
+def _acronyms_of_renderings(corpus: Corpus, concept: Concept,
+                            pairs: list[tuple[Span, Span]], lang: str
+                            ) -> list[tuple[Span, Span]]:
+    """Occurrences of the pivot term that nothing rendered, where the row has the acronym
+    of a rendering found elsewhere ('NDB' where «Новый банк развития» is 'New Development
+    Bank' in other rows): an acronym goes with few rows, too few to associate, but its
+    letters say what it stands for."""
+    rendered = {occurrence for occurrence, _ in pairs}
+    expansions = {tuple(t.text for t in corpus.span_tokens(span)) for _, span in pairs}
+    expansions = {words for words in expansions if sum(w[:1].isupper() for w in words) >= 2}
+    found: list[tuple[Span, Span]] = []
+    if not expansions:
+        return found
+    for occurrence in concept.occurrences:
+        if occurrence in rendered:
+            continue
+        for n, token in enumerate(corpus.tokens[lang][occurrence.row]):
+            if token.acronym and len(token.text) >= 2 and any(
+                    abbreviates([token.text], list(words), lang) for words in expansions):
+                found.append((occurrence, Span(occurrence.row, lang, n, n)))
+                break
+    return found
+
+
 def _mirrors(corpus: Corpus, groups: list[list[Span]], pivot: str) -> bool:
     """Whether the original alternates acronym and expansion in the same rows (КНР /
     Китайская Народная Республика, so PRC / People's Republic of China follows it).
@@ -307,10 +334,16 @@ def _rendering_groups(
                            and not _acronym_beside(corpus, span))
     ids = list(by_variant)
     words = {v: [t.text for t in corpus.span_tokens(by_variant[v][0])] for v in ids}
-    # Acronym beside expansion is not a rendering conflict (the pivot has both too).
+    # Acronym beside expansion is not a rendering conflict where the pivot has both too;
+    # where the original spells the name out every time the translation abbreviates it
+    # ('NDB' for «Новый банк развития»), the acronym is the translator's own variant.
+    spelled_out = {v: not any(t.acronym for source, span in pairs
+                              if span in by_variant[v] for t in corpus.span_tokens(source))
+                   for v in ids}
     ids = [
         v for v in ids
-        if not any(w != v and abbreviates(words[v], words[w], lang) for w in ids)
+        if spelled_out[v] or not any(w != v and abbreviates(words[v], words[w], lang)
+                                     for w in ids)
     ]
     # A shorter rendering inside a longer one ('Hong' in 'Hong Kong', 'Republic of
     # Tajikistan') is an ellipsis, unless the pivot term names its organisation and only

@@ -347,6 +347,25 @@ def test_two_english_acronyms_one_leaving_out_a_letter_render_one_original_acron
         (f.kind, f.variants) for f in flags]
 
 
+def test_an_acronym_where_the_original_spells_the_name_out_is_a_variant() -> None:
+    # «Новый банк развития» every time; the English says 'NDB' in two rows (from brics)
+    texts = [
+        {"ru": "Доклад Нового банка развития опубликован.",
+         "en": "The report of the New Development Bank was published."},
+        {"ru": "Новый банк развития расширяет состав.",
+         "en": "The New Development Bank is expanding its membership."},
+        {"ru": "Проекты Нового банка развития важны.",
+         "en": "The projects of the New Development Bank matter."},
+        {"ru": "Доля кредитов Нового банка развития растет.",
+         "en": "The share of NDB loans is growing."},
+        {"ru": "Совет Нового банка развития собрался.", "en": "The NDB board met."},
+        {"ru": "Министр выступил.", "en": "The Minister spoke."},
+    ]
+    flags = discover(rows(*texts), pivot="ru")
+    assert any(f.lang == "en" and {"New Development Bank", "NDB"} <= set(f.variants)
+               for f in flags), [(f.kind, f.variants) for f in flags]
+
+
 def test_centuries_months_and_turkish_case_endings_are_no_names_spelled_two_ways() -> None:
     # from the blind corpora: 'XIVe' / 'XIXe' (two centuries), 'March' / 'Marrach' (a month
     # and a village), 'Cazals'lı' / 'Cazals'ı' (one name, two Turkish case endings)
@@ -621,7 +640,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # blind and then developed on, brics was written blind and measured before the changes it
 # suggested (14/30 then), osce was written blind and is never tuned on.
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 22, 0.85), ("osce", 17, 0.75),
+    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 23, 0.85), ("osce", 17, 0.75),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
