@@ -106,10 +106,13 @@ def _norm(text: str) -> str:
 
 def contains(flag: Flag, variant: str,
              texts: Mapping[tuple[int | str, int], Mapping[str, str]]) -> bool:
-    """Whether the flag shows this variant: as one of its variants, or at an occurrence."""
+    """Whether the flag shows this variant: as one of its variants, or at an occurrence,
+    as written or inflected (the labels name a representative form: «Генеральный
+    секретарь» stands for «Генерального секретаря» too, as the corpora's READMEs say)."""
     wanted = _norm(variant)
     if any(_norm(v) == wanted for v in flag.variants):
         return True
+    lemmas = _lemmas(variant, flag.lang)
     for occ in flag.occurrences:
         text = texts[(occ.set_id, occ.row_id)].get(occ.lang, "").replace("’", "'").casefold()
         start = text.find(wanted)
@@ -117,7 +120,18 @@ def contains(flag: Flag, variant: str,
             if start < occ.end and occ.start < start + len(wanted):
                 return True
             start = text.find(wanted, start + 1)
+        seen = _lemmas(texts[(occ.set_id, occ.row_id)].get(occ.lang, "")[occ.start:occ.end],
+                       flag.lang)
+        if lemmas and any(seen[k:k + len(lemmas)] == lemmas
+                          for k in range(len(seen) - len(lemmas) + 1)):
+            return True
     return False
+
+
+def _lemmas(text: str, lang: str) -> list[str]:
+    from alignments.terms.lang import tokenize
+
+    return [t.lemma for t in tokenize(text, lang)]
 
 
 def evaluate(flags: Sequence[Flag], rows: Sequence[AlignedRow],

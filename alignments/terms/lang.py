@@ -200,7 +200,7 @@ def stem(word: str, lang: str) -> str:
     if len(letters) < 2 or all(c.isupper() for c in letters):
         return lower
     if lang == "ru" and all("а" <= c <= "я" or c == "-" for c in lower):
-        return str(_russian().parse(lower)[0].normal_form).replace("ё", "е")
+        return _russian_lemma(lower)
     if lang in LEMMATIZED and "-" not in lower:
         import simplemma
 
@@ -215,6 +215,20 @@ def stem(word: str, lang: str) -> str:
             if lemmas:
                 return min(lemmas, key=len)
     return light_stem(word, lang)
+
+
+NOMINAL = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "NUMR", "NPRO"})
+
+
+def _russian_lemma(lower: str) -> str:
+    """The dictionary form of a Russian word, a noun's or an adjective's where pymorphy3
+    finds one nearly as likely as its best guess: terms are names of things, and an
+    unknown word's guess may be a verb ('генсекретарь': the imperative of
+    'генсекретарить', as likely as the noun)."""
+    parses = _russian().parse(lower)
+    best = parses[0]
+    nominal = [p for p in parses if p.tag.POS in NOMINAL and p.score >= 0.5 * best.score]
+    return str((nominal[0] if nominal else best).normal_form).replace("ё", "е")
 
 
 def _strippings(lower: str, lang: str) -> list[str]:
