@@ -213,9 +213,9 @@ class Encoder:
         :data:`CLAUSE_MARKS`)."""
         if self._clause_ends is None:
             pieces = self.pieces
-            self._clause_ends = np.array(
-                [not CLAUSE_MARKS.isdisjoint(pieces.id_to_piece(i))
-                 for i in range(pieces.get_piece_size())], dtype=bool)
+            every = pieces.id_to_piece(list(range(pieces.get_piece_size())))  # one C++ call
+            self._clause_ends = np.array([not CLAUSE_MARKS.isdisjoint(piece) for piece in every],
+                                         dtype=bool)
         return self._clause_ends
 
     def clear(self) -> None:
