@@ -573,8 +573,8 @@ class _RunEncoder:
             owners.append(clauses.sentence[mine] + context)
             if done is not None:
                 done(end - start)
-        clauses = Clauses(np.concatenate(vectors) if vectors else np.zeros((0, _EMB), np.float32),
-                          np.concatenate(owners) if owners else np.zeros(0, np.int64))
+        clauses = (Clauses(np.concatenate(vectors), np.concatenate(owners)) if vectors
+                   else Clauses.empty())
         return Embedded(out, clauses)
 
     def _clause_spans(self, pieces: Sequence[Sequence[int]], begins: np.ndarray
@@ -586,13 +586,12 @@ class _RunEncoder:
         starts: list[int] = []
         ends: list[int] = []
         owners: list[int] = []
-        if self.clause_ends is None:
-            return (np.zeros(0, np.int64),) * 3  # type: ignore[return-value]
-        for i, sentence in enumerate(pieces):
+        ends_clause = self.clause_ends if self.clause_ends is not None else np.zeros(0, bool)
+        for i, sentence in enumerate(pieces if len(ends_clause) else ()):
             n = len(sentence)
             if n < 2 * _REACH:
                 continue
-            marks = np.flatnonzero(self.clause_ends[np.asarray(sentence, dtype=np.int64)])
+            marks = np.flatnonzero(ends_clause[np.asarray(sentence, dtype=np.int64)])
             cuts = [0]
             for k in (int(k) + 1 for k in marks):
                 if k - cuts[-1] >= (_REACH if len(cuts) == 1 else _CLAUSE_MIN_PIECES):

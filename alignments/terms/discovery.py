@@ -323,6 +323,8 @@ def _rendering_groups(
     # Whether the original names the organisation (its acronym) wherever this variant
     # renders it: a translation leaving the acronym out there is the translator's own.
     qualified: dict[tuple[str, ...], bool] = defaultdict(lambda: True)
+    # Whether the original spells the name out wherever this variant renders it.
+    spelled_out: dict[tuple[str, ...], bool] = defaultdict(lambda: True)
     # Spellings of one rendering (Anti-Terror-Struktur, Antiterrorstruktur) are one
     # variant here: the spelling detector reports them, once.
     spelled: dict[str, tuple[str, ...]] = {}
@@ -330,16 +332,14 @@ def _rendering_groups(
         key = _one_word_name(corpus.variant_id(span), lang)
         key = spelled.setdefault("".join(spelling_key(w) for w in key), key)
         by_variant[key].append(span)
-        qualified[key] &= (any(t.acronym for t in corpus.span_tokens(source))
-                           and not _acronym_beside(corpus, span))
+        abbreviated = any(t.acronym for t in corpus.span_tokens(source))
+        qualified[key] &= abbreviated and not _acronym_beside(corpus, span)
+        spelled_out[key] &= not abbreviated
     ids = list(by_variant)
     words = {v: [t.text for t in corpus.span_tokens(by_variant[v][0])] for v in ids}
     # Acronym beside expansion is not a rendering conflict where the pivot has both too;
     # where the original spells the name out every time the translation abbreviates it
     # ('NDB' for «Новый банк развития»), the acronym is the translator's own variant.
-    spelled_out = {v: not any(t.acronym for source, span in pairs
-                              if span in by_variant[v] for t in corpus.span_tokens(source))
-                   for v in ids}
     ids = [
         v for v in ids
         if spelled_out[v] or not any(w != v and abbreviates(words[v], words[w], lang)

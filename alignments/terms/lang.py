@@ -44,7 +44,7 @@ SENTENCE_END = re.compile(r"[.!?:…]\W*$")
 # (XIVe, XIX., 21st is a number already): a number, never a name. I, V and X only, so that
 # acronyms (CD, DC, MLC) stay acronyms; a lone I or V is a pronoun or a letter.
 ROMAN = re.compile(r"^(?=[IVX]{2}|[IVX]+[^IVX])X{0,3}(?:IX|IV|V?I{0,3})"
-                   r"(?:e|er|re|ème|ème|th|st|nd|rd|º|ª|-?[а-я]{1,3})?$")
+                   r"(?:e|er|re|ème|th|st|nd|rd|º|ª|-?[а-я]{1,3})?$")
 # Languages that join a name's suffixes to it with an apostrophe: Cazals'ı, Ankara'da.
 APOSTROPHE_SUFFIXES = frozenset({"tr", "az"})
 
