@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from alignments.terms.lang import calendar_words, light_stem, sound_key, spelling_key, stem
+from alignments.terms.lang import Token, calendar_words, light_stem, sound_key, spelling_key, stem
 from alignments.terms.span import Corpus, Span, abbreviates
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
@@ -24,6 +25,8 @@ INDEFINITE: dict[str, frozenset[str]] = {
     "fr": frozenset({"un", "une"}),
     "es": frozenset({"un", "una", "unos", "unas"}),
 }
+# the accents typesetters leave off a capital (acute, grave, circumflex); not the umlaut
+DROPPED_ON_CAPITALS = "\u0300\u0301\u0302"
 UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
 NAME_LIKENESS = 70  # rapidfuzz ratio of two languages' spellings of one name, by sound
 Found = tuple[str, list[list[Span]], str]
@@ -48,10 +51,11 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n, token in enumerate(tokens):
             if token.content and not token.acronym and len(token.text) >= 4:
-                groups[spelling_key(token.stem)][token.stem].append(Span(row, lang, n, n))
+                key = spelling_key(_bare_capital(token.stem) if token.capital else token.stem)
+                groups[key][token.stem].append(Span(row, lang, n, n))
                 head, _, tail = token.text.partition("-")
                 if tail and "-" not in tail:
-                    hyphenated[tail[:1].isupper()][head + tail] = spelling_key(token.stem)
+                    hyphenated[tail[:1].isupper()][head + tail] = key
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n in range(len(tokens) - 1):
             a, b = tokens[n], tokens[n + 1]
@@ -65,7 +69,62 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
                 groups[key][f"{a.stem} {b.stem}"].append(Span(row, lang, n, n + 1))
     if lang == "de":
         _join_linking_s(groups, corpus, lang)
+    _capitals(groups, corpus, lang)
     return list(_flags("spelling", groups, corpus, "spelled differently"))
+
+
+TITLE_CASE = 0.8  # of a row's longer content words capitalised: a heading in title case
+
+
+def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
+    """A title's second word with and without its capital, the first word capitalised
+    inside the sentence both times: Secrétaire général / Secrétaire Général, Deputy
+    Minister / Deputy minister. Rows in title case ('Press Release on the Meeting') say
+    nothing of how the body writes a term, and are left out, as are the words of a longer
+    name (Comunidad de Estados Independientes beside Estados independientes). Not in
+    Russian, where the capital tells two bodies apart (Совет Безопасности ООН, Совет
+    безопасности России)."""
+    if lang == "ru":
+        return
+    for row, tokens in enumerate(corpus.tokens[lang]):
+        long = [t for t in tokens if t.content and len(t.text) >= 4 and not t.acronym]
+        if len(long) >= 3 and sum(t.capital for t in long) >= TITLE_CASE * len(long):
+            continue
+        for n in range(len(tokens) - 1):
+            a, b = tokens[n], tokens[n + 1]
+            if (a.capital and not a.initial and a.content and not a.acronym
+                    and b.content and not b.acronym and not b.brk and len(b.text) >= 4
+                    and b.text[1:].islower()
+                    and not _inside_name(tokens, n, n + 1 if b.capital else None)):
+                key = f"{spelling_key(a.stem)} {spelling_key(b.stem)} (capitals)"
+                variant = f"{a.stem} {b.text[:1]}{b.stem[1:]}"
+                groups[key][variant].append(Span(row, lang, n, n + 1))
+
+
+def _bare_capital(stem: str) -> str:
+    """The stem with its first letter's accent dropped, as typesetters drop it on a capital
+    (Etats membres for États membres, Education for Éducation)."""
+    first = unicodedata.normalize("NFD", stem[:1])
+    return first[:1] + first[1:].strip(DROPPED_ON_CAPITALS) + stem[1:]
+
+
+def _inside_name(tokens: list[Token], i: int, j: int | None) -> bool:
+    """Whether a capitalised word stands right before token ``i`` or (given ``j``) a
+    capitalised word, not an acronym, right after token ``j``, over function words: the
+    words are part of a longer name (Comunidad de Estados Independientes, Kessa Basin
+    Water and Sanitation Programme, Declaración Conjunta de los Jefes de Estado)."""
+    k = i - 1
+    while k >= 0 and tokens[k].function and not tokens[k + 1].brk:
+        k -= 1
+    if k >= 0 and not tokens[k + 1].brk and tokens[k].capital and not tokens[k].initial:
+        return True
+    if j is None:
+        return False
+    k = j + 1
+    while k < len(tokens) and tokens[k].function and not tokens[k].brk:
+        k += 1
+    return (k < len(tokens) and not tokens[k].brk and tokens[k].capital
+            and not tokens[k].acronym)
 
 
 def _join_linking_s(groups: Groups, corpus: Corpus, lang: str) -> None:
@@ -251,7 +310,11 @@ def _whole(corpus: Corpus, span: Span) -> bool:
     if span.j + 1 >= len(tokens):
         return True
     nxt = tokens[span.j + 1]
-    return nxt.brk or nxt.function or nxt.acronym or nxt.number
+    # A capitalised name ends before a lowercase word ('… Black Sea Economic Cooperation
+    # was held'); a name in lowercase words goes on as long as content words follow.
+    last = tokens[span.j]
+    ends_name = last.capital and not nxt.capital and not nxt.acronym
+    return nxt.brk or nxt.function or nxt.acronym or nxt.number or ends_name
 
 
 def _defines(corpus: Corpus, span: Span, acronym: str) -> bool:
