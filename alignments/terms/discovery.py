@@ -257,9 +257,10 @@ def acronym_renderings(
 
 def _extends(a: str, b: str) -> bool:
     """Whether one acronym is the other with letters added: UN, UNO; EEU, EAEU (same first
-    letter, the shorter one's letters in order in the longer)."""
+    letter, the shorter one's letters in order in the longer); CEMN, OCEMN (one letter
+    more, anywhere: the 'Organisation' of the name left out)."""
     short, long = sorted((a, b), key=len)
-    if short[:1] != long[:1]:
+    if short[:1] != long[:1] and len(long) - len(short) != 1:
         return False
     letters = iter(long)
     return all(c in letters for c in short)

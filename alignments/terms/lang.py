@@ -488,12 +488,13 @@ SOUND_FOLDS: tuple[tuple[str, str], ...] = (
 def sound_key(word: str, lang: str = "") -> str:
     """A name as it sounds, whatever its script and transliteration: Sergey, Sergej,
     Sergueï, Сергей -> 'sergei'; Dushanbe, Duschanbe, Douchanbé -> 'dusanbe'; Yerofeyev,
-    Jerofejew, Erofeev -> 'erofev'. Spanish
+    Jerofejew, Erofeev -> 'erofev'; Iekaterinbourg, Ekaterinbourg -> 'ekaterinburg'. Spanish
     writes дж as y between vowels too (Tayikistán, Tadzhikistán)."""
     key = re.sub(r"[^a-z]", "", anyascii(strip_accents(word)).lower())
     # Russian е at the start of a word or after a vowel: ye / je in one transliteration,
-    # e in another (Yerofeyev, Jerofejew, Erofeev: Ерофеев)
-    key = re.sub(r"(?:^|(?<=[aeiou]))[yj]e", "e", key)
+    # e in another (Yerofeyev, Jerofejew, Erofeev: Ерофеев); French writes it ie at the
+    # start (Iekaterinbourg, Ekaterinbourg: Екатеринбург)
+    key = re.sub(r"(?:^|(?<=[aeiou]))[yj]e|^ie", "e", key)
     if base_lang(lang) == "es":
         key = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "dzh", key)
     for old, new in SOUND_FOLDS:

@@ -388,6 +388,21 @@ def test_two_english_acronyms_one_leaving_out_a_letter_render_one_original_acron
         (f.kind, f.variants) for f in flags]
 
 
+def test_an_acronym_leaving_out_its_first_letter_renders_the_same_original_acronym() -> None:
+    # from osce: OCEMN / CEMN for «ОЧЭС» (the 'Organisation' left out); OSCE is another body
+    texts = [
+        {"ru": "ОЧЭС работает.", "fr": "L'OCEMN travaille."},
+        {"ru": "Бюджет ОЧЭС принят.", "fr": "Le budget de l'OCEMN est adopté."},
+        {"ru": "Устав ОЧЭС нарушен.", "fr": "La Charte de la CEMN est violée."},
+        {"ru": "Члены ОЧЭС согласны.", "fr": "Les membres de la CEMN sont d'accord."},
+        {"ru": "ОБСЕ и ОЧЭС выступили.", "fr": "L'OSCE et l'OCEMN ont parlé."},
+        {"ru": "ОБСЕ заседала.", "fr": "L'OSCE a siégé."},
+    ]
+    flags = discover(rows(*texts), pivot="ru")
+    assert any(f.lang == "fr" and set(f.variants) == {"OCEMN", "CEMN"} for f in flags), [
+        (f.kind, f.variants) for f in flags]
+
+
 def test_an_acronym_where_the_original_spells_the_name_out_is_a_variant() -> None:
     # «Новый банк развития» every time; the English says 'NDB' in two rows (from brics)
     texts = [
@@ -585,6 +600,7 @@ def test_a_clipped_compound_beside_its_full_form_is_flagged() -> None:
     ("Dushanbe", "Duschanbe", True), ("Douchanbé", "Dushanbe", True),
     ("Вэйдун", "Weidong", False), ("Sergej", "Сергей", True),
     ("Yerofeyev", "Erofeev", True), ("Jerofejew", "Ерофеев", True), ("Yelena", "Jelena", True),
+    ("Iekaterinbourg", "Ekaterinbourg", True), ("Iekaterinbourg", "Екатеринбург", True),
 ])
 def test_sound_keys_are_language_agnostic(a: str, b: str, alike: bool) -> None:
     assert (sound_key(a) == sound_key(b)) is alike
@@ -688,7 +704,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # suggested (14/30 then), osce was written blind, kept apart for a session (17/30 then) and
 # developed on from 2026-12-06 on, when two newer blind corpora took its place.
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 23, 0.9), ("osce", 21, 0.8),
+    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 23, 0.9), ("osce", 23, 0.8),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
