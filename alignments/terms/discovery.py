@@ -230,7 +230,7 @@ def acronym_renderings(
     linked: dict[str, list[str]] = defaultdict(list)
     for acronym, uses in spans.items():
         rows = {s.row for s in uses}
-        if len(rows) < 2 or alone[acronym] < 2 or acronym.lower() in sources:
+        if len(rows) < 2 or alone[acronym] < 1 or acronym.lower() in sources:
             continue  # an acronym both texts write alike (ASEAN) renders itself
         best = max(sources, default=None,
                    key=lambda p: (corpus.association(lang, acronym.lower(), pivot, p), p))

@@ -630,7 +630,8 @@ def test_a_german_text_writing_two_acronyms_for_one_organisation_is_flagged() ->
         {"ru": "ШОС укрепляет сотрудничество.", "de": "Die SOZ stärkt die Zusammenarbeit."},
         {"ru": "Саммит ШОС пройдет в июле.", "de": "Der Gipfel der SOZ findet im Juli statt."},
         {"ru": "Расширение ШОС обсуждалось.", "de": "Die Erweiterung der SOZ wurde erörtert."},
-        {"ru": "Интерес к ШОС растет.", "de": "Das Interesse an der SCO wächst."},
+        # (from osce: OSZE throughout, 'OSCE' mostly bound to a word: OSCE-Mission)
+        {"ru": "Интерес к проектам ШОС растет.", "de": "Das Interesse an SCO-Projekten wächst."},
         {"ru": "ШОС и ООН сотрудничают.", "de": "Die SCO und die UNO arbeiten zusammen."},
         {"ru": "ООН приняла резолюцию.", "de": "Die UNO nahm eine Resolution an."},
         {"ru": "Войска США ушли.", "de": "Die US-Truppen zogen ab."},
@@ -704,7 +705,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # suggested (14/30 then), osce was written blind, kept apart for a session (17/30 then) and
 # developed on from 2026-12-06 on, when two newer blind corpora took its place.
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 23, 0.9), ("osce", 23, 0.8),
+    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 23, 0.9), ("osce", 24, 0.8),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
