@@ -41,16 +41,25 @@ LABELLED = ROOT / "workbench" / "demo" / "terms.labelled.json"
 SCO = ROOT / "bench" / "corpora" / "sco"
 BRICS = ROOT / "bench" / "corpora" / "brics"
 OSCE = ROOT / "bench" / "corpora" / "osce"
+ASIA = ROOT / "bench" / "corpora" / "asia"
+ECONOMY = ROOT / "bench" / "corpora" / "economy"
 # Each labelled corpus: its gold alignment and its labelled groups. "sco", "brics" and "osce"
 # were written blind (their READMEs); "demo" is the corpus the first method was built on;
 # "brics" came after the method and was measured before any change made for it; "osce" was
-# kept apart for a session (measured at 17/30, never read) and developed on after it.
+# kept apart for a session (measured at 17/30, never read) and developed on after it;
+# "asia" and "economy" took its place.
 CORPORA = {
     "demo": (GOLD, LABELLED),
     "sco": (SCO / "gold", SCO / "terms.labelled.json"),
     "brics": (BRICS / "gold", BRICS / "terms.labelled.json"),
     "osce": (OSCE / "gold", OSCE / "terms.labelled.json"),
+    "asia": (ASIA / "gold", ASIA / "terms.labelled.json"),
+    "economy": (ECONOMY / "gold", ECONOMY / "terms.labelled.json"),
 }
+# Written blind after osce was developed on, and kept apart: the benchmark prints their
+# figures only, never which groups were missed or which flags were unlabelled (--json too),
+# so that nobody tunes on them by reading the output.
+KEPT_APART = frozenset({"asia", "economy"})
 RECALL_FLOOR = 1.0
 PRECISION_FLOOR = 0.8
 
@@ -233,7 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             speed = check_speed(results["gold rows"]["correct_flags"], gold, args.rows)
         for result in results.values():
             result.pop("correct_flags", None)
-        missing = unattested(gold, labelled)
+            if corpus in KEPT_APART:
+                result["missed"], result["wrong"] = [], []
+        missing = [] if corpus in KEPT_APART else unattested(gold, labelled)
         report[corpus] = {"discovery": results, "unattested": missing}
         if not args.json:
             print_discovery(corpus, pages, gold, labelled, results, missing)
