@@ -41,6 +41,7 @@ from alignments.terms.lang import (
     base_lang,
     dictionary_form,
     headword,
+    light_stem,
     name_root,
     spelling_key,
 )
@@ -194,6 +195,8 @@ def discover(
             else:
                 pairs += _acronyms_of_renderings(corpus, concept, pairs, lang)
             groups = _rendering_groups(pairs, corpus, lang)
+            if concept.plain:
+                groups = _plain_groups(groups, corpus)
             if len(groups) >= 2 and sum(map(len, groups)) >= MIN_RENDERINGS:
                 label = _display(corpus, concept.occurrences)
                 found.append(("rendering", lang, groups, source, label,
@@ -357,6 +360,22 @@ def _rendering_groups(
         return []
     component = corpus.largest_related(ids, by_variant)
     return [by_variant[v] for v in component] if len(component) >= 2 else []
+
+
+def _plain_groups(groups: list[list[Span]], corpus: Corpus) -> list[list[Span]]:
+    """The renderings of a term in lowercase words, regrouped by their content words' stems
+    (declaración conjunta, declaraciones conjuntas: one), each used twice at least, none
+    whose words another's hold (coopération au sein, coopération économique au sein: a
+    span cut short, not a rendering)."""
+    by_words: dict[frozenset[str], list[Span]] = defaultdict(list)
+    for group in groups:
+        for span in group:
+            words = frozenset(light_stem(t.text, span.lang)[:5]
+                              for t in corpus.span_tokens(span) if t.content)
+            by_words[words].append(span)
+    kept = {w: spans for w, spans in by_words.items() if len(spans) >= 2}
+    kept = {w: spans for w, spans in kept.items() if not any(w < other for other in kept)}
+    return list(kept.values()) if len(kept) >= 2 else []
 
 
 def _acronym_beside(corpus: Corpus, span: Span) -> bool:

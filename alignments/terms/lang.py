@@ -231,6 +231,13 @@ def _russian_lemma(lower: str) -> str:
     return str((nominal[0] if nominal else best).normal_form).replace("ё", "е")
 
 
+@lru_cache(maxsize=65536)
+def russian_part_of_speech(word: str) -> str:
+    """pymorphy3's likeliest part of speech of a Russian word ('NOUN', 'ADJF', 'VERB' ...;
+    '' where it has none)."""
+    return str(_russian().parse(word.lower())[0].tag.POS or "")
+
+
 def _strippings(lower: str, lang: str) -> list[str]:
     forms = [lower]
     endings = DE_ENDINGS if lang == "de" else ("s", "es")

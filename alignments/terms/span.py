@@ -14,6 +14,7 @@ from alignments.terms.lang import (
     LOWERCASE_INSIDE_TERMS,
     Token,
     headword,
+    russian_part_of_speech,
     sound_key,
     stem,
     strip_accents,
@@ -23,6 +24,8 @@ from alignments.terms.lang import (
 )
 
 MAX_CONTENT = 6  # content words a term may have
+PLAIN_CONTENT = 3  # content words a term in lowercase words only may have
+PLAIN_MIN = 3  # its occurrences, at least
 PENALTY = 0.45  # what a target word must associate above to join a rendering
 SMOOTHING = 1.0
 FUNCTION_COST = 0.05
@@ -48,6 +51,7 @@ class Concept:
     members: list[Span]  # one representative span per key, most frequent first
     occurrences: list[Span]
     stems: frozenset[str]
+    plain: bool = False  # a term in lowercase words only
 
 
 class Corpus:
@@ -212,6 +216,31 @@ class Corpus:
                     spans.append(Span(row, lang, i, j))
         return spans
 
+    def plain_spans(self, lang: str, row: int, *, names: bool = False) -> list[Span]:
+        """Terms in lowercase words only: «прикаспийские государства», «налог на
+        добавленную стоимость», 'coastal states'. Each starts and ends on a lowercase
+        content word and runs over lowercase words and function words, without
+        punctuation, numbers or names, two or three content words long."""
+        tokens = self.tokens[lang][row]
+        spans = []
+        for i, first in enumerate(tokens):
+            if not first.content or first.acronym or (self.is_capital(lang, first)
+                                                      and not names):
+                continue
+            content = 0
+            for j in range(i, len(tokens)):
+                token = tokens[j]
+                if j > i and (token.brk or token.number):
+                    break
+                if token.acronym or (self.is_capital(lang, token) and not names):
+                    break
+                content += token.content
+                if content > PLAIN_CONTENT:
+                    break
+                if content >= 2 and token.content:
+                    spans.append(Span(row, lang, i, j))
+        return spans
+
     def candidate_spans(self, lang: str, row: int, *, extend: bool) -> list[Span]:
         """Sub-spans of the chunks that start on a capitalised word and end on a content word."""
         tokens = self.tokens[lang][row]
@@ -342,6 +371,14 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
             by_key[corpus.variant_id(span)].append(span)
         for span in corpus.lowercase_spans(pivot, row):
             by_key[corpus.variant_id(span)].append(span)
+    plain: dict[tuple[str, ...], list[Span]] = defaultdict(list)
+    for row in range(len(corpus.texts)):
+        for span in corpus.plain_spans(pivot, row) if pivot == "ru" else []:
+            if _noun_phrase(corpus.span_tokens(span)):
+                plain[corpus.variant_id(span)].append(span)
+    for key, spans in plain.items():
+        if len(spans) >= PLAIN_MIN and key not in by_key:
+            by_key[key] = spans
     frequent = {k: v for k, v in by_key.items() if len(v) >= 2 and not _coordination(k, by_key)}
     in_row: dict[int, list[tuple[Span, tuple[str, ...]]]] = defaultdict(list)
     for key, spans in frequent.items():
@@ -399,8 +436,21 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
         stems = frozenset(
             t.lemma for k in keys for t in corpus.span_tokens(frequent[k][0]) if t.content
         )
-        concepts.append(Concept([frequent[k][0] for k in keys], occurrences, stems))
+        is_plain = all(not corpus.is_capital(pivot, t) for k in keys
+                       for t in corpus.span_tokens(frequent[k][0]))
+        concepts.append(Concept([frequent[k][0] for k in keys], occurrences, stems, is_plain))
     return concepts
+
+
+TERM_PARTS = frozenset({"NOUN", "ADJF", "PRTF"})
+
+
+def _noun_phrase(tokens: Sequence[Token]) -> bool:
+    """Whether Russian words make a noun phrase a term can be: nouns, adjectives and
+    participles (прикаспийские государства, налог на добавленную стоимость), a noun
+    among them; no pronoun, verb or adverb (мы не, в том числе)."""
+    parts = [russian_part_of_speech(t.text) for t in tokens if t.content]
+    return "NOUN" in parts and all(p in TERM_PARTS for p in parts)
 
 
 def _coordination(key: Key, by_key: Mapping[Key, list[Span]]) -> bool:
@@ -462,7 +512,8 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
         joins = any(pivot_tokens[k].lower in CONJUNCTIONS for k in inside_idx)
         spans = [
             s for s in [*corpus.candidate_spans(lang, row, extend=extend),
-                        *corpus.lowercase_spans(lang, row)]
+                        *corpus.lowercase_spans(lang, row),
+                        *(corpus.plain_spans(lang, row, names=True) if concept.plain else [])]
             if joins or not any(t.lower in CONJUNCTIONS for t in corpus.span_tokens(s))
         ]
         # Only the words a candidate span covers are scored (most of a row's are not).

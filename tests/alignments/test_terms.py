@@ -354,6 +354,33 @@ def test_an_accent_left_off_a_capital_and_a_capital_left_off_a_title_are_spellin
     assert not [f for f in flags if f.lang in ("es", "ru")], [(f.lang, f.variants) for f in flags]
 
 
+def test_a_russian_term_in_lowercase_words_rendered_two_ways_is_flagged() -> None:
+    # from brics: «прикаспийские государства» every time, 'Caspian littoral states' and
+    # 'Caspian coastal states' in the English; a plural and a rendering cut short are not
+    # renderings of their own (declaración conjunta, declaraciones conjuntas)
+    texts = [
+        {"ru": "Министры прикаспийских государств встретились в Баку.",
+         "en": "Ministers of the Caspian littoral states met in Baku.",
+         "es": "Los ministros de los Estados ribereños del Caspio se reunieron en Bakú."},
+        {"ru": "Прикаспийские государства приняли совместное заявление.",
+         "en": "The Caspian littoral states adopted a joint statement.",
+         "es": "Los Estados ribereños del Caspio adoptaron una declaración conjunta."},
+        {"ru": "Совместное заявление подписали прикаспийские государства.",
+         "en": "The joint statement was signed by the Caspian coastal states.",
+         "es": "La declaración conjunta fue firmada por los Estados ribereños del Caspio."},
+        {"ru": "Прикаспийские государства обсудили рыболовство и совместное заявление.",
+         "en": "The Caspian coastal states discussed fishing and the joint statement.",
+         "es": "Los Estados ribereños del Caspio hablaron de pesca y de las declaraciones "
+               "conjuntas."},
+        {"ru": "Рыболовство важно.", "en": "Fishing matters.", "es": "La pesca importa."},
+    ]
+    flags = discover(rows(*texts), pivot="ru")
+    assert any(f.lang == "en" and f.kind == "rendering" and {
+        "Caspian littoral states", "Caspian coastal states"} <= set(f.variants)
+        for f in flags), [(f.lang, f.variants) for f in flags]
+    assert not [f for f in flags if f.lang == "es"], [(f.lang, f.variants) for f in flags]
+
+
 def test_a_term_opening_on_lowercase_words_before_an_acronym_is_followed() -> None:
     # «встреча министров иностранных дел БРИКС» has no capital but the acronym: it is a
     # term all the same, and its German renderings differ (from the blind corpus brics)
