@@ -3,6 +3,7 @@ term to its renderings in another language (association over rows plus string cu
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,7 @@ class Corpus:
         self._dice: dict[tuple[str, str, str, str], float] = {}
         self._associations: dict[tuple[str, str, str], dict[str, float]] = {}
         self._dictionary: dict[str, dict[Key, Counter[str]]] = {}
+        self._sorted_lemmas: dict[str, list[str]] = {}
         for lang in langs:
             lower: set[str] = set()
             names: set[str] = set()
@@ -129,6 +131,32 @@ class Corpus:
                 return [head, tail]
         return []
 
+    def loose_parts(self, lang: str, word: str) -> list[str]:
+        """A German compound's parts as words of the corpus, the first one also where the
+        corpus has it only with an ending ('arktisrat' -> 'arktisch', 'rat': the text says
+        'Arktische Rat' and 'Arktisrat', never 'Arktis'). [] for no compound."""
+        found = self.parts(lang, word)
+        if found or lang != "de" or len(word) < 8:
+            return found
+        known = self.rows_of[lang]
+        if lang not in self._sorted_lemmas:
+            self._sorted_lemmas[lang] = sorted(known)
+        lemmas = self._sorted_lemmas[lang]
+        for cut in range(len(word) - 3, 4, -1):
+            tail = stem(word[cut:].title(), lang)
+            if tail not in known:
+                continue
+            head = word[:cut]
+            k = bisect.bisect_left(lemmas, head)
+            words = []
+            while k < len(lemmas) and lemmas[k].startswith(head):
+                words.append(lemmas[k])
+                k += 1
+            words = [w for w in words if w != word and len(w) <= cut + 3]
+            if words:  # the shortest: the word itself with an ending, not another compound
+                return [min(words, key=len), tail]
+        return []
+
     def content_stems(self, span: Span) -> set[str]:
         return {t.lemma for t in self.span_tokens(span) if t.content and not t.acronym}
 
@@ -148,7 +176,7 @@ class Corpus:
         """The content stems with a compound's parts ('außenministerrat': 'außenminister',
         'rat'), so that 'SOZ-Außenministerrat' and 'Rat der Außenminister' share words."""
         stems = self.content_stems(span)
-        return stems.union(*(self.parts(span.lang, w) for w in stems))
+        return stems.union(*(self.loose_parts(span.lang, w) for w in stems))
 
     # -- term-like spans -------------------------------------------------------------
     def chunks(self, lang: str, row: int, *, extend: bool) -> list[tuple[int, int]]:
@@ -590,7 +618,12 @@ def _best(corpus: Corpus, lang: str, token: Token, pivot: str, side: _Side) -> f
     scores = corpus.associations(lang, token.lemma, pivot)
     own = max((scores.get(p, 0.0) for p in side.stems), default=0.0)
     borrowed = max((scores.get(p, 0.0) for p in side.borrowed), default=0.0)
-    return max(own, BORROWED * borrowed)
+    # A German compound goes with the term as well as the weaker of its parts does
+    # (Arktisrat: 'Arktis' and 'Rat' for «Арктический совет», as 'Arktische Rat' does).
+    parts = corpus.loose_parts(lang, token.lemma)
+    whole = min((max((corpus.associations(lang, part, pivot).get(p, 0.0)
+                      for p in side.stems), default=0.0) for part in parts), default=0.0)
+    return max(own, BORROWED * borrowed, whole)
 
 
 __all__ = [
