@@ -52,7 +52,10 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
         for n, token in enumerate(tokens):
             if token.content and not token.acronym and len(token.text) >= 4:
                 key = spelling_key(_bare_capital(token.stem) if token.capital else token.stem)
-                groups[key][token.stem].append(Span(row, lang, n, n))
+                # A name with ё and without it (Тромсё / Тромсе, Журавлёв / Журавлев): the
+                # stems fold ё, the variants keep it apart.
+                yo = "ё" if token.capital and not token.initial and "ё" in token.lower else ""
+                groups[key][token.stem + yo].append(Span(row, lang, n, n))
                 head, _, tail = token.text.partition("-")
                 if tail and "-" not in tail:
                     hyphenated[tail[:1].isupper()][head + tail] = key

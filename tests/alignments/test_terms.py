@@ -354,6 +354,21 @@ def test_an_accent_left_off_a_capital_and_a_capital_left_off_a_title_are_spellin
     assert not [f for f in flags if f.lang in ("es", "ru")], [(f.lang, f.variants) for f in flags]
 
 
+def test_a_name_written_with_and_without_yo_is_spelled_two_ways() -> None:
+    # from brics: Тромсё / Тромсе; a common word at the start of a sentence is no name
+    texts = [
+        {"ru": "Встреча прошла в Тромсё.", "en": "The meeting took place in Tromsø."},
+        {"ru": "Совет собрался в Тромсё.", "en": "The Council met in Tromsø."},
+        {"ru": "Министры прибыли в Тромсе.", "en": "The ministers arrived in Tromsø."},
+        {"ru": "Пресс-центр в Тромсе открыт.", "en": "The press centre in Tromsø is open."},
+        {"ru": "Объём торговли вырос.", "en": "The volume of trade grew."},
+        {"ru": "Торговый объём вырос.", "en": "The trade volume grew."},
+    ]
+    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "ru"]
+    assert len(flags) == 1 and flags[0].kind == "spelling", [f.variants for f in flags]
+    assert {o.text for o in flags[0].occurrences} == {"Тромсё", "Тромсе"}
+
+
 def test_a_russian_term_in_lowercase_words_rendered_two_ways_is_flagged() -> None:
     # from brics: «прикаспийские государства» every time, 'Caspian littoral states' and
     # 'Caspian coastal states' in the English; a plural and a rendering cut short are not
@@ -749,9 +764,12 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # figures of 2026-12-06. demo is the corpus the method was first built on, sco was written
 # blind and then developed on, brics was written blind and measured before the changes it
 # suggested (14/30 then), osce was written blind, kept apart for a session (17/30 then) and
-# developed on from 2026-12-06 on, when two newer blind corpora took its place.
+# developed on from 2026-12-06 on, when two newer blind corpora took its place (asia,
+# economy: kept apart, no floors here); health was written blind as a corpus to develop
+# on (9/30 with the code before that session, 12/30 when it arrived).
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 25, 0.9), ("osce", 24, 0.8),
+    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 26, 0.9), ("osce", 24, 0.8),
+    ("health", 12, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
