@@ -431,6 +431,7 @@ SPELLING_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ence$", "ense"),
         (r"([^aeiou])tre(s)?$", r"\1ter\2"),
         (r"ogue(s)?$", r"og\1"),
+        (r"(?<=[a-z])(?:ae|oe)(?=[a-z])", "e"),  # paediatrician, oesophagus: inside a word
         (r"-", ""),
     )
 )
@@ -504,6 +505,8 @@ def sound_key(word: str, lang: str = "") -> str:
     key = re.sub(r"(?:^|(?<=[aeiou]))[yj]e|^ie", "e", key)
     if base_lang(lang) == "es":
         key = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "dzh", key)
+    if base_lang(lang) == "de":  # German writes х as ch (Chabarowsk), ш as sch, ч as tsch
+        key = re.sub(r"(?<![st])ch", "kh", key)
     for old, new in SOUND_FOLDS:
         key = key.replace(old, new)
     return re.sub(r"(.)\1+", r"\1", key)  # doubled letters: Nuriddinov, Belorussia
