@@ -80,28 +80,37 @@ TITLE_CASE = 0.8  # of a row's longer content words capitalised: a heading in ti
 
 
 def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
-    """A title's second word with and without its capital, the first word capitalised
-    inside the sentence both times: Secrétaire général / Secrétaire Général, Deputy
-    Minister / Deputy minister. Rows in title case ('Press Release on the Meeting') say
-    nothing of how the body writes a term, and are left out, as are the words of a longer
-    name (Comunidad de Estados Independientes beside Estados independientes). Not in
-    Russian, where the capital tells two bodies apart (Совет Безопасности ООН, Совет
-    безопасности России)."""
-    if lang == "ru":
-        return
+    """Two words of a term, over the function words between them, each time the same but
+    for a capital (one of them capitalised at least): Secrétaire général / Secrétaire
+    Général, ministère / Ministère de la Santé. Neither word starts its sentence. Rows in
+    title case ('Press Release on the Meeting') say nothing of how the body writes a term,
+    and are left out, as are the words of a longer name (Comunidad de Estados Independientes
+    beside Estados independientes) and, in Russian, a name the capital tells from another
+    (Совет Безопасности ООН, Совет безопасности России)."""
     for row, tokens in enumerate(corpus.tokens[lang]):
         long = [t for t in tokens if t.content and len(t.text) >= 4 and not t.acronym]
         if len(long) >= 3 and sum(t.capital for t in long) >= TITLE_CASE * len(long):
             continue
-        for n in range(len(tokens) - 1):
-            a, b = tokens[n], tokens[n + 1]
-            if (a.capital and not a.initial and a.content and not a.acronym
-                    and b.content and not b.acronym and not b.brk and len(b.text) >= 4
-                    and b.text[1:].islower()
-                    and not _inside_name(tokens, n, n + 1 if b.capital else None)):
-                key = f"{spelling_key(a.stem)} {spelling_key(b.stem)} (capitals)"
-                variant = f"{a.stem} {b.text[:1]}{b.stem[1:]}"
-                groups[key][variant].append(Span(row, lang, n, n + 1))
+        for n, a in enumerate(tokens):
+            if a.initial or not a.content or a.acronym or not a.text[1:].islower():
+                continue
+            m = n + 1
+            while m < len(tokens) and tokens[m].function and not tokens[m].brk:
+                m += 1
+            if m >= len(tokens) or m - n > 3:
+                continue
+            b = tokens[m]
+            if (b.brk or not b.content or b.acronym or not b.text[1:].islower()
+                    or max(len(a.text), len(b.text)) < 4 or not (a.capital or b.capital)):
+                continue
+            if _inside_name(tokens, n, m if b.capital else None, acronyms=lang == "ru"):
+                continue
+            between = " ".join(t.lower for t in tokens[n + 1 : m])
+            # stemmed in lower case: Russian stems a capitalised word as a name
+            first, second = light_stem(a.lower, lang), light_stem(b.lower, lang)
+            key = f"{spelling_key(first)} {between} {spelling_key(second)} (capitals)"
+            variant = f"{a.text[:1]}{first[1:]} {between} {b.text[:1]}{second[1:]}"
+            groups[key][variant].append(Span(row, lang, n, m))
 
 
 def _bare_capital(stem: str) -> str:
@@ -111,7 +120,8 @@ def _bare_capital(stem: str) -> str:
     return first[:1] + first[1:].strip(DROPPED_ON_CAPITALS) + stem[1:]
 
 
-def _inside_name(tokens: list[Token], i: int, j: int | None) -> bool:
+def _inside_name(tokens: list[Token], i: int, j: int | None, *, acronyms: bool = False
+                 ) -> bool:
     """Whether a capitalised word stands right before token ``i`` or (given ``j``) a
     capitalised word, not an acronym, right after token ``j``, over function words: the
     words are part of a longer name (Comunidad de Estados Independientes, Kessa Basin
@@ -127,7 +137,7 @@ def _inside_name(tokens: list[Token], i: int, j: int | None) -> bool:
     while k < len(tokens) and tokens[k].function and not tokens[k].brk:
         k += 1
     return (k < len(tokens) and not tokens[k].brk and tokens[k].capital
-            and not tokens[k].acronym)
+            and (acronyms or not tokens[k].acronym))
 
 
 def _join_linking_s(groups: Groups, corpus: Corpus, lang: str) -> None:
