@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
 from alignments.terms.lang import Token, calendar_words, light_stem, sound_key, spelling_key, stem
-from alignments.terms.span import Corpus, Span, abbreviates
+from alignments.terms.span import MAX_CONTENT, Corpus, Span, abbreviates
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
 INDEFINITE: dict[str, frozenset[str]] = {
@@ -292,7 +292,9 @@ def acronym_flags(corpus: Corpus, lang: str) -> list[Found]:
     candidates = [
         (span, [t.text for t in corpus.span_tokens(span)])
         for row in range(len(corpus.texts))
-        for span in corpus.candidate_spans(lang, row, extend=True)
+        # names, and terms in lowercase words ('ARVI' / 'acute respiratory viral infections')
+        for span in [*corpus.candidate_spans(lang, row, extend=True),
+                     *corpus.plain_spans(lang, row, longest=MAX_CONTENT)]
     ]
     found: list[Found] = []
     for acronym, uses in acronyms.items():

@@ -244,11 +244,12 @@ class Corpus:
                     spans.append(Span(row, lang, i, j))
         return spans
 
-    def plain_spans(self, lang: str, row: int, *, names: bool = False) -> list[Span]:
+    def plain_spans(self, lang: str, row: int, *, names: bool = False,
+                    longest: int = PLAIN_CONTENT) -> list[Span]:
         """Terms in lowercase words only: «прикаспийские государства», «налог на
         добавленную стоимость», 'coastal states'. Each starts and ends on a lowercase
         content word and runs over lowercase words and function words, without
-        punctuation, numbers or names, two or three content words long."""
+        punctuation, numbers or names, two to ``longest`` content words long."""
         tokens = self.tokens[lang][row]
         spans = []
         for i, first in enumerate(tokens):
@@ -263,7 +264,7 @@ class Corpus:
                 if token.acronym or (self.is_capital(lang, token) and not names):
                     break
                 content += token.content
-                if content > PLAIN_CONTENT:
+                if content > longest:
                     break
                 if content >= 2 and token.content:
                     spans.append(Span(row, lang, i, j))
