@@ -41,6 +41,7 @@ from alignments.terms.lang import (
     base_lang,
     dictionary_form,
     headword,
+    known_word,
     light_stem,
     name_root,
     spelling_key,
@@ -453,7 +454,13 @@ def _display(corpus: Corpus, group: list[Span]) -> str:
     if not surfaces:
         seen = Counter(corpus.surface(s) for s in group)
         written = max(seen, key=lambda s: (seen[s], not s[:1].islower(), s))
-        return dictionary_form(written, lang)
+        made = dictionary_form(written, lang)
+        # A one-word name morphology does not know is shown as the text writes it, unless
+        # the text has the form morphology made somewhere (Тромсе, not a guessed «Тромс»).
+        if (made != written and span.i == span.j and not known_word(written, lang)
+                and made.lower() not in corpus.written(lang)):
+            return written
+        return made
     return max(surfaces, key=lambda s: (surfaces[s], not s[:1].islower(), s))
 
 

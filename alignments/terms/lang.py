@@ -238,6 +238,19 @@ def russian_part_of_speech(word: str) -> str:
     return str(_russian().parse(word.lower())[0].tag.POS or "")
 
 
+def known_word(word: str, lang: str) -> bool:
+    """Whether the language's dictionary has the word (Russian: pymorphy3's; the others:
+    simplemma's), not only a guess from its ending."""
+    lang = base_lang(lang)
+    if lang == "ru":
+        return bool(_russian().word_is_known(word.lower()))
+    if lang in LEMMATIZED:
+        import simplemma
+
+        return bool(simplemma.is_known(word, lang) or simplemma.is_known(word.lower(), lang))
+    return False
+
+
 def _strippings(lower: str, lang: str) -> list[str]:
     forms = [lower]
     endings = DE_ENDINGS if lang == "de" else ("s", "es")

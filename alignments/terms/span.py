@@ -72,6 +72,7 @@ class Corpus:
         self._associations: dict[tuple[str, str, str], dict[str, float]] = {}
         self._dictionary: dict[str, dict[Key, Counter[str]]] = {}
         self._sorted_lemmas: dict[str, list[str]] = {}
+        self._written: dict[str, set[str]] = {}
         for lang in langs:
             lower: set[str] = set()
             names: set[str] = set()
@@ -87,6 +88,13 @@ class Corpus:
             self.lower_stems[lang] = {stem(w, lang) for w in lower}
             self.name_words[lang] = names
             self.rows_of[lang] = rows_of
+
+    def written(self, lang: str) -> set[str]:
+        """Every word the text in ``lang`` writes, in lower case."""
+        words = self._written.get(lang)
+        if words is None:
+            words = self._written[lang] = {t.lower for ts in self.tokens[lang] for t in ts}
+        return words
 
     # -- words ------------------------------------------------------------------------
     def is_capital(self, lang: str, token: Token) -> bool:

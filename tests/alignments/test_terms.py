@@ -369,8 +369,7 @@ def test_a_name_written_with_and_without_yo_is_spelled_two_ways() -> None:
         {"ru": "Торговый объём вырос.", "en": "The trade volume grew."},
     ]
     flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "ru"]
-    assert len(flags) == 1 and flags[0].kind == "spelling", [f.variants for f in flags]
-    assert {o.text for o in flags[0].occurrences} == {"Тромсё", "Тромсе"}
+    assert [set(f.variants) for f in flags] == [{"Тромсё", "Тромсе"}], [f.variants for f in flags]
 
 
 def test_a_russian_term_in_lowercase_words_rendered_two_ways_is_flagged() -> None:
