@@ -186,6 +186,9 @@ def discover(
     if pivot in langs and len(langs) > 1:
         directions.append((next(lang for lang in langs if lang != pivot), pivot))
     concepts = {source: pivot_concepts(corpus, source) for source, _ in directions}
+    # how each language splits a lowercase term's rows among its renderings
+    splits: dict[int, dict[str, frozenset[frozenset[int]]]] = defaultdict(dict)
+    plain_found: dict[int, list[int]] = defaultdict(list)  # concept -> indexes in found
     for source, lang in directions:
         for concept in concepts[source]:
             if lang == pivot and not _single_name(corpus, concept):
@@ -198,6 +201,10 @@ def discover(
             groups = _rendering_groups(pairs, corpus, lang)
             if concept.plain:
                 groups = _plain_groups(groups, corpus)
+                if len(groups) >= 2:
+                    splits[id(concept)][lang] = frozenset(
+                        frozenset(s.row for s in g) for g in groups)
+                    plain_found[id(concept)].append(len(found))
             if len(groups) >= 2 and sum(map(len, groups)) >= MIN_RENDERINGS:
                 label = _display(corpus, concept.occurrences)
                 found.append(("rendering", lang, groups, source, label,
@@ -207,7 +214,12 @@ def discover(
             for acronym, groups in acronym_renderings(corpus, source, lang):
                 found.append(("rendering", lang, groups, source, acronym,
                               f"«{acronym}» ({source}) is rendered {len(groups)} ways"))
-    flags = [_flag(rows, corpus, *item) for item in found]
+    # A lowercase term that two translations split the same way, row for row, has two
+    # senses in the original («очередное заседание»: the next meeting, a regular one); a
+    # translator's inconsistency is one translation's own.
+    dropped = {n for concept, split in splits.items()
+               if len(split) > len(set(split.values())) for n in plain_found[concept]}
+    flags = [_flag(rows, corpus, *item) for n, item in enumerate(found) if n not in dropped]
     return sorted(_dedupe(flags), key=lambda f: (-f.impact, f.lang, f.variants))
 
 

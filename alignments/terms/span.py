@@ -537,13 +537,17 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
     for span in concept.occurrences:
         by_row[span.row].append(span)
     found: list[tuple[Span, Span]] = []
+    # A term in lowercase words is rendered by words that go with the term as a whole too:
+    # where a translation varies a word ('guías' / 'recomendaciones clínicas'), that word
+    # goes with each of the term's words only half as often as the rest of the rendering.
+    term_rows = frozenset(by_row) if concept.plain else frozenset()
     for row, occurrences in sorted(by_row.items()):
         tokens = corpus.tokens[lang][row]
         if not tokens:
             continue
         inside_idx = {k for o in occurrences for k in range(o.i, o.j + 1)}
         pivot_tokens = corpus.tokens[pivot][row]
-        inside = _Side([pivot_tokens[k] for k in inside_idx], pivot, concept.stems)
+        inside = _Side([pivot_tokens[k] for k in inside_idx], pivot, concept.stems, term_rows)
         outside = _Side([t for k, t in enumerate(pivot_tokens)
                          if k not in inside_idx and t.content], pivot)
         joins = any(pivot_tokens[k].lower in CONJUNCTIONS for k in inside_idx)
@@ -586,7 +590,9 @@ class _Side:
     """
 
     def __init__(self, tokens: list[Token], lang: str,
-                 borrowed: frozenset[str] = frozenset()) -> None:
+                 borrowed: frozenset[str] = frozenset(),
+                 rows: frozenset[int] = frozenset()) -> None:
+        self.rows = rows  # where the term occurs, when a word may go with it as a whole
         self.stems = {t.lemma for t in tokens if t.content}
         self.borrowed = borrowed - self.stems
         self.cues = {translit_fold(t.lemma) for t in tokens if t.content and len(t.lemma) >= 4}
@@ -626,6 +632,9 @@ def _best(corpus: Corpus, lang: str, token: Token, pivot: str, side: _Side) -> f
             return 1.0
     scores = corpus.associations(lang, token.lemma, pivot)
     own = max((scores.get(p, 0.0) for p in side.stems), default=0.0)
+    if side.rows:
+        rows = corpus.rows_of[lang].get(token.lemma, set())
+        own = max(own, 2 * len(rows & side.rows) / (len(rows) + len(side.rows) + SMOOTHING))
     borrowed = max((scores.get(p, 0.0) for p in side.borrowed), default=0.0)
     # A German compound goes with the term as well as the weaker of its parts does
     # (Arktisrat: 'Arktis' and 'Rat' for «Арктический совет», as 'Arktische Rat' does).

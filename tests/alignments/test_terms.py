@@ -399,6 +399,40 @@ def test_a_russian_term_in_lowercase_words_rendered_two_ways_is_flagged() -> Non
     assert not [f for f in flags if f.lang == "es"], [(f.lang, f.variants) for f in flags]
 
 
+def test_a_varied_word_of_a_lowercase_term_is_flagged_unless_every_translation_varies_it(
+) -> None:
+    # from health: «клинические рекомендации» every time, 'guías clínicas' and
+    # 'recomendaciones clínicas' in the Spanish; from sco: «очередное заседание» is the next
+    # meeting in some rows and a regular one in others, in every translation alike: two
+    # senses of the original, not a translator's inconsistency
+    verbs = [("применяют", "aplican"), ("читают", "leen"), ("обновили", "actualizaron"),
+             ("обсуждают", "debaten")]
+    places = [("Москве", "Moscow", "Moscou", "Moskau"), ("Казани", "Kazan", "Kazan", "Kasan"),
+              ("Сочи", "Sochi", "Sotchi", "Sotschi"), ("Омске", "Omsk", "Omsk", "Omsk")]
+    texts = []
+    for n, (es, en, fr, de) in enumerate([
+            ("guías clínicas", "next meeting", "prochaine réunion", "nächste Sitzung"),
+            ("guías clínicas", "next meeting", "prochaine réunion", "nächste Sitzung"),
+            ("recomendaciones clínicas", "regular meeting", "réunion ordinaire",
+             "turnusmäßige Sitzung"),
+            ("recomendaciones clínicas", "regular meeting", "réunion ordinaire",
+             "turnusmäßige Sitzung")]):
+        ru_verb, es_verb = verbs[n]
+        ru_place, en_place, fr_place, de_place = places[n]
+        texts.append({"ru": f"Врачи {ru_verb} клинические рекомендации.",
+                      "es": f"Los médicos {es_verb} las {es}."})
+        texts.append({"ru": f"Очередное заседание пройдет в {ru_place}.",
+                      "en": f"The {en} will be in {en_place}.",
+                      "fr": f"La {fr} sera à {fr_place}.",
+                      "de": f"Die {de} ist in {de_place}."})
+    texts.append({"ru": "Врачи работают.", "es": "Los médicos trabajan.", "en": "They work.",
+                  "fr": "Ils travaillent.", "de": "Sie arbeiten."})
+    flags = discover(rows(*texts), pivot="ru")
+    assert [(f.lang, set(f.variants)) for f in flags] == [
+        ("es", {"guías clínicas", "recomendaciones clínicas"})], [
+        (f.lang, f.variants) for f in flags]
+
+
 def test_a_german_compound_and_the_phrase_it_packs_render_one_term_two_ways() -> None:
     # from brics: «Арктический совет» every time; 'Arktische Rat' and 'Arktisrat' in the
     # German, which never writes 'Arktis' on its own
@@ -791,7 +825,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # on (9/30 with the code before that session, 12/30 when it arrived).
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
     ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 26, 0.9), ("osce", 24, 0.8),
-    ("health", 16, 0.9),
+    ("health", 17, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
