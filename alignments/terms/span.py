@@ -73,6 +73,7 @@ class Corpus:
         self._dictionary: dict[str, dict[Key, Counter[str]]] = {}
         self._sorted_lemmas: dict[str, list[str]] = {}
         self._written: dict[str, set[str]] = {}
+        self._loose: dict[tuple[str, str], list[str]] = {}
         for lang in langs:
             lower: set[str] = set()
             names: set[str] = set()
@@ -143,6 +144,13 @@ class Corpus:
         """A German compound's parts as words of the corpus, the first one also where the
         corpus has it only with an ending ('arktisrat' -> 'arktisch', 'rat': the text says
         'Arktische Rat' and 'Arktisrat', never 'Arktis'). [] for no compound."""
+        known_parts = self._loose.get((lang, word))
+        if known_parts is not None:
+            return known_parts
+        found = self._loose[(lang, word)] = self._find_loose_parts(lang, word)
+        return found
+
+    def _find_loose_parts(self, lang: str, word: str) -> list[str]:
         found = self.parts(lang, word)
         if found or lang != "de" or len(word) < 8:
             return found
