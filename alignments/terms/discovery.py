@@ -58,6 +58,7 @@ from alignments.terms.span import (
     Corpus,
     Span,
     abbreviates,
+    noun_phrase,
     pivot_concepts,
     render,
 )
@@ -191,11 +192,15 @@ def discover(
     plain_found: dict[int, list[int]] = defaultdict(list)  # concept -> indexes in found
     for source, lang in directions:
         for concept in concepts[source]:
-            if lang == pivot and not _single_name(corpus, concept):
-                continue  # back into the original: names only (Kyrgyzstan: Киргизия, Кыргызстан)
             pairs = render(corpus, concept, lang)
-            if lang == pivot:  # back into the original: one name for one name
+            if lang == pivot and _single_name(corpus, concept):
+                # back into the original: one name for one name (Kyrgyzstan: Киргизия,
+                # Кыргызстан)
                 pairs = [(a, b) for a, b in pairs if b.i == b.j]
+            elif lang == pivot:
+                # a term back into the original: Russian noun phrases only (not «что ОБСЕ»)
+                pairs = [(a, b) for a, b in pairs
+                         if lang == "ru" and noun_phrase(corpus.span_tokens(b))]
             else:
                 pairs += _acronyms_of_renderings(corpus, concept, pairs, lang)
             groups = _rendering_groups(pairs, corpus, lang)

@@ -419,7 +419,7 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
     plain: dict[tuple[str, ...], list[Span]] = defaultdict(list)
     for row in range(len(corpus.texts)):
         for span in corpus.plain_spans(pivot, row) if pivot == "ru" else []:
-            if _noun_phrase(corpus.span_tokens(span)):
+            if noun_phrase(corpus.span_tokens(span)):
                 plain[corpus.variant_id(span)].append(span)
     for key, spans in plain.items():
         if len(spans) >= PLAIN_MIN and key not in by_key:
@@ -490,7 +490,7 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
 TERM_PARTS = frozenset({"NOUN", "ADJF", "PRTF"})
 
 
-def _noun_phrase(tokens: Sequence[Token]) -> bool:
+def noun_phrase(tokens: Sequence[Token]) -> bool:
     """Whether Russian words make a noun phrase a term can be: nouns, adjectives and
     participles (прикаспийские государства, налог на добавленную стоимость), a noun
     among them; no pronoun, verb or adverb (мы не, в том числе)."""
@@ -657,6 +657,7 @@ __all__ = [
     "Corpus",
     "Span",
     "abbreviates",
+    "noun_phrase",
     "pivot_concepts",
     "render",
 ]

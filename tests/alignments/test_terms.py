@@ -433,6 +433,28 @@ def test_a_varied_word_of_a_lowercase_term_is_flagged_unless_every_translation_v
         (f.lang, f.variants) for f in flags]
 
 
+def test_the_original_naming_a_term_two_ways_is_flagged_through_a_translation() -> None:
+    # from brics: «Конвенция о правовом статусе Каспийского моря» and «Каспийская
+    # конвенция» in the Russian, 'Caspian Sea Convention' in the German every time; a
+    # rendering that runs into the sentence («что Конвенция») is no variant
+    ru = ["Конвенция о правовом статусе Каспийского моря", "Каспийская конвенция"]
+    texts = [
+        {"ru": "Вчера Конвенция о правовом статусе Каспийского моря вступила в силу.",
+         "de": "Gestern trat die Kaspische Konvention in Kraft."},
+        {"ru": "Стороны выполняют Каспийскую конвенцию.",
+         "de": "Die Seiten erfüllen die Kaspische Konvention."},
+        {"ru": "Иран подписал Конвенцию о правовом статусе Каспийского моря.",
+         "de": "Iran unterzeichnete die Kaspische Konvention."},
+        {"ru": "Для нас Каспийская конвенция важна.",
+         "de": "Für uns ist die Kaspische Konvention wichtig."},
+        {"ru": "Мы считаем, что Каспийская конвенция работает.",
+         "de": "Wir meinen, dass die Kaspische Konvention wirkt."},
+        {"ru": "Норвегия молчит.", "de": "Norwegen schweigt."},
+    ]
+    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "ru"]
+    assert [set(f.variants) for f in flags] == [set(ru)], [f.variants for f in flags]
+
+
 def test_a_german_compound_and_the_phrase_it_packs_render_one_term_two_ways() -> None:
     # from brics: «Арктический совет» every time; 'Arktische Rat' and 'Arktisrat' in the
     # German, which never writes 'Arktis' on its own
@@ -824,7 +846,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # economy: kept apart, no floors here); health was written blind as a corpus to develop
 # on (9/30 with the code before that session, 12/30 when it arrived).
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 26, 0.9), ("osce", 24, 0.8),
+    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 27, 0.9), ("osce", 25, 0.8),
     ("health", 17, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
