@@ -200,7 +200,7 @@ def discover(
             elif lang == pivot:
                 # a term back into the original: Russian noun phrases only (not «что ОБСЕ»)
                 pairs = [(a, b) for a, b in pairs
-                         if lang == "ru" and noun_phrase(corpus.span_tokens(b))]
+                         if noun_phrase(corpus.span_tokens(b))] if lang == "ru" else []
             else:
                 pairs += _acronyms_of_renderings(corpus, concept, pairs, lang)
             groups = _rendering_groups(pairs, corpus, lang)

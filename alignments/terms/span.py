@@ -73,7 +73,7 @@ class Corpus:
         self._dictionary: dict[str, dict[Key, Counter[str]]] = {}
         self._sorted_lemmas: dict[str, list[str]] = {}
         self._written: dict[str, set[str]] = {}
-        self._loose: dict[tuple[str, str], list[str]] = {}
+        self._parts: dict[tuple[str, str], list[str]] = {}
         for lang in langs:
             lower: set[str] = set()
             names: set[str] = set()
@@ -126,8 +126,16 @@ class Corpus:
         return tuple(t.lemma for t in self.span_tokens(span))
 
     def parts(self, lang: str, word: str) -> list[str]:
-        """A compound's known parts: 'außenministerrat' -> 'außenminist', 'rat' (German
-        only; the parts must occur as words of the corpus)."""
+        """A compound's known parts: 'außenministerrat' -> 'außenminist', 'rat'; the first
+        one also where the corpus has it only with an ending ('arktisrat' -> 'arktisch',
+        'rat': the text says 'Arktische Rat' and 'Arktisrat', never 'Arktis'). German
+        only; [] for no compound. Looked up once per word."""
+        found = self._parts.get((lang, word))
+        if found is None:
+            found = self._parts[(lang, word)] = self._find_parts(lang, word)
+        return found
+
+    def _find_parts(self, lang: str, word: str) -> list[str]:
         if lang != "de" or len(word) < 8:
             return []
         known = self.rows_of[lang]
@@ -138,23 +146,6 @@ class Corpus:
                 tail = tail[1:]  # the linking s: 'Sicherheitsrat'
             if head in known and tail in known:
                 return [head, tail]
-        return []
-
-    def loose_parts(self, lang: str, word: str) -> list[str]:
-        """A German compound's parts as words of the corpus, the first one also where the
-        corpus has it only with an ending ('arktisrat' -> 'arktisch', 'rat': the text says
-        'Arktische Rat' and 'Arktisrat', never 'Arktis'). [] for no compound."""
-        known_parts = self._loose.get((lang, word))
-        if known_parts is not None:
-            return known_parts
-        found = self._loose[(lang, word)] = self._find_loose_parts(lang, word)
-        return found
-
-    def _find_loose_parts(self, lang: str, word: str) -> list[str]:
-        found = self.parts(lang, word)
-        if found or lang != "de" or len(word) < 8:
-            return found
-        known = self.rows_of[lang]
         if lang not in self._sorted_lemmas:
             self._sorted_lemmas[lang] = sorted(known)
         lemmas = self._sorted_lemmas[lang]
@@ -192,7 +183,7 @@ class Corpus:
         """The content stems with a compound's parts ('außenministerrat': 'außenminister',
         'rat'), so that 'SOZ-Außenministerrat' and 'Rat der Außenminister' share words."""
         stems = self.content_stems(span)
-        return stems.union(*(self.loose_parts(span.lang, w) for w in stems))
+        return stems.union(*(self.parts(span.lang, w) for w in stems))
 
     # -- term-like spans -------------------------------------------------------------
     def chunks(self, lang: str, row: int, *, extend: bool) -> list[tuple[int, int]]:
@@ -644,12 +635,7 @@ def _best(corpus: Corpus, lang: str, token: Token, pivot: str, side: _Side) -> f
         rows = corpus.rows_of[lang].get(token.lemma, set())
         own = max(own, 2 * len(rows & side.rows) / (len(rows) + len(side.rows) + SMOOTHING))
     borrowed = max((scores.get(p, 0.0) for p in side.borrowed), default=0.0)
-    # A German compound goes with the term as well as the weaker of its parts does
-    # (Arktisrat: 'Arktis' and 'Rat' for «Арктический совет», as 'Arktische Rat' does).
-    parts = corpus.loose_parts(lang, token.lemma)
-    whole = min((max((corpus.associations(lang, part, pivot).get(p, 0.0)
-                      for p in side.stems), default=0.0) for part in parts), default=0.0)
-    return max(own, BORROWED * borrowed, whole)
+    return max(own, BORROWED * borrowed)
 
 
 __all__ = [

@@ -846,7 +846,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # economy: kept apart, no floors here); health was written blind as a corpus to develop
 # on (9/30 with the code before that session, 12/30 when it arrived).
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 27, 0.9), ("osce", 25, 0.8),
+    ("demo", 18, 1.0), ("sco", 29, 0.95), ("brics", 27, 0.9), ("osce", 26, 0.8),
     ("health", 17, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
