@@ -101,6 +101,8 @@ class Line(NamedTuple):
     ids: tuple[int, ...]  # the reference (English) sentences it translates
     sentence: str
     blended: bool = False  # "~": split like another version, but not at the same place
+    added: str = ""  # "-x": added where the English has nothing, the same sentence as the
+    # other versions' "-x" lines of the page
 
 
 def read_source(path: Path) -> list[list[Line]]:
@@ -114,8 +116,9 @@ def read_source(path: Path) -> list[list[Line]]:
         ids, sentence = raw.split("\t", 1)
         blended = ids.startswith("~")
         ids = ids.lstrip("~").strip()
-        key = () if ids == "-" else tuple(int(x) for x in ids.split(","))
-        paragraphs[-1].append(Line(key, sentence.strip(), blended))
+        added = ids[1:] if ids.startswith("-") else ""
+        key = () if ids.startswith("-") else tuple(int(x) for x in ids.split(","))
+        paragraphs[-1].append(Line(key, sentence.strip(), blended, added))
     return [p for p in paragraphs if p]
 
 
@@ -138,7 +141,8 @@ def components(lines: dict[str, list[Line]], langs: list[str], reference: str = 
     order_key: dict[object, float] = {}
     for lang in langs:
         last = 0.0
-        for i, (ids, _, _) in enumerate(lines[lang]):
+        since = 0  # added sentences since the last one with a reference id
+        for i, (ids, _, _, added) in enumerate(lines[lang]):
             node = (lang, i)
             find(node)
             if lang == reference:
@@ -149,8 +153,12 @@ def components(lines: dict[str, list[Line]], langs: list[str], reference: str = 
                     union(node, ("E", e))
                 last = float(max(ids))
                 order_key[node] = float(min(ids))
-            else:
-                order_key[node] = last + 0.5
+                since = 0
+            else:  # after the reference sentence before it, in the order written
+                order_key[node] = last + 0.5 + 0.001 * since
+                since += 1
+                if added:  # the same added sentence in several versions: one row
+                    union(node, ("added", added))
             if lang == reference:
                 union(node, ("E", i + 1))
     groups: dict[object, list[tuple[str, int]]] = {}
