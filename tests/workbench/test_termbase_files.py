@@ -22,6 +22,7 @@ from sqlalchemy import delete, select, text
 
 from tests.tmx.test_tbx import schematron_problems
 from workbench.db import MIGRATIONS, engine_for, session_scope, upgrade
+from workbench.terminology import TermbaseError
 from workbench.terminology.checks import TermChecker, term_records
 from workbench.terminology.models import Concept, Term
 from workbench.terminology.termbase import concepts, export_tbx, import_tbx
@@ -75,7 +76,7 @@ def test_real_tbx_files_round_trip_through_the_termbase(url: str) -> None:
     for path in REAL_FILES:
         clear(url)
         with session_scope(url) as session, path.open("rb") as source:
-            added = import_tbx(session, source, name=path.name)
+            added = import_tbx(session, source, name=path.name).added
         concepts_in_file, terms_in_file = independent_count(path)
         assert added == concepts_in_file, path.name
         first = snapshot(url)
@@ -92,7 +93,11 @@ def test_real_tbx_files_round_trip_through_the_termbase(url: str) -> None:
             assert re.search(rf">\s*{re.escape(value)}\s*<", original), (path.name, value)
         clear(url)
         with session_scope(url) as session:
-            assert import_tbx(session, exported, name="again.tbx") == added, path.name
+            assert import_tbx(session, exported, name="again.tbx").added == added, path.name
+        assert snapshot(url) == first, path.name
+        # the same export imported again into the termbase that made it adds nothing
+        with session_scope(url) as session:
+            assert import_tbx(session, exported, name="again.tbx") == (0, added), path.name
         assert snapshot(url) == first, path.name
 
 
@@ -165,11 +170,11 @@ def test_export_keeps_the_languages_asked_for(url: str) -> None:
         import_tbx(session, TWO_REGIONS)
         base = export_tbx(session, langs=["en"]).decode()
         exact = export_tbx(session, langs=["en-GB", "ru"]).decode()
-        none = export_tbx(session, langs=["de"]).decode()
+        with pytest.raises(TermbaseError, match=r"no terms in de \(it has en-GB, en-US, ru"):
+            export_tbx(session, langs=["de"])
     assert 'xml:lang="en-US"' in base and 'xml:lang="en-GB"' in base
     assert "zh-CN" not in base and "МИД" not in base
     assert 'xml:lang="en-US"' not in exact and "Foreign Office" in exact and "МИД" in exact
-    assert "<conceptEntry" not in none
 
 
 def test_a_status_the_terminologist_changed_is_exported_as_changed(url: str) -> None:
@@ -205,7 +210,7 @@ def test_cli_imports_each_file_on_its_own_and_sums_up(runner: CliRunner, tmp_pat
                                       "okapi_ibm_tbx.tbx", "missing.tbx"])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{REAL_FILES[0].name}: 1 concepts imported.", "okapi_ibm_tbx.tbx: 5 concepts imported."]
+        f"{REAL_FILES[0].name}: 1 concept imported.", "okapi_ibm_tbx.tbx: 5 concepts imported."]
     errors = result.stderr.splitlines()
     assert errors[0].startswith(f"Error: {BROKEN.name} is not well-formed XML: Opening and "
                                 "ending tag mismatch")
@@ -215,10 +220,39 @@ def test_cli_imports_each_file_on_its_own_and_sums_up(runner: CliRunner, tmp_pat
         assert len(concepts(session)) == 6  # nothing of the refused files
 
 
+def test_a_region_asked_for_takes_the_terms_written_without_one(url: str) -> None:
+    # the workbench settles flags in bare codes (en): they hold for en-GB as for en-US
+    with session_scope(url) as session:
+        concept = Concept(name="CSTO CFM")
+        concept.terms += [Term(lang="en", text="CSTO Council of Foreign Ministers",
+                               status="preferred"),
+                          Term(lang="ru", text="СМИД ОДКБ", status="preferred")]
+        session.add(concept)
+    with session_scope(url) as session:
+        british = export_tbx(session, langs=["en-GB"]).decode()
+    assert "CSTO Council of Foreign Ministers" in british and "СМИД" not in british
+
+
+def test_cli_imports_its_own_export_without_doubling_it(runner: CliRunner, tmp_path: Path,
+                                                       url: str) -> None:
+    (tmp_path / "regions.tbx").write_bytes(TWO_REGIONS)
+    runner.invoke(termbase, ["import", "regions.tbx"])
+    assert runner.invoke(termbase, ["export", "-o", "out.tbx"]).exit_code == 0
+    again = runner.invoke(termbase, ["import", "out.tbx"])
+    assert again.exit_code == 0
+    assert again.output == "out.tbx: 0 concepts imported, 1 already in the termbase.\n"
+    with session_scope(url) as session:
+        assert len(concepts(session)) == 1
+    empty = runner.invoke(termbase, ["export", "--langs", "de"])
+    assert empty.exit_code == 1
+    assert "The termbase has no terms in de (it has en-GB, en-US, ru, zh-CN, zh-TW)." \
+        in empty.stderr
+
+
 def test_cli_exports_the_termbase(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "regions.tbx").write_bytes(TWO_REGIONS)
     assert runner.invoke(termbase, ["import", "regions.tbx"]).output == \
-        "regions.tbx: 1 concepts imported.\n"
+        "regions.tbx: 1 concept imported.\n"
     result = runner.invoke(termbase, ["export", "-o", "out.tbx", "--langs", "ru, zh-TW"])
     assert result.exit_code == 0 and result.output == ""
     written = (tmp_path / "out.tbx").read_text(encoding="utf-8")

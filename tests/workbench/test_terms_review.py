@@ -134,6 +134,28 @@ def test_a_settled_flag_reopens_and_its_concept_goes(client: FlaskClient) -> Non
     assert again.status_code == 409 and "open already" in again.get_json()["error"]
 
 
+def test_a_flag_a_concept_of_the_termbase_decides_stays_settled_when_reopened(
+        client: FlaskClient, database_url: str) -> None:
+    """A concept holding the flag's variants (and more terms), one of them preferred,
+    decides the flag: undoing the decision says so instead of a plain "Reopened"."""
+    from workbench.terminology.models import Concept, Term
+
+    flag = council(client)
+    client.post(f"/terms/flags/{flag['key']}/settle", data=settle_form(flag))
+    with session_scope(database_url) as session:  # a copy, as an imported file makes one
+        concept = Concept(name="imported")
+        concept.terms += [Term(lang="en", text=text, status=status) for text, status in
+                          [(PREFERRED, "preferred"), *((v, "admitted") for v in
+                                                     flag["variants"] if v != PREFERRED),
+                           ("CSTO CFM", "admitted")]]
+        session.add(concept)
+    answer = client.post(f"/terms/flags/{flag['key']}/reopen", headers=HTMX)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and 'data-status="settled"' in html
+    assert "so the flag stays settled" in html and "Reopened: " not in html
+    assert flag["key"] not in [f["key"] for f in flags(client)]
+
+
 def test_a_refused_action_in_place_says_why(client: FlaskClient) -> None:
     """A flag already decided (in another tab): the answer is the error page whose message
     terms.js puts in the status line; nothing changes."""

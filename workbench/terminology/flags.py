@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from alignments.terms import AlignedRow, Flag, discover, term_key
 from workbench.models import DocumentSet
 from workbench.sets import base_lang, get_set, row_views
 from workbench.terminology import TermbaseError
-from workbench.terminology.models import STATUSES, Concept, Decision, ExcludedSet, Term
+from workbench.terminology.models import Concept, Decision, ExcludedSet, Term
 
 KINDS = ("rendering", "spelling", "transliteration", "word-order", "acronym")
 FLAG_STATUSES = ("open", "settled", "dismissed")
@@ -178,11 +178,12 @@ def flag_states(session: Session, sets: Sequence[DocumentSet]) -> list[FlagState
     states = []
     for flag in flags:
         decision = decisions.get(flag.key)
+        deciding = set.intersection(*(covered.get((flag.lang, v.casefold()), set())
+                                      for v in flag.variants)) if flag.variants else set()
         if decision is not None:
             states.append(FlagState(flag, decision.action, decision.concept_id))
-        elif (flag.lang, frozenset(v.casefold() for v in flag.variants)) in covered:
-            concept_id = covered[(flag.lang, frozenset(v.casefold() for v in flag.variants))]
-            states.append(FlagState(flag, "settled", concept_id, by_termbase=True))
+        elif deciding:
+            states.append(FlagState(flag, "settled", min(deciding), by_termbase=True))
         else:
             states.append(FlagState(flag))
     return states
@@ -193,19 +194,21 @@ def open_flags(session: Session, sets: Sequence[DocumentSet]) -> list[Flag]:
     return [s.flag for s in flag_states(session, sets) if s.open]
 
 
-def _covered_by_termbase(session: Session) -> dict[tuple[str, frozenset[str]], int]:
-    """Variant sets a concept already decides (each of its languages with a preferred
-    term): a flag over exactly those variants is settled by the termbase itself."""
-    covered: dict[tuple[str, frozenset[str]], int] = {}
-    for concept in session.scalars(select(Concept)):
+def _covered_by_termbase(session: Session) -> dict[tuple[str, str], set[int]]:
+    """For each term (base language, text casefolded) of a concept that decides its
+    language (two terms or more there, one of them preferred), those concepts: a flag
+    whose variants are all terms of one such concept is settled by the termbase itself
+    (the concept may hold more terms than the flag has variants)."""
+    covered: dict[tuple[str, str], set[int]] = {}
+    for concept in session.scalars(select(Concept).options(selectinload(Concept.terms))):
         # flags speak of a base language (en), terms keep their region (en-GB, en-US)
         by_base: dict[str, list[Term]] = {}
         for term in concept.terms:
             by_base.setdefault(base_lang(term.lang), []).append(term)
         for base, terms in by_base.items():
-            terms.sort(key=lambda t: STATUSES.index(t.status))
-            if len(terms) >= 2 and terms[0].status == "preferred":
-                covered[(base, frozenset(t.text.casefold() for t in terms))] = concept.id
+            if len(terms) >= 2 and any(t.status == "preferred" for t in terms):
+                for term in terms:
+                    covered.setdefault((base, term.text.casefold()), set()).add(concept.id)
     return covered
 
 

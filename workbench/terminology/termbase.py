@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import Table, insert, select
@@ -198,22 +198,41 @@ def export_tbx(session: Session, *, lang: str = "en",
     terms, their exact statuses, and all that an imported file said about them.
 
     ``langs`` keeps only the terms (and language sections) of those languages: a code
-    with a region is that language only (``en-GB``), a bare code every region of its
-    language (``en`` is en, en-GB, en-US ...); a concept left without terms is left out.
+    with a region is that language only (``en-GB``) and its terms without a region (``en``,
+    as the workbench settles them: they hold for every region), a bare code every region
+    of its language (``en`` is en, en-GB, en-US ...); a concept left without terms is left
+    out, and when none is left the export is refused (a TBX file must hold a concept).
     """
     wanted = _language_filter(langs)
-    exported = (_tbx_concept(concept, wanted) for concept in concepts(session))
-    termbase = Termbase(tuple(c for c in exported if c.terms), lang=lang,
-                        title="Alignment workbench termbase")
+    stored = concepts(session)
+    exported = tuple(c for c in (_tbx_concept(concept, wanted) for concept in stored)
+                     if c.terms)
+    if langs and not exported:
+        have = sorted({term.lang for concept in stored for term in concept.terms})
+        raise TermbaseError(_("The termbase has no terms in %(langs)s (it has %(have)s).",
+                              langs=", ".join(langs), have=", ".join(have) or _("none")))
+    termbase = Termbase(exported, lang=lang, title="Alignment workbench termbase")
     out = io.BytesIO()
     write_tbx(termbase, out)
     return out.getvalue()
 
 
-def import_tbx(session: Session, data: bytes | BinaryIO, *, name: str | None = None) -> int:
-    """Add the concepts of a TBX file (v3 in the DCA or DCT style, or v2); the number added.
-    Nothing is stored when the file is refused. ``data`` is the file's bytes or the file
-    open for reading.
+class Imported(NamedTuple):
+    """What a TBX import did: concepts added, and concepts the termbase held already."""
+
+    added: int
+    known: int = 0
+
+
+def import_tbx(session: Session, data: bytes | BinaryIO, *, name: str | None = None
+               ) -> Imported:
+    """Add the concepts of a TBX file (v3 in the DCA or DCT style, or v2). Nothing is
+    stored when the file is refused. ``data`` is the file's bytes or the file open for
+    reading.
+
+    A concept whose terms (language and text) are all in one concept of the termbase
+    already is that concept: it is not added again (the termbase's own export, imported
+    back, adds nothing), and the stored concept stays as it is.
 
     Every term keeps its language with its region (``en-US`` and ``en-GB`` are two), its
     exact status (``Term.status`` says what it means: superseded is deprecated ...) and
@@ -231,16 +250,22 @@ def import_tbx(session: Session, data: bytes | BinaryIO, *, name: str | None = N
         termbase = read_tbx(source, name=name or _("the TBX file"))
     except TbxError as error:
         raise TermbaseError(in_user_language(error)) from error
+    holders = _term_holders(session)
     new_concepts: list[dict[str, object]] = []
     new_terms: list[list[dict[str, object]]] = []
+    known = 0
     for tbx_concept in termbase.concepts:
         kept = _stored_terms(tbx_concept)
         if not kept:
             continue
+        keys = [(str(term["lang"]), str(term["text"])) for term in kept]
+        if set.intersection(*(holders.get(key, set()) for key in keys)):
+            known += 1
+            continue
         new_concepts.append(_stored_concept(tbx_concept))
         new_terms.append(kept)
     if not new_concepts:
-        return 0
+        return Imported(0, known)
     ids = session.execute(
         insert(_CONCEPTS).returning(_CONCEPTS.c.id, sort_by_parameter_order=True), new_concepts
     ).scalars().all()
@@ -248,7 +273,16 @@ def import_tbx(session: Session, data: bytes | BinaryIO, *, name: str | None = N
             for concept_id, kept in zip(ids, new_terms, strict=True) for term in kept]
     session.execute(insert(_TERMS), rows)
     checkpoint_after_commit(session)  # a large file would leave the -wal file as large
-    return len(new_concepts)
+    return Imported(len(new_concepts), known)
+
+
+def _term_holders(session: Session) -> dict[tuple[str, str], set[int]]:
+    """For each stored term (language, text), the concepts that hold it."""
+    holders: dict[tuple[str, str], set[int]] = {}
+    for concept_id, lang, text in session.execute(
+            select(_TERMS.c.concept_id, _TERMS.c.lang, _TERMS.c.text)):
+        holders.setdefault((lang, text), set()).add(concept_id)
+    return holders
 
 
 def _stored_concept(concept: TbxConcept) -> dict[str, object]:
@@ -344,7 +378,9 @@ def _language_filter(langs: Sequence[str] | None) -> Callable[[str], bool]:
         return lambda _lang: True
     exact = {normal_lang(code) for code in langs if "-" in code.replace("_", "-")}
     bases = {_base(code) for code in langs if "-" not in code.replace("_", "-")}
-    return lambda lang: normal_lang(lang) in exact or _base(lang) in bases
+    regionless = {_base(code) for code in exact}  # en-GB takes the terms written en too
+    return lambda lang: (normal_lang(lang) in exact or _base(lang) in bases
+                         or ("-" not in lang.replace("_", "-") and _base(lang) in regionless))
 
 
 def _label(concept: TbxConcept) -> str:

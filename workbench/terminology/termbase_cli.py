@@ -44,9 +44,11 @@ def import_(files: tuple[str, ...]) -> None:
         name = Path(path).name
         try:
             with open(path, "rb") as source, session_scope(url) as session:
-                added = import_tbx(session, source, name=name)
-            click.echo(f"{name}: {added} concepts imported.")
-            imported.append(added)
+                done = import_tbx(session, source, name=name)
+            click.echo(f"{name}: {done.added} {'concept' if done.added == 1 else 'concepts'} "
+                       "imported" + (f", {done.known} already in the termbase."
+                                     if done.known else "."))
+            imported.append(done.added)
         except OSError as error:
             refused.append(f"{path}: cannot be read ({error.strerror}).")
         except WorkbenchError as error:  # the file's name and the reason

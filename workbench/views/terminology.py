@@ -257,6 +257,9 @@ def _done_text(done: str | None) -> str:
     label = {"settled": _("Settled: %(what)s", what=what),
              "dismissed": _("Dismissed: %(what)s", what=what),
              "reopened": _("Reopened: %(what)s", what=what),
+             "covered": _("Your decision on %(what)s is undone, but a concept of the termbase "
+                          "holds these terms with a preferred one, so the flag stays settled.",
+                          what=what),
              "excluded": _("Sets left out of discovery: %(what)s", what=what or "—"),
              "false-positive": _("Marked as a false positive: %(what)s", what=what)}
     return label.get(action, "")
@@ -333,7 +336,13 @@ def reopen_flag(key: str) -> BaseResponse | str:
     session = get_session()
     with committed(session):
         decision = reopen(session, key)
-    return _answer(key, "reopened:" + " / ".join(decision.variants), action="reopened")
+    what = " / ".join(decision.variants)
+    state = next((s for s in flag_states(session, _sets()) if s.flag.key == key), None)
+    if state is not None and state.by_termbase:
+        # a concept of the termbase decides these variants all the same (an imported one,
+        # or another flag's): the flag stays settled, and the status line says why
+        return _answer(key, "covered:" + what, action="reopened", concept=state.concept_id)
+    return _answer(key, "reopened:" + what, action="reopened")
 
 
 @bp.post("/sets/excluded")
@@ -485,6 +494,7 @@ def termbase() -> str | BaseResponse:
         return redirect(url_for("terminology.termbase", page=page.pages))
     return render_template("terms/termbase.html", concepts=found, page=page,
                            imported=request.args.get("imported"),
+                           known=request.args.get("known"),
                            page_url=lambda n: url_for("terminology.termbase", page=n))
 
 
@@ -509,5 +519,6 @@ def termbase_import() -> BaseResponse:
         raise TermbaseError(_("Choose a TBX file to import."))
     session = get_session()
     with committed(session):
-        added = import_tbx(session, upload.read(), name=upload.filename)
-    return redirect(url_for("terminology.termbase", imported=str(added)), code=303)
+        done = import_tbx(session, upload.read(), name=upload.filename)
+    return redirect(url_for("terminology.termbase", imported=str(done.added),
+                            known=str(done.known)), code=303)
