@@ -113,9 +113,11 @@ def test_each_role_changes_only_its_own_area(app: Flask, team: None, set_id: int
     assert terminologist.post(f"/sets/{set_id}/edit/confirm",
                               data={"row": "1", "revision": "0"}).status_code == 403
     assert terminologist.post(f"/sets/{set_id}/delete").status_code == 403
-    # both may read everything
+    # both may read everything, the memory exported as a file included
     assert terminologist.get(f"/sets/{set_id}").status_code == 200
     assert translator.get("/terms/").status_code == 200
+    exported = terminologist.post("/memory/export", data={"langs": "ru-RU,en-GB"})
+    assert exported.status_code in (200, 202, 303), exported.status_code
 
     # the administrator may do anything, removing memory files included
     assert admin.post(f"/sets/{set_id}/rename", data={"name": "A"}).status_code == 303

@@ -45,6 +45,8 @@ _ENDPOINTS: dict[str, frozenset[Role]] = {
     "accounts.change_password": frozenset(Role),
     # finding the flags again decides nothing: whoever may run jobs
     "terminology.discover": frozenset({Role.TRANSLATOR, Role.TERMINOLOGIST}),
+    # exporting the memory (a job writing a file) reads it: anyone who may read it
+    "memory.export_job": frozenset(Role),
 }
 
 
