@@ -68,6 +68,10 @@ def test_everything_goes_out_in_one_valid_file_source_first(memory: str) -> None
     assert len(from_sets) == set_rows_with_two_languages(memory, DEMO_LANGS)
     assert len(imported) == 5
     assert all(u.variants[0].lang == "ru-RU" for u in from_sets if u.text("ru-RU"))
+    # under a header of *all*, each row says its source itself (else a CAT tool takes
+    # the first variant for it, and OmegaT skips units with a warning)
+    assert all(u.srclang == "ru-RU" for u in from_sets if u.text("ru-RU"))
+    assert next(u for u in from_sets if u.tuid == "3-11").srclang is None
     tom = next(u for u in imported if "Tom" in (u.text("en-GB") or ""))
     assert tom.text("en-GB") == 'Tom & Jerry say "hi" <b>twice</b>.'
     assert ("x-document", "omegat.tmx") in tom.properties and ("x-tuid", "2") in tom.properties

@@ -196,8 +196,13 @@ def memory_units(session: Session, options: MemoryExport) -> Iterator[Translatio
     for document_set in session.scalars(select(DocumentSet).order_by(DocumentSet.id)):
         langs = [code for code in options.langs if code in document_set.langs]
         if len(langs) >= 2:
-            yield from (unit for unit in set_units(document_set, row_views(session, document_set),
-                                                   langs, confirmed_only=options.confirmed_only)
+            # each row says its source language itself: the file's header may have to
+            # declare *all* (imported units without it), and a CAT tool then takes the
+            # first variant for the source (OmegaT warns, and skips units)
+            own = options.source_lang if options.source_lang in langs else None
+            yield from (unit._replace(srclang=unit.srclang or own)
+                        for unit in set_units(document_set, row_views(session, document_set),
+                                              langs, confirmed_only=options.confirmed_only)
                         if _with_text(unit) >= 2)
     if options.imported:
         yield from _imported_units(session, set(options.langs))
