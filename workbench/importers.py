@@ -177,8 +177,14 @@ def _clean(text: str, filename: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
 
 
+_NO_BREAK = frozenset("\u00a0\u202f\u2007")  # no-break, narrow no-break, figure space
+
+
 def _normalise(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Runs of white space as one space, but a lone no-break space stays one: French
+    typography puts it before : ; ? ! and inside « », and a CAT tool's match needs it."""
+    return _SPACES.sub(
+        lambda run: run.group() if run.group() in _NO_BREAK else " ", text).strip()
 
 
 # -- plain text and saved ministry pages -------------------------------------------------

@@ -109,6 +109,15 @@ def test_html_title_falls_back_to_title_element() -> None:
     assert version.title == "Выступление С.В.Лаврова"
 
 
+def test_a_no_break_space_stays_and_a_run_of_spaces_goes() -> None:
+    page = ("<html lang='fr'><body><h1>Titre</h1>"
+            "<p>Sergueï Lavrov&nbsp;: Nous avons un programme unifié&#8239;? Oui.</p>"
+            "<p>Indenté&nbsp;&nbsp;&nbsp;ici,\n   et  là.</p></body></html>")
+    version = read_version(page.encode(), "page.html")
+    assert list(version.paragraphs) == ["Sergueï Lavrov\u00a0: Nous avons un programme "
+                                        "unifié\u202f? Oui.", "Indenté ici, et là."]
+
+
 def test_html_with_repeated_body_after_boilerplate() -> None:
     page = MINISTRY_HTML.replace(
         "</div>\n<section",
