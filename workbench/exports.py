@@ -125,22 +125,36 @@ def tmx_bytes(session: Session, document_set: DocumentSet,
     if not options.pairs:
         buffer = io.BytesIO()
         # body: the header names the source language only if every unit has it
-        write_tmx(buffer, set_units(document_set, rows, options.langs,
-                                    confirmed_only=options.confirmed_only),
-                  header_for(options.source_lang), body=io.BytesIO())
+        written = write_tmx(buffer, set_units(document_set, rows, options.langs,
+                                              confirmed_only=options.confirmed_only),
+                            header_for(options.source_lang), body=io.BytesIO())
+        _refuse_empty(written, options)
         return buffer.getvalue(), f"{stem}.tmx"
     archive = io.BytesIO()
+    written = 0
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for target in options.langs:
             if target == options.source_lang:
                 continue
             buffer = io.BytesIO()
             pair = (options.source_lang, target)
-            write_tmx(buffer, set_units(document_set, rows, pair,
-                                        confirmed_only=options.confirmed_only),
-                      header_for(options.source_lang))
+            written += write_tmx(buffer, set_units(document_set, rows, pair,
+                                                   confirmed_only=options.confirmed_only),
+                                 header_for(options.source_lang))
             zipped.writestr(f"{file_stem(document_set, pair)}.tmx", buffer.getvalue())
+    _refuse_empty(written, options)
     return archive.getvalue(), f"{stem}.pairs.zip"
+
+
+def _refuse_empty(written: int, options: ExportOptions) -> None:
+    """An export of not one unit is refused (an empty TMX only puzzles a CAT tool)."""
+    if written:
+        return
+    if options.confirmed_only:
+        raise ExportError(_("No row of the set with text in two of %(langs)s is confirmed "
+                            "yet: the TMX would be empty.", langs=", ".join(options.langs)))
+    raise ExportError(_("No row of the set has text in two of %(langs)s: the TMX would be "
+                        "empty.", langs=", ".join(options.langs)))
 
 
 def beads_tmx(beads: Sequence[Bead], source: Sequence[str], target: Sequence[str],

@@ -135,6 +135,19 @@ def test_export_writes_a_valid_tmx_with_region_codes(runner: CliRunner, tmp_path
     assert b'xml:lang="ru-RU"' in data and b'xml:lang="en-GB"' in data
 
 
+def test_an_export_of_nothing_is_refused_and_writes_no_file(runner: CliRunner,
+                                                            tmp_path: Path) -> None:
+    import_demo(runner)  # aligned, not one row confirmed yet
+    out = tmp_path / "confirmed.tmx"
+    result = runner.invoke(main, ["export", "1", "--confirmed-only", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "is confirmed yet: the TMX would be empty." in result.output
+    assert not out.exists()
+    pairs = runner.invoke(main, ["export", "1", "--confirmed-only", "--pairs", "-o",
+                                 str(tmp_path / "pairs.zip")])
+    assert pairs.exit_code == 1 and "the TMX would be empty" in pairs.output
+
+
 def test_export_of_an_unknown_set_says_so(runner: CliRunner) -> None:
     result = runner.invoke(main, ["export", "42"])
     assert result.exit_code == 1
