@@ -266,6 +266,32 @@ def test_a_stale_edit_from_a_second_tab_is_refused_and_the_page_refreshed(
     assert alert.inner_text() == ""
 
 
+def test_a_refusal_from_sign_in_frees_the_editor_and_says_why(
+        page: Any, live_server: LiveServer) -> None:
+    from sqlalchemy import select
+
+    from workbench.accounts.store import add_account
+    from workbench.db import session_scope
+    from workbench.models import Row
+
+    set_id = demo_set(live_server)
+    open_editor(page, set_id)
+    # an administrator sets up accounts while the page is open: its next change is refused
+    with session_scope(live_server.database_url) as session:
+        add_account(session, "ada", "administrator", "a long enough password 1")
+    sentence(page, 0, "ru-RU").click()
+    press(page, "c")
+    alert = page.get_by_role("alert")
+    assert "Sign in first" in alert.inner_text()
+    assert page.locator("#grid").get_attribute("aria-busy") is None
+    with session_scope(live_server.database_url) as session:
+        assert "confirmed" not in session.scalars(
+            select(Row.status).where(Row.set_id == set_id)).all()
+    assert focused(page)["inGrid"]
+    press(page, "m")  # the editor still answers: refused again, said again
+    assert "Sign in first" in alert.inner_text()
+
+
 def test_n_enters_the_grid_at_a_row_that_needs_a_look(page: Any,
                                                       live_server: LiveServer) -> None:
     set_id = demo_set(live_server)

@@ -486,6 +486,32 @@
     restoreFocus({});
   });
 
+  // A refusal that is not the editor's own (sign in first, a role that may not edit): its
+  // page has no trigger for workbench:refused, so the editor frees itself here and shows
+  // the server's sentence; the rows stay as they were.
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const xhr = event.detail.xhr;
+    if (!xhr || xhr.status < 400 || xhr.status >= 500) return;
+    if ((xhr.getResponseHeader("HX-Trigger-After-Settle") || "").indexOf("workbench:") >= 0) return;
+    setBusy(false);
+    alertBox.textContent = refusalOf(xhr);
+    if (current && current.isConnected) focusItem(current);
+  });
+
+  function refusalOf(xhr) {
+    try {
+      if ((xhr.getResponseHeader("Content-Type") || "").indexOf("json") >= 0) {
+        const said = JSON.parse(xhr.responseText).error;
+        if (said) return said;
+      } else {
+        const said = new DOMParser().parseFromString(xhr.responseText, "text/html")
+          .querySelector(".message");
+        if (said && said.textContent.trim()) return said.textContent.trim();
+      }
+    } catch (e) { /* not the workbench's error page */ }
+    return msg.msgFailed.replace("%s", xhr.status);
+  }
+
   document.body.addEventListener("htmx:sendError", () => {
     setBusy(false);
     alertBox.textContent = msg.msgFailed.replace("%s", "—");
