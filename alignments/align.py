@@ -183,8 +183,26 @@ def align_pair_with_features(
 
 
 def _check_anchors(anchors: Sequence[Bead], n: int, m: int) -> list[Bead]:
-    """The confirmed beads sorted, after checking they fit the document and each other."""
-    ordered = sorted(anchors, key=lambda b: (b.source[:1] or b.target[:1], b.target[:1]))
+    """The confirmed beads sorted, after checking they fit the document and each other.
+
+    A bead with both sides goes by its source; one with one side only (a sentence the
+    translator confirmed has no counterpart) goes among them by that side, so ``[]:[4]``
+    comes before ``[3]:[5]`` (its target is first) though 4 > 3."""
+    from bisect import bisect_left
+
+    both = sorted((b for b in anchors if b.source and b.target), key=lambda b: b.source[0])
+    sources = [b.source[0] for b in both]
+    targets = [b.target[0] for b in both]
+
+    def place(bead: Bead) -> tuple[int, int, int]:
+        if bead.source and bead.target:
+            return 2 * bisect_left(sources, bead.source[0]) + 1, 0, bead.source[0]
+        if bead.source:
+            return 2 * bisect_left(sources, bead.source[0]), 0, bead.source[0]
+        return 2 * bisect_left(targets, bead.target[0] if bead.target else -1), 1, (
+            bead.target[0] if bead.target else -1)
+
+    ordered = sorted(anchors, key=place)
     last_s, last_t = -1, -1
     for bead in ordered:
         for ids, size, what in ((bead.source, n, "source"), (bead.target, m, "target")):

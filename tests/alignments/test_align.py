@@ -364,6 +364,22 @@ def test_hard_anchor_kept_even_when_wrong() -> None:
 
 
 @pytest.mark.slow
+def test_one_sided_anchors_go_by_their_own_side() -> None:
+    from alignments.align import align_pair
+
+    # the translator confirmed EN 4 as having no Russian, and RU 3 / EN 5 as a pair: by
+    # its target the first comes before the second, though 4 > 3
+    untranslated, pair = Bead((), (4,), 1.0), Bead((3,), (5,), 1.0)
+    beads = align_pair(RU, EN, "ru", "en", anchors=[pair, untranslated])
+    assert untranslated in beads and pair in beads
+    assert beads.index(untranslated) < beads.index(pair)
+    assert covers(beads, len(RU), len(EN))
+    dropped = Bead((2,), (), 1.0)  # a source-only one, between two pairs
+    beads = align_pair(RU, EN, "ru", "en", anchors=[pair, dropped, Bead((0,), (0,), 1.0)])
+    assert dropped in beads and covers(beads, len(RU), len(EN))
+
+
+@pytest.mark.slow
 def test_deterministic() -> None:
     from alignments.align import align_pair
     from alignments.embed import Encoder

@@ -336,6 +336,28 @@ def test_realign_refuses_an_aligner_that_loses_sentences(
     assert len(cells(session, s)) == 3
 
 
+@pytest.mark.slow
+def test_realign_keeps_a_confirmed_row_without_a_pivot_sentence(session: Session) -> None:
+    # the real aligner: a confirmed row with no Russian whose English comes after the
+    # Russian position of the next confirmed row (it was refused as "crossing" it)
+    s = build(session, [
+        {"ru": ["Встреча прошла в Бишкеке."],
+         "en": ["The meeting was held.", "It took place in Bishkek."]},
+        {"ru": [], "en": ["It was productive."]},
+        {"ru": ["Стороны подписали три документа."],
+         "en": ["The parties signed three documents."]},
+        {"ru": ["Следующая встреча пройдёт в Москве."],
+         "en": ["The next meeting will be in Moscow."]},
+    ], confirmed=(1, 2))
+    run(session, s, editing.realign_after_confirmed)
+    after = cells(session, s)
+    assert {"ru": [], "en": ["It was productive."]} in after
+    assert {"ru": ["Стороны подписали три документа."],
+            "en": ["The parties signed three documents."]} in after
+    assert after[-1] == {"ru": ["Следующая встреча пройдёт в Москве."],
+                         "en": ["The next meeting will be in Moscow."]}
+
+
 def test_realign_with_every_row_confirmed_is_refused(session: Session) -> None:
     s = build(session, SMALL, confirmed=(0, 1, 2))
     with pytest.raises(EditRefused, match="nothing left to re-align"):
