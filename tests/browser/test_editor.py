@@ -266,6 +266,25 @@ def test_a_stale_edit_from_a_second_tab_is_refused_and_the_page_refreshed(
     assert alert.inner_text() == ""
 
 
+def test_text_typed_in_the_edit_box_is_kept_when_the_box_is_left(
+        page: Any, live_server: LiveServer) -> None:
+    set_id = demo_set(live_server)
+    open_editor(page, set_id)
+    sentence(page, 1, "en-GB").click()
+    page.keyboard.press("F2")
+    page.keyboard.press("End")
+    page.keyboard.type(" (checked)")
+    press(page, "Tab")  # leaves the box: saved, as Enter would
+    saved = stored(live_server, set_id)["rows"][1]["cells"]["en-GB"][0]
+    assert saved.endswith(" (checked)")
+    assert focused(page)["inGrid"] and focused(page)["text"] == saved
+    page.keyboard.press("F2")
+    page.keyboard.type(" twice")
+    press(page, "Escape")  # Escape still drops what was typed, nothing is sent
+    assert stored(live_server, set_id)["rows"][1]["cells"]["en-GB"][0] == saved
+    assert focused(page)["text"] == saved
+
+
 def test_a_refusal_from_sign_in_frees_the_editor_and_says_why(
         page: Any, live_server: LiveServer) -> None:
     from sqlalchemy import select

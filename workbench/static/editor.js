@@ -390,7 +390,18 @@
         send(split ? "split" : "text", values);
       }
     });
-    box.addEventListener("blur", () => { if (box.isConnected && !busy) close(false); });
+    // Leaving the box (Tab, a click elsewhere) keeps what was typed, as a spreadsheet
+    // does: a changed text is saved; a split point is only chosen with Enter.
+    box.addEventListener("blur", () => {
+      if (closed || !box.isConnected || busy) return; // closed by Enter or Escape
+      const changed = mode !== "split" && box.value !== original;
+      const values = { sentence: sentence.dataset.sentence, text: box.value };
+      close(false);
+      if (changed) {
+        current = sentence;
+        send("text", values);
+      }
+    });
   }
 
   function middle(text) {
