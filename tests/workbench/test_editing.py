@@ -300,6 +300,27 @@ def fake_aligner(texts, pivot, *, paragraph_starts=None, confirmed=(), progress=
     return rows
 
 
+def test_a_confirmed_row_whose_sentences_change_is_confirmed_no_more(
+        session: Session) -> None:
+    def statuses() -> list[str]:
+        session.expire_all()
+        return list(session.scalars(select(Row.status).where(Row.set_id == s.id)
+                                    .order_by(Row.position)))
+
+    s = build(session, SMALL, confirmed=(0, 1, 2))
+    run(session, s, editing.split_sentence, sentence_id(session, "Р4 и Р5."), 2)
+    run(session, s, editing.edit_text, sentence_id(session, "E1."), "E1 (revised).")
+    assert statuses() == ["confirmed"] * 3  # the same sentences, one in two: as it was
+    run(session, s, editing.move_sentence, sentence_id(session, "Р3."), "down")
+    assert statuses() == ["confirmed", "auto", "auto"]  # both rows hold other sentences
+    run(session, s, editing.undo)
+    assert statuses() == ["confirmed"] * 3
+    run(session, s, editing.merge_next, row_id(session, s, 0))
+    assert statuses() == ["auto", "confirmed"]
+    run(session, s, editing.isolate_sentence, sentence_id(session, "E4."))
+    assert statuses()[1] == "auto"
+
+
 def test_realign_keeps_confirmed_rows_as_anchors(session: Session,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import workbench.sets

@@ -68,6 +68,13 @@ def _without_empty_rows(rows: list[RowState], sentences: list[SentenceState]
     return kept or rows[:1]
 
 
+def _reopened(row: RowState) -> RowState:
+    """A row whose sentences changed: no longer confirmed (what was confirmed is not what it
+    holds now; a confirmed row is an anchor for re-aligning and goes into exports of
+    confirmed rows only). The translator confirms it again as it is."""
+    return replace(row, status="auto") if row.status == "confirmed" else row
+
+
 def merge_next(session: Session, set_id: int, revision: int, row_id: int,
                lang: str | None = None) -> EditResult:
     """Merge the row with the next one: every language, or only ``lang``'s sentences."""
@@ -84,8 +91,9 @@ def merge_next(session: Session, set_id: int, revision: int, row_id: int,
     if not moving:
         raise EditRefused(_("The next row has no sentence in %(lang)s to merge.", lang=lang))
     sentences = [replace(s, row_id=this.id) if s in moving else s for s in before.sentences]
-    merged = replace(this, score=min(this.score, below.score)) if version_id is None else this
-    rows = _without_empty_rows([merged, below], sentences)
+    merged = _reopened(replace(this, score=min(this.score, below.score))
+                       if version_id is None else this)
+    rows = _without_empty_rows([merged, _reopened(below)], sentences)
     after = Snapshot(_renumbered(rows, this.position), tuple(sentences))
     return record(session, set_id, revision, "merge", before, after,
                   focus_row=this.id,
@@ -147,7 +155,7 @@ def move_sentence(session: Session, set_id: int, revision: int, sentence_id: int
     moving = {s.id for s in (cell[: index + 1] if direction == UP else cell[index:])}
     sentences = [replace(s, row_id=target.id) if s.id in moving else s
                  for s in before.sentences]
-    rows = _without_empty_rows(list(before.rows), sentences)
+    rows = _without_empty_rows([_reopened(r) for r in before.rows], sentences)
     after = Snapshot(_renumbered(rows, before.rows[0].position), tuple(sentences))
     return record(session, set_id, revision, "move", before, after,
                   focus_sentence=sentence.id, focus_row=target.id,
@@ -180,6 +188,7 @@ def isolate_sentence(session: Session, set_id: int, revision: int,
         else s
         for s in before.sentences
     ]
+    row = _reopened(row)
     rows = [alone, row] if index == 0 else [row, alone] + ([rest] if after_ids else [])
     after = Snapshot(_renumbered(rows, row.position), tuple(sentences))
     return record(session, set_id, revision, "isolate", before, after,
