@@ -3,6 +3,7 @@ function, and turns a ``WorkbenchError`` into a one-line message and exit status
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -27,7 +28,33 @@ def _url() -> str:
     return database_url(Path.cwd() / "instance")
 
 
-@click.group()
+class _Workbench(click.Group):
+    """The root command: a database that cannot be opened (a malformed URL, a folder that
+    does not exist, a file that is no database, a server that does not answer) is said in
+    one line with exit 1, whichever command met it, never as a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise click.ClickException(
+                f"The database {_shown(_url())} cannot be used: {reason}") from error
+
+
+def _shown(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot even parse: as it was given
+        return url
+
+
+@click.group(cls=_Workbench)
 @click.version_option(__version__, prog_name="workbench")
 @click.option("--as", "acting_as", metavar="NAME",
               help="Who makes the changes, as the activity log names them (default: "
@@ -68,7 +95,7 @@ def init(demo: bool) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--allowed-host", "allowed", multiple=True, metavar="NAME",
               help="Another host name the browser may use to reach the workbench (repeat "
                    "for several; also WORKBENCH_ALLOWED_HOSTS). 127.0.0.1, localhost, ::1 "
@@ -107,6 +134,25 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
     # The morphology dictionaries load while the first pages are served, not on the first
     # look at the terminology flags.
     threading.Thread(target=load_dictionaries, name="dictionaries", daemon=True).start()
+    server = None
+    if not debug:
+        import logging
+
+        import waitress
+
+        # A request waiting for a free thread is normal under load, not a warning per
+        # request.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        try:  # bound before "Serving on" is said
+            server = waitress.create_server(
+                app, host=host, port=port, threads=threads, connection_limit=connection_limit,
+                channel_timeout=channel_timeout, ident="alignment-workbench")
+        except OSError as error:  # the port is taken, or the address is not this machine's
+            taken = error.errno == errno.EADDRINUSE
+            raise click.ClickException(
+                f"Cannot serve on {host}:{port}: {error.strerror or error}."
+                + (" Choose another with --port." if taken else
+                   " Give an address of this machine with --host.")) from None
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
     click.echo("Answering for: " + ", ".join(allowed_hosts(app.config["ALLOWED_HOSTS"])))
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -118,23 +164,10 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
                            "workbench has no accounts: anyone who reaches it can change "
                            "anything. Add an administrator first: workbench accounts add "
                            "NAME --role administrator", err=True)
-    if debug:
+    if server is None:
         app.run(host=host, port=port, debug=True)
         return
-    import logging
-
-    import waitress
-
-    # A request waiting for a free thread is normal under load, not a warning per request.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    try:
-        waitress.serve(app, host=host, port=port, threads=threads,
-                       connection_limit=connection_limit, channel_timeout=channel_timeout,
-                       ident="alignment-workbench")
-    except OSError as error:  # the port is taken, or the address is not this machine's
-        raise click.ClickException(
-            f"Cannot serve on {host}:{port}: {error.strerror or error}. "
-            "Choose another with --port.") from None
+    server.run()
 
 
 @main.command("import")
@@ -217,10 +250,21 @@ def _import_archive(folders: Sequence[str], pivot: str | None, add_anyway: bool)
 
 
 def _read(path: str) -> bytes:
+    """A page file's bytes (no further than the page limit: the importer refuses more)."""
+    from workbench.importers import read_page_bytes
+
     try:
-        return Path(path).read_bytes()
+        return read_page_bytes(Path(path))
     except OSError as error:
         raise PageImportError(f"{path}: cannot be read ({error.strerror}).") from error
+
+
+def _write(output: str, data: bytes) -> None:
+    try:
+        Path(output).write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot be written ({error.strerror}).") \
+            from error
 
 
 @main.command()
@@ -246,7 +290,10 @@ def align(source: str, target: str, src_lang: str, tgt_lang: str, presegmented: 
     Example: workbench align dev.de dev.fr --src-lang de --tgt-lang fr --presegmented
     """
     from alignments.align import align_pair
+    from workbench.importers import language_tag
 
+    src_lang, tgt_lang = language_tag(src_lang, "--src-lang"), language_tag(tgt_lang,
+                                                                            "--tgt-lang")
     src, src_starts, src_lines = _sentences(source, src_lang, presegmented)
     tgt, tgt_starts, tgt_lines = _sentences(target, tgt_lang, presegmented)
     beads = align_pair(src, tgt, src_lang, tgt_lang,
@@ -256,7 +303,7 @@ def align(source: str, target: str, src_lang: str, tgt_lang: str, presegmented: 
                       tuple(tgt_lines[j] for j in b.target), b.score) for b in beads]
     data = _format_beads(beads, src, tgt, src_lang, tgt_lang, fmt)
     if output:
-        Path(output).write_bytes(data)
+        _write(output, data)
     else:
         sys.stdout.buffer.write(data)
 
@@ -267,15 +314,23 @@ def _sentences(path: str, lang: str, presegmented: bool
     of each in the file (presegmented: its own line; else its place in the list)."""
     data = _read(path)
     if presegmented:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise PageImportError(f"{path}: not UTF-8 text (byte {error.start}).") from error
+        from workbench.importers import decode_text
+        from workbench.limits import MAX_ALIGN_LINES
+
+        # read as a page is (a byte order mark, UTF-8, a legacy encoding; binary refused),
+        # lines cut at line ends only: a form feed or U+2028 inside a line is no new line,
+        # or the ids would not be the file's line numbers
+        text = decode_text(data, Path(path).name)
         sentences: list[str] = []
         starts: list[int] = []
         lines: list[int] = []
         after_blank = True
-        for number, line in enumerate(text.splitlines()):
+        numbered = text.split("\n")
+        if len(numbered) > MAX_ALIGN_LINES + 1:
+            raise PageImportError(
+                f"{Path(path).name} has {len(numbered):,} lines: at most "
+                f"{MAX_ALIGN_LINES:,} are aligned at once (split the document in parts).")
+        for number, line in enumerate(numbered):
             if not line.strip():
                 after_blank = True
                 continue
@@ -407,7 +462,7 @@ def export(set_ref: str, output: str | None, langs: str | None, pairs: bool,
                                       source_lang=source_lang, confirmed_only=confirmed_only)
         data, _name = tmx_bytes(session, document_set, options)
     if output:
-        Path(output).write_bytes(data)
+        _write(output, data)
     else:
         sys.stdout.buffer.write(data)
 

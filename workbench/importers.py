@@ -13,6 +13,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import charset_normalizer
 import lxml.html
@@ -24,7 +25,8 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from workbench.errors import PageImportError
 
-__all__ = ["DETECTABLE", "MAX_PAGE_BYTES", "Version", "detect_language", "read_version"]
+__all__ = ["DETECTABLE", "MAX_PAGE_BYTES", "Version", "decode_text", "detect_language",
+           "language_tag", "read_page_bytes", "read_version"]
 
 _log = logging.getLogger(__name__)
 
@@ -94,6 +96,31 @@ class _Page:
     published: str | None = None
     variants: tuple[str, ...] = ()
     declared_lang: str | None = None
+
+
+def read_page_bytes(path: Path) -> bytes:
+    """A page file's bytes, read no further than one byte past ``MAX_PAGE_BYTES`` (a huge
+    file, or /dev/zero, is refused by ``read_version`` without filling the memory first);
+    ``OSError`` when it cannot be read."""
+    with path.open("rb") as page:
+        return page.read(MAX_PAGE_BYTES + 1)
+
+
+def decode_text(data: bytes, filename: str) -> str:
+    """A text file's bytes as text, as a page's are read: a byte order mark says the
+    encoding, else UTF-8, else the declared charset or the likeliest legacy one; binary
+    data is refused (``PageImportError``). Line ends become ``\\n``."""
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageImportError(_(
+            "%(file)s is too large (%(size).1f MB): a page may be at most %(limit)s MB.",
+            file=filename, size=len(data) / 1024 / 1024, limit=MAX_PAGE_BYTES // 1024 // 1024))
+    return _decode(data, filename)
+
+
+def language_tag(code: str, filename: str) -> str:
+    """A language code as the workbench writes it ('ru_ru' -> 'ru-RU'), or
+    ``PageImportError`` naming ``filename`` when it is no language."""
+    return _canonical(code, filename)
 
 
 def read_version(data: bytes, filename: str, lang: str | None = None) -> Version:

@@ -28,6 +28,10 @@ MAX_SENTENCE_CHARS = 3_000
 # pair of versions this long aligns in roughly half a minute; a longer document is
 # imported as several pages.
 MAX_PAGE_SENTENCES = 5_000
+# Lines of one file that ``workbench align --presegmented`` aligns at once: 20,000 x 20,000
+# sentences took 126 s and 1.3 GB at the peak (bench/speed.py --large); memory grows with
+# the length, so a longer document is aligned in parts.
+MAX_ALIGN_LINES = 20_000
 # Undo steps kept per document set: when a new edit would make more, the oldest is dropped.
 # A day of careful work on a page is a few hundred steps.
 MAX_HISTORY_STEPS = 1_000

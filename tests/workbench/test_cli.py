@@ -211,3 +211,68 @@ def test_serve_on_a_taken_port_says_so(runner: CliRunner) -> None:
     assert result.exit_code == 1
     assert f"Cannot serve on 127.0.0.1:{port}" in result.output
     assert "--port" in result.output
+
+
+def test_serve_refuses_a_port_out_of_range_before_anything(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["serve", "--port", "99999"])
+    assert result.exit_code == 2 and "99999 is not in the range 1<=x<=65535" in result.output
+    assert "Serving on" not in result.output
+
+
+@pytest.mark.parametrize("url", ["garbage", "sqlite:////no/such/folder/w.sqlite"])
+def test_a_database_that_cannot_be_opened_is_one_line(
+        runner: CliRunner, monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+    for command in (["sets"], ["init"], ["memory", "search", "Bishkek"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "Traceback" not in result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"Error: The database {url}"), lines
+
+
+def test_presegmented_ids_are_the_files_lines_whatever_they_hold(
+        runner: CliRunner, tmp_path: Path) -> None:
+    # a form feed (pdftotext's page break) and U+2028 are inside a line, not line ends
+    src = tmp_path / "src.txt"
+    src.write_text("Die Sitzung fand in Bischkek statt.\nSie war produktiv.\f\n"
+                   "Wir haben drei Erklärungen\u2028angenommen.\n", encoding="utf-8")
+    tgt = tmp_path / "tgt.txt"
+    tgt.write_text("La réunion a eu lieu à Bichkek.\nElle a été productive.\n"
+                   "Nous avons adopté trois déclarations.\n", encoding="utf-8")
+    result = runner.invoke(main, ["align", str(src), str(tgt), "--src-lang", "de",
+                                  "--tgt-lang", "fr", "--presegmented"])
+    assert result.exit_code == 0, result.output
+    assert [line.rsplit(":", 1)[0] for line in result.output.splitlines()] == [
+        "[0]:[0]", "[1]:[1]", "[2]:[2]"]
+    # UTF-16 with its byte order mark is read; without one it is refused, not aligned
+    marked = tmp_path / "marked.txt"
+    marked.write_bytes(src.read_text(encoding="utf-8").encode("utf-16"))
+    assert runner.invoke(main, ["align", str(marked), str(tgt), "--src-lang", "de",
+                                "--tgt-lang", "fr", "--presegmented"]).exit_code == 0
+    bare = tmp_path / "bare.txt"
+    bare.write_bytes(src.read_text(encoding="utf-8").encode("utf-16-le"))
+    refused = runner.invoke(main, ["align", str(bare), str(tgt), "--src-lang", "de",
+                                   "--tgt-lang", "fr", "--presegmented"])
+    assert refused.exit_code == 1 and "bare.txt is not a text or HTML page" in refused.output
+
+
+def test_align_checks_its_languages_and_its_output(runner: CliRunner, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    src, tgt = tmp_path / "a.txt", tmp_path / "b.txt"
+    src.write_text("The meeting took place in Bishkek.\n", encoding="utf-8")
+    tgt.write_text("Встреча прошла в Бишкеке.\n", encoding="utf-8")
+    common = [str(src), str(tgt), "--presegmented", "--tgt-lang", "ru"]
+    tmx = runner.invoke(main, ["align", *common, "--src-lang", "en_GB", "--format", "tmx"])
+    assert tmx.exit_code == 0 and 'xml:lang="en-GB"' in tmx.output
+    wrong = runner.invoke(main, ["align", *common, "--src-lang", "english"])
+    assert wrong.exit_code == 1 and "'english' is not a language" in wrong.output
+    nowhere = runner.invoke(main, ["align", *common, "--src-lang", "en", "-o",
+                                   str(tmp_path / "no" / "such.txt")])
+    assert nowhere.exit_code == 1 and "such.txt: cannot be written" in nowhere.output
+    import workbench.limits
+
+    monkeypatch.setattr(workbench.limits, "MAX_ALIGN_LINES", 1)
+    src.write_text("One.\nTwo.\nThree.\n", encoding="utf-8")
+    long = runner.invoke(main, ["align", *common, "--src-lang", "en"])
+    assert long.exit_code == 1 and "a.txt has 4 lines: at most 1 are aligned" in long.output

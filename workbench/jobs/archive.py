@@ -25,7 +25,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from workbench.errors import WorkbenchError
-from workbench.importers import Version, page_name, read_version
+from workbench.importers import Version, page_name, read_page_bytes, read_version
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".docx")
 
@@ -70,7 +70,7 @@ def group_pages(files: Sequence[Path], base: Path, report: ArchiveReport) -> lis
     for path in files:
         shown = _relative(path, base)
         try:
-            version = read_version(path.read_bytes(), path.name)
+            version = read_version(read_page_bytes(path), path.name)
         except OSError as error:
             report.refused.append((shown, _("cannot be read (%(reason)s).",
                                             reason=error.strerror)))
