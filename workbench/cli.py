@@ -173,7 +173,9 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--set", "set_name", help="Name of the new document set.")
-@click.option("--lang", help="Language of the file (only with a single file).")
+@click.option("--lang", "langs", multiple=True, metavar="L",
+              help="Language of each file, in the files' order (--lang ru --lang en); "
+                   "'' for a file whose name or page says it.")
 @click.option("--pivot", help="Pivot language (default: ru when present).")
 @click.option("--recursive", "-r", is_flag=True,
               help="FILES are folders of saved pages (an archive): every page in them, "
@@ -182,7 +184,7 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
 @click.option("--add-anyway", is_flag=True,
               help="With --recursive: store pages already in a set again.")
 @reports_errors
-def import_(files: Sequence[str], set_name: str | None, lang: str | None,
+def import_(files: Sequence[str], set_name: str | None, langs: Sequence[str],
             pivot: str | None, recursive: bool, add_anyway: bool) -> None:
     """Import the language versions of one page as a new, aligned document set; or, with
     --recursive, a whole archive of saved pages (a summary of the sets made, the pages
@@ -193,14 +195,16 @@ def import_(files: Sequence[str], set_name: str | None, lang: str | None,
 
     Example: workbench import page.ru.html page.en.html page.de.html --set "CSTO 2019"
 
+    Example: workbench import statement.html statement-1.html --lang ru --lang en
+
     Example: workbench import archive/ --recursive
     """
     from workbench.importers import read_version
     from workbench.sets import create_set
 
     if recursive:
-        if set_name or lang:
-            raise click.UsageError("--set and --lang name one page's set and language; "
+        if set_name or langs:
+            raise click.UsageError("--set and --lang name one page's set and languages; "
                                    "with --recursive each page gets its own.")
         _import_archive(files, pivot, add_anyway)
         return
@@ -208,10 +212,11 @@ def import_(files: Sequence[str], set_name: str | None, lang: str | None,
         if Path(path).is_dir():
             raise click.UsageError(f"{path} is a folder: import a folder of saved pages "
                                    "with --recursive.")
-    if lang and len(files) > 1:
-        raise click.UsageError("--lang names the language of a single file; "
-                               "name the others' languages in their file names.")
-    versions = [read_version(_read(path), Path(path).name, lang=lang) for path in files]
+    if langs and len(langs) != len(files):
+        raise click.UsageError(f"Give one --lang per file, in the files' order ('' where the "
+                               f"file says it): {len(files)} files, {len(langs)} --lang.")
+    versions = [read_version(_read(path), Path(path).name, lang=lang or None)
+                for path, lang in zip(files, langs or [""] * len(files), strict=True)]
     url = _url()
     upgrade(url)
     with session_scope(url) as session:

@@ -276,3 +276,17 @@ def test_align_checks_its_languages_and_its_output(runner: CliRunner, tmp_path: 
     src.write_text("One.\nTwo.\nThree.\n", encoding="utf-8")
     long = runner.invoke(main, ["align", *common, "--src-lang", "en"])
     assert long.exit_code == 1 and "a.txt has 4 lines: at most 1 are aligned" in long.output
+
+
+def test_import_takes_a_language_for_each_file_in_order(runner: CliRunner,
+                                                        tmp_path: Path) -> None:
+    # pages whose names say no language: --lang names them, '' leaves one to its page
+    for name, lang in (("statement.html", "ru-RU"), ("statement-1.html", "en-GB")):
+        (tmp_path / name).write_bytes(demo_page("004", lang).read_bytes())
+    files = [str(tmp_path / "statement.html"), str(tmp_path / "statement-1.html")]
+    result = runner.invoke(main, ["import", *files, "--lang", "ru", "--lang", ""])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(runner.invoke(main, ["sets", "--format", "json"]).output)
+    assert listed[0]["languages"] == ["ru-RU", "en-GB"]
+    short = runner.invoke(main, ["import", *files, "--lang", "ru"])
+    assert short.exit_code == 2 and "2 files, 1 --lang" in short.output
