@@ -361,9 +361,10 @@ def _format_beads(beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str],
                   src_lang: str, tgt_lang: str, fmt: str) -> bytes:
     if fmt == "vecalign":
         return "".join(bead.vecalign() + "\n" for bead in beads).encode()
-    if fmt == "tsv":
+    if fmt == "tsv":  # a tab inside a sentence would make a column of its own
         lines = [
-            "\t".join([" ".join(src[i] for i in b.source), " ".join(tgt[i] for i in b.target),
+            "\t".join([" ".join(src[i] for i in b.source).replace("\t", " "),
+                       " ".join(tgt[i] for i in b.target).replace("\t", " "),
                        f"{b.score:.4f}"])
             for b in beads
         ]

@@ -38,7 +38,7 @@ class ExportOptions:
         known = document_set.langs
         wanted = [x for x in re.split(r"[,\s]+", langs) if x] if isinstance(langs, str) \
             else list(langs or known)
-        chosen = [_match(lang, known) for lang in wanted]
+        chosen = list(dict.fromkeys(_match(lang, known) for lang in wanted))  # once each
         source = _match(source_lang, known) if source_lang else document_set.pivot_lang
         if source not in chosen:
             chosen.insert(0, source)

@@ -173,8 +173,8 @@ def _decode(data: bytes, filename: str) -> str:
                                     "%(kind)s.", file=filename, kind=kind))
     if b"\x00" in data:
         raise PageImportError(_(
-            "%(file)s is not a text or HTML page: it contains binary data (NUL bytes).",
-            file=filename))
+            "%(file)s is not a text or HTML page: it contains binary data (NUL bytes). If it "
+            "is UTF-16 text, save it with a byte order mark, or as UTF-8.", file=filename))
     try:
         return _clean(data.decode("utf-8"), filename)
     except UnicodeDecodeError:

@@ -151,6 +151,11 @@ def test_a_failed_job_says_why_and_runs_again_once_fixed(tmp_path: Path, databas
         again = rerun(session, database_url, job_id, runner="eager")
     assert again.state == "done" and again.attempts == 2 and again.message == ""
     assert count(database_url, DocumentSet) == 1
+    # done now: running it again would make the set a second time
+    with session_factory(database_url)() as session, pytest.raises(JobRefused,
+                                                                   match="ended well"):
+        rerun(session, database_url, job_id, runner="eager")
+    assert count(database_url, DocumentSet) == 1
 
 
 def test_a_job_whose_process_is_gone_is_interrupted_and_runs_again(

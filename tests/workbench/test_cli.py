@@ -255,6 +255,7 @@ def test_presegmented_ids_are_the_files_lines_whatever_they_hold(
     refused = runner.invoke(main, ["align", str(bare), str(tgt), "--src-lang", "de",
                                    "--tgt-lang", "fr", "--presegmented"])
     assert refused.exit_code == 1 and "bare.txt is not a text or HTML page" in refused.output
+    assert "UTF-16 text, save it with a byte order mark" in refused.output
 
 
 def test_align_checks_its_languages_and_its_output(runner: CliRunner, tmp_path: Path,

@@ -160,7 +160,8 @@ BAD_INPUT = [
     (b"", "page.txt", None, "page.txt is empty."),
     (b" \n\t\r\n ", "page.txt", None, "page.txt is empty: it holds only whitespace."),
     (b"\x00\x01binary", "page.txt", None,
-     "page.txt is not a text or HTML page: it contains binary data (NUL bytes)."),
+     "page.txt is not a text or HTML page: it contains binary data (NUL bytes). If it is "
+     "UTF-16 text, save it with a byte order mark, or as UTF-8."),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "page.html", None,
      "page.html is not a text or HTML page: it looks like a PNG image."),
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "page.txt", None,

@@ -355,6 +355,11 @@ def rerun(session: Session, url: str, job_id: int, *, runner: str | None = None)
     if job.state in (QUEUED, RUNNING) and not job.interrupted:
         raise JobRefused(_("Job %(id)s is still %(state)s; cancel it first to run it again.",
                            id=job_id, state=job.state))
+    if job.state == DONE and job.kind != "memory-export":
+        # as the jobs page offers it: a set or a memory file made once is not made twice
+        raise JobRefused(_("Job %(id)s ended well: only an export is run again (its file "
+                           "written anew); running this one would do its work a second time.",
+                           id=job_id))
     if job.input_path and not Path(job.input_path).exists():
         raise JobRefused(_("The input of job %(id)s (%(file)s) is gone; it cannot be run "
                            "again.", id=job_id, file=job.input_path))
