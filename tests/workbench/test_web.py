@@ -62,6 +62,22 @@ def test_pasted_text_with_chosen_languages_makes_a_set(client: FlaskClient) -> N
     ]
 
 
+def test_text_pasted_under_a_language_of_another_script_is_refused(
+        client: FlaskClient) -> None:
+    # the boxes come with languages preset: English pasted in the Russian one, Russian in
+    # the English one, would file each under the other's language in every TMX
+    response = client.post("/sets", data={
+        "slot-lang-0": "ru-RU",
+        "slot-text-0": "The meeting took place in Bishkek. It was productive.",
+        "slot-lang-1": "en-GB",
+        "slot-text-1": "Встреча прошла в Бишкеке. Она была продуктивной.",
+    })
+    assert response.status_code == 400
+    said = response.get_data(as_text=True)
+    assert "The text pasted as ru-RU is not written in that language (it reads as en)" in said
+    assert client.get("/sets.json").get_json() == []
+
+
 def test_an_empty_file_is_refused_and_nothing_is_stored(client: FlaskClient) -> None:
     files = demo_files(langs=("ru-RU",))
     files["en"] = (b"", "page.en.html")

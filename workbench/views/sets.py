@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from workbench.app import wants_json
 from workbench.db import committed, get_session
 from workbench.errors import PageImportError
-from workbench.importers import Version, read_version
+from workbench.importers import Version, detect_language, read_version
 from workbench.security import create_limit, limiter
 from workbench.sets import (
     DuplicatePages,
@@ -77,8 +77,31 @@ def versions_from_form(files: list[Version] | None = None) -> list[Version]:
             files.append(versions[-1])
         elif text.strip():
             name = _("pasted text (%(lang)s)", lang=lang or _("language to detect"))
+            if lang:
+                _check_script(text, lang)
             versions.append(read_version(text.encode("utf-8"), name, lang=lang))
     return versions
+
+
+_CYRILLIC_LANGS = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "tg", "mn"})
+
+
+def _check_script(text: str, lang: str) -> None:
+    """Text pasted under a language it is plainly not written in (English in the Russian
+    box, Russian in the English one: the boxes come with languages preset) is refused,
+    or the TMX would file each under the other's language. Only the script is judged
+    (Cyrillic or not), which never mistakes one language for another of its script."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 20:
+        return
+    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters) / len(letters)
+    expects_cyrillic = lang.split("-")[0].lower() in _CYRILLIC_LANGS
+    if (expects_cyrillic and cyrillic < 0.2) or (not expects_cyrillic and cyrillic > 0.8):
+        found = detect_language(text)
+        raise PageImportError(_(
+            "The text pasted as %(lang)s is not written in that language (it reads as "
+            "%(found)s): choose its language in the list beside it. Nothing was stored.",
+            lang=lang, found=found or _("another script")))
 
 
 @bp.post("/sets")
