@@ -62,6 +62,25 @@ def test_pasted_text_with_chosen_languages_makes_a_set(client: FlaskClient) -> N
     ]
 
 
+def test_a_row_that_needs_a_look_never_shows_the_mark_as_its_confidence(
+        client: FlaskClient, database_url: str) -> None:
+    from sqlalchemy import update
+
+    from workbench.db import session_scope
+    from workbench.models import Row
+
+    client.post("/sets", data={
+        "slot-lang-0": "ru-RU", "slot-text-0": "Встреча прошла в Бишкеке. Она была продуктивной.",
+        "slot-lang-1": "en-GB", "slot-text-1": "The meeting took place in Bishkek. It was "
+                                               "productive."})
+    with session_scope(database_url) as session:  # just under the mark of 0.97
+        session.execute(update(Row).where(Row.position == 0).values(score=0.9654))
+    page = client.get("/sets/1/edit").get_data(as_text=True)
+    first = page[page.index('<span class="num">1</span>'):]
+    assert first.startswith('<span class="num">1</span> <span class="score" '
+                            'title="Confidence">0.96</span>')
+
+
 def test_text_pasted_under_a_language_of_another_script_is_refused(
         client: FlaskClient) -> None:
     # the boxes come with languages preset: English pasted in the Russian one, Russian in
