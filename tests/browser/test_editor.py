@@ -266,6 +266,27 @@ def test_a_stale_edit_from_a_second_tab_is_refused_and_the_page_refreshed(
     assert alert.inner_text() == ""
 
 
+def test_a_message_takes_no_click_and_hides_no_focused_row(
+        page: Any, live_server: LiveServer) -> None:
+    set_id = demo_set(live_server)
+    open_editor(page, set_id)
+    sentence(page, 0, "en-GB").click()
+    press(page, "Control+End")  # the last row: a merge below it is refused, and said
+    press(page, "m")
+    alert = page.get_by_role("alert")
+    assert "last row" in alert.inner_text()
+    box = alert.bounding_box()
+    assert box is not None
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y).id",
+                        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    assert hit != "alert"  # a click there reaches what is under the message
+    for _ in range(8):  # walking up: the focused row is never under the message
+        press(page, "ArrowUp")
+        row = page.evaluate("() => document.activeElement.closest('.erow')"
+                            ".getBoundingClientRect().bottom")
+        assert row <= alert.bounding_box()["y"] + 1
+
+
 def test_text_typed_in_the_edit_box_is_kept_when_the_box_is_left(
         page: Any, live_server: LiveServer) -> None:
     set_id = demo_set(live_server)

@@ -111,7 +111,18 @@
 
   /* ---- operations ---- */
 
-  const say = (text) => { status.textContent = text || ""; };
+  // The status says what just happened; it goes after a while (an alert stays until the
+  // next operation), so it does not sit over the rows for the rest of the session.
+  let quiet = 0;
+  const say = (text) => {
+    status.textContent = text || "";
+    clearTimeout(quiet);
+    if (text) {
+      quiet = setTimeout(() => {
+        if (status.textContent === text && !grid.querySelector(".sent-editor")) say("");
+      }, 12000);
+    }
+  };
 
   function send(operation, values) {
     if (realigning) { say(realigning.said); return; }
@@ -377,6 +388,7 @@
       if (event.key === "Escape") {
         event.preventDefault();
         close(true);
+        say(""); // the box's instructions go with it
       } else if (event.key === "Enter" && !event.shiftKey) {
         event.preventDefault();
         const split = mode === "split" || event.altKey;
