@@ -113,6 +113,10 @@ def test_each_role_changes_only_its_own_area(app: Flask, team: None, set_id: int
     assert terminologist.post(f"/sets/{set_id}/edit/confirm",
                               data={"row": "1", "revision": "0"}).status_code == 403
     assert terminologist.post(f"/sets/{set_id}/delete").status_code == 403
+    # and the editor says so at once, before any key is pressed
+    looking = terminologist.get(f"/sets/{set_id}/edit").get_data(as_text=True)
+    assert "Read only: your role (terminologist) may look at the alignment" in looking
+    assert "data-read-only" not in translator.get(f"/sets/{set_id}/edit").get_data(as_text=True)
     # both may read everything, the memory exported as a file included
     assert terminologist.get(f"/sets/{set_id}").status_code == 200
     assert translator.get("/terms/").status_code == 200

@@ -124,7 +124,15 @@
     }
   };
 
+  // A role that may not change the set: every change is said to be refused here, at once.
+  const readOnly = () => {
+    if (!msg.readOnly) return false;
+    alertBox.textContent = msg.readOnly;
+    return true;
+  };
+
   function send(operation, values) {
+    if (readOnly()) return;
     if (realigning) { say(realigning.said); return; }
     if (busy) return;
     setBusy(true);
@@ -149,6 +157,7 @@
   // The POST asks for the job (JSON); it goes through htmx like every edit, so that a
   // refusal (a stale page, a malformed request) is answered and shown as any other.
   function startRealign() {
+    if (readOnly()) return;
     if (realigning) { say(realigning.said); return; }
     if (busy) return;
     setBusy(true);
@@ -353,6 +362,7 @@
   /* ---- editing a sentence's text, or choosing where to split it ---- */
 
   function openEditor(sentence, mode) {
+    if (readOnly()) return;
     if (realigning) { say(realigning.said); return; }
     if (busy) return;
     const original = sentence.textContent;

@@ -165,6 +165,20 @@ def column_links(document_set: DocumentSet, shown: list[str]) -> list[dict[str, 
     return links
 
 
+def _read_only() -> str | None:
+    """Why the person reading may not change the set here (their role), or None: the page
+    says so at once, instead of refusing each key they press."""
+    from workbench.accounts.policy import may_change
+    from workbench.accounts.store import role_label
+    from workbench.accounts.web import acting_person
+
+    person = acting_person()
+    if person is None or may_change(person.role, "editor.merge"):
+        return None
+    return _("Read only: your role (%(role)s) may look at the alignment but not change it.",
+             role=role_label(person.role))
+
+
 @bp.get("/sets/<int:set_id>/edit")
 def edit(set_id: int) -> BaseResponse:
     """The editor page for a set. The columns are those of ``?langs=``; without it, those
@@ -181,6 +195,7 @@ def edit(set_id: int) -> BaseResponse:
     page = make_response(render_template(
         "editor/edit.html",
         document_set=document_set,
+        read_only=_read_only(),
         realign_job=None if running is None else {
             "status_url": url_for("jobs.show_json", job_id=running.id),
             "result_url": url_for("editor.realign_done", set_id=set_id, job_id=running.id)},
