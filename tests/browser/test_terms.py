@@ -109,6 +109,11 @@ def test_terminologist_settles_the_council_flag(terms_page: object, tmp_path: Pa
 
     def settle() -> None:
         flag.locator('input[type=radio][value="CSTO Council of Foreign Ministers"]').check()
+        # the preferred variant's status list is off; the others' on
+        expect(flag.get_by_label("status of CSTO Council of Foreign Ministers",
+                                 exact=True)).to_be_disabled()
+        expect(flag.get_by_label("status of CSTO Ministerial Council",
+                                 exact=True)).to_be_enabled()
         flag.get_by_label("status of CSTO Foreign Ministers Council", exact=True).select_option(
             "admitted")
         flag.get_by_role("button", name="Settle").click()

@@ -29,6 +29,17 @@
     }
   });
 
+  // The preferred variant has no other status: its status list is off while it is chosen.
+  document.addEventListener("change", (event) => {
+    const radio = event.target;
+    if (!radio.matches || !radio.matches('form.settle input[name="preferred"]')) return;
+    const form = radio.closest("form");
+    const radios = form.querySelectorAll('input[name="preferred"]');
+    form.querySelectorAll('select[name^="status-"]').forEach((select, k) => {
+      select.disabled = Boolean(radios[k] && radios[k].checked);
+    });
+  });
+
   // A refused action (a flag decided in another tab, a form expired): say why, keep the list.
   document.addEventListener("htmx:responseError", (event) => {
     const box = status();
