@@ -98,6 +98,13 @@ class _Page:
     declared_lang: str | None = None
 
 
+def _check_size(data: bytes, filename: str) -> None:
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageImportError(_(
+            "%(file)s is too large (%(size).1f MB): a page may be at most %(limit)s MB.",
+            file=filename, size=len(data) / 1024 / 1024, limit=MAX_PAGE_BYTES // 1024 // 1024))
+
+
 def read_page_bytes(path: Path) -> bytes:
     """A page file's bytes, read no further than one byte past ``MAX_PAGE_BYTES`` (a huge
     file, or /dev/zero, is refused by ``read_version`` without filling the memory first);
@@ -110,10 +117,7 @@ def decode_text(data: bytes, filename: str) -> str:
     """A text file's bytes as text, as a page's are read: a byte order mark says the
     encoding, else UTF-8, else the declared charset or the likeliest legacy one; binary
     data is refused (``PageImportError``). Line ends become ``\\n``."""
-    if len(data) > MAX_PAGE_BYTES:
-        raise PageImportError(_(
-            "%(file)s is too large (%(size).1f MB): a page may be at most %(limit)s MB.",
-            file=filename, size=len(data) / 1024 / 1024, limit=MAX_PAGE_BYTES // 1024 // 1024))
+    _check_size(data, filename)
     return _decode(data, filename)
 
 
@@ -125,10 +129,7 @@ def language_tag(code: str, filename: str) -> str:
 
 def read_version(data: bytes, filename: str, lang: str | None = None) -> Version:
     """The `Version` in one file; raises `PageImportError` saying what is wrong with it."""
-    if len(data) > MAX_PAGE_BYTES:
-        raise PageImportError(_(
-            "%(file)s is too large (%(size).1f MB): a page may be at most %(limit)s MB.",
-            file=filename, size=len(data) / 1024 / 1024, limit=MAX_PAGE_BYTES // 1024 // 1024))
+    _check_size(data, filename)
     if not data:
         raise PageImportError(_("%(file)s is empty.", file=filename))
     from workbench.docx_pages import is_docx, read_docx  # python-docx only when needed
