@@ -344,6 +344,19 @@ def test_n_enters_the_grid_at_a_row_that_needs_a_look(page: Any,
     assert "look" in (row.get_attribute("class") or "").split()
 
 
+def test_n_with_no_row_to_check_says_so_and_keeps_the_focus_in_the_grid(
+        page: Any, live_server: LiveServer) -> None:
+    set_id = demo_set(live_server)
+    open_editor(page, set_id)
+    sentence(page, 0, "en-GB").click()
+    press(page, "Control+End")
+    press(page, "Shift+C")  # every row confirmed: none needs a look
+    open_editor(page, set_id)  # afresh, nothing focused yet
+    press(page, "n")
+    assert "No row needs a look" in page.locator("#status").inner_text()
+    assert focused(page)["inGrid"]
+
+
 def test_a_message_is_in_sight_far_down_the_grid(
         page: Any, browser_context: Any, live_server: LiveServer) -> None:
     set_id = demo_set(live_server)

@@ -106,7 +106,8 @@
       if (all[n].classList.contains("look")) return itemAt(all[n], Math.max(colOf(current), 1));
     }
     say(msg.msgNothing);
-    return null;
+    // the focus stays in the grid (where it was, else on the first row), not on the page
+    return current && current.isConnected ? current : itemAt(all[0], 1);
   }
 
   /* ---- operations ---- */
