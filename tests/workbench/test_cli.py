@@ -291,3 +291,14 @@ def test_import_takes_a_language_for_each_file_in_order(runner: CliRunner,
     assert listed[0]["languages"] == ["ru-RU", "en-GB"]
     short = runner.invoke(main, ["import", *files, "--lang", "ru"])
     assert short.exit_code == 2 and "2 files, 1 --lang" in short.output
+
+
+def test_a_folder_among_the_files_is_refused_on_its_own(runner: CliRunner,
+                                                       tmp_path: Path) -> None:
+    (tmp_path / "folder.tmx").mkdir()
+    (tmp_path / "folder.tbx").mkdir()
+    for group, name in (("memory", "folder.tmx"), ("termbase", "folder.tbx")):
+        result = runner.invoke(main, [group, "import", name, "missing.file"])
+        assert result.exit_code == 1, result.output
+        assert f"{name}: cannot be read (Is a directory)." in result.output
+        assert "missing.file: cannot be read (No such file or directory)." in result.output

@@ -28,7 +28,7 @@ def memory() -> None:
 
 
 @memory.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 def import_(files: tuple[str, ...]) -> None:
     """Import TMX files (1.1 to 1.4) into the memory, each on its own: a file that cannot
     be read is reported with its reason and nothing of it is kept, and the others are

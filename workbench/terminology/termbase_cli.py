@@ -26,7 +26,7 @@ def termbase() -> None:
 
 
 @termbase.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 def import_(files: tuple[str, ...]) -> None:
     """Import TBX files (TBX v3 in the DCA or DCT style, or TBX v2) into the termbase, each
     on its own: a file that cannot be read is reported with its reason and nothing of it is
