@@ -3,6 +3,7 @@ and aligned sets, fuzzy matches; through the library, the web pages, the JSON an
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -180,6 +181,19 @@ def test_hostile_files_are_refused_with_nothing_stored(client: FlaskClient, data
     assert response.status_code == 400
     assert response.get_json()["error"].startswith(f"evil.tmx, line 2: {reason}")
     assert memory_counts(database_url) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("code", ["*all*", "12345", "fr FR", "zh-Hant-TW-x-abcdef-gh"])
+def test_a_language_code_no_tmx_can_carry_is_refused_with_nothing_stored(
+        client: FlaskClient, database_url: str, code: str) -> None:
+    # stored, it made every later export of the whole memory fail
+    data = memory_tmx().replace(b'xml:lang="de-DE"', f'xml:lang="{code}"'.encode(), 1)
+    response = upload(client, data, "odd.tmx")
+    assert response.status_code == 400
+    assert (f"odd.tmx, unit 1: '{code}' is not a language code the memory can keep"
+            in html.unescape(response.get_data(as_text=True)))
+    assert memory_counts(database_url) == (0, 0, 0)
+    assert client.get("/memory/export.tmx").status_code != 500
 
 
 def test_a_file_without_units_and_a_missing_file_are_refused(client: FlaskClient) -> None:

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from tmx import TmxParseError, TranslationUnit, Variant, read_tmx
 from tmx.units import format_date
+from tmx.writer import LANGUAGE_TAG
 from workbench.db import checkpoint
 from workbench.errors import NotFound, in_user_language
 from workbench.memory import MemoryImportError
@@ -124,6 +125,7 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
         session.commit()
         stored, langs, uncommitted = 0, set[str](), 0
         for first, batch in _batches(units):
+            _check_langs(batch, first, file_name)
             stored += _store_batch(session, origin_id, first, batch)
             langs.update(normal_lang(v.lang) for u in batch for v in u.variants
                          if v.text.strip())
@@ -160,6 +162,21 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
         session.execute(text("ANALYZE memory_origin, memory_unit, memory_variant"))
         session.commit()
     return origin
+
+
+def _check_langs(batch: list[TranslationUnit], first: int, file_name: str) -> None:
+    """Refuse a variant whose language is no language code a TMX may carry (``*all*``,
+    ``12345``, ``fr FR``) or is longer than the memory keeps: stored, it would make every
+    export of the memory fail."""
+    for n, unit in enumerate(batch):
+        for variant in unit.variants:
+            code = variant.lang.strip()
+            if (len(code) > 20 or code == ANY_SOURCE
+                    or not LANGUAGE_TAG.fullmatch(code.replace("_", "-"))):
+                raise MemoryImportError(_(
+                    "%(file)s, unit %(unit)s: '%(code)s' is not a language code the memory "
+                    "can keep (like en-GB or zh-Hant-TW, at most 20 characters). Nothing was "
+                    "imported.", file=file_name, unit=first + n, code=code))
 
 
 def _unreadable(error: TmxParseError, file_name: str) -> MemoryImportError:
