@@ -397,6 +397,33 @@ def test_fuzzy_matches_are_scored_and_ordered_like_a_cat_tool(imported: str) -> 
         (100, "Die Minister trafen sich am Montag in Moskau.")]
 
 
+def test_fuzzy_gives_the_translation_in_the_script_and_region_asked_for(
+        database_url: str) -> None:
+    upgrade(database_url)
+    unit = TranslationUnit("1", (Variant("en-US", "Open the software settings."),
+                                 Variant("zh-CN", "打开软件设置。"),
+                                 Variant("zh-TW", "打開軟體設定。"),
+                                 Variant("pt-BR", "Abra as configurações do software."),
+                                 Variant("pt-PT", "Abra as definições do software.")))
+    only_simplified = TranslationUnit("2", (Variant("en-US", "Close the settings."),
+                                            Variant("zh-CN", "关闭设置。")))
+    out = io.BytesIO()
+    write_tmx(out, [unit, only_simplified], TmxHeader(srclang="en-US"))
+    with session_scope(database_url) as session:
+        import_tmx(session, io.BytesIO(out.getvalue()), "software.tmx")
+    with session_scope(database_url) as session:
+        def target(sentence: str, lang: str) -> list[str]:
+            return [m.target for m in fuzzy_matches(session, sentence, "en", lang)]
+
+        assert target("Open the software settings.", "zh-TW") == ["打開軟體設定。"]
+        assert target("Open the software settings.", "zh-Hant") == ["打開軟體設定。"]
+        assert target("Open the software settings.", "zh-CN") == ["打开软件设置。"]
+        assert target("Open the software settings.", "zh") == ["打开软件设置。"]
+        assert target("Open the software settings.", "pt-PT") == [
+            "Abra as definições do software."]
+        assert target("Close the settings.", "zh-TW") == []  # simplified is no answer
+
+
 def test_fuzzy_json_and_page(client: FlaskClient) -> None:
     upload(client, memory_tmx(), "omegat.tmx")
     matches = client.get("/memory/fuzzy.json", query_string={

@@ -127,12 +127,46 @@ def _imported(session: Session, sentence: str, source: str, target: str
     origins = unit_origins(session, units)
     candidates = []
     for unit_id in units:
-        sources = [(lang, t) for _, lang, t in variants[unit_id] if same_language(lang, source)]
-        targets = [(lang, t) for _, lang, t in variants[unit_id] if same_language(lang, target)]
+        sources = _closest([(lang, t) for _, lang, t in variants[unit_id]
+                            if same_language(lang, source)], source)
+        targets = _closest([(lang, t) for _, lang, t in variants[unit_id]
+                            if same_language(lang, target)], target)
         if sources and targets:
             candidates.append(FuzzyMatch(0, sources[0][1], targets[0][1], sources[0][0],
                                          targets[0][0], origins[unit_id]))
     return candidates
+
+
+# Chinese regions and the script written there, for a code that names one and not the other
+_SCRIPT_OF_REGION = {"zh": {"TW": "hant", "HK": "hant", "MO": "hant", "CN": "hans",
+                            "SG": "hans"}}
+
+
+def _closest(variants: list[tuple[str, str]], wanted: str) -> list[tuple[str, str]]:
+    """``variants`` (language, text) of ``wanted``'s language, the nearest to the code
+    asked for first: the same code; the same script or region; another region. One in
+    another script is left out (zh-CN is no answer for zh-TW or zh-Hant)."""
+    def parts(code: str) -> tuple[str, str, str]:
+        language, *subtags = code.replace("_", "-").split("-")
+        script = next((t.lower() for t in subtags if len(t) == 4 and t.isalpha()), "")
+        region = next((t.upper() for t in subtags if len(t) in (2, 3)
+                       and (t.isalpha() or t.isdigit())), "")
+        language = language.lower()
+        return language, script or _SCRIPT_OF_REGION.get(language, {}).get(region, ""), region
+
+    def nearness(code: str) -> int:
+        if code.casefold() == wanted.casefold():
+            return 3
+        (_, script, region), (_, want_script, want_region) = parts(code), parts(wanted)
+        if script and want_script and script != want_script:
+            return 0
+        if (region and region == want_region) or (script and script == want_script):
+            return 2
+        return 1
+
+    ranked = sorted(((nearness(lang), n) for n, (lang, _) in enumerate(variants)),
+                    key=lambda pair: (-pair[0], pair[1]))
+    return [variants[n] for near, n in ranked if near]
 
 
 def _from_sets(session: Session, sentence: str, source: str, target: str
