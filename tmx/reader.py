@@ -18,7 +18,8 @@ inside ``<bpt> <ept> <ph> <it> <ut>`` are dropped, the text around them is kept,
 the text of a sub-flow (``<sub>``: a footnote, a title or alt attribute, a button label
 inside a code), where its code stood, set off by a space from text it would otherwise touch
 — "Click <bpt>…<sub>Start Here!</sub>…</bpt> to start." reads "Click Start Here! to start.",
-so that search finds it.
+so that search finds it. A ``<ph>`` standing for a line break or a space, or saying nothing,
+keeps the words on either side apart ("Version<ph/>2.0" reads "Version 2.0").
 
 What a unit and its variants say about themselves is kept: the ``<tu>``'s ``tuid``, dates,
 ``srclang`` and other attributes (``creationid``, ``changeid``, ``usagecount``,
@@ -544,6 +545,12 @@ def _flatten(element: etree._Element) -> str:
                                 child.sourceline, entity=child.text)
         if child.tag in KEEP_TEXT:
             _append(parts, _flatten(child))
+        elif child.tag == "ph" and not len(child) and _BREAK_CODE.search(child.text or ""):
+            # a placeholder for a line break, a space or nothing said: the words on either
+            # side are two ("The file<ph><br/></ph>was saved." is not "The filewas saved.")
+            joined = "".join(parts)
+            if joined and not joined[-1].isspace() and parts[-1] is not SET_OFF:
+                parts[:] = [joined, SET_OFF]
         elif len(child):  # an inline code holding sub-flows
             for sub in child:
                 if sub.tag == "sub" and (flow := _flatten(sub).strip()):
@@ -551,6 +558,10 @@ def _flatten(element: etree._Element) -> str:
         if child.tail:
             _append(parts, child.tail)
     return "".join(parts)
+
+
+# The native code of a <ph> that stands between two words: empty, a line break or a space.
+_BREAK_CODE = re.compile(r"^\s*$|<\s*br\b|\\[nrt]|&?nbsp;?|&#(?:160|x[aA]0);|\btab\b", re.I)
 
 
 class _SetOff(str):

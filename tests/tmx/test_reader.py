@@ -194,6 +194,22 @@ def test_sub_flow_text_stays_where_its_code_stood(seg: bytes, text: str) -> None
     assert units[0].variants[0].text == text
 
 
+@pytest.mark.parametrize(("seg", "text"), [
+    (b"The file<ph>&lt;br/&gt;</ph>was saved.", "The file was saved."),
+    (b"Version<ph/>2.0", "Version 2.0"),  # a placeholder that says nothing: a word apart
+    (b"A<ph>&amp;nbsp;</ph>B", "A B"),
+    # a formatting code is no word break, and no space goes before punctuation
+    (b"un<ph>&lt;b&gt;</ph>believ<ph>&lt;/b&gt;</ph>able", "unbelievable"),
+    (b"Tom<ph x=\"1\"/>'s", "Tom's"),
+    (b"<ph/>Start", "Start"),
+], ids=["br", "empty", "nbsp", "formatting", "punctuation", "first"])
+def test_a_placeholder_between_two_words_keeps_them_apart(seg: bytes, text: str) -> None:
+    body = (b'<tu><tuv xml:lang="en"><seg>' + seg + b'</seg></tuv><tuv xml:lang="de">'
+            b'<seg>Hallo.</seg></tuv></tu>')
+    _, units = read_all(tmx_with(body))
+    assert units[0].variants[0].text == text
+
+
 def test_utf16_files_are_read() -> None:
     data = GOOD.replace(b'encoding="UTF-8"', b'encoding="UTF-16"').decode().encode("utf-16")
     _, units = read_all(data)
