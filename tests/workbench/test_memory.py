@@ -373,6 +373,7 @@ def test_sets_stored_before_the_memory_existed_are_indexed_by_the_upgrade(
     (MONDAY, "  The ministers met in  Moscow on Monday. ", 100),
     (MONDAY, MONDAY.lower(), 99),  # the same words, but not the same text: never shown as 100
     (MONDAY, "The ministers met in Moscow on Monday", 99),
+    ("Le café est prêt.", "Le cafe\u0301 est pre\u0302t.", 100),  # accents decomposed (NFD)
 ])
 def test_only_the_same_text_is_a_100_percent_match(sentence: str, segment: str,
                                                    score: int) -> None:

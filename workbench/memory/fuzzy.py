@@ -11,6 +11,7 @@ seconds on a large memory.)
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
@@ -67,6 +68,10 @@ def similarity(sentence: str, segment: str) -> int:
     text (spacing aside); otherwise the edit-distance similarity of the two, lower-cased
     and with punctuation set aside, at most 99: a difference of case or punctuation never
     shows as an exact match."""
+    # the same text whether its accents are one character or two (NFC and NFD: macOS tools
+    # write the second)
+    sentence = unicodedata.normalize("NFC", sentence)
+    segment = unicodedata.normalize("NFC", segment)
     if " ".join(segment.split()) == " ".join(sentence.split()):
         return 100
     return min(99, int(fuzz.ratio(sentence, segment, processor=default_process)))
