@@ -70,9 +70,15 @@ def scroll_to(item: Any) -> Any:
     makes it wait for a row whose neighbours are still taking their height.
     """
     item.evaluate("el => el.scrollIntoView({block: 'center'})")
+    # while rows around it still take their height it moves: scrolled to again each time,
+    # until it stays put for a frame (on a loaded machine that takes a few rounds)
     item.page.wait_for_function("""el => new Promise(done => requestAnimationFrame(() => {
         const before = el.getBoundingClientRect().top;
-        requestAnimationFrame(() => done(el.getBoundingClientRect().top === before));
+        requestAnimationFrame(() => {
+            const still = el.getBoundingClientRect().top === before;
+            if (!still) el.scrollIntoView({block: 'center'});
+            done(still);
+        });
     }))""", arg=item.element_handle())
     return item
 

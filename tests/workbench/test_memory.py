@@ -425,6 +425,32 @@ def test_fuzzy_gives_the_translation_in_the_script_and_region_asked_for(
         assert target("Close the settings.", "zh-TW") == []  # simplified is no answer
 
 
+def test_chinese_is_found_inside_its_unspaced_runs(database_url: str) -> None:
+    # the index holds a run of Chinese characters as one word: what a translator types is
+    # looked for inside the runs, in concordance and in fuzzy lookup alike
+    upgrade(database_url)
+    units = [TranslationUnit(str(n), (Variant("zh-CN", zh), Variant("en-GB", en)))
+             for n, (zh, en) in enumerate([
+                 ("外交部发言人在北京举行记者会。",
+                  "The Foreign Ministry spokesman held a press conference in Beijing."),
+                 ("部长们在莫斯科签署了协议。", "The ministers signed the agreement in Moscow."),
+                 ("天气很好。", "The weather is fine.")])]
+    out = io.BytesIO()
+    write_tmx(out, units, TmxHeader(srclang="zh-CN"))
+    with session_scope(database_url) as session:
+        import_tmx(session, io.BytesIO(out.getvalue()), "zh.tmx")
+    with session_scope(database_url) as session:
+        [hit] = concordance(session, "北京").hits
+        assert [piece for piece, matched in hit.parts if matched] == ["北京"]
+        assert hit.counterparts[0][1].endswith("in Beijing.")
+        assert [h.text for h in concordance(session, "外交部 记者会").hits] == [
+            "外交部发言人在北京举行记者会。"]
+        assert concordance(session, "上海").hits == []
+        [match] = fuzzy_matches(session, "部长们在上海签署了协议。", "zh", "en")
+        assert match.target == "The ministers signed the agreement in Moscow."
+        assert 75 <= match.score < 100
+
+
 def test_fuzzy_json_and_page(client: FlaskClient) -> None:
     upload(client, memory_tmx(), "omegat.tmx")
     matches = client.get("/memory/fuzzy.json", query_string={

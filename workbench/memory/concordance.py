@@ -8,6 +8,7 @@ match is picked out here, word by word, as FTS5 would (``highlighted``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from workbench.memory.search import (
     WORD,
     Origin,
     folded,
+    holds_substring,
     language_clause,
     match_expression,
     on_postgresql,
@@ -33,6 +35,7 @@ from workbench.memory.search import (
     ts_query,
     unit_origins,
     unit_variants,
+    unspaced_terms,
 )
 from workbench.memory.store import READY_UNITS
 
@@ -110,8 +113,12 @@ def concordance(session: Session, query: str, lang: str | None = None,
     expression = ts_query(query) if postgresql else match_expression(query)
     if expression is None:  # only punctuation: nothing a segment could hold
         return Concordance(query, lang, [], more=False)
+    unspaced = unspaced_terms(query)
     try:
-        if postgresql:
+        if unspaced:  # Chinese, Japanese: substrings, not the index's words
+            room_to_search(session)
+            hits = _substring_hits(session, unspaced, lang, limit + 1, postgresql)
+        elif postgresql:
             room_to_search(session)
             terms = search_terms(query)
             hits = _imported_hits_postgresql(session, expression, terms, lang, limit + 1)
@@ -201,6 +208,48 @@ def _imported_hits_postgresql(session: Session, expression: str,
         {"expression": expression, "limit": limit, **params},
     ).all()
     return _unit_hits(session, found, lambda found_text: highlighted(found_text, terms))
+
+
+def _substring_hits(session: Session, terms: list[str], lang: str | None, limit: int,
+                    postgresql: bool) -> list[ConcordanceHit]:
+    """The segments holding every term as a substring (a script written without spaces),
+    the shortest first, as on PostgreSQL; imported files' and sets' alike."""
+    where, params = language_clause("v.lang", lang, "lang")
+    units, unit_params = holds_substring("v.text", terms, postgresql)
+    found = session.execute(
+        text("SELECT v.id, v.unit_id, v.lang, v.text, length(v.text) AS rank "
+             f"FROM memory_variant v {READY_UNITS} WHERE {units} AND {where} "
+             "ORDER BY rank, v.id LIMIT :limit"),
+        {"limit": limit, **params, **unit_params}).all()
+    sentences, sentence_params = holds_substring("s.text", terms, postgresql)
+    in_sets = session.execute(
+        text("SELECT s.row_id, v.lang, s.text, length(s.text) AS rank "
+             "FROM sentence s JOIN version v ON v.id = s.version_id "
+             f"WHERE {sentences} AND s.row_id IS NOT NULL AND {where} "
+             "ORDER BY rank, s.id LIMIT :limit"),
+        {"limit": limit, **params, **sentence_params}).all()
+    def marked(found_text: str) -> tuple[tuple[str, bool], ...]:
+        return substring_parts(found_text, terms)
+
+    return _unit_hits(session, found, marked) + _row_hits(session, in_sets, marked)
+
+
+def substring_parts(segment: str, terms: list[str]) -> tuple[tuple[str, bool], ...]:
+    """``segment`` as (piece, is_match) parts, every occurrence of a term picked out."""
+    spans = sorted((m.start(), m.end()) for term in terms if term
+                   for m in re.finditer(re.escape(term), segment, re.IGNORECASE))
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in spans:
+        start = max(start, at)
+        if end <= start:
+            continue
+        parts.extend(part for part in ((segment[at:start], False), (segment[start:end], True))
+                     if part[0])
+        at = end
+    if segment[at:]:
+        parts.append((segment[at:], False))
+    return tuple(parts)
 
 
 def _unit_hits(session: Session, found: Sequence[Any],

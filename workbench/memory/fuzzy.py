@@ -11,6 +11,7 @@ seconds on a large memory.)
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -23,9 +24,11 @@ from sqlalchemy.orm import Session
 from workbench.memory import MemoryQueryError
 from workbench.memory.search import (
     HOLDS,
+    UNSPACED,
     Origin,
     any_word_expression,
     base_lang,
+    holds_substring,
     language_clause,
     on_postgresql,
     rarer_words,
@@ -107,14 +110,41 @@ def fuzzy_matches(session: Session, sentence: str, source: str, target: str, *,
     return ranked[:limit]
 
 
+def _pieces(sentence: str, most: int = 6) -> list[str]:
+    """For a sentence in a script written without spaces (Chinese, Japanese): pairs of
+    neighbouring characters, ``most`` of them spread over it (a word is one or two
+    characters; the full-text index holds a whole run as one word, so it cannot find them).
+    None for a sentence written with spaces."""
+    runs = re.findall(f"{UNSPACED.pattern}+", sentence)
+    pairs = list(dict.fromkeys(run[k:k + 2] for run in runs for k in range(len(run) - 1)))
+    pairs = pairs or list(dict.fromkeys(char for run in runs for char in run))
+    return pairs[::max(1, len(pairs) // most)][:most]
+
+
+def _by_pieces(column: str, pieces: list[str], postgresql: bool) -> tuple[str, str, dict[str, str]]:
+    """The condition (one piece at least) and the order (most pieces first) that find the
+    candidates of a sentence written without spaces, and their parameters."""
+    where, params = holds_substring(column, pieces, postgresql, every=False, name="piece")
+    like = "ILIKE" if postgresql else "LIKE"
+    order = " + ".join(f"(CASE WHEN {column} {like} :{key} ESCAPE '\\' THEN 1 ELSE 0 END)"
+                       for key in params)
+    return where, order, params
+
+
 def _imported(session: Session, sentence: str, source: str, target: str
               ) -> list[FuzzyMatch]:
     postgresql = on_postgresql(session)
+    where, params = language_clause("v.lang", source, "source")
+    if pieces := _pieces(sentence):
+        holds, order, piece_params = _by_pieces("v.text", pieces, postgresql)
+        query = text(f"SELECT v.unit_id FROM memory_variant v {READY_UNITS} "
+                     f"WHERE {holds} AND {where} ORDER BY {order} DESC, v.id LIMIT :limit")
+        return _unit_candidates(session, list(dict.fromkeys(session.scalars(query, {
+            "limit": CANDIDATES, **params, **piece_params}))), source, target)
     expression = any_word_expression(rarer_words(session, "memory_variant", sentence),
                                      postgresql)
     if expression is None:
         return []
-    where, params = language_clause("v.lang", source, "source")
     if postgresql:
         query = text("SELECT pool.unit_id FROM ("
                      f"SELECT v.unit_id, v.text, v.id FROM memory_variant v {READY_UNITS} "
@@ -128,6 +158,12 @@ def _imported(session: Session, sentence: str, source: str, target: str
     units = list(dict.fromkeys(session.scalars(query, {
         "expression": expression, "sentence": sentence, "limit": CANDIDATES,
         "pool": TRIGRAM_POOL, **params})))
+    return _unit_candidates(session, units, source, target)
+
+
+def _unit_candidates(session: Session, units: list[int], source: str, target: str
+                     ) -> list[FuzzyMatch]:
+    """The units' source and target variants as candidates (scored later)."""
     variants = unit_variants(session, units)
     origins = unit_origins(session, units)
     candidates = []
@@ -177,10 +213,17 @@ def _closest(variants: list[tuple[str, str]], wanted: str) -> list[tuple[str, st
 def _from_sets(session: Session, sentence: str, source: str, target: str
                ) -> list[FuzzyMatch]:
     postgresql = on_postgresql(session)
+    where, params = language_clause("v.lang", source, "source")
+    if pieces := _pieces(sentence):
+        holds, order, piece_params = _by_pieces("s.text", pieces, postgresql)
+        query = text("SELECT s.row_id FROM sentence s JOIN version v ON v.id = s.version_id "
+                     f"WHERE {holds} AND s.row_id IS NOT NULL AND {where} "
+                     f"ORDER BY {order} DESC, s.id LIMIT :limit")
+        return _row_candidates(session, list(dict.fromkeys(session.scalars(query, {
+            "limit": CANDIDATES, **params, **piece_params}))), source, target)
     expression = any_word_expression(rarer_words(session, "sentence", sentence), postgresql)
     if expression is None:
         return []
-    where, params = language_clause("v.lang", source, "source")
     if postgresql:
         query = text("SELECT pool.row_id FROM ("
                      "SELECT s.row_id, s.text, s.id FROM sentence s "
@@ -197,6 +240,12 @@ def _from_sets(session: Session, sentence: str, source: str, target: str
     row_ids = list(dict.fromkeys(session.scalars(query, {
         "expression": expression, "sentence": sentence, "limit": CANDIDATES,
         "pool": TRIGRAM_POOL, **params})))
+    return _row_candidates(session, row_ids, source, target)
+
+
+def _row_candidates(session: Session, row_ids: list[int], source: str, target: str
+                    ) -> list[FuzzyMatch]:
+    """The rows' source and target cells as candidates (scored later)."""
     rows = row_cells(session, row_ids)
     candidates = []
     for row_id in row_ids:

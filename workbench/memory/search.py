@@ -81,6 +81,31 @@ def ts_query(query: str) -> str | None:
     return " & ".join(parts) or None
 
 
+# Chinese and Japanese are written without spaces: the full-text index holds a whole run of
+# such characters as one word, so what a translator types in them is looked for as a
+# substring (LIKE: a scan on SQLite, pg_trgm's index on PostgreSQL).
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def unspaced_terms(query: str) -> list[str]:
+    """The terms of ``query`` when one of them is in a script written without spaces
+    (every term then looked for as a substring), else none."""
+    terms = [term for term, _prefix in search_terms(query)]
+    return terms if any(UNSPACED.search(term) for term in terms) else []
+
+
+def holds_substring(column: str, terms: list[str], postgresql: bool, *, every: bool = True,
+                    name: str = "part") -> tuple[str, dict[str, str]]:
+    """An SQL condition: ``column`` holds every one of ``terms`` (``every=False``: one at
+    least) as a substring, case aside; and its parameters (``%`` and ``_`` in a term are
+    themselves)."""
+    like = "ILIKE" if postgresql else "LIKE"
+    params = {f"{name}{n}": "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
+              for n, term in enumerate(terms)}
+    conditions = [f"{column} {like} :{key} ESCAPE '\\'" for key in params]
+    return "(" + (" AND " if every else " OR ").join(conditions or ["1 = 0"]) + ")", params
+
+
 def on_postgresql(session: Session) -> bool:
     """Whether ``session`` works on PostgreSQL (else SQLite: ``require_index`` said so)."""
     return session.get_bind().dialect.name == "postgresql"
