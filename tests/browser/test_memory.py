@@ -62,3 +62,29 @@ def test_import_search_and_export_the_memory(page: Any, live_server: LiveServer,
     assert {v.lang for u in units for v in u.variants} == {"en-GB", "ru-RU"}
     assert any(u.text("en-GB") == "The ministers met in Moscow on Monday." for u in units)
     assert sum(1 for u in units if not (u.tuid or "").startswith("tmx")) >= 10  # the set's rows
+
+
+def test_removing_an_imported_file_asks_first(page: Any, live_server: LiveServer,
+                                              tmp_path: Path) -> None:
+    upload = tmp_path / "omegat.tmx"
+    upload.write_bytes(memory_tmx())
+    page.goto("/memory/")
+    page.set_input_files('input[name="file"]', str(upload))
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.wait_for_url("**/memory/?imported=*")
+    asked: list[str] = []
+
+    def answer(dialog: Any, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.get_by_role("button", name="Remove omegat.tmx").click()
+    page.wait_for_timeout(300)
+    assert asked == ["Remove omegat.tmx and its 5 units from the memory of the whole team? "
+                     "This cannot be undone."]
+    assert "omegat.tmx" in page.locator("table").inner_text()  # kept: the answer was no
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.get_by_role("button", name="Remove omegat.tmx").click()
+    page.wait_for_url("**/memory/?removed=*")
+    assert page.get_by_role("button", name="Remove omegat.tmx").count() == 0

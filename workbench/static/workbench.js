@@ -26,3 +26,11 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// A form that removes what cannot be brought back asks first (its data-confirm says what).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});
