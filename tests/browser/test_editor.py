@@ -404,7 +404,9 @@ def test_columns_can_be_chosen_and_ordered_and_the_interface_localised(
     assert page.get_by_role("button", name="Rückgängig").count() == 1
     assert axe_violations(page) == []
     page.get_by_role("link", name="Dokumentsätze").click()
-    assert page.get_by_role("heading", name="Dokumentsätze").is_visible()
+    heading = page.get_by_role("heading", name="Dokumentsätze")
+    heading.wait_for()  # the list page, loaded (is_visible() does not wait for it)
+    assert heading.is_visible()
 
 
 def test_screenshot_of_the_editor_on_the_demo_corpus(page: Any, live_server: LiveServer,
