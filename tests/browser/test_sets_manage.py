@@ -53,7 +53,7 @@ def test_deleting_a_set_asks_first_then_removes_it(page: Any, live_server: LiveS
     name = live_server.get_json(f"/sets/{doomed}.json")["name"]
     page.goto("/")
     page.locator(f'a[href="/sets/{doomed}/delete"]').click()
-    assert page.get_by_role("heading", name=f"Delete “{name}”?").is_visible()
+    page.get_by_role("heading", name=f"Delete “{name}”?").wait_for()  # the page, loaded
     said = page.locator("main").inner_text()
     assert "Its rows leave the translation memory, the concordance and fuzzy search, and the " \
            "terminology flags." in said
