@@ -369,3 +369,26 @@ def test_flags_are_found_again_when_a_set_changes(database_url: str,
         session.refresh(sets[0])
         flags_module.set_flags(session, sets)
         assert len(runs) == before + 1
+
+
+def test_a_large_corpus_that_changed_finds_its_flags_in_a_job_not_in_the_page(
+        client: FlaskClient, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.jobs.models import Job
+    from workbench.models import DocumentSet
+    from workbench.views import terminology as view
+
+    monkeypatch.setattr(view, "INLINE_DISCOVERY_ROWS", 100)  # the demo's 1,200 rows: large
+    with session_scope(database_url) as session:  # an edit: the flags found are of before
+        first = session.query(DocumentSet).order_by(DocumentSet.id).first()
+        first.revision += 1
+    answer = client.get("/terms/")
+    assert answer.status_code == 303 and "/jobs/" in answer.headers["Location"]
+    with session_scope(database_url) as session:
+        [job] = session.query(Job).filter(Job.kind == "discover_terms").all()
+        assert job.state == "done"  # eager in tests; a server runs it in a thread
+    # the job's flags are those of the sets as they are now: the page shows them
+    page = client.get("/terms/")
+    assert page.status_code == 200 and COUNCIL in page.get_data(as_text=True)
+    assert any(COUNCIL in f["variants"] for f in flags(client, "?show=all"))
+    with session_scope(database_url) as session:
+        assert session.query(Job).filter(Job.kind == "discover_terms").count() == 1

@@ -153,21 +153,46 @@ def remember_flags(session: Session, sets: Sequence[DocumentSet],
         return _CACHE.setdefault(key, flags)
 
 
+def flags_ready(session: Session, sets: Sequence[DocumentSet]) -> bool:
+    """Whether the flags of the sets as they are now are at hand (kept in this process,
+    or stored by a discovery job), so that no page waits for discovery."""
+    from workbench.terminology.discovery import stored_flags
+
+    with _lock:
+        if _state(session, sets) in _CACHE:
+            return True
+    return stored_flags(session, sets) is not None
+
+
+# States being discovered in this process: a second request for one waits for the first
+# (four people opening the flags page after an edit ran discovery four times at once).
+_FINDING: dict[tuple[object, ...], threading.Lock] = {}
+
+
 def set_flags(session: Session, sets: Sequence[DocumentSet]) -> list[Flag]:
     """The flags of the sets, found again only when a set changed (its revision): those
     kept in this process, else those a discovery job stored for this very state
-    (``workbench.terminology.discovery``), else found now."""
+    (``workbench.terminology.discovery``), else found now (once, whoever else asks)."""
     from workbench.terminology.discovery import stored_flags
 
     key = _state(session, sets)
     with _lock:
         flags = _CACHE.get(key)
+        finding = _FINDING.setdefault(key, threading.Lock()) if flags is None else None
     if flags is not None:
         return flags
-    flags = stored_flags(session, sets)
-    if flags is None:
-        flags = discover(aligned_rows(session, sets), pivot=pivot_of(sets))
-    return remember_flags(session, sets, flags)
+    assert finding is not None
+    with finding:  # the first finds them; the others then read them from the cache
+        with _lock:
+            flags = _CACHE.get(key)
+        if flags is None:
+            flags = stored_flags(session, sets)
+        if flags is None:
+            flags = discover(aligned_rows(session, sets), pivot=pivot_of(sets))
+        flags = remember_flags(session, sets, flags)
+    with _lock:
+        _FINDING.pop(key, None)
+    return flags
 
 
 def flag_states(session: Session, sets: Sequence[DocumentSet]) -> list[FlagState]:
