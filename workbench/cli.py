@@ -90,7 +90,7 @@ def init(demo: bool) -> None:
         with session_scope(url) as session:
             created = load_demo(session)
         click.echo(f"Demo corpus: {created} set(s) loaded." if created else "Demo corpus present.")
-    click.echo(f"Database ready: {url}")
+    click.echo(f"Database ready: {_shown(url)}")  # without its password
 
 
 @main.command()

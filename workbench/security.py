@@ -107,12 +107,14 @@ def init_app(app: Flask) -> None:
     """Wire the checks, the headers and the limits into ``app``."""
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a day in the editor stays valid
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)  # the Origin check below is stricter
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:  # Flask's own default is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"  # setdefault would keep it
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATE_LIMIT_CREATE", "30 per minute; 300 per hour")
     csrf.init_app(app)
     limiter.init_app(app)
     app.before_request(_check_host)
+    app.before_request(_refuse_nul)
     app.before_request(_check_origin)
     app.after_request(_add_headers)
     app.register_error_handler(CSRFError, _csrf_refused)
@@ -128,6 +130,19 @@ def _check_host() -> None:
             "This workbench does not answer for the address %(host)s. To reach it under "
             "that name, start it with: workbench serve --allowed-host %(host)s",
             host=name or "?"))
+
+
+class NulCharacter(WorkbenchError):
+    status = 400
+
+
+def _refuse_nul() -> None:
+    """A NUL character in a field or the address is refused at once: no text holds one,
+    and PostgreSQL cannot store it (each such request answered 500, before sign-in too)."""
+    values = [*request.args.values(), *(request.form.values() if request.form else ())]
+    if any("\x00" in value for value in values):
+        raise NulCharacter(_("A field holds a NUL character, which no text may hold. Nothing "
+                             "was changed."))
 
 
 def _check_origin() -> None:

@@ -210,3 +210,11 @@ def test_translators_and_terminologists_may_find_the_flags_again(
         assert answer.get_json()["state"] == "done"
     log = signed_in(app, "ada").get("/activity").get_data(as_text=True)
     assert log.count("/terms/discover") == 2
+
+
+def test_the_session_cookie_stays_on_this_site(app: Flask, team: None) -> None:
+    # SameSite=Lax: another site's form does not carry it (Flask's own default is none)
+    client = app.test_client()
+    answer = client.post("/login", data={"name": "tom", "password": PASSWORD})
+    cookies = [value for name, value in answer.headers.items() if name == "Set-Cookie"]
+    assert any(c.startswith("session=") and "SameSite=Lax" in c for c in cookies), cookies
