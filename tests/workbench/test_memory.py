@@ -592,3 +592,18 @@ def test_a_file_with_a_very_long_name_is_imported_all_the_same(client: FlaskClie
     assert job_page.headers["Location"] == "/memory/?imported=1"
     found = client.get("/memory/concordance.json?q=Security+Council&lang=en").get_json()
     assert len(found["hits"]) == 1
+
+
+def test_a_file_queued_for_the_workers_goes_in_the_jobs_folder(tmp_path: Path) -> None:
+    # a worker on another machine, or as another user, cannot read the user's own file,
+    # and the user may move it before the job runs: a queued import takes a copy
+    from workbench.memory.cli import _as_it_is
+
+    mine = tmp_path / "home" / "project.tmx"
+    mine.parent.mkdir()
+    mine.write_bytes(memory_tmx())
+    queued = _as_it_is(mine, here=False)(tmp_path / "jobs" / "7")
+    assert queued == tmp_path / "jobs" / "7" / "project.tmx"
+    mine.unlink()
+    assert queued.read_bytes() == memory_tmx()
+    assert _as_it_is(tmp_path / "big.tmx")(tmp_path / "jobs" / "8") == tmp_path / "big.tmx"

@@ -54,7 +54,7 @@ def import_(files: tuple[str, ...]) -> None:
                 open(path, "rb").close()  # the system's own reason: missing, a folder ...
             job_id = submit(url, "tmx-import", title=f"Importing {name}",
                             params={"file_name": name}, runner=runner,
-                            store_input=_as_it_is(Path(path)))
+                            store_input=_as_it_is(Path(path), here=runner == "eager"))
         except OSError as error:
             refused.append(f"{path}: cannot be read ({error.strerror}).")
         except WorkbenchError as error:  # the file's name, line and reason
@@ -74,9 +74,21 @@ def import_(files: tuple[str, ...]) -> None:
            refused, summary=runner == "eager")
 
 
-def _as_it_is(path: Path) -> Callable[[Path], Path]:
-    """A file on disk as a job's input, where it is (not copied: it may be large)."""
-    return lambda _folder: path.resolve()
+def _as_it_is(path: Path, *, here: bool = True) -> Callable[[Path], Path]:
+    """A file on disk as a job's input: where it is when the job runs in this process
+    (not copied: it may be large), else a copy in the job's folder, the jobs folder the
+    workers share (a worker on another machine, or as another user, cannot read the
+    user's own file, and the user may move it meanwhile)."""
+    if here:
+        return lambda _folder: path.resolve()
+
+    def copied(folder: Path) -> Path:
+        import shutil
+
+        folder.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copyfile(path, folder / path.name))
+
+    return copied
 
 
 def _job_result(url: str, job_id: int) -> dict[str, Any]:
