@@ -148,6 +148,21 @@ def test_a_stopped_account_is_signed_out_at_its_next_request(app: Flask, team: N
         "/login", data={"name": "tom", "password": PASSWORD}).status_code == 401
 
 
+def test_a_new_password_signs_the_account_out_everywhere_else(
+        app: Flask, team: None, runner: CliRunner) -> None:
+    elsewhere = signed_in(app, "tom")  # another browser of tom's, or someone with his cookie
+    here = signed_in(app, "tom")
+    new = "a brand new long password 7"
+    changed = here.post("/account/password", data={"current": PASSWORD, "password": new})
+    assert changed.status_code == 303
+    assert here.get("/sets/new").status_code == 200  # the session that changed it goes on
+    assert elsewhere.get("/sets/new").status_code == 302  # the other is signed out
+    again = signed_in(app, "ada")
+    assert runner.invoke(main, ["accounts", "password", "ada", "--password-stdin"],
+                         input="an administrator's new one 8\n").exit_code == 0
+    assert again.get("/sets/new").status_code == 302  # changed from the command line too
+
+
 def test_the_last_administrator_cannot_be_demoted_or_stopped(app: Flask, team: None) -> None:
     admin = signed_in(app, "ada")
     response = admin.post("/accounts/ada/role", data={"role": "translator"})

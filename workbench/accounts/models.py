@@ -33,6 +33,16 @@ class Account(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login: a deactivated account cannot sign in
         return self.active
 
+    def get_id(self) -> str:
+        """What the session keeps: the id and a stamp of the password, so that a new
+        password signs the account out everywhere (``workbench.accounts.web._load``)."""
+        return f"{self.id}:{self.session_stamp()}"
+
+    def session_stamp(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
 
 class Activity(Base):
     """A change made through the web, and who made it."""

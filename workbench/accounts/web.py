@@ -77,11 +77,16 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load(account_id: str) -> Account | None:
+def _load(session_id: str) -> Account | None:
+    """The signed-in account, while it is active and its password is the one the session
+    was opened with (a changed password signs it out everywhere)."""
+    account_id, _colon, stamp = session_id.partition(":")
     if not account_id.isdigit():
         return None
     account = get_session().get(Account, int(account_id))
-    return account if account is not None and account.active else None
+    if account is None or not account.active or stamp != account.session_stamp():
+        return None
+    return account
 
 
 def signing_in() -> bool:
@@ -228,7 +233,9 @@ def change_password() -> Response:
     if authenticate(session, person.name, request.form.get("current", "")) is None:
         raise AccountError(_("The current password is wrong; nothing was changed."))
     with committed(session):
-        set_password(session, person.name, request.form.get("password", ""))
+        account = set_password(session, person.name, request.form.get("password", ""))
+    # the new password signs the account out everywhere else; this session goes on with it
+    login_user(account)
     flash(_("Your password was changed."))
     return redirect(url_for("accounts.activity_log"), code=303)
 
