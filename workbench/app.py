@@ -52,11 +52,20 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(UI_LANGUAGES) or "en"
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """The workbench web application."""
+def create_app(test_config: dict[str, Any] | None = None, *,
+               instance_path: str | None = None,
+               overrides: dict[str, Any] | None = None) -> Flask:
+    """The workbench web application.
+
+    ``test_config``: the whole configuration (``instance/config.py`` is not read).
+    ``instance_path``: the instance folder (its ``config.py``, the secret key), e.g. the
+    ``instance/`` of the folder the command runs in, as the command line's database;
+    ``overrides``: settings that go over ``config.py`` (what the command line was told).
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
+        instance_path=instance_path,
         template_folder=templates_folder(),
     )
     app.config.from_mapping(
@@ -70,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
+        app.config.from_mapping(overrides or {})
     else:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):

@@ -125,8 +125,10 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
     names = [os.environ.get("WORKBENCH_ALLOWED_HOSTS", ""), *allowed]
     if host not in ("0.0.0.0", "::", ""):
         names.append(host)
-    app = create_app({"DATABASE_URL": _url(),
-                      "ALLOWED_HOSTS": ",".join(filter(None, names))})
+    # instance/config.py of this folder (where its database is), under what was said here
+    app = create_app(instance_path=str(Path.cwd() / "instance"),
+                     overrides={"DATABASE_URL": _url(),
+                                "ALLOWED_HOSTS": ",".join(filter(None, names))})
     import threading
 
     from alignments.terms import load_dictionaries

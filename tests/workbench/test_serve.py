@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from http.client import HTTPConnection
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,19 @@ def test_serve_refuses_settings_that_cannot_work(option: list[str]) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "Invalid value" in result.stderr
+
+
+def test_the_servers_settings_come_from_the_instance_folder_it_runs_in(tmp_path: Path) -> None:
+    # serve and worker read instance/config.py beside the database the command line uses;
+    # what the command line was told goes over it
+    from workbench.app import create_app
+
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text(
+        "MAX_PAGE_SENTENCES = 10\nDATABASE_URL = 'sqlite:///elsewhere.sqlite'\n",
+        encoding="utf-8")
+    app = create_app(instance_path=str(tmp_path / "instance"),
+                     overrides={"DATABASE_URL": f"sqlite:///{tmp_path / 'here.sqlite'}"})
+    assert app.config["MAX_PAGE_SENTENCES"] == 10
+    assert app.config["DATABASE_URL"].endswith("here.sqlite")
+    assert (tmp_path / "instance" / "secret_key").exists()  # made here, not in the package

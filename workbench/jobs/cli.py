@@ -4,6 +4,7 @@ worker for the jobs, with the same configuration as ``workbench serve``)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -131,5 +132,6 @@ def worker(concurrency: int, loglevel: str) -> None:
             "Set WORKBENCH_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker; "
             "without it, `workbench serve` runs the jobs itself.")
     # The same app as `workbench serve` makes: its database, limits and languages.
-    app = create_app({"DATABASE_URL": current_database()})
+    app = create_app(instance_path=str(Path.cwd() / "instance"),
+                     overrides={"DATABASE_URL": current_database()})
     start_worker(app, broker, concurrency=concurrency, loglevel=loglevel)
