@@ -150,6 +150,12 @@ def highlighted(segment: str, terms: list[tuple[str, bool]]) -> tuple[tuple[str,
             if all(word == want for (_s, _e, word), want in zip(whole, wanted, strict=False)) \
                     and (last.startswith(wanted[-1]) if prefix else last == wanted[-1]):
                 spans.append((window[0][0], window[-1][1]))
+    return _marked(segment, spans)
+
+
+def _marked(segment: str, spans: list[tuple[int, int]]) -> tuple[tuple[str, bool], ...]:
+    """``segment`` as (piece, is_match) parts, the (start, end) ``spans`` picked out (one
+    overlapping another extends it)."""
     parts: list[tuple[str, bool]] = []
     at = 0
     for start, end in sorted(spans):
@@ -236,20 +242,8 @@ def _substring_hits(session: Session, terms: list[str], lang: str | None, limit:
 
 def substring_parts(segment: str, terms: list[str]) -> tuple[tuple[str, bool], ...]:
     """``segment`` as (piece, is_match) parts, every occurrence of a term picked out."""
-    spans = sorted((m.start(), m.end()) for term in terms if term
-                   for m in re.finditer(re.escape(term), segment, re.IGNORECASE))
-    parts: list[tuple[str, bool]] = []
-    at = 0
-    for start, end in spans:
-        start = max(start, at)
-        if end <= start:
-            continue
-        parts.extend(part for part in ((segment[at:start], False), (segment[start:end], True))
-                     if part[0])
-        at = end
-    if segment[at:]:
-        parts.append((segment[at:], False))
-    return tuple(parts)
+    return _marked(segment, [(m.start(), m.end()) for term in terms if term
+                             for m in re.finditer(re.escape(term), segment, re.IGNORECASE)])
 
 
 def _unit_hits(session: Session, found: Sequence[Any],
