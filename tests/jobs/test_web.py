@@ -69,6 +69,7 @@ def test_a_tmx_import_is_a_job_with_its_units_counted(client: FlaskClient) -> No
     job = answer.get_json()
     assert job["kind"] == "tmx-import" and job["state"] == "done" and job["unit"] == "units"
     assert job["result"]["file_name"] == "m.tmx" and job["done"] == job["result"]["units"]
+    assert job["total"] == job["result"]["units"]  # finished: every unit, not "so far"
     listed = client.get("/jobs/").get_data(as_text=True)
     assert "Importing m.tmx" in listed and "See the imported file in the memory" in listed
 

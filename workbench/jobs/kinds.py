@@ -106,6 +106,9 @@ def import_memory(context: JobContext) -> dict[str, Any]:
     with open(context.input_path, "rb") as source, transaction(context.url) as session:
         origin = import_tmx(session, source, name,
                             progress=lambda units: context.progress(units, session=session))
+        # the last batch's report may have been skipped (one every few seconds): the
+        # finished job says every unit stored, as its result does
+        context.progress(origin.unit_count, origin.unit_count, session=session)
         return {"origin_id": origin.id, "file_name": origin.file_name,
                 "units": origin.unit_count}
 
