@@ -1,0 +1,190 @@
+"""Alignment on real translations nobody here wrote: Debian's translated manuals.
+
+Usage (from the repository root, after ``apt-get install`` of the packages below)::
+
+    PYTHONPATH=. python bench/debian_docs.py [--embeddings DIR] [--paragraphs] [--fit]
+
+Every corpus under ``bench/corpora`` was written to order, and written translations are
+kinder than published ones (the kept-back literary set scores far lower than any of
+them). Debian's manuals are translated by volunteers with po4a or Sphinx's gettext: real
+translations, into Chinese and Japanese as well, by people who never saw this aligner.
+They are GPL, so they are read from the installed packages at run time and never copied
+here:
+
+    apt-get install maint-guide maint-guide-{de,es,fr,ja,ru,zh-cn} \\
+        debian-reference-{en,de,es,fr,ja,zh-cn} \\
+        debian-faq debian-faq-{de,fr,ja,ru,zh-cn} \\
+        developers-reference developers-reference-{de,fr,ja,ru}
+
+The gold comes from the structure, not from anybody's judgement: po4a and gettext keep
+the English file's blocks (paragraphs, list items, table cells, titles) one for one, so
+block k of a translation is the translation of block k. A chapter is read only when both
+files have the same blocks in the same order; a block whose text is the same on both sides
+(untranslated, code, a name) is left out of both. Each block is split into sentences with
+the workbench's own rules, and the chapter's sentences are aligned as one stream,
+presegmented and without the block breaks (``--paragraphs``: with them, as the workbench
+does for pages).
+
+Scored against the blocks as in ``bench/coarse_gold.py``: a lax measure, reported per
+manual and language pair, with the confidence judged on the same notion of right.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from lxml import html
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from accuracy import _KeptEncoder, parse_params  # noqa: E402
+from coarse_gold import HEAD, Document, Result, run, summary  # noqa: E402
+
+from alignments.align import DEFAULT_PARAMS  # noqa: E402
+from alignments.beads import Bead  # noqa: E402
+from alignments.embed import Encoder  # noqa: E402
+from alignments.segment import split_sentences  # noqa: E402
+
+DOC = Path("/usr/share/doc")
+# manual -> (language code in the file names -> the files of each chapter)
+LANGS = {"de": "de-DE", "es": "es-ES", "fr": "fr-FR", "ja": "ja-JP", "ru": "ru-RU",
+         "zh-cn": "zh-CN", "en": "en-GB"}
+BLOCKS = {"p", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "caption",
+          "title"}
+LETTER = re.compile(r"[^\W\d_]")
+
+
+def _maint_guide(code: str) -> list[Path]:
+    folder = DOC / ("maint-guide" if code == "en" else f"maint-guide-{code}") / "html"
+    return sorted(folder.glob(f"*.{code}.html"))
+
+
+def _reference(code: str) -> list[Path]:
+    return sorted((DOC / "debian-reference-common" / "docs").glob(f"*.{code}.html"))
+
+
+def _faq(code: str) -> list[Path]:
+    folder = DOC / "debian" / "FAQ" / ("" if code == "en" else code)
+    return sorted(folder.glob(f"*.{code}.html"))
+
+
+def _developers(code: str) -> list[Path]:
+    folder = Path("/usr/share/developers-reference") / ("" if code == "en" else code)
+    return sorted(p for p in folder.glob("*.html")
+                  if p.name not in {"search.html", "genindex.html"})
+
+
+MANUALS = {"maint-guide": (_maint_guide, ("de", "es", "fr", "ja", "ru", "zh-cn")),
+           "debian-reference": (_reference, ("de", "es", "fr", "ja", "zh-cn")),
+           "debian-faq": (_faq, ("de", "fr", "ja", "ru", "zh-cn")),
+           "developers-reference": (_developers, ("de", "fr", "ja", "ru"))}
+
+
+def blocks(path: Path) -> list[tuple[str, str]]:
+    """The file's innermost blocks in reading order: (tag, text with spaces folded); blocks
+    inside ``<pre>`` (code, screens) left out."""
+    root = html.parse(str(path)).getroot()
+    out = []
+    for element in root.iter(*BLOCKS):
+        if any(True for _ in element.iterdescendants(*BLOCKS)):
+            continue
+        if any(a.tag == "pre" for a in element.iterancestors()):
+            continue
+        out.append((element.tag, " ".join(element.text_content().split())))
+    return out
+
+
+def chapter(name: str, src: Path, tgt: Path, src_lang: str, tgt_lang: str
+            ) -> Document | None:
+    """The two files as sentences and block beads; None when their blocks differ."""
+    a, b = blocks(src), blocks(tgt)
+    if [tag for tag, _ in a] != [tag for tag, _ in b]:
+        return None
+    source: list[str] = []
+    target: list[str] = []
+    gold: list[Bead] = []
+    for (_, s), (_, t) in zip(a, b, strict=True):
+        if s == t or not LETTER.search(s) or not LETTER.search(t):
+            continue
+        ss, ts = split_sentences(s, src_lang), split_sentences(t, tgt_lang)
+        if not ss or not ts:
+            continue
+        gold.append(Bead(tuple(range(len(source), len(source) + len(ss))),
+                         tuple(range(len(target), len(target) + len(ts)))))
+        source += ss
+        target += ts
+    if not gold:
+        return None
+    return Document(name, source, target, gold)
+
+
+def chapters(manual: str, code: str, reverse: bool = False) -> tuple[list[Document], int]:
+    """The manual's chapters English -> ``code`` (or back), and how many were left out."""
+    files, _ = MANUALS[manual]
+    english = {p.name.split(".")[0]: p for p in files("en")}
+    out, skipped = [], 0
+    for path in files(code):
+        stem = path.name.split(".")[0]
+        if stem not in english:
+            continue
+        pair = (path, english[stem]) if reverse else (english[stem], path)
+        langs = (LANGS[code], LANGS["en"]) if reverse else (LANGS["en"], LANGS[code])
+        found = chapter(f"{manual}/{stem}", *pair, *langs)
+        if found is None:
+            skipped += 1
+        else:
+            out.append(found)
+    return out, skipped
+
+
+def pairs(only: Sequence[str]) -> Iterator[tuple[str, str, bool]]:
+    for manual, (_, codes) in MANUALS.items():
+        if only and manual not in only:
+            continue
+        for code in codes:
+            yield manual, code, False
+        if "zh-cn" in codes:
+            yield manual, "zh-cn", True  # zh→en, the kept-back literary set's direction
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embeddings", type=Path,
+                        help="keep the sentence embeddings in this folder between runs")
+    parser.add_argument("--paragraphs", action="store_true",
+                        help="tell the aligner where the blocks start, as for a page")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="an aligner knob other than its default; repeatable")
+    parser.add_argument("--only", nargs="*", default=[], choices=sorted(MANUALS),
+                        help="these manuals only")
+    parser.add_argument("--calibration", action="store_true",
+                        help="also: how the confidence ranks, per source")
+    args = parser.parse_args(argv)
+    params = parse_params(args.param) if args.param else DEFAULT_PARAMS
+    encoder: Encoder = _KeptEncoder(args.embeddings) if args.embeddings else Encoder()
+    print(*HEAD, sep="\n")
+    results: list[Result] = []
+    for manual, code, reverse in pairs(args.only):
+        documents, skipped = chapters(manual, code, reverse)
+        if not documents:
+            print(f"(no {manual} in {code}: apt-get install it)", file=sys.stderr)
+            continue
+        langs = (LANGS[code], LANGS["en"]) if reverse else (LANGS["en"], LANGS[code])
+        name = f"{manual} {langs[0]}→{langs[1]} ({len(documents)} ch."
+        name += f", {skipped} left out)" if skipped else ")"
+        results.append(run(name, documents, langs, encoder, params, args.paragraphs))
+        print(results[-1].row(), flush=True)
+    if not results:
+        return 1
+    print(*summary(results, args.calibration), sep="\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
