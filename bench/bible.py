@@ -128,9 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also: how the confidence ranks, per book")
     args = parser.parse_args(argv)
     if not shutil.which("diatheke"):
-        print("no diatheke: apt-get install diatheke sword-text-sparv sword-text-web",
-              file=sys.stderr)
-        return 1
+        print("skipped, no diatheke: apt-get install diatheke sword-text-sparv "
+              "sword-text-web", file=sys.stderr)
+        return 0
     params = parse_params(args.param) if args.param else DEFAULT_PARAMS
     encoder: Encoder = _KeptEncoder(args.embeddings) if args.embeddings else Encoder()
     print(*HEAD, sep="\n")

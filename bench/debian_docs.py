@@ -181,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(run(name, documents, langs, encoder, params, args.paragraphs))
         print(results[-1].row(), flush=True)
     if not results:
-        return 1
+        return 0  # nothing installed: skipped, said above
     print(*summary(results, args.calibration), sep="\n")
     return 0
 

@@ -22,6 +22,8 @@ FULL = [
     ("alignment accuracy", ["accuracy.py"]),
     ("N-way rows", ["rows.py"]),
     ("rows from the pages", ["pages.py"]),
+    ("real translations: Debian's manuals", ["debian_docs.py"]),
+    ("real translations: the Bible", ["bible.py"]),
     ("alignment speed", ["speed.py", "--large"]),
     ("editor latency", ["editor_latency.py"]),
     ("terminology", ["terms.py"]),
@@ -30,6 +32,8 @@ FULL = [
     ("server load", ["load.py"]),
 ]
 QUICK = {
+    "real translations: Debian's manuals": ["debian_docs.py", "--only", "maint-guide"],
+    "real translations: the Bible": ["bible.py", "--books", "Ruth"],
     "alignment speed": ["speed.py", "--sizes", "200"],
     "editor latency": ["editor_latency.py", "--rows", "200", "--runs", "3"],
     "terminology": ["terms.py", "--rows", "2000"],
