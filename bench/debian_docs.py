@@ -2,7 +2,8 @@
 
 Usage (from the repository root, after ``apt-get install`` of the packages below)::
 
-    PYTHONPATH=. python bench/debian_docs.py [--embeddings DIR] [--paragraphs] [--fit]
+    PYTHONPATH=. python bench/debian_docs.py [--embeddings DIR] [--paragraphs] [--calibration]
+    PYTHONPATH=. python bench/debian_docs.py --import   # what the page importer takes
 
 Every corpus under ``bench/corpora`` was written to order, and written translations are
 kinder than published ones (the kept-back literary set scores far lower than any of
@@ -153,6 +154,37 @@ def pairs(only: Sequence[str]) -> Iterator[tuple[str, str, bool]]:
             yield manual, "zh-cn", True  # zh→en, the kept-back literary set's direction
 
 
+def imported() -> list[str]:
+    """How much of each chapter the workbench's importer takes, as a user uploading the
+    pages gets it: the chapters whose paragraphs are as many as the English one's, and the
+    share of the blocks' text imported (median, lowest quartile)."""
+    import statistics
+
+    from workbench.importers import read_version
+
+    same = chapters_seen = 0
+    shares = []
+    for files, codes in MANUALS.values():
+        english = {p.name.split(".")[0]: p for p in files("en")}
+        for code in codes:
+            for path in files(code):
+                stem = path.name.split(".")[0]
+                if stem not in english:
+                    continue
+                ours = read_version(english[stem].read_bytes(), english[stem].name, "en-GB")
+                theirs = read_version(path.read_bytes(), path.name, LANGS[code])
+                chapters_seen += 1
+                same += len(ours.paragraphs) == len(theirs.paragraphs)
+                text = sum(len(t) for _, t in blocks(path)) or 1
+                shares.append(sum(len(p) for p in theirs.paragraphs) / text)
+    if not shares:
+        return []
+    quartile = statistics.quantiles(shares, n=4)[0] if len(shares) > 1 else shares[0]
+    return [f"imported: {chapters_seen} chapters, {same} with as many paragraphs as the "
+            f"English; share of the text imported, median {statistics.median(shares):.2f}, "
+            f"lowest quartile {quartile:.2f}"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embeddings", type=Path,
@@ -165,7 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="these manuals only")
     parser.add_argument("--calibration", action="store_true",
                         help="also: how the confidence ranks, per source")
+    parser.add_argument("--import", dest="import_only", action="store_true",
+                        help="only: how much of each chapter the page importer takes")
     args = parser.parse_args(argv)
+    if args.import_only:
+        print(*imported(), sep="\n")
+        return 0
     params = parse_params(args.param) if args.param else DEFAULT_PARAMS
     encoder: Encoder = _KeptEncoder(args.embeddings) if args.embeddings else Encoder()
     print(*HEAD, sep="\n")

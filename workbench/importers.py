@@ -328,7 +328,10 @@ def _read_html(text: str) -> _Page:
     if not variants:
         lines = root.text_content().split("\n")
         variants = next((tuple(_VARIANT.findall(x)) for x in lines if _VARIANT_LINE.match(x)), ())
-    return _Page(title, _html_paragraphs(root), published, variants, declared)
+    paragraphs = _html_paragraphs(root)
+    if paragraphs and title and paragraphs[0] == title:  # a heading the title was taken from
+        paragraphs = paragraphs[1:]
+    return _Page(title, paragraphs, published, variants, declared)
 
 
 def _html_variants(root: lxml.html.HtmlElement) -> tuple[str, ...]:
@@ -396,7 +399,8 @@ def _drop_from(element: etree._Element) -> None:
 
 
 def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
-    """The paragraphs of the block holding the most paragraph text (the article body)."""
+    """The paragraphs of the article body: the block holding the most paragraph text, and
+    the sections beside it when the body is cut into sections (:func:`_body`)."""
     best, best_length = None, 0
     for container in root.iter():
         blocks = [child for child in container if child.tag in _BLOCKS]
@@ -406,16 +410,54 @@ def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
     if best is None:
         body = root.find("body")
         return _text_paragraphs(body.text_content() if body is not None else "")
+    best, left_out = _body(best)
     paragraphs = []
     stack = list(reversed(best))
     while stack:  # outermost blocks only: a <p> inside an <li> is part of the item
         element = stack.pop()
+        if element in left_out:
+            continue
         if element.tag in _BLOCKS:
             if text := _text_of(element):
                 paragraphs.append(text)
         else:
             stack.extend(reversed(element))
     return tuple(paragraphs)
+
+
+def _body(best: etree._Element) -> tuple[etree._Element, set[etree._Element]]:
+    """``best`` widened to the sections beside it, and what to leave out inside.
+
+    A manual or a long report (DocBook, Sphinx, any ``<section>``) cuts its body into
+    sections, each its own block of paragraphs: the richest is one section only (or one
+    list of it), and each translation may find another one richest. So the search climbs
+    while the parent holds little but paragraphs, titles and sections of the same kind
+    (tag and class) beside it; the rest (a table of contents, a sidebar the chrome rules
+    missed, footnotes), three quarters of the text at most, is left out."""
+    node, left_out = best, set()
+    while (parent := node.getparent()) is not None and parent.tag not in ("html", "body"):
+        kind = (node.tag, node.get("class"))
+        children = [c for c in parent if isinstance(c.tag, str)]
+        kin = [c for c in children if c is node or (c.tag, c.get("class")) == kind
+               or c.tag in _BLOCKS or _headings_only(c)]
+        others = [c for c in children if c not in kin]
+        total = sum(_block_text(c) for c in children)
+        if sum(_block_text(c) for c in others) > 0.25 * total:
+            break
+        left_out.update(others)
+        node = parent
+    return node, left_out
+
+
+def _block_text(element: etree._Element) -> int:
+    return sum(len(b.text_content()) for b in element.iter(*_BLOCKS))
+
+
+def _headings_only(element: etree._Element) -> bool:
+    """A section's title block: headings and nothing else with words in it."""
+    headings = list(element.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+    return bool(headings) and _normalise(element.text_content()) == _normalise(
+        " ".join(h.text_content() for h in headings))
 
 
 # -- language ----------------------------------------------------------------------------

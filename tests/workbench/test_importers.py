@@ -126,6 +126,51 @@ def test_html_with_repeated_body_after_boilerplate() -> None:
     assert len(read_version(page.encode(), "statement.html").paragraphs) == 3
 
 
+# a chapter as DocBook writes it (Debian's manuals, many handbooks): a table of contents,
+# an introduction, sections each with a title and paragraphs (the second the richest),
+# a list as a section's richest block, footnotes
+DOCBOOK = """<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Chapter 2. Getting started</title>
+</head><body><div class="navheader"><table><tr><td>Prev</td><td>Next</td></tr></table></div>
+<div class="chapter"><div class="titlepage"><h2 class="title">Chapter 2. Getting started</h2>
+</div><div class="toc"><dl><dt>2.1. Workflow</dt><dt>2.2. Choose</dt><dt>2.3. Get</dt></dl>
+</div><p>Let us rebuild a package.</p>
+<div class="section"><div class="titlepage"><h2 class="title">2.1. Workflow</h2></div>
+<p>The workflow is short.</p></div>
+<div class="section"><div class="titlepage"><h2 class="title">2.2. Choose</h2></div>
+<p>Pick a program you use every day and know well enough to fix its bugs yourself.</p>
+<p>Check that nobody in the project packages it already, and ask on the list.</p>
+<div class="section"><div class="titlepage"><h3 class="title">2.2.1. Licence</h3></div>
+<p>Its licence must be free.</p></div></div>
+<div class="section"><div class="titlepage"><h2 class="title">2.3. Get</h2></div>
+<div class="itemizedlist"><ul><li><p>Download the tarball.</p></li>
+<li><p>Unpack it.</p></li></ul></div></div>
+<div class="footnotes"><p>[1] A footnote.</p></div></div>
+<div class="navfooter"><p>Prev Home Next</p></div></body></html>"""
+
+
+def test_a_chapter_cut_into_sections_is_imported_whole() -> None:
+    # the richest section alone was imported (a fifth of a chapter of Debian's manuals,
+    # and another fifth in each translation)
+    assert read_version(DOCBOOK.encode(), "first.en.html").paragraphs == (
+        "Let us rebuild a package.", "2.1. Workflow", "The workflow is short.",
+        "2.2. Choose",
+        "Pick a program you use every day and know well enough to fix its bugs yourself.",
+        "Check that nobody in the project packages it already, and ask on the list.",
+        "2.2.1. Licence", "Its licence must be free.", "2.3. Get",
+        "Download the tarball.", "Unpack it.")
+
+
+def test_a_chapter_whose_richest_block_is_a_list_is_imported_whole() -> None:
+    # in Japanese a list can outweigh a section's paragraphs: the climb starts from it
+    japanese = DOCBOOK.replace(
+        "<li><p>Unpack it.</p></li>",
+        "<li><p>" + "展開します。" * 30 + "</p></li>")
+    paragraphs = read_version(japanese.encode(), "first.ja.html").paragraphs
+    assert paragraphs[0] == "Let us rebuild a package."
+    assert len(paragraphs) == 11
+
+
 FRENCH = "Le ministre a déclaré que la réunion était très productive.\n\nÀ bientôt, élève."
 RUSSIAN = "Министр иностранных дел России провёл переговоры.\n\nСтороны обсудили сотрудничество."
 
