@@ -66,6 +66,7 @@ class PostgresServer:
         self._numbers = itertools.count(1)
         self._prefix = f"workbench_test_{os.getpid()}"
         self.template = f"{self._prefix}_template"
+        self._options = ""  # the server's command line options (our own cluster's)
 
     # -- the server ------------------------------------------------------------------------
 
@@ -101,11 +102,23 @@ class PostgresServer:
         port = free_port()
         self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "postgres",
                   "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "log"),
-                  "-w", "-t", "60", "-o",
-                  f"-p {port} -c listen_addresses=127.0.0.1 "
-                  f"-c unix_socket_directories={self.folder} {SETTINGS}", "start")
+        self._options = (f"-p {port} -c listen_addresses=127.0.0.1 "
+                         f"-c unix_socket_directories={self.folder} {SETTINGS}")
+        self.resume()
         self.admin_url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+    def pause(self) -> None:
+        """Stop our own cluster's server, as an administrator would (``pg_ctl stop``), its
+        databases kept for ``resume``."""
+        assert self.folder is not None and self.bin is not None, "not a cluster of our own"
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast",
+                  "-w", "-t", "60", "stop")
+
+    def resume(self) -> None:
+        """Start our own cluster's server (again), on the same port."""
+        assert self.folder is not None and self.bin is not None, "not a cluster of our own"
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-l",
+                  str(self.folder / "log"), "-w", "-t", "60", "-o", self._options, "start")
 
     def _run(self, *command: str) -> None:
         if os.geteuid() == 0:

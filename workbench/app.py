@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import Babel
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -15,7 +15,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from workbench import __version__, accounts, db, security
-from workbench.errors import WorkbenchError
+from workbench.errors import DatabaseUnreachable, WorkbenchError
 from workbench.importers import MAX_PAGE_BYTES
 
 UI_LANGUAGES = ("en", "ru", "de", "fr", "es")
@@ -143,7 +143,21 @@ def error_response(message: str, status: int) -> tuple[Response | str, int]:
 
 
 def _render_error(error: WorkbenchError) -> tuple[Response | str, int]:
+    if isinstance(error, DatabaseUnreachable):
+        return _unreachable(error)
     return error_response(error.message, error.status)
+
+
+def _unreachable(error: DatabaseUnreachable) -> tuple[Response | str, int]:
+    """The database is down: its sentence, with nothing on the page that reads the
+    database (who is signed in), and when to try again. The reason (the server's address,
+    the driver's words) went to the log, not to the page."""
+    g.database_unreachable = True
+    db.close_session()  # its connection is gone; the next request opens a new one
+    answer, status = error_response(error.message, error.status)
+    response = current_app.make_response((answer, status))
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response, status
 
 
 def _too_large(_error: RequestEntityTooLarge) -> tuple[Response | str, int]:

@@ -15,9 +15,15 @@ import click
 from alignments import Bead
 from workbench import __version__
 from workbench.accounts.cli import accounts
-from workbench.commands import ACTING_AS, log_changes, reports_errors
+from workbench.commands import (
+    ACTING_AS,
+    log_changes,
+    reports_errors,
+    shown_url,
+    unreachable_line,
+)
 from workbench.db import database_url, session_scope, upgrade
-from workbench.errors import PageImportError
+from workbench.errors import DatabaseUnreachable, PageImportError
 from workbench.jobs.cli import jobs, worker
 from workbench.memory.cli import memory
 from workbench.terminology.cli import terms
@@ -38,20 +44,14 @@ class _Workbench(click.Group):
 
         try:
             return super().invoke(ctx)
+        except DatabaseUnreachable as error:  # met outside a command's own error handling
+            raise click.ClickException(unreachable_line(error)) from error
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
             raise click.ClickException(
-                f"The database {_shown(_url())} cannot be used: {reason}") from error
+                f"The database {shown_url(_url())} cannot be used: {reason}") from error
 
 
-def _shown(url: str) -> str:
-    """A database URL without its password."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot even parse: as it was given
-        return url
 
 
 @click.group(cls=_Workbench)
@@ -90,7 +90,7 @@ def init(demo: bool) -> None:
         with session_scope(url) as session:
             created = load_demo(session)
         click.echo(f"Demo corpus: {created} set(s) loaded." if created else "Demo corpus present.")
-    click.echo(f"Database ready: {_shown(url)}")  # without its password
+    click.echo(f"Database ready: {shown_url(url)}")  # without its password
 
 
 @main.command()

@@ -15,7 +15,7 @@ import click
 
 from alignments import AlignmentError
 from workbench.db import database_url, upgrade
-from workbench.errors import WorkbenchError
+from workbench.errors import DatabaseUnreachable, WorkbenchError
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ def reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except DatabaseUnreachable as error:
+            raise click.ClickException(unreachable_line(error)) from error
         except WorkbenchError as error:
             raise click.ClickException(error.message) from error
         except AlignmentError as error:
@@ -45,9 +47,29 @@ def current_database() -> str:
     url = database_url(Path.cwd() / "instance")
     try:
         upgrade(url)
+    except DatabaseUnreachable as error:
+        raise click.ClickException(unreachable_line(error)) from error
     except WorkbenchError as error:  # DatabaseBusy
         raise click.ClickException(error.message) from error
     return url
+
+
+def shown_url(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot even parse: as it was given
+        return url
+
+
+def unreachable_line(error: DatabaseUnreachable) -> str:
+    """A database that cannot be reached, for the command line: whoever runs it runs the
+    server too, so the line names the database (never its password) and the driver's
+    reason, which the web's page leaves out."""
+    return (f"The database {shown_url(database_url(Path.cwd() / 'instance'))} cannot be "
+            f"used: {error.reason or error.message}")
 
 
 def sum_up(files: int, imported: int, items: int, what: str, refused: Sequence[str], *,

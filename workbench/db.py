@@ -17,6 +17,12 @@ work side by side and locks rows, not the file: the same timeout is its ``lock_t
 and a statement that waited that long for another's lock (or was chosen to break a
 deadlock) raises ``DatabaseBusy`` too. Connections are checked before use
 (``pool_pre_ping``), so a restarted server costs no request an error.
+
+A database that cannot be reached at all (the server stopped or unreachable, the SQLite
+file gone or unreadable) raises ``DatabaseUnreachable``, another ``WorkbenchError``: the web
+answers 503 with the workbench's page (or JSON) and the command line says it in one line.
+Nothing is kept of the failure: the next request connects afresh, so the workbench comes
+back by itself with the database.
 """
 
 from __future__ import annotations
@@ -38,11 +44,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
-from workbench.errors import DatabaseBusy, is_busy
+from workbench.errors import DatabaseBusy, DatabaseUnreachable, is_busy
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_INSTANCE = Path.cwd() / "instance"
 BUSY_TIMEOUT = 15.0  # seconds a writer waits for the lock before DatabaseBusy
+# seconds to wait for a PostgreSQL server to answer a new connection: a host that drops
+# packets would otherwise hold a request (and a waitress thread) for minutes
+CONNECT_TIMEOUT = 10
 CHECKPOINT_TIMEOUT = 2.0  # seconds a WAL checkpoint waits for readers (it is only tidying)
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the -wal file is cut back to after a checkpoint
 # SQLSTATEs of a PostgreSQL statement that gave up waiting for a lock, or lost a deadlock
@@ -120,17 +129,33 @@ def _engine(url: str, timeout: float) -> Engine:
         engine = create_engine(url, connect_args={"timeout": timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "handle_error", _busy_error)
+        event.listen(engine, "handle_error", _unreachable_error)
     elif make_url(url).get_backend_name() == "postgresql":
         address = make_url(url)
         if address.drivername == "postgresql":  # psycopg 3, not SQLAlchemy's default psycopg2
             address = address.set(drivername="postgresql+psycopg")
         engine = create_engine(address, pool_pre_ping=True, connect_args={
+            "connect_timeout": CONNECT_TIMEOUT,
             # 0 would mean no limit at all
             "options": f"-c lock_timeout={max(1, int(timeout * 1000))}"})
         event.listen(engine, "handle_error", _lock_wait_error)
+        event.listen(engine, "handle_error", _unreachable_error)
     else:
         engine = create_engine(url)
     return engine
+
+
+def _unreachable_error(context: ExceptionContext) -> DatabaseUnreachable | None:
+    """A connection that could not be opened (``context.connection`` is None: the error came
+    from the pool's connect) or that broke under a statement (``is_disconnect``) as
+    ``DatabaseUnreachable``. Not during the pool's pre-ping: there SQLAlchemy itself must see
+    the disconnect, to throw the stale connection away and open a new one."""
+    if context.is_pre_ping or not (context.connection is None or context.is_disconnect):
+        return None
+    original = context.original_exception
+    reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    log.warning("The database cannot be reached: %s", reason)
+    return DatabaseUnreachable(reason)
 
 
 def _busy_error(context: ExceptionContext) -> DatabaseBusy | None:

@@ -74,6 +74,26 @@ class DatabaseBusy(WorkbenchError):
             "lost. Try again in a moment."))
 
 
+class DatabaseUnreachable(WorkbenchError):
+    """The database server does not answer (PostgreSQL stopped, the network down) or the
+    database file cannot be opened: nothing of the request was read or stored. The next
+    request tries again (pooled connections are checked before use), so the workbench
+    recovers by itself once the database is back.
+
+    ``message`` is for whoever is at the screen and names no server, file or password;
+    ``reason`` is the driver's own first line, for the log and the command line (whose user
+    runs the server)."""
+
+    status = 503
+    retry_after = 30  # seconds: a restart of the database takes longer than a lock
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(gettext(
+            "The database cannot be reached just now, so nothing could be read or stored. "
+            "Try again in a minute; if it lasts, tell the workbench's administrator."))
+        self.reason = reason
+
+
 BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
 
 

@@ -99,6 +99,8 @@ def signing_in() -> bool:
 def acting_person() -> Person | None:
     """Who is making this request: the signed-in account, the local user of a desk with no
     accounts, or None (accounts exist and nobody has signed in)."""
+    if g.get("database_unreachable"):  # the error page says so; nobody can be looked up
+        return None
     if not signing_in():
         return LOCAL
     if current_user.is_authenticated:

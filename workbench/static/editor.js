@@ -520,12 +520,12 @@
     restoreFocus({});
   });
 
-  // A refusal that is not the editor's own (sign in first, a role that may not edit): its
-  // page has no trigger for workbench:refused, so the editor frees itself here and shows
-  // the server's sentence; the rows stay as they were.
+  // A refusal that is not the editor's own (sign in first, a role that may not edit, the
+  // database cannot be reached: 503): its page has no trigger for workbench:refused, so the
+  // editor frees itself here and shows the server's sentence; the rows stay as they were.
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const xhr = event.detail.xhr;
-    if (!xhr || xhr.status < 400 || xhr.status >= 500) return;
+    if (!xhr || xhr.status < 400 || (xhr.status >= 500 && xhr.status !== 503)) return;
     if ((xhr.getResponseHeader("HX-Trigger-After-Settle") || "").indexOf("workbench:") >= 0) return;
     setBusy(false);
     alertBox.textContent = refusalOf(xhr);

@@ -41,7 +41,7 @@ from workbench.editing import EditResult
 from workbench.editing.history import current_author
 from workbench.editing.history import history as edit_history
 from workbench.editing.operations import LOW_CONFIDENCE, rows_needing_a_look
-from workbench.errors import NotFound, StaleEdit, WorkbenchError
+from workbench.errors import DatabaseUnreachable, NotFound, StaleEdit, WorkbenchError
 from workbench.jobs.models import DONE, FINISHED, Job
 from workbench.jobs.runner import get_job
 from workbench.models import DocumentSet, Row, Sentence
@@ -364,6 +364,8 @@ def _refused(session: Session, set_id: int, error: WorkbenchError) -> Response |
         refused = jsonify(error=error.message, status=error.status)
         refused.status_code = error.status
         return refused
+    if isinstance(error, DatabaseUnreachable):  # nothing to render the rows from: the
+        raise error  # workbench's error page, whose sentence editor.js shows as the alert
     document_set = get_set(session, set_id)
     stale = isinstance(error, StaleEdit)
     views = editor_rows(session, document_set) if stale else []
