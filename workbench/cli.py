@@ -22,7 +22,7 @@ from workbench.commands import (
     shown_url,
     unreachable_line,
 )
-from workbench.db import database_url, session_scope, upgrade
+from workbench.db import database_url, retried, session_scope, upgrade
 from workbench.errors import DatabaseUnreachable, PageImportError
 from workbench.jobs.cli import jobs, worker
 from workbench.memory.cli import memory
@@ -436,12 +436,17 @@ def delete_set(set_ref: str, yes: bool) -> None:
     upgrade(url)
     with session_scope(url) as session:
         contents = set_contents(session, find_set(session, set_ref).id)
-        if not yes:
-            click.confirm(f"Delete set {contents.id} '{contents.name}' ({contents.rows} rows in "
-                          f"{', '.join(contents.langs)}, {contents.confirmed} confirmed)?",
-                          abort=True)
-        delete_set(session, contents.id)
-        click.echo(f"Set {contents.id} '{contents.name}' deleted.")
+    if not yes:  # asked with no transaction open: nobody waits for the answer
+        click.confirm(f"Delete set {contents.id} '{contents.name}' ({contents.rows} rows in "
+                      f"{', '.join(contents.langs)}, {contents.confirmed} confirmed)?",
+                      abort=True)
+
+    def deleting() -> None:
+        with session_scope(url) as session:
+            delete_set(session, contents.id)
+
+    retried(deleting)  # after a deadlock another's edit broke: again
+    click.echo(f"Set {contents.id} '{contents.name}' deleted.")
 
 
 @main.command()

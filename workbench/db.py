@@ -14,9 +14,11 @@ as a refused edit, and the CLI prints it in one line; never a bare 500.
 
 PostgreSQL (``postgresql+psycopg://user:password@host/database``, psycopg 3) lets writers
 work side by side and locks rows, not the file: the same timeout is its ``lock_timeout``,
-and a statement that waited that long for another's lock (or was chosen to break a
-deadlock) raises ``DatabaseBusy`` too. Connections are checked before use
-(``pool_pre_ping``), so a restarted server costs no request an error.
+and a statement that waited that long for another's lock raises ``DatabaseBusy`` too; one
+chosen to break a deadlock raises ``ConflictingChange`` (a ``DatabaseBusy`` that says
+another person changed the same thing at once), which ``retried`` makes again.
+Connections are checked before use (``pool_pre_ping``), so a restarted server costs no
+request an error.
 
 A database that cannot be reached at all (the server stopped or unreachable, the SQLite
 file gone or unreadable) raises ``DatabaseUnreachable``, another ``WorkbenchError``: the web
@@ -30,10 +32,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -44,7 +47,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
-from workbench.errors import DatabaseBusy, DatabaseUnreachable, is_busy
+from workbench.errors import (
+    ConflictingChange,
+    DatabaseBusy,
+    DatabaseUnreachable,
+    is_busy,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_INSTANCE = Path.cwd() / "instance"
@@ -55,11 +63,14 @@ CONNECT_TIMEOUT = 10
 CHECKPOINT_TIMEOUT = 2.0  # seconds a WAL checkpoint waits for readers (it is only tidying)
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the -wal file is cut back to after a checkpoint
 # SQLSTATEs of a PostgreSQL statement that gave up waiting for a lock, or lost a deadlock
-LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED = "55P03", "40P01"
+# or a serialization conflict with another transaction
+LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED, SERIALIZATION_FAILURE = "55P03", "40P01", "40001"
+CONFLICT_ATTEMPTS = 3  # tries of a change that PostgreSQL undid to break a deadlock
 MIGRATION_LOCK = 0x776F726B62656E63  # PostgreSQL advisory lock held while migrating
 _ENGINES: dict[tuple[str, float], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def database_url(instance_path: str | Path | None = None) -> str:
@@ -166,9 +177,29 @@ def _busy_error(context: ExceptionContext) -> DatabaseBusy | None:
 
 
 def _lock_wait_error(context: ExceptionContext) -> DatabaseBusy | None:
-    """PostgreSQL's lock timeout, or a deadlock it broke, as ``DatabaseBusy``."""
+    """PostgreSQL's lock timeout as ``DatabaseBusy``; a deadlock it broke, or a
+    serialization failure, as ``ConflictingChange`` (another person's change at the same
+    moment, not a long import: it says so, and ``retried`` tries it again)."""
     state = getattr(context.original_exception, "sqlstate", None)
-    return DatabaseBusy() if state in (LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED) else None
+    if state in (DEADLOCK_DETECTED, SERIALIZATION_FAILURE):
+        return ConflictingChange()
+    return DatabaseBusy() if state == LOCK_NOT_AVAILABLE else None
+
+
+def retried(change: Callable[[], T], attempts: int | None = None) -> T:
+    """``change()`` (a whole transaction: it begins, writes and commits or rolls back),
+    made again when PostgreSQL undid it to break a deadlock (``ConflictingChange``), up to
+    ``attempts`` times (``CONFLICT_ATTEMPTS``); then the error, with its sentence."""
+    attempts = attempts or CONFLICT_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            return change()
+        except ConflictingChange:
+            if attempt == attempts:
+                raise
+            log.info("A change lost a deadlock and is made again (attempt %d)", attempt + 1)
+            time.sleep(0.05 * attempt)  # let the other transaction finish first
+    raise AssertionError("unreachable")
 
 
 def session_factory(url: str, timeout: float | None = None) -> sessionmaker[Session]:

@@ -94,6 +94,17 @@ class DatabaseUnreachable(WorkbenchError):
         self.reason = reason
 
 
+class ConflictingChange(DatabaseBusy):
+    """PostgreSQL broke a deadlock between this change and another person's, or could not
+    serialize them, by undoing this one: nothing of it was stored, and trying it again
+    works (``db.retried`` does so a few times before saying it)."""
+
+    def __init__(self) -> None:
+        super().__init__(gettext(
+            "Someone else was changing the same set at that very moment; nothing of yours "
+            "was stored. Try again."))
+
+
 BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
 
 

@@ -522,8 +522,18 @@ def set_contents(session: Session, set_id: int) -> SetContents:
 def delete_set(session: Session, set_id: int) -> str:
     """Remove the set and everything of it (sentences, rows, versions, edit history) in the
     session's transaction; the caller commits. Its sentences leave the memory's index by
-    the index's own triggers. Returns the name it had."""
-    document_set = get_set(session, set_id)
+    the index's own triggers. Returns the name it had.
+
+    The set's own row is locked first (FOR UPDATE), as every edit locks it first (its
+    revision is claimed before anything else is written): on PostgreSQL a deletion then
+    waits for the edits under way to end, and edits that come after it wait for it and
+    find the set gone. Locking the sentences first and the set last, as it did, deadlocked
+    with an edit that had claimed the revision and then wrote a sentence."""
+    locked = session.scalar(select(DocumentSet).where(DocumentSet.id == set_id)
+                            .with_for_update().execution_options(populate_existing=True))
+    if locked is None:
+        raise NotFound(_("There is no document set %(id)s.", id=set_id))
+    document_set = locked
     name = document_set.name
     version_ids = select(Version.id).where(Version.set_id == set_id)
     session.execute(delete(Sentence).where(Sentence.version_id.in_(version_ids)))

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from workbench.app import wants_json
-from workbench.db import committed, get_session
+from workbench.db import committed, get_session, retried
 from workbench.errors import PageImportError
 from workbench.importers import Version, detect_language, read_version
 from workbench.security import create_limit, limiter
@@ -225,8 +225,12 @@ def confirm_delete(set_id: int) -> str:
 def delete(set_id: int) -> BaseResponse:
     """Delete the set and everything of it, in one transaction."""
     session = get_session()
-    with committed(session):
-        name = delete_set(session, set_id)
+
+    def deleting() -> str:
+        with committed(session):
+            return delete_set(session, set_id)
+
+    name = retried(deleting)  # after a deadlock another's edit broke: again
     if wants_json():
         return jsonify(id=set_id, deleted=True)
     flash(_("The set “%(name)s” was deleted.", name=name))
