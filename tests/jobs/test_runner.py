@@ -212,3 +212,49 @@ def test_a_broker_that_cannot_be_reached_is_said_at_once(database_url: str,
     assert refused.value.status == 503
     assert job(database_url, 1).state == "failed"  # not left queued for ever
     assert count(database_url, DocumentSet) == 0
+
+
+def test_a_job_whose_worker_stopped_reporting_minutes_ago_is_shown_stopped_with_run_again(
+        tmp_path: Path, database_url: str, client) -> None:
+    """A worker on another machine, killed: its job is shown interrupted, with Run again,
+    once its heartbeat is a few minutes old (``STALE_AFTER``), not after half an hour."""
+    from datetime import timedelta
+
+    from workbench.models import utcnow
+
+    job_id = queued(database_url, store=store_versions(versions()))
+    with session_scope(database_url) as session:
+        stuck = session.get(Job, job_id)
+        stuck.state, stuck.worker = "running", "worker-2.team.lan:4242"
+        stuck.heartbeat_at = utcnow() - timedelta(minutes=3)
+    assert client.get("/jobs.json").get_json()[0]["state"] == "interrupted"
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Interrupted: the process running it stopped" in page and "Run again" in page
+    # One that reported a moment ago is running, and is not offered to run twice.
+    with session_scope(database_url) as session:
+        session.get(Job, job_id).heartbeat_at = utcnow() - timedelta(seconds=30)
+    assert client.get("/jobs.json").get_json()[0]["state"] == "running"
+
+
+def test_a_running_job_beats_while_it_reports_no_progress(
+        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The heartbeat goes on during a long step without progress (the model loading, a
+    large alignment), so such a job never looks stopped."""
+    import time
+
+    from workbench.jobs import kinds, models
+    from workbench.jobs.kinds import Kind
+
+    monkeypatch.setattr(models, "HEARTBEAT_EVERY", 0.05)
+    beats: list[object] = []
+
+    def quiet_step(context) -> dict[str, object]:  # type: ignore[no-untyped-def]
+        for _ in range(4):
+            time.sleep(0.3)
+            beats.append(job(context.url, context.job_id).heartbeat_at)
+        return {}
+
+    monkeypatch.setitem(kinds.KINDS, "quiet", Kind(quiet_step, "steps", "a quiet step"))
+    job_id = queued(database_url, kind="quiet")
+    assert run(database_url, job_id) == "done"
+    assert len(set(beats)) == 4, beats  # a new heartbeat every time it was looked at

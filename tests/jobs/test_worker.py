@@ -78,3 +78,24 @@ def test_a_worker_killed_mid_job_leaves_nothing_and_the_job_runs_again(
     sets, rows, sentences = stored(database_url)
     assert sets == 1 and rows == done.result["rows"]  # type: ignore[index]
     assert sentences == done.total  # every sentence once: nothing of the first attempt
+
+
+def test_a_job_of_a_killed_single_worker_runs_again_when_a_worker_starts(
+        workers: Workers, database_url: str) -> None:
+    """The default worker runs jobs in its own process: killed, its message stays with
+    Redis for the visibility timeout (an hour). The next worker to start runs the job again
+    at once, with no one pressing Run again."""
+    upgrade(database_url)
+    doomed = workers.start(WORKBENCH_TEST_PAUSE_BEFORE_COMMIT="600")
+    job_id = submit(database_url, "align", title="to be killed", params={},
+                    store_input=store_versions(pages()))
+    paused = Path(str(job(database_url, job_id).input_path)).parent / "paused"
+    wait_for(paused.exists, "the worker to reach the end of the job")
+    workers.kill(doomed)
+    assert job(database_url, job_id).shown_state == "interrupted"
+
+    workers.start()
+    wait_for(lambda: job(database_url, job_id).finished, "the job to run again by itself")
+    done = job(database_url, job_id)
+    assert done.state == "done" and done.attempts == 2, done.message
+    assert stored(database_url)[0] == 1

@@ -7,9 +7,10 @@ it made (a set, an imported file, an export file); ``message`` says why it faile
 words of the ``WorkbenchError`` that stopped it. Its input is a file in the jobs folder
 (``input_path``), never only in memory, so that it can be run again.
 
-``worker`` (host:pid) and ``heartbeat_at`` (bumped at each progress report) tell a running job
-from one whose process was killed: such a job is shown as interrupted (``interrupted``) and
-can be run again.
+``worker`` (host:pid) and ``heartbeat_at`` (bumped at each progress report, and every
+``HEARTBEAT_EVERY`` seconds while the job runs) tell a running job from one whose process was
+killed: such a job is shown as interrupted (``interrupted``) within ``STALE_AFTER``, and
+can be run again; a worker that starts runs such jobs again by itself.
 """
 
 from __future__ import annotations
@@ -28,9 +29,14 @@ from workbench.processes import running
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 INTERRUPTED = "interrupted"  # shown, never stored: running (or queued here) by a dead process
 FINISHED = (DONE, FAILED, CANCELLED)
-# A job run on another machine that has not reported for this long is taken for interrupted
-# (on this machine a dead process is recognised at once).
-STALE_AFTER = timedelta(minutes=30)
+# A running job's process bumps its heartbeat this often, whatever the job is doing (a
+# thread of ``runner.run``), so that its silence means the process is gone ...
+HEARTBEAT_EVERY = 20.0  # seconds
+# ... and a job whose heartbeat is older than this is taken for interrupted and shown as
+# such, with Run again (a dead process on this machine is recognised at once). Six missed
+# heartbeats: a database busy for a while does not make a living job look stopped. (With
+# only progress reports as heartbeat this was 30 minutes, as long as a step without any.)
+STALE_AFTER = timedelta(minutes=2)
 
 
 class Job(Base):
@@ -92,13 +98,13 @@ def this_process() -> str:
 
 
 def process_gone(worker: str, heartbeat: datetime | None) -> bool:
-    """Whether the process ``worker`` (host:pid) is gone: on this host, no such process runs
-    (or it has another program's number by now: silent for a day); on another host, silent
-    for ``STALE_AFTER``."""
+    """Whether the process ``worker`` (host:pid) is gone: on this host, no such process runs;
+    on any host, silent for ``STALE_AFTER`` (a running job's heartbeat is never that old;
+    on this host its number may be another program's by now)."""
     silent = utcnow() - heartbeat if heartbeat is not None else timedelta.max
     host, _sep, pid = worker.rpartition(":")
     if host == socket.gethostname() and pid.isdigit():
-        return not running(int(pid)) or silent > timedelta(days=1)
+        return not running(int(pid)) or silent > STALE_AFTER
     return silent > STALE_AFTER
 
 

@@ -9,6 +9,15 @@ back to the broker when the process running it dies (``task_reject_on_worker_los
 worker takes one message at a time (``worker_prefetch_multiplier=1``), so a long job does
 not hold others back. A message delivered twice runs the job once (``runner.run`` takes a
 job only when it is queued, or running in a process that is gone).
+
+A worker killed as a whole (the default ``--concurrency 1`` runs jobs in the worker's own
+process, so ``task_reject_on_worker_lost`` has no child to notice) leaves its message
+unacknowledged: Redis hands it out again only after the visibility timeout (an hour, so
+that a long job is never given to a second worker while it runs). Meanwhile the job's
+heartbeat stops, and within ``models.STALE_AFTER`` the jobs page shows it interrupted, with
+Run again; and a worker that starts queues such jobs again at once
+(``runner.requeue_interrupted``), so restarting the worker (by hand or by its service
+manager) is enough.
 """
 
 from __future__ import annotations
@@ -72,8 +81,12 @@ def run_job(job_id: int) -> None:
 def start_worker(app: Flask, broker: str, *, concurrency: int, loglevel: str) -> None:
     """Run a Celery worker for ``app``'s jobs until it is stopped: one job at a time in
     this process (``solo``), or ``concurrency`` child processes (``prefork``)."""
+    from workbench.jobs.runner import requeue_interrupted
+
     global _flask_app
     _flask_app = app
+    with app.app_context():  # what a killed worker left: run again now, not in an hour
+        requeue_interrupted(app.config["DATABASE_URL"], "celery")
     if concurrency > 1:
         worker_process_init.connect(_fresh_connections, weak=False)
     worker = celery_app(broker).Worker(

@@ -22,12 +22,12 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from threading import Lock
+from threading import Event, Lock, Thread
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -51,6 +51,7 @@ from workbench.jobs.models import (
 from workbench.models import utcnow
 
 PROGRESS_EVERY = 0.5  # seconds between two progress reports (and cancel checks)
+MAX_ATTEMPTS = 3  # runs of a job a starting worker makes by itself (requeue_interrupted)
 JOB_THREADS = 2  # jobs run at once by the server's own pool
 RUNNERS = ("celery", "threads", "eager")
 log = logging.getLogger(__name__)
@@ -258,7 +259,7 @@ def run(url: str, job_id: int, *, reraise: bool = False) -> str | None:
         else jobs_folder(url) / str(job.id)
     context = JobContext(url, job.id, dict(job.params or {}), given, root)
     speaking = force_locale(job.locale) if has_app_context() else nullcontext()
-    with speaking:
+    with speaking, _heartbeat(url, job.id):
         try:
             result = KINDS[job.kind].run(context)
         except JobCancelled:
@@ -281,6 +282,59 @@ def run(url: str, job_id: int, *, reraise: bool = False) -> str | None:
     if not context.finished:
         _end(url, job_id, DONE, result=result)
     return DONE
+
+
+@contextmanager
+def _heartbeat(url: str, job_id: int) -> Iterator[None]:
+    """While the block runs, bump the job's ``heartbeat_at`` every ``HEARTBEAT_EVERY``
+    seconds from a thread of its own: a step that reports no progress for long (the model
+    loading, a large alignment) still shows the process alive, so a job whose heartbeat is
+    older than ``STALE_AFTER`` can be shown as interrupted after minutes, not half an hour."""
+    from workbench.jobs import models
+
+    stop = Event()
+
+    def beat() -> None:
+        while not stop.wait(models.HEARTBEAT_EVERY):
+            try:
+                with transaction(url) as session:
+                    session.execute(update(Job).where(Job.id == job_id, Job.state == RUNNING)
+                                    .values(heartbeat_at=utcnow()))
+            except WorkbenchError as error:  # busy or unreachable: the next beat tries again
+                log.info("Job %s: heartbeat not recorded: %s", job_id, error.message)
+
+    beating = Thread(target=beat, name=f"workbench-job-{job_id}-heartbeat", daemon=True)
+    beating.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beating.join()
+
+
+def requeue_interrupted(url: str, runner: str, *, attempts: int = MAX_ATTEMPTS) -> list[int]:
+    """Queue again, on ``runner``, every job whose process is gone (``Job.interrupted``)
+    and that has been tried fewer than ``attempts`` times; their ids. A starting worker
+    calls it: a job whose only worker was killed runs again as soon as a worker is back,
+    rather than when the broker hands its message out again (an hour later: the
+    visibility timeout) or someone presses Run again. A job that keeps killing its worker
+    (too large for its memory) stops at ``attempts`` and waits for a person."""
+    requeued: list[int] = []
+    with session_factory(url)() as session:
+        candidates = [job.id for job in session.scalars(
+            select(Job).where(Job.state.in_((QUEUED, RUNNING)), Job.worker != "",
+                              Job.attempts < attempts))
+            if job.interrupted]
+    for job_id in candidates:
+        with session_factory(url)() as session:
+            try:
+                rerun(session, url, job_id, runner=runner)
+            except WorkbenchError as error:  # run again meanwhile, its input gone ...
+                log.warning("Interrupted job %s not run again: %s", job_id, error.message)
+                continue
+        log.info("Interrupted job %s queued again.", job_id)
+        requeued.append(job_id)
+    return requeued
 
 
 def _claim(url: str, job_id: int) -> Job | None:
