@@ -4,6 +4,7 @@ Usage (from the repository root, after ``apt-get install`` of the packages below
 
     PYTHONPATH=. python bench/debian_docs.py [--embeddings DIR] [--paragraphs] [--calibration]
     PYTHONPATH=. python bench/debian_docs.py --import   # what the page importer takes
+    PYTHONPATH=. python bench/debian_docs.py --rows     # every language uploaded as one set
 
 Every corpus under ``bench/corpora`` was written to order, and written translations are
 kinder than published ones (the kept-back literary set scores far lower than any of
@@ -45,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from accuracy import _KeptEncoder, parse_params  # noqa: E402
-from coarse_gold import HEAD, Document, Result, run, summary  # noqa: E402
+from coarse_gold import HEAD, Document, Result, judge, run, summary  # noqa: E402
 
 from alignments.align import DEFAULT_PARAMS  # noqa: E402
 from alignments.beads import Bead  # noqa: E402
@@ -59,6 +60,9 @@ LANGS = {"de": "de-DE", "es": "es-ES", "fr": "fr-FR", "ja": "ja-JP", "ru": "ru-R
 BLOCKS = {"p", "li", "dt", "dd", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "caption",
           "title"}
 LETTER = re.compile(r"[^\W\d_]")
+# a numbered title ("5.1.1. The hostname resolution"): at the same paragraph in every
+# version, or a translation of an older text that places a table or section elsewhere
+NUMBERED = re.compile(r"^\d+(\.\d+)+\.?(?=\s)")
 
 
 def _maint_guide(code: str) -> list[Path]:
@@ -156,16 +160,17 @@ def pairs(only: Sequence[str]) -> Iterator[tuple[str, str, bool]]:
 
 def imported() -> list[str]:
     """How much of each chapter the workbench's importer takes, as a user uploading the
-    pages gets it: the chapters whose paragraphs are as many as the English one's, and the
-    share of the blocks' text imported (median, lowest quartile)."""
+    pages gets it, per manual: the chapters whose paragraphs are as many as the English
+    one's, and the share of the blocks' text imported (median, lowest quartile)."""
     import statistics
 
     from workbench.importers import read_version
 
-    same = chapters_seen = 0
-    shares = []
-    for files, codes in MANUALS.values():
+    out = []
+    for manual, (files, codes) in MANUALS.items():
         english = {p.name.split(".")[0]: p for p in files("en")}
+        same = seen = 0
+        shares = []
         for code in codes:
             for path in files(code):
                 stem = path.name.split(".")[0]
@@ -173,16 +178,78 @@ def imported() -> list[str]:
                     continue
                 ours = read_version(english[stem].read_bytes(), english[stem].name, "en-GB")
                 theirs = read_version(path.read_bytes(), path.name, LANGS[code])
-                chapters_seen += 1
+                seen += 1
                 same += len(ours.paragraphs) == len(theirs.paragraphs)
                 text = sum(len(t) for _, t in blocks(path)) or 1
                 shares.append(sum(len(p) for p in theirs.paragraphs) / text)
-    if not shares:
+        if shares:
+            low = statistics.quantiles(shares, n=4)[0] if len(shares) > 1 else shares[0]
+            out.append(f"{manual}: {seen} chapters, {same} with as many paragraphs as the "
+                       f"English; share of the text imported, median "
+                       f"{statistics.median(shares):.2f}, lowest quartile {low:.2f}")
+    return out
+
+
+def rows(manual: str) -> list[str]:
+    """The N-way rows a user gets who uploads every language of each chapter as one set
+    (importer, segmentation rules, the aligner with the pivot the workbench picks), judged
+    against the pages' own paragraphs: for each row and each language, its English and
+    that language's cells as a bead (``coarse_gold.judge``). A row is right when every
+    such bead is; the editor's "needs a look" is a row under ``LOW_CONFIDENCE``."""
+    from accuracy import auc
+
+    from alignments.segment import default_segmenter
+    from workbench.editing.operations import LOW_CONFIDENCE
+    from workbench.importers import read_version
+    from workbench.sets import align_sentences, pick_pivot, segment_version
+
+    files, codes = MANUALS[manual]
+    english = {p.name.split(".")[0]: p for p in files("en")}
+    theirs = {code: {p.name.split(".")[0]: p for p in files(code)} for code in codes}
+    segmenter = default_segmenter()
+    scores: list[float] = []
+    right: list[bool] = []
+    used = 0
+    for stem, path in sorted(english.items()):
+        paths = {LANGS["en"]: path}
+        paths |= {LANGS[c]: theirs[c][stem] for c in codes if stem in theirs[c]}
+        versions = {lang: read_version(p.read_bytes(), p.name, lang)
+                    for lang, p in paths.items()}
+        numbered = {lang: tuple((k, m.group().rstrip(".")) for k, t in enumerate(v.paragraphs)
+                                if (m := NUMBERED.match(t)))
+                    for lang, v in versions.items()}
+        if len({len(v.paragraphs) for v in versions.values()}) != 1 or len(
+                set(numbered.values())) != 1:
+            continue  # the versions' paragraphs differ, or their numbered titles: no gold
+        segmented = {lang: segment_version(v, segmenter) for lang, v in versions.items()}
+        used += 1
+        found = align_sentences(segmented, pick_pivot(list(segmented), None))
+        ok = [True] * len(found)
+        en = segmented[LANGS["en"]]
+        for lang, sentences in segmented.items():
+            if lang == LANGS["en"]:
+                continue
+            gold: list[Bead] = []
+            for k in range(en[-1][0] + 1):
+                gold.append(Bead(tuple(i for i, (p, _) in enumerate(en) if p == k),
+                                 tuple(j for j, (p, _) in enumerate(sentences) if p == k)))
+            gold = [b for b in gold if b.source or b.target]
+            at = [n for n, r in enumerate(found)
+                  if r.cells.get(LANGS["en"]) or r.cells.get(lang)]
+            beads = [Bead(tuple(found[n].cells.get(LANGS["en"], ())),
+                          tuple(found[n].cells.get(lang, ()))) for n in at]
+            for n, good in zip(at, judge(gold, beads)[0], strict=True):
+                ok[n] = ok[n] and good
+        scores += [r.score for r in found]
+        right += ok
+    if not right:
         return []
-    quartile = statistics.quantiles(shares, n=4)[0] if len(shares) > 1 else shares[0]
-    return [f"imported: {chapters_seen} chapters, {same} with as many paragraphs as the "
-            f"English; share of the text imported, median {statistics.median(shares):.2f}, "
-            f"lowest quartile {quartile:.2f}"]
+    flagged = [s < LOW_CONFIDENCE for s in scores]
+    wrong = [not ok for ok in right]
+    caught = sum(f and w for f, w in zip(flagged, wrong, strict=True))
+    return [f"| {manual} ({used} ch., {len(codes) + 1} languages) | {len(right)} | "
+            f"{sum(right) / len(right):.3f} | {sum(flagged) / len(flagged):.2f} | "
+            f"{caught / max(1, sum(wrong)):.2f} | {auc(scores, right):.3f} |"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -199,7 +266,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also: how the confidence ranks, per source")
     parser.add_argument("--import", dest="import_only", action="store_true",
                         help="only: how much of each chapter the page importer takes")
+    parser.add_argument("--rows", action="store_true",
+                        help="only: the N-way rows of every language uploaded as one set")
     args = parser.parse_args(argv)
+    if args.rows:
+        print("| manual | rows | right | needs a look | of the wrong | row AUC |",
+              "|---|---|---|---|---|---|", sep="\n")
+        for manual in args.only or MANUALS:
+            print(*rows(manual), sep="\n", flush=True)
+        return 0
     if args.import_only:
         print(*imported(), sep="\n")
         return 0

@@ -73,7 +73,7 @@ _BLANK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript",
               "iframe", "svg", "button", "select", "template", "object", "embed")
 _DROP_CLASS = re.compile(r"menu|nav|breadcrumb|lang|share|social|footer|header|settings|"
-                         r"additional|banner|sidebar|cookie", re.IGNORECASE)
+                         r"additional|banner|sidebar|cookie|\btoc\b|\btoctree\b", re.IGNORECASE)
 _BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "pre")
 
 

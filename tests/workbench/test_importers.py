@@ -171,6 +171,16 @@ def test_a_chapter_whose_richest_block_is_a_list_is_imported_whole() -> None:
     assert len(paragraphs) == 11
 
 
+def test_a_long_table_of_contents_is_not_taken_for_the_chapter() -> None:
+    # a long chapter's contents outweigh any one section: they were imported instead of it
+    contents = "".join(f"<dd><dl><dt>2.{k}. Section {k}</dt><dd>2.{k}.1. Subsection of "
+                       f"section {k}</dd></dl></dd>" for k in range(40))
+    page = DOCBOOK.replace("<dt>2.3. Get</dt></dl>", "<dt>2.3. Get</dt>" + contents + "</dl>")
+    paragraphs = read_version(page.encode(), "ch01.en.html").paragraphs
+    assert paragraphs[0] == "Let us rebuild a package."
+    assert not any("Subsection" in p for p in paragraphs)
+
+
 FRENCH = "Le ministre a déclaré que la réunion était très productive.\n\nÀ bientôt, élève."
 RUSSIAN = "Министр иностранных дел России провёл переговоры.\n\nСтороны обсудили сотрудничество."
 
