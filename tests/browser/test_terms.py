@@ -180,4 +180,4 @@ def test_terminologist_settles_the_council_flag(terms_page: object, tmp_path: Pa
     assert council.lstrip().startswith(
         '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>')
     assert "<term>CSTO Council of Foreign Ministers</term>" in tbx
-    assert 'xml:lang="ru"' in tbx
+    assert 'xml:lang="ru-RU"' in tbx

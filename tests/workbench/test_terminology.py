@@ -375,3 +375,78 @@ def test_a_termbase_in_regional_codes_settles_the_flag_of_its_language(
     assert response.status_code == 303
     flags = client.get("/terms/flags.json?show=all").get_json()
     assert {f["key"]: f["status"] for f in flags}[council["key"]] == "settled"
+
+
+def test_settled_terms_carry_the_corpus_language_tags(client: FlaskClient,
+                                                      oblique: int) -> None:
+    """The corpus is ru-RU, en-GB, de-DE: the termbase page and the TBX show the terms a
+    settlement made under those tags, not under bare 'en' and 'ru'."""
+    english = rendering(client, "en")
+    client.post(f"/terms/flags/{english['key']}/settle",
+                data={"preferred": "CSTO Council of Foreign Ministers"})
+    [concept] = client.get("/terms/termbase?format=json").get_json()["concepts"]
+    assert {t["lang"] for t in concept["terms"]} == {"en-GB", "ru-RU"}
+    page = client.get("/terms/termbase").get_data(as_text=True)
+    assert '<td lang="en-GB">CSTO Council of Foreign Ministers</td>' in page
+    assert '<span class="lang">ru-RU</span>' in page
+    tbx = client.get("/terms/termbase.tbx").get_data(as_text=True)
+    assert 'xml:lang="en-GB"' in tbx and 'xml:lang="ru-RU"' in tbx
+    assert '<langSec xml:lang="en">' not in tbx and '<langSec xml:lang="ru">' not in tbx
+    # Asked for en-GB only, the export keeps the English terms.
+    only = client.get("/terms/termbase.tbx?langs=en-GB").get_data(as_text=True)
+    assert "<term>CSTO Council of Foreign Ministers</term>" in only and "ОДКБ" not in only
+
+
+def test_a_termbase_stored_with_bare_codes_still_takes_a_settlement(
+        client: FlaskClient, oblique: int, database_url: str) -> None:
+    """Terms settled before the tags were kept ('ru', 'en') are the same terms: a new
+    settlement of the same source term goes into their concept, updates the bare English
+    term in place (no en-GB twin), and reopening it leaves the old terms as they were."""
+    from workbench.terminology.models import Concept, Term
+
+    with session_scope(database_url) as session:
+        old = Concept(name="old")
+        old.terms += [Term(lang="ru", text=SOURCE, status="preferred"),
+                      Term(lang="en", text="CSTO Ministerial Council", status="preferred")]
+        session.add(old)
+    english = rendering(client, "en")
+    answer = client.post(f"/terms/flags/{english['key']}/settle",
+                         data={"preferred": "CSTO Council of Foreign Ministers"})
+    assert answer.status_code == 303
+    [concept] = client.get("/terms/termbase?format=json").get_json()["concepts"]
+    terms = {(t["lang"], t["text"], t["status"]) for t in concept["terms"]}
+    assert terms == {
+        ("ru", SOURCE, "preferred"),
+        ("en", "CSTO Ministerial Council", "deprecated"),
+        ("en-GB", "CSTO Council of Foreign Ministers", "preferred"),
+        ("en-GB", "CSTO Foreign Ministers Council", "deprecated"),
+    }
+    # Both the old and the new English terms are English of Great Britain to the export.
+    only = client.get("/terms/termbase.tbx?langs=en-GB").get_data(as_text=True)
+    assert "<term>CSTO Ministerial Council</term>" in only
+    assert "<term>CSTO Council of Foreign Ministers</term>" in only
+    client.post(f"/terms/flags/{english['key']}/reopen")
+    [concept] = client.get("/terms/termbase?format=json").get_json()["concepts"]
+    assert {(t["lang"], t["text"]) for t in concept["terms"]} == {
+        ("ru", SOURCE), ("en", "CSTO Ministerial Council")}
+
+
+def test_sets_in_two_regions_settle_under_the_language_alone(client: FlaskClient,
+                                                             database_url: str) -> None:
+    """The same English in an en-GB set and an en-US set: the flag's terms hold for both,
+    so they are stored under 'en'; the Russian, ru-RU in both, keeps its tag."""
+    from workbench.terminology.gold import store_gold_set
+
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        for english in ("en-GB", "en-US"):
+            store_gold_set(session, {
+                "page": english, "langs": ["ru-RU", english, "de-DE"],
+                "rows": [{"ru-RU": [ru], english: [en], "de-DE": [de]}
+                         for ru, en, de in OBLIQUE]})
+    english = rendering(client, "en")
+    assert {o["set"] for o in english["occurrences"]} == {1, 2}
+    client.post(f"/terms/flags/{english['key']}/settle",
+                data={"preferred": "CSTO Council of Foreign Ministers"})
+    [concept] = client.get("/terms/termbase?format=json").get_json()["concepts"]
+    assert {t["lang"] for t in concept["terms"]} == {"en", "ru-RU"}

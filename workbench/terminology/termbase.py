@@ -61,7 +61,11 @@ def settle(
     holds the source term (or, for a flag without one, one of the variants), the terms go
     into it (the English flag and then the German flag of one Russian term make one
     concept, every language in it); its preferred term in the flag's language, if another,
-    becomes admitted. The decision keeps the terms it added, for ``reopen``."""
+    becomes admitted. The decision keeps the terms it added, for ``reopen``.
+
+    Terms are stored under the language tags of the flag's sets (``en-GB``, ``ru-RU``),
+    not the flag's base codes; a term stored under a base code before (``en``) is the
+    same term of the language and is updated in place."""
     from alignments.terms import dictionary_form
     from workbench.terminology.flags import concept_of
 
@@ -88,6 +92,9 @@ def settle(
         if len(text) > 500:
             raise TermbaseError(_("A term has at most 500 characters."))
     _refuse_decided(session, flag)
+    # Terms go in under the corpus's tags (en-GB, ru-RU), as a TBX file would give them;
+    # the flag itself speaks of base languages.
+    tags = _corpus_tags(session, flag)
     concept = (concept_of(session, flag.source_lang, [source]) if flag.source_lang and source
                else concept_of(session, flag.lang, list(written.values())))
     if concept is None:
@@ -109,17 +116,36 @@ def settle(
         if (_base(term.lang) == _base(flag.lang) and term.status == "preferred"
                 and term.text.casefold() != chosen.casefold()):
             term.status = "admitted"
-    put(flag.lang, chosen, "preferred")
+    put(tags(flag.lang), chosen, "preferred")
     for variant in flag.variants:
         if variant != preferred and written[variant].casefold() != chosen.casefold():
-            put(flag.lang, written[variant], statuses.get(variant, "deprecated"))
+            put(tags(flag.lang), written[variant], statuses.get(variant, "deprecated"))
     if flag.source_lang and source:
-        put(flag.source_lang, source, "preferred", keep=True)
+        put(tags(flag.source_lang), source, "preferred", keep=True)
     session.flush()
     session.add(Decision(flag_key=flag.key, action="settled", lang=flag.lang,
                          variants=list(flag.variants), concept_id=concept.id, terms=added))
     session.flush()
     return concept
+
+
+def _corpus_tags(session: Session, flag: Flag) -> Callable[[str], str]:
+    """The language tag the corpus gives a base language where the flag occurs: 'en' ->
+    'en-GB' when the flag's sets all write English as en-GB. Sets that disagree (en-GB
+    beside en-US) keep the base code, which holds for every region; so does a flag whose
+    sets are gone."""
+    from workbench.models import DocumentSet
+
+    ids = {int(o.set_id) for o in flag.occurrences if str(o.set_id).isdigit()}
+    langs = [lang for set_id in sorted(ids)
+             if (found := session.get(DocumentSet, set_id)) is not None
+             for lang in found.langs]
+
+    def tag(base: str) -> str:
+        regional = {normal_lang(lang) for lang in langs if _base(lang) == _base(base)}
+        return regional.pop() if len(regional) == 1 else base
+
+    return tag
 
 
 def dismiss(session: Session, flag: Flag) -> Decision:
@@ -199,7 +225,9 @@ def export_tbx(session: Session, *, lang: str = "en",
 
     ``langs`` keeps only the terms (and language sections) of those languages: a code
     with a region is that language only (``en-GB``) and its terms without a region (``en``,
-    as the workbench settles them: they hold for every region), a bare code every region
+    as the workbench settled them before it used the corpus's tags, and still does for a
+    flag whose sets write the language with different regions: they hold for every
+    region), a bare code every region
     of its language (``en`` is en, en-GB, en-US ...); a concept left without terms is left
     out, and when none is left the export is refused (a TBX file must hold a concept).
     """
