@@ -14,6 +14,7 @@ import threading
 import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +182,34 @@ def test_terminologist_settles_the_council_flag(terms_page: object, tmp_path: Pa
         '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>')
     assert "<term>CSTO Council of Foreign Ministers</term>" in tbx
     assert 'xml:lang="ru-RU"' in tbx
+
+
+def test_a_flag_settled_in_another_tab_shows_settled_here(terms_page: object) -> None:
+    """Two tabs on the flags: the second settles the Council flag; the first, still showing
+    it open, tries to settle it too and is refused (409), and then shows it settled, with
+    the reason in the status line, not the settle form of a decision already taken."""
+    from playwright.sync_api import Page, expect
+
+    first: Page = terms_page  # type: ignore[assignment]
+    second = first.context.new_page()
+    for page in (first, second):
+        page.goto("/terms/")
+
+    def council(page: Page) -> Any:
+        return page.locator('article.flag[data-lang="en"]').filter(
+            has=page.locator("h2 .variant", has_text="CSTO Ministerial Council"))
+
+    council(second).get_by_role("button", name="Settle").click()
+    expect(council(second)).to_have_attribute("data-status", "settled")
+
+    flag = council(first)
+    expect(flag).to_have_attribute("data-status", "open")
+    first.evaluate("window.notReloaded = true")
+    flag.get_by_role("button", name="Settle").click()
+    expect(flag).to_have_attribute("data-status", "settled")
+    expect(flag.get_by_role("button", name="Settle")).to_have_count(0)
+    expect(flag.get_by_role("button", name="Reopen")).to_be_visible()
+    expect(first.get_by_role("status")).to_contain_text(
+        "This flag was already settled. It was changed in another tab")
+    expect(flag.locator("h2")).to_be_focused()
+    assert first.evaluate("window.notReloaded === true")

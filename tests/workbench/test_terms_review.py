@@ -156,16 +156,58 @@ def test_a_flag_a_concept_of_the_termbase_decides_stays_settled_when_reopened(
     assert flag["key"] not in [f["key"] for f in flags(client)]
 
 
-def test_a_refused_action_in_place_says_why(client: FlaskClient) -> None:
-    """A flag already decided (in another tab): the answer is the error page whose message
-    terms.js puts in the status line; nothing changes."""
-    flag = flags(client)[0]
-    client.post(f"/terms/flags/{flag['key']}/dismiss")
-    again = client.post(f"/terms/flags/{flag['key']}/dismiss", headers=HTMX)
+def test_a_flag_settled_in_another_tab_shows_settled_in_this_one(client: FlaskClient) -> None:
+    """Settled in a second tab, the flag is settled again from the first, which still shows
+    it open: the answer (409, nothing stored) is the flag's article as it is now, settled
+    with a way back and no settle form, and the status line says why."""
+    flag = council(client)
+    assert client.post(f"/terms/flags/{flag['key']}/settle",
+                       data=settle_form(flag)).status_code == 303  # the second tab
+    again = client.post(f"/terms/flags/{flag['key']}/settle", data=settle_form(flag),
+                        headers=HTMX)
     assert again.status_code == 409
     html = again.get_data(as_text=True)
-    assert '<p class="message">This flag was already dismissed.</p>' in html
-    assert 'class="error"' in html
+    assert html.count('<article class="flag') == 1
+    assert f'id="article-{flag["key"]}"' in html and 'data-status="settled"' in html
+    assert ">Reopen</button>" in html and ">Settle</button>" not in html
+    assert 'id="terms-status"' in html and 'hx-swap-oob="true"' in html
+    assert ("This flag was already settled. It was changed in another tab or by someone "
+            "else meanwhile: it is shown as it is now") in html
+    assert len(client.get("/terms/termbase?format=json").get_json()["concepts"]) == 1
+    # Dismissed from the first tab instead: the same.
+    dismissed = client.post(f"/terms/flags/{flag['key']}/dismiss", headers=HTMX)
+    assert dismissed.status_code == 409 and 'data-status="settled"' in dismissed.get_data(
+        as_text=True)
+
+
+def test_a_flag_reopened_in_another_tab_shows_open_in_this_one(client: FlaskClient) -> None:
+    flag = flags(client)[0]
+    client.post(f"/terms/flags/{flag['key']}/dismiss")
+    client.post(f"/terms/flags/{flag['key']}/reopen")  # the second tab
+    again = client.post(f"/terms/flags/{flag['key']}/reopen", headers=HTMX)
+    assert again.status_code == 409
+    html = again.get_data(as_text=True)
+    assert 'data-status="open"' in html and ">Settle</button>" in html
+    assert "This flag is open already: there is nothing to reopen. It was changed" in html
+
+
+def test_without_javascript_a_flag_decided_elsewhere_is_shown_as_it_is(
+        client: FlaskClient) -> None:
+    """The form without JavaScript goes back to the list at the flag, shown decided, with
+    the reason; JSON keeps the plain refusal."""
+    flag = flags(client, "?lang=en")[0]
+    client.post(f"/terms/flags/{flag['key']}/dismiss")
+    again = client.post(f"/terms/flags/{flag['key']}/dismiss", data={"lang": "en"})
+    assert again.status_code == 303
+    location = again.headers["Location"]
+    assert location.endswith(f"#flag-{flag['key']}") and "lang=en" in location
+    page = client.get(location.split("#")[0]).get_data(as_text=True)
+    assert f'id="article-{flag["key"]}"' in page and 'data-status="dismissed"' in page
+    assert "This flag was already dismissed. It was changed in another tab" in page
+    plain = client.post(f"/terms/flags/{flag['key']}/dismiss",
+                        headers={"Accept": "application/json"})
+    assert plain.status_code == 409
+    assert plain.get_json()["error"] == "This flag was already dismissed."
 
 
 def test_a_dismissed_flag_reopens(client: FlaskClient) -> None:

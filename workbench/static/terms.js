@@ -1,10 +1,22 @@
 /* The terminology review (templates/terms/): after a flag is settled or dismissed in place,
  * focus moves to the next open flag (the list keeps its position); a refused action says why
- * in the status line. htmx does the requests; workbench.js adds the CSRF token. */
+ * in the status line, and a flag decided meanwhile in another tab is shown as it is now.
+ * htmx does the requests; workbench.js adds the CSRF token. */
 "use strict";
 
 (() => {
   const status = () => document.getElementById("terms-status");
+
+  // A flag decided meanwhile in another tab (or by someone else): the server refuses the
+  // action (409) and answers with the flag as it is now and why; that answer replaces the
+  // stale article, which would otherwise go on offering an action already taken (a flag
+  // gone from the list meanwhile: its article goes, the status line says why).
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 409 || xhr.responseText.indexOf('id="terms-status"') < 0) return;
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  });
 
   // htmx fires afterSwap on what it swapped in: here, the flag's article in its new state.
   document.addEventListener("htmx:afterSwap", (event) => {
@@ -12,7 +24,9 @@
     if (!swapped || !swapped.matches || !swapped.matches("article.flag")) return;
     const box = status();
     if (box) box.classList.remove("failed");
-    if (swapped.dataset.status === "open") {
+    const xhr = event.detail.xhr;
+    if (swapped.dataset.status === "open" || (xhr && xhr.status === 409)) {
+      // Open again, or changed elsewhere: the focus stays on this flag, to read it anew.
       const heading = swapped.querySelector("h2");
       if (heading) heading.focus({ preventScroll: true });
       return;

@@ -19,7 +19,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -307,6 +316,9 @@ def _done_text(done: str | None) -> str:
                           "holds these terms with a preferred one, so the flag stays settled.",
                           what=what),
              "excluded": _("Sets left out of discovery: %(what)s", what=what or "—"),
+             "conflict": _("%(what)s It was changed in another tab or by someone else "
+                           "meanwhile: it is shown as it is now, and nothing of yours was "
+                           "stored.", what=what),
              "false-positive": _("Marked as a false positive: %(what)s", what=what)}
     return label.get(action, "")
 
@@ -327,22 +339,40 @@ def _answer(key: str, done: str, **data: object) -> BaseResponse | str:
     and the status line (htmx); else back to the list at the flag's anchor."""
     if wants_json():
         return jsonify(flag=key, **data)
-    filters = _filters(request.form)
     if is_htmx():
-        session = get_session()
-        sets = _sets()
-        state = next((s for s in flag_states(session, sets) if s.flag.key == key), None)
-        if state is None:
-            # The flag is no longer among the sets' flags: its article goes, the status says.
-            return render_template("terms/_status.html", done=_done_text(done), oob=True)
-        rows = {(r.set_id, r.row_id): r for r in aligned_rows(session, sets)}
-        return render_template(
-            "terms/_flag_answer.html", state=state, flag=state.flag,
-            contexts={key: contexts(state.flag, rows)},
-            numbers=row_numbers(session, [s.id for s in sets]),
-            chosen=[int(i) for i in filters["set"]], filters=filters, done=_done_text(done))
-    return redirect(url_for("terminology.flags", **filters, done=done, decided=key,
-                            _anchor=f"flag-{key}"), code=303)
+        return _flag_article(key, done)
+    return redirect(url_for("terminology.flags", **_filters(request.form), done=done,
+                            decided=key, _anchor=f"flag-{key}"), code=303)
+
+
+def _flag_article(key: str, done: str) -> str:
+    """The flag's article as it is now and the status line, for htmx to swap in."""
+    filters = _filters(request.form)
+    session = get_session()
+    sets = _sets()
+    state = next((s for s in flag_states(session, sets) if s.flag.key == key), None)
+    if state is None:
+        # The flag is no longer among the sets' flags: its article goes, the status says.
+        return render_template("terms/_status.html", done=_done_text(done), oob=True)
+    rows = {(r.set_id, r.row_id): r for r in aligned_rows(session, sets)}
+    return render_template(
+        "terms/_flag_answer.html", state=state, flag=state.flag,
+        contexts={key: contexts(state.flag, rows)},
+        numbers=row_numbers(session, [s.id for s in sets]),
+        chosen=[int(i) for i in filters["set"]], filters=filters, done=_done_text(done))
+
+
+def _changed_elsewhere(key: str, error: TermbaseError) -> BaseResponse:
+    """An action on a flag that another tab (or person) decided meanwhile, refused (409):
+    the page shows the flag as it is now, not as this tab last saw it, and says why
+    nothing changed. htmx gets the flag's article in its present state with the reason in
+    the status line, still as a 409 (terms.js swaps it in); a form without JavaScript goes
+    back to the list at the flag. JSON keeps the plain error."""
+    done = "conflict:" + error.message
+    if is_htmx():
+        return make_response(_flag_article(key, done), 409)
+    return redirect(url_for("terminology.flags", **_filters(request.form), done=done,
+                            decided=key, _anchor=f"flag-{key}"), code=303)
 
 
 @bp.post("/flags/<key>/settle")
@@ -359,10 +389,15 @@ def settle_flag(key: str) -> BaseResponse | str:
     # The terms as the terminologist wrote them (dictionary forms, proposed by the form).
     texts = {variant: request.form.get(f"term-{n}", "")
              for n, variant in enumerate(flag.variants) if request.form.get(f"term-{n}")}
-    with committed(session):
-        concept = settle(session, flag, preferred, statuses,
-                         name=request.form.get("name", "").strip() or None, texts=texts,
-                         source_term=request.form.get("source", "").strip() or None)
+    try:
+        with committed(session):
+            concept = settle(session, flag, preferred, statuses,
+                             name=request.form.get("name", "").strip() or None, texts=texts,
+                             source_term=request.form.get("source", "").strip() or None)
+    except TermbaseError as error:
+        if error.status != 409 or wants_json():
+            raise
+        return _changed_elsewhere(key, error)
     return _answer(key, f"settled:{concept.name}", concept=concept.id, action="settled")
 
 
@@ -371,8 +406,13 @@ def dismiss_flag(key: str) -> BaseResponse | str:
     """Dismiss a flag as not a term."""
     session = get_session()
     flag = find_flag(session, key, _set_ids())
-    with committed(session):
-        dismiss(session, flag)
+    try:
+        with committed(session):
+            dismiss(session, flag)
+    except TermbaseError as error:
+        if error.status != 409 or wants_json():
+            raise
+        return _changed_elsewhere(key, error)
     return _answer(key, "dismissed:" + " / ".join(flag.variants), action="dismissed")
 
 
@@ -380,8 +420,13 @@ def dismiss_flag(key: str) -> BaseResponse | str:
 def reopen_flag(key: str) -> BaseResponse | str:
     """Undo a settlement or a dismissal: the flag is open again (``termbase.reopen``)."""
     session = get_session()
-    with committed(session):
-        decision = reopen(session, key)
+    try:
+        with committed(session):
+            decision = reopen(session, key)
+    except TermbaseError as error:
+        if error.status != 409 or wants_json():
+            raise
+        return _changed_elsewhere(key, error)
     what = " / ".join(decision.variants)
     state = next((s for s in flag_states(session, _sets()) if s.flag.key == key), None)
     if state is not None and state.by_termbase:
