@@ -167,7 +167,7 @@ def discover(
     if not rows or not langs:
         return []
     pivot = base_lang(pivot) if pivot else ("ru" if "ru" in langs else langs[0])
-    corpus = Corpus([r.texts for r in rows], langs)
+    corpus = Corpus([r.texts for r in rows], langs, [r.set_id for r in rows])
     found: list[tuple[str, str, list[list[Span]], str | None, str | None, str]] = []
     for lang in langs:
         for kind, groups, reason in (
@@ -182,10 +182,9 @@ def discover(
                 continue
             found.append((kind, lang, groups, None, None, reason))
     # Terms of the pivot followed into every other language; the pivot's own renderings
-    # checked through the next language (the original can vary a name too).
+    # checked through the next language of each set (the original can vary a name too).
     directions = [(pivot, lang) for lang in langs if lang != pivot and pivot in langs]
-    if pivot in langs and len(langs) > 1:
-        directions.append((next(lang for lang in langs if lang != pivot), pivot))
+    directions += [(lang, pivot) for lang in _back_languages(rows, langs, pivot)]
     concepts = {source: pivot_concepts(corpus, source) for source, _ in directions}
     # how each language splits a lowercase term's rows among its renderings
     splits: dict[int, dict[str, frozenset[frozenset[int]]]] = defaultdict(dict)
@@ -226,6 +225,25 @@ def discover(
                if len(split) > len(set(split.values())) for n in plain_found[concept]}
     flags = [_flag(rows, corpus, *item) for n, item in enumerate(found) if n not in dropped]
     return sorted(_dedupe(flags), key=lambda f: (-f.impact, f.lang, f.variants))
+
+
+def _back_languages(rows: Sequence[AlignedRow], langs: Sequence[str], pivot: str
+                    ) -> list[str]:
+    """The languages the original's renderings are checked through: for each set with the
+    original and a translation, its first translation (in ``langs`` order). Chosen set by
+    set, so that a set in other languages (ar, en, ja beside a ru, de, en corpus) adds its
+    own and takes nothing away: the first language of the whole corpus would move to
+    Arabic, and the German sets' «Киргизия» / «Кыргызстан» go unflagged."""
+    have: dict[int | str, set[str]] = defaultdict(set)
+    for row in rows:
+        have[row.set_id].update(row.texts)
+    found: list[str] = []
+    for present in have.values():
+        if pivot in present:
+            first = next((lang for lang in langs if lang != pivot and lang in present), None)
+            if first is not None and first not in found:
+                found.append(first)
+    return sorted(found, key=list(langs).index)
 
 
 ACRONYM_SHARE = 0.8  # of a target acronym's rows that hold the source acronym it renders

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import JaroWinkler
@@ -56,11 +56,21 @@ class Concept:
 
 
 class Corpus:
-    """Tokens per language and row, with the row sets each stem occurs in."""
+    """Tokens per language and row, with the row sets each stem occurs in.
 
-    def __init__(self, texts: Sequence[Mapping[str, str]], langs: Sequence[str]) -> None:
+    ``sets`` names the document set of each row (by default one set for all): what a
+    term's evidence may be weighed within, so that a set of another subject added to the
+    corpus does not dilute it."""
+
+    def __init__(self, texts: Sequence[Mapping[str, str]], langs: Sequence[str],
+                 sets: Sequence[Hashable] | None = None) -> None:
         self.texts = texts
         self.langs = list(langs)
+        self.sets = list(sets) if sets is not None else [0] * len(texts)
+        self._rows_of_set: dict[Hashable, set[int]] = defaultdict(set)
+        for row, name in enumerate(self.sets):
+            self._rows_of_set[name].add(row)
+        self._set_rows: dict[frozenset[Hashable], frozenset[int]] = {}
         self.tokens: dict[str, list[list[Token]]] = {
             lang: [tokenize(t.get(lang, ""), lang) for t in texts] for lang in langs
         }
@@ -68,6 +78,9 @@ class Corpus:
         self.lower_stems: dict[str, set[str]] = {}
         self.name_words: dict[str, set[str]] = {}
         self.rows_of: dict[str, dict[str, set[int]]] = {}
+        # the rows with a text in each language: where two languages can be compared
+        self.present: dict[str, set[int]] = {
+            lang: {n for n, t in enumerate(texts) if t.get(lang)} for lang in langs}
         self._dice: dict[tuple[str, str, str, str], float] = {}
         self._associations: dict[tuple[str, str, str], dict[str, float]] = {}
         self._dictionary: dict[str, dict[Key, Counter[str]]] = {}
@@ -89,6 +102,13 @@ class Corpus:
             self.lower_stems[lang] = {stem(w, lang) for w in lower}
             self.name_words[lang] = names
             self.rows_of[lang] = rows_of
+
+    def set_rows(self, rows: Iterable[int]) -> frozenset[int]:
+        """Every row of the sets these rows are in."""
+        names = frozenset(self.sets[row] for row in rows)
+        if names not in self._set_rows:
+            self._set_rows[names] = frozenset().union(*(self._rows_of_set[n] for n in names))
+        return self._set_rows[names]
 
     def written(self, lang: str) -> set[str]:
         """Every word the text in ``lang`` writes, in lower case."""
@@ -296,21 +316,31 @@ class Corpus:
 
     # -- association -----------------------------------------------------------------
     def association(self, lang: str, word: str, pivot: str, pivot_word: str) -> float:
-        """How strongly a target stem goes with a pivot stem: Dice over the rows.
+        """How strongly a target stem goes with a pivot stem: Dice over the rows that hold
+        both languages (a row without the other language, a set in other languages, says
+        nothing of how one renders the other: counted, it would dilute the evidence of a
+        term when unrelated sets are added).
 
         A German compound ('Außenministerrates') also counts by its parts."""
         key = (lang, word, pivot, pivot_word)
         known = self._dice.get(key)
         if known is not None:
             return known
-        rows = self.rows_of[lang].get(word)
-        pivot_rows = self.rows_of[pivot].get(pivot_word)
+        rows = self._compared(self.rows_of[lang].get(word), pivot)
+        pivot_rows = self._compared(self.rows_of[pivot].get(pivot_word), lang)
         dice = 0.0
         if rows and pivot_rows:
             # Smoothed: two words seen once in the same row prove little.
             dice = 2 * len(rows & pivot_rows) / (len(rows) + len(pivot_rows) + SMOOTHING)
         self._dice[key] = dice
         return dice
+
+    def _compared(self, rows: set[int] | None, other: str) -> set[int]:
+        """Those of ``rows`` that hold a text in ``other`` too."""
+        if not rows:
+            return set()
+        present = self.present[other]
+        return rows if len(present) == len(self.texts) else rows & present
 
     def associations(self, lang: str, word: str, pivot: str) -> dict[str, float]:
         """Every pivot stem a target stem (and, for a German compound, its parts) shares a
@@ -540,13 +570,19 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
     # where a translation varies a word ('guías' / 'recomendaciones clínicas'), that word
     # goes with each of the term's words only half as often as the rest of the rendering.
     term_rows = frozenset(by_row) if concept.plain else frozenset()
+    # ... weighed within the sets the term occurs in: a word the other sets use in another
+    # sense (the mountain guías of a hiking text beside the guías clínicas of a health
+    # one) says nothing of this term.
+    term_sets = (corpus.set_rows(by_row) & corpus.present[pivot] if concept.plain
+                 else frozenset())
     for row, occurrences in sorted(by_row.items()):
         tokens = corpus.tokens[lang][row]
         if not tokens:
             continue
         inside_idx = {k for o in occurrences for k in range(o.i, o.j + 1)}
         pivot_tokens = corpus.tokens[pivot][row]
-        inside = _Side([pivot_tokens[k] for k in inside_idx], pivot, concept.stems, term_rows)
+        inside = _Side([pivot_tokens[k] for k in inside_idx], pivot, concept.stems, term_rows,
+                       term_sets)
         outside = _Side([t for k, t in enumerate(pivot_tokens)
                          if k not in inside_idx and t.content], pivot)
         joins = any(pivot_tokens[k].lower in CONJUNCTIONS for k in inside_idx)
@@ -590,8 +626,10 @@ class _Side:
 
     def __init__(self, tokens: list[Token], lang: str,
                  borrowed: frozenset[str] = frozenset(),
-                 rows: frozenset[int] = frozenset()) -> None:
+                 rows: frozenset[int] = frozenset(),
+                 sets: frozenset[int] = frozenset()) -> None:
         self.rows = rows  # where the term occurs, when a word may go with it as a whole
+        self.sets = sets  # the rows of the sets it occurs in that hold the original
         self.stems = {t.lemma for t in tokens if t.content}
         self.borrowed = borrowed - self.stems
         self.cues = {translit_fold(t.lemma) for t in tokens if t.content and len(t.lemma) >= 4}
@@ -632,7 +670,7 @@ def _best(corpus: Corpus, lang: str, token: Token, pivot: str, side: _Side) -> f
     scores = corpus.associations(lang, token.lemma, pivot)
     own = max((scores.get(p, 0.0) for p in side.stems), default=0.0)
     if side.rows:
-        rows = corpus.rows_of[lang].get(token.lemma, set())
+        rows = corpus.rows_of[lang].get(token.lemma, set()) & side.sets
         own = max(own, 2 * len(rows & side.rows) / (len(rows) + len(side.rows) + SMOOTHING))
     borrowed = max((scores.get(p, 0.0) for p in side.borrowed), default=0.0)
     return max(own, BORROWED * borrowed)

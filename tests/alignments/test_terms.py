@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alignments.terms import AlignedRow, discover, flag_key
+from alignments.terms import AlignedRow, Flag, discover, flag_key
 from alignments.terms.lang import (
     dictionary_form,
     name_root,
@@ -860,3 +860,57 @@ def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: 
     result = evaluate(discover(rows), rows, json.loads(labelled.read_text(encoding="utf-8")))
     assert result["found"] >= found, result["missed"]
     assert result["precision"] >= precision, result["wrong"]
+
+
+def _gold(corpus: str, tag: str) -> list[AlignedRow]:
+    """A corpus of bench/corpora (or the demo) through its gold rows, its sets renamed."""
+    from bench.terms import CORPORA, ROOT, gold_pages, gold_rows
+
+    folder = CORPORA[corpus][0] if corpus in CORPORA else ROOT / "bench/corpora" / corpus / "gold"
+    return [AlignedRow(f"{tag}{r.set_id}", r.row_id, r.texts)
+            for r in gold_rows(gold_pages(folder))]
+
+
+def _shown(flag: Flag, flags: list[Flag]) -> bool:
+    """Whether some flag of ``flags`` shows two variants of ``flag`` at their places."""
+    places: dict[tuple[str, int | str, int], list[tuple[int, int, int]]] = {}
+    for n, other in enumerate(flags):
+        for o in other.occurrences:
+            places.setdefault((other.lang, o.set_id, o.row_id), []).append((o.start, o.end, n))
+    seen: dict[int, set[int]] = {}
+    for o in flag.occurrences:
+        for start, end, n in places.get((flag.lang, o.set_id, o.row_id), []):
+            if start < o.end and o.start < end:
+                seen.setdefault(n, set()).add(o.variant)
+    return any(len(variants) >= 2 for variants in seen.values())
+
+
+# Each corpus with a set of another subject and other languages added: report (ru, en, ar,
+# ja, ko) and world (no Russian) moved the language the original's own names are checked
+# through from German to Arabic, and the Russian flags went (Киргизия / Кыргызстан,
+# Туркмения / Туркменистан); alpine (a hiking text, its mountain guías) diluted the
+# guías clínicas of health.
+@pytest.mark.parametrize(("corpus", "added", "kept"), [
+    ("demo", "report", ("ru", "Кыргызстан")),
+    ("brics", "world", ("ru", "Туркменистан")),
+    ("health", "alpine", ("es", "guías clínicas")),
+])
+def test_flags_stay_when_an_unrelated_set_is_added(corpus: str, added: str,
+                                                   kept: tuple[str, str]) -> None:
+    alone = discover(_gold(corpus, "a"))
+    together = discover(_gold(corpus, "a") + _gold(added, "b"))
+    assert any(f.lang == kept[0] and kept[1] in f.variants for f in alone)
+    lost = [f"{f.lang}: {' / '.join(f.variants)}" for f in alone if not _shown(f, together)]
+    assert lost == []
+
+
+def test_rows_without_both_languages_do_not_dilute_their_association() -> None:
+    """A set in French, German and English only (no Russian) says nothing of how French
+    renders Russian: its 'Chine' does not weaken 'Chine' for «Китай»."""
+    pair = [{"ru": "Китай и Россия.", "fr": "La Chine et la Russie."}] * 3
+    alone = Corpus(pair, ["fr", "ru"])
+    other = [{"fr": "La Chine est grande.", "de": "China ist groß."}] * 5
+    together = Corpus(pair + other, ["de", "fr", "ru"])
+    china = alone.association("fr", "chine", "ru", "китай")
+    assert china > 0.8
+    assert together.association("fr", "chine", "ru", "китай") == china

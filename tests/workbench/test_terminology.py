@@ -450,3 +450,24 @@ def test_sets_in_two_regions_settle_under_the_language_alone(client: FlaskClient
                 data={"preferred": "CSTO Council of Foreign Ministers"})
     [concept] = client.get("/terms/termbase?format=json").get_json()["concepts"]
     assert {t["lang"] for t in concept["terms"]} == {"en", "ru-RU"}
+
+
+def test_a_russian_flag_stays_when_a_set_in_other_languages_is_added(
+        client: FlaskClient, demo: list[int], database_url: str) -> None:
+    """The demo's Russian writes Киргизия and Кыргызстан. A report in Russian, English,
+    Arabic, Japanese and Korean imported beside it (another subject) leaves that flag where
+    it was: open, with the same key, so a decision on it would still hold."""
+    from bench.terms import ROOT
+    from workbench.terminology.gold import store_gold_set
+
+    def kyrgyzstan() -> list[str]:
+        return [f["key"] for f in client.get("/terms/flags.json").get_json()
+                if f["lang"] == "ru" and "Кыргызстан" in f["variants"]]
+
+    before = kyrgyzstan()
+    assert len(before) == 1
+    report = json.loads((ROOT / "bench/corpora/report/gold/961.json").read_text(
+        encoding="utf-8"))
+    with session_scope(database_url) as session:
+        store_gold_set(session, report, name="annual report")
+    assert kyrgyzstan() == before
