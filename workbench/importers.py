@@ -75,6 +75,9 @@ _DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "no
 _DROP_CLASS = re.compile(r"menu|nav|breadcrumb|lang|share|social|footer|header|settings|"
                          r"additional|banner|sidebar|cookie|\btoc\b|\btoctree\b", re.IGNORECASE)
 _BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "pre")
+# a table's cell, a term of a definition list, a caption: a paragraph of its own when it
+# holds no block (a layout table's cell holding paragraphs is read for them)
+_CELLS = ("td", "th", "dt", "caption")
 
 
 @dataclass(frozen=True)
@@ -417,7 +420,8 @@ def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
         element = stack.pop()
         if element in left_out:
             continue
-        if element.tag in _BLOCKS:
+        if element.tag in _BLOCKS or (element.tag in _CELLS and not any(
+                True for _ in element.iterdescendants(*_BLOCKS))):
             if text := _text_of(element):
                 paragraphs.append(text)
         else:

@@ -181,6 +181,21 @@ def test_a_long_table_of_contents_is_not_taken_for_the_chapter() -> None:
     assert not any("Subsection" in p for p in paragraphs)
 
 
+def test_a_tables_cells_and_a_lists_terms_are_paragraphs_of_their_own() -> None:
+    # a manual's tables (package, what it does) and variable lists were left out
+    page = DOCBOOK.replace(
+        "<p>The workflow is short.</p>",
+        "<p>The workflow is short.</p><table><caption>Table 2.1. Tools</caption><tr>"
+        "<td>dpkg</td><td>installs a package file</td></tr></table>"
+        "<dl><dt>quilt</dt><dd><p>keeps patches in order</p></dd></dl>"
+        "<table><tr><td><p>A layout cell's paragraph.</p><p>And another.</p></td></tr></table>")
+    paragraphs = read_version(page.encode(), "first.en.html").paragraphs
+    start = paragraphs.index("The workflow is short.") + 1
+    assert paragraphs[start:start + 7] == (
+        "Table 2.1. Tools", "dpkg", "installs a package file", "quilt",
+        "keeps patches in order", "A layout cell's paragraph.", "And another.")
+
+
 FRENCH = "Le ministre a déclaré que la réunion était très productive.\n\nÀ bientôt, élève."
 RUSSIAN = "Министр иностранных дел России провёл переговоры.\n\nСтороны обсудили сотрудничество."
 
