@@ -25,7 +25,10 @@ What a unit and its variants say about themselves is kept: the ``<tu>``'s ``tuid
 ``srclang`` and other attributes (``creationid``, ``changeid``, ``usagecount``,
 ``lastusagedate`` ...), its ``<prop>`` and ``<note>`` elements in order, and the same on each
 ``<tuv>``; dates come back in TMX's form, attributes the TMX 1.4b DTD does not allow (or
-unreadable dates) are left out. Elements TMX does not define are skipped.
+unreadable dates) are left out. Elements TMX does not define are skipped. TMX 1.4 has no
+XML namespace, but some tools put its elements in one (``<tmx
+xmlns="http://www.lisa.org/tmx14">``): a namespace naming TMX is read as if it were absent,
+any other is refused as not TMX.
 
 ``StreamGuard``, ``read_head``, ``probe_root`` and ``check_doctype`` are shared with the TBX
 reader (``tmx.tbx``).
@@ -64,6 +67,10 @@ MAX_HEADER_NODES = 50_000
 TMX_DTD = re.compile(r"(?:^|/)tmx\d*b?\.dtd$", re.IGNORECASE)
 POSITION = re.compile(r",? line \d+, column \d+$")
 HEAD_BYTES = 65_536
+# Some tools put TMX's elements in a namespace of their own making
+# (<tmx xmlns="http://www.lisa.org/tmx14">); TMX 1.4 itself has none. A namespace naming TMX
+# is read as if it were absent; any other is refused as not TMX.
+TMX_NAMESPACE = re.compile(r"tmx", re.IGNORECASE)
 # libxml2 takes UTF-32 without its byte-order mark, not with it.
 UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 TOO_MANY_NODES = N_("a <%(element)s> holds more than %(count)s elements and attributes — "
@@ -293,9 +300,15 @@ class _Events:
         self.head = read_head(source)
         self.source = StreamGuard(source, self.head)
         self.inside = "tmx"
+        self.namespace = ""  # "{uri}" when the file puts TMX's elements in a namespace
         self._probe()
+        ns = self.namespace
+        self.unit_tag = ns + "tu"
+        self._variants = _VARIANTS if not ns else etree.XPath(
+            "count(t:tuv)", namespaces={"t": ns[1:-1]})
         parser = etree.iterparse(self.source, events=("start", "end"),
-                                 tag=("tmx", "header", "body", "tu"), **SAFE_PARSING)
+                                 tag=tuple(ns + tag for tag in ("tmx", "header", "body", "tu")),
+                                 **SAFE_PARSING)
         self.stream = self._translated(parser)
 
     def _probe(self) -> None:
@@ -307,7 +320,17 @@ class _Events:
         if root is None:
             raise TmxParseError(N_("no <tmx> element begins in the file's first 64 KB — it is "
                                    "not a TMX file"))
-        _check_root(root, self.head)
+        self.namespace = _check_root(root, self.head)
+
+    def local(self, element: etree._Element) -> etree._Element:
+        """``element`` with the file's namespace taken off its tag and its descendants'
+        (nothing to do for the usual file, without one), so the rest reads it as TMX."""
+        ns = self.namespace
+        if ns:
+            for node in element.iter():
+                if isinstance(node.tag, str) and node.tag.startswith(ns):
+                    node.tag = node.tag[len(ns):]
+        return element
 
     def check_header(self, header: etree._Element, nodes: int) -> None:
         limit = self.limits.header_nodes
@@ -317,7 +340,7 @@ class _Events:
 
     def check_unit(self, unit: etree._Element, nodes: int) -> None:
         limit = self.limits.variants
-        if _VARIANTS(unit) > limit:
+        if self._variants(unit) > limit:
             raise _too_many_variants(unit, limit)
         limit = self.limits.unit_nodes
         if nodes > limit:
@@ -380,24 +403,36 @@ class _Events:
         return error.code in (73, 74, 77) and (last_line is None or error.lineno >= last_line - 1)
 
 
-def _check_root(root: etree._Element, head: bytes) -> None:
+def _check_root(root: etree._Element, head: bytes) -> str:
+    """Refuse a root that is not TMX 1.1-1.4's; the namespace its elements are in, as
+    ``{uri}`` ("" for none, as TMX has it)."""
     check_doctype(root, head, TMX_DTD.search)
-    if root.tag != "tmx":
-        name = root.tag if isinstance(root.tag, str) else "?"
+    name = etree.QName(root).localname if isinstance(root.tag, str) else "?"
+    namespace = etree.QName(root).namespace if isinstance(root.tag, str) else None
+    if name != "tmx":
+        if namespace:
+            raise TmxParseError(N_("the file is XML but not a TMX: its root element is "
+                                   "<%(element)s> (of the namespace %(namespace)s), not <tmx>"),
+                                root.sourceline, element=name, namespace=namespace)
         raise TmxParseError(N_("the file is XML but not a TMX: its root element is "
                                "<%(element)s>, not <tmx>"), root.sourceline, element=name)
+    if namespace and not TMX_NAMESPACE.search(namespace):
+        raise TmxParseError(N_("the file's <tmx> is in the XML namespace %(namespace)s, which "
+                               "is not TMX's (TMX 1.4 uses none) — it is not a TMX file"),
+                            root.sourceline, namespace=namespace)
     # Some tools of the TMX 1.1 era wrote the word too: version="version 1.1".
     version = re.sub(r"^version\s+", "", root.get("version", "").strip(), flags=re.IGNORECASE)
     if version and not version.startswith("1."):
         raise TmxParseError(N_("this is TMX %(version)s; only TMX 1.1 to 1.4 can be read"),
                             root.sourceline, version=version)
+    return f"{{{namespace}}}" if namespace else ""
 
 
 def _read_header(events: _Events) -> TmxHeader:
     guard = events.source
     guard.check = events.check_header
     for event, element in events.stream:
-        tag = element.tag
+        tag = etree.QName(element).localname if events.namespace else element.tag
         if event == "start":
             if guard.root is None:  # the first event: the <tmx> the probe saw
                 guard.root = element
@@ -411,6 +446,7 @@ def _read_header(events: _Events) -> TmxHeader:
             continue
         if tag == "header":
             events.check_header(element, NodeCount(element).update())
+            events.local(element)
             header = TmxHeader(
                 srclang=element.get("srclang", "*all*"),
                 creation_tool=element.get("creationtool", ""),
@@ -434,15 +470,18 @@ def _read_units(events: _Events) -> Iterator[TranslationUnit]:
     guard = events.source
     guard.check = events.check_unit
     max_variants, max_chars = events.limits.variants, events.limits.segment_chars
+    unit_tag, namespace = events.unit_tag, events.namespace
     for event, element in events.stream:
         if event == "start":
-            tag = events.inside = element.tag
-            if tag == "tu" and guard.kept is None:
+            tag = element.tag
+            events.inside = tag[len(namespace):] if namespace else tag
+            if tag == unit_tag and guard.kept is None:
                 guard.kept = element
-        elif element.tag == "tu":
+        elif element.tag == unit_tag:
             if element is guard.kept:
                 guard.kept = None
-            yield _unit(element, max_variants, max_chars)
+            yield _unit(events.local(element) if namespace else element, max_variants,
+                        max_chars)
             events.inside = "body"
             element.clear()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -68,8 +69,17 @@ HOSTILE = [
     ("wrong root", PROLOG + b"<html><body><p>Hello</p></body></html>",
      "line 2: the file is XML but not a TMX: its root element is <html>, not <tmx>"),
     ("XLIFF", PROLOG + b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"/>',
-     "line 2: the file is XML but not a TMX: its root element is "
-     "<{urn:oasis:names:tc:xliff:document:1.2}xliff>, not <tmx>"),
+     "line 2: the file is XML but not a TMX: its root element is <xliff> (of the namespace "
+     "urn:oasis:names:tc:xliff:document:1.2), not <tmx>"),
+    ("a namespace not TMX's",
+     GOOD.replace(b'<tmx version="1.4">', b'<tmx xmlns="urn:example:glossary" version="1.4">'),
+     "line 2: the file's <tmx> is in the XML namespace urn:example:glossary, which is not "
+     "TMX's (TMX 1.4 uses none) — it is not a TMX file"),
+    ("billion laughs in TMX's namespace",
+     BILLION_LAUGHS.replace(b'<tmx version="1.4">',
+                            b'<tmx xmlns="http://www.lisa.org/tmx14" version="1.4">'),
+     "line 2: the file declares its own entities in its <!DOCTYPE> — that is how 'billion "
+     "laughs' XML bombs work, so the file is refused"),
     ("TMX 2", tmx_with(TU, b"2.0"), "line 2: this is TMX 2.0; only TMX 1.1 to 1.4 can be read"),
     ("HTML entity", tmx_with(TU.replace(b"Hello.", b"Hello&nbsp;there")),
      "line 5: the file uses the entity &nbsp; which XML does not know — only &amp; &lt; &gt; "
@@ -109,6 +119,36 @@ def test_bad_and_hostile_files_are_refused_with_a_plain_sentence(data: bytes, me
         read_all(data)
     assert str(raised.value) == message
     assert isinstance(raised.value, ValueError)
+
+
+@pytest.mark.parametrize("prefixed", [False, True], ids=["default namespace", "prefix"])
+def test_a_tmx_in_lisas_namespace_is_read_as_any_tmx(prefixed: bool) -> None:
+    # As some tools write it: every element in the namespace, xml:lang as ever.
+    rich = tmx_with(b'<tu tuid="7" creationdate="20190603T101500Z"><prop type="x-client">MID'
+                    b'</prop><note>checked</note><tuv xml:lang="en"><seg>The <bpt i="1">{b}'
+                    b'</bpt>Council<ept i="1">{/b}</ept> met.</seg></tuv><tuv xml:lang="ru">'
+                    + "<seg>Совет собрался.</seg></tuv></tu>".encode() + TU)
+    plain_header, plain_units = read_all(rich)
+    if prefixed:
+        namespaced = re.sub(rb"<(/?)([a-z]+)", rb"<\1t:\2", rich).replace(
+            b't:tmx version="1.4"', b't:tmx xmlns:t="http://www.lisa.org/tmx14" version="1.4"')
+    else:
+        namespaced = rich.replace(b'<tmx version="1.4">',
+                                  b'<tmx xmlns="http://www.lisa.org/tmx14" version="1.4">')
+    header, units = read_all(namespaced)
+    assert header == plain_header and units == plain_units
+    assert units[0].variants[0].text == "The Council met." and units[0].tuid == "7"
+    assert units[0].properties == (("x-client", "MID"),) and units[0].notes == ("checked",)
+    assert len(units) == 2
+
+
+def test_the_limits_hold_in_tmxs_namespace_too() -> None:
+    many = tmx_with(b"<tu>" + b'<tuv xml:lang="en"><seg>a</seg></tuv>' * 20 + b"</tu>")
+    namespaced = many.replace(b'<tmx version="1.4">',
+                              b'<tmx xmlns="http://www.lisa.org/tmx14" version="1.4">')
+    with pytest.raises(TmxParseError, match="more than 10 variants"):
+        header, units = read_tmx(io.BytesIO(namespaced), max_variants=10)
+        list(units)
 
 
 def test_the_error_carries_the_line_number() -> None:

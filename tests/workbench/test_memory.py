@@ -146,6 +146,20 @@ def test_a_tmx_11_upload_appears_in_the_memory(client: FlaskClient) -> None:
     assert [hit["text"][a:b] for a, b in hit["matches"]] == ["Security", "Council"]
 
 
+def test_a_tmx_in_lisas_namespace_is_imported_like_any_other(client: FlaskClient) -> None:
+    # <tmx xmlns="http://www.lisa.org/tmx14">, as some tools write it: read, not refused.
+    namespaced = memory_tmx().replace(b'<tmx version="1.4">',
+                                      b'<tmx xmlns="http://www.lisa.org/tmx14" version="1.4">')
+    assert b"xmlns=" in namespaced
+    response = upload(client, namespaced, "lisa.tmx")
+    job_page = client.get(response.headers["Location"])
+    assert job_page.headers["Location"] == "/memory/?imported=1"
+    page = client.get(job_page.headers["Location"]).get_data(as_text=True)
+    assert "lisa.tmx: 5 unit(s) imported." in page
+    [hit] = client.get("/memory/concordance.json?q=Minsk&lang=en").get_json()["hits"]
+    assert hit["text"] == "The ministers met in Minsk on Friday."
+
+
 def test_the_memory_is_in_the_navigation(client: FlaskClient) -> None:
     assert 'href="/memory/">Translation memory</a>' in client.get("/").get_data(as_text=True)
 
