@@ -257,6 +257,26 @@ def test_diacritics_and_case_are_ignored(imported: str) -> None:
     assert hit.text == "Le café est prêt." and hit.matches() == [(3, 7), (12, 16)]
 
 
+def test_a_regional_language_filter_keeps_to_its_region(database_url: str) -> None:
+    # An American TMX beside the British one: en-GB is the British only, en both.
+    upgrade(database_url)
+    american = memory_tmx().replace(b'"en-GB"', b'"en-US"')
+    with session_scope(database_url) as session:
+        import_tmx(session, io.BytesIO(memory_tmx()), "british.tmx")
+        import_tmx(session, io.BytesIO(american), "american.tmx")
+
+    def found(lang: str) -> list[tuple[str, str]]:
+        with session_scope(database_url) as session:
+            hits = concordance(session, "Minsk", lang).hits
+        return sorted((hit.lang, hit.origin.name) for hit in hits)
+
+    assert found("en-GB") == [("en-GB", "british.tmx")]
+    assert found("en_us") == found("EN-US") == [("en-US", "american.tmx")]
+    assert found("en") == [("en-GB", "british.tmx"), ("en-US", "american.tmx")]
+    assert found("en-AU") == []
+    assert found("ru") == []  # Minsk is in Latin letters in the English only
+
+
 def test_a_quoted_phrase_must_occur_in_that_order(imported: str) -> None:
     with session_scope(imported) as session:
         assert len(concordance(session, "ministers met", lang="en").hits) == 2

@@ -101,7 +101,8 @@ def _job_result(url: str, job_id: int) -> dict[str, Any]:
 
 @memory.command("search")
 @click.argument("query")
-@click.option("--lang", help="Only segments in this language (ru, en-GB ...).")
+@click.option("--lang", help="Only segments in this language: en takes every region of it, "
+                             "en-GB only en-GB.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)

@@ -105,7 +105,9 @@ def split_marks(marked: str) -> tuple[tuple[str, bool], ...]:
 def concordance(session: Session, query: str, lang: str | None = None,
                 limit: int = DEFAULT_LIMIT) -> Concordance:
     """The segments of imported files and sets holding every word or phrase of ``query``
-    (``word*`` for a prefix), in ``lang``'s language when given, best first."""
+    (``word*`` for a prefix), best first; when ``lang`` is given, only those in it: a
+    bare language takes every region of it (``en``), a code with a region only that
+    region (``en-GB``, not en-US)."""
     require_index(session)
     if not query.strip():
         raise MemoryQueryError(_("Type a word or a phrase to look for in the memory."))
@@ -175,7 +177,7 @@ def _marked(segment: str, spans: list[tuple[int, int]]) -> tuple[tuple[str, bool
 
 def _imported_hits(session: Session, expression: str, lang: str | None,
                    limit: int) -> list[ConcordanceHit]:
-    where, params = language_clause("v.lang", lang, "lang")
+    where, params = language_clause("v.lang", lang, "lang", regional=True)
     found = session.execute(
         text("SELECT v.id, v.unit_id, v.lang, "
              "highlight(memory_variant_fts, 0, char(2), char(3)), memory_variant_fts.rank "
@@ -189,7 +191,7 @@ def _imported_hits(session: Session, expression: str, lang: str | None,
 
 def _set_hits(session: Session, expression: str, lang: str | None,
               limit: int) -> list[ConcordanceHit]:
-    where, params = language_clause("v.lang", lang, "lang")
+    where, params = language_clause("v.lang", lang, "lang", regional=True)
     found = session.execute(
         text("SELECT s.row_id, v.lang, highlight(sentence_fts, 0, char(2), char(3)), "
              "sentence_fts.rank "
@@ -205,7 +207,7 @@ def _set_hits(session: Session, expression: str, lang: str | None,
 def _imported_hits_postgresql(session: Session, expression: str,
                               terms: list[tuple[str, bool]], lang: str | None,
                               limit: int) -> list[ConcordanceHit]:
-    where, params = language_clause("v.lang", lang, "lang")
+    where, params = language_clause("v.lang", lang, "lang", regional=True)
     found = session.execute(
         text("SELECT v.id, v.unit_id, v.lang, v.text, length(v.text) AS rank "
              f"FROM memory_variant v {READY_UNITS} "
@@ -220,7 +222,7 @@ def _substring_hits(session: Session, terms: list[str], lang: str | None, limit:
                     postgresql: bool) -> list[ConcordanceHit]:
     """The segments holding every term as a substring (a script written without spaces),
     the shortest first, as on PostgreSQL; imported files' and sets' alike."""
-    where, params = language_clause("v.lang", lang, "lang")
+    where, params = language_clause("v.lang", lang, "lang", regional=True)
     units, unit_params = holds_substring("v.text", terms, postgresql)
     found = session.execute(
         text("SELECT v.id, v.unit_id, v.lang, v.text, length(v.text) AS rank "
@@ -268,7 +270,7 @@ def _unit_hits(session: Session, found: Sequence[Any],
 
 def _set_hits_postgresql(session: Session, expression: str, terms: list[tuple[str, bool]],
                          lang: str | None, limit: int) -> list[ConcordanceHit]:
-    where, params = language_clause("v.lang", lang, "lang")
+    where, params = language_clause("v.lang", lang, "lang", regional=True)
     found = session.execute(
         text("SELECT s.row_id, v.lang, s.text, length(s.text) AS rank "
              "FROM sentence s JOIN version v ON v.id = s.version_id "

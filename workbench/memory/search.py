@@ -176,15 +176,24 @@ def same_language(lang: str, wanted: str) -> bool:
     return lang.replace("_", "-").split("-")[0].lower() == base_lang(wanted)
 
 
-def language_clause(column: str, lang: str | None, name: str) -> tuple[str, dict[str, str]]:
+def language_clause(column: str, lang: str | None, name: str, *,
+                    regional: bool = False) -> tuple[str, dict[str, str]]:
     """An SQL condition keeping ``column`` in ``lang``'s language (any region), and its
     parameters; always true when ``lang`` is None. ``column`` and ``name`` are the caller's
-    constants; what the user typed goes only into the parameters."""
+    constants; what the user typed goes only into the parameters.
+
+    With ``regional``, as a translator filters a concordance: a code with a region or a
+    script keeps to it and to what narrows it further (``en-GB``: en-GB, en-GB-oxendict;
+    not en-US), and a bare language still takes all its regions (``en``: en, en-GB,
+    en-US), as RFC 4647 filters language ranges. (A fuzzy lookup takes any region, and
+    ranks the one asked for first.)"""
     if not lang:
         return "1 = 1", {}
-    base = base_lang(lang)
+    wanted = base_lang(lang)
+    if regional:
+        wanted = lang.replace("_", "-").lower()
     return (f"(lower({column}) = :{name} OR lower({column}) LIKE :{name}_region)",
-            {name: base, f"{name}_region": base + "-%"})
+            {name: wanted, f"{name}_region": wanted + "-%"})
 
 
 def room_to_search(session: Session) -> None:
