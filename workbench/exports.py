@@ -34,31 +34,68 @@ class ExportOptions:
     def build(cls, document_set: DocumentSet, *, langs: str | Sequence[str] | None = None,
               pairs: bool = False, source_lang: str | None = None,
               confirmed_only: bool = False) -> ExportOptions:
-        """Options checked against the set's languages (``ExportError`` names a stranger)."""
+        """Options checked against the set's languages (``ExportError`` names a stranger).
+
+        ``langs`` None is every language of the set; otherwise only those named go out
+        (the form's unticked languages stay out), and at least two must be named. The
+        source is ``source_lang``, else the set's pivot when named, else the first named;
+        a ``source_lang`` not among ``langs`` is refused (the file would hold a language
+        left out)."""
         known = document_set.langs
         wanted = [x for x in re.split(r"[,\s]+", langs) if x] if isinstance(langs, str) \
-            else list(langs or known)
+            else [x for x in (known if langs is None else langs) if x]
         chosen = list(dict.fromkeys(_match(lang, known) for lang in wanted))  # once each
-        source = _match(source_lang, known) if source_lang else document_set.pivot_lang
-        if source not in chosen:
-            chosen.insert(0, source)
         if len(chosen) < 2:
-            raise ExportError(_("A TMX needs at least two languages."))
+            raise too_few_languages(chosen)
+        if source_lang:
+            source = _match(source_lang, known)
+            if source not in chosen:
+                raise ExportError(_(
+                    "The source language %(source)s is not among the languages chosen "
+                    "(%(langs)s): choose it too, or take one of these as the source.",
+                    source=source, langs=", ".join(chosen)))
+        else:
+            source = document_set.pivot_lang if document_set.pivot_lang in chosen \
+                else chosen[0]
         return cls(tuple(chosen), source, pairs, confirmed_only)
 
     @classmethod
     def from_query(cls, args: Mapping[str, str], document_set: DocumentSet) -> ExportOptions:
         """Options from a download link's query string (``langs`` comma-separated, or
-        repeated as the export form's checkboxes send it)."""
+        repeated as the export form's checkboxes send it).
+
+        The export form sends an empty ``langs`` beside its checkboxes, so that nothing
+        ticked is told from a link that names no language (every language). Its source list
+        starts on the pivot, so a source the translator left unticked is taken for one not
+        chosen, not for one to add: the set's pivot, else the first language ticked, is the
+        source instead."""
         getlist = getattr(args, "getlist", None)
         given = getlist("langs") if getlist else [args.get("langs")]
+        langs = ",".join(x for x in given if x) if "langs" in args else None
+        source = args.get("source") or None
+        if "" in given and source:  # the form
+            try:
+                ticked = {_match(lang, document_set.langs) for lang in
+                          re.split(r"[,\s]+", langs or "") if lang}
+                if _match(source, document_set.langs) not in ticked:
+                    source = None
+            except ExportError:
+                pass  # the stranger is named by ``build``
         return cls.build(
             document_set,
-            langs=",".join(x for x in given if x) or None,
+            langs=langs,
             pairs=args.get("pairs") in ("1", "true", "on"),
-            source_lang=args.get("source") or None,
+            source_lang=source,
             confirmed_only=args.get("confirmed") in ("1", "true", "on"),
         )
+
+
+def too_few_languages(chosen: Sequence[str]) -> ExportError:
+    """The refusal of an export of fewer than two languages, saying what was chosen."""
+    if chosen:
+        return ExportError(_("A TMX needs at least two languages, and only %(lang)s was "
+                             "chosen.", lang=", ".join(chosen)))
+    return ExportError(_("A TMX needs at least two languages, and none was chosen."))
 
 
 def _match(lang: str, known: Sequence[str]) -> str:

@@ -46,6 +46,22 @@ def test_the_export_dialog_downloads_named_files(page: Any, live_server: LiveSer
         assert sorted(zipped.namelist()) == ["csto-council-2019.en-fr.tmx",
                                              "csto-council-2019.en-ru.tmx"]
 
+    # The source unticked, the source list left on it: the file leaves it out.
+    dialog.get_by_label("One multilingual TMX file").check()
+    dialog.get_by_label("Source language").select_option("ru-RU")
+    dialog.get_by_label("ru-RU").uncheck()
+    with page.expect_download() as download_info:
+        dialog.get_by_role("button", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename == "csto-council-2019.en-fr.tmx"
+    data = Path(download.path()).read_bytes()
+    assert b"ru-RU" not in data and b'srclang="en-GB"' in data
+
+    # One language ticked: refused, saying why.
+    dialog.get_by_label("fr-FR").uncheck()
+    dialog.get_by_role("button", name="Download").click()
+    page.wait_for_selector("text=A TMX needs at least two languages, and only en-GB was chosen.")
+
 
 def test_deleting_a_set_asks_first_then_removes_it(page: Any, live_server: LiveServer) -> None:
     kept = demo_set(live_server, "001", ("ru-RU", "en-GB"))

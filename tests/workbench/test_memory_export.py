@@ -155,6 +155,23 @@ def test_the_memory_page_offers_the_export_and_serves_it(memory: str,
     assert refused.status_code == 400 and "'ja'" in refused.get_json()["error"]
 
 
+@pytest.mark.parametrize(("ticked", "source", "said"), [
+    (["fr-FR"], "", "A TMX needs at least two languages, and only fr-FR was chosen."),
+    ([], "", "A TMX needs at least two languages, and none was chosen."),
+    (["en-GB", "fr-FR"], "ru-RU", "The source language ru-RU is not among the languages "
+     "chosen (en-GB, fr-FR): choose it too, or take one of these as the source."),
+])
+def test_the_memory_form_exports_only_the_languages_ticked(
+        memory: str, client: FlaskClient, ticked: list[str], source: str, said: str) -> None:
+    page = client.get("/memory/").get_data(as_text=True)
+    assert '<input type="hidden" name="lang" value="">' in page
+    # As the form sends it: the empty "lang" beside the boxes ticked.
+    refused = client.post("/memory/export", data={"lang": ["", *ticked], "source": source},
+                          headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and refused.get_json()["error"] == said
+    assert client.get("/jobs/1").status_code == 404  # no job started
+
+
 def test_the_cli_writes_the_memory_to_a_file(memory: str, runner: CliRunner) -> None:
     result = runner.invoke(main, ["memory", "export", "-o", "all.tmx", "--langs", "ru,es",
                                   "--sets-only"])

@@ -3,6 +3,7 @@ the export form and its file names, one language code per version."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -256,6 +257,45 @@ def test_the_export_form_gives_named_files(client: FlaskClient, database_url: st
                                              "csto-council-2019-dushanbe.ru-en.tmx"]
         for member in zipped.namelist():
             assert validate_tmx(zipped.read(member)) == []
+
+
+def test_a_language_unticked_in_the_export_form_stays_out_even_the_source(
+        client: FlaskClient) -> None:
+    upload(client, demo_files())
+    form = client.get("/sets/1/export").get_data(as_text=True)
+    assert '<input type="hidden" name="langs" value="">' in form
+    # What the form sends with ru-RU unticked and the source list left on it (the pivot).
+    answer = client.get("/sets/1/export.tmx?pairs=0&langs=&langs=en-GB&langs=de-DE"
+                        "&source=ru-RU")
+    assert answer.status_code == 200
+    assert attachment_name(answer).endswith(".en-de.tmx")
+    assert b"ru-RU" not in answer.data and answer.data.count(b"<tu ") > 10
+    assert b'srclang="en-GB"' in answer.data.split(b"<body>")[0]
+    assert validate_tmx(answer.data) == []
+    # Pairs too: no ru-RU file.
+    pairs = client.get("/sets/1/export.tmx?pairs=1&langs=&langs=en-GB&langs=de-DE"
+                       "&source=ru-RU")
+    with zipfile.ZipFile(io.BytesIO(pairs.data)) as zipped:
+        [member] = zipped.namelist()
+        assert member.endswith(".en-de.tmx") and b"ru-RU" not in zipped.read(member)
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    ("langs=&langs=en-GB&source=ru-RU",
+     "A TMX needs at least two languages, and only en-GB was chosen."),
+    ("langs=&source=ru-RU", "A TMX needs at least two languages, and none was chosen."),
+    ("langs=en-GB,de-DE&source=ru-RU",  # a link, not the form: said, not guessed
+     "The source language ru-RU is not among the languages chosen (en-GB, de-DE): choose it "
+     "too, or take one of these as the source."),
+])
+def test_an_export_of_fewer_than_two_languages_is_refused_saying_why(
+        client: FlaskClient, query: str, said: str) -> None:
+    upload(client, demo_files())
+    answer = client.get(f"/sets/1/export.tmx?{query}", headers={"Accept": "application/json"})
+    assert answer.status_code == 400
+    assert answer.get_json()["error"] == said
+    page = client.get(f"/sets/1/export.tmx?{query}").get_data(as_text=True)
+    assert html.escape(said, quote=False) in page
 
 
 def test_a_name_with_nothing_ascii_can_say_falls_back_to_the_id(client: FlaskClient) -> None:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from tmx import TranslationUnit, Variant, write_tmx, write_tmx_pair
 from tmx.units import parse_date, xml_safe
 from workbench.errors import ExportError
-from workbench.exports import header_for, set_units
+from workbench.exports import header_for, set_units, too_few_languages
 from workbench.memory.models import READY, MemoryOrigin, MemoryUnit, MemoryVariant
 from workbench.memory.store import ANY_SOURCE, languages
 from workbench.models import DocumentSet, Row
@@ -59,18 +59,24 @@ class MemoryExport:
         if not known:
             raise ExportError(_("The memory is empty: align a page or import a TMX file "
                                 "first."))
+        # None: every language; else only those named (the form's unticked ones stay out;
+        # it sends an empty one beside its checkboxes, so that none ticked is told apart)
         wanted = [x for x in re.split(r"[,\s]+", langs) if x] if isinstance(langs, str) \
-            else list(langs or known)
+            else [x for x in (known if langs is None else langs) if x]
         chosen: list[str] = []
         for lang in wanted:
             chosen += [code for code in _matching(lang, known) if code not in chosen]
-        source = _matching(source_lang, known)[0] if source_lang else _usual_source(
-            session, chosen or known)
-        if source not in chosen:
-            chosen.insert(0, source)
-        chosen.sort(key=lambda code: code != source)
         if len(chosen) < 2:
-            raise ExportError(_("A TMX needs at least two languages."))
+            raise too_few_languages(chosen) if langs is not None else ExportError(
+                _("A TMX needs at least two languages."))
+        source = _matching(source_lang, known)[0] if source_lang else _usual_source(
+            session, chosen)
+        if source not in chosen:
+            raise ExportError(_(
+                "The source language %(source)s is not among the languages chosen "
+                "(%(langs)s): choose it too, or take one of these as the source.",
+                source=source, langs=", ".join(chosen)))
+        chosen.sort(key=lambda code: code != source)
         return cls(tuple(chosen), source, pairs, confirmed_only, imported)
 
     def file_name(self) -> str:
