@@ -116,6 +116,62 @@ def test_pairs_come_as_a_zip_of_two_language_files(memory: str) -> None:
             assert all([v.lang for v in u.variants] == ["en-GB", target] for u in units)
 
 
+def test_pairs_with_no_source_named_leave_no_unit_out(memory: str, runner: CliRunner) -> None:
+    # More American TMX files than Russian-pivot sets: the most usual source is en-US,
+    # which no set has. Each unit goes out from its own source instead.
+    american = memory_tmx().replace(b'"en-GB"', b'"en-US"')
+    with session_scope(memory) as session:
+        for n in range(6):
+            import_tmx(session, io.BytesIO(american), f"american-{n}.tmx")
+    result = runner.invoke(main, ["memory", "export", "--pairs", "-o", "pairs.zip"])
+    assert result.exit_code == 0, result.output
+    tuids: set[str] = set()
+    with zipfile.ZipFile("pairs.zip") as zipped:
+        names = zipped.namelist()
+        for name in names:
+            data = zipped.read(name)
+            assert validate_tmx(data) == []
+            header, units = read_tmx(io.BytesIO(data))
+            source, target = name.removeprefix("memory.").removesuffix(".tmx").split("_")
+            assert header.srclang == source
+            for unit in units:
+                assert [v.lang for v in unit.variants] == [source, target]
+                tuids.add(unit.tuid or "")
+    assert {"memory.ru-RU_en-GB.tmx", "memory.ru-RU_de-DE.tmx", "memory.en-US_ru-RU.tmx",
+            "memory.en-GB_ru-RU.tmx"} <= set(names)
+    assert not any(name.startswith("memory.ru-RU_en-US") for name in names)
+    # every set row with two languages, and every imported unit with a translation
+    set_rows = set_rows_with_two_languages(memory, DEMO_LANGS)
+    assert len([t for t in tuids if not t.startswith("tmx")]) == set_rows
+    assert len([t for t in tuids if t.startswith("tmx")]) == 7 * 5
+
+
+def test_the_memory_form_exports_pairs_from_each_units_own_source(
+        memory: str, client: FlaskClient) -> None:
+    american = memory_tmx().replace(b'"en-GB"', b'"en-US"')
+    with session_scope(memory) as session:
+        for n in range(6):
+            import_tmx(session, io.BytesIO(american), f"american-{n}.tmx")
+    page = client.get("/memory/").get_data(as_text=True)
+    assert "the pivot of most sets; for pairs, each unit" in page
+    started = client.post("/memory/export", data={"pairs": "1", "source": ""})
+    assert started.status_code == 303
+    client.get(started.headers["Location"])
+    with zipfile.ZipFile(io.BytesIO(client.get("/jobs/1/download").data)) as zipped:
+        names = set(zipped.namelist())
+    assert {"memory.ru-RU_en-GB.tmx", "memory.en-US_ru-RU.tmx"} <= names
+
+
+def test_pairs_from_a_source_named_are_that_sources(memory: str) -> None:
+    with session_scope(memory) as session:
+        options = MemoryExport.build(session, source_lang="ru", pairs=True)
+        with zipfile.ZipFile(export_memory(session, options)) as zipped:
+            names = zipped.namelist()
+    assert options.source_lang == "ru-RU"
+    assert sorted(names) == [f"memory.ru-RU_{lang}.tmx"
+                             for lang in sorted(DEMO_LANGS - {"ru-RU"})]
+
+
 def test_a_language_the_memory_lacks_and_an_empty_memory_are_refused(memory: str,
                                                                      tmp_path: Path) -> None:
     with session_scope(memory) as session, pytest.raises(ExportError) as refused:
@@ -209,7 +265,7 @@ def test_pair_files_in_the_zip_carry_the_time_of_export(memory: str) -> None:
     import time
 
     with session_scope(memory) as session:
-        options = MemoryExport.build(session, langs="ru,en", pairs=True)
+        options = MemoryExport.build(session, langs="ru,en", source_lang="ru", pairs=True)
         data = export_memory(session, options).read()
     with zipfile.ZipFile(io.BytesIO(data)) as zipped:
         (entry,) = zipped.infolist()

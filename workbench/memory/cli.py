@@ -174,7 +174,9 @@ def fuzzy(text: str, source: str, target: str, minimum: int, limit: int, fmt: st
 @click.option("--langs", help="Languages, comma-separated: codes or languages (en is every "
                               "en-*); default all.")
 @click.option("--source-lang", help="The TMX source language (default: the pivot of most "
-                                    "sets).")
+                                    "sets; with --pairs, each unit's own: its set's pivot or "
+                                    "its file's source, so that no unit is left out). With "
+                                    "--pairs, a unit without text in it is left out.")
 @click.option("--pairs", is_flag=True, help="One file per language pair with the source.")
 @click.option("--confirmed-only", is_flag=True, help="Only set rows a translator confirmed.")
 @click.option("--sets-only", is_flag=True, help="Leave out the imported TMX files.")

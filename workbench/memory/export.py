@@ -41,7 +41,12 @@ READ_ROWS = 5_000
 @dataclass(frozen=True)
 class MemoryExport:
     """What to export from the memory: languages (source first), pairs or one file,
-    confirmed set rows only, imported units or not."""
+    confirmed set rows only, imported units or not.
+
+    ``source_lang`` is ``*all*`` for pairs with no source named: each unit goes out from its
+    own source language (its set's pivot, its own or its file's), one file per pair that
+    occurs. One source for all would leave out every unit without it (the Russian sets'
+    rows from pairs over the English of a large imported file)."""
 
     langs: tuple[str, ...]
     source_lang: str
@@ -69,6 +74,10 @@ class MemoryExport:
         if len(chosen) < 2:
             raise too_few_languages(chosen) if langs is not None else ExportError(
                 _("A TMX needs at least two languages."))
+        if source_lang == ANY_SOURCE or (pairs and not source_lang):
+            return cls(tuple(chosen), ANY_SOURCE, pairs, confirmed_only, imported) if pairs \
+                else cls.build(session, langs=langs, pairs=pairs, confirmed_only=confirmed_only,
+                               imported=imported)
         source = _matching(source_lang, known)[0] if source_lang else _usual_source(
             session, chosen)
         if source not in chosen:
@@ -128,8 +137,11 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
     spool = into if into is not None else tempfile.SpooledTemporaryFile(  # noqa: SIM115
         max_size=SPOOL_BYTES)
     header = header_for(options.source_lang)
-    passes = 1 if not options.pairs else len(options.langs) - 1
-    counted = _Counted(progress, _unit_count(session, options) * passes)
+    own_sources = options.pairs and options.source_lang == ANY_SOURCE
+    # (each unit's own source: a first pass finds the pairs, then one pass per pair)
+    passes = 1 if not options.pairs or own_sources else len(options.langs) - 1
+    per_pass = _unit_count(session, options)
+    counted = _Counted(progress, per_pass * passes)
     if not options.pairs:
         # The units go to a second spool first: the header may declare the source language
         # only if every unit has it (else "*all*"), which is known once they are written.
@@ -141,13 +153,20 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
     else:
         written = 0
         now = datetime.now().timetuple()[:6]
+        if own_sources:
+            found = language_pairs(counted(memory_units(session, options)), options.langs)
+            counted.total = counted.done + per_pass * len(found)
+        else:
+            found = [(options.source_lang, target) for target in options.langs[1:]]
         with zipfile.ZipFile(spool, "w") as zipped:
-            for target in options.langs[1:]:
-                entry = zipfile.ZipInfo(f"memory.{options.source_lang}_{target}.tmx", now)
+            for source, target in found:
+                entry = zipfile.ZipInfo(f"memory.{source}_{target}.tmx", now)
                 entry.compress_type = zipfile.ZIP_DEFLATED
+                units = counted(memory_units(session, options))
+                if own_sources:
+                    units = (unit for unit in units if own_source(unit) == source)
                 with zipped.open(entry, "w", force_zip64=True) as out:
-                    written += write_tmx_pair(out, counted(memory_units(session, options)),
-                                              header, options.source_lang, target)
+                    written += write_tmx_pair(out, units, header_for(source), source, target)
     counted.report(final=True)
     if not written:
         if into is None:
@@ -159,6 +178,33 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
     if into is None:
         spool.seek(0)
     return spool
+
+
+def own_source(unit: TranslationUnit) -> str | None:
+    """The language a unit goes out from in a pair file of its own source: its srclang
+    when it has text in it, else its first language with text."""
+    texted = [variant.lang for variant in unit.variants if xml_safe(variant.text).strip()]
+    if unit.srclang:
+        folded = unit.srclang.casefold()
+        if (lang := next((lang for lang in texted if lang.casefold() == folded), None)):
+            return lang
+    return texted[0] if texted else None
+
+
+def language_pairs(units: Iterator[TranslationUnit], langs: Sequence[str]
+                   ) -> list[tuple[str, str]]:
+    """The (source, target) pairs ``units`` hold from their own source language
+    (``own_source``) to each other of ``langs`` they have text in, in ``langs``' order."""
+    found: set[tuple[str, str]] = set()
+    for unit in units:
+        source = own_source(unit)
+        if source is None:
+            continue
+        found.update((source, variant.lang) for variant in unit.variants
+                     if variant.lang != source and xml_safe(variant.text).strip())
+    place = {lang: n for n, lang in enumerate(langs)}
+    return sorted((pair for pair in found if pair[0] in place and pair[1] in place),
+                  key=lambda pair: (place[pair[0]], place[pair[1]]))
 
 
 PROGRESS_UNITS = 1_000  # units written between two progress reports
@@ -206,6 +252,8 @@ def memory_units(session: Session, options: MemoryExport) -> Iterator[Translatio
             # declare *all* (imported units without it), and a CAT tool then takes the
             # first variant for the source (OmegaT warns, and skips units)
             own = options.source_lang if options.source_lang in langs else None
+            if options.source_lang == ANY_SOURCE:  # pairs from each unit's own source
+                own = document_set.pivot_lang if document_set.pivot_lang in langs else None
             yield from (unit._replace(srclang=unit.srclang or own)
                         for unit in set_units(document_set, row_views(session, document_set),
                                               langs, confirmed_only=options.confirmed_only)
