@@ -220,6 +220,78 @@ def test_a_file_without_units_and_a_missing_file_are_refused(client: FlaskClient
     assert response.status_code == 400 and "Choose a TMX file" in response.get_data(as_text=True)
 
 
+def test_the_same_file_imported_twice_is_not_stored_twice(client: FlaskClient,
+                                                         database_url: str) -> None:
+    assert upload(client, memory_tmx(), "omegat.tmx").status_code == 303
+    again = client.post("/memory/import", data={"file": (io.BytesIO(memory_tmx()), "copy.tmx")},
+                        headers={"Accept": "application/json"},
+                        content_type="multipart/form-data")
+    assert again.status_code == 400
+    assert again.get_json()["error"] == (
+        "copy.tmx: its 5 unit(s) with text are all in the memory already (imported from "
+        "omegat.tmx). Nothing was added.")
+    assert memory_counts(database_url) == (1, 5, 12)
+    assert len(client.get("/memory/concordance.json?q=Minsk").get_json()["hits"]) == 1
+    assert "1 imported TMX file(s)" in client.get("/memory/").get_data(as_text=True)
+
+
+def test_a_file_with_some_units_already_in_the_memory_says_how_many(
+        client: FlaskClient, database_url: str) -> None:
+    upload(client, memory_tmx(), "omegat.tmx")
+    # A newer export of the same memory: its five units and one new one.
+    newer = memory_tmx([*UNITS, ("The vote was postponed.", "Голосование отложено.", None)])
+    response = upload(client, newer, "omegat-newer.tmx")
+    job_page = client.get(response.headers["Location"])
+    assert job_page.headers["Location"] == "/memory/?imported=2&already=5"
+    page = client.get(job_page.headers["Location"]).get_data(as_text=True)
+    assert ("omegat-newer.tmx: 1 unit(s) added, 5 already in the memory (not added again)."
+            in page)
+    assert memory_counts(database_url) == (2, 6, 14)
+    assert len(client.get("/memory/concordance.json?q=Minsk").get_json()["hits"]) == 1
+    [hit] = client.get("/memory/concordance.json?q=postponed").get_json()["hits"]
+    assert hit["origin"]["name"] == "omegat-newer.tmx" and hit["origin"]["unit_number"] == 6
+
+
+def test_a_units_fingerprint_is_its_texts_in_any_order() -> None:
+    from workbench.memory.store import fingerprint
+
+    one = fingerprint([("en-GB", "Hello."), ("ru-RU", "Привет."), ("de-DE", " ")])
+    assert one == fingerprint([("ru-RU", "Привет."), ("en-GB", "Hello.")])
+    assert one != fingerprint([("en-US", "Hello."), ("ru-RU", "Привет.")])
+    assert one != fingerprint([("en-GB", "Hello!"), ("ru-RU", "Привет.")])
+
+
+@pytest.mark.empty_database
+def test_units_imported_before_fingerprints_get_theirs_in_the_upgrade(
+        database_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from workbench.db import MIGRATIONS, engine_for
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine_for(database_url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0012_edit_author")
+        origin_id = connection.execute(text(
+            "INSERT INTO memory_origin (file_name, tool, source_lang, imported_at, "
+            "unit_count, langs, status, importer) VALUES ('old.tmx', '', 'en-GB', "
+            "'2026-01-01 00:00:00', 1, '[\"en-GB\", \"ru-RU\"]', 'ready', '') "
+            "RETURNING id")).scalar_one()
+        unit_id = connection.execute(text("INSERT INTO memory_unit (origin_id, position) "
+                                          "VALUES (:origin, 1) RETURNING id"),
+                                     {"origin": origin_id}).scalar_one()
+        connection.execute(text("INSERT INTO memory_variant (unit_id, lang, text) VALUES "
+                                "(:unit, 'ru-RU', :ru), (:unit, 'de-DE', :de), "
+                                "(:unit, 'en-GB', :en)"),
+                           {"unit": unit_id, "en": MONDAY, "ru": MONDAY_RU, "de": UNITS[0][2]})
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        origin = import_tmx(session, io.BytesIO(memory_tmx()), "omegat.tmx")
+        assert (origin.unit_count, origin.already_in_memory) == (4, 1)
+
+
 def test_an_upload_over_the_limit_gets_the_apps_413(database_url: str) -> None:
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "MAX_CONTENT_LENGTH": 2048})
     response = upload(app.test_client(), memory_tmx() * 4)
@@ -558,6 +630,18 @@ def test_cli_imports_searches_and_looks_up(runner: CliRunner, tmp_path: Path) ->
     result = runner.invoke(main, ["memory", "import", "omegat.tmx"])
     assert result.exit_code == 0, result.output
     assert result.output == "omegat.tmx: 5 units imported (memory file 1).\n"
+
+    # the same file again, then a newer one with a unit more
+    result = runner.invoke(main, ["memory", "import", "omegat.tmx"])
+    assert result.exit_code == 1
+    assert ("omegat.tmx: its 5 unit(s) with text are all in the memory already (imported "
+            "from omegat.tmx). Nothing was added." in result.output)
+    (tmp_path / "newer.tmx").write_bytes(memory_tmx([*UNITS, ("The vote was postponed.",
+                                                               "Голосование отложено.", None)]))
+    result = runner.invoke(main, ["memory", "import", "newer.tmx"])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"newer\.tmx: 1 units added, 5 already in the memory \(not added "
+                        r"again; memory file \d+\)\.\n", result.output)
 
     result = runner.invoke(main, ["memory", "search", "ministers met", "--lang", "en"])
     assert result.exit_code == 0, result.output

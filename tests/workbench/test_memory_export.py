@@ -121,8 +121,9 @@ def test_pairs_with_no_source_named_leave_no_unit_out(memory: str, runner: CliRu
     # which no set has. Each unit goes out from its own source instead.
     american = memory_tmx().replace(b'"en-GB"', b'"en-US"')
     with session_scope(memory) as session:
-        for n in range(6):
-            import_tmx(session, io.BytesIO(american), f"american-{n}.tmx")
+        for n in range(6):  # six files, each its own units
+            import_tmx(session, io.BytesIO(american.replace(b"</seg>", b" %d</seg>" % n)),
+                       f"american-{n}.tmx")
     result = runner.invoke(main, ["memory", "export", "--pairs", "-o", "pairs.zip"])
     assert result.exit_code == 0, result.output
     tuids: set[str] = set()
@@ -143,15 +144,16 @@ def test_pairs_with_no_source_named_leave_no_unit_out(memory: str, runner: CliRu
     # every set row with two languages, and every imported unit with a translation
     set_rows = set_rows_with_two_languages(memory, DEMO_LANGS)
     assert len([t for t in tuids if not t.startswith("tmx")]) == set_rows
-    assert len([t for t in tuids if t.startswith("tmx")]) == 7 * 5
+    assert len([t for t in tuids if t.startswith("tmx")]) == 7 * 5  # omegat.tmx and six
 
 
 def test_the_memory_form_exports_pairs_from_each_units_own_source(
         memory: str, client: FlaskClient) -> None:
     american = memory_tmx().replace(b'"en-GB"', b'"en-US"')
     with session_scope(memory) as session:
-        for n in range(6):
-            import_tmx(session, io.BytesIO(american), f"american-{n}.tmx")
+        for n in range(6):  # six files, each its own units
+            import_tmx(session, io.BytesIO(american.replace(b"</seg>", b" %d</seg>" % n)),
+                       f"american-{n}.tmx")
     page = client.get("/memory/").get_data(as_text=True)
     assert "the pivot of most sets; for pairs, each unit" in page
     started = client.post("/memory/export", data={"pairs": "1", "source": ""})

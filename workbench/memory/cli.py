@@ -33,8 +33,11 @@ def import_(files: tuple[str, ...]) -> None:
     """Import TMX files (1.1 to 1.4) into the memory, each on its own: a file that cannot
     be read is reported with its reason and nothing of it is kept, and the others are
     imported all the same. With several files, a summary ends the output; the exit status
-    is 1 if any file was refused. A large file is written in batches, so the workbench's
-    users can go on editing meanwhile.
+    is 1 if any file was refused. A unit another imported file already holds (the same
+    file imported again, a newer export of the same memory) is not stored twice: the output
+    says how many were left out so, and a file whose every unit is already there is
+    refused. A large file is written in batches, so the workbench's users can go on editing
+    meanwhile.
 
     Example: workbench memory import omegat-project.tmx trados-export.tmx
 
@@ -64,8 +67,13 @@ def import_(files: tuple[str, ...]) -> None:
                 click.echo(f"{name}: queued as job {job_id} (workbench jobs show {job_id}).")
                 continue
             result = _job_result(url, job_id)
-            click.echo(f"{result['file_name']}: {result['units']} units imported "
-                       f"(memory file {result['origin_id']}).")
+            if result.get("already"):
+                click.echo(f"{result['file_name']}: {result['units']:,} units added, "
+                           f"{result['already']:,} already in the memory (not added again; "
+                           f"memory file {result['origin_id']}).")
+            else:
+                click.echo(f"{result['file_name']}: {result['units']} units imported "
+                           f"(memory file {result['origin_id']}).")
             imported.append((result["file_name"], result["units"]))
             continue
         click.echo(f"Error: {refused[-1]}", err=True)

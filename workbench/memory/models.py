@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.models import Base, utcnow
@@ -48,6 +48,9 @@ class MemoryOrigin(Base):
     units: Mapped[list[MemoryUnit]] = relationship(
         back_populates="origin", cascade="all, delete-orphan", passive_deletes=True
     )
+    # Not stored: set by the import, the units of the file left out as already in the
+    # memory (another file holds the same texts).
+    already_in_memory = 0
 
 
 class MemoryUnit(Base):
@@ -68,6 +71,9 @@ class MemoryUnit(Base):
     tuid: Mapped[str | None] = mapped_column(String(200), nullable=True)
     meta: Mapped[dict[str, list[Any]] | None] = mapped_column(JSON(none_as_null=True),
                                                              nullable=True)
+    # a hash of its languages and texts (migration 0013): the same unit in another file is
+    # not stored again (``workbench.memory.store.fingerprint``)
+    fingerprint: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
     origin: Mapped[MemoryOrigin] = relationship(back_populates="units")
     variants: Mapped[list[MemoryVariant]] = relationship(

@@ -18,6 +18,7 @@ to give back as it came.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -64,7 +65,7 @@ _VARIANTS: Table = MemoryVariant.__table__  # type: ignore[assignment]
 # The same tables for the import's inserts, without types: the meta is given as JSON text, so
 # that SQLAlchemy calls no converter for each row (10% of the import's time, for NULLs).
 _UNITS_RAW = table("memory_unit", column("origin_id"), column("position"), column("tuid"),
-                   column("meta"))
+                   column("meta"), column("fingerprint"))
 _VARIANTS_RAW = table("memory_variant", column("unit_id"), column("lang"), column("text"),
                       column("meta"))
 # For the readers' SQL over ``memory_variant v``: only the variants of ready origins.
@@ -97,6 +98,11 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
     ``progress``, when given, is called with the number of units read so far after each
     batch (a job shows it; raising from it, to cancel, removes what was stored).
 
+    A unit whose languages and texts another imported file already holds (the same file
+    imported again, or a newer export of the same memory) is not stored twice; how many
+    were left out so is in the origin's ``already_in_memory``. When every unit was, the
+    import is refused, saying so and naming the files that hold them.
+
     The import commits on ``session`` as it goes (pass a session with nothing pending), every
     ``COMMIT_UNITS`` units, and marks the origin ready in the last, short transaction.
     Raises ``MemoryImportError`` naming the file and the line when it cannot be read; then,
@@ -123,10 +129,13 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
     _AT_WORK.add(origin_id)  # before the commit: no other thread may take it for left over
     try:
         session.commit()
-        stored, langs, uncommitted = 0, set[str](), 0
+        stored, already, langs, uncommitted = 0, 0, set[str](), 0
+        holders: set[int] = set()  # the files that already hold some of the units
         for first, batch in _batches(units):
             _check_langs(batch, first, file_name)
-            stored += _store_batch(session, origin_id, first, batch)
+            added, left_out = _store_batch(session, origin_id, first, batch, holders)
+            stored += added
+            already += left_out
             langs.update(normal_lang(v.lang) for u in batch for v in u.variants
                          if v.text.strip())
             uncommitted += len(batch)
@@ -136,10 +145,16 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
                 origin.heartbeat_at = utcnow()
                 session.commit()
                 uncommitted = 0
+        if not stored and already:
+            raise MemoryImportError(_(
+                "%(file)s: its %(count)s unit(s) with text are all in the memory already "
+                "(imported from %(files)s). Nothing was added.", file=file_name,
+                count=f"{already:,}", files=_file_names(session, holders)))
         if not stored:
             raise MemoryImportError(_("%(file)s: the file holds no translation unit with "
                                       "text. Nothing was imported.", file=file_name))
         origin.unit_count = stored
+        origin.already_in_memory = already
         origin.langs = sorted(langs)
         origin.status = READY
         origin.heartbeat_at = utcnow()
@@ -195,19 +210,47 @@ def _batches(units: Iterable[TranslationUnit]) -> Iterator[tuple[int, list[Trans
         first += len(batch)
 
 
+def fingerprint(variants: Iterable[tuple[str, str]]) -> int:
+    """A unit's languages and texts (``(lang, text)``, the languages normalised) as a
+    64-bit number, the same whatever the order of its variants; variants without text
+    count for nothing. Migration 0013 keeps a copy."""
+    joined = "\x1f".join(sorted(f"{lang}\x1e{text}" for lang, text in variants
+                                if text.strip()))
+    return int.from_bytes(hashlib.blake2b(joined.encode("utf-8"), digest_size=8).digest(),
+                          "big", signed=True)
+
+
 def _store_batch(session: Session, origin_id: int, first: int,
-                 batch: list[TranslationUnit]) -> int:
-    """The number of units of ``batch`` stored (those with some text)."""
-    kept = [(first + n, u) for n, u in enumerate(batch)
-            if any(v.text.strip() for v in u.variants)]
+                 batch: list[TranslationUnit], holders: set[int]) -> tuple[int, int]:
+    """The number of units of ``batch`` stored (those with some text and not already in
+    the memory), and of those left out as already in it (their files added to
+    ``holders``)."""
+    kept = [(first + n, u, fingerprint((normal_lang(v.lang), v.text) for v in u.variants))
+            for n, u in enumerate(batch) if any(v.text.strip() for v in u.variants)]
     if not kept:
-        return 0
+        return 0, 0
+    # The units other files hold already (ready ones: not this file's own repeats).
+    held = dict(session.execute(
+        select(MemoryUnit.fingerprint, MemoryUnit.origin_id)
+        .join(MemoryOrigin, MemoryOrigin.id == MemoryUnit.origin_id)
+        .where(MemoryOrigin.status == READY,
+               MemoryUnit.fingerprint.in_({print_ for _p, _u, print_ in kept}))
+    ).all())
+    if held:
+        holders.update(held.values())
+        before = len(kept)
+        kept = [entry for entry in kept if entry[2] not in held]
+        already = before - len(kept)
+        if not kept:
+            return 0, already
+    else:
+        already = 0
     # Core executemany, then the new ids by (origin, position): one statement each, where
     # INSERT ... RETURNING in parameter order would go row by row on SQLite.
     session.execute(insert(_UNITS_RAW), [
         {"origin_id": origin_id, "position": position, "tuid": (u.tuid or None) and u.tuid[:200],
-         "meta": _json(unit_meta(u))}
-        for position, u in kept
+         "meta": _json(unit_meta(u)), "fingerprint": print_}
+        for position, u, print_ in kept
     ])
     ids = dict(session.execute(
         select(MemoryUnit.position, MemoryUnit.id)
@@ -217,7 +260,7 @@ def _store_batch(session: Session, origin_id: int, first: int,
     session.execute(insert(_VARIANTS_RAW), [
         {"unit_id": ids[position], "lang": normal_lang(v.lang), "text": v.text,
          "meta": _json(variant_meta(v)) if v[2] or v[3] or v[4] else None}
-        for position, unit in kept
+        for position, unit, _print in kept
         for v in unit.variants
         if v.text.strip()
     ])
@@ -229,7 +272,15 @@ def _store_batch(session: Session, origin_id: int, first: int,
                  "WHERE u.origin_id = :origin AND u.position BETWEEN :first AND :last"),
             {"origin": origin_id, "first": first, "last": first + len(batch) - 1},
         )
-    return len(kept)
+    return len(kept), already
+
+
+def _file_names(session: Session, origin_ids: set[int], most: int = 3) -> str:
+    """The names of the imported files ``origin_ids``, the first ``most`` of them."""
+    names = list(session.scalars(select(MemoryOrigin.file_name)
+                                 .where(MemoryOrigin.id.in_(origin_ids))
+                                 .order_by(MemoryOrigin.id)))
+    return ", ".join(names[:most]) + (" …" if len(names) > most else "")
 
 
 def unit_meta(unit: TranslationUnit) -> dict[str, list[Any]] | None:

@@ -82,8 +82,11 @@ def index() -> str | BaseResponse:
     if wants_json():
         return jsonify({**held.as_json(), "imported": [describe(o) for o in files]})
     wanted = request.args.get("imported")
+    already = request.args.get("already", "")
     return render_template("memory/index.html", files=files, held=held,
                            imported=next((f for f in files if str(f.id) == wanted), None),
+                           already=int(already) if already.isascii() and already.isdigit()
+                           and len(already) < 10 else 0,
                            removed=request.args.get("removed"))
 
 
