@@ -349,6 +349,95 @@ def test_a_regional_language_filter_keeps_to_its_region(database_url: str) -> No
     assert found("ru") == []  # Minsk is in Latin letters in the English only
 
 
+ARABIC = "كَتَبَ الطَّالِبُ الكِتَـــابَ."  # with harakat, shadda and a tatweel
+
+
+def yo_and_harakat_tmx() -> bytes:
+    out = io.BytesIO()
+    write_tmx(out, [
+        TranslationUnit("1", (Variant("en-GB", "The Christmas tree is green."),
+                              Variant("ru-RU", "Ёлка зелёная."))),
+        TranslationUnit("2", (Variant("en-GB", "The student wrote the book."),
+                              Variant("ar-SA", ARABIC))),
+    ], TmxHeader(srclang="en-GB"))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("query", "found", "marked"), [
+    ("елка", "Ёлка зелёная.", ["Ёлка"]),
+    ("ёлка", "Ёлка зелёная.", ["Ёлка"]),
+    ("ЕЛКА зеленая", "Ёлка зелёная.", ["Ёлка", "зелёная"]),
+    ("зел*", "Ёлка зелёная.", ["зелёная"]),
+    ("كتب", ARABIC, ["كَتَبَ"]),
+    ("الكتاب", ARABIC, ["الكِتَـــابَ"]),
+    ('"كتب الطالب"', ARABIC, ["كَتَبَ الطَّالِبُ"]),
+    ("الكِتَابَ", ARABIC, ["الكِتَـــابَ"]),
+])
+def test_yo_and_arabic_marks_are_passed_over_in_search(
+        database_url: str, client: FlaskClient, query: str, found: str,
+        marked: list[str]) -> None:
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        import_tmx(session, io.BytesIO(yo_and_harakat_tmx()), "yo.tmx")
+        [hit] = concordance(session, query).hits
+    assert hit.text == found  # as stored: folded for matching only
+    assert [piece for piece, matched in hit.parts if matched] == marked
+    # and in a set's rows: the editor's text goes through the same index
+    answer = client.get("/memory/concordance.json", query_string={"q": query}).get_json()
+    assert [h["text"] for h in answer["hits"]] == [found]
+
+
+def test_a_sets_row_with_yo_is_found_without_it(client: FlaskClient, database_url: str) -> None:
+    from tests.workbench.test_editing import build
+
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        build(session, [{"ru": ["Ёлку поставили в зале."], "en": ["The tree was put up."]}])
+    [hit] = client.get("/memory/concordance.json?q=елку").get_json()["hits"]
+    assert hit["text"] == "Ёлку поставили в зале." and hit["matches"] == [[0, 4]]
+
+
+@pytest.mark.sqlite_only(reason="FTS5's own rebuild and integrity check")
+def test_the_folded_index_survives_fts5s_rebuild_and_check(database_url: str) -> None:
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        import_tmx(session, io.BytesIO(yo_and_harakat_tmx()), "yo.tmx")
+        for index in ("memory_variant_fts", "sentence_fts"):
+            session.execute(text(f"INSERT INTO {index}({index}) VALUES ('integrity-check')"))
+            session.execute(text(f"INSERT INTO {index}({index}) VALUES ('rebuild')"))
+    with session_scope(database_url) as session:
+        assert [hit.text for hit in concordance(session, "елка").hits] == ["Ёлка зелёная."]
+        assert [hit.text for hit in concordance(session, "كتب").hits] == [ARABIC]
+
+
+def test_the_migration_folds_as_the_search_does() -> None:
+    # Migration 0014 keeps its own copy of the folding: the two must agree, or the index
+    # holds one form and the import or the search another.
+    import importlib.util
+
+    from workbench.db import MIGRATIONS
+    from workbench.memory.search import search_form_sql
+
+    spec = importlib.util.spec_from_file_location(
+        "search_form_migration", MIGRATIONS / "versions" / "0014_search_form.py")
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    for postgresql in (False, True):
+        assert migration.folded("old.text", postgresql) == search_form_sql("old.text",
+                                                                           postgresql)
+
+
+def test_fuzzy_lookup_passes_over_yo_and_harakat(database_url: str) -> None:
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        import_tmx(session, io.BytesIO(yo_and_harakat_tmx()), "yo.tmx")
+        [match] = fuzzy_matches(session, "Елка зеленая.", "ru", "en")
+        assert (match.score, match.source) == (99, "Ёлка зелёная.")  # not the same text
+        [match] = fuzzy_matches(session, "كتب الطالب الكتاب.", "ar", "en")
+        assert (match.score, match.target) == (99, "The student wrote the book.")
+
+
 def test_a_quoted_phrase_must_occur_in_that_order(imported: str) -> None:
     with session_scope(imported) as session:
         assert len(concordance(session, "ministers met", lang="en").hits) == 2

@@ -1,10 +1,12 @@
 """Concordance: every segment of the memory holding the words a translator typed, with the
 match picked out, its counterparts in the other languages, and where it came from.
 
-SQLite's FTS5 ranks by bm25 and picks out the match itself (``highlight()``). On PostgreSQL
-the shortest segments holding the words come first (bm25 too prefers them; ``ts_rank``
-would parse every matching segment again, ten times slower on a common word), and the
-match is picked out here, word by word, as FTS5 would (``highlighted``)."""
+SQLite's FTS5 ranks by bm25. On PostgreSQL the shortest segments holding the words come
+first (bm25 too prefers them; ``ts_rank`` would parse every matching segment again, ten
+times slower on a common word). Either way the match is picked out here, word by word, in
+the text as stored (``highlighted``): the indexes hold its ``search_form`` (ё as е, Arabic
+without harakat), whose words FTS5's ``highlight()`` would place wrongly in the stored
+text."""
 
 from __future__ import annotations
 
@@ -20,10 +22,11 @@ from sqlalchemy.orm import Session
 
 from workbench.memory import MemoryQueryError
 from workbench.memory.search import (
-    HOLDS,
+    PASSED_OVER,
     WORD,
     Origin,
     folded,
+    holds,
     holds_substring,
     language_clause,
     match_expression,
@@ -31,6 +34,7 @@ from workbench.memory.search import (
     require_index,
     room_to_search,
     row_cells,
+    search_form,
     search_terms,
     ts_query,
     unit_origins,
@@ -39,8 +43,6 @@ from workbench.memory.search import (
 )
 from workbench.memory.store import READY_UNITS
 
-# Around each match in highlight()'s output; XML cannot carry them, so no segment holds them.
-MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 DEFAULT_LIMIT = 50
 
 
@@ -92,16 +94,6 @@ class Concordance:
                 "hits": [hit.as_json() for hit in self.hits]}
 
 
-def split_marks(marked: str) -> tuple[tuple[str, bool], ...]:
-    """highlight()'s output as (piece, is_match) parts."""
-    parts: list[tuple[str, bool]] = []
-    for n, chunk in enumerate(marked.split(MARK_OPEN)):
-        inside, _mark, after = chunk.partition(MARK_CLOSE) if n else ("", "", chunk)
-        parts.extend((piece, matched) for piece, matched in ((inside, True), (after, False))
-                     if piece)
-    return tuple(parts)
-
-
 def concordance(session: Session, query: str, lang: str | None = None,
                 limit: int = DEFAULT_LIMIT) -> Concordance:
     """The segments of imported files and sets holding every word or phrase of ``query``
@@ -126,8 +118,9 @@ def concordance(session: Session, query: str, lang: str | None = None,
             hits = _imported_hits_postgresql(session, expression, terms, lang, limit + 1)
             hits += _set_hits_postgresql(session, expression, terms, lang, limit + 1)
         else:
-            hits = _imported_hits(session, expression, lang, limit + 1)
-            hits += _set_hits(session, expression, lang, limit + 1)
+            terms = search_terms(query)
+            hits = _imported_hits(session, expression, terms, lang, limit + 1)
+            hits += _set_hits(session, expression, terms, lang, limit + 1)
     except (OperationalError, ProgrammingError, DataError) as error:
         # a query match_expression or ts_query let through by mistake
         raise MemoryQueryError(_("The memory cannot search for '%(query)s'.",
@@ -138,21 +131,47 @@ def concordance(session: Session, query: str, lang: str | None = None,
 
 def highlighted(segment: str, terms: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
     """``segment`` as (piece, is_match) parts, each run of words matching a term (a word,
-    a phrase, a prefix) picked out, compared as the index compares them (``folded``)."""
-    words = [(found.start(), found.end(), folded(found.group()))
-             for found in WORD.finditer(segment)]
+    a phrase, a prefix) picked out, compared as the index compares them (``folded``).
+
+    The words are those of the segment's ``search_form`` (an Arabic word with its harakat
+    is one word there), each picked out in the segment as stored, marks and all."""
+    view, where = _search_view(segment)
+    whole = folded(view)
+    if len(whole) == len(view):  # folded letter for letter (nearly always): in one go
+        words = [(where[found.start()], where[found.end() - 1] + 1, found.group())
+                 for found in WORD.finditer(whole)]
+    else:
+        words = [(where[found.start()], where[found.end() - 1] + 1, folded(found.group()))
+                 for found in WORD.finditer(view)]
     spans: list[tuple[int, int]] = []
     for term, prefix in terms:
         wanted = WORD.findall(folded(term))
         if not wanted:
             continue
-        for at in range(len(words) - len(wanted) + 1):
-            window = words[at:at + len(wanted)]
-            *whole, (_start, _end, last) = window
-            if all(word == want for (_s, _e, word), want in zip(whole, wanted, strict=False)) \
-                    and (last.startswith(wanted[-1]) if prefix else last == wanted[-1]):
-                spans.append((window[0][0], window[-1][1]))
+        *leading, final = wanted
+        size = len(wanted)
+        for at in range(len(words) - size + 1):
+            # (a hot loop: every hit's every word, for every term)
+            last = words[at + size - 1][2]
+            if not (last.startswith(final) if prefix else last == final):
+                continue
+            if leading and any(words[at + n][2] != want for n, want in enumerate(leading)):
+                continue
+            end = words[at + size - 1][1]
+            while end < len(segment) and segment[end] in PASSED_OVER:
+                end += 1  # the last letter's own vowel mark goes with it
+            spans.append((words[at][0], end))
     return _marked(segment, spans)
+
+
+def _search_view(segment: str) -> tuple[str, list[int]]:
+    """``segment``'s ``search_form``, and for each of its characters the place in
+    ``segment`` it comes from."""
+    view = search_form(segment)
+    if len(view) == len(segment):  # at most a letter for a letter (ё -> е)
+        return view, list(range(len(segment)))
+    where = [n for n, ch in enumerate(segment) if ch not in PASSED_OVER]
+    return view, where
 
 
 def _marked(segment: str, spans: list[tuple[int, int]]) -> tuple[tuple[str, bool], ...]:
@@ -175,33 +194,31 @@ def _marked(segment: str, spans: list[tuple[int, int]]) -> tuple[tuple[str, bool
     return tuple(parts)
 
 
-def _imported_hits(session: Session, expression: str, lang: str | None,
-                   limit: int) -> list[ConcordanceHit]:
+def _imported_hits(session: Session, expression: str, terms: list[tuple[str, bool]],
+                   lang: str | None, limit: int) -> list[ConcordanceHit]:
     where, params = language_clause("v.lang", lang, "lang", regional=True)
     found = session.execute(
-        text("SELECT v.id, v.unit_id, v.lang, "
-             "highlight(memory_variant_fts, 0, char(2), char(3)), memory_variant_fts.rank "
+        text("SELECT v.id, v.unit_id, v.lang, v.text, memory_variant_fts.rank "
              "FROM memory_variant_fts JOIN memory_variant v ON v.id = memory_variant_fts.rowid "
              f"{READY_UNITS} WHERE memory_variant_fts MATCH :expression AND {where} "
              "ORDER BY memory_variant_fts.rank LIMIT :limit"),
         {"expression": expression, "limit": limit, **params},
     ).all()
-    return _unit_hits(session, found, split_marks)
+    return _unit_hits(session, found, lambda found_text: highlighted(found_text, terms))
 
 
-def _set_hits(session: Session, expression: str, lang: str | None,
-              limit: int) -> list[ConcordanceHit]:
+def _set_hits(session: Session, expression: str, terms: list[tuple[str, bool]],
+              lang: str | None, limit: int) -> list[ConcordanceHit]:
     where, params = language_clause("v.lang", lang, "lang", regional=True)
     found = session.execute(
-        text("SELECT s.row_id, v.lang, highlight(sentence_fts, 0, char(2), char(3)), "
-             "sentence_fts.rank "
+        text("SELECT s.row_id, v.lang, s.text, sentence_fts.rank "
              "FROM sentence_fts JOIN sentence s ON s.id = sentence_fts.rowid "
              "JOIN version v ON v.id = s.version_id "
              f"WHERE sentence_fts MATCH :expression AND s.row_id IS NOT NULL AND {where} "
              "ORDER BY sentence_fts.rank LIMIT :limit"),
         {"expression": expression, "limit": limit, **params},
     ).all()
-    return _row_hits(session, found, split_marks)
+    return _row_hits(session, found, lambda found_text: highlighted(found_text, terms))
 
 
 def _imported_hits_postgresql(session: Session, expression: str,
@@ -211,7 +228,7 @@ def _imported_hits_postgresql(session: Session, expression: str,
     found = session.execute(
         text("SELECT v.id, v.unit_id, v.lang, v.text, length(v.text) AS rank "
              f"FROM memory_variant v {READY_UNITS} "
-             f"WHERE {HOLDS.format(column='v.text')} AND {where} "
+             f"WHERE {holds('v.text')} AND {where} "
              "ORDER BY rank, v.id LIMIT :limit"),
         {"expression": expression, "limit": limit, **params},
     ).all()
@@ -274,7 +291,7 @@ def _set_hits_postgresql(session: Session, expression: str, terms: list[tuple[st
     found = session.execute(
         text("SELECT s.row_id, v.lang, s.text, length(s.text) AS rank "
              "FROM sentence s JOIN version v ON v.id = s.version_id "
-             f"WHERE {HOLDS.format(column='s.text')} AND s.row_id IS NOT NULL AND {where} "
+             f"WHERE {holds('s.text')} AND s.row_id IS NOT NULL AND {where} "
              "ORDER BY rank, s.id LIMIT :limit"),
         {"expression": expression, "limit": limit, **params},
     ).all()

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from workbench.memory import MemoryQueryError
 from workbench.memory.search import (
-    HOLDS,
     UNSPACED,
     Origin,
     any_word_expression,
     base_lang,
+    holds,
     holds_substring,
     language_clause,
     on_postgresql,
@@ -36,6 +36,7 @@ from workbench.memory.search import (
     room_to_search,
     row_cells,
     same_language,
+    search_form,
     unit_origins,
     unit_variants,
 )
@@ -68,16 +69,18 @@ class FuzzyMatch:
 
 def similarity(sentence: str, segment: str) -> int:
     """The fuzzy-match percentage of ``segment`` for ``sentence``: 100 only for the same
-    text (spacing aside); otherwise the edit-distance similarity of the two, lower-cased
-    and with punctuation set aside, at most 99: a difference of case or punctuation never
-    shows as an exact match."""
+    text (spacing aside); otherwise the edit-distance similarity of the two, lower-cased,
+    with punctuation set aside and in their ``search_form`` (ёлка and елка, an Arabic word
+    with or without its harakat, count as the same letters), at most 99: a difference of
+    case, punctuation, ё or harakat never shows as an exact match."""
     # the same text whether its accents are one character or two (NFC and NFD: macOS tools
     # write the second)
     sentence = unicodedata.normalize("NFC", sentence)
     segment = unicodedata.normalize("NFC", segment)
     if " ".join(segment.split()) == " ".join(sentence.split()):
         return 100
-    return min(99, int(fuzz.ratio(sentence, segment, processor=default_process)))
+    return min(99, int(fuzz.ratio(search_form(sentence), search_form(segment),
+                                  processor=default_process)))
 
 
 def fuzzy_matches(session: Session, sentence: str, source: str, target: str, *,
@@ -136,9 +139,9 @@ def _imported(session: Session, sentence: str, source: str, target: str
     postgresql = on_postgresql(session)
     where, params = language_clause("v.lang", source, "source")
     if pieces := _pieces(sentence):
-        holds, order, piece_params = _by_pieces("v.text", pieces, postgresql)
+        held, order, piece_params = _by_pieces("v.text", pieces, postgresql)
         query = text(f"SELECT v.unit_id FROM memory_variant v {READY_UNITS} "
-                     f"WHERE {holds} AND {where} ORDER BY {order} DESC, v.id LIMIT :limit")
+                     f"WHERE {held} AND {where} ORDER BY {order} DESC, v.id LIMIT :limit")
         return _unit_candidates(session, list(dict.fromkeys(session.scalars(query, {
             "limit": CANDIDATES, **params, **piece_params}))), source, target)
     expression = any_word_expression(rarer_words(session, "memory_variant", sentence),
@@ -148,7 +151,7 @@ def _imported(session: Session, sentence: str, source: str, target: str
     if postgresql:
         query = text("SELECT pool.unit_id FROM ("
                      f"SELECT v.unit_id, v.text, v.id FROM memory_variant v {READY_UNITS} "
-                     f"WHERE {HOLDS.format(column='v.text')} AND {where} LIMIT :pool) pool "
+                     f"WHERE {holds('v.text')} AND {where} LIMIT :pool) pool "
                      "ORDER BY similarity(pool.text, :sentence) DESC, pool.id LIMIT :limit")
     else:
         query = text("SELECT v.unit_id FROM memory_variant_fts "
@@ -215,9 +218,9 @@ def _from_sets(session: Session, sentence: str, source: str, target: str
     postgresql = on_postgresql(session)
     where, params = language_clause("v.lang", source, "source")
     if pieces := _pieces(sentence):
-        holds, order, piece_params = _by_pieces("s.text", pieces, postgresql)
+        held, order, piece_params = _by_pieces("s.text", pieces, postgresql)
         query = text("SELECT s.row_id FROM sentence s JOIN version v ON v.id = s.version_id "
-                     f"WHERE {holds} AND s.row_id IS NOT NULL AND {where} "
+                     f"WHERE {held} AND s.row_id IS NOT NULL AND {where} "
                      f"ORDER BY {order} DESC, s.id LIMIT :limit")
         return _row_candidates(session, list(dict.fromkeys(session.scalars(query, {
             "limit": CANDIDATES, **params, **piece_params}))), source, target)
@@ -228,7 +231,7 @@ def _from_sets(session: Session, sentence: str, source: str, target: str
         query = text("SELECT pool.row_id FROM ("
                      "SELECT s.row_id, s.text, s.id FROM sentence s "
                      "JOIN version v ON v.id = s.version_id "
-                     f"WHERE {HOLDS.format(column='s.text')} AND s.row_id IS NOT NULL "
+                     f"WHERE {holds('s.text')} AND s.row_id IS NOT NULL "
                      f"AND {where} LIMIT :pool) pool "
                      "ORDER BY similarity(pool.text, :sentence) DESC, pool.id LIMIT :limit")
     else:

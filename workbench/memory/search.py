@@ -8,6 +8,11 @@ with the ``simple_unaccent`` text search configuration, and trigram indexes (pg_
 the candidates of a fuzzy lookup. Either way ``cafe`` finds ``Café``, but words are not
 stemmed: ``министр`` does not find ``министра`` unless the translator types the prefix
 ``министр*``.
+
+Both indexes hold each text in its ``search_form`` (migration 0014): ``ё`` as ``е`` (Russian
+writes ``ёлка`` or ``елка`` for one word) and Arabic without its short-vowel marks and
+tatweel (``كَتَبَ`` is ``كتب``); what the translator types is folded the same way. The text
+stored and shown is never changed.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, text
@@ -32,9 +38,52 @@ LANG_CODE = re.compile(r"[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*")
 MOST_WORDS = 64
 RAREST = 8
 SEARCH_WORK_MEM = "32MB"
-# PostgreSQL: a segment's ``{column}`` holds the tsquery ``:expression`` (migration 0007's index)
-HOLDS = ("to_tsvector('simple_unaccent', {column}) @@ "
+# PostgreSQL: a segment's ``{column}`` holds the tsquery ``:expression`` (the index of
+# migrations 0007 and 0014: the expression must be the index's, constants and all)
+HOLDS = ("to_tsvector('simple_unaccent', {folded}) @@ "
          "to_tsquery('simple_unaccent', :expression)")
+
+
+def holds(column: str) -> str:
+    """PostgreSQL: the condition that ``column`` holds the tsquery ``:expression``."""
+    return HOLDS.format(folded=search_form_sql(column, postgresql=True))
+
+
+# What a search passes over, as readers do: ё is written е as often as not, and Arabic is
+# written with or without its short vowels and shadda (harakat, U+064B-U+0652), the
+# superscript alef (U+0670) and the tatweel that stretches a word (U+0640).
+SAME_LETTERS = {"ё": "е", "Ё": "Е"}
+PASSED_OVER = "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"
+_SEARCH_FORM = str.maketrans({**SAME_LETTERS, **dict.fromkeys(PASSED_OVER)})
+_FOLDABLE = re.compile(f"[{''.join(SAME_LETTERS)}{PASSED_OVER}]")
+
+
+def search_form(text: str) -> str:
+    """``text`` as the full-text indexes hold it (before their own lower-casing and
+    accents): ``ё`` as ``е``, Arabic without harakat and tatweel. Stored text is never
+    changed; only the indexes and what is looked up in them are."""
+    return text.translate(_SEARCH_FORM) if _FOLDABLE.search(text) else text
+
+
+def search_form_sql(column: str, postgresql: bool = False) -> str:
+    """The SQL of ``search_form(column)``: what the indexes hold (migration 0014 keeps a
+    copy; the two must agree, or an index misses what its triggers put in)."""
+    if postgresql:  # translate() drops what has no counterpart
+        return (f"translate({column}, '{''.join(SAME_LETTERS)}{PASSED_OVER}', "
+                f"'{''.join(SAME_LETTERS.values())}')")
+    # SQLite has no translate(): replace() for each. Most texts need none, and are let
+    # through by two quick searches: the marks (U+0640-U+0670) are all written in UTF-8
+    # with the lead byte D9, which no text outside that part of Arabic holds; ё and Ё are
+    # looked for as they are. (GLOB with a set of characters took five times longer.)
+    yo = column
+    for letter, same in SAME_LETTERS.items():
+        yo = f"replace({yo}, '{letter}', '{same}')"
+    every = yo
+    for mark in PASSED_OVER:
+        every = f"replace({every}, '{mark}', '')"
+    has_yo = " OR ".join(f"instr({column}, '{letter}')" for letter in SAME_LETTERS)
+    return (f"CASE WHEN instr(CAST({column} AS BLOB), x'd9') THEN {every} "
+            f"WHEN {has_yo} THEN {yo} ELSE {column} END")
 
 
 def search_terms(query: str) -> list[tuple[str, bool]]:
@@ -59,7 +108,7 @@ def match_expression(query: str) -> str | None:
     Each term goes in double quotes (a ``"`` inside doubled), so ``NEAR(``, ``AND``, ``-``,
     ``:`` or a stray ``*`` are words to find, never FTS5 syntax.
     """
-    return " ".join('"' + term.replace('"', '""') + '"' + (" *" if prefix else "")
+    return " ".join('"' + search_form(term).replace('"', '""') + '"' + (" *" if prefix else "")
                     for term, prefix in search_terms(query)) or None
 
 
@@ -120,11 +169,28 @@ def any_word_expression(words: list[str], postgresql: bool = False) -> str | Non
     return " OR ".join(f'"{word}"' for word in kept) or None
 
 
+@lru_cache(maxsize=65_536)  # a concordance page folds the same few hundred words
 def folded(word: str) -> str:
-    """``word`` as the index holds it: lower case, without diacritics (``Prêt`` -> ``pret``)."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return unicodedata.normalize("NFC", "".join(
-        ch for ch in decomposed if not unicodedata.combining(ch)))
+    """``word`` as the index holds it: in its ``search_form``, lower case, Latin letters
+    without diacritics (``Prêt`` -> ``pret``, ``Ёлка`` -> ``елка``); other scripts'
+    letters keep theirs, as both indexes keep them (``й`` is not ``и``)."""
+    lowered = search_form(word).lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFD", lowered)
+    if decomposed == lowered and unicodedata.is_normalized("NFC", lowered):
+        return lowered  # no letter with an accent, composed or not (most text)
+    kept: list[str] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch) and kept and _latin(kept[-1][-1]):
+            continue
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+@lru_cache(maxsize=4096)
+def _latin(ch: str) -> bool:
+    return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
 
 
 def rarer_words(session: Session, table: str, sentence: str, most: int = RAREST) -> list[str]:
@@ -137,7 +203,8 @@ def rarer_words(session: Session, table: str, sentence: str, most: int = RAREST)
     the share of segments holding each of the commonest words, as its statistics
     (``ANALYZE``, which autovacuum runs) last found them, and the others come first.
     """
-    words = list(dict.fromkeys(folded(w) for w in WORD.findall(sentence)))[:MOST_WORDS]
+    words = list(dict.fromkeys(folded(w) for w in WORD.findall(search_form(sentence))
+                               ))[:MOST_WORDS]
     if not words:
         return []
     held: dict[str, float]

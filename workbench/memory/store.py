@@ -48,6 +48,7 @@ from workbench.memory.models import (
     MemoryUnit,
     MemoryVariant,
 )
+from workbench.memory.search import search_form_sql
 from workbench.models import DocumentSet, Row, Version, utcnow
 from workbench.processes import running
 
@@ -265,9 +266,11 @@ def _store_batch(session: Session, origin_id: int, first: int,
         if v.text.strip()
     ])
     if session.get_bind().dialect.name == "sqlite":
-        # The FTS5 index of migration 0003, filled in one statement per batch.
+        # The FTS5 index of migration 0003, filled in one statement per batch, with the
+        # texts' search form (migration 0014: ё as е, Arabic without harakat).
         session.execute(
-            text("INSERT INTO memory_variant_fts(rowid, text) SELECT v.id, v.text "
+            text("INSERT INTO memory_variant_fts(rowid, text) "
+                 f"SELECT v.id, {search_form_sql('v.text')} "
                  "FROM memory_unit u JOIN memory_variant v ON v.unit_id = u.id "
                  "WHERE u.origin_id = :origin AND u.position BETWEEN :first AND :last"),
             {"origin": origin_id, "first": first, "last": first + len(batch) - 1},
