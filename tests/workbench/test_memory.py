@@ -252,6 +252,26 @@ def test_a_file_with_some_units_already_in_the_memory_says_how_many(
     assert hit["origin"]["name"] == "omegat-newer.tmx" and hit["origin"]["unit_number"] == 6
 
 
+def test_removing_a_file_leaves_the_units_another_file_shares_with_it(
+        client: FlaskClient, database_url: str) -> None:
+    upload(client, memory_tmx(), "omegat.tmx")
+    newer = memory_tmx([*UNITS, ("The vote was postponed.", "Голосование отложено.", None)])
+    upload(client, newer, "omegat-newer.tmx")
+    [hit] = client.get("/memory/concordance.json?q=Minsk").get_json()["hits"]
+    assert hit["origin"]["name"] == "omegat.tmx"
+    # the first file removed: the five units the newer one shares stay, now its own, at
+    # their places in it
+    assert client.post("/memory/files/1/remove").status_code == 303
+    assert memory_counts(database_url) == (1, 6, 14)
+    [hit] = client.get("/memory/concordance.json?q=Minsk").get_json()["hits"]
+    assert hit["origin"] == {**hit["origin"], "name": "omegat-newer.tmx"}
+    page = client.get("/memory/").get_data(as_text=True)
+    assert "omegat-newer.tmx" in page
+    # and with the newer one removed too, nothing is left
+    assert client.post("/memory/files/2/remove").status_code == 303
+    assert memory_counts(database_url) == (0, 0, 0)
+
+
 def test_a_units_fingerprint_is_its_texts_in_any_order() -> None:
     from workbench.memory.store import fingerprint
 

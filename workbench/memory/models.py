@@ -53,6 +53,20 @@ class MemoryOrigin(Base):
     already_in_memory = 0
 
 
+class MemoryEcho(Base):
+    """A unit a file left out as already in the memory (another file holds the same
+    texts): the file, the unit's place in it and its fingerprint. Removing the file that
+    holds the unit hands it to this one, at this place (migration 0015)."""
+
+    __tablename__ = "memory_echo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    origin_id: Mapped[int] = mapped_column(ForeignKey("memory_origin.id", ondelete="CASCADE"),
+                                           index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
 class MemoryUnit(Base):
     """A translation unit of an imported file, and its place there (the n-th ``<tu>``).
 

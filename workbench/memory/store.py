@@ -23,7 +23,7 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -44,6 +44,7 @@ from workbench.memory.models import (
     IMPORTING,
     READY,
     REMOVING,
+    MemoryEcho,
     MemoryOrigin,
     MemoryUnit,
     MemoryVariant,
@@ -63,6 +64,7 @@ PID_REUSED_AFTER = timedelta(days=1)
 ANY_SOURCE = "*all*"
 _UNITS: Table = MemoryUnit.__table__  # type: ignore[assignment]
 _VARIANTS: Table = MemoryVariant.__table__  # type: ignore[assignment]
+_ECHOES: Table = MemoryEcho.__table__  # type: ignore[assignment]
 # The same tables for the import's inserts, without types: the meta is given as JSON text, so
 # that SQLAlchemy calls no converter for each row (10% of the import's time, for NULLs).
 _UNITS_RAW = table("memory_unit", column("origin_id"), column("position"), column("tuid"),
@@ -239,6 +241,11 @@ def _store_batch(session: Session, origin_id: int, first: int,
     ).all())
     if held:
         holders.update(held.values())
+        # each unit left out is remembered, so that removing the file that holds it hands
+        # it to this one instead of taking it from both (``_hand_over``)
+        session.execute(insert(_ECHOES), [
+            {"origin_id": origin_id, "position": position, "fingerprint": print_}
+            for position, _u, print_ in kept if print_ in held])
         before = len(kept)
         kept = [entry for entry in kept if entry[2] not in held]
         already = before - len(kept)
@@ -423,17 +430,52 @@ def _interrupted(origin_id: int, importer: str, heartbeat: datetime | None) -> b
 
 def _remove_stored(session: Session, origin_id: int) -> None:
     """Delete an origin's units (and their variants and index entries) ``REMOVE_UNITS`` at
-    a time, one commit each, then the origin."""
-    while ids := list(session.scalars(
-            select(MemoryUnit.id).where(MemoryUnit.origin_id == origin_id)
-            .limit(REMOVE_UNITS))):
+    a time, one commit each, then the origin; a unit another file left out as already in
+    the memory goes to that file instead (``_hand_over``)."""
+    while units := session.execute(
+            select(MemoryUnit.id, MemoryUnit.fingerprint)
+            .where(MemoryUnit.origin_id == origin_id).limit(REMOVE_UNITS)).all():
+        handed = _hand_over(session, origin_id, units)
+        ids = [unit_id for unit_id, _print in units if unit_id not in handed]
         # The index's delete trigger runs for each variant (migration 0003).
         session.execute(delete(_VARIANTS).where(_VARIANTS.c.unit_id.in_(ids)))
         session.execute(delete(_UNITS).where(_UNITS.c.id.in_(ids)))
         session.commit()
+    session.execute(delete(_ECHOES).where(_ECHOES.c.origin_id == origin_id))
     session.execute(delete(MemoryOrigin).where(MemoryOrigin.id == origin_id)
                     .execution_options(synchronize_session=False))
     session.commit()
+
+
+def _hand_over(session: Session, origin_id: int,
+               units: Sequence[tuple[int, int | None]]) -> set[int]:
+    """The ids of ``units`` (id, fingerprint) given to the ready files that left the same
+    unit out when they were imported, each to one such file at the place it had there: the
+    unit stays in the memory as long as some file holds it."""
+    prints = {print_ for _id, print_ in units if print_ is not None}
+    if not prints:
+        return set()
+    echoes: dict[int, list[tuple[int, int, int]]] = {}
+    for echo_id, owner, position, print_ in session.execute(
+            select(_ECHOES.c.id, _ECHOES.c.origin_id, _ECHOES.c.position,
+                   _ECHOES.c.fingerprint)
+            .join(MemoryOrigin, MemoryOrigin.id == _ECHOES.c.origin_id)
+            .where(_ECHOES.c.fingerprint.in_(prints), _ECHOES.c.origin_id != origin_id,
+                   MemoryOrigin.status == READY)
+            .order_by(_ECHOES.c.id)):
+        echoes.setdefault(print_, []).append((echo_id, owner, position))
+    handed: set[int] = set()
+    for unit_id, print_ in units:
+        if print_ is None or not echoes.get(print_):
+            continue
+        echo_id, owner, position = echoes[print_].pop(0)
+        session.execute(update(_UNITS).where(_UNITS.c.id == unit_id)
+                        .values(origin_id=owner, position=position))
+        session.execute(delete(_ECHOES).where(_ECHOES.c.id == echo_id))
+        session.execute(update(MemoryOrigin).where(MemoryOrigin.id == owner)
+                        .values(unit_count=MemoryOrigin.unit_count + 1))
+        handed.add(unit_id)
+    return handed
 
 
 def _remove_quietly(session: Session, origin_id: int) -> None:
