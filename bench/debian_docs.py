@@ -91,13 +91,14 @@ MANUALS = {"maint-guide": (_maint_guide, ("de", "es", "fr", "ja", "ru", "zh-cn")
            "developers-reference": (_developers, ("de", "fr", "ja", "ru"))}
 
 
-def blocks(path: Path) -> list[tuple[str, str]]:
-    """The file's innermost blocks in reading order: (tag, text with spaces folded); blocks
-    inside ``<pre>`` (code, screens) left out."""
+def blocks(path: Path, code: bool = False) -> list[tuple[str, str]]:
+    """The file's innermost blocks in reading order: (tag, text with spaces folded); what
+    is inside ``<pre>`` (code, screens) left out, or with ``code`` a block of its own."""
     root = html.parse(str(path)).getroot()
+    tags = BLOCKS | {"pre"} if code else BLOCKS
     out = []
-    for element in root.iter(*BLOCKS):
-        if any(True for _ in element.iterdescendants(*BLOCKS)):
+    for element in root.iter(*tags):
+        if any(True for _ in element.iterdescendants(*tags)):
             continue
         if any(a.tag == "pre" for a in element.iterancestors()):
             continue
@@ -180,7 +181,7 @@ def imported() -> list[str]:
                 theirs = read_version(path.read_bytes(), path.name, LANGS[code])
                 seen += 1
                 same += len(ours.paragraphs) == len(theirs.paragraphs)
-                text = sum(len(t) for _, t in blocks(path)) or 1
+                text = sum(len(t) for _, t in blocks(path, code=True)) or 1
                 shares.append(sum(len(p) for p in theirs.paragraphs) / text)
         if shares:
             low = statistics.quantiles(shares, n=4)[0] if len(shares) > 1 else shares[0]

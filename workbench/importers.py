@@ -74,6 +74,9 @@ _DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "no
               "iframe", "svg", "button", "select", "template", "object", "embed")
 _DROP_CLASS = re.compile(r"menu|nav|breadcrumb|lang|share|social|footer|header|settings|"
                          r"additional|banner|sidebar|cookie|\btoc\b|\btoctree\b", re.IGNORECASE)
+# a publication date's box ("date", "news-date", "pubdate"), not a word that holds those
+# letters ("update", "candidate": a section on sponsoring an update was dropped)
+_DATE_CLASS = re.compile(r"(?<![a-z])(pub)?date", re.IGNORECASE)
 _BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "pre")
 # a table's cell, a term of a definition list, a caption: a paragraph of its own when it
 # holds no block (a layout table's cell holding paragraphs is read for them)
@@ -359,7 +362,7 @@ def _strip_chrome(root: lxml.html.HtmlElement) -> None:
         if not isinstance(element.tag, str) or element.tag in ("html", "body", "main", "article"):
             continue
         marks = f"{element.get('class', '')} {element.get('id', '')}"
-        if _DROP_CLASS.search(marks) or "date" in marks:
+        if _DROP_CLASS.search(marks) or _DATE_CLASS.search(marks):
             _drop(element)
     for heading in list(root.iter("h2", "h3", "h4", "h5", "h6", "div", "p", "strong")):
         text = heading.text_content()
@@ -413,13 +416,10 @@ def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
     if best is None:
         body = root.find("body")
         return _text_paragraphs(body.text_content() if body is not None else "")
-    best, left_out = _body(best)
     paragraphs = []
-    stack = list(reversed(best))
+    stack = list(reversed(_body(best)))
     while stack:  # outermost blocks only: a <p> inside an <li> is part of the item
         element = stack.pop()
-        if element in left_out:
-            continue
         if element.tag in _BLOCKS or (element.tag in _CELLS and not any(
                 True for _ in element.iterdescendants(*_BLOCKS))):
             if text := _text_of(element):
@@ -429,28 +429,25 @@ def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
     return tuple(paragraphs)
 
 
-def _body(best: etree._Element) -> tuple[etree._Element, set[etree._Element]]:
-    """``best`` widened to the sections beside it, and what to leave out inside.
+def _body(best: etree._Element) -> etree._Element:
+    """``best`` widened to the sections beside it.
 
     A manual or a long report (DocBook, Sphinx, any ``<section>``) cuts its body into
     sections, each its own block of paragraphs: the richest is one section only (or one
     list of it), and each translation may find another one richest. So the search climbs
     while the parent holds little but paragraphs, titles and sections of the same kind
-    (tag and class) beside it; the rest (a table of contents, a sidebar the chrome rules
-    missed, footnotes), three quarters of the text at most, is left out."""
-    node, left_out = best, set()
+    (tag and class) as the block it comes from: what else is there (a table, a note, a
+    list, footnotes: a quarter of the text at most) comes along, as part of the body."""
+    node = best
     while (parent := node.getparent()) is not None and parent.tag not in ("html", "body"):
         kind = (node.tag, node.get("class"))
         children = [c for c in parent if isinstance(c.tag, str)]
-        kin = [c for c in children if c is node or (c.tag, c.get("class")) == kind
-               or c.tag in _BLOCKS or _headings_only(c)]
-        others = [c for c in children if c not in kin]
-        total = sum(_block_text(c) for c in children)
-        if sum(_block_text(c) for c in others) > 0.25 * total:
+        others = [c for c in children if c is not node and (c.tag, c.get("class")) != kind
+                  and c.tag not in _BLOCKS and not _headings_only(c)]
+        if sum(_block_text(c) for c in others) > 0.25 * sum(_block_text(c) for c in children):
             break
-        left_out.update(others)
         node = parent
-    return node, left_out
+    return node
 
 
 def _block_text(element: etree._Element) -> int:

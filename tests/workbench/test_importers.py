@@ -158,7 +158,7 @@ def test_a_chapter_cut_into_sections_is_imported_whole() -> None:
         "Pick a program you use every day and know well enough to fix its bugs yourself.",
         "Check that nobody in the project packages it already, and ask on the list.",
         "2.2.1. Licence", "Its licence must be free.", "2.3. Get",
-        "Download the tarball.", "Unpack it.")
+        "Download the tarball.", "Unpack it.", "[1] A footnote.")
 
 
 def test_a_chapter_whose_richest_block_is_a_list_is_imported_whole() -> None:
@@ -168,7 +168,7 @@ def test_a_chapter_whose_richest_block_is_a_list_is_imported_whole() -> None:
         "<li><p>" + "展開します。" * 30 + "</p></li>")
     paragraphs = read_version(japanese.encode(), "first.ja.html").paragraphs
     assert paragraphs[0] == "Let us rebuild a package."
-    assert len(paragraphs) == 11
+    assert len(paragraphs) == 12
 
 
 def test_a_long_table_of_contents_is_not_taken_for_the_chapter() -> None:
@@ -194,6 +194,20 @@ def test_a_tables_cells_and_a_lists_terms_are_paragraphs_of_their_own() -> None:
     assert paragraphs[start:start + 7] == (
         "Table 2.1. Tools", "dpkg", "installs a package file", "quilt",
         "keeps patches in order", "A layout cell's paragraph.", "And another.")
+
+
+def test_a_table_a_note_and_a_section_on_an_update_beside_the_sections_are_kept() -> None:
+    # what lay beside the sections was left out (a table, a tip), and a section whose id
+    # held "update" was taken for a date's box
+    page = DOCBOOK.replace(
+        '<div class="section"><div class="titlepage"><h2 class="title">2.3. Get</h2>',
+        '<div class="table"><table><tr><td>dpkg</td><td>installs a package file</td></tr>'
+        '</table></div><div class="tip"><p>Read the policy first.</p></div>'
+        '<div class="section" id="sponsoring-an-update"><div class="titlepage">'
+        '<h2 class="title">2.3. Get</h2>')
+    paragraphs = read_version(page.encode(), "first.en.html").paragraphs
+    assert {"dpkg", "installs a package file", "Read the policy first.", "2.3. Get",
+            "Unpack it."} <= set(paragraphs)
 
 
 FRENCH = "Le ministre a déclaré que la réunion était très productive.\n\nÀ bientôt, élève."
