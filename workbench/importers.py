@@ -325,6 +325,10 @@ def _read_html(text: str) -> _Page:
     root = lxml.html.document_fromstring(text, parser=parser)
     for br in root.iter("br"):  # a line break inside a paragraph is a space
         br.tail = " " + (br.tail or "")
+    # a heading's permalink sign (Sphinx's "¶"), before the title is read from the heading
+    for link in root.xpath("//a[contains(concat(' ', normalize-space(@class), ' '), "
+                           "' headerlink ')]"):
+        _drop(link)
     declared = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     variants = _html_variants(root)
     published = _html_published(root)

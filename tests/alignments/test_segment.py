@@ -14,6 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO_SOURCE = ROOT / "workbench" / "demo" / "source"
 
 CASES: list[tuple[str, str, list[str]]] = [
+    # a section's or a chapter's title keeps its number (a manual's headings came apart
+    # into "2.1." and "Debian package building workflow"); a year still ends a sentence
+    ("4.4.1. The rules file", "en-GB", ["4.4.1. The rules file"]),
+    ("Chapter 2. Getting started", "en-GB", ["Chapter 2. Getting started"]),
+    ("Глава 2. Первые шаги", "ru-RU", ["Глава 2. Первые шаги"]),
+    ("See section 2.1. It explains.", "en-GB", ["See section 2.1.", "It explains."]),
+    ("He came in 2010. Then he left.", "en-GB", ["He came in 2010.", "Then he left."]),
     # ordinary sentences
     ("We met. We talked! Did we agree? Yes.", "en",
      ["We met.", "We talked!", "Did we agree?", "Yes."]),

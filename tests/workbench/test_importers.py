@@ -210,6 +210,16 @@ def test_a_table_a_note_and_a_section_on_an_update_beside_the_sections_are_kept(
             "Unpack it."} <= set(paragraphs)
 
 
+def test_sphinxs_permalink_sign_stays_out_of_the_title_and_the_headings() -> None:
+    page = ('<html><body><section id="beyond"><h1>7. Beyond packaging<a class="headerlink" '
+            'href="#beyond">¶</a></h1><p>Go further.</p><section id="bugs"><h2>7.1. Bugs'
+            '<a class="headerlink" href="#bugs">¶</a></h2><p>Report them.</p></section>'
+            '</section></body></html>')
+    version = read_version(page.encode(), "beyond.en.html")
+    assert version.title == "7. Beyond packaging"
+    assert version.paragraphs == ("Go further.", "7.1. Bugs", "Report them.")
+
+
 FRENCH = "Le ministre a déclaré que la réunion était très productive.\n\nÀ bientôt, élève."
 RUSSIAN = "Министр иностранных дел России провёл переговоры.\n\nСтороны обсудили сотрудничество."
 
