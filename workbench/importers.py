@@ -546,9 +546,40 @@ def _identifier() -> LanguageIdentifier:
     return identifier
 
 
+# Scripts none of the five detectable languages is written in, and the language a text
+# mostly in that script is taken to be (kana before Han: Japanese writes both).
+_SCRIPTS = (
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("zh", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+)
+
+
 def detect_language(text: str) -> str | None:
-    """The language of a text among en, ru, de, fr, es; None when the guess is too weak."""
-    if sum(c.isalpha() for c in text) < 12:
+    """The language of a text among en, ru, de, fr, es, or by its script (Japanese,
+    Korean, Chinese, Arabic, Greek, Hebrew, Thai); None when the guess is too weak."""
+    sample = text[:20000]
+    letters = sum(c.isalpha() for c in sample)
+    if letters < 12 and not any(script.search(sample) for _, script in _SCRIPTS):
         return None
-    code, confidence = _identifier().classify(text[:20000])
+    if by_script := _script_language(sample, max(letters, 1)):
+        return by_script
+    if letters < 12:
+        return None
+    code, confidence = _identifier().classify(sample)
     return str(code) if confidence >= _MIN_CONFIDENCE else None
+
+
+def _script_language(text: str, letters: int) -> str | None:
+    """The language of a text written mostly (half its letters) in a script of
+    ``_SCRIPTS``: a Chinese or Japanese page was taken for English among the five."""
+    counts = {code: len(script.findall(text)) for code, script in _SCRIPTS}
+    if sum(counts.values()) < letters / 2:
+        return None
+    if counts["ja"] and counts["ja"] >= 0.05 * (counts["ja"] + counts["zh"]):
+        return "ja"
+    return max(counts, key=lambda code: counts[code])

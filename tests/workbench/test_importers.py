@@ -309,6 +309,13 @@ ENGLISH = b"The ministers adopted a statement on cooperation. They met in Bishke
         ("Los ministros aprobaron una declaración conjunta.".encode(), "page.txt", None, "es"),
         ("Les ministres ont adopté une déclaration commune.".encode(), "page.txt", None, "fr"),
         ("Министры приняли совместное заявление.".encode(), "page.txt", None, "ru"),
+        # a script none of the five is written in: Chinese and Japanese were taken for 'en'
+        ("在上游源码的 debian 目录下添加 Debian 打包的专用文件。".encode(), "yinyan.txt", None,
+         "zh"),
+        ("現代的な Debian システムの基本的ネットワークインフラをレビューします。".encode(),
+         "hajimeni.txt", None, "ja"),
+        ("데비안 패키지를 만드는 방법을 설명합니다.".encode(), "page.txt", None, "ko"),
+        ("وزراء الخارجية اعتمدوا بيانا مشتركا.".encode(), "page.txt", None, "ar"),
     ],
 )
 def test_language(data: bytes, filename: str, lang: str | None, expected: str) -> None:
