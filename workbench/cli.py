@@ -184,7 +184,8 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
                    "grouped into sets by file names or language-variant lists, each set "
                    "aligned as a job.")
 @click.option("--add-anyway", is_flag=True,
-              help="With --recursive: store pages already in a set again.")
+              help="Store pages already in a set again (without it, they are refused or, "
+                   "with --recursive, skipped).")
 @reports_errors
 def import_(files: Sequence[str], set_name: str | None, langs: Sequence[str],
             pivot: str | None, recursive: bool, add_anyway: bool) -> None:
@@ -202,7 +203,7 @@ def import_(files: Sequence[str], set_name: str | None, langs: Sequence[str],
     Example: workbench import archive/ --recursive
     """
     from workbench.importers import read_version
-    from workbench.sets import create_set
+    from workbench.sets import create_set, find_duplicates
 
     if recursive:
         if set_name or langs:
@@ -222,6 +223,12 @@ def import_(files: Sequence[str], set_name: str | None, langs: Sequence[str],
     url = _url()
     upgrade(url)
     with session_scope(url) as session:
+        if not add_anyway and (duplicates := find_duplicates(session, versions)):
+            # as the web's upload does: the same page twice is two sets to keep apart
+            raise click.ClickException("; ".join(
+                f"{d.source} is already in set {d.set_id} '{d.set_name}' (as "
+                f"{d.stored_source}, {d.lang})" for d in duplicates)
+                + ". Nothing was stored; to store it again, add --add-anyway.")
         document_set = create_set(session, versions, name=set_name, pivot=pivot)
         click.echo(f"Set {document_set.id} '{document_set.name}': "
                    f"{len(document_set.rows)} rows in {', '.join(document_set.langs)}.")

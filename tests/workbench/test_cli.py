@@ -34,6 +34,21 @@ def test_import_then_sets_lists_the_set_with_its_languages(runner: CliRunner) ->
     assert listed[0]["rows"] >= 15
 
 
+def test_importing_a_page_already_in_a_set_is_refused_unless_added_anyway(
+        runner: CliRunner) -> None:
+    import_demo(runner)
+    files = [str(demo_page("004", lang)) for lang in ("ru-RU", "en-GB")]
+    # it made a second set of the same page without a word; the web upload refuses it
+    result = runner.invoke(main, ["import", *files, "--set", "again"])
+    assert result.exit_code == 1
+    assert "is already in set 1 'demo 004'" in result.output
+    assert "Nothing was stored; to store it again, add --add-anyway." in result.output
+    assert len(json.loads(runner.invoke(main, ["sets", "--format", "json"]).output)) == 1
+    result = runner.invoke(main, ["import", *files, "--set", "again", "--add-anyway"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(runner.invoke(main, ["sets", "--format", "json"]).output)) == 2
+
+
 def test_the_database_url_setting_is_honoured(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
