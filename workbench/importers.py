@@ -81,6 +81,9 @@ _BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "pre")
 # a table's cell, a term of a definition list, a caption: a paragraph of its own when it
 # holds no block (a layout table's cell holding paragraphs is read for them)
 _CELLS = ("td", "th", "dt", "caption")
+# an item holding these is read as its parts: its own words, then each of them
+_ITEMS = ("li", "dd", "blockquote")
+_NESTED = ("p", "ul", "ol", "dl", "pre", "blockquote")
 
 
 @dataclass(frozen=True)
@@ -421,16 +424,40 @@ def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
         body = root.find("body")
         return _text_paragraphs(body.text_content() if body is not None else "")
     paragraphs = []
-    stack = list(reversed(_body(best)))
-    while stack:  # outermost blocks only: a <p> inside an <li> is part of the item
+    stack: list[etree._Element | str] = list(reversed(_body(best)))
+    while stack:  # outermost blocks only: a <p> inside an <li> is part of the item ...
         element = stack.pop()
-        if element.tag in _BLOCKS or (element.tag in _CELLS and not any(
+        if isinstance(element, str):
+            if text := _normalise(element):
+                paragraphs.append(text)
+        elif element.tag in _ITEMS and any(True for _ in element.iterdescendants(*_NESTED)):
+            stack.extend(reversed(_item_parts(element)))  # ... unless it holds a list
+        elif element.tag in _BLOCKS or (element.tag in _CELLS and not any(
                 True for _ in element.iterdescendants(*_BLOCKS))):
             if text := _text_of(element):
                 paragraphs.append(text)
         else:
             stack.extend(reversed(element))
     return tuple(paragraphs)
+
+
+def _item_parts(item: etree._Element) -> list[etree._Element | str]:
+    """A list item (or a quotation) holding paragraphs or a list of its own, in reading
+    order: its loose text as one paragraph, each block inside it on its own (a manual's
+    item with a paragraph and a sub-list read as one sentence)."""
+    parts: list[etree._Element | str] = []
+    loose = item.text or ""
+    for child in item:
+        if not isinstance(child.tag, str):
+            loose += child.tail or ""
+        elif child.tag in _BLOCKS or child.tag in _NESTED or child.tag in ("div", "table"):
+            parts.append(loose)
+            parts.append(child)
+            loose = child.tail or ""
+        else:
+            loose += child.text_content() + (child.tail or "")
+    parts.append(loose)
+    return parts
 
 
 def _body(best: etree._Element) -> etree._Element:

@@ -220,6 +220,19 @@ def test_sphinxs_permalink_sign_stays_out_of_the_title_and_the_headings() -> Non
     assert version.paragraphs == ("Go further.", "7.1. Bugs", "Report them.")
 
 
+def test_an_item_with_a_list_of_its_own_is_read_as_its_parts() -> None:
+    # the item, its paragraph and its sub-items were one sentence:
+    # "Simple packages single binary package, arch = all single binary package, …"
+    page = DOCBOOK.replace(
+        "<li><p>Unpack it.</p></li>",
+        "<li><p>Unpack it.</p></li><li>Build it for<ul><li>one architecture,</li>"
+        "<li>every architecture.</li></ul>Then upload it.</li>")
+    paragraphs = read_version(page.encode(), "first.en.html").paragraphs
+    start = paragraphs.index("Unpack it.") + 1
+    assert paragraphs[start:start + 4] == (
+        "Build it for", "one architecture,", "every architecture.", "Then upload it.")
+
+
 FRENCH = "Le ministre a déclaré que la réunion était très productive.\n\nÀ bientôt, élève."
 RUSSIAN = "Министр иностранных дел России провёл переговоры.\n\nСтороны обсудили сотрудничество."
 
