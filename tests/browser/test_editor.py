@@ -614,3 +614,14 @@ def test_a_translator_finds_rows_by_text_state_shape_and_number(
     assert dialog.get_by_role("cell", name="G", exact=True).is_visible()
     page.keyboard.press("Escape")
     assert axe_violations(page) == []
+
+
+def test_a_long_unbroken_word_stays_inside_its_cell(page: Any, live_server: LiveServer) -> None:
+    # a MIME list or a path ran over the next language's column
+    open_editor(page, demo_set(live_server))
+    cell = sentence(page, 0, "en-GB")
+    overflow = cell.evaluate(
+        "el => { el.textContent = 'MimeType=text/html;text/xml;application/xhtml_xml;'"
+        ".repeat(4); const box = el.closest('.cell');"
+        " return box.scrollWidth - box.clientWidth; }")
+    assert overflow <= 0
