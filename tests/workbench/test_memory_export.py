@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
 from tests.workbench.test_memory import memory_tmx
-from tmx import TranslationUnit, read_tmx, validate_tmx
+from tmx import TmxHeader, TranslationUnit, Variant, read_tmx, validate_tmx, write_tmx
 from workbench.cli import main
 from workbench.db import session_scope, upgrade
 from workbench.errors import ExportError
@@ -170,6 +170,24 @@ def test_pairs_from_a_source_named_are_that_sources(memory: str) -> None:
         with zipfile.ZipFile(export_memory(session, options)) as zipped:
             names = zipped.namelist()
     assert options.source_lang == "ru-RU"
+    assert sorted(names) == [f"memory.ru-RU_{lang}.tmx"
+                             for lang in sorted(DEMO_LANGS - {"ru-RU"})]
+
+
+def test_a_pair_no_unit_holds_gets_no_file(memory: str) -> None:
+    # an Arabic-English file beside the Russian-pivot sets: ru-RU has no Arabic, and
+    # memory.ru-RU_ar.tmx came out empty
+    with session_scope(memory) as session:
+        out = io.BytesIO()
+        write_tmx(out, [TranslationUnit("1", (Variant("en-GB", "Good morning."),
+                                              Variant("ar", "صباح الخير.")))],
+                  TmxHeader(srclang="en-GB"))
+        import_tmx(session, io.BytesIO(out.getvalue()), "arabic.tmx")
+        session.commit()
+        options = MemoryExport.build(session, source_lang="ru", pairs=True)
+        with zipfile.ZipFile(export_memory(session, options)) as zipped:
+            names = zipped.namelist()
+    assert "ar" in options.langs
     assert sorted(names) == [f"memory.ru-RU_{lang}.tmx"
                              for lang in sorted(DEMO_LANGS - {"ru-RU"})]
 

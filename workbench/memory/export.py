@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tempfile
 import zipfile
 from collections import Counter
@@ -160,13 +161,20 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
             found = [(options.source_lang, target) for target in options.langs[1:]]
         with zipfile.ZipFile(spool, "w") as zipped:
             for source, target in found:
-                entry = zipfile.ZipInfo(f"memory.{source}_{target}.tmx", now)
-                entry.compress_type = zipfile.ZIP_DEFLATED
                 units = counted(memory_units(session, options))
                 if own_sources:
                     units = (unit for unit in units if own_source(unit) == source)
-                with zipped.open(entry, "w", force_zip64=True) as out:
-                    written += write_tmx_pair(out, units, header_for(source), source, target)
+                # a pair no unit holds gets no file (an empty TMX only puzzles a CAT tool)
+                with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as pair:
+                    count = write_tmx_pair(pair, units, header_for(source), source, target)
+                    if not count:
+                        continue
+                    written += count
+                    pair.seek(0)
+                    entry = zipfile.ZipInfo(f"memory.{source}_{target}.tmx", now)
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    with zipped.open(entry, "w", force_zip64=True) as out:
+                        shutil.copyfileobj(pair, out)
     counted.report(final=True)
     if not written:
         if into is None:
