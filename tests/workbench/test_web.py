@@ -218,3 +218,22 @@ def test_a_set_export_never_declares_a_source_language_a_unit_lacks(
         alone, _name = tmx_bytes(session, document_set, ExportOptions.build(
             document_set, source_lang="ru", langs="ru,en"))
         assert b'srclang="ru"' in alone.split(b"<body>")[0]  # every unit has Russian
+
+
+def test_the_pivot_can_be_any_language_of_the_versions(client: FlaskClient) -> None:
+    # Debian's manuals are written in English: their translators worked from it, and the
+    # rows merge best over it even when a Russian version is there
+    form = client.get("/sets/new").get_data(as_text=True)
+    assert '<input id="pivot" name="pivot" list="pivot-langs"' in form
+    assert '<option value="ja-JP">' in form
+    response = upload(client, demo_files(langs=("ru-RU", "en-GB", "de-DE")), pivot="de")
+    assert client.get(response.headers["Location"]).headers["Location"] == "/sets/1/edit"
+    assert client.get("/sets.json").get_json()[0]["pivot"] == "de-DE"
+
+
+def test_a_pivot_none_of_the_versions_has_is_refused_saying_so(client: FlaskClient) -> None:
+    response = upload(client, demo_files(langs=("ru-RU", "en-GB")), pivot="ja-JP")
+    assert response.status_code == 400
+    assert ("The pivot language &#39;ja-JP&#39; is not among the versions (ru-RU, en-GB)"
+            in response.get_data(as_text=True))
+    assert client.get("/sets.json").get_json() == []

@@ -37,6 +37,8 @@ from workbench.sets import (
 bp = Blueprint("sets", __name__)
 
 LANGUAGE_SLOTS = ("ru-RU", "en-GB", "de-DE", "fr-FR", "es-ES")
+# offered for the pivot beside the slots' languages; any language of the versions will do
+PIVOT_SUGGESTIONS = (*LANGUAGE_SLOTS, "zh-CN", "ja-JP", "ar", "it-IT", "pt-PT", "pl-PL", "uk-UA")
 
 
 @bp.get("/")
@@ -56,7 +58,7 @@ def index_json() -> BaseResponse:
 @bp.get("/sets/new")
 def new() -> str:
     """The form: upload the language versions of a page, or paste them."""
-    return render_template("sets/new.html", slots=LANGUAGE_SLOTS)
+    return render_template("sets/new.html", slots=LANGUAGE_SLOTS, pivots=PIVOT_SUGGESTIONS)
 
 
 def versions_from_form(files: list[Version] | None = None) -> list[Version]:
@@ -129,7 +131,8 @@ def create() -> BaseResponse:
             if wants_json():
                 raise DuplicatePages(duplicates)
             return Response(render_template("sets/new.html", slots=LANGUAGE_SLOTS,
-                                            duplicates=duplicates, form=request.form),
+                                            pivots=PIVOT_SUGGESTIONS, duplicates=duplicates,
+                                            form=request.form),
                             status=DuplicatePages.status)
     session.rollback()  # nothing of this request's reading stays open while the job runs
     name = request.form.get("name", "").strip() or None
