@@ -44,6 +44,7 @@ OSCE = ROOT / "bench" / "corpora" / "osce"
 ASIA = ROOT / "bench" / "corpora" / "asia"
 ECONOMY = ROOT / "bench" / "corpora" / "economy"
 HEALTH = ROOT / "bench" / "corpora" / "health"
+GULF = ROOT / "bench" / "corpora" / "gulf"
 # Each labelled corpus: its gold alignment and its labelled groups. "sco", "brics" and "osce"
 # were written blind (their READMEs); "demo" is the corpus the first method was built on;
 # "brics" came after the method and was measured before any change made for it; "osce" was
@@ -58,11 +59,13 @@ CORPORA = {
     "health": (HEALTH / "gold", HEALTH / "terms.labelled.json"),
     "asia": (ASIA / "gold", ASIA / "terms.labelled.json"),
     "economy": (ECONOMY / "gold", ECONOMY / "terms.labelled.json"),
+    "gulf": (GULF / "gold", GULF / "terms.labelled.json"),
 }
 # Written blind after osce was developed on, and kept apart: the benchmark prints their
 # figures only, never which groups were missed or which flags were unlabelled (--json too),
-# so that nobody tunes on them by reading the output.
-KEPT_APART = frozenset({"asia", "economy"})
+# so that nobody tunes on them by reading the output. "gulf" (Gulf, Arab League, OIC, Caspian,
+# IAEA, African Union pages) was written blind 2026-12-06 (night) and is kept apart the same way.
+KEPT_APART = frozenset({"asia", "economy", "gulf"})
 RECALL_FLOOR = 1.0
 PRECISION_FLOOR = 0.8
 

@@ -58,6 +58,12 @@ CASES: list[tuple[str, str, list[str]]] = [
      ["Мы обсудили экономику, культуру и т.д.", "Затем пообедали."]),
     ("Университет им. Ломоносова открыт. Добро пожаловать.", "ru",
      ["Университет им. Ломоносова открыт.", "Добро пожаловать."]),
+    # "лиц." is in LanguageTool's list of abbreviations ("лицевой"), but in a ministry's
+    # text it ends a sentence (the gulf corpus, written blind)
+    ("Обсуждались консультации старших должностных лиц. Х.Аль-Мансури проинформировал "
+     "Министра. Открыт лиц. счёт.", "ru",
+     ["Обсуждались консультации старших должностных лиц.",
+      "Х.Аль-Мансури проинформировал Министра.", "Открыт лиц. счёт."]),
     # dates
     ("Am 22. Mai 2019 trafen sie sich. Der 75. Jahrestag ist wichtig.", "de",
      ["Am 22. Mai 2019 trafen sie sich.", "Der 75. Jahrestag ist wichtig."]),
