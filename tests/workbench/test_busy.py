@@ -361,6 +361,100 @@ def test_an_import_under_way_in_another_thread_is_not_taken_for_left_over(
         assert session.scalar(select(func.sum(MemoryOrigin.unit_count))) == 301
 
 
+# --- the same file imported twice at once ----------------------------------------------
+
+
+def units_and_hits(url: str) -> tuple[int, int]:
+    """The units the memory's overview counts, and the English hits of one of them."""
+    client = make_app(url).test_client()
+    units = client.get("/memory/?format=json").get_json()["units"]
+    hits = client.get("/memory/concordance.json", query_string={
+        "q": '"line 7 of the shipment"'}).get_json()["hits"]
+    return units, len([hit for hit in hits if hit["lang"] == "en-GB"])
+
+
+def test_a_file_imported_while_the_same_file_is_importing_is_not_stored_twice(
+        database_url: str, small_batches: None) -> None:
+    upgrade(database_url)
+    data = generated_tmx(600)
+    gated = Gated(data, len(data) * 2 // 3)
+    first = Running(lambda: _import(database_url, gated, "first.tmx"))
+    assert gated.reached.wait(WAIT)  # some of its batches stored; it is still importing
+    second = _import(database_url, io.BytesIO(data), "second.tmx")
+    gated.opened.set()
+    first_origin = first.result()
+    assert first_origin.unit_count + second.unit_count == 600
+    assert second.already_in_memory == first_origin.unit_count > 0
+    assert units_and_hits(database_url) == (600, 1)
+
+
+CONCURRENT_IMPORT = """
+import sys
+from workbench.db import session_scope
+from workbench.memory import store
+
+store.BATCH_UNITS = store.COMMIT_UNITS = 50
+
+
+class Held:
+    \"\"\"The file, once both processes are ready to read it.\"\"\"
+
+    def __init__(self, data):
+        self.data, self.position = data, 0
+
+    def read(self, size=-1):
+        if self.position == 0:
+            print("ready", flush=True)
+            sys.stdin.readline()
+        end = len(self.data) if size < 0 else self.position + size
+        chunk = self.data[self.position:end]
+        self.position += len(chunk)
+        return chunk
+
+
+data = open(sys.argv[2], "rb").read()
+with session_scope(sys.argv[1]) as session:
+    origin = store.import_tmx(session, Held(data), sys.argv[3])
+    print(origin.unit_count, origin.already_in_memory, flush=True)
+"""
+
+
+def test_two_processes_importing_the_same_file_at_once_store_it_once(
+        database_url: str, tmp_path: Path) -> None:
+    """Two ``workbench memory import`` runs of one file, started together."""
+    upgrade(database_url)
+    path = tmp_path / "shipment.tmx"
+    path.write_bytes(generated_tmx(2000))
+    processes = [subprocess.Popen([sys.executable, "-c", CONCURRENT_IMPORT, database_url,
+                                   str(path), f"run{n}.tmx"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for n in (1, 2)]
+    try:
+        for process in processes:
+            assert process.stdout.readline() == "ready\n", \
+                process.stderr.read()  # type: ignore[union-attr]
+        for process in processes:  # both read the file at the same moment
+            process.stdin.write("go\n")  # type: ignore[union-attr]
+            process.stdin.flush()  # type: ignore[union-attr]
+        outcomes = [process.communicate(timeout=WAIT) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.communicate(timeout=WAIT)
+    counted = []
+    for (out, err), process in zip(outcomes, processes, strict=True):
+        if process.returncode:  # one may find every unit in the other: refused, saying so
+            assert "are all in the memory already" in err, err
+            counted.append((0, 2000))
+        else:
+            stored, already = map(int, out.split())
+            counted.append((stored, already))
+    assert sum(stored for stored, _already in counted) == 2000
+    assert units_and_hits(database_url) == (2000, 1)
+    index_is_sound(database_url)
+
+
 # --- a re-alignment under way ---------------------------------------------------------
 
 REALIGNED = [{"ru": ["Р1."], "en": ["E1."]},

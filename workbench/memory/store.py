@@ -10,6 +10,12 @@ origins. When the file turns out to be malformed half-way, what was stored of it
 at once and ``MemoryImportError`` raised; what a killed process left is removed by the next
 import or start (``remove_interrupted``). Removing a file goes the same way, in batches.
 
+Two imports at once (two ``workbench memory import`` runs, two workers) take turns, one
+transaction each (``_hold_the_memory``: SQLite's write lock, a PostgreSQL advisory lock),
+and each looks for its units among the files still importing too: the same units imported
+twice at the same moment are stored once, whichever file gets them first. Should that file
+fail, its units go to the one that left them out (``_hand_over``), as on a removal.
+
 What a unit and its variants say about themselves in the file — dates, creator and last
 editor, usage count, own source language, properties, notes — is kept beside them
 (``unit_meta``, ``variant_meta``: JSON, NULL for the many that say nothing), for the export
@@ -75,6 +81,8 @@ _VARIANTS_RAW = table("memory_variant", column("unit_id"), column("lang"), colum
 READY_UNITS = ("JOIN memory_unit ready_u ON ready_u.id = v.unit_id JOIN memory_origin ready_o "
                f"ON ready_o.id = ready_u.origin_id AND ready_o.status = '{READY}'")
 _AT_WORK: set[int] = set()  # origins this process is importing or removing now
+# PostgreSQL's advisory lock that imports and removals take for each of their transactions
+MEMORY_LOCK = int.from_bytes(b"wbmemory", "big") & 0x7FFF_FFFF_FFFF_FFFF
 log = logging.getLogger(__name__)
 
 
@@ -136,6 +144,7 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
         holders: set[int] = set()  # the files that already hold some of the units
         for first, batch in _batches(units):
             _check_langs(batch, first, file_name)
+            _hold_the_memory(session, origin_id)
             added, left_out = _store_batch(session, origin_id, first, batch, holders)
             stored += added
             already += left_out
@@ -148,6 +157,13 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
                 origin.heartbeat_at = utcnow()
                 session.commit()
                 uncommitted = 0
+        # What is this file's now (another file's failed import may have handed it some of
+        # the units it left out), counted under the lock, so no hand-over comes in between.
+        _hold_the_memory(session, origin_id)
+        stored = session.scalar(select(func.count()).select_from(_UNITS)
+                                .where(_UNITS.c.origin_id == origin_id)) or 0
+        already = session.scalar(select(func.count()).select_from(_ECHOES)
+                                 .where(_ECHOES.c.origin_id == origin_id)) or 0
         if not stored and already:
             raise MemoryImportError(_(
                 "%(file)s: its %(count)s unit(s) with text are all in the memory already "
@@ -232,11 +248,13 @@ def _store_batch(session: Session, origin_id: int, first: int,
             for n, u in enumerate(batch) if any(v.text.strip() for v in u.variants)]
     if not kept:
         return 0, 0
-    # The units other files hold already (ready ones: not this file's own repeats).
+    # The units other files hold already: ready ones, and those another import is storing
+    # at the same moment (``_hold_the_memory``: its last transaction is committed); not
+    # this file's own repeats.
     held = dict(session.execute(
         select(MemoryUnit.fingerprint, MemoryUnit.origin_id)
         .join(MemoryOrigin, MemoryOrigin.id == MemoryUnit.origin_id)
-        .where(MemoryOrigin.status == READY,
+        .where(MemoryOrigin.status != REMOVING, MemoryOrigin.id != origin_id,
                MemoryUnit.fingerprint.in_({print_ for _p, _u, print_ in kept}))
     ).all())
     if held:
@@ -283,6 +301,20 @@ def _store_batch(session: Session, origin_id: int, first: int,
             {"origin": origin_id, "first": first, "last": first + len(batch) - 1},
         )
     return len(kept), already
+
+
+def _hold_the_memory(session: Session, origin_id: int) -> None:
+    """Begin (or go on with) a transaction in which no other import or removal writes the
+    memory's units until it commits: on SQLite the write lock (taken by a write to the
+    origin's own row), on PostgreSQL a transaction's advisory lock. An import's look-up of
+    what the memory holds and its storing of the rest are then one step, and two imports of
+    the same units at once store them once."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MEMORY_LOCK})
+    else:
+        session.execute(update(MemoryOrigin).where(MemoryOrigin.id == origin_id)
+                        .values(heartbeat_at=utcnow())
+                        .execution_options(synchronize_session=False))
 
 
 def _file_names(session: Session, origin_ids: set[int], most: int = 3) -> str:
@@ -355,6 +387,7 @@ def remove_origin(session: Session, origin_id: int) -> MemoryOrigin:
     origin = session.get(MemoryOrigin, origin_id)
     if origin is None or origin.status != READY:
         raise NotFound(_("There is no imported TMX file %(id)s in the memory.", id=origin_id))
+    _hold_the_memory(session, origin_id)  # not while an import hands it a unit
     origin.status = REMOVING
     origin.importer = _importer()
     origin.heartbeat_at = utcnow()
@@ -432,9 +465,13 @@ def _remove_stored(session: Session, origin_id: int) -> None:
     """Delete an origin's units (and their variants and index entries) ``REMOVE_UNITS`` at
     a time, one commit each, then the origin; a unit another file left out as already in
     the memory goes to that file instead (``_hand_over``)."""
-    while units := session.execute(
+    while True:
+        _hold_the_memory(session, origin_id)  # the echoes read are the echoes there are
+        units = session.execute(
             select(MemoryUnit.id, MemoryUnit.fingerprint)
-            .where(MemoryUnit.origin_id == origin_id).limit(REMOVE_UNITS)).all():
+            .where(MemoryUnit.origin_id == origin_id).limit(REMOVE_UNITS)).all()
+        if not units:
+            break
         handed = _hand_over(session, origin_id, units)
         ids = [unit_id for unit_id, _print in units if unit_id not in handed]
         # The index's delete trigger runs for each variant (migration 0003).
@@ -449,9 +486,10 @@ def _remove_stored(session: Session, origin_id: int) -> None:
 
 def _hand_over(session: Session, origin_id: int,
                units: Sequence[tuple[int, int | None]]) -> set[int]:
-    """The ids of ``units`` (id, fingerprint) given to the ready files that left the same
-    unit out when they were imported, each to one such file at the place it had there: the
-    unit stays in the memory as long as some file holds it."""
+    """The ids of ``units`` (id, fingerprint) given to the files that left the same unit
+    out when they were imported (ready ones, and those still importing), each to one such
+    file at the place it had there: the unit stays in the memory as long as some file holds
+    it."""
     prints = {print_ for _id, print_ in units if print_ is not None}
     if not prints:
         return set()
@@ -461,7 +499,7 @@ def _hand_over(session: Session, origin_id: int,
                    _ECHOES.c.fingerprint)
             .join(MemoryOrigin, MemoryOrigin.id == _ECHOES.c.origin_id)
             .where(_ECHOES.c.fingerprint.in_(prints), _ECHOES.c.origin_id != origin_id,
-                   MemoryOrigin.status == READY)
+                   MemoryOrigin.status != REMOVING)
             .order_by(_ECHOES.c.id)):
         echoes.setdefault(print_, []).append((echo_id, owner, position))
     handed: set[int] = set()
