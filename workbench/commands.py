@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from flask_babel import ngettext
 
 from alignments import AlignmentError
 from workbench.db import database_url, upgrade
@@ -72,14 +73,18 @@ def unreachable_line(error: DatabaseUnreachable) -> str:
             f"used: {error.reason or error.message}")
 
 
-def sum_up(files: int, imported: int, items: int, what: str, refused: Sequence[str], *,
+def sum_up(files: int, imported: int, items: str, refused: Sequence[str], *,
            summary: bool = True) -> None:
-    """The end of an import of several files, each on its own: how many went in and what
-    was refused and why (for one file, its own line said it all; none without
-    ``summary``); exit 1 if any was refused."""
+    """The end of an import of several files, each on its own: how many went in (``items``:
+    what they held, counted in words, "1 unit", "1,234 units") and what was refused and why
+    (for one file, its own line said it all; none without ``summary``); exit 1 if any was
+    refused."""
     if summary and files > 1:
-        line = (f"Imported {imported} of {files} files ({items:,} {what})"
-                + (f"; refused {len(refused)}:" if refused else "."))
+        line = ngettext("Imported %(done)s of %(num)d file (%(items)s)",
+                        "Imported %(done)s of %(num)d files (%(items)s)", files,
+                        done=imported, items=items) \
+            + (ngettext("; refused %(num)d:", "; refused %(num)d:", len(refused))
+               if refused else ".")
         click.echo(line, err=bool(refused))
         for reason in refused:
             click.echo(f"  {reason}", err=True)

@@ -36,7 +36,7 @@ def test_import_search_and_export_the_memory(page: Any, live_server: LiveServer,
     page.get_by_role("button", name="Import", exact=True).click()
     # The import is a job, in the server's own threads; its page goes on to the memory.
     page.wait_for_url("**/memory/?imported=*")
-    assert "omegat.tmx: 5 unit(s) imported." in page.get_by_role("status").inner_text()
+    assert "omegat.tmx: 5 units imported." in page.get_by_role("status").inner_text()
 
     page.get_by_role("searchbox").fill("Monday")
     page.get_by_role("searchbox").press("Enter")

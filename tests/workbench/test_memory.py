@@ -136,7 +136,7 @@ def test_a_tmx_11_upload_appears_in_the_memory(client: FlaskClient) -> None:
     page = client.get(job_page.headers["Location"]).get_data(as_text=True)
     assert "wordfast.tmx" in page and "Wordfast 3.2" in page
     assert re.search(r'<td class="num">2</td>', page)
-    assert "wordfast.tmx: 2 unit(s) imported." in page
+    assert "wordfast.tmx: 2 units imported." in page
     found = client.get("/memory/concordance.json?q=Security+Council&lang=en").get_json()
     [hit] = found["hits"]
     assert hit["lang"] == "en-US" and hit["text"] == "The Security Council met."
@@ -155,7 +155,7 @@ def test_a_tmx_in_lisas_namespace_is_imported_like_any_other(client: FlaskClient
     job_page = client.get(response.headers["Location"])
     assert job_page.headers["Location"] == "/memory/?imported=1"
     page = client.get(job_page.headers["Location"]).get_data(as_text=True)
-    assert "lisa.tmx: 5 unit(s) imported." in page
+    assert "lisa.tmx: 5 units imported." in page
     [hit] = client.get("/memory/concordance.json?q=Minsk&lang=en").get_json()["hits"]
     assert hit["text"] == "The ministers met in Minsk on Friday."
 
@@ -228,7 +228,7 @@ def test_the_same_file_imported_twice_is_not_stored_twice(client: FlaskClient,
                         content_type="multipart/form-data")
     assert again.status_code == 400
     assert again.get_json()["error"] == (
-        "copy.tmx: its 5 unit(s) with text are all in the memory already (imported from "
+        "copy.tmx: its 5 units with text are all in the memory already (imported from "
         "omegat.tmx). Nothing was added.")
     assert memory_counts(database_url) == (1, 5, 12)
     assert len(client.get("/memory/concordance.json?q=Minsk").get_json()["hits"]) == 1
@@ -244,8 +244,12 @@ def test_a_file_with_some_units_already_in_the_memory_says_how_many(
     job_page = client.get(response.headers["Location"])
     assert job_page.headers["Location"] == "/memory/?imported=2&already=5"
     page = client.get(job_page.headers["Location"]).get_data(as_text=True)
-    assert ("omegat-newer.tmx: 1 unit(s) added, 5 already in the memory (not added again)."
+    assert ("omegat-newer.tmx: 1 unit added, 5 already in the memory (not added again)."
             in page)
+    # in words of the reader's language, each number with its own plural form
+    russian = client.get(job_page.headers["Location"], headers={"Accept-Language": "ru"})
+    assert ("omegat-newer.tmx: добавлена 1 единица, 5 уже были в памяти (повторно не "
+            "добавлены).") in russian.get_data(as_text=True)
     assert memory_counts(database_url) == (2, 6, 14)
     assert len(client.get("/memory/concordance.json?q=Minsk").get_json()["hits"]) == 1
     [hit] = client.get("/memory/concordance.json?q=postponed").get_json()["hits"]
@@ -743,13 +747,13 @@ def test_cli_imports_searches_and_looks_up(runner: CliRunner, tmp_path: Path) ->
     # the same file again, then a newer one with a unit more
     result = runner.invoke(main, ["memory", "import", "omegat.tmx"])
     assert result.exit_code == 1
-    assert ("omegat.tmx: its 5 unit(s) with text are all in the memory already (imported "
+    assert ("omegat.tmx: its 5 units with text are all in the memory already (imported "
             "from omegat.tmx). Nothing was added." in result.output)
     (tmp_path / "newer.tmx").write_bytes(memory_tmx([*UNITS, ("The vote was postponed.",
                                                                "Голосование отложено.", None)]))
     result = runner.invoke(main, ["memory", "import", "newer.tmx"])
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"newer\.tmx: 1 units added, 5 already in the memory \(not added "
+    assert re.fullmatch(r"newer\.tmx: 1 unit added, 5 already in the memory \(not added "
                         r"again; memory file \d+\)\.\n", result.output)
 
     result = runner.invoke(main, ["memory", "search", "ministers met", "--lang", "en"])

@@ -371,7 +371,7 @@ def test_cli_imports_every_file_it_can_and_sums_up(runner: CliRunner, tmp_path: 
     assert lines[2].startswith("Error: missing.tmx: cannot be read")
     assert lines[3].startswith("Error: cut.tmx, line ")
     assert lines[3].endswith("truncated. Nothing was imported.")
-    assert lines[4].startswith("memoq.tmx: 1 units imported (memory file ")
+    assert lines[4].startswith("memoq.tmx: 1 unit imported (memory file ")
     assert lines[5] == "Imported 2 of 5 files (3 units); refused 3:"
     assert [line.split(":")[0] for line in lines[6:]] == [
         "  project_save.tmx", "  missing.tmx", "  cut.tmx, line 13"]

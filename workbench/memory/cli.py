@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask_babel import ngettext
 
 from workbench.commands import current_database, sum_up
 from workbench.db import session_scope
@@ -67,19 +68,30 @@ def import_(files: tuple[str, ...]) -> None:
                 click.echo(f"{name}: queued as job {job_id} (workbench jobs show {job_id}).")
                 continue
             result = _job_result(url, job_id)
-            if result.get("already"):
-                click.echo(f"{result['file_name']}: {result['units']:,} units added, "
-                           f"{result['already']:,} already in the memory (not added again; "
-                           f"memory file {result['origin_id']}).")
-            else:
-                click.echo(f"{result['file_name']}: {result['units']} units imported "
-                           f"(memory file {result['origin_id']}).")
+            click.echo(imported_line(result["file_name"], result["units"],
+                                     result.get("already") or 0, result["origin_id"]))
             imported.append((result["file_name"], result["units"]))
             continue
         click.echo(f"Error: {refused[-1]}", err=True)
     # (queued: what went in is for `workbench jobs` to say)
-    sum_up(len(files), len(imported), sum(count for _name, count in imported), "units",
+    units = sum(count for _name, count in imported)
+    sum_up(len(files), len(imported), ngettext("%(count)s unit", "%(count)s units", units,
+                                               count=f"{units:,}"),
            refused, summary=runner == "eager")
+
+
+def imported_line(file_name: str, units: int, already: int, origin_id: int) -> str:
+    """What an import stored, in words: "1 unit imported", "2 units added, 1 already in the
+    memory"."""
+    if already:
+        return ngettext("%(file)s: %(count)s unit added", "%(file)s: %(count)s units added",
+                        units, file=file_name, count=f"{units:,}") + ngettext(
+            ", %(count)s already in the memory (not added again; memory file %(id)s).",
+            ", %(count)s already in the memory (not added again; memory file %(id)s).",
+            already, count=f"{already:,}", id=origin_id)
+    return ngettext("%(file)s: %(count)s unit imported (memory file %(id)s).",
+                    "%(file)s: %(count)s units imported (memory file %(id)s).", units,
+                    file=file_name, count=units, id=origin_id)
 
 
 def _as_it_is(path: Path, *, here: bool = True) -> Callable[[Path], Path]:

@@ -37,6 +37,7 @@ from itertools import islice
 from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Table, column, delete, func, insert, select, table, text, update
 from sqlalchemy.orm import Session
 
@@ -165,9 +166,11 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
         already = session.scalar(select(func.count()).select_from(_ECHOES)
                                  .where(_ECHOES.c.origin_id == origin_id)) or 0
         if not stored and already:
-            raise MemoryImportError(_(
-                "%(file)s: its %(count)s unit(s) with text are all in the memory already "
-                "(imported from %(files)s). Nothing was added.", file=file_name,
+            raise MemoryImportError(ngettext(
+                "%(file)s: its %(count)s unit with text is in the memory already "
+                "(imported from %(files)s). Nothing was added.",
+                "%(file)s: its %(count)s units with text are all in the memory already "
+                "(imported from %(files)s). Nothing was added.", already, file=file_name,
                 count=f"{already:,}", files=_file_names(session, holders)))
         if not stored:
             raise MemoryImportError(_("%(file)s: the file holds no translation unit with "

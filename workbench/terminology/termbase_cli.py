@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask_babel import ngettext
 
 from workbench.commands import current_database, sum_up
 from workbench.db import session_scope
@@ -45,9 +46,12 @@ def import_(files: tuple[str, ...]) -> None:
         try:
             with open(path, "rb") as source, session_scope(url) as session:
                 done = import_tbx(session, source, name=name)
-            click.echo(f"{name}: {done.added} {'concept' if done.added == 1 else 'concepts'} "
-                       "imported" + (f", {done.known} already in the termbase."
-                                     if done.known else "."))
+            click.echo(ngettext("%(name)s: %(count)s concept imported",
+                                "%(name)s: %(count)s concepts imported", done.added,
+                                name=name, count=done.added)
+                       + (ngettext(", %(count)s already in the termbase.",
+                                   ", %(count)s already in the termbase.", done.known,
+                                   count=done.known) if done.known else "."))
             imported.append(done.added)
         except OSError as error:
             refused.append(f"{path}: cannot be read ({error.strerror}).")
@@ -56,7 +60,9 @@ def import_(files: tuple[str, ...]) -> None:
         else:
             continue
         click.echo(f"Error: {refused[-1]}", err=True)
-    sum_up(len(files), len(imported), sum(imported), "concepts", refused)
+    concepts = sum(imported)
+    sum_up(len(files), len(imported), ngettext("%(count)s concept", "%(count)s concepts",
+                                               concepts, count=f"{concepts:,}"), refused)
 
 
 @termbase.command("export")
