@@ -63,8 +63,8 @@ def test_everything_goes_out_in_one_valid_file_source_first(memory: str) -> None
     assert source == "*all*"
     assert [u.tuid for u in units if not u.text("ru-RU")] == ["3-11"]
     assert exported(memory, langs="ru,en")[0] == "ru-RU"  # every unit of that pair has ru
-    from_sets = [u for u in units if not u.tuid.startswith("tmx")]  # type: ignore[union-attr]
-    imported = [u for u in units if u.tuid.startswith("tmx")]  # type: ignore[union-attr]
+    from_sets = [u for u in units if "x-row" in dict(u.properties)]
+    imported = [u for u in units if "x-row" not in dict(u.properties)]
     assert len(from_sets) == set_rows_with_two_languages(memory, DEMO_LANGS)
     assert len(imported) == 5
     assert all(u.variants[0].lang == "ru-RU" for u in from_sets if u.text("ru-RU"))
@@ -74,7 +74,9 @@ def test_everything_goes_out_in_one_valid_file_source_first(memory: str) -> None
     assert next(u for u in from_sets if u.tuid == "3-11").srclang is None
     tom = next(u for u in imported if "Tom" in (u.text("en-GB") or ""))
     assert tom.text("en-GB") == 'Tom & Jerry say "hi" <b>twice</b>.'
-    assert ("x-document", "omegat.tmx") in tom.properties and ("x-tuid", "2") in tom.properties
+    # its own tuid goes back as its tuid (TMX 1.4b: any text), not as a property
+    assert ("x-document", "omegat.tmx") in tom.properties and tom.tuid == "2"
+    assert not any(name == "x-tuid" for name, _value in tom.properties)
     assert {v.lang for u in units for v in u.variants} == DEMO_LANGS
 
 
@@ -82,7 +84,7 @@ def test_languages_by_code_or_by_language_and_sets_only(memory: str) -> None:
     source, units, _ = exported(memory, langs="ru,en-GB", imported=False)
     assert source == "ru-RU"
     assert {v.lang for u in units for v in u.variants} == {"ru-RU", "en-GB"}
-    assert not any(u.tuid.startswith("tmx") for u in units)  # type: ignore[union-attr]
+    assert all("x-row" in dict(u.properties) for u in units)
     assert len(units) == set_rows_with_two_languages(memory, {"ru-RU", "en-GB"})
 
 
@@ -95,7 +97,7 @@ def test_confirmed_only_leaves_out_unconfirmed_rows_not_imported_units(memory: s
     statuses = [dict(u.properties).get("x-status") for u in units]
     assert "auto" not in statuses
     assert 0 < statuses.count("confirmed") <= (confirmed or 0)
-    assert sum(1 for u in units if u.tuid.startswith("tmx")) == 5  # type: ignore[union-attr]
+    assert sum(1 for u in units if "x-row" not in dict(u.properties)) == 5
 
 
 def test_pairs_come_as_a_zip_of_two_language_files(memory: str) -> None:
@@ -126,7 +128,7 @@ def test_pairs_with_no_source_named_leave_no_unit_out(memory: str, runner: CliRu
                        f"american-{n}.tmx")
     result = runner.invoke(main, ["memory", "export", "--pairs", "-o", "pairs.zip"])
     assert result.exit_code == 0, result.output
-    tuids: set[str] = set()
+    tuids: set[tuple[str, str]] = set()  # (file or set, tuid)
     with zipfile.ZipFile("pairs.zip") as zipped:
         names = zipped.namelist()
         for name in names:
@@ -137,14 +139,16 @@ def test_pairs_with_no_source_named_leave_no_unit_out(memory: str, runner: CliRu
             assert header.srclang == source
             for unit in units:
                 assert [v.lang for v in unit.variants] == [source, target]
-                tuids.add(unit.tuid or "")
+                properties = dict(unit.properties)
+                tuids.add(("set" if "x-row" in properties else properties["x-document"],
+                           unit.tuid or ""))
     assert {"memory.ru-RU_en-GB.tmx", "memory.ru-RU_de-DE.tmx", "memory.en-US_ru-RU.tmx",
             "memory.en-GB_ru-RU.tmx"} <= set(names)
     assert not any(name.startswith("memory.ru-RU_en-US") for name in names)
     # every set row with two languages, and every imported unit with a translation
     set_rows = set_rows_with_two_languages(memory, DEMO_LANGS)
-    assert len([t for t in tuids if not t.startswith("tmx")]) == set_rows
-    assert len([t for t in tuids if t.startswith("tmx")]) == 7 * 5  # omegat.tmx and six
+    assert len([t for where, t in tuids if where == "set"]) == set_rows
+    assert len([t for where, t in tuids if where != "set"]) == 7 * 5  # omegat.tmx and six
 
 
 def test_the_memory_form_exports_pairs_from_each_units_own_source(

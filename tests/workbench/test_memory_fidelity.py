@@ -255,7 +255,7 @@ def test_memoq_properties_keep_their_own_types(memory: str) -> None:
         p.get("type") == "project" and p.text == "CSTO 2023" for p in tu.findall("prop"))]
     seen, expected = seen_by_a_cat_tool(back), seen_by_a_cat_tool(original)
     # memoQ's client, project, domain ... stay as they are (no x- added), its own
-    # x-document stays the only one; the tuid it had not, so no x-tuid either.
+    # x-document stays the only one; it had no tuid, and gets one of ours.
     assert seen["props"] == expected["props"]
     assert seen["attributes"] == {**expected["attributes"], "srclang": "en-gb"}  # type: ignore[dict-item]
     assert seen["variants"] == expected["variants"]
@@ -284,8 +284,7 @@ def test_a_file_for_any_source_never_declares_one_a_unit_lacks(memory: str) -> N
     assert validate_tmx(data) == []
     header, units = read_tmx(io.BytesIO(data))
     assert header.srclang == "*all*"
-    back = {dict(u.properties)["x-tuid"]: u for u in units if u.tuid.startswith("tmx")  # type: ignore[union-attr]
-            and dict(u.properties).get("x-document") == "all.tmx"}
+    back = {u.tuid: u for u in units if dict(u.properties).get("x-document") == "all.tmx"}
     assert set(back) == {"a", "b", "c", "d"}
     # A unit's own srclang goes back; one the file left to *all* gets none.
     assert {tuid: u.srclang for tuid, u in back.items()} == {

@@ -5,7 +5,9 @@ The units are read from the database as they are written, set by set and importe
 imported file, into a spooled temporary file: memory stays flat however large the memory
 is. "Confirmed rows only" filters the aligned sets; imported units carry no status and go
 out as they came in — their dates, ids, usage counts, properties and notes, and their
-variants' — with their file's name (``x-document``) and original tuid (``x-tuid``) added.
+variants' — with their file's name (``x-document``) added; a unit's own ``tuid`` stays its
+tuid (TMX 1.4b leaves the value free: any text, unique or not), and a unit that had none gets
+one naming its file and place (``tmx3-17``).
 """
 
 from __future__ import annotations
@@ -277,9 +279,9 @@ def _with_text(unit: TranslationUnit) -> int:
 
 def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUnit]:
     """The imported units with what their file said about them (see ``MemoryUnit.meta``),
-    their source language (their own, else their file's unless ``*all*``), and two
-    properties more unless they have their own: ``x-document`` (the file) and ``x-tuid``
-    (their tuid there).
+    their source language (their own, else their file's unless ``*all*``), their own tuid
+    (else ``tmx<file>-<place>``), and one property more unless they have their own:
+    ``x-document`` (the file).
 
     A unit goes out when two of its variants in ``langs`` have text, or when all its text
     is in one language and that language is in ``langs`` (see ``memory_units``)."""
@@ -329,9 +331,7 @@ def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUn
         # (memoQ has its own x-document: the document the unit was translated in).
         if not any(name == "x-document" for name, _ in properties):
             properties.append(("x-document", first.file_name))
-        if tuid and not any(name == "x-tuid" for name, _ in properties):
-            properties.append(("x-tuid", tuid))
-        yield TranslationUnit(f"tmx{origin_id}-{position}",
+        yield TranslationUnit(tuid or f"tmx{origin_id}-{position}",
                               tuple(_variant(row.lang, row.text, row.meta) for row in rows),
                               tuple(properties), created, changed,
                               tuple(meta.get("notes", ())), srclang, tuple(attributes))
