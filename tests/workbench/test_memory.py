@@ -644,6 +644,29 @@ def test_fuzzy_gives_the_translation_in_the_script_and_region_asked_for(
         assert target("Close the settings.", "zh-TW") == []  # simplified is no answer
 
 
+def test_fuzzy_ranks_the_region_asked_for_before_a_higher_match_in_another(
+        database_url: str) -> None:
+    upgrade(database_url)
+    out = io.BytesIO()
+    write_tmx(out, [
+        TranslationUnit("1", (Variant("en-US", "Open the software settings."),
+                              Variant("pt-BR", "Abra as configurações do software."))),
+        TranslationUnit("2", (Variant("en-US", "Open the network settings."),
+                              Variant("pt-PT", "Abra as definições da rede."))),
+    ], TmxHeader(srclang="en-US"))
+    with session_scope(database_url) as session:
+        import_tmx(session, io.BytesIO(out.getvalue()), "software.tmx")
+    with session_scope(database_url) as session:
+        def found(lang: str) -> list[tuple[int, str]]:
+            return [(m.score, m.target_lang) for m in fuzzy_matches(
+                session, "Open the software settings.", "en", lang)]
+
+        # the 82% pt-PT match first, the 100% pt-BR one after it
+        assert found("pt-PT") == [(82, "pt-PT"), (100, "pt-BR")]
+        assert found("pt-BR") == [(100, "pt-BR"), (82, "pt-PT")]
+        assert found("pt") == [(100, "pt-BR"), (82, "pt-PT")]  # no region: by score
+
+
 def test_chinese_is_found_inside_its_unspaced_runs(database_url: str) -> None:
     # the index holds a run of Chinese characters as one word: what a translator types is
     # looked for inside the runs, in concordance and in fuzzy lookup alike

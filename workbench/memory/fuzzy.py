@@ -87,7 +87,16 @@ def fuzzy_matches(session: Session, sentence: str, source: str, target: str, *,
                   minimum: int = DEFAULT_MINIMUM, limit: int = DEFAULT_LIMIT
                   ) -> list[FuzzyMatch]:
     """The memory's best matches for ``sentence`` (in ``source``'s language) that have a
-    translation in ``target``'s language, at least ``minimum`` percent, best first."""
+    translation in ``target``'s language, at least ``minimum`` percent, best first.
+
+    "Best" puts the region (or script) asked for first: every match translated in it (the
+    same code, or the same region or script: zh-Hant for zh-TW) comes before any translated
+    in another region of the language, whatever their percentages: a 100% match in pt-BR
+    comes after an 82% one in pt-PT when pt-PT is asked for. The percentage says how like
+    the source text is, not how much of the translation serves: one in another region needs
+    its spelling and words (pt-BR "ônibus", pt-PT "autocarro") checked throughout, and the
+    translator named the region. The others are still given, after, as a CAT tool's
+    lower-ranked matches; asking for the bare language (pt) ranks all its regions alike."""
     require_index(session)
     sentence = " ".join(sentence.split())
     if not sentence:
@@ -108,8 +117,10 @@ def fuzzy_matches(session: Session, sentence: str, source: str, target: str, *,
         key = (candidate.source, candidate.target)
         if score >= minimum and (key not in best or best[key].score < score):
             best[key] = replace(candidate, score=score)
-    # Among equal scores, imported files (a translator's finished work) come before sets.
-    ranked = sorted(best.values(), key=lambda m: (-m.score, m.origin.kind != "tmx"))
+    # The region asked for first; then by score; among equal scores, imported files (a
+    # translator's finished work) come before sets.
+    ranked = sorted(best.values(), key=lambda m: (_nearness(m.target_lang, target) < 2,
+                                                  -m.score, m.origin.kind != "tmx"))
     return ranked[:limit]
 
 
@@ -186,29 +197,34 @@ _SCRIPT_OF_REGION = {"zh": {"TW": "hant", "HK": "hant", "MO": "hant", "CN": "han
                             "SG": "hans"}}
 
 
+def _parts(code: str) -> tuple[str, str, str]:
+    """A code's language, script (from its region when it names none) and region."""
+    language, *subtags = code.replace("_", "-").split("-")
+    script = next((t.lower() for t in subtags if len(t) == 4 and t.isalpha()), "")
+    region = next((t.upper() for t in subtags if len(t) in (2, 3)
+                   and (t.isalpha() or t.isdigit())), "")
+    language = language.lower()
+    return language, script or _SCRIPT_OF_REGION.get(language, {}).get(region, ""), region
+
+
+def _nearness(code: str, wanted: str) -> int:
+    """How near a code of ``wanted``'s language is to it: 3 the same code, 2 the same region
+    or script, 1 another region, 0 another script."""
+    if code.casefold() == wanted.casefold():
+        return 3
+    (_, script, region), (_, want_script, want_region) = _parts(code), _parts(wanted)
+    if script and want_script and script != want_script:
+        return 0
+    if (region and region == want_region) or (script and script == want_script):
+        return 2
+    return 1
+
+
 def _closest(variants: list[tuple[str, str]], wanted: str) -> list[tuple[str, str]]:
     """``variants`` (language, text) of ``wanted``'s language, the nearest to the code
     asked for first: the same code; the same script or region; another region. One in
     another script is left out (zh-CN is no answer for zh-TW or zh-Hant)."""
-    def parts(code: str) -> tuple[str, str, str]:
-        language, *subtags = code.replace("_", "-").split("-")
-        script = next((t.lower() for t in subtags if len(t) == 4 and t.isalpha()), "")
-        region = next((t.upper() for t in subtags if len(t) in (2, 3)
-                       and (t.isalpha() or t.isdigit())), "")
-        language = language.lower()
-        return language, script or _SCRIPT_OF_REGION.get(language, {}).get(region, ""), region
-
-    def nearness(code: str) -> int:
-        if code.casefold() == wanted.casefold():
-            return 3
-        (_, script, region), (_, want_script, want_region) = parts(code), parts(wanted)
-        if script and want_script and script != want_script:
-            return 0
-        if (region and region == want_region) or (script and script == want_script):
-            return 2
-        return 1
-
-    ranked = sorted(((nearness(lang), n) for n, (lang, _) in enumerate(variants)),
+    ranked = sorted(((_nearness(lang, wanted), n) for n, (lang, _) in enumerate(variants)),
                     key=lambda pair: (-pair[0], pair[1]))
     return [variants[n] for near, n in ranked if near]
 
@@ -253,7 +269,11 @@ def _row_candidates(session: Session, row_ids: list[int], source: str, target: s
     candidates = []
     for row_id in row_ids:
         row = rows[row_id]
-        source_lang, target_lang = row.lang_like(source), row.lang_like(target)
+        source_lang = row.lang_like(source)
+        # the row's language nearest the target asked for (a set may hold pt-BR and pt-PT)
+        targets = _closest([(lang, "") for lang, cell in row.cells.items()
+                            if cell and same_language(lang, target)], target)
+        target_lang = targets[0][0] if targets else None
         if source_lang and target_lang:
             candidates.append(FuzzyMatch(0, row.text(source_lang), row.text(target_lang),
                                          source_lang, target_lang, row.origin))
