@@ -168,6 +168,32 @@ def test_the_memory_form_exports_pairs_from_each_units_own_source(
     assert {"memory.ru-RU_en-GB.tmx", "memory.en-US_ru-RU.tmx"} <= names
 
 
+def test_pairs_from_a_bare_source_language_take_every_region_of_it(
+        memory: str, runner: CliRunner) -> None:
+    # the demo sets and omegat.tmx are in en-GB; an American file beside them
+    american = memory_tmx().replace(b'"en-GB"', b'"en-US"').replace(b"</seg>", b" US</seg>")
+    with session_scope(memory) as session:
+        import_tmx(session, io.BytesIO(american), "american.tmx")
+    result = runner.invoke(main, ["memory", "export", "--pairs", "--source-lang", "en",
+                                  "-o", "pairs.zip"])
+    assert result.exit_code == 0, result.output
+    american_units = 0
+    with zipfile.ZipFile("pairs.zip") as zipped:
+        names = zipped.namelist()
+        for name in names:
+            data = zipped.read(name)
+            assert validate_tmx(data) == []
+            header, units = read_tmx(io.BytesIO(data))
+            source = name.removeprefix("memory.").split("_")[0]
+            assert source in ("en-GB", "en-US") and header.srclang == source
+            american_units += sum(1 for u in units
+                                  if dict(u.properties).get("x-document") == "american.tmx")
+    assert "memory.en-US_ru-RU.tmx" in names and "memory.en-GB_ru-RU.tmx" in names
+    assert not any("_en-" in name for name in names)  # no English-to-English pair
+    # each of american.tmx's five units in its pair with Russian (and three in another)
+    assert american_units == 5 + 2
+
+
 def test_pairs_from_a_source_named_are_that_sources(memory: str) -> None:
     with session_scope(memory) as session:
         options = MemoryExport.build(session, source_lang="ru", pairs=True)

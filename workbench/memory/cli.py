@@ -196,7 +196,9 @@ def fuzzy(text: str, source: str, target: str, minimum: int, limit: int, fmt: st
 @click.option("--source-lang", help="The TMX source language (default: the pivot of most "
                                     "sets; with --pairs, each unit's own: its set's pivot or "
                                     "its file's source, so that no unit is left out). With "
-                                    "--pairs, a unit without text in it is left out.")
+                                    "--pairs, a unit without text in it is left out; a "
+                                    "language (en) takes each of its regions (en-GB, en-US: "
+                                    "a pair file each).")
 @click.option("--pairs", is_flag=True, help="One file per language pair with the source.")
 @click.option("--confirmed-only", is_flag=True, help="Only set rows a translator confirmed.")
 @click.option("--sets-only", is_flag=True, help="Leave out the imported TMX files.")

@@ -49,13 +49,19 @@ class MemoryExport:
     ``source_lang`` is ``*all*`` for pairs with no source named: each unit goes out from its
     own source language (its set's pivot, its own or its file's), one file per pair that
     occurs. One source for all would leave out every unit without it (the Russian sets'
-    rows from pairs over the English of a large imported file)."""
+    rows from pairs over the English of a large imported file).
+
+    ``sources`` are the codes a bare source language named for pairs stands for (``en``:
+    en-GB and en-US, as RFC 4647's basic filtering reads a range): each unit then goes out
+    from the one of them it has (its own source when it is one of them), into the pair of
+    that code; ``source_lang`` is then ``*all*``."""
 
     langs: tuple[str, ...]
     source_lang: str
     pairs: bool = False
     confirmed_only: bool = False
     imported: bool = True
+    sources: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, session: Session, *, langs: str | Sequence[str] | None = None,
@@ -81,6 +87,13 @@ class MemoryExport:
             return cls(tuple(chosen), ANY_SOURCE, pairs, confirmed_only, imported) if pairs \
                 else cls.build(session, langs=langs, pairs=pairs, confirmed_only=confirmed_only,
                                imported=imported)
+        if pairs and source_lang and "-" not in source_lang.replace("_", "-"):
+            # a language, not a code: pairs from every region of it (en-GB and en-US)
+            sources = [code for code in _matching(source_lang, known) if code in chosen]
+            if len(sources) > 1:
+                chosen.sort(key=lambda code: code not in sources)
+                return cls(tuple(chosen), ANY_SOURCE, pairs, confirmed_only, imported,
+                           tuple(sources))
         source = _matching(source_lang, known)[0] if source_lang else _usual_source(
             session, chosen)
         if source not in chosen:
@@ -157,7 +170,8 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
         written = 0
         now = datetime.now().timetuple()[:6]
         if own_sources:
-            found = language_pairs(counted(memory_units(session, options)), options.langs)
+            found = language_pairs(counted(memory_units(session, options)), options.langs,
+                                   options.sources)
             counted.total = counted.done + per_pass * len(found)
         else:
             found = [(options.source_lang, target) for target in options.langs[1:]]
@@ -165,7 +179,8 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
             for source, target in found:
                 units = counted(memory_units(session, options))
                 if own_sources:
-                    units = (unit for unit in units if own_source(unit) == source)
+                    units = (unit for unit in units
+                             if own_source(unit, options.sources) == source)
                 # a pair no unit holds gets no file (an empty TMX only puzzles a CAT tool)
                 with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as pair:
                     count = write_tmx_pair(pair, units, header_for(source), source, target)
@@ -190,10 +205,14 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
     return spool
 
 
-def own_source(unit: TranslationUnit) -> str | None:
+def own_source(unit: TranslationUnit, among: Sequence[str] = ()) -> str | None:
     """The language a unit goes out from in a pair file of its own source: its srclang
-    when it has text in it, else its first language with text."""
+    when it has text in it, else its first language with text. With ``among`` (the codes
+    of the source language named), only one of those: its srclang if it is one, else the
+    first of them it has text in."""
     texted = [variant.lang for variant in unit.variants if xml_safe(variant.text).strip()]
+    if among:
+        texted = [lang for lang in texted if lang in among]
     if unit.srclang:
         folded = unit.srclang.casefold()
         if (lang := next((lang for lang in texted if lang.casefold() == folded), None)):
@@ -201,17 +220,19 @@ def own_source(unit: TranslationUnit) -> str | None:
     return texted[0] if texted else None
 
 
-def language_pairs(units: Iterator[TranslationUnit], langs: Sequence[str]
-                   ) -> list[tuple[str, str]]:
+def language_pairs(units: Iterator[TranslationUnit], langs: Sequence[str],
+                   among: Sequence[str] = ()) -> list[tuple[str, str]]:
     """The (source, target) pairs ``units`` hold from their own source language
-    (``own_source``) to each other of ``langs`` they have text in, in ``langs``' order."""
+    (``own_source``, one of ``among`` when given) to each other of ``langs`` they have text
+    in (not another of ``among``), in ``langs``' order."""
     found: set[tuple[str, str]] = set()
     for unit in units:
-        source = own_source(unit)
+        source = own_source(unit, among)
         if source is None:
             continue
         found.update((source, variant.lang) for variant in unit.variants
-                     if variant.lang != source and xml_safe(variant.text).strip())
+                     if variant.lang != source and variant.lang not in among
+                     and xml_safe(variant.text).strip())
     place = {lang: n for n, lang in enumerate(langs)}
     return sorted((pair for pair in found if pair[0] in place and pair[1] in place),
                   key=lambda pair: (place[pair[0]], place[pair[1]]))
