@@ -17,10 +17,12 @@ from workbench import __version__
 from workbench.accounts.cli import accounts
 from workbench.commands import (
     ACTING_AS,
+    database_awaited,
     log_changes,
     reports_errors,
     shown_url,
     unreachable_line,
+    wait_option,
 )
 from workbench.db import database_url, retried, session_scope, upgrade
 from workbench.errors import DatabaseUnreachable, PageImportError
@@ -110,12 +112,17 @@ def init(demo: bool) -> None:
               help="Seconds an idle connection is kept open.")
 @click.option("--debug", is_flag=True,
               help="Flask's development server: reload on code changes, show tracebacks.")
+@wait_option
 def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection_limit: int,
-          channel_timeout: int, debug: bool) -> None:
+          channel_timeout: int, debug: bool, wait: float) -> None:
     """Serve the workbench in the browser (waitress, several requests at once).
 
     Only the local machine can reach it unless --host says otherwise; a team that reaches it
     under a name (workbench.team.lan) names it with --allowed-host.
+
+    A database server (PostgreSQL) that does not answer yet is waited for, up to
+    --wait-for-database seconds; once serving, a database that goes down makes the pages
+    say so (503) until it is back.
 
     Example: workbench serve --port 5000
     """
@@ -127,7 +134,7 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
         names.append(host)
     # instance/config.py of this folder (where its database is), under what was said here
     app = create_app(instance_path=str(Path.cwd() / "instance"),
-                     overrides={"DATABASE_URL": _url(),
+                     overrides={"DATABASE_URL": database_awaited(wait),
                                 "ALLOWED_HOSTS": ",".join(filter(None, names))})
     import threading
 

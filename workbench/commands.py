@@ -55,6 +55,38 @@ def current_database() -> str:
     return url
 
 
+def wait_option(command: F) -> F:
+    """``--wait-for-database SECONDS`` (``WORKBENCH_DATABASE_WAIT``), of the commands a
+    service manager starts together with the database (``serve``, ``worker``)."""
+    from workbench.db import DATABASE_WAIT
+
+    return click.option(
+        "--wait-for-database", "wait", type=click.FloatRange(0, 24 * 3600),
+        default=DATABASE_WAIT, show_default=True, envvar="WORKBENCH_DATABASE_WAIT",
+        metavar="SECONDS",
+        help="How long to wait for a database server that does not answer yet (started "
+             "at the same time, by systemd or docker-compose), saying so on stderr; 0: "
+             "not at all. Also WORKBENCH_DATABASE_WAIT.")(command)
+
+
+def database_awaited(wait: float) -> str:
+    """The database of the command (as ``current_database``), once its server answers:
+    waited for up to ``wait`` seconds (``db.wait_for_database``); past that, one line and
+    exit status 1."""
+    from workbench.db import wait_for_database
+
+    url = database_url(Path.cwd() / "instance")
+    try:
+        wait_for_database(url, wait, lambda line: click.echo(line, err=True))
+    except DatabaseUnreachable as error:
+        tail = (f" Gave up after waiting {wait:.0f} s: start the database first, or wait "
+                "longer with --wait-for-database SECONDS (WORKBENCH_DATABASE_WAIT)."
+                if wait > 0 else "")
+        raise click.ClickException(unreachable_line(error).rstrip(".") + "." + tail) \
+            from error
+    return current_database()
+
+
 def shown_url(url: str) -> str:
     """A database URL without its password."""
     from sqlalchemy.engine import make_url

@@ -24,7 +24,9 @@ A database that cannot be reached at all (the server stopped or unreachable, the
 file gone or unreadable) raises ``DatabaseUnreachable``, another ``WorkbenchError``: the web
 answers 503 with the workbench's page (or JSON) and the command line says it in one line.
 Nothing is kept of the failure: the next request connects afresh, so the workbench comes
-back by itself with the database.
+back by itself with the database. A server database that is not up yet when ``workbench
+serve`` or ``workbench worker`` starts (started together by systemd or docker-compose) is
+waited for (``wait_for_database``), for a bounded time.
 """
 
 from __future__ import annotations
@@ -66,6 +68,11 @@ WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes the -wal file is cut back to after a 
 # or a serialization conflict with another transaction
 LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED, SERIALIZATION_FAILURE = "55P03", "40P01", "40001"
 CONFLICT_ATTEMPTS = 3  # tries of a change that PostgreSQL undid to break a deadlock
+# seconds ``serve`` and ``worker`` wait for a database server that does not answer yet
+DATABASE_WAIT = 120.0
+# SQLSTATE classes of a server that answers and refuses (a wrong password or role, no such
+# database): waiting would not change it
+REFUSED_FOR_GOOD = ("28", "3D")
 MIGRATION_LOCK = 0x776F726B62656E63  # PostgreSQL advisory lock held while migrating
 _ENGINES: dict[tuple[str, float], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
@@ -167,6 +174,62 @@ def _unreachable_error(context: ExceptionContext) -> DatabaseUnreachable | None:
     reason = (str(original).strip().splitlines() or [type(original).__name__])[0]
     log.warning("The database cannot be reached: %s", reason)
     return DatabaseUnreachable(reason)
+
+
+def database_address(url: str) -> str:
+    """Where a database server is, as host:port (never its user or password)."""
+    address = make_url(url)
+    host = address.host or str(address.query.get("host") or "") or "localhost"
+    port = address.port or (5432 if address.get_backend_name() == "postgresql" else "")
+    return f"{host}:{port}" if port else host
+
+
+def wait_for_database(url: str, wait: float, say: Callable[[str], None]) -> None:
+    """Return once the database of ``url`` takes a connection. A database server that does
+    not answer (not started yet, or starting up) is tried again every few seconds for up to
+    ``wait`` seconds, which ``say`` is told of (where it is, never its password); past that,
+    or when the server refuses for good (a wrong password, no such database), the
+    ``DatabaseUnreachable`` of the last try is raised. An SQLite file is not waited for: a
+    file does not come up by itself."""
+    engine = engine_for(url)
+    if engine.dialect.name == "sqlite":
+        return
+    deadline = time.monotonic() + max(0.0, wait)
+    waited_since = time.monotonic()
+    pause, said_at = 0.5, 0.0
+    quiet = _Quiet()  # one line from here, not the engine's warning at every try
+    log.addFilter(quiet)
+    try:
+        while True:
+            try:
+                with engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+            except DatabaseUnreachable as error:
+                state = str(getattr(error.__cause__, "sqlstate", None) or "")
+                now = time.monotonic()
+                if state[:2] in REFUSED_FOR_GOOD or now >= deadline:
+                    raise
+                if not said_at:
+                    say(f"Waiting for the database at {database_address(url)} "
+                        f"({error.reason}); giving up after {wait:.0f} s …")
+                    said_at = now
+                elif now - said_at >= 30:
+                    say(f"Still waiting for the database at {database_address(url)} "
+                        f"({now - waited_since:.0f} s of {wait:.0f} s) …")
+                    said_at = now
+                time.sleep(min(pause, deadline - now))
+                pause = min(pause * 2, 5.0)
+                continue
+            if said_at:
+                say(f"The database at {database_address(url)} answers; starting.")
+            return
+    finally:
+        log.removeFilter(quiet)
+
+
+class _Quiet(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("The database cannot be reached")
 
 
 def _busy_error(context: ExceptionContext) -> DatabaseBusy | None:

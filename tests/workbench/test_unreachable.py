@@ -10,6 +10,8 @@ tests meanwhile).
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,3 +150,67 @@ def test_an_sqlite_file_that_cannot_be_opened_is_a_503_page_until_it_is_back(
     finally:
         (tmp_path / "away").rename(folder)
     assert_working(app, set_id, row)
+
+
+def test_serve_started_before_postgresql_waits_for_it_and_then_serves(
+        own_postgres: PostgresServer, tmp_path: Path) -> None:
+    """systemd or docker-compose start the workbench and its database together: serve says
+    on stderr that it waits for the database (where, never the password), and serves once
+    the database is up."""
+    from tests.jobs.conftest import wait_for
+    from tests.workbench.test_serve import free_port, get
+
+    url = make_url(own_postgres.create_database()).set(password=PASSWORD).render_as_string(
+        hide_password=False)
+    address = f"127.0.0.1:{make_url(url).port}"
+    dispose(url)
+    own_postgres.pause()
+    port = free_port()
+    errors = tmp_path / "stderr"
+    with open(errors, "wb") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "workbench.cli", "serve", "--port", str(port)],
+            env={**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_DATABASE_WAIT": "600"},
+            stdout=subprocess.DEVNULL, stderr=stderr, cwd=tmp_path)
+    try:
+        try:
+            wait_for(lambda: f"Waiting for the database at {address}" in errors.read_text()
+                     or server.poll() is not None, "serve to say it waits", 120)
+            said = errors.read_text()
+            assert server.poll() is None, said  # still there, waiting
+        finally:
+            own_postgres.resume()
+        assert f"Waiting for the database at {address} (" in said
+        assert PASSWORD not in said
+        assert said.count("\n") == 1, said  # one line, not one per try
+        wait_for(lambda: get(port, "/sets.json") is not None or server.poll() is not None,
+                 "serve to serve once the database is up", 180)
+        assert get(port, "/sets.json") == (200, "[]\n"), errors.read_text()
+        assert "The database at " + address + " answers; starting." in errors.read_text()
+    finally:
+        server.terminate()
+        server.wait(30)
+    own_postgres.drop_database(url)
+
+
+def test_serve_gives_up_on_a_database_that_does_not_come_up(
+        own_postgres: PostgresServer, tmp_path: Path) -> None:
+    url = make_url(own_postgres.create_database()).set(password=PASSWORD).render_as_string(
+        hide_password=False)
+    dispose(url)
+    own_postgres.pause()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "workbench.cli", "serve", "--port", "1",
+             "--wait-for-database", "2"],
+            env={**os.environ, "WORKBENCH_DATABASE_URL": url}, capture_output=True,
+            text=True, timeout=120, cwd=tmp_path)
+    finally:
+        own_postgres.resume()
+    own_postgres.drop_database(url)
+    assert result.returncode == 1
+    waiting, gave_up = result.stderr.strip().splitlines()
+    assert waiting.startswith(f"Waiting for the database at 127.0.0.1:{make_url(url).port} ")
+    assert gave_up.startswith("Error: The database postgresql+psycopg://postgres:***@")
+    assert "Gave up after waiting 2 s" in gave_up and "--wait-for-database" in gave_up
+    assert PASSWORD not in result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from workbench.commands import current_database
+from workbench.commands import current_database, database_awaited, wait_option
 from workbench.db import session_factory
 from workbench.errors import WorkbenchError
 from workbench.jobs.models import Job
@@ -115,10 +115,12 @@ def rerun(job_id: int) -> None:
               help="Jobs run at once (child processes when more than one).")
 @click.option("--loglevel", default="INFO", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]))
-def worker(concurrency: int, loglevel: str) -> None:
+@wait_option
+def worker(concurrency: int, loglevel: str, wait: float) -> None:
     """Run jobs from the queue at WORKBENCH_BROKER_URL (Redis) until stopped, on the same
     database as `workbench serve` (WORKBENCH_DATABASE_URL). Start one or several, on this
-    machine or others that reach the database and the broker.
+    machine or others that reach the database and the broker. A database server that does
+    not answer yet is waited for, up to --wait-for-database seconds.
 
     Example: WORKBENCH_BROKER_URL=redis://127.0.0.1:6379/0 workbench worker
     """
@@ -133,5 +135,5 @@ def worker(concurrency: int, loglevel: str) -> None:
             "without it, `workbench serve` runs the jobs itself.")
     # The same app as `workbench serve` makes: its database, limits and languages.
     app = create_app(instance_path=str(Path.cwd() / "instance"),
-                     overrides={"DATABASE_URL": current_database()})
+                     overrides={"DATABASE_URL": database_awaited(wait)})
     start_worker(app, broker, concurrency=concurrency, loglevel=loglevel)
