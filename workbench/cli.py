@@ -143,6 +143,11 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
     # The morphology dictionaries load while the first pages are served, not on the first
     # look at the terminology flags.
     threading.Thread(target=load_dictionaries, name="dictionaries", daemon=True).start()
+    from workbench.jobs.runner import runner_name, start_sweeper
+
+    with app.app_context():
+        if runner_name() == "threads":  # jobs run here: those whose server died run again
+            start_sweeper(app, "threads")
     server = None
     if not debug:
         import logging

@@ -121,9 +121,23 @@ class Workers:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(30)  # reaped: its pid is gone, so its job reads as interrupted
 
+    def freeze(self, worker: subprocess.Popen[bytes]) -> None:
+        """SIGSTOP: alive but silent, as a machine that hangs or loses the database would
+        be (its heartbeat stops); ``thaw`` goes on."""
+        os.killpg(worker.pid, signal.SIGSTOP)
+
+    def thaw(self, worker: subprocess.Popen[bytes]) -> None:
+        os.killpg(worker.pid, signal.SIGCONT)
+
+    def log(self, worker: subprocess.Popen[bytes]) -> str:
+        """What the worker has written so far."""
+        index = self.running.index(worker)
+        return (self.folder / f"worker-{index}.log").read_text(errors="replace")
+
     def stop_all(self) -> None:
         for worker in self.running:
             if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGCONT)  # a frozen one too
                 os.killpg(worker.pid, signal.SIGTERM)
                 try:
                     worker.wait(20)

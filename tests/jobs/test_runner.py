@@ -258,3 +258,68 @@ def test_a_running_job_beats_while_it_reports_no_progress(
     job_id = queued(database_url, kind="quiet")
     assert run(database_url, job_id) == "done"
     assert len(set(beats)) == 4, beats  # a new heartbeat every time it was looked at
+
+
+def test_a_running_server_runs_again_the_jobs_of_a_server_that_died(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a broker, jobs run in the servers' own threads. A server that is already
+    running (not one that starts) takes up, by itself, the jobs of another server process
+    that died (on this machine: its process is gone; on another: silent for minutes); not
+    one tried as often as the limit allows, which waits for a person."""
+    import socket
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from tests.workbench.test_serve import serving
+    from workbench.jobs.runner import MAX_ATTEMPTS
+    from workbench.models import utcnow
+
+    monkeypatch.delenv("WORKBENCH_BROKER_URL", raising=False)
+    monkeypatch.delenv("WORKBENCH_JOBS_RUNNER", raising=False)
+    monkeypatch.setenv("WORKBENCH_JOBS_SWEEP_EVERY", "0.5")
+    monkeypatch.chdir(tmp_path)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    with serving(database_url):
+        died_here, died_elsewhere, tried_enough = (
+            queued(database_url, store=store_versions(versions())) for _ in range(3))
+        with session_scope(database_url) as session:
+            for job_id, worker, silent, attempts in (
+                    (died_here, f"{socket.gethostname()}:{gone}", timedelta(0), 1),
+                    (died_elsewhere, "worker-2.team.lan:4242", timedelta(minutes=3), 1),
+                    (tried_enough, f"{socket.gethostname()}:{gone}", timedelta(0),
+                     MAX_ATTEMPTS)):
+                stuck = session.get(Job, job_id)
+                stuck.state, stuck.worker, stuck.attempts = "running", worker, attempts
+                stuck.heartbeat_at = utcnow() - silent
+        for job_id in (died_here, died_elsewhere):
+            wait_for(lambda job_id=job_id: job(database_url, job_id).finished,
+                     f"the server to run job {job_id} again")
+            done = job(database_url, job_id)
+            assert done.state == "done" and done.attempts == 2, done.message
+        left = job(database_url, tried_enough)
+        assert left.shown_state == "interrupted" and left.attempts == MAX_ATTEMPTS
+    assert count(database_url, DocumentSet) == 2
+
+
+def test_an_interrupted_job_run_again_twice_at_once_runs_once(
+        tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person's Run again and a worker's sweep take up the same interrupted job at the
+    same moment: between the one's reading the job and its writing, the other ran it. The
+    later one is refused, and the set is made once."""
+    monkeypatch.chdir(tmp_path)
+    job_id = queued(database_url, store=store_versions(versions()))
+    with session_scope(database_url) as session:
+        stuck = session.get(Job, job_id)
+        stuck.state, stuck.worker = "running", "nowhere.invalid:1"
+        stuck.heartbeat_at = stuck.created_at.replace(year=2000)
+    with session_factory(database_url)() as late:
+        seen = late.get(Job, job_id)  # read as interrupted, not yet written
+        assert seen is not None and seen.interrupted
+        with session_factory(database_url)() as first:
+            assert rerun(first, database_url, job_id, runner="eager").state == "done"
+        with pytest.raises(JobRefused, match="it is not run twice"):
+            rerun(late, database_url, job_id, runner="eager")
+    assert count(database_url, DocumentSet) == 1
+    assert job(database_url, job_id).attempts == 1

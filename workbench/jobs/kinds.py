@@ -85,14 +85,17 @@ def align(context: JobContext) -> dict[str, Any]:
 
 def pause_for_tests(context: JobContext) -> None:
     """With ``WORKBENCH_TEST_PAUSE_BEFORE_COMMIT`` (seconds), wait with the new set
-    written but not committed, after leaving a ``paused`` file in the job's folder: the
-    tests kill a worker here to show that nothing is half-stored. Never set otherwise."""
+    written but not committed, after leaving a ``paused`` file in the job's folder, until
+    the time is up or a ``resume`` file appears there: the tests kill or freeze a worker
+    here to show that nothing is half-stored or stored twice. Never set otherwise."""
     pause = float(os.environ.get("WORKBENCH_TEST_PAUSE_BEFORE_COMMIT") or 0)
     if pause > 0:
         import time
 
         (context.folder / "paused").touch()
-        time.sleep(pause)
+        until = time.monotonic() + pause
+        while time.monotonic() < until and not (context.folder / "resume").exists():
+            time.sleep(0.1)
 
 
 # -- the translation memory ----------------------------------------------------------------

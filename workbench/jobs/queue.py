@@ -15,9 +15,10 @@ process, so ``task_reject_on_worker_lost`` has no child to notice) leaves its me
 unacknowledged: Redis hands it out again only after the visibility timeout (an hour, so
 that a long job is never given to a second worker while it runs). Meanwhile the job's
 heartbeat stops, and within ``models.STALE_AFTER`` the jobs page shows it interrupted, with
-Run again; and a worker that starts queues such jobs again at once
-(``runner.requeue_interrupted``), so restarting the worker (by hand or by its service
-manager) is enough.
+Run again; a worker that starts queues such jobs again at once
+(``runner.requeue_interrupted``), and every running worker looks for them every
+``runner.SWEEP_EVERY`` seconds (``runner.start_sweeper``), so the job runs again on another
+worker already running, or on the killed one once its service manager restarts it.
 """
 
 from __future__ import annotations
@@ -81,12 +82,14 @@ def run_job(job_id: int) -> None:
 def start_worker(app: Flask, broker: str, *, concurrency: int, loglevel: str) -> None:
     """Run a Celery worker for ``app``'s jobs until it is stopped: one job at a time in
     this process (``solo``), or ``concurrency`` child processes (``prefork``)."""
-    from workbench.jobs.runner import requeue_interrupted
+    from workbench.jobs.runner import requeue_interrupted, start_sweeper
 
     global _flask_app
     _flask_app = app
     with app.app_context():  # what a killed worker left: run again now, not in an hour
         requeue_interrupted(app.config["DATABASE_URL"], "celery")
+    # ... and what a worker killed later leaves, while this one runs
+    start_sweeper(app, "celery", at_once=False)
     if concurrency > 1:
         worker_process_init.connect(_fresh_connections, weak=False)
     worker = celery_app(broker).Worker(

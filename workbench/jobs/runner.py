@@ -15,6 +15,15 @@ work's own transaction where that transaction holds the lock anyway (a TMX impor
 sets a flag that the job reads at its progress points; it then stops by raising
 ``JobCancelled``, and what it had half stored is removed (a new set is stored in one
 transaction at the end; a TMX import removes its units).
+
+A job whose process died is run again by itself (``requeue_interrupted``): by a worker
+that starts, and every ``SWEEP_EVERY`` seconds by the workers and servers already running
+(``start_sweeper``), up to ``MAX_ATTEMPTS`` runs. A job runs in one place at a time: each
+step from one runner to the next is a compare-and-set on the job's row (``_claim``,
+``rerun``), and a runner whose job was taken over meanwhile (it was alive, but silent for
+``STALE_AFTER``: a frozen machine, a database out of reach) finds that out at its next
+heartbeat or progress point and stops, storing nothing (``JobLost``); its work is committed
+with the job's end only while the job is still its own (``JobContext.finish``).
 """
 
 from __future__ import annotations
@@ -51,7 +60,10 @@ from workbench.jobs.models import (
 from workbench.models import utcnow
 
 PROGRESS_EVERY = 0.5  # seconds between two progress reports (and cancel checks)
-MAX_ATTEMPTS = 3  # runs of a job a starting worker makes by itself (requeue_interrupted)
+MAX_ATTEMPTS = 3  # runs of a job the workers make by themselves (requeue_interrupted)
+# seconds between two looks for jobs whose process died, by every running worker and server
+# (the app's JOBS_SWEEP_EVERY, else WORKBENCH_JOBS_SWEEP_EVERY)
+SWEEP_EVERY = 60.0
 JOB_THREADS = 2  # jobs run at once by the server's own pool
 RUNNERS = ("celery", "threads", "eager")
 log = logging.getLogger(__name__)
@@ -59,6 +71,13 @@ log = logging.getLogger(__name__)
 
 class JobCancelled(Exception):  # noqa: N818 (a signal, like StopIteration, not a fault)
     """Raised at a progress point of a job whose cancelling was asked for."""
+
+
+class JobLost(JobCancelled):
+    """Raised in a runner whose job is no longer its own: its heartbeat had gone stale and
+    another runner took the job over, or it was cancelled as interrupted. The runner stops
+    and stores nothing (what it had half stored is removed, as for a cancelled job); the job
+    is the other runner's to end."""
 
 
 class JobRefused(WorkbenchError):
@@ -198,6 +217,8 @@ class JobContext:
     input_path: Path | None
     folder: Path
     finished: bool = False
+    worker: str = ""  # who runs it (``this_process`` at the claim); "" where nobody claimed it
+    lost: Event = field(default_factory=Event, repr=False)  # set when another took it over
     _reported: float = field(default=0.0, repr=False)
 
     def progress(self, done: int, total: int | None = None, *,
@@ -226,18 +247,35 @@ class JobContext:
         self.check()
 
     def check(self) -> None:
-        """Raise ``JobCancelled`` if cancelling the job was asked for."""
+        """Raise ``JobCancelled`` if cancelling the job was asked for; ``JobLost`` if the job
+        is not this runner's any more."""
+        if self.lost.is_set():
+            raise JobLost
         with session_factory(self.url)() as session:
-            if session.scalar(select(Job.cancel_requested).where(Job.id == self.job_id)):
-                raise JobCancelled
+            found = session.execute(select(Job.cancel_requested, Job.state, Job.worker)
+                                    .where(Job.id == self.job_id)).first()
+        if found is None:
+            raise JobLost
+        if self.worker and (found.state != RUNNING or found.worker != self.worker):
+            self.lost.set()
+            raise JobLost
+        if found.cancel_requested:
+            raise JobCancelled
 
     def finish(self, session: Session, result: dict[str, Any]) -> None:
         """Mark the job done with ``result`` in ``session``'s transaction, with the work it
         stored: both are committed, or neither (a killed worker leaves the job to rerun).
-        Raises ``JobCancelled`` first if cancelling was asked."""
+        Raises ``JobCancelled`` first if cancelling was asked, and ``JobLost`` (the work then
+        rolled back with the transaction) if the job is not this runner's any more."""
         self.check()
-        session.execute(update(Job).where(Job.id == self.job_id).values(
-            state=DONE, result=result, finished_at=utcnow(), heartbeat_at=utcnow()))
+        ours = (Job.id == self.job_id, Job.state == RUNNING, Job.worker == self.worker) \
+            if self.worker else (Job.id == self.job_id,)
+        ended = session.execute(update(Job).where(*ours).values(
+            state=DONE, result=result, finished_at=utcnow(), heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False))
+        if ended.rowcount != 1:  # type: ignore[attr-defined]
+            self.lost.set()
+            raise JobLost
         self.finished = True
 
 
@@ -257,16 +295,21 @@ def run(url: str, job_id: int, *, reraise: bool = False) -> str | None:
     # shares the jobs folder), else this process's jobs folder.
     root = given.parent if given and given.parent.name == str(job.id) \
         else jobs_folder(url) / str(job.id)
-    context = JobContext(url, job.id, dict(job.params or {}), given, root)
+    context = JobContext(url, job.id, dict(job.params or {}), given, root, worker=job.worker)
+    owner = job.worker
     speaking = force_locale(job.locale) if has_app_context() else nullcontext()
-    with speaking, _heartbeat(url, job.id):
+    with speaking, _heartbeat(url, job.id, owner, context.lost):
         try:
             result = KINDS[job.kind].run(context)
+        except JobLost:
+            _taken_over(job_id)
+            return None
         except JobCancelled:
-            _end(url, job_id, CANCELLED, message=_("Cancelled: nothing of it was stored."))
+            _end(url, job_id, CANCELLED, message=_("Cancelled: nothing of it was stored."),
+                 owner=owner)
             return CANCELLED
         except WorkbenchError as error:
-            _end(url, job_id, FAILED, message=error.message)
+            _end(url, job_id, FAILED, message=error.message, owner=owner)
             if reraise:
                 raise
             return FAILED
@@ -275,21 +318,30 @@ def run(url: str, job_id: int, *, reraise: bool = False) -> str | None:
             _end(url, job_id, FAILED, message=_(
                 "The job stopped on an unexpected error (%(error)s); nothing of it was "
                 "stored. Run it again; if it fails again, report this message.",
-                error=type(error).__name__))
+                error=type(error).__name__), owner=owner)
             if reraise:
                 raise
             return FAILED
-    if not context.finished:
-        _end(url, job_id, DONE, result=result)
+    if not context.finished and not _end(url, job_id, DONE, result=result, owner=owner):
+        _taken_over(job_id)
+        return None
     return DONE
 
 
+def _taken_over(job_id: int) -> None:
+    log.warning("Job %s was taken over by another runner (this one had been silent for "
+                "too long) or cancelled meanwhile: this run stops, and stores nothing.",
+                job_id)
+
+
 @contextmanager
-def _heartbeat(url: str, job_id: int) -> Iterator[None]:
+def _heartbeat(url: str, job_id: int, owner: str, lost: Event) -> Iterator[None]:
     """While the block runs, bump the job's ``heartbeat_at`` every ``HEARTBEAT_EVERY``
     seconds from a thread of its own: a step that reports no progress for long (the model
     loading, a large alignment) still shows the process alive, so a job whose heartbeat is
-    older than ``STALE_AFTER`` can be shown as interrupted after minutes, not half an hour."""
+    older than ``STALE_AFTER`` can be shown as interrupted after minutes, not half an hour.
+    A beat that finds the job no longer running as ``owner``'s (taken over after a silence)
+    sets ``lost``: the job stops at its next progress point."""
     from workbench.jobs import models
 
     stop = Event()
@@ -298,8 +350,14 @@ def _heartbeat(url: str, job_id: int) -> Iterator[None]:
         while not stop.wait(models.HEARTBEAT_EVERY):
             try:
                 with transaction(url) as session:
-                    session.execute(update(Job).where(Job.id == job_id, Job.state == RUNNING)
-                                    .values(heartbeat_at=utcnow()))
+                    beaten = session.execute(
+                        update(Job).where(Job.id == job_id, Job.state == RUNNING,
+                                          Job.worker == owner)
+                        .values(heartbeat_at=utcnow())
+                        .execution_options(synchronize_session=False))
+                    if beaten.rowcount != 1:  # type: ignore[attr-defined]
+                        lost.set()
+                        return
             except WorkbenchError as error:  # busy or unreachable: the next beat tries again
                 log.info("Job %s: heartbeat not recorded: %s", job_id, error.message)
 
@@ -315,15 +373,19 @@ def _heartbeat(url: str, job_id: int) -> Iterator[None]:
 def requeue_interrupted(url: str, runner: str, *, attempts: int = MAX_ATTEMPTS) -> list[int]:
     """Queue again, on ``runner``, every job whose process is gone (``Job.interrupted``)
     and that has been tried fewer than ``attempts`` times; their ids. A starting worker
-    calls it: a job whose only worker was killed runs again as soon as a worker is back,
-    rather than when the broker hands its message out again (an hour later: the
-    visibility timeout) or someone presses Run again. A job that keeps killing its worker
-    (too large for its memory) stops at ``attempts`` and waits for a person."""
+    calls it, and every running worker and server does every ``SWEEP_EVERY`` seconds
+    (``start_sweeper``): a job whose worker was killed runs again within minutes, on
+    whichever is there, rather than when the broker hands its message out again (an hour
+    later: the visibility timeout) or someone presses Run again. A job that keeps killing
+    its worker (too large for its memory) stops at ``attempts`` and waits for a person.
+    This process's own jobs are never taken (they run or wait here); two processes that
+    look at once queue a job once (``rerun`` is a compare-and-set)."""
     requeued: list[int] = []
+    me = this_process()
     with session_factory(url)() as session:
         candidates = [job.id for job in session.scalars(
             select(Job).where(Job.state.in_((QUEUED, RUNNING)), Job.worker != "",
-                              Job.attempts < attempts))
+                              Job.worker != me, Job.attempts < attempts))
             if job.interrupted]
     for job_id in candidates:
         with session_factory(url)() as session:
@@ -335,6 +397,45 @@ def requeue_interrupted(url: str, runner: str, *, attempts: int = MAX_ATTEMPTS) 
         log.info("Interrupted job %s queued again.", job_id)
         requeued.append(job_id)
     return requeued
+
+
+def sweep_every() -> float:
+    """Seconds between two sweeps (``SWEEP_EVERY``): the app's ``JOBS_SWEEP_EVERY``, else
+    ``WORKBENCH_JOBS_SWEEP_EVERY``."""
+    value = _config("JOBS_SWEEP_EVERY") or os.environ.get("WORKBENCH_JOBS_SWEEP_EVERY")
+    return max(0.1, float(value)) if value else SWEEP_EVERY
+
+
+def start_sweeper(app: Flask, runner: str, *, at_once: bool = True) -> Event:
+    """A thread of this process that, every ``sweep_every()`` seconds (the first time at
+    once, with ``at_once``), keeps the heartbeat of the jobs waiting in this process's pool
+    fresh (waiting long behind others is not being interrupted) and queues again, on
+    ``runner``, the jobs whose process died (``requeue_interrupted``). Setting the event it
+    gives stops it. A database out of reach only costs a sweep."""
+    stop = Event()
+    url = app.config["DATABASE_URL"]
+    me = this_process()
+
+    def sweep() -> None:
+        with app.app_context():
+            every = sweep_every()
+            if not at_once and stop.wait(every):
+                return
+            while not stop.is_set():
+                try:
+                    with transaction(url) as session:
+                        session.execute(update(Job).where(Job.state == QUEUED,
+                                                          Job.worker == me)
+                                        .values(heartbeat_at=utcnow())
+                                        .execution_options(synchronize_session=False))
+                    requeue_interrupted(url, runner)
+                except Exception as error:  # noqa: BLE001 - the next sweep tries again
+                    log.warning("Looking for interrupted jobs failed: %s", error)
+                if stop.wait(every):
+                    return
+
+    Thread(target=sweep, name="workbench-job-sweeper", daemon=True).start()
+    return stop
 
 
 def _claim(url: str, job_id: int) -> Job | None:
@@ -363,12 +464,18 @@ def _claim(url: str, job_id: int) -> Job | None:
 
 
 def _end(url: str, job_id: int, state: str, *, result: dict[str, Any] | None = None,
-         message: str = "") -> None:
+         message: str = "", owner: str = "") -> bool:
+    """Mark the job ended; with ``owner`` only while it still runs as ``owner``'s. Whether
+    it was marked."""
     values: dict[str, Any] = {"state": state, "message": message, "finished_at": utcnow()}
     if result is not None:
         values["result"] = result
+    ours = (Job.id == job_id, Job.state == RUNNING, Job.worker == owner) if owner \
+        else (Job.id == job_id,)
     with transaction(url) as session:
-        session.execute(update(Job).where(Job.id == job_id).values(**values))
+        ended = session.execute(update(Job).where(*ours).values(**values)
+                                .execution_options(synchronize_session=False))
+        return bool(ended.rowcount == 1)  # type: ignore[attr-defined]
 
 
 # -- cancelling, running again, reading ----------------------------------------------------
@@ -418,9 +525,21 @@ def rerun(session: Session, url: str, job_id: int, *, runner: str | None = None)
         raise JobRefused(_("The input of job %(id)s (%(file)s) is gone; it cannot be run "
                            "again.", id=job_id, file=job.input_path))
     runner = runner or runner_name()
-    job.state, job.cancel_requested, job.done, job.message = QUEUED, False, 0, ""
-    job.result, job.started_at, job.finished_at = None, None, None
-    job.worker = this_process() if runner == "threads" else ""
+    # Compare-and-set on what was read: of two that run an interrupted job again at once
+    # (a person and a worker's sweep, two sweeps), one does; and a job a runner has taken
+    # meanwhile is not queued a second time.
+    queued = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == job.state, Job.worker == job.worker,
+               Job.heartbeat_at.is_not_distinct_from(job.heartbeat_at))
+        .values(state=QUEUED, cancel_requested=False, done=0, message="", result=None,
+                started_at=None, finished_at=None,
+                worker=this_process() if runner == "threads" else "")
+        .execution_options(synchronize_session=False))
+    if queued.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise JobRefused(_("Job %(id)s was run again or taken up by a worker meanwhile; "
+                           "it is not run twice. Reload to see where it is.", id=job_id))
     session.commit()
     dispatch(url, job_id, runner)
     session.refresh(job)
