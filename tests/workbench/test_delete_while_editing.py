@@ -17,8 +17,9 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 import workbench.db
 import workbench.editing.operations
@@ -28,6 +29,7 @@ from workbench.app import create_app
 from workbench.cli import main
 from workbench.db import session_scope
 from workbench.models import DocumentSet, Row, Sentence, Version
+from workbench.sets import delete_set
 
 ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 CONFLICT = ("Someone else was changing the same set at that very moment; nothing of yours "
@@ -107,6 +109,49 @@ def test_a_deletion_waits_for_an_edit_under_way_instead_of_deadlocking(
     nothing_left(database_url)
 
 
+def test_an_edit_saved_just_before_a_deletion_is_answered_as_saved(
+        database_url: str, app: Flask) -> None:
+    """A deletion that was waiting for an edit goes through the moment the edit commits.
+    The edit was saved, and its answer says so with the rows as it left them, not "there
+    is no document set" (the answer was read after the commit: the race that made
+    ``test_a_deletion_waits_for_an_edit_under_way_instead_of_deadlocking`` flaky)."""
+    set_id = build_set(database_url, ROWS)
+    sentence = sentence_ids(database_url, set_id)[0]
+    deleted: list[bool] = []
+    inside: list[bool] = []
+
+    def deletion_goes_on(_session: Session) -> None:
+        if deleted or inside:
+            return
+        inside.append(True)
+        try:
+            with session_scope(database_url) as other:
+                revision = other.scalar(select(DocumentSet.revision)
+                                        .where(DocumentSet.id == set_id))
+            if revision:  # the edit has just committed (the set's first revision)
+                deleted.append(True)
+                with session_scope(database_url) as other:
+                    delete_set(other, set_id)
+        finally:
+            inside.clear()
+
+    client = app.test_client()
+    event.listen(Session, "after_commit", deletion_goes_on)
+    try:
+        answer = client.post(f"/sets/{set_id}/edit/text", data={
+            "revision": 0, "sentence": sentence, "text": "The first sentence, corrected."},
+            headers={"Accept": "application/json"})
+    finally:
+        event.remove(Session, "after_commit", deletion_goes_on)
+    assert deleted, "the deletion did not run"
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    edited = answer.get_json()
+    assert edited["revision"] == 1 and edited["message"] == "Saved the new text."
+    assert ["The first sentence, corrected."] in [row["cells"]["en-GB"]
+                                                  for row in edited["rows"]]
+    nothing_left(database_url)
+
+
 @ON_POSTGRESQL
 def test_edits_after_a_deletion_are_told_the_set_is_gone(
         database_url: str, app: Flask, runner: CliRunner) -> None:
@@ -163,6 +208,26 @@ def holder_connection(url: str) -> psycopg.Connection:
     return holder
 
 
+def waiting_for_a_lock(url: str, holder: psycopg.Connection,
+                       deleting: threading.Thread) -> None:
+    """Return once another connection to the database than ``holder``'s waits for a lock
+    (the deletion, for the row the holder locked)."""
+    address = make_url(url)
+    with psycopg.connect(host=address.host, port=address.port, user=address.username,
+                         password=address.password, dbname=address.database,
+                         autocommit=True) as watcher:  # a fresh look at every query
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline and deleting.is_alive():
+            waiting = watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> %s",
+                (holder.info.backend_pid,)).fetchone()
+            if waiting and waiting[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the deletion never waited for the row the holder locked")
+
+
 def deadlocked_deletion(url: str, set_id: int, delete: Callable[[], tuple[int, str]]
                         ) -> tuple[int, str]:
     """Run ``delete`` while another writer locks a row of the set and then, once the
@@ -176,7 +241,9 @@ def deadlocked_deletion(url: str, set_id: int, delete: Callable[[], tuple[int, s
         # The deletion locks the set's row, then waits for the row the holder locked.
         holder.execute("SET lock_timeout = '30s'")
         deleting.start()
-        time.sleep(0.5)
+        # (waited for, not slept on: a deletion that had not yet locked the set's row when
+        # the holder asked for it would meet no deadlock, and the test would fail)
+        waiting_for_a_lock(url, holder, deleting)
         # The holder now wants the set's row: PostgreSQL undoes the deletion (it checks
         # for a deadlock after 1 s; the holder after 30 s), and the holder goes on.
         holder.execute("UPDATE document_set SET name = name WHERE id = %s", (set_id,))

@@ -393,15 +393,21 @@ Operation = Callable[[Session, int, int], EditResult]
 
 
 def _run(set_id: int, operation: Operation) -> Response | BaseResponse:
-    """Call an operation at the revision the page was on, commit, and answer. The form is
-    read inside, so a malformed request is answered like any refused edit."""
+    """Call an operation at the revision the page was on, answer, and commit. The form is
+    read inside, so a malformed request is answered like any refused edit.
+
+    The answer (the rows as the edit left them) is read in the edit's own transaction,
+    before it commits: read after, it could show another's change that came in between,
+    or find the set gone (a deletion that was waiting for this edit), and an edit that
+    was saved would be answered as refused."""
     session = get_session()
     try:
         with committed(session):
             result = operation(session, set_id, _int("revision"))
+            answer = _respond(session, set_id, result)
     except WorkbenchError as error:
         return _refused(session, set_id, error)
-    return _respond(session, set_id, result)
+    return answer
 
 
 @bp.post("/sets/<int:set_id>/edit/merge")
