@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -164,10 +164,23 @@ class Segmenter:
 
     def split(self, text: str, lang: str) -> list[str]:
         """The sentences of one paragraph, stripped, without empty ones."""
+        return list(self.sentences(text, lang))
+
+    def sentences(self, text: str, lang: str) -> Iterator[str]:
+        """The sentences of one paragraph as ``split`` gives them, one at a time (a caller
+        can stop at a limit before the rest of a long paragraph is segmented).
+
+        A paragraph holding a line break is a code block (the importer keeps a ``<pre>``'s
+        lines so): its sentences are its lines, whole; no rule breaks inside one (a
+        shell example's "echo Done. Next" or "Hello!")."""
         if not text.strip():
-            return []
-        iterator = choppa.SrxTextIterator(self.document, self.language_key(lang), text)
-        return [sentence.strip() for sentence in iterator if sentence.strip()]
+            return
+        if "\n" in text:
+            yield from (line.strip() for line in text.split("\n") if line.strip())
+            return
+        for sentence in choppa.SrxTextIterator(self.document, self.language_key(lang), text):
+            if sentence.strip():
+                yield sentence.strip()
 
     def split_paragraphs(self, paragraphs: Sequence[str], lang: str) -> list[list[str]]:
         """The sentences of each paragraph, one list per paragraph (empty for a blank one)."""

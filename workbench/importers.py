@@ -88,7 +88,10 @@ _NESTED = ("p", "ul", "ol", "dl", "pre", "blockquote")
 
 @dataclass(frozen=True)
 class Version:
-    """One language version of a page, as imported (the title is not among the paragraphs)."""
+    """One language version of a page, as imported (the title is not among the paragraphs).
+
+    A paragraph holds no line break, except a code block (an HTML page's ``<pre>``): its
+    lines, each ended by ``"\\n"``, which the segmenter takes as its sentences."""
 
     lang: str
     title: str
@@ -326,8 +329,9 @@ def _read_html(text: str) -> _Page:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str with an XML declaration
     parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
     root = lxml.html.document_fromstring(text, parser=parser)
-    for br in root.iter("br"):  # a line break inside a paragraph is a space
-        br.tail = " " + (br.tail or "")
+    for br in root.iter("br"):  # inside a paragraph a line break is a space; in code, an end
+        in_code = any(True for _ in br.iterancestors("pre"))
+        br.tail = ("\n" if in_code else " ") + (br.tail or "")
     # a heading's permalink sign (Sphinx's "¶"), before the title is read from the heading
     for link in root.xpath("//a[contains(concat(' ', normalize-space(@class), ' '), "
                            "' headerlink ')]"):
@@ -369,7 +373,7 @@ def _strip_chrome(root: lxml.html.HtmlElement) -> None:
         if not isinstance(element.tag, str) or element.tag in ("html", "body", "main", "article"):
             continue
         marks = f"{element.get('class', '')} {element.get('id', '')}"
-        if _DROP_CLASS.search(marks) or _DATE_CLASS.search(marks):
+        if (_DROP_CLASS.search(marks) or _DATE_CLASS.search(marks)) and not _is_code(element):
             _drop(element)
     for heading in list(root.iter("h2", "h3", "h4", "h5", "h6", "div", "p", "strong")):
         text = heading.text_content()
@@ -377,8 +381,26 @@ def _strip_chrome(root: lxml.html.HtmlElement) -> None:
             _drop_from(heading)
 
 
+def _is_code(element: etree._Element) -> bool:
+    """A code block, a part of one, or a box holding one and nothing else: its class names
+    its language ("language-bash", "lang-js", "highlight-console"), not a language menu's."""
+    if element.tag in ("pre", "code") or any(True for _ in element.iterancestors("pre")):
+        return True
+    blocks = list(element.iter("pre"))
+    return bool(blocks) and _normalise(element.text_content()) == _normalise(
+        " ".join(block.text_content() for block in blocks))
+
+
 def _text_of(element: etree._Element) -> str:
     return _normalise(element.text_content())
+
+
+def _code_lines(element: etree._Element) -> str:
+    """A code block's text as its lines, each ended by a line break: the non-empty ones,
+    as they are but for the white space that ends them (a command, a file's line, an
+    output column), for the segmenter to take one by one and leave whole."""
+    lines = (line.rstrip() for line in element.text_content().split("\n"))
+    return "".join(f"{line}\n" for line in lines if line.strip())
 
 
 def _site_title(title: str) -> str:
@@ -432,6 +454,9 @@ def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
                 paragraphs.append(text)
         elif element.tag in _ITEMS and any(True for _ in element.iterdescendants(*_NESTED)):
             stack.extend(reversed(_item_parts(element)))  # ... unless it holds a list
+        elif element.tag == "pre":  # a code block keeps its lines
+            if text := _code_lines(element):
+                paragraphs.append(text)
         elif element.tag in _BLOCKS or (element.tag in _CELLS and not any(
                 True for _ in element.iterdescendants(*_BLOCKS))):
             if text := _text_of(element):

@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-import choppa
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
@@ -101,10 +100,7 @@ _PROBED_PARAGRAPH = 100_000
 
 def _sentences_one_by_one(segmenter: Segmenter, text: str, lang: str) -> Iterator[str]:
     """The sentences of a paragraph as ``Segmenter.split`` finds them, one at a time."""
-    for sentence in choppa.SrxTextIterator(segmenter.document, segmenter.language_key(lang),
-                                           text):
-        if sentence.strip():
-            yield sentence.strip()
+    return segmenter.sentences(text, lang)
 
 
 def _where(version: ImportedVersion) -> str:

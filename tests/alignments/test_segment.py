@@ -125,6 +125,13 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("Wir trafen uns. Wir sprachen.", "de_DE", ["Wir trafen uns.", "Wir sprachen."]),
     ("Tulimkutana. Tulizungumza.", "sw", ["Tulimkutana.", "Tulizungumza."]),
     ("Hello there. Bye now.", "not a language", ["Hello there.", "Bye now."]),
+    # a paragraph holding line breaks is a code block (an HTML page's <pre>): its sentences
+    # are its lines, and no rule breaks inside one or joins two
+    ("$ cat > hello <<EOF\necho \"Hello! Done.\"\nEOF\n$ cd ..\n", "en",
+     ["$ cat > hello <<EOF", "echo \"Hello! Done.\"", "EOF", "$ cd .."]),
+    ("  $ make install\n", "de", ["$ make install"]),
+    ("# 設定を編集します。 次に再起動します。\nsudo reboot\n", "ja",
+     ["# 設定を編集します。 次に再起動します。", "sudo reboot"]),
 ]
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from alignments.segment import Segmenter
 from workbench.errors import PageImportError
 from workbench.importers import MAX_PAGE_BYTES, Version, detect_language, read_version
+from workbench.sets import segment_version
 
 # CI has ../shared beside the clone: there, its absence is a failure, not a skip
 SHARED_REQUIRED = bool(os.environ.get("WORKBENCH_REQUIRE_SYSTEM_TOOLS"))
@@ -231,6 +233,42 @@ def test_an_item_with_a_list_of_its_own_is_read_as_its_parts() -> None:
     start = paragraphs.index("Unpack it.") + 1
     assert paragraphs[start:start + 4] == (
         "Build it for", "one architecture,", "every architecture.", "Then upload it.")
+
+
+# a manual's shell example, as DocBook writes it (maint-guide, debian-reference) and as
+# Markdown does (a language's class on <code>); a <br> inside one, a blank line
+SCREEN = """$ mkdir -p hello-sh/hello-sh-1.0; cd hello-sh/hello-sh-1.0
+$ cat &gt; hello &lt;&lt;EOF
+#!/bin/sh
+echo "Hello! Done."
+
+EOF<br>$ chmod 755 hello
+$ tar -cvzf hello-sh-1.0.tar.gz hello-sh-1.0   # make the <em>tarball</em>
+"""
+SCREEN_LINES = [
+    "$ mkdir -p hello-sh/hello-sh-1.0; cd hello-sh/hello-sh-1.0", "$ cat > hello <<EOF",
+    "#!/bin/sh", 'echo "Hello! Done."', "EOF", "$ chmod 755 hello",
+    "$ tar -cvzf hello-sh-1.0.tar.gz hello-sh-1.0   # make the tarball"]
+
+
+@pytest.mark.parametrize("block", [
+    f'<pre class="screen">\n{SCREEN}</pre>',
+    f'<div class="language-shell highlighter-rouge"><pre><code class="language-shell">'
+    f'{SCREEN}</code></pre></div>',
+], ids=["docbook", "markdown"])
+def test_a_code_block_keeps_its_lines(block: str) -> None:
+    # a 20-line shell example came in as one long sentence; a Markdown one (its language
+    # in a class, taken for a language menu's) did not come in at all
+    page = DOCBOOK.replace("<p>The workflow is short.</p>",
+                           f"<p>The workflow is short.</p>{block}<p>Then build it.</p>")
+    version = read_version(page.encode(), "first.en.html")
+    start = version.paragraphs.index("The workflow is short.")
+    assert version.paragraphs[start + 1] == "".join(f"{line}\n" for line in SCREEN_LINES)
+    assert version.paragraphs[start + 2] == "Then build it."
+    # what the editor shows: one command or line of the file a sentence, whole
+    sentences = [text for number, text in segment_version(version, Segmenter())
+                 if number == start + 2]  # the title is paragraph 0
+    assert sentences == SCREEN_LINES
 
 
 FRENCH = "Le ministre a déclaré que la réunion était très productive.\n\nÀ bientôt, élève."
