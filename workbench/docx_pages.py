@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from lxml import etree
 
 from workbench.errors import PageImportError
-from workbench.importers import MAX_PAGE_BYTES, detect_language
+from workbench.importers import DETECTABLE, MAX_PAGE_BYTES, detect_language
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -220,6 +220,9 @@ def _agreeing(declared: str | None, title: str, paragraphs: list[str]) -> str | 
     language of the keyboard or the template (en-US) on text typed in any language."""
     if declared is None:
         return None
-    detected = detect_language(" ".join((title, *paragraphs)))
     base = declared.replace("_", "-").split("-")[0].lower()
+    base = {"nb": "no", "nn": "no"}.get(base, base)  # Norwegian, as detection names it
+    if base not in DETECTABLE:  # a language detection never answers: it cannot say no
+        return declared
+    detected = detect_language(" ".join((title, *paragraphs)))
     return declared if detected is None or detected == base else None

@@ -109,6 +109,11 @@ def test_a_document_found_by_its_content_whatever_its_name() -> None:
     assert not is_docx(b"PK\x03\x04 not really", "archive.zip")
     assert read_version(data, "statement.en.bin").paragraphs == (ENGLISH,)
 
+ITALIAN = ("I ministri degli esteri si sono incontrati a Bishkek. "
+           "Hanno adottato una dichiarazione congiunta sulla cooperazione.")
+UKRAINIAN = ("Міністри закордонних справ зустрілися в Бішкеку. "
+             "Вони ухвалили спільну заяву про співпрацю.")
+
 
 def without_language(data: bytes) -> bytes:
     """The document with no language declared anywhere (python-docx's template says en-US)."""
@@ -128,6 +133,12 @@ def without_language(data: bytes) -> bytes:
         (with_run_language(a_document(RUSSIAN), "ru-RU"), "page.ru.docx", "ru-RU"),
         # Word stamps the keyboard's language; the text says otherwise: the text wins
         (with_run_language(a_document(RUSSIAN), "en-US"), "page.docx", "ru"),
+        # ... but Italian and Ukrainian, declared so, were taken for Spanish and Russian
+        (with_run_language(a_document(ITALIAN), "it-IT"), "page.docx", "it-IT"),
+        (with_run_language(a_document(UKRAINIAN), "uk-UA"), "page.docx", "uk-UA"),
+        (with_run_language(a_document(ITALIAN), "en-US"), "page.docx", "it"),
+        # a language detection never names is taken as declared
+        (with_run_language(a_document(ITALIAN), "sq-AL"), "page.docx", "sq-AL"),
     ],
 )
 def test_language(data: bytes, filename: str, expected: str) -> None:

@@ -418,10 +418,25 @@ def test_saved_russian_page() -> None:
     )
 
 
-def test_detect_language_is_restricted_to_five() -> None:
-    assert detect_language("Ministrowie przyjęli wspólne oświadczenie w sprawie współpracy.") in {
-        "en", "ru", "de", "fr", "es", None,
-    }
+@pytest.mark.parametrize(("text", "expected"), [
+    # Italian and Portuguese were taken for Spanish, Ukrainian for Russian, Dutch, Polish
+    # and Turkish for German
+    ("I ministri hanno adottato una dichiarazione congiunta sulla cooperazione.", "it"),
+    ("Os ministros adotaram uma declaração conjunta sobre a cooperação.", "pt"),
+    ("Міністри ухвалили спільну заяву про співпрацю між країнами.", "uk"),
+    ("De ministers hebben een gezamenlijke verklaring over samenwerking aangenomen.", "nl"),
+    ("Ministrowie przyjęli wspólne oświadczenie w sprawie współpracy.", "pl"),
+    ("Bakanlar işbirliğine ilişkin ortak bir bildiri kabul etti.", "tr"),
+    # a manual's Japanese among its commands (under half its letters in kana and kanji)
+    ("パッケージを作成するには次のコマンドを実行します。 $ dpkg-buildpackage -us -uc "
+     "--build=binary --no-sign && lintian --pedantic ../hello_1.0-1_amd64.changes", "ja"),
+], ids=["it", "pt", "uk", "nl", "pl", "tr", "ja-among-code"])
+def test_a_language_beyond_the_ministrys_five_is_detected(text: str, expected: str) -> None:
+    # what a translator sees: the language an upload named page.txt gets
+    assert read_version(text.encode(), "page.txt").lang == expected
+
+
+def test_a_weak_guess_is_no_language() -> None:
     assert detect_language("ok") is None
 
 
