@@ -22,6 +22,7 @@ from alignments.segment import Segmenter
 from workbench.errors import AlignmentFailed, NotFound, PageImportError
 from workbench.importers import Version as ImportedVersion
 from workbench.limits import limit
+from workbench.memory.store import release_set
 from workbench.models import DocumentSet, Edit, Row, Sentence, Version
 
 
@@ -518,7 +519,8 @@ def set_contents(session: Session, set_id: int) -> SetContents:
 def delete_set(session: Session, set_id: int) -> str:
     """Remove the set and everything of it (sentences, rows, versions, edit history) in the
     session's transaction; the caller commits. Its sentences leave the memory's index by
-    the index's own triggers. Returns the name it had.
+    the index's own triggers; an imported unit that was not shown because one of its rows
+    said the same is shown again (``memory.store.release_set``). Returns the name it had.
 
     The set's own row is locked first (FOR UPDATE), as every edit locks it first (its
     revision is claimed before anything else is written): on PostgreSQL a deletion then
@@ -531,6 +533,7 @@ def delete_set(session: Session, set_id: int) -> str:
         raise NotFound(_("There is no document set %(id)s.", id=set_id))
     document_set = locked
     name = document_set.name
+    release_set(session, set_id)  # the imported units kept with its rows are seen again
     version_ids = select(Version.id).where(Version.set_id == set_id)
     session.execute(delete(Sentence).where(Sentence.version_id.in_(version_ids)))
     session.execute(delete(Edit).where(Edit.set_id == set_id))

@@ -4,6 +4,7 @@ choices a CAT user needs; through the library, the web and the CLI."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from workbench.db import session_scope, upgrade
 from workbench.errors import ExportError
 from workbench.memory.export import MemoryExport, export_memory
 from workbench.memory.store import import_tmx
-from workbench.models import Row
+from workbench.models import DocumentSet, Row, Sentence
 from workbench.sets import row_views
 from workbench.terminology.gold import store_gold_corpus
 
@@ -321,3 +322,126 @@ def test_pair_files_in_the_zip_carry_the_time_of_export(memory: str) -> None:
         (entry,) = zipped.infolist()
         assert entry.date_time[0] == time.localtime().tm_year
         assert entry.compress_type == zipfile.ZIP_DEFLATED
+
+
+# The memory's own export imported back (after a round trip through a CAT tool, say)
+
+
+def own_export_imported_back(client: FlaskClient, query: str = "") -> str:
+    """The memory's export (every language, sets and files) uploaded back as memory.tmx;
+    the page the import's job goes on to."""
+    from tests.workbench.test_memory import upload
+
+    data = client.get(f"/memory/export.tmx{query}").data
+    response = upload(client, data, "memory.tmx")
+    job_page = client.get(response.headers["Location"])
+    return str(job_page.headers["Location"])
+
+
+def hit_origins(client: FlaskClient, query: str) -> list[tuple[str, str]]:
+    hits = client.get("/memory/concordance.json", query_string={"q": query}).get_json()["hits"]
+    return [(hit["origin"]["kind"], hit["origin"]["name"]) for hit in hits]
+
+
+def test_the_memorys_own_export_imported_back_adds_nothing_and_says_so(
+        memory: str, client: FlaskClient) -> None:
+    rows = set_rows_with_two_languages(memory, DEMO_LANGS)
+    before = {query: hit_origins(client, query) for query in ("deescalating", "Minsk", "ОДКБ")}
+    _, units_before, _ = exported(memory)
+    assert len(units_before) == rows + 5
+    where = own_export_imported_back(client)
+    assert where == f"/memory/?imported=2&already=5&in_sets={rows}"
+    page = client.get(where).get_data(as_text=True)
+    assert (f"memory.tmx: 0 units added, 5 already in the memory (not added again). {rows} "
+            "units were already in the memory (from the document sets): they are shown once, "
+            "from their sets, and the file keeps them for when those rows are edited or the "
+            "sets deleted.") in page
+    russian = client.get(where, headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert f"{rows} единиц уже были в памяти (из наборов документов)" in russian
+    # every concordance hit once, from where it was; the counts and the export as before
+    assert {query: hit_origins(client, query) for query in before} == before
+    assert hit_origins(client, "deescalating") == [("set", hit_origins(
+        client, "deescalating")[0][1])]
+    overview = client.get("/memory/?format=json").get_json()
+    assert (overview["files"], overview["units"]) == (2, 5)
+    _, units_after, _ = exported(memory)
+    assert len(units_after) == len(units_before)
+    matches = client.get("/memory/fuzzy.json", query_string={
+        "text": "The ministers met in Moscow on Monday.", "source": "en-GB",
+        "target": "ru-RU"}).get_json()
+    assert [m["score"] for m in matches].count(100) == 1
+
+
+def test_the_cli_says_a_pair_files_units_are_in_the_sets_already(memory: str,
+                                                                 runner: CliRunner) -> None:
+    result = runner.invoke(main, ["memory", "export", "-o", "ru-en.tmx", "--langs", "ru,en",
+                                  "--sets-only"])
+    assert result.exit_code == 0, result.output
+    rows = set_rows_with_two_languages(memory, {"ru-RU", "en-GB"})
+    result = runner.invoke(main, ["memory", "import", "ru-en.tmx"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"ru-en.tmx: 0 units added (memory file 2). {rows} units were already in the memory "
+        "(from the document sets): they are shown once, from their sets, and the file keeps "
+        "them for when those rows are edited or the sets deleted.\n")
+    result = runner.invoke(main, ["memory", "search", "deescalating", "--format", "json"])
+    assert [hit["origin"]["kind"] for hit in json.loads(result.output)["hits"]] == ["set"]
+
+
+def test_after_deleting_the_set_the_reimported_files_units_are_still_in_the_memory(
+        memory: str, client: FlaskClient) -> None:
+    own_export_imported_back(client)
+    [(kind, name)] = hit_origins(client, "deescalating")
+    [hit] = client.get("/memory/concordance.json?q=deescalating").get_json()["hits"]
+    doomed = hit["origin"]["id"]
+    with session_scope(memory) as session:
+        doomed_rows = sum(1 for row in row_views(session, session.get(DocumentSet, doomed))
+                          if sum(1 for lang in DEMO_LANGS if row.text(lang)) >= 2)
+    assert client.post(f"/sets/{doomed}/delete").status_code == 303
+    # the file's copy of the set's rows is seen now, in search, counts and export
+    assert hit_origins(client, "deescalating") == [("tmx", "memory.tmx")]
+    overview = client.get("/memory/?format=json").get_json()
+    assert (overview["files"], overview["units"]) == (2, 5 + doomed_rows)
+    assert {"memory.tmx": doomed_rows}.items() <= {
+        f["file"]: f["units"] for f in overview["imported"]}.items()
+    _, units, _ = exported(memory)
+    assert len(units) == set_rows_with_two_languages(memory, DEMO_LANGS) + 5 + doomed_rows
+    # and it stays the file's when the other file is removed
+    assert client.post("/memory/files/1/remove").status_code == 303
+    assert hit_origins(client, "deescalating") == [("tmx", "memory.tmx")]
+    assert client.get("/memory/?format=json").get_json()["units"] == 5 + doomed_rows
+
+
+def test_an_edited_row_lets_the_files_unit_be_seen_again(memory: str,
+                                                         client: FlaskClient) -> None:
+    own_export_imported_back(client)
+    with session_scope(memory) as session:
+        sentence = session.scalars(select(Sentence).where(
+            Sentence.text.contains("deescalating"))).one()
+        set_id = session.get(Row, sentence.row_id).set_id  # type: ignore[union-attr]
+        revision = session.get(DocumentSet, set_id).revision  # type: ignore[union-attr]
+    # confirming a row changes no text: the file's unit stays unseen
+    assert client.post(f"/sets/{set_id}/edit/confirm", data={
+        "revision": revision, "row": sentence.row_id, "confirmed": "0"}).status_code == 200
+    assert [kind for kind, _name in hit_origins(client, "deescalating")] == ["set"]
+    edited = sentence.text.replace("deescalating", "de-escalating")
+    response = client.post(f"/sets/{set_id}/edit/text", data={
+        "revision": revision + 1, "sentence": sentence.id, "text": edited})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    # the row says something else now: the file's unit, with the old text, is seen again
+    assert hit_origins(client, "deescalating") == [("tmx", "memory.tmx")]
+    assert [kind for kind, _name in hit_origins(client, '"de-escalating"')] == ["set"]
+    assert client.get("/memory/?format=json").get_json()["units"] == 6
+
+
+def test_confirmed_only_gives_the_files_unit_of_a_row_not_confirmed(
+        memory: str, client: FlaskClient) -> None:
+    own_export_imported_back(client)
+    with session_scope(memory) as session:
+        session.execute(update(Row).where(Row.position % 2 == 1).values(status="auto"))
+    _, units, _ = exported(memory, confirmed_only=True)
+    # each row once: as the set's when confirmed, else as the file's unit (which says
+    # "confirmed": it was when exported)
+    assert len(units) == set_rows_with_two_languages(memory, DEMO_LANGS) + 5
+    tuids = [u.tuid for u in units]
+    assert len(tuids) == len(set(tuids))

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, StaleEdit, WorkbenchError
 from workbench.limits import limit
+from workbench.memory.store import release_rows
 from workbench.models import DocumentSet, Edit, Row, Sentence, Version, utcnow
 
 
@@ -195,7 +196,9 @@ class Applied:
 def apply(session: Session, set_id: int, current: Snapshot, target: Snapshot) -> Applied:
     """Write ``target`` over the window whose stored state is ``current``. Rows and
     sentences that the two snapshots hold alike are not written: confirming 2,000 rows
-    rewrites 2,000 statuses, not every sentence in them."""
+    rewrites 2,000 statuses, not every sentence in them. An imported unit not shown because
+    a row of the window said the same is shown again once the row says otherwise or is
+    gone (``memory.store.release_rows``)."""
     current_rows = {r.id: r for r in current.rows}
     target_rows = {r.id for r in target.rows}
     gone_rows = current_rows.keys() - target_rows
@@ -203,6 +206,8 @@ def apply(session: Session, set_id: int, current: Snapshot, target: Snapshot) ->
     target_sentences = {s.id for s in target.sentences}
     gone_sentences = current_sentences.keys() - target_sentences
 
+    if gone_rows:  # the imported units not shown because these rows said the same are
+        release_rows(session, gone_rows, unless_same=False)
     if gone_sentences:
         session.execute(delete(Sentence).where(Sentence.id.in_(gone_sentences)))
     if gone_rows:
@@ -257,6 +262,8 @@ def apply(session: Session, set_id: int, current: Snapshot, target: Snapshot) ->
             .execution_options(synchronize_session=False),
             kept_sentences,
         )
+    # and those of the rows kept, when a row no longer says the same
+    release_rows(session, current_rows.keys() & target_rows)
     session.expire_all()
     if row_ids or sentence_ids:
         target = Snapshot(

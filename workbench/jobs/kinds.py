@@ -113,7 +113,8 @@ def import_memory(context: JobContext) -> dict[str, Any]:
         # finished job says every unit stored, as its result does
         context.progress(origin.unit_count, origin.unit_count, session=session)
         return {"origin_id": origin.id, "file_name": origin.file_name,
-                "units": origin.unit_count, "already": origin.already_in_memory}
+                "units": origin.unit_count, "already": origin.already_in_memory,
+                "in_sets": origin.in_sets}
 
 
 def export_memory(context: JobContext) -> dict[str, Any]:

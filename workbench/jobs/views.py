@@ -56,9 +56,11 @@ def result_url(job: Job) -> str | None:
         endpoint = "editor.edit" if "editor" in current_app.blueprints else "sets.show"
         return url_for(endpoint, set_id=result["set_id"])
     if job.kind == "tmx-import" and "origin_id" in result:
-        # (and how many of its units were in the memory already, to say so)
+        # (and how many of its units were in the memory already, to say so: in another
+        # file, or in the sets' rows)
         return url_for("memory.index", imported=result["origin_id"],
-                       already=result.get("already") or None)
+                       already=result.get("already") or None,
+                       in_sets=result.get("in_sets") or None)
     if job.kind == "memory-export" and "path" in result:
         return url_for("jobs.download", job_id=job.id)
     if job.kind == "discover_terms":

@@ -14,6 +14,7 @@ from flask_babel import ngettext
 from workbench.commands import current_database, sum_up
 from workbench.db import session_scope
 from workbench.errors import WorkbenchError
+from workbench.memory.store import in_sets_sentence
 
 
 def _echo_json(data: object) -> None:
@@ -69,7 +70,8 @@ def import_(files: tuple[str, ...]) -> None:
                 continue
             result = _job_result(url, job_id)
             click.echo(imported_line(result["file_name"], result["units"],
-                                     result.get("already") or 0, result["origin_id"]))
+                                     result.get("already") or 0, result["origin_id"],
+                                     result.get("in_sets") or 0))
             imported.append((result["file_name"], result["units"]))
             continue
         click.echo(f"Error: {refused[-1]}", err=True)
@@ -80,15 +82,24 @@ def import_(files: tuple[str, ...]) -> None:
            refused, summary=runner == "eager")
 
 
-def imported_line(file_name: str, units: int, already: int, origin_id: int) -> str:
+def imported_line(file_name: str, units: int, already: int, origin_id: int,
+                  in_sets: int = 0) -> str:
     """What an import stored, in words: "1 unit imported", "2 units added, 1 already in the
-    memory"."""
+    memory", and how many the sets' rows say already (kept, not shown twice)."""
     if already:
-        return ngettext("%(file)s: %(count)s unit added", "%(file)s: %(count)s units added",
+        line = ngettext("%(file)s: %(count)s unit added", "%(file)s: %(count)s units added",
                         units, file=file_name, count=f"{units:,}") + ngettext(
             ", %(count)s already in the memory (not added again; memory file %(id)s).",
             ", %(count)s already in the memory (not added again; memory file %(id)s).",
             already, count=f"{already:,}", id=origin_id)
+    elif in_sets:
+        line = ngettext("%(file)s: %(count)s unit added (memory file %(id)s).",
+                        "%(file)s: %(count)s units added (memory file %(id)s).", units,
+                        file=file_name, count=f"{units:,}", id=origin_id)
+    if in_sets:
+        return f"{line} {in_sets_sentence(in_sets)}"
+    if already:
+        return line
     return ngettext("%(file)s: %(count)s unit imported (memory file %(id)s).",
                     "%(file)s: %(count)s units imported (memory file %(id)s).", units,
                     file=file_name, count=units, id=origin_id)

@@ -25,8 +25,9 @@ from itertools import groupby
 from typing import IO, Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from tmx import TranslationUnit, Variant, write_tmx, write_tmx_pair
 from tmx.units import parse_date, xml_safe
@@ -290,7 +291,8 @@ def memory_units(session: Session, options: MemoryExport) -> Iterator[Translatio
                                               langs, confirmed_only=options.confirmed_only)
                         if _with_text(unit) >= 2)
     if options.imported:
-        yield from _imported_units(session, set(options.langs))
+        yield from _imported_units(session, set(options.langs),
+                                   confirmed_only=options.confirmed_only)
 
 
 def _with_text(unit: TranslationUnit) -> int:
@@ -298,14 +300,22 @@ def _with_text(unit: TranslationUnit) -> int:
     return sum(1 for variant in unit.variants if xml_safe(variant.text).strip())
 
 
-def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUnit]:
+def _imported_units(session: Session, langs: set[str], *,
+                    confirmed_only: bool = False) -> Iterator[TranslationUnit]:
     """The imported units with what their file said about them (see ``MemoryUnit.meta``),
     their source language (their own, else their file's unless ``*all*``), their own tuid
     (else ``tmx<file>-<place>``), and one property more unless they have their own:
     ``x-document`` (the file).
 
     A unit goes out when two of its variants in ``langs`` have text, or when all its text
-    is in one language and that language is in ``langs`` (see ``memory_units``)."""
+    is in one language and that language is in ``langs`` (see ``memory_units``).
+
+    A unit a set's row says the same as (``MemoryUnit.row_id``) goes out as that row, not
+    twice; with ``confirmed_only`` and the row not confirmed, the row stays out, and the
+    unit goes out instead."""
+    shown: ColumnElement[bool] = MemoryUnit.row_id.is_(None)
+    if confirmed_only:
+        shown = or_(shown, MemoryUnit.row_id.in_(select(Row.id).where(Row.status != "confirmed")))
     found = session.execute(
         select(MemoryOrigin.id, MemoryOrigin.file_name, MemoryOrigin.source_lang,
                MemoryUnit.position, MemoryUnit.tuid,
@@ -316,7 +326,7 @@ def _imported_units(session: Session, langs: set[str]) -> Iterator[TranslationUn
         .join(MemoryVariant, MemoryVariant.unit_id == MemoryUnit.id)
         # Every variant is read, not only those in ``langs``: whether a unit is in one
         # language only is known from all of them.
-        .where(MemoryOrigin.status == READY)
+        .where(MemoryOrigin.status == READY, shown)
         .order_by(MemoryOrigin.id, MemoryUnit.position, MemoryVariant.id)
         .execution_options(yield_per=READ_ROWS)
     )

@@ -49,8 +49,10 @@ class MemoryOrigin(Base):
         back_populates="origin", cascade="all, delete-orphan", passive_deletes=True
     )
     # Not stored: set by the import, the units of the file left out as already in the
-    # memory (another file holds the same texts).
+    # memory (another file holds the same texts), and those kept but not shown, a set's
+    # row saying the same (``MemoryUnit.row_id``).
     already_in_memory = 0
+    in_sets = 0
 
 
 class MemoryEcho(Base):
@@ -65,6 +67,29 @@ class MemoryEcho(Base):
                                            index=True)
     position: Mapped[int] = mapped_column(Integer)
     fingerprint: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class MemoryRowPrint(Base):
+    """The fingerprint of a set's row in two of its languages (``store.fingerprint`` of
+    those two texts), one for each pair of languages it has text in: what an import looks
+    its units up in, to find those a set's row already says (migration 0016). Kept current
+    set by set, by the set's revision (``MemorySetPrint``), by the imports themselves."""
+
+    __tablename__ = "memory_row_print"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    set_id: Mapped[int] = mapped_column(Integer, index=True)
+    row_id: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class MemorySetPrint(Base):
+    """The revision of a set its rows' fingerprints (``MemoryRowPrint``) were taken at."""
+
+    __tablename__ = "memory_set_print"
+
+    set_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(Integer)
 
 
 class MemoryUnit(Base):
@@ -88,6 +113,11 @@ class MemoryUnit(Base):
     # a hash of its languages and texts (migration 0013): the same unit in another file is
     # not stored again (``workbench.memory.store.fingerprint``)
     fingerprint: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    # the set's row that says the same in the unit's languages when the file was imported
+    # (migration 0016): the unit is kept, but no search, count or export shows it while
+    # the row is there saying so; an edit of the row or the set's deletion sets it back to
+    # NULL (``workbench.memory.store.release_rows``), and the unit is seen again
+    row_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
 
     origin: Mapped[MemoryOrigin] = relationship(back_populates="units")
     variants: Mapped[list[MemoryVariant]] = relationship(

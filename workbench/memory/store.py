@@ -20,6 +20,15 @@ What a unit and its variants say about themselves in the file — dates, creator
 editor, usage count, own source language, properties, notes — is kept beside them
 (``unit_meta``, ``variant_meta``: JSON, NULL for the many that say nothing), for the export
 to give back as it came.
+
+A unit one of the sets' rows already says — the same texts in the unit's languages, as the
+memory's own export writes a row — is stored too, but with that row (``row_id``), and no
+search, count or export shows it while the row says the same: re-importing the memory's
+export adds nothing the translator sees twice. Editing the row or deleting its set lets
+the file's unit be seen again (``release_rows``, ``release_set``): the file keeps what it
+brought. The rows are found through their fingerprints, one per pair of languages a row has
+text in (``MemoryRowPrint``), which the imports keep current set by set, by the set's
+revision (``_refresh_row_prints``).
 """
 
 from __future__ import annotations
@@ -42,7 +51,7 @@ from sqlalchemy import Table, column, delete, func, insert, select, table, text,
 from sqlalchemy.orm import Session
 
 from tmx import TmxParseError, TranslationUnit, Variant, read_tmx
-from tmx.units import format_date
+from tmx.units import format_date, xml_safe
 from tmx.writer import LANGUAGE_TAG
 from workbench.db import checkpoint
 from workbench.errors import NotFound, in_user_language
@@ -53,11 +62,13 @@ from workbench.memory.models import (
     REMOVING,
     MemoryEcho,
     MemoryOrigin,
+    MemoryRowPrint,
+    MemorySetPrint,
     MemoryUnit,
     MemoryVariant,
 )
 from workbench.memory.search import search_form_sql
-from workbench.models import DocumentSet, Row, Version, utcnow
+from workbench.models import DocumentSet, Row, Sentence, Version, utcnow
 from workbench.processes import running
 
 BATCH_UNITS = 1_000  # units per executemany
@@ -72,14 +83,18 @@ ANY_SOURCE = "*all*"
 _UNITS: Table = MemoryUnit.__table__  # type: ignore[assignment]
 _VARIANTS: Table = MemoryVariant.__table__  # type: ignore[assignment]
 _ECHOES: Table = MemoryEcho.__table__  # type: ignore[assignment]
+_ROW_PRINTS: Table = MemoryRowPrint.__table__  # type: ignore[assignment]
+_SET_PRINTS: Table = MemorySetPrint.__table__  # type: ignore[assignment]
 # The same tables for the import's inserts, without types: the meta is given as JSON text, so
 # that SQLAlchemy calls no converter for each row (10% of the import's time, for NULLs).
 _UNITS_RAW = table("memory_unit", column("origin_id"), column("position"), column("tuid"),
-                   column("meta"), column("fingerprint"))
+                   column("meta"), column("fingerprint"), column("row_id"))
 _VARIANTS_RAW = table("memory_variant", column("unit_id"), column("lang"), column("text"),
                       column("meta"))
-# For the readers' SQL over ``memory_variant v``: only the variants of ready origins.
-READY_UNITS = ("JOIN memory_unit ready_u ON ready_u.id = v.unit_id JOIN memory_origin ready_o "
+# For the readers' SQL over ``memory_variant v``: only the variants of ready origins, and
+# not of a unit a set's row says the same as (the row is found instead).
+READY_UNITS = ("JOIN memory_unit ready_u ON ready_u.id = v.unit_id AND ready_u.row_id IS NULL "
+               "JOIN memory_origin ready_o "
                f"ON ready_o.id = ready_u.origin_id AND ready_o.status = '{READY}'")
 _AT_WORK: set[int] = set()  # origins this process is importing or removing now
 # PostgreSQL's advisory lock that imports and removals take for each of their transactions
@@ -113,7 +128,9 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
     A unit whose languages and texts another imported file already holds (the same file
     imported again, or a newer export of the same memory) is not stored twice; how many
     were left out so is in the origin's ``already_in_memory``. When every unit was, the
-    import is refused, saying so and naming the files that hold them.
+    import is refused, saying so and naming the files that hold them. A unit a set's row
+    says the same as (the memory's own export imported back) is stored, but not shown
+    while the row says so; how many, in ``in_sets`` (not in ``unit_count``).
 
     The import commits on ``session`` as it goes (pass a session with nothing pending), every
     ``COMMIT_UNITS`` units, and marks the origin ready in the last, short transaction.
@@ -141,14 +158,14 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
     _AT_WORK.add(origin_id)  # before the commit: no other thread may take it for left over
     try:
         session.commit()
-        stored, already, langs, uncommitted = 0, 0, set[str](), 0
+        langs, uncommitted = set[str](), 0
         holders: set[int] = set()  # the files that already hold some of the units
         for first, batch in _batches(units):
             _check_langs(batch, first, file_name)
             _hold_the_memory(session, origin_id)
-            added, left_out = _store_batch(session, origin_id, first, batch, holders)
-            stored += added
-            already += left_out
+            if uncommitted == 0:  # each transaction sees the sets' rows as they are now
+                _refresh_row_prints(session)
+            _store_batch(session, origin_id, first, batch, holders)
             langs.update(normal_lang(v.lang) for u in batch for v in u.variants
                          if v.text.strip())
             uncommitted += len(batch)
@@ -159,10 +176,16 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
                 session.commit()
                 uncommitted = 0
         # What is this file's now (another file's failed import may have handed it some of
-        # the units it left out), counted under the lock, so no hand-over comes in between.
+        # the units it left out), counted under the lock, so no hand-over comes in between;
+        # its own row locked first, so that an edit letting a unit be seen again
+        # (``release_rows``) counts it before or after, not in between.
         _hold_the_memory(session, origin_id)
-        stored = session.scalar(select(func.count()).select_from(_UNITS)
-                                .where(_UNITS.c.origin_id == origin_id)) or 0
+        session.execute(update(MemoryOrigin).where(MemoryOrigin.id == origin_id)
+                        .values(heartbeat_at=utcnow())
+                        .execution_options(synchronize_session=False))
+        stored, shown = session.execute(
+            select(func.count(), func.count().filter(_UNITS.c.row_id.is_(None)))
+            .select_from(_UNITS).where(_UNITS.c.origin_id == origin_id)).one()
         already = session.scalar(select(func.count()).select_from(_ECHOES)
                                  .where(_ECHOES.c.origin_id == origin_id)) or 0
         if not stored and already:
@@ -175,8 +198,9 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
         if not stored:
             raise MemoryImportError(_("%(file)s: the file holds no translation unit with "
                                       "text. Nothing was imported.", file=file_name))
-        origin.unit_count = stored
+        origin.unit_count = shown
         origin.already_in_memory = already
+        origin.in_sets = stored - shown
         origin.langs = sorted(langs)
         origin.status = READY
         origin.heartbeat_at = utcnow()
@@ -243,14 +267,14 @@ def fingerprint(variants: Iterable[tuple[str, str]]) -> int:
 
 
 def _store_batch(session: Session, origin_id: int, first: int,
-                 batch: list[TranslationUnit], holders: set[int]) -> tuple[int, int]:
-    """The number of units of ``batch`` stored (those with some text and not already in
-    the memory), and of those left out as already in it (their files added to
-    ``holders``)."""
+                 batch: list[TranslationUnit], holders: set[int]) -> None:
+    """Store the units of ``batch`` with some text and not already in another file (those
+    are remembered as echoes, their files added to ``holders``); a unit a set's row says
+    the same as is stored with that row (``row_id``)."""
     kept = [(first + n, u, fingerprint((normal_lang(v.lang), v.text) for v in u.variants))
             for n, u in enumerate(batch) if any(v.text.strip() for v in u.variants)]
     if not kept:
-        return 0, 0
+        return
     # The units other files hold already: ready ones, and those another import is storing
     # at the same moment (``_hold_the_memory``: its last transaction is committed); not
     # this file's own repeats.
@@ -267,18 +291,15 @@ def _store_batch(session: Session, origin_id: int, first: int,
         session.execute(insert(_ECHOES), [
             {"origin_id": origin_id, "position": position, "fingerprint": print_}
             for position, _u, print_ in kept if print_ in held])
-        before = len(kept)
         kept = [entry for entry in kept if entry[2] not in held]
-        already = before - len(kept)
         if not kept:
-            return 0, already
-    else:
-        already = 0
+            return
+    rows = _saying_the_same(session, [(position, u) for position, u, _print in kept])
     # Core executemany, then the new ids by (origin, position): one statement each, where
     # INSERT ... RETURNING in parameter order would go row by row on SQLite.
     session.execute(insert(_UNITS_RAW), [
         {"origin_id": origin_id, "position": position, "tuid": (u.tuid or None) and u.tuid[:200],
-         "meta": _json(unit_meta(u)), "fingerprint": print_}
+         "meta": _json(unit_meta(u)), "fingerprint": print_, "row_id": rows.get(position)}
         for position, u, print_ in kept
     ])
     ids = dict(session.execute(
@@ -303,7 +324,191 @@ def _store_batch(session: Session, origin_id: int, first: int,
                  "WHERE u.origin_id = :origin AND u.position BETWEEN :first AND :last"),
             {"origin": origin_id, "first": first, "last": first + len(batch) - 1},
         )
-    return len(kept), already
+
+
+# -- the sets' rows: what an imported unit may say already ---------------------------------
+
+def _texts(variants: Iterable[tuple[str, str]]) -> dict[str, str] | None:
+    """A unit's texts by language (normalised), the variants without text left out; None
+    when it has two texts in one language (no row says that) or fewer than two texts."""
+    texts: dict[str, str] = {}
+    for lang, found in variants:
+        if not found.strip():
+            continue
+        code = normal_lang(lang)
+        if code in texts:
+            return None
+        texts[code] = found
+    return texts if len(texts) >= 2 else None
+
+
+def _pair_print(texts: dict[str, str]) -> int:
+    """The fingerprint a unit is looked up by among the rows': of its texts in its first two
+    languages (a row has one for each pair of its languages, ``_refresh_row_prints``)."""
+    first, second = sorted(texts)[:2]
+    return fingerprint([(first, texts[first]), (second, texts[second])])
+
+
+def row_texts(session: Session, row_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """The rows' texts by language (normalised) as the memory's export writes them: the
+    sentences of each language joined by a space. Rows that are gone are not there."""
+    ids = sorted(set(row_ids))
+    found: dict[int | None, dict[str, list[str]]] = {}
+    for start in range(0, len(ids), BATCH_UNITS):
+        for row_id, lang, sentence in session.execute(
+                select(Sentence.row_id, Version.lang, Sentence.text)
+                .join(Version, Version.id == Sentence.version_id)
+                .where(Sentence.row_id.in_(ids[start:start + BATCH_UNITS]))
+                .order_by(Sentence.row_id, Version.id, Sentence.position)):
+            found.setdefault(row_id, {}).setdefault(normal_lang(lang), []).append(sentence)
+    return {row_id: {lang: xml_safe(" ".join(texts)) for lang, texts in cells.items()}
+            for row_id, cells in found.items() if row_id is not None}
+
+
+def _refresh_row_prints(session: Session) -> None:
+    """The rows' fingerprints (``MemoryRowPrint``) taken again for every set edited since
+    they were last taken (its revision moved on) or never taken, and dropped for the sets
+    that are gone. Under the memory's lock (``_hold_the_memory``): one import at a time."""
+    stale: dict[int, int | None] = {}  # set id: its revision now (None: gone)
+    for set_id, revision, printed in session.execute(
+            select(DocumentSet.id, DocumentSet.revision, _SET_PRINTS.c.revision)
+            .outerjoin(_SET_PRINTS, _SET_PRINTS.c.set_id == DocumentSet.id)):
+        if printed != revision:
+            stale[set_id] = revision
+    stale.update((set_id, None) for set_id in session.scalars(
+        select(_SET_PRINTS.c.set_id).where(_SET_PRINTS.c.set_id.not_in(
+            select(DocumentSet.id)))))
+    for set_id, revision in stale.items():
+        session.execute(delete(_ROW_PRINTS).where(_ROW_PRINTS.c.set_id == set_id))
+        session.execute(delete(_SET_PRINTS).where(_SET_PRINTS.c.set_id == set_id))
+        if revision is None:
+            continue
+        row_ids = session.scalars(select(Row.id).where(Row.set_id == set_id)).all()
+        prints = []
+        for row_id, cells in row_texts(session, row_ids).items():
+            langs = sorted(lang for lang, found in cells.items() if found.strip())
+            prints += [{"set_id": set_id, "row_id": row_id,
+                        "fingerprint": fingerprint([(one, cells[one]), (other, cells[other])])}
+                       for n, one in enumerate(langs) for other in langs[n + 1:]]
+        for start in range(0, len(prints), BATCH_UNITS):
+            session.execute(insert(_ROW_PRINTS), prints[start:start + BATCH_UNITS])
+        session.execute(insert(_SET_PRINTS), [{"set_id": set_id, "revision": revision}])
+
+
+def _saying_the_same(session: Session, units: list[tuple[int, TranslationUnit]]
+                     ) -> dict[int, int]:
+    """For each unit (place, unit) a set's row says the same as — the same text in each of
+    the unit's languages, whatever else the row has — its place and that row's id.
+
+    The rows are found by fingerprint, then their texts read again as they are now; on
+    PostgreSQL their sets are locked first (FOR SHARE) until this import's transaction
+    ends, so that an edit or a deletion of the set, which lets the unit be seen again
+    (``release_rows``), comes before and is read here, or after and finds the unit."""
+    wanted: dict[int, tuple[dict[str, str], int]] = {}
+    for position, unit in units:
+        texts = _texts((v.lang, v.text) for v in unit.variants)
+        if texts is not None:
+            wanted[position] = (texts, _pair_print(texts))
+    if not wanted:
+        return {}
+    candidates: dict[int, list[int]] = {}
+    sets: set[int] = set()
+    prints = sorted({print_ for _texts, print_ in wanted.values()})
+    for start in range(0, len(prints), BATCH_UNITS):
+        for set_id, row_id, print_ in session.execute(
+                select(_ROW_PRINTS.c.set_id, _ROW_PRINTS.c.row_id, _ROW_PRINTS.c.fingerprint)
+                .where(_ROW_PRINTS.c.fingerprint.in_(prints[start:start + BATCH_UNITS]))):
+            candidates.setdefault(print_, []).append(row_id)
+            sets.add(set_id)
+    if not candidates:
+        return {}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(DocumentSet.id).where(DocumentSet.id.in_(sorted(sets)))
+                        .order_by(DocumentSet.id).with_for_update(read=True))
+    rows = row_texts(session, (row_id for found in candidates.values() for row_id in found))
+    same: dict[int, int] = {}
+    for position, (texts, print_) in wanted.items():
+        for row_id in sorted(candidates.get(print_, ())):
+            cells = rows.get(row_id)
+            if cells is not None and all(cells.get(lang) == found
+                                         for lang, found in texts.items()):
+                same[position] = row_id
+                break
+    return same
+
+
+def release_rows(session: Session, row_ids: Iterable[int], *, unless_same: bool = True) -> int:
+    """Let the imported units kept with these rows (``MemoryUnit.row_id``) be seen again:
+    those whose row no longer says the same (edited, or gone), or, without
+    ``unless_same``, all of them (rows about to be deleted). Each comes back into its
+    file's count. The number of units let go.
+
+    Called in the transaction of every edit of a set's rows (``editing.history.apply``)
+    and of a set's deletion (``release_set``); the caller commits."""
+    ids = sorted(set(row_ids))
+    if not ids:
+        return 0
+    kept: list[Any] = []
+    for start in range(0, len(ids), BATCH_UNITS):
+        kept += session.execute(
+            select(_UNITS.c.id, _UNITS.c.origin_id, _UNITS.c.row_id)
+            .where(_UNITS.c.row_id.in_(ids[start:start + BATCH_UNITS]))).all()
+    if not kept:
+        return 0
+    if unless_same:
+        rows = row_texts(session, {row_id for _id, _origin, row_id in kept})
+        variants: dict[int, list[tuple[str, str]]] = {}
+        for unit_id, lang, found in session.execute(
+                select(_VARIANTS.c.unit_id, _VARIANTS.c.lang, _VARIANTS.c.text)
+                .where(_VARIANTS.c.unit_id.in_([unit_id for unit_id, *_rest in kept]))):
+            variants.setdefault(unit_id, []).append((lang, found))
+        kept = [(unit_id, origin_id, row_id) for unit_id, origin_id, row_id in kept
+                if not _still_said(variants.get(unit_id, []), rows.get(row_id))]
+    return _let_go(session, kept)
+
+
+def release_set(session: Session, set_id: int) -> int:
+    """``release_rows`` for every row of a set about to be deleted (``sets.delete_set``)."""
+    kept = session.execute(
+        select(_UNITS.c.id, _UNITS.c.origin_id, _UNITS.c.row_id)
+        .where(_UNITS.c.row_id.in_(select(Row.id).where(Row.set_id == set_id)))).all()
+    return _let_go(session, kept)
+
+
+def _still_said(variants: list[tuple[str, str]], cells: dict[str, str] | None) -> bool:
+    texts = _texts(variants)
+    return cells is not None and texts is not None and all(
+        cells.get(lang) == found for lang, found in texts.items())
+
+
+def _let_go(session: Session, units: Sequence[Any]) -> int:
+    """The units (id, origin, row) seen again: no longer with a row, each in its file's
+    count."""
+    if not units:
+        return 0
+    per_origin: dict[int, int] = {}
+    for _unit_id, origin_id, _row_id in units:
+        per_origin[origin_id] = per_origin.get(origin_id, 0) + 1
+    ids = [unit_id for unit_id, _origin, _row in units]
+    for start in range(0, len(ids), BATCH_UNITS):
+        session.execute(update(_UNITS).where(_UNITS.c.id.in_(ids[start:start + BATCH_UNITS]))
+                        .values(row_id=None).execution_options(synchronize_session=False))
+    for origin_id, count in sorted(per_origin.items()):
+        session.execute(update(MemoryOrigin).where(MemoryOrigin.id == origin_id)
+                        .values(unit_count=MemoryOrigin.unit_count + count)
+                        .execution_options(synchronize_session=False))
+    return len(ids)
+
+
+def in_sets_sentence(count: int) -> str:
+    """What an import says of its units the sets' rows already say."""
+    return ngettext(
+        "%(count)s unit was already in the memory (from the document sets): it is shown "
+        "once, from its set, and the file keeps it for when that row is edited or the set "
+        "deleted.",
+        "%(count)s units were already in the memory (from the document sets): they are "
+        "shown once, from their sets, and the file keeps them for when those rows are "
+        "edited or the sets deleted.", count, count=f"{count:,}")
 
 
 def _hold_the_memory(session: Session, origin_id: int) -> None:
@@ -471,12 +676,12 @@ def _remove_stored(session: Session, origin_id: int) -> None:
     while True:
         _hold_the_memory(session, origin_id)  # the echoes read are the echoes there are
         units = session.execute(
-            select(MemoryUnit.id, MemoryUnit.fingerprint)
+            select(MemoryUnit.id, MemoryUnit.fingerprint, MemoryUnit.row_id)
             .where(MemoryUnit.origin_id == origin_id).limit(REMOVE_UNITS)).all()
         if not units:
             break
         handed = _hand_over(session, origin_id, units)
-        ids = [unit_id for unit_id, _print in units if unit_id not in handed]
+        ids = [unit_id for unit_id, _print, _row in units if unit_id not in handed]
         # The index's delete trigger runs for each variant (migration 0003).
         session.execute(delete(_VARIANTS).where(_VARIANTS.c.unit_id.in_(ids)))
         session.execute(delete(_UNITS).where(_UNITS.c.id.in_(ids)))
@@ -488,12 +693,12 @@ def _remove_stored(session: Session, origin_id: int) -> None:
 
 
 def _hand_over(session: Session, origin_id: int,
-               units: Sequence[tuple[int, int | None]]) -> set[int]:
-    """The ids of ``units`` (id, fingerprint) given to the files that left the same unit
-    out when they were imported (ready ones, and those still importing), each to one such
-    file at the place it had there: the unit stays in the memory as long as some file holds
-    it."""
-    prints = {print_ for _id, print_ in units if print_ is not None}
+               units: Sequence[tuple[int, int | None, int | None]]) -> set[int]:
+    """The ids of ``units`` (id, fingerprint, row) given to the files that left the same
+    unit out when they were imported (ready ones, and those still importing), each to one
+    such file at the place it had there: the unit stays in the memory as long as some file
+    holds it. One kept with a set's row stays so, out of its new file's count too."""
+    prints = {print_ for _id, print_, _row in units if print_ is not None}
     if not prints:
         return set()
     echoes: dict[int, list[tuple[int, int, int]]] = {}
@@ -506,15 +711,16 @@ def _hand_over(session: Session, origin_id: int,
             .order_by(_ECHOES.c.id)):
         echoes.setdefault(print_, []).append((echo_id, owner, position))
     handed: set[int] = set()
-    for unit_id, print_ in units:
+    for unit_id, print_, row_id in units:
         if print_ is None or not echoes.get(print_):
             continue
         echo_id, owner, position = echoes[print_].pop(0)
         session.execute(update(_UNITS).where(_UNITS.c.id == unit_id)
                         .values(origin_id=owner, position=position))
         session.execute(delete(_ECHOES).where(_ECHOES.c.id == echo_id))
-        session.execute(update(MemoryOrigin).where(MemoryOrigin.id == owner)
-                        .values(unit_count=MemoryOrigin.unit_count + 1))
+        if row_id is None:
+            session.execute(update(MemoryOrigin).where(MemoryOrigin.id == owner)
+                            .values(unit_count=MemoryOrigin.unit_count + 1))
         handed.add(unit_id)
     return handed
 

@@ -27,7 +27,7 @@ from workbench.memory import MemoryImportError, MemoryQueryError
 from workbench.memory.concordance import Concordance, concordance
 from workbench.memory.fuzzy import DEFAULT_MINIMUM, FuzzyMatch, fuzzy_matches
 from workbench.memory.search import Origin
-from workbench.memory.store import describe, origins, remove_origin, summary
+from workbench.memory.store import describe, in_sets_sentence, origins, remove_origin, summary
 from workbench.security import create_limit, limiter
 
 bp = Blueprint("memory", __name__, url_prefix="/memory")
@@ -82,12 +82,18 @@ def index() -> str | BaseResponse:
     if wants_json():
         return jsonify({**held.as_json(), "imported": [describe(o) for o in files]})
     wanted = request.args.get("imported")
-    already = request.args.get("already", "")
     return render_template("memory/index.html", files=files, held=held,
                            imported=next((f for f in files if str(f.id) == wanted), None),
-                           already=int(already) if already.isascii() and already.isdigit()
-                           and len(already) < 10 else 0,
+                           already=_count("already"),
+                           in_sets=in_sets_sentence(count) if (count := _count("in_sets"))
+                           else "",
                            removed=request.args.get("removed"))
+
+
+def _count(name: str) -> int:
+    """A count the import's job put in the address (0 when it is not one)."""
+    value = request.args.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 0
 
 
 @bp.get("/export.tmx")
