@@ -39,11 +39,16 @@ class Bead:
 class Row:
     """An N-way aligned unit: for each language, the ids of its sentences in this row.
 
-    A language with no sentence in the row maps to ``()``.
+    A language with no sentence in the row maps to ``()``. ``cell_scores``: for each
+    language the hub was aligned to, how sure the placing of its sentences here is (the
+    lowest confidence of the pairwise beads that put them in this row): with five or more
+    versions, the cells a translator should read first when the row needs a look. The
+    hub's own cell, and a row confirmed by hand, have none.
     """
 
     cells: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     score: float = 1.0
+    cell_scores: Mapping[str, float] = field(default_factory=dict)
 
     def sentences(self, lang: str) -> tuple[int, ...]:
         """The sentence ids of one language in this row (empty when it has none)."""

@@ -180,7 +180,9 @@ def _aligned_run(run: list[Row], versions: Mapping[str, Sequence[str]],
     sub_pivot = max(ids, key=lambda lang: len(ids[lang]))  # the first of the longest
     return [
         Row({lang: tuple(ids[lang][i] for i in cell) for lang, cell in row.cells.items()
-             if cell}, min(row.score, lowest))
+             if cell}, min(row.score, lowest),
+            {lang: min(row.cell_scores.get(lang, 1.0), lowest)
+             for lang, cell in row.cells.items() if cell})
         for row in align_versions(local, sub_pivot, encoder=encoder, hub=sub_pivot)
     ]
 
@@ -214,6 +216,7 @@ def merge_beads(pivot: str, pivot_size: int, pairwise: Mapping[str, Sequence[Bea
 
     components: dict[int, dict[str, list[int]]] = {}
     scores: dict[int, list[float]] = {}
+    by_lang: dict[int, dict[str, float]] = {}  # each language's weakest bead in the row
     for i in range(pivot_size):
         components.setdefault(find(i), {pivot: []})[pivot].append(i)
     # rows without a pivot sentence, keyed by the component they follow (-1: the start)
@@ -233,10 +236,13 @@ def merge_beads(pivot: str, pivot_size: int, pairwise: Mapping[str, Sequence[Bea
             elif after == following[k]:
                 root = after  # inside a merged component: it belongs to that row
             else:
-                orphans.setdefault(after, []).append(Row({lang: bead.target}, bead.score))
+                orphans.setdefault(after, []).append(
+                    Row({lang: bead.target}, bead.score, {lang: bead.score}))
                 continue
             components[root].setdefault(lang, []).extend(bead.target)
             scores.setdefault(root, []).append(bead.score)
+            weakest = by_lang.setdefault(root, {})
+            weakest[lang] = min(weakest.get(lang, 1.0), bead.score)
             after = root
 
     kept = {_key(row): row for row in confirmed}
@@ -245,7 +251,7 @@ def merge_beads(pivot: str, pivot_size: int, pairwise: Mapping[str, Sequence[Bea
         cells = {lang: tuple(ids) for lang, ids in components[root].items()}
         for lang in pairwise:
             cells.setdefault(lang, ())
-        row = Row(cells, row_confidence(scores.get(root, [])))
+        row = Row(cells, row_confidence(scores.get(root, [])), by_lang.get(root, {}))
         rows.append(kept.get(_key(row), row))
         rows.extend(orphans.get(root, []))
     return [kept.get(_key(row), row) for row in rows]

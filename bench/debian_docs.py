@@ -196,7 +196,10 @@ def rows(manual: str) -> list[str]:
     (importer, segmentation rules, the aligner with the pivot the workbench picks), judged
     against the pages' own paragraphs: for each row and each language, its English and
     that language's cells as a bead (``coarse_gold.judge``). A row is right when every
-    such bead is; the editor's "needs a look" is a row under ``LOW_CONFIDENCE``."""
+    such bead is; the editor's "needs a look" is a row under ``LOW_CONFIDENCE``, and in
+    such a row the cells it marks unsure are the versions whose own confidence
+    (``Row.cell_scores``) is under it too: how many cells the translator reads first, and
+    whether a wrong row's wrong version is among them."""
     from accuracy import auc
 
     from alignments.segment import default_segmenter
@@ -210,6 +213,8 @@ def rows(manual: str) -> list[str]:
     segmenter = default_segmenter()
     scores: list[float] = []
     right: list[bool] = []
+    cells_read = [0, 0]  # in the rows that need a look: every cell, the cells marked unsure
+    pointed = [0, 0]  # wrong rows that need a look; those with a wrong version marked
     used = 0
     for stem, path in sorted(english.items()):
         paths = {LANGS["en"]: path}
@@ -226,6 +231,7 @@ def rows(manual: str) -> list[str]:
         used += 1
         found = align_sentences(segmented, pick_pivot(list(segmented), None))
         ok = [True] * len(found)
+        wrong_in: list[set[str]] = [set() for _ in found]
         en = segmented[LANGS["en"]]
         for lang, sentences in segmented.items():
             if lang == LANGS["en"]:
@@ -241,16 +247,31 @@ def rows(manual: str) -> list[str]:
                           tuple(found[n].cells.get(lang, ()))) for n in at]
             for n, good in zip(at, judge(gold, beads)[0], strict=True):
                 ok[n] = ok[n] and good
+                if not good:
+                    wrong_in[n].add(lang)
         scores += [r.score for r in found]
         right += ok
+        for row, versions_wrong in zip(found, wrong_in, strict=True):
+            if row.score >= LOW_CONFIDENCE:
+                continue
+            marked = {lang for lang, s in row.cell_scores.items()
+                      if s < LOW_CONFIDENCE and row.cells.get(lang)}
+            cells_read[0] += sum(1 for ids in row.cells.values() if ids)
+            cells_read[1] += len(marked)
+            if versions_wrong:  # pointed at: a wrong version, or the English all are judged by
+                pointed[0] += 1
+                pointed[1] += bool(marked & (versions_wrong | {LANGS["en"]}))
     if not right:
         return []
     flagged = [s < LOW_CONFIDENCE for s in scores]
     wrong = [not ok for ok in right]
     caught = sum(f and w for f, w in zip(flagged, wrong, strict=True))
+    looks = max(1, sum(flagged))
     return [f"| {manual} ({used} ch., {len(codes) + 1} languages) | {len(right)} | "
             f"{sum(right) / len(right):.3f} | {sum(flagged) / len(flagged):.2f} | "
-            f"{caught / max(1, sum(wrong)):.2f} | {auc(scores, right):.3f} |"]
+            f"{caught / max(1, sum(wrong)):.2f} | {auc(scores, right):.3f} | "
+            f"{cells_read[0] / looks:.1f} / {cells_read[1] / looks:.1f} | "
+            f"{pointed[1]} of {pointed[0]} |"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -271,8 +292,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only: the N-way rows of every language uploaded as one set")
     args = parser.parse_args(argv)
     if args.rows:
-        print("| manual | rows | right | needs a look | of the wrong | row AUC |",
-              "|---|---|---|---|---|---|", sep="\n")
+        if args.embeddings:  # the workbench's own steps, their embeddings kept between runs
+            import alignments.multi
+            kept = _KeptEncoder(args.embeddings)
+            alignments.multi.default_encoder = lambda: kept  # type: ignore[assignment]
+        print("| manual | rows | right | needs a look | of the wrong | row AUC "
+              "| cells of a row that needs a look: all / marked unsure "
+              "| wrong rows with a wrong version marked |",
+              "|---|---|---|---|---|---|---|---|", sep="\n")
         for manual in args.only or MANUALS:
             print(*rows(manual), sep="\n", flush=True)
         return 0

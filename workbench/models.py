@@ -80,6 +80,9 @@ class Row(Base):
     position: Mapped[int] = mapped_column(Integer, index=True)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     status: Mapped[str] = mapped_column(String(20), default="auto")  # auto | confirmed
+    # how sure the aligner is of each version's cell, as JSON ({"de-DE": 0.93, …}: see
+    # alignments.beads.Row.cell_scores); None for a row it did not place
+    cell_scores: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
 
     document_set: Mapped[DocumentSet] = relationship(back_populates="rows")
     sentences: Mapped[list[Sentence]] = relationship(

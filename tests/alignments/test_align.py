@@ -438,6 +438,23 @@ def test_merge_over_pivot_components() -> None:
     assert [r.score for r in rows] == [0.6, 0.5]
 
 
+def test_each_version_keeps_its_own_confidence_in_the_row() -> None:
+    # A row is as sure as its least sure bead; with several versions the translator also
+    # needs to know which version made it unsure, to read that cell first.
+    pairwise = {
+        "en": [Bead((0,), (0,), 0.99), Bead((1,), (1,), 0.62), Bead((), (2,), 0.4)],
+        "de": [Bead((0,), (0,), 0.91), Bead((1,), (1, 2), 0.98)],
+        "ja": [Bead((0,), (0,), 0.97), Bead((1,), (1,), 0.99)],
+    }
+    rows = merge_beads("ru", 2, pairwise)
+    assert [r.score for r in rows] == [0.91, 0.62, 0.4]
+    assert [dict(r.cell_scores) for r in rows] == [
+        {"en": 0.99, "de": 0.91, "ja": 0.97},
+        {"en": 0.62, "de": 0.98, "ja": 0.99},
+        {"en": 0.4},  # an English sentence no Russian one has: a row of its own
+    ]
+
+
 def test_merge_places_orphans_after_their_predecessor() -> None:
     pairwise = {"en": [Bead((), (0,), 0.4), Bead((0,), (1,), 0.9), Bead((), (2,), 0.3),
                        Bead((1,), (3,), 0.8)]}

@@ -116,6 +116,22 @@ def test_merge_with_next_row_in_all_languages(session: Session) -> None:
     assert result.revision == 1 and len(result.removed) == 2 and len(result.added) == 1
 
 
+def test_a_merged_row_keeps_each_versions_weaker_confidence_and_undo_restores_it(
+        session: Session) -> None:
+    s = build(session, SMALL)
+    first, second = row_id(session, s, 0), row_id(session, s, 1)
+    session.execute(update(Row).where(Row.id == first).values(cell_scores='{"en":0.99}'))
+    session.execute(update(Row).where(Row.id == second).values(cell_scores='{"en":0.61}'))
+    session.commit()
+    run(session, s, editing.merge_next, first)
+    session.expire_all()
+    assert session.get(Row, first).cell_scores == '{"en":0.61}'  # type: ignore[union-attr]
+    run(session, s, editing.undo)
+    session.expire_all()
+    assert [session.get(Row, i).cell_scores for i in (first, second)] == [  # type: ignore[union-attr]
+        '{"en":0.99}', '{"en":0.61}']
+
+
 def test_merge_one_language_keeps_the_rest_of_the_next_row(session: Session) -> None:
     s = build(session, SMALL)
     run(session, s, editing.merge_next, row_id(session, s, 1), "en")

@@ -48,6 +48,7 @@ class RowState:
     position: int
     score: float
     status: str
+    cell_scores: str | None = None  # Row.cell_scores (JSON); snapshots before 0016 lack it
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,8 @@ def capture_rows(session: Session, row_ids: Iterable[int], *,
     ids = list(row_ids)
     if not ids:
         return Snapshot()
-    rows = tuple(RowState(i, p, float(sc), st) for i, p, sc, st in session.execute(
-        select(Row.id, Row.position, Row.score, Row.status)
+    rows = tuple(RowState(i, p, float(sc), st, cs) for i, p, sc, st, cs in session.execute(
+        select(Row.id, Row.position, Row.score, Row.status, Row.cell_scores)
         .where(Row.id.in_(ids)).order_by(Row.position)
     ))
     if not sentences:
@@ -219,7 +220,8 @@ def apply(session: Session, set_id: int, current: Snapshot, target: Snapshot) ->
     back_rows: list[dict[str, object]] = []
     new_rows: dict[int, dict[str, object]] = {}
     for r in target.rows:
-        values = {"position": r.position, "score": r.score, "status": r.status}
+        values = {"position": r.position, "score": r.score, "status": r.status,
+                  "cell_scores": r.cell_scores}
         if r.id in current_rows:
             if current_rows[r.id] != r:
                 kept_rows.append({"row": r.id, **values})
@@ -232,7 +234,7 @@ def apply(session: Session, set_id: int, current: Snapshot, target: Snapshot) ->
         session.execute(  # one executemany (Core: the ORM form would want "id" keys)
             update(_table(Row)).where(_table(Row).c.id == bindparam("row"))
             .values(position=bindparam("position"), score=bindparam("score"),
-                    status=bindparam("status"))
+                    status=bindparam("status"), cell_scores=bindparam("cell_scores"))
             .execution_options(synchronize_session=False),
             kept_rows,
         )

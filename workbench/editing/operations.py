@@ -8,6 +8,7 @@ row left with no sentence at all disappears.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from flask_babel import format_decimal, ngettext
@@ -75,6 +76,16 @@ def _reopened(row: RowState) -> RowState:
     return replace(row, status="auto") if row.status == "confirmed" else row
 
 
+def _weaker_cells(a: str | None, b: str | None) -> str | None:
+    """Two rows' ``cell_scores`` merged: each version's weaker confidence."""
+    if not a or not b:
+        return a or b
+    merged = json.loads(a)
+    for lang, score in json.loads(b).items():
+        merged[lang] = min(score, merged.get(lang, 1.0))
+    return json.dumps(dict(sorted(merged.items())), separators=(",", ":"))
+
+
 def merge_next(session: Session, set_id: int, revision: int, row_id: int,
                lang: str | None = None) -> EditResult:
     """Merge the row with the next one: every language, or only ``lang``'s sentences."""
@@ -91,7 +102,8 @@ def merge_next(session: Session, set_id: int, revision: int, row_id: int,
     if not moving:
         raise EditRefused(_("The next row has no sentence in %(lang)s to merge.", lang=lang))
     sentences = [replace(s, row_id=this.id) if s in moving else s for s in before.sentences]
-    merged = _reopened(replace(this, score=min(this.score, below.score))
+    merged = _reopened(replace(this, score=min(this.score, below.score),
+                               cell_scores=_weaker_cells(this.cell_scores, below.cell_scores))
                        if version_id is None else this)
     rows = _without_empty_rows([merged, _reopened(below)], sentences)
     after = Snapshot(_renumbered(rows, this.position), tuple(sentences))

@@ -49,7 +49,8 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int, *,
     called with no transaction open, so it may write (a job's progress) or raise (a job
     cancelled) and nothing of the re-alignment is written.
     """
-    from workbench.sets import align_sentences  # the engine is imported only when needed
+    # the engine is imported only when needed
+    from workbench.sets import align_sentences, cell_scores_json
 
     # The revision is read first: an edit landing during the reads below moves it on, and
     # the claim after the alignment then fails (stale) rather than writing over that edit.
@@ -114,7 +115,8 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int, *,
             raise AlignmentFailed(_(
                 "The aligner mixed confirmed sentences into a new row; nothing was changed."))
         placeholder = -(len(rows) + 1)
-        rows.append(RowState(placeholder, start + len(rows), float(aligned_row.score), "auto"))
+        rows.append(RowState(placeholder, start + len(rows), float(aligned_row.score), "auto",
+                             cell_scores_json(aligned_row)))
         for place in places:
             if place not in by_place:
                 raise AlignmentFailed(_("The aligner returned an unknown sentence; "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import parse_qsl, urlencode
 from uuid import uuid4
@@ -45,7 +45,7 @@ from workbench.errors import DatabaseUnreachable, NotFound, StaleEdit, Workbench
 from workbench.jobs.models import DONE, FINISHED, Job
 from workbench.jobs.runner import get_job
 from workbench.models import DocumentSet, Row, Sentence
-from workbench.sets import get_set
+from workbench.sets import get_set, read_cell_scores
 
 bp = Blueprint("editor", __name__)
 
@@ -88,6 +88,7 @@ def row_labels() -> dict[str, str]:
     return {"confidence": _("Confidence"), "shape": _("Sentences per language"),
             "confirmed": _("confirmed"), "unconfirmed": _("unconfirmed"),
             "look": _("needs a look"), "empty": _("no sentence"),
+            "unsure": _("the aligner is unsure of this version here: read it first"),
             "title": _("The document's title"), "title_short": _("title")}
 
 
@@ -250,6 +251,12 @@ class EditorRow:
     score: float
     status: str
     cells: dict[str, list[CellSentence]]
+    cell_scores: dict[str, float] = field(default_factory=dict)
+
+    def unsure(self, lang: str) -> bool:
+        """Whether the aligner is unsure of this version's cell (``LOW_CONFIDENCE``): in a
+        row that needs a look, the cells to read first."""
+        return self.cell_scores.get(lang, 1.0) < LOW_CONFIDENCE
 
     @property
     def shape(self) -> str:
@@ -273,7 +280,8 @@ def editor_rows(session: Session, document_set: DocumentSet,
     lang_of = {v.id: v.lang for v in document_set.versions}
     # Stored paragraph numbers start at 0, which is the title when the version has one.
     first_paragraph = {v.id: 0 if v.title else 1 for v in document_set.versions}
-    row_query = select(Row.id, Row.position, Row.score, Row.status).order_by(Row.position)
+    row_query = select(Row.id, Row.position, Row.score, Row.status,
+                       Row.cell_scores).order_by(Row.position)
     sentence_query = (
         select(Sentence.row_id, Sentence.version_id, Sentence.id, Sentence.text,
                Sentence.original_text, Sentence.paragraph)
@@ -286,8 +294,9 @@ def editor_rows(session: Session, document_set: DocumentSet,
         row_query = row_query.where(Row.id.in_(ids))
         sentence_query = sentence_query.where(Sentence.row_id.in_(ids))
     rows = {
-        row_id: EditorRow(row_id, position, score, status, {lang: [] for lang in langs})
-        for row_id, position, score, status in session.execute(row_query)
+        row_id: EditorRow(row_id, position, score, status, {lang: [] for lang in langs},
+                          read_cell_scores(cell_scores))
+        for row_id, position, score, status, cell_scores in session.execute(row_query)
     }
     for row_id, version_id, sentence_id, text, original, paragraph in session.execute(
             sentence_query):
