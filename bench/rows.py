@@ -77,6 +77,10 @@ class Result:
     confidence: list[float] = field(default_factory=list)
     flagged: list[bool] = field(default_factory=list)
     uneven: list[bool] = field(default_factory=list)  # not one sentence in every version
+    # the rows that need a look: their cells, the cells marked unsure (the versions whose
+    # own confidence is under the mark too), wrong ones, wrong ones with a wrong cell marked
+    looked: list[tuple[int, int]] = field(default_factory=list)
+    wrong_looked: list[bool] = field(default_factory=list)
 
     @property
     def f1(self) -> float:
@@ -178,7 +182,26 @@ def measure(name: str, folder: Path, encoder: Encoder, over_pivot: bool = False)
             result.confidence.append(row.score)
             result.flagged.append(needs_a_look(row))
             result.uneven.append(uneven(row, langs))
+            if needs_a_look(row):
+                looked_at(result, row, pivot, page.gold)
     return result
+
+
+def looked_at(result: Result, row: Row, pivot: str, gold: Sequence[Cells]) -> None:
+    """What the translator reads of a row that needs a look: every cell, or first the cells
+    marked unsure; for a wrong row, whether a wrong cell (one that differs from the gold
+    row of the row's first pivot sentence, or of its first sentence) is among those."""
+    filled = {lang: ids for lang, ids in row.cells.items() if ids}
+    marked = {lang for lang, score in row.cell_scores.items()
+              if score < LOW_CONFIDENCE and lang in filled}
+    result.looked.append((len(filled), len(marked)))
+    if cells(row) in set(gold):
+        return
+    lang, ids = (pivot, filled[pivot]) if pivot in filled else next(iter(filled.items()))
+    home = next((dict(g) for g in gold if (lang, ids[0]) in
+                 {(lg, i) for lg, found in g for i in found}), {})
+    wrong = {lg for lg, found in filled.items() if home.get(lg) != found}
+    result.wrong_looked.append(bool(marked & wrong))
 
 
 def line(r: Result) -> str:
@@ -255,10 +278,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                               [x for r in results for x in r.right],
                               [x for r in results for x in r.confidence],
                               [x for r in results for x in r.flagged],
-                              [x for r in results for x in r.uneven]))
+                              [x for r in results for x in r.uneven],
+                              [x for r in results for x in r.looked],
+                              [x for r in results for x in r.wrong_looked]))
         print(line(results[-1]))
     print("\nWhat each rule flags: share of the rows / share of the wrong rows among them\n")
     print("\n".join([*RULES_HEAD, *map(rules_line, results)]))
+    print("\nIn a row that needs a look, the cells the editor marks unsure (to be read first)\n")
+    print("| source | rows that need a look | cells: all / marked, per row | wrong rows "
+          "with a wrong cell marked |", "|---|---|---|---|", sep="\n")
+    for r in results:
+        n = max(1, len(r.looked))
+        print(f"| {r.source} | {len(r.looked)} | {sum(a for a, _ in r.looked) / n:.1f} / "
+              f"{sum(m for _, m in r.looked) / n:.1f} | "
+              f"{sum(r.wrong_looked)} of {len(r.wrong_looked)} |")
     return 0
 
 

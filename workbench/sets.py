@@ -41,6 +41,7 @@ class RowView:
     score: float
     status: str
     cells: dict[str, list[Sentence]] = field(default_factory=dict)
+    cell_scores: dict[str, float] = field(default_factory=dict)  # see Row.cell_scores
 
     def text(self, lang: str) -> str:
         """The row's text in one language: its sentences joined by a space."""
@@ -409,7 +410,8 @@ def row_views(session: Session, document_set: DocumentSet) -> list[RowView]:
         select(Row).where(Row.set_id == document_set.id).order_by(Row.position)
     ):
         views[row.id] = RowView(row.id, row.position, row.score, row.status,
-                                {lang: [] for lang in langs})
+                                {lang: [] for lang in langs},
+                                read_cell_scores(row.cell_scores))
     lang_of = {v.id: v.lang for v in document_set.versions}
     for sentence in session.scalars(
         select(Sentence)

@@ -267,3 +267,5 @@ def test_a_row_that_needs_a_look_marks_the_versions_the_aligner_is_unsure_of(
     assert "the aligner is unsure of this version here: read it first" in first
     second = page[page.index('<span class="num">2</span>'):page.index('<span class="num">3</span>')]
     assert "unsure" not in second
+    assert client.get("/sets/1.json").get_json()["rows"][0]["cell_scores"] == {
+        "de-DE": 0.5, "en-GB": 0.99}

@@ -177,6 +177,7 @@ def set_json(document_set, rows) -> dict[str, object]:  # type: ignore[no-untype
                 "score": round(r.score, 4),
                 "status": r.status,
                 "cells": {lang: [s.text for s in cell] for lang, cell in r.cells.items()},
+                "cell_scores": r.cell_scores,
             }
             for r in rows
         ],
