@@ -74,11 +74,13 @@ def test_a_row_that_needs_a_look_never_shows_the_mark_as_its_confidence(
         "slot-lang-1": "en-GB", "slot-text-1": "The meeting took place in Bishkek. It was "
                                                "productive."})
     with session_scope(database_url) as session:  # just under the mark of 0.97
-        session.execute(update(Row).where(Row.position == 0).values(score=0.9654))
+        session.execute(update(Row).where(Row.position == 0).values(
+            score=0.9654, cell_scores='{"en-GB":0.9654}'))
     page = client.get("/sets/1/edit").get_data(as_text=True)
     first = page[page.index('<span class="num">1</span>'):]
     assert first.startswith('<span class="num">1</span> <span class="score" '
                             'title="Confidence">0.96</span>')
+    assert "cell unsure" not in page  # two versions: the one pair is the whole row
 
 
 def test_text_pasted_under_a_language_of_another_script_is_refused(
@@ -266,6 +268,6 @@ def test_a_row_that_needs_a_look_marks_the_versions_the_aligner_is_unsure_of(
     assert 'class="cell" lang="en-GB"' in first and 'class="cell" lang="ru-RU"' in first
     assert "the aligner is unsure of this version here: read it first" in first
     second = page[page.index('<span class="num">2</span>'):page.index('<span class="num">3</span>')]
-    assert "unsure" not in second
+    assert "cell unsure" not in second
     assert client.get("/sets/1.json").get_json()["rows"][0]["cell_scores"] == {
         "de-DE": 0.5, "en-GB": 0.99}

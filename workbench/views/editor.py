@@ -255,8 +255,9 @@ class EditorRow:
 
     def unsure(self, lang: str) -> bool:
         """Whether the aligner is unsure of this version's cell (``LOW_CONFIDENCE``): in a
-        row that needs a look, the cells to read first."""
-        return self.cell_scores.get(lang, 1.0) < LOW_CONFIDENCE
+        row that needs a look, the cells to read first. Not said in a set of two versions,
+        where the one pair is the whole row."""
+        return len(self.cells) > 2 and self.cell_scores.get(lang, 1.0) < LOW_CONFIDENCE
 
     @property
     def shape(self) -> str:
