@@ -248,6 +248,30 @@ def test_arrow_keys_move_a_single_focus_through_the_grid(
     assert where["row"] == looks
 
 
+def test_n_goes_to_the_version_the_aligner_is_unsure_of(
+        page: Any, live_server: LiveServer) -> None:
+    from sqlalchemy import update
+
+    from workbench.db import session_scope
+    from workbench.models import Row
+
+    set_id = demo_set(live_server)
+    with session_scope(live_server.database_url) as session:
+        session.execute(update(Row).where(Row.set_id == set_id).values(
+            score=0.99, cell_scores=None))
+        session.execute(update(Row).where(Row.set_id == set_id, Row.position == 2).values(
+            score=0.4, cell_scores='{"en-GB":0.99,"fr-FR":0.4}'))
+    open_editor(page, set_id)
+    marked = page.locator("#rows > .erow").nth(2).locator(".cell.unsure")
+    assert marked.count() == 1 and marked.get_attribute("lang") == "fr-FR"
+    assert marked.evaluate("c => getComputedStyle(c).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.keyboard.press("Tab")
+    while not focused(page)["inGrid"]:
+        page.keyboard.press("Tab")
+    page.keyboard.press("n")
+    assert focused(page)["row"] == 2 and focused(page)["lang"] == "fr-FR"
+
+
 def test_a_stale_edit_from_a_second_tab_is_refused_and_the_page_refreshed(
         page: Any, browser_context: Any, live_server: LiveServer) -> None:
     set_id = demo_set(live_server)

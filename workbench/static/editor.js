@@ -103,7 +103,11 @@
     const start = Math.max(all.indexOf(row), backwards ? 0 : -1);
     for (let step = 1; step <= all.length; step++) {
       const n = (start + (backwards ? -step : step) + all.length) % all.length;
-      if (all[n].classList.contains("look")) return itemAt(all[n], Math.max(colOf(current), 1));
+      if (all[n].classList.contains("look")) {
+        // at the first version the aligner is unsure of, when it marks one: read it first
+        const unsure = cellsOf(all[n]).findIndex((cell) => cell.classList.contains("unsure"));
+        return itemAt(all[n], unsure > 0 ? unsure : Math.max(colOf(current), 1));
+      }
     }
     say(msg.msgNothing);
     // the focus stays in the grid (where it was, else on the first row), not on the page
