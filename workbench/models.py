@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    FetchedValue,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -81,8 +90,13 @@ class Row(Base):
     score: Mapped[float] = mapped_column(Float, default=0.0)
     status: Mapped[str] = mapped_column(String(20), default="auto")  # auto | confirmed
     # how sure the aligner is of each version's cell, as JSON ({"de-DE": 0.93, …}: see
-    # alignments.beads.Row.cell_scores); None for a row it did not place
-    cell_scores: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    # alignments.beads.Row.cell_scores); None for a row it did not place. Left out of an
+    # INSERT that does not set it (FetchedValue, not fetched back), as rows were written
+    # before migration 0017: tests store sets under older schemas.
+    cell_scores: Mapped[str | None] = mapped_column(Text, nullable=True,
+                                                    server_default=FetchedValue())
+
+    __mapper_args__ = {"eager_defaults": False}
 
     document_set: Mapped[DocumentSet] = relationship(back_populates="rows")
     sentences: Mapped[list[Sentence]] = relationship(
