@@ -431,6 +431,9 @@ def test_a_demo_set_survives_a_session_of_edits_and_a_realign(session: Session) 
     assert "unconfirmed changes there were aligned again" in result.message  # said, not silent
     assert cells(session, s)[:6] == kept
     assert all(v.status == "auto" for v in row_views(session, s)[6:])
+    # the re-aligned rows say how sure the aligner is of each version (the editor's marks)
+    assert all(set(v.cell_scores) and set(v.cell_scores) <= {"ru-RU", "en-GB", "fr-FR"}
+               for v in row_views(session, s)[6:])
     assert result.focus_row == row_id(session, s, 6)
     for _ in range(5):
         run(session, s, editing.undo)
