@@ -175,12 +175,20 @@ def discover(
             *translit_flags(corpus, lang),
             *word_order_flags(corpus, lang),
             *clipped_flags(corpus, lang),
-            # The original's abbreviations are its author's usage, which translations follow.
+            # The original's own: below
             *(acronym_flags(corpus, lang) if lang != pivot else []),
         ):
             if kind == "acronym" and pivot in langs and _mirrors(corpus, groups, pivot):
                 continue
             found.append((kind, lang, groups, None, None, reason))
+    # The original's abbreviations are its author's usage, which translations follow
+    # (ОДКБ / CSTO): its acronym beside its expansion is a variant only where the
+    # translations spell the name out at both (ОМС, «обязательное медицинское
+    # страхование»: 'compulsory medical insurance' throughout).
+    if pivot in langs:
+        found += [(kind, pivot, groups, None, None, reason)
+                  for kind, groups, reason in acronym_flags(corpus, pivot)
+                  if _spelled_out(corpus, groups, [x for x in langs if x != pivot])]
     # Terms of the pivot followed into every other language; the pivot's own renderings
     # checked through the next language of each set (the original can vary a name too).
     directions = [(pivot, lang) for lang in langs if lang != pivot and pivot in langs]
@@ -347,6 +355,31 @@ def _mirrors(corpus: Corpus, groups: list[list[Span]], pivot: str) -> bool:
             if short_rows <= rows and 2 * len(long_rows & rows) <= len(long_rows):
                 return True
     return False
+
+
+def _spelled_out(corpus: Corpus, groups: list[list[Span]], langs: Sequence[str]) -> bool:
+    """Whether the translations write the original's acronym (``groups[0]``) as they write
+    its expansion (``groups[1]``), most of those that tell. A translation tells where the
+    content words every row of the expansion has in it are as many as the expansion's
+    (a word for each: 'compulsory medical insurance'; a compound, Pflichtkranken-
+    versicherung, does not tell); it spells the acronym out where they stand in every row
+    of the acronym too. A translation that abbreviates as the original does (CSTO for
+    «ОДКБ») does not."""
+    short_rows = {s.row for s in groups[0]}
+    long_rows = {s.row for s in groups[1]}
+    expansion = sum(t.content for t in corpus.span_tokens(groups[1][0]))
+    votes = []
+    for lang in langs:
+        longs = [r for r in long_rows if r in corpus.present[lang]]
+        shorts = [r for r in short_rows if r in corpus.present[lang]]
+        if not longs or not shorts:
+            continue
+        words = set.intersection(*({t.lemma for t in corpus.tokens[lang][r] if t.content}
+                                   for r in longs))
+        if len(words) >= max(2, expansion):
+            votes.append(all(words <= {t.lemma for t in corpus.tokens[lang][r]}
+                             for r in shorts))
+    return 2 * sum(votes) > len(votes)
 
 
 def _single_name(corpus: Corpus, concept: Concept) -> bool:

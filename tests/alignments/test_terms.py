@@ -630,6 +630,36 @@ def test_acronym_and_expansion_following_the_original_are_not_a_conflict() -> No
 
 
 
+
+def test_the_originals_acronym_beside_its_expansion_is_flagged_where_translations_spell_it_out(
+) -> None:
+    # made up: «ГТС» and «государственная транспортная служба» in the Russian, the
+    # translations spelling the service out every time; where they abbreviate as the
+    # original does (the test above: CSTO for «ОДКБ»), the original's usage is followed
+    texts = [
+        {"ru": f"Отчет ГТС за {n} год опубликован.",
+         "en": f"The report of the state transport service for {n} is out.",
+         "fr": f"Le rapport du service public des transports pour {n} est paru."}
+        for n in (2020, 2021, 2022)
+    ]
+    texts += [
+        {"ru": "Перевозчиков проверила государственная транспортная служба.",
+         "en": "Carriers were inspected by the state transport service.",
+         "fr": "Les transporteurs ont été contrôlés par le service public des transports."},
+        {"ru": "Новые правила ввела государственная транспортная служба.",
+         "en": "New rules came from the state transport service.",
+         "fr": "De nouvelles règles viennent du service public des transports."},
+    ]
+    texts.append({"ru": "Проверки продолжатся.", "en": "Inspections will go on.",
+                  "fr": "Les contrôles continueront."})
+    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "ru"]
+    assert [(f.kind, f.variants[0]) for f in flags] == [("acronym", "ГТС")], [
+        (f.kind, f.variants) for f in flags]
+    abbreviated = [{**t, "en": t["en"].replace("the state transport service", "the STS"),
+                    "fr": t["fr"].replace("du service public des transports", "du SPT")}
+                   for t in texts[:3]] + texts[3:]
+    assert [f for f in discover(rows(*abbreviated), pivot="ru") if f.lang == "ru"] == []
+
 @pytest.mark.parametrize(("place", "adjective"), [
     ("Нюрнберге", "Нюрнбергского"), ("Россия", "российского"), ("Казахстана", "казахстанский"),
 ])
