@@ -586,10 +586,18 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
         outside = _Side([t for k, t in enumerate(pivot_tokens)
                          if k not in inside_idx and t.content], pivot)
         joins = any(pivot_tokens[k].lower in CONJUNCTIONS for k in inside_idx)
+        plain = corpus.plain_spans(lang, row, names=True) if concept.plain else []
+        # A translation may take a word more ('atención médica de alta tecnología' for
+        # «высокотехнологичная медицинская помощь»), where none of its words goes better
+        # with another word of the original.
+        shorter = set(plain)
+        longer = [s for s in (corpus.plain_spans(lang, row, names=True,
+                                                 longest=PLAIN_CONTENT + 1)
+                              if concept.plain else []) if s not in shorter]
+        extra = set(longer)
         spans = [
             s for s in [*corpus.candidate_spans(lang, row, extend=extend),
-                        *corpus.lowercase_spans(lang, row),
-                        *(corpus.plain_spans(lang, row, names=True) if concept.plain else [])]
+                        *corpus.lowercase_spans(lang, row), *plain, *longer]
             if joins or not any(t.lower in CONJUNCTIONS for t in corpus.span_tokens(s))
         ]
         # Only the words a candidate span covers are scored (most of a row's are not).
@@ -605,6 +613,8 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
                 words = scores[span.i : span.j + 1]
                 if max(words) < 0.6 or words[0] < 0 or words[-1] < 0:
                     continue
+                if min(words) <= RIVAL_COST and span in extra:
+                    continue  # the word more must go with the term, none with another
                 total = sum(w - PENALTY if w >= 0 else w for w in words)
                 if total > 0 and (best is None or total > best[0]):
                     best = (total, span)

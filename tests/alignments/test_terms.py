@@ -944,3 +944,26 @@ def test_rows_without_both_languages_do_not_dilute_their_association() -> None:
     china = alone.association("fr", "chine", "ru", "китай")
     assert china > 0.8
     assert together.association("fr", "chine", "ru", "китай") == china
+
+
+def test_a_rendering_may_take_a_word_more_than_the_term() -> None:
+    # made up: «высокоскоростная железнодорожная линия» (three words), 'línea ferroviaria
+    # de alta velocidad' and 'vía ferroviaria de alta velocidad' (four) in the Spanish
+    texts = [
+        {"ru": "Строится высокоскоростная железнодорожная линия до Казани.",
+         "es": "Se construye la línea ferroviaria de alta velocidad hasta Kazán."},
+        {"ru": "Проект включает высокоскоростную железнодорожную линию и вокзалы.",
+         "es": "El proyecto incluye la línea ferroviaria de alta velocidad y estaciones."},
+        {"ru": "Стоимость высокоскоростной железнодорожной линии выросла.",
+         "es": "El coste de la línea ferroviaria de alta velocidad creció."},
+        {"ru": "Пассажиры ждут высокоскоростную железнодорожную линию давно.",
+         "es": "Los pasajeros esperan hace tiempo la vía ferroviaria de alta velocidad."},
+        {"ru": "Мы откроем высокоскоростную железнодорожную линию летом.",
+         "es": "Abriremos la vía ferroviaria de alta velocidad en verano."},
+        {"ru": "Вокзалы уже готовы.", "es": "Las estaciones ya están listas."},
+        {"ru": "Поезда ходят быстро.", "es": "Los trenes van rápido."},
+    ]
+    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "es"]
+    assert [set(f.variants) for f in flags] == [
+        {"línea ferroviaria de alta velocidad", "vía ferroviaria de alta velocidad"}], [
+        f.variants for f in flags]
