@@ -433,17 +433,19 @@ def _rendering_groups(
 
 def _plain_groups(groups: list[list[Span]], corpus: Corpus) -> list[list[Span]]:
     """The renderings of a term in lowercase words, regrouped by their content words' stems
-    (declaración conjunta, declaraciones conjuntas: one), each used twice at least, none
+    in order (declaración conjunta, declaraciones conjuntas: one; consentimiento informado
+    voluntario, consentimiento voluntario informado: two), each used twice at least, none
     whose words another's hold (coopération au sein, coopération économique au sein: a
     span cut short, not a rendering)."""
-    by_words: dict[frozenset[str], list[Span]] = defaultdict(list)
+    by_words: dict[tuple[str, ...], list[Span]] = defaultdict(list)
     for group in groups:
         for span in group:
-            words = frozenset(light_stem(t.text, span.lang)[:5]
-                              for t in corpus.span_tokens(span) if t.content)
+            words = tuple(light_stem(t.text, span.lang)[:5]
+                          for t in corpus.span_tokens(span) if t.content)
             by_words[words].append(span)
     kept = {w: spans for w, spans in by_words.items() if len(spans) >= 2}
-    kept = {w: spans for w, spans in kept.items() if not any(w < other for other in kept)}
+    kept = {w: spans for w, spans in kept.items()
+            if not any(set(w) < set(other) for other in kept)}
     return list(kept.values()) if len(kept) >= 2 else []
 
 

@@ -967,3 +967,23 @@ def test_a_rendering_may_take_a_word_more_than_the_term() -> None:
     assert [set(f.variants) for f in flags] == [
         {"línea ferroviaria de alta velocidad", "vía ferroviaria de alta velocidad"}], [
         f.variants for f in flags]
+
+
+def test_a_lowercase_term_rendered_in_two_word_orders_is_flagged() -> None:
+    # made up: «обязательная ежегодная проверка», 'inspección anual obligatoria' and
+    # 'inspección obligatoria anual' in the Spanish
+    texts = [
+        {"ru": "Обязательная ежегодная проверка касается всех лифтов.",
+         "es": "La inspección anual obligatoria afecta a todos los ascensores."},
+        {"ru": "Владельцы проходят обязательную ежегодную проверку весной.",
+         "es": "Los propietarios pasan la inspección anual obligatoria en primavera."},
+        {"ru": "Итоги обязательной ежегодной проверки публикуются.",
+         "es": "Los resultados de la inspección obligatoria anual se publican."},
+        {"ru": "Мы упростили обязательную ежегодную проверку для школ.",
+         "es": "Hemos simplificado la inspección obligatoria anual para escuelas."},
+        {"ru": "Лифты стали безопаснее.", "es": "Los ascensores son más seguros."},
+    ]
+    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "es"]
+    assert [set(f.variants) for f in flags] == [
+        {"inspección anual obligatoria", "inspección obligatoria anual"}], [
+        f.variants for f in flags]
