@@ -403,7 +403,8 @@ def _rendering_groups(
     spelled: dict[str, tuple[str, ...]] = {}
     for source, span in pairs:
         key = _one_word_name(corpus.variant_id(span), lang)
-        key = spelled.setdefault("".join(spelling_key(w) for w in key), key)
+        key = spelled.setdefault(
+            "".join(spelling_key(_genitive_off(w, corpus, lang)) for w in key), key)
         by_variant[key].append(span)
         abbreviated = any(t.acronym for t in corpus.span_tokens(source))
         qualified[key] &= abbreviated and not _acronym_beside(corpus, span)
@@ -460,6 +461,16 @@ def _acronym_beside(corpus: Corpus, span: Span) -> bool:
     after = k < len(tokens) and tokens[k].acronym and not tokens[k].brk
     before = span.i > 0 and tokens[span.i - 1].acronym and not tokens[span.i].brk
     return bool(after or before)
+
+
+def _genitive_off(word: str, corpus: Corpus, lang: str) -> str:
+    """A German word without the genitive -s or -es the dictionary left on it (Russlands:
+    Russland), where the text has the word without it."""
+    if lang == "de" and len(word) >= 5:
+        for ending in ("s", "es"):
+            if word.endswith(ending) and word[: -len(ending)] in corpus.rows_of[lang]:
+                return word[: -len(ending)]
+    return word
 
 
 def _one_word_name(key: tuple[str, ...], lang: str) -> tuple[str, ...]:

@@ -987,3 +987,20 @@ def test_a_lowercase_term_rendered_in_two_word_orders_is_flagged() -> None:
     assert [set(f.variants) for f in flags] == [
         {"inspección anual obligatoria", "inspección obligatoria anual"}], [
         f.variants for f in flags]
+
+
+def test_a_german_genitive_s_is_no_rendering_of_its_own() -> None:
+    # made up: «Молдавия» is 'Moldawien' and, in the genitive, 'Moldawiens' (which the
+    # dictionary keeps as it is)
+    texts = [
+        {"ru": "Молдавия поддержала проект.", "de": "Moldawien unterstützte das Projekt."},
+        {"ru": "Делегация прибыла в Молдавию.", "de": "Die Delegation reiste nach Moldawien."},
+        {"ru": "Молдавия остается партнером.", "de": "Moldawien bleibt ein Partner."},
+        {"ru": "Позиция Молдавии не изменилась.",
+         "de": "Die Haltung Moldawiens hat sich nicht geändert."},
+        {"ru": "Министр назвал предложения Молдавии полезными.",
+         "de": "Der Minister nannte die Vorschläge Moldawiens nützlich."},
+        {"ru": "Экономика Молдавии растет.", "de": "Die Wirtschaft Moldawiens wächst."},
+        {"ru": "Встреча закончилась.", "de": "Das Treffen endete."},
+    ]
+    assert [f.variants for f in discover(rows(*texts), pivot="ru")] == []
