@@ -404,7 +404,7 @@ def _rendering_groups(
     for source, span in pairs:
         key = _one_word_name(corpus.variant_id(span), lang)
         key = spelled.setdefault(
-            "".join(spelling_key(_genitive_off(w, corpus, lang)) for w in key), key)
+            "".join(spelling_key(_ending_off(w, corpus, lang)) for w in key), key)
         by_variant[key].append(span)
         abbreviated = any(t.acronym for t in corpus.span_tokens(source))
         qualified[key] &= abbreviated and not _acronym_beside(corpus, span)
@@ -463,11 +463,12 @@ def _acronym_beside(corpus: Corpus, span: Span) -> bool:
     return bool(after or before)
 
 
-def _genitive_off(word: str, corpus: Corpus, lang: str) -> str:
+def _ending_off(word: str, corpus: Corpus, lang: str) -> str:
     """A German word without the genitive -s or -es the dictionary left on it (Russlands:
-    Russland), where the text has the word without it."""
+    Russland), or the feminine -in of a title (Ministerin: Minister, one office held by a
+    woman), where the text has the word without it."""
     if lang == "de" and len(word) >= 5:
-        for ending in ("s", "es"):
+        for ending in ("s", "es", "in"):
             if word.endswith(ending) and word[: -len(ending)] in corpus.rows_of[lang]:
                 return word[: -len(ending)]
     return word

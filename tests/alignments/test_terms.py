@@ -1004,3 +1004,23 @@ def test_a_german_genitive_s_is_no_rendering_of_its_own() -> None:
         {"ru": "Встреча закончилась.", "de": "Das Treffen endete."},
     ]
     assert [f.variants for f in discover(rows(*texts), pivot="ru")] == []
+
+
+def test_a_german_title_for_a_woman_is_no_rendering_of_its_own() -> None:
+    # made up: «Президент» (of a club) is 'Präsident' and, for a woman, 'Präsidentin': one
+    # office
+    texts = [
+        {"ru": "Вчера Президент клуба открыл сезон.",
+         "de": "Gestern eröffnete der Präsident des Klubs die Saison."},
+        {"ru": "Отчет подписал Президент клуба.",
+         "de": "Den Bericht unterschrieb der Präsident des Klubs."},
+        {"ru": "Затем Президент клуба Анна Петрова выступила.",
+         "de": "Dann sprach die Präsidentin des Klubs Anna Petrowa."},
+        {"ru": "Гостей встретил Президент клуба.",
+         "de": "Die Gäste empfing der Präsident des Klubs."},
+        {"ru": "Позже Президент клуба Ольга Орлова ответила.",
+         "de": "Später antwortete die Präsidentin des Klubs Olga Orlowa."},
+        {"ru": "Сезон продлится месяц.", "de": "Die Saison dauert einen Monat."},
+    ]
+    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "de"]
+    assert [f.variants for f in flags] == []
