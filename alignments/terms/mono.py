@@ -277,7 +277,12 @@ def word_order_flags(corpus: Corpus, lang: str) -> list[Found]:
             if any(t.lower in INDEFINITE.get(lang, ()) for t in tokens):
                 continue  # a name has no indefinite article: 'Entwurf eines Programms'
             bag = " ".join(sorted(t.lemma for t in words))
-            groups[bag][" ".join(corpus.variant_id(span))].append(span)
+            # German capitalises every noun: its capitalised words joined by another
+            # preposition are another phrase, not a name written another way ('Führer des
+            # Rongtals', 'Führer im Rongtal'); elsewhere they are ('Ministry of Foreign
+            # Affairs', 'Ministry for Foreign Affairs')
+            key = words if lang == "de" else tokens
+            groups[bag][" ".join(t.lemma for t in key)].append(span)
     return list(_flags("word-order", groups, corpus, "same words, another order or number"))
 
 

@@ -1024,3 +1024,18 @@ def test_a_german_title_for_a_woman_is_no_rendering_of_its_own() -> None:
     ]
     flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "de"]
     assert [f.variants for f in flags] == []
+
+
+def test_german_nouns_joined_by_another_preposition_are_no_word_order_variant() -> None:
+    # made up: German capitalises every noun, so 'Weg zum Kloster' and 'Weg vom Kloster'
+    # are two phrases; an English name with another preposition is one name written two
+    # ways
+    de = [{"de": "Wir fanden den Weg zum Kloster sofort."},
+          {"de": "Morgens war es kalt auf dem Weg zum Kloster."},
+          {"de": "Der Weg vom Kloster ist steil."}]
+    assert [f.variants for f in discover(rows(*de)) if f.kind == "word-order"] == []
+    en = [{"en": "She joined the Agency for Road Safety in May."},
+          {"en": "Reports of the Agency for Road Safety are public."},
+          {"en": "The Agency of Road Safety replied."}]
+    assert [set(f.variants) for f in discover(rows(*en)) if f.kind == "word-order"] == [
+        {"Agency for Road Safety", "Agency of Road Safety"}]
