@@ -15,8 +15,16 @@ from collections.abc import Iterator
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-from alignments.terms.lang import Token, calendar_words, light_stem, sound_key, spelling_key, stem
-from alignments.terms.span import MAX_CONTENT, Corpus, Span, abbreviates
+from alignments.terms.lang import (
+    FUNCTION_WORDS,
+    Token,
+    calendar_words,
+    light_stem,
+    sound_key,
+    spelling_key,
+    stem,
+)
+from alignments.terms.span import MAX_CONTENT, Corpus, Span, abbreviates, noun_phrase
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
 INDEFINITE: dict[str, frozenset[str]] = {
@@ -86,7 +94,12 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
     title case ('Press Release on the Meeting') say nothing of how the body writes a term,
     and are left out, as are the words of a longer name (Comunidad de Estados Independientes
     beside Estados independientes) and, in Russian, a name the capital tells from another
-    (Совет Безопасности ООН, Совет безопасности России)."""
+    (Совет Безопасности ООН, Совет безопасности России). The two words with no capital at
+    all are a variant too where the text capitalises the second one only, a name after a
+    common noun, and writes it in lower case nowhere else (портал госуслуг, портал
+    Госуслуг; not принимающая сторона, a common word); not in German, whose capital marks
+    a noun (neu bauen, neuen Bau)."""
+    lowercase: Groups = defaultdict(lambda: defaultdict(list))
     for row, tokens in enumerate(corpus.tokens[lang]):
         long = [t for t in tokens if t.content and len(t.text) >= 4 and not t.acronym]
         if len(long) >= 3 and sum(t.capital for t in long) >= TITLE_CASE * len(long):
@@ -101,7 +114,7 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
                 continue
             b = tokens[m]
             if (b.brk or not b.content or b.acronym or not b.text[1:].islower()
-                    or max(len(a.text), len(b.text)) < 4 or not (a.capital or b.capital)):
+                    or max(len(a.text), len(b.text)) < 4):
                 continue
             if _inside_name(tokens, n, m if b.capital else None, acronyms=lang == "ru"):
                 continue
@@ -110,7 +123,25 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
             first, second = light_stem(a.lower, lang), light_stem(b.lower, lang)
             key = f"{spelling_key(first)} {between} {spelling_key(second)} (capitals)"
             variant = f"{a.text[:1]}{first[1:]} {between} {b.text[:1]}{second[1:]}"
-            groups[key][variant].append(Span(row, lang, n, m))
+            if a.capital or b.capital:
+                groups[key][variant].append(Span(row, lang, n, m))
+            elif lang in FUNCTION_WORDS and lang != "de" and (
+                    lang != "ru" or noun_phrase([a, b])):
+                lowercase[key][variant].append(Span(row, lang, n, m))
+    if not lowercase:
+        return
+    # how often each word is written in lower case: a name the text lowercases only in
+    # this term (госуслуг) is the name; a common word (министров, système) is not
+    written = Counter(light_stem(t.lower, lang) for tokens in corpus.tokens[lang]
+                      for t in tokens if t.content and not t.capital)
+    for key, variants in lowercase.items():
+        # where the text capitalises the second word only: a name after a common noun
+        if key not in groups or not all(v[:1].islower() for v in groups[key]):
+            continue
+        spans = [span for found in variants.values() for span in found]
+        second = light_stem(corpus.tokens[lang][spans[0].row][spans[0].j].lower, lang)
+        if written[second] == len(spans):
+            groups[key].update(variants)
 
 
 def _bare_capital(stem: str) -> str:

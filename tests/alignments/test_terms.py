@@ -1039,3 +1039,19 @@ def test_german_nouns_joined_by_another_preposition_are_no_word_order_variant() 
           {"en": "The Agency of Road Safety replied."}]
     assert [set(f.variants) for f in discover(rows(*en)) if f.kind == "word-order"] == [
         {"Agency for Road Safety", "Agency of Road Safety"}]
+
+
+def test_a_name_after_a_common_noun_written_without_its_capital_is_flagged() -> None:
+    # made up: «портал Горбилет» and «портал горбилет»; the text writes 'горбилет' in
+    # lower case only there. A common word it writes in lower case elsewhere too
+    # (сторона) is not a name lowercased: «принимающая Сторона» is the treaty's usage
+    name = [{"ru": "Билеты продаются через портал Горбилет."},
+            {"ru": "Купить билет можно через портал Горбилет сегодня."},
+            {"ru": "Оплата проходит через портал горбилет без комиссии."}]
+    flags = [f for f in discover(rows(*name)) if f.kind == "spelling"]
+    assert [len(f.variants) for f in flags] == [2], [f.variants for f in flags]
+    common = [{"ru": "Визы выдает принимающая Сторона."},
+              {"ru": "Расходы несет принимающая Сторона."},
+              {"ru": "Жилье обеспечивает принимающая сторона."},
+              {"ru": "Каждая сторона назначает представителя."}]
+    assert [f.variants for f in discover(rows(*common)) if f.kind == "spelling"] == []
