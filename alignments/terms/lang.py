@@ -516,6 +516,10 @@ def sound_key(word: str, lang: str = "") -> str:
     # e in another (Yerofeyev, Jerofejew, Erofeev: Ерофеев); French writes it ie at the
     # start (Iekaterinbourg, Ekaterinbourg: Екатеринбург)
     key = re.sub(r"(?:^|(?<=[aeiou]))[yj]e|^ie", "e", key)
+    # Russian ё after a consonant: yo, jo or io in one transliteration, e in another
+    # (Zhuravlyov, Schurawljow, Zhuravliov, Zhuravlev: Журавлёв; Pjotr, Pyotr, Petr)
+    # (not a Latin -ion, Federation, nor a final -io, Antonio)
+    key = re.sub(r"(?<=[bcdfgklmnprstvwz])(?:[yj]o|io(?!n))(?=[a-z])", "e", key)
     if base_lang(lang) == "es":
         key = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "dzh", key)
     if base_lang(lang) == "de":  # German writes х as ch (Chabarowsk), ш as sch, ч as tsch
