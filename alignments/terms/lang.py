@@ -445,6 +445,10 @@ SPELLING_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"([^aeiou])tre(s)?$", r"\1ter\2"),
         (r"ogue(s)?$", r"og\1"),
         (r"(?<=[a-z])(?:ae|oe)(?=[a-z])", "e"),  # paediatrician, oesophagus: inside a word
+        (r"(?<=gra)mme(s)?$", r"m\1"),  # programme, program; kilogramme, kilogram
+        # British l doubled after one vowel: labelling, counsellor, cancelled (not spelling,
+        # installing, controlled)
+        (r"([aeiou][^aeiou]{1,2}[aeio])ll(ed|ing|er|ers|or|ors)$", r"\1l\2"),
         (r"-", ""),
     )
 )

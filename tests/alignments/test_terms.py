@@ -1066,3 +1066,15 @@ def test_russian_yo_as_yo_jo_io_or_e_is_one_name(a: str, b: str, lang: str) -> N
     assert sound_key(a, lang) == sound_key(b, lang)
     assert sound_key("Federation") != sound_key("Federaten")
     assert sound_key("Antonio") != sound_key("Antone")
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("programme", "program", True), ("programmes", "programs", True),
+    ("labelling", "labeling", True), ("counsellor", "counselor", True),
+    ("cancelled", "canceled", True),
+    ("spelling", "speling", False), ("installing", "instaling", False),
+])
+def test_british_programme_and_a_doubled_l_are_spellings(a: str, b: str, same: bool) -> None:
+    # made up: British and American spellings of one word; a double l that is the word's
+    # own (spelling, installing) is no British doubling
+    assert (spelling_key(a) == spelling_key(b)) is same
