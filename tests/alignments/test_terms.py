@@ -139,6 +139,11 @@ def rows(*texts: dict[str, str]) -> list[AlignedRow]:
     return [AlignedRow("s", n, t) for n, t in enumerate(texts)]
 
 
+def flagged(texts: list[dict[str, str]], lang: str) -> list[Flag]:
+    """The flags in ``lang`` of a corpus of rows (``texts``) whose original is Russian."""
+    return [f for f in discover(rows(*texts), pivot="ru") if f.lang == lang]
+
+
 COUNCIL = rows(
     {"ru": "Состоялось заседание Совета министров иностранных дел ОДКБ.",
      "en": "A CSTO Council of Foreign Ministers meeting was held."},
@@ -368,7 +373,7 @@ def test_a_name_written_with_and_without_yo_is_spelled_two_ways() -> None:
         {"ru": "Объём торговли вырос.", "en": "The volume of trade grew."},
         {"ru": "Торговый объём вырос.", "en": "The trade volume grew."},
     ]
-    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "ru"]
+    flags = flagged(texts, "ru")
     assert [set(f.variants) for f in flags] == [{"Тромсё", "Тромсе"}], [f.variants for f in flags]
 
 
@@ -451,7 +456,7 @@ def test_the_original_naming_a_term_two_ways_is_flagged_through_a_translation() 
          "de": "Wir meinen, dass die Kaspische Konvention wirkt."},
         {"ru": "Норвегия молчит.", "de": "Norwegen schweigt."},
     ]
-    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "ru"]
+    flags = flagged(texts, "ru")
     assert [set(f.variants) for f in flags] == [set(ru)], [f.variants for f in flags]
 
 
@@ -652,7 +657,7 @@ def test_the_originals_acronym_beside_its_expansion_is_flagged_where_translation
     ]
     texts.append({"ru": "Проверки продолжатся.", "en": "Inspections will go on.",
                   "fr": "Les contrôles continueront."})
-    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "ru"]
+    flags = flagged(texts, "ru")
     assert [(f.kind, f.variants[0]) for f in flags] == [("acronym", "ГТС")], [
         (f.kind, f.variants) for f in flags]
     abbreviated = [{**t, "en": t["en"].replace("the state transport service", "the STS"),
@@ -963,7 +968,7 @@ def test_a_rendering_may_take_a_word_more_than_the_term() -> None:
         {"ru": "Вокзалы уже готовы.", "es": "Las estaciones ya están listas."},
         {"ru": "Поезда ходят быстро.", "es": "Los trenes van rápido."},
     ]
-    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "es"]
+    flags = flagged(texts, "es")
     assert [set(f.variants) for f in flags] == [
         {"línea ferroviaria de alta velocidad", "vía ferroviaria de alta velocidad"}], [
         f.variants for f in flags]
@@ -983,7 +988,7 @@ def test_a_lowercase_term_rendered_in_two_word_orders_is_flagged() -> None:
          "es": "Hemos simplificado la inspección obligatoria anual para escuelas."},
         {"ru": "Лифты стали безопаснее.", "es": "Los ascensores son más seguros."},
     ]
-    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "es"]
+    flags = flagged(texts, "es")
     assert [set(f.variants) for f in flags] == [
         {"inspección anual obligatoria", "inspección obligatoria anual"}], [
         f.variants for f in flags]
@@ -1022,7 +1027,7 @@ def test_a_german_title_for_a_woman_is_no_rendering_of_its_own() -> None:
          "de": "Später antwortete die Präsidentin des Klubs Olga Orlowa."},
         {"ru": "Сезон продлится месяц.", "de": "Die Saison dauert einen Monat."},
     ]
-    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "de"]
+    flags = flagged(texts, "de")
     assert [f.variants for f in flags] == []
 
 
