@@ -25,7 +25,7 @@ from workbench.commands import (
     wait_option,
 )
 from workbench.db import database_url, retried, session_scope, upgrade
-from workbench.errors import DatabaseUnreachable, PageImportError
+from workbench.errors import DatabaseUnreachable, PageImportError, WorkbenchError
 from workbench.jobs.cli import jobs, worker
 from workbench.memory.cli import memory
 from workbench.terminology.cli import terms
@@ -48,6 +48,8 @@ class _Workbench(click.Group):
             return super().invoke(ctx)
         except DatabaseUnreachable as error:  # met outside a command's own error handling
             raise click.ClickException(unreachable_line(error)) from error
+        except WorkbenchError as error:  # a wrong setting, met before a command's own handling
+            raise click.ClickException(str(error)) from error
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
             raise click.ClickException(

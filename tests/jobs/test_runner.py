@@ -323,3 +323,15 @@ def test_an_interrupted_job_run_again_twice_at_once_runs_once(
             rerun(late, database_url, job_id, runner="eager")
     assert count(database_url, DocumentSet) == 1
     assert job(database_url, job_id).attempts == 1
+
+
+def test_a_sweep_interval_that_is_no_number_is_said_before_anything_starts(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.errors import WorkbenchError
+    from workbench.jobs.runner import start_sweeper
+
+    monkeypatch.setenv("WORKBENCH_JOBS_SWEEP_EVERY", "a minute")
+    with pytest.raises(WorkbenchError,
+                       match="WORKBENCH_JOBS_SWEEP_EVERY must be a number of seconds, "
+                             "not 'a minute'"):
+        start_sweeper(app, "threads")

@@ -94,6 +94,18 @@ def test_serve_refuses_settings_that_cannot_work(option: list[str]) -> None:
     assert "Invalid value" in result.stderr
 
 
+def test_serve_says_a_sweep_interval_that_is_no_number_in_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "serve", "--port", "65530"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        env={**os.environ, "WORKBENCH_DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
+             "WORKBENCH_JOBS_SWEEP_EVERY": "a minute", "WORKBENCH_BROKER_URL": ""})
+    assert result.returncode == 1
+    assert ("Error: WORKBENCH_JOBS_SWEEP_EVERY must be a number of seconds, not 'a minute'."
+            in result.stderr)
+    assert "Traceback" not in result.stderr
+
+
 def test_the_servers_settings_come_from_the_instance_folder_it_runs_in(tmp_path: Path) -> None:
     # serve and worker read instance/config.py beside the database the command line uses;
     # what the command line was told goes over it

@@ -403,7 +403,13 @@ def sweep_every() -> float:
     """Seconds between two sweeps (``SWEEP_EVERY``): the app's ``JOBS_SWEEP_EVERY``, else
     ``WORKBENCH_JOBS_SWEEP_EVERY``."""
     value = _config("JOBS_SWEEP_EVERY") or os.environ.get("WORKBENCH_JOBS_SWEEP_EVERY")
-    return max(0.1, float(value)) if value else SWEEP_EVERY
+    if not value:
+        return SWEEP_EVERY
+    try:
+        return max(0.1, float(value))
+    except ValueError:
+        raise WorkbenchError(
+            f"WORKBENCH_JOBS_SWEEP_EVERY must be a number of seconds, not {value!r}.") from None
 
 
 def start_sweeper(app: Flask, runner: str, *, at_once: bool = True) -> Event:
@@ -415,10 +421,11 @@ def start_sweeper(app: Flask, runner: str, *, at_once: bool = True) -> Event:
     stop = Event()
     url = app.config["DATABASE_URL"]
     me = this_process()
+    with app.app_context():
+        every = sweep_every()  # a wrong setting is said here, before the thread starts
 
     def sweep() -> None:
         with app.app_context():
-            every = sweep_every()
             if not at_once and stop.wait(every):
                 return
             while not stop.is_set():
