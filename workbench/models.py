@@ -9,6 +9,8 @@ a second tab) can be refused.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -77,6 +79,21 @@ class Version(Base):
     sentences: Mapped[list[Sentence]] = relationship(
         back_populates="version", cascade="all, delete-orphan", order_by="Sentence.position"
     )
+
+
+def cell_scores_text(scores: Mapping[str, float]) -> str | None:
+    """What ``Row.cell_scores`` stores of each version's confidence in a row (None: none)."""
+    if not scores:
+        return None
+    return json.dumps({lang: round(float(score), 4) for lang, score in sorted(scores.items())},
+                      separators=(",", ":"))
+
+
+def read_cell_scores(stored: str | None) -> dict[str, float]:
+    """``Row.cell_scores`` as a mapping (empty for a row stored without them)."""
+    if not stored:
+        return {}
+    return {str(lang): float(score) for lang, score in json.loads(stored).items()}
 
 
 class Row(Base):

@@ -6,7 +6,6 @@ plain values, and raises a ``WorkbenchError`` a person can read.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +23,15 @@ from workbench.errors import AlignmentFailed, NotFound, PageImportError
 from workbench.importers import Version as ImportedVersion
 from workbench.limits import limit
 from workbench.memory.store import release_set
-from workbench.models import DocumentSet, Edit, Row, Sentence, Version
+from workbench.models import (
+    DocumentSet,
+    Edit,
+    Row,
+    Sentence,
+    Version,
+    cell_scores_text,
+    read_cell_scores,
+)
 
 
 def base_lang(lang: str) -> str:
@@ -280,28 +287,11 @@ def _store_rows(
 ) -> None:
     for position, aligned_row in enumerate(aligned):
         row = Row(position=position, score=float(aligned_row.score), status="auto",
-                  cell_scores=cell_scores_json(aligned_row))
+                  cell_scores=cell_scores_text(aligned_row.cell_scores))
         document_set.rows.append(row)
         for lang, ids in aligned_row.cells.items():
             for i in ids:
                 stored[lang][i].row = row
-
-
-def cell_scores_json(aligned_row: AlignedRow) -> str | None:
-    """What ``Row.cell_scores`` stores of an aligned row: each version's confidence in it."""
-    if not aligned_row.cell_scores:
-        return None
-    return json.dumps({lang: round(float(score), 4)
-                       for lang, score in sorted(aligned_row.cell_scores.items())},
-                      separators=(",", ":"))
-
-
-def read_cell_scores(stored: str | None) -> dict[str, float]:
-    """``Row.cell_scores`` as a mapping (empty for a row stored without them)."""
-    if not stored:
-        return {}
-    found = json.loads(stored)
-    return {str(lang): float(score) for lang, score in found.items()}
 
 
 def pick_pivot(langs: list[str], wanted: str | None) -> str:

@@ -8,7 +8,6 @@ row left with no sentence at all disappears.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 from flask_babel import format_decimal, ngettext
@@ -30,7 +29,7 @@ from workbench.editing.history import (
 )
 from workbench.errors import NotFound
 from workbench.limits import limit
-from workbench.models import Row, Sentence, Version
+from workbench.models import Row, Sentence, Version, cell_scores_text, read_cell_scores
 
 UP, DOWN = "up", "down"
 
@@ -78,12 +77,10 @@ def _reopened(row: RowState) -> RowState:
 
 def _weaker_cells(a: str | None, b: str | None) -> str | None:
     """Two rows' ``cell_scores`` merged: each version's weaker confidence."""
-    if not a or not b:
-        return a or b
-    merged = json.loads(a)
-    for lang, score in json.loads(b).items():
+    merged = read_cell_scores(a)
+    for lang, score in read_cell_scores(b).items():
         merged[lang] = min(score, merged.get(lang, 1.0))
-    return json.dumps(dict(sorted(merged.items())), separators=(",", ":"))
+    return cell_scores_text(merged)
 
 
 def merge_next(session: Session, set_id: int, revision: int, row_id: int,

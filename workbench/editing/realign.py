@@ -24,7 +24,7 @@ from workbench.editing.history import (
     version_langs,
 )
 from workbench.errors import AlignmentFailed
-from workbench.models import DocumentSet, Edit, Row, Sentence, Version
+from workbench.models import DocumentSet, Edit, Row, Sentence, Version, cell_scores_text
 
 
 def realign_after_confirmed(session: Session, set_id: int, revision: int, *,
@@ -50,7 +50,7 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int, *,
     cancelled) and nothing of the re-alignment is written.
     """
     # the engine is imported only when needed
-    from workbench.sets import align_sentences, cell_scores_json
+    from workbench.sets import align_sentences
 
     # The revision is read first: an edit landing during the reads below moves it on, and
     # the claim after the alignment then fails (stale) rather than writing over that edit.
@@ -116,7 +116,7 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int, *,
                 "The aligner mixed confirmed sentences into a new row; nothing was changed."))
         placeholder = -(len(rows) + 1)
         rows.append(RowState(placeholder, start + len(rows), float(aligned_row.score), "auto",
-                             cell_scores_json(aligned_row)))
+                             cell_scores_text(aligned_row.cell_scores)))
         for place in places:
             if place not in by_place:
                 raise AlignmentFailed(_("The aligner returned an unknown sentence; "

@@ -44,8 +44,8 @@ from workbench.editing.operations import LOW_CONFIDENCE, rows_needing_a_look
 from workbench.errors import DatabaseUnreachable, NotFound, StaleEdit, WorkbenchError
 from workbench.jobs.models import DONE, FINISHED, Job
 from workbench.jobs.runner import get_job
-from workbench.models import DocumentSet, Row, Sentence
-from workbench.sets import get_set, read_cell_scores
+from workbench.models import DocumentSet, Row, Sentence, read_cell_scores
+from workbench.sets import get_set
 
 bp = Blueprint("editor", __name__)
 
