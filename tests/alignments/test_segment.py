@@ -64,6 +64,17 @@ CASES: list[tuple[str, str, list[str]]] = [
      "Министра. Открыт лиц. счёт.", "ru",
      ["Обсуждались консультации старших должностных лиц.",
       "Х.Аль-Мансури проинформировал Министра.", "Открыт лиц. счёт."]),
+    # a telephone number or a year before an acronym ends its sentence; a short ordinal
+    # does not (the consular corpus, written blind)
+    ("Звоните по телефону +7 499 244 1947. МИД России следит за ситуацией. Пункт 5. ООН "
+     "тоже.", "ru",
+     ["Звоните по телефону +7 499 244 1947.", "МИД России следит за ситуацией.",
+      "Пункт 5. ООН тоже."]),
+    # "Mar." is the sea before a capital, March before a number (the polar corpus)
+    ("Lo dice la Convención sobre el Derecho del Mar. La Ruta está abierta. Llegó el 15 de "
+     "mar. 2025.", "es",
+     ["Lo dice la Convención sobre el Derecho del Mar.", "La Ruta está abierta.",
+      "Llegó el 15 de mar. 2025."]),
     # dates
     ("Am 22. Mai 2019 trafen sie sich. Der 75. Jahrestag ist wichtig.", "de",
      ["Am 22. Mai 2019 trafen sie sich.", "Der 75. Jahrestag ist wichtig."]),
