@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -100,8 +101,9 @@ _NESTED = ("p", "ul", "ol", "dl", "pre", "blockquote")
 class Version:
     """One language version of a page, as imported (the title is not among the paragraphs).
 
-    A paragraph holds no line break, except a code block (an HTML page's ``<pre>``): its
-    lines, each ended by ``"\\n"``, which the segmenter takes as its sentences."""
+    A paragraph holds no line break, except a code block (an HTML page's ``<pre>`` holding
+    code, not wrapped prose): its lines, each ended by ``"\\n"``, which the segmenter takes
+    as its sentences."""
 
     lang: str
     title: str
@@ -405,12 +407,103 @@ def _text_of(element: etree._Element) -> str:
     return _normalise(element.text_content())
 
 
-def _code_lines(element: etree._Element) -> str:
+def _preformatted(element: etree._Element) -> tuple[str, ...]:
+    """A ``<pre>``'s paragraphs: a code block keeps its lines (:func:`_code_lines`); prose
+    wrapped at a width (a letter or an e-mail pasted as preformatted text) is read as the
+    paragraphs it was written in (:func:`_wrapped_paragraphs`), not a sentence a line."""
+    lines = [line.rstrip() for line in element.text_content().split("\n")]
+    if _is_wrapped_prose(lines):
+        return _wrapped_paragraphs(lines)
+    code = _code_lines(lines)
+    return (code,) if code else ()
+
+
+def _code_lines(lines: list[str]) -> str:
     """A code block's text as its lines, each ended by a line break: the non-empty ones,
     as they are but for the white space that ends them (a command, a file's line, an
     output column), for the segmenter to take one by one and leave whole."""
-    lines = (line.rstrip() for line in element.text_content().split("\n"))
     return "".join(f"{line}\n" for line in lines if line.strip())
+
+
+# A word of prose, with the quotes and punctuation around it ("«Hello,", "l'année",
+# "non-free"), and what prose and code both write (numbers, dates, a dash).
+_PROSE_WORD = re.compile(r"[\"'«„“‘(\[¡¿]*[^\W\d_]+(?:[-'’][^\W\d_]+)*[\"'»“”’)\].,;:!?…]*")
+_NEUTRAL_WORD = re.compile(r"[\d.,:/%()–—-]+")
+# How a line of code, a comment, a prompt, a quotation or a markup line starts.
+_CODE_START = re.compile(r"[#$%;|\\{}<>*/=@`~^&]")
+_SENTENCE_INSIDE = re.compile(r"[^\W\d_][.!?…][\"'»“”’)]*\s+[\"'«„“(]*[^\W\d_]")
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """The lines of a text in blocks apart at blank lines, the indentation all share gone."""
+    indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            blocks[-1].append(line[indent:])
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def _is_wrapped_prose(lines: list[str]) -> bool:
+    """Whether a preformatted text is prose cut into lines at a width: words, and no code's
+    marks nor tabs; a block's lines after its first indented alike; most line ends at the
+    width (the next word would not have fitted); sentences (a full stop and a capital after
+    it, one at least per 300 characters); and a line ending inside a sentence, at the width
+    or with the next line going on in lowercase. Code, program output, a file's lines and
+    verse keep their lines: each of them fails one of these."""
+    blocks = _blocks(lines)
+    text = [line for block in blocks for line in block]
+    if not text or any(_CODE_START.match(line.lstrip()) or "\t" in line for line in text):
+        return False
+    if any(len({len(line) - len(line.lstrip()) for line in block[1:]}) > 1 for block in blocks):
+        return False
+    tokens = [token for line in text for token in line.split()
+              if not _NEUTRAL_WORD.fullmatch(token)]
+    if not tokens or sum(bool(_PROSE_WORD.fullmatch(t)) for t in tokens) < 0.9 * len(tokens):
+        return False
+    width = max(len(line) for line in text)
+    breaks = [pair for block in blocks for pair in itertools.pairwise(block)]
+    if width < 40 or not breaks:
+        return False
+    if sum(_fills_the_width(line, following, width) for line, following in breaks) < (
+            0.6 * len(breaks)):
+        return False
+    joined = " ".join(" ".join(block) for block in blocks)
+    sentences = len(_SENTENCE_INSIDE.findall(joined)) + sum(
+        bool(_SENTENCE_END.search(line)) for line in text)
+    if sentences < max(1, len(joined) / 300):
+        return False
+    return any(not _SENTENCE_END.search(line) and (
+        following.lstrip()[:1].islower() or _fills_the_width(line, following, width))
+        for line, following in breaks)
+
+
+def _fills_the_width(line: str, following: str, width: int) -> bool:
+    """Whether a line was cut where the next word would have gone past the width (a tenth
+    of it to spare: a text wrapped by hand, or at a width its longest line does not reach)."""
+    word = following.split()[0]
+    return len(line) + 1 + len(word) > 0.9 * width
+
+
+def _wrapped_paragraphs(lines: list[str]) -> tuple[str, ...]:
+    """Prose cut into lines at a width, as its paragraphs: a block's lines are joined
+    where a line fills the width or the next one goes on in lowercase; a short line
+    followed by a capital (a greeting, a signature's lines) is a paragraph of its own."""
+    blocks = _blocks(lines)
+    width = max(len(line) for block in blocks for line in block)
+    paragraphs: list[str] = []
+    for block in blocks:
+        current = [block[0]]
+        for line, following in itertools.pairwise(block):
+            if not (_fills_the_width(line, following, width)
+                    or following.lstrip()[:1].islower()):
+                paragraphs.append(_normalise(" ".join(current)))
+                current = []
+            current.append(following)
+        paragraphs.append(_normalise(" ".join(current)))
+    return tuple(paragraph for paragraph in paragraphs if paragraph)
 
 
 def _site_title(title: str) -> str:
@@ -464,9 +557,8 @@ def _html_paragraphs(root: etree._Element) -> tuple[str, ...]:
                 paragraphs.append(text)
         elif element.tag in _ITEMS and any(True for _ in element.iterdescendants(*_NESTED)):
             stack.extend(reversed(_item_parts(element)))  # ... unless it holds a list
-        elif element.tag == "pre":  # a code block keeps its lines
-            if text := _code_lines(element):
-                paragraphs.append(text)
+        elif element.tag == "pre":  # a code block keeps its lines, wrapped prose not
+            paragraphs.extend(_preformatted(element))
         elif element.tag in _BLOCKS or (element.tag in _CELLS and not any(
                 True for _ in element.iterdescendants(*_BLOCKS))):
             if text := _text_of(element):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -269,6 +270,164 @@ def test_a_code_block_keeps_its_lines(block: str) -> None:
     sentences = [text for number, text in segment_version(version, Segmenter())
                  if number == start + 2]  # the title is paragraph 0
     assert sentences == SCREEN_LINES
+
+
+# a letter or an e-mail pasted as preformatted text: its lines wrapped at 72 characters
+# inside its sentences, its paragraphs apart at blank lines, its signature a line a part
+LETTERS = {
+    "en": ("""Dear colleagues,
+
+Thank you for the draft of the joint statement, which we received on
+Monday. We have read it carefully and would like to propose two changes
+to the second paragraph. The delegation believes that the wording on
+regional security should follow the text agreed in Astana last year.
+
+We would be grateful for your comments by Friday, so that the statement
+can be adopted at the meeting of the ministers.
+
+With best regards,
+Ivan Petrov
+Second Secretary
+""", ("Dear colleagues,",
+      "Thank you for the draft of the joint statement, which we received on Monday. We "
+      "have read it carefully and would like to propose two changes to the second "
+      "paragraph. The delegation believes that the wording on regional security should "
+      "follow the text agreed in Astana last year.",
+      "We would be grateful for your comments by Friday, so that the statement can be "
+      "adopted at the meeting of the ministers.",
+      "With best regards,", "Ivan Petrov", "Second Secretary"),
+        "Thank you for the draft of the joint statement, which we received on Monday."),
+    "de": ("""Sehr geehrte Damen und Herren,
+
+wir danken Ihnen für den Entwurf der gemeinsamen Erklärung, den wir am
+Montag erhalten haben. Wir haben ihn sorgfältig geprüft und möchten zwei
+Änderungen am zweiten Absatz vorschlagen. Die Delegation ist der
+Auffassung, dass die Formulierung zur regionalen Sicherheit dem in
+Astana vereinbarten Text folgen sollte.
+
+Für Ihre Anmerkungen bis Freitag wären wir Ihnen dankbar, damit die
+Erklärung auf dem Treffen der Minister angenommen werden kann.
+
+Mit freundlichen Grüßen
+Iwan Petrow
+Zweiter Sekretär
+""", ("Sehr geehrte Damen und Herren,",
+      "wir danken Ihnen für den Entwurf der gemeinsamen Erklärung, den wir am Montag "
+      "erhalten haben. Wir haben ihn sorgfältig geprüft und möchten zwei Änderungen am "
+      "zweiten Absatz vorschlagen. Die Delegation ist der Auffassung, dass die Formulierung "
+      "zur regionalen Sicherheit dem in Astana vereinbarten Text folgen sollte.",
+      "Für Ihre Anmerkungen bis Freitag wären wir Ihnen dankbar, damit die Erklärung auf "
+      "dem Treffen der Minister angenommen werden kann.",
+      "Mit freundlichen Grüßen", "Iwan Petrow", "Zweiter Sekretär"),
+        "Die Delegation ist der Auffassung, dass die Formulierung zur regionalen Sicherheit "
+        "dem in Astana vereinbarten Text folgen sollte."),
+    "ru": ("""Уважаемые коллеги!
+
+Благодарим вас за проект совместного заявления, полученный нами в
+понедельник. Мы внимательно его изучили и хотели бы предложить два
+изменения во втором абзаце. Делегация считает, что формулировка о
+региональной безопасности должна следовать тексту, согласованному в
+Астане в прошлом году.
+
+Будем признательны за ваши замечания до пятницы, чтобы заявление могло
+быть принято на встрече министров.
+
+С уважением,
+Иван Петров
+Второй секретарь
+""", ("Уважаемые коллеги!",
+      "Благодарим вас за проект совместного заявления, полученный нами в понедельник. Мы "
+      "внимательно его изучили и хотели бы предложить два изменения во втором абзаце. "
+      "Делегация считает, что формулировка о региональной безопасности должна следовать "
+      "тексту, согласованному в Астане в прошлом году.",
+      "Будем признательны за ваши замечания до пятницы, чтобы заявление могло быть принято "
+      "на встрече министров.",
+      "С уважением,", "Иван Петров", "Второй секретарь"),
+        "Благодарим вас за проект совместного заявления, полученный нами в понедельник."),
+    "fr": ("""    Chers collègues,
+
+    Nous vous remercions du projet de déclaration commune, que nous avons
+    reçu lundi. Nous l'avons lu attentivement et souhaiterions proposer deux
+    modifications au deuxième paragraphe. La délégation estime que la
+    formulation relative à la sécurité régionale devrait suivre le texte
+    convenu à Astana l'année dernière.
+
+    Nous vous serions reconnaissants de nous faire part de vos observations
+    d'ici vendredi, afin que la déclaration puisse être adoptée lors de la
+    réunion des ministres.
+
+    Bien cordialement,
+    Ivan Petrov
+    Deuxième secrétaire
+""", ("Chers collègues,",
+      "Nous vous remercions du projet de déclaration commune, que nous avons reçu lundi. "
+      "Nous l'avons lu attentivement et souhaiterions proposer deux modifications au "
+      "deuxième paragraphe. La délégation estime que la formulation relative à la sécurité "
+      "régionale devrait suivre le texte convenu à Astana l'année dernière.",
+      "Nous vous serions reconnaissants de nous faire part de vos observations d'ici "
+      "vendredi, afin que la déclaration puisse être adoptée lors de la réunion des "
+      "ministres.",
+      "Bien cordialement,", "Ivan Petrov", "Deuxième secrétaire"),
+        "La délégation estime que la formulation relative à la sécurité régionale devrait "
+        "suivre le texte convenu à Astana l'année dernière."),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(LETTERS))
+def test_a_letter_in_a_pre_is_read_as_paragraphs_not_lines(lang: str) -> None:
+    # each line of it was a sentence: "which we received on" / "Monday. We have read it …"
+    letter, paragraphs, sentence = LETTERS[lang]
+    page = f"<html><body><h1>Letter</h1><pre>{letter}</pre></body></html>"
+    version = read_version(page.encode(), f"letter.{lang}.html")
+    assert version.paragraphs == paragraphs
+    assert sentence in [text for _, text in segment_version(version, Segmenter())]
+
+
+# what a manual's <pre> holds besides shell sessions: each keeps its lines
+CODE_BLOCKS = {
+    "sources.list": """deb http://deb.debian.org/debian bookworm main contrib non-free-firmware
+deb-src http://deb.debian.org/debian bookworm main contrib non-free-firmware
+deb http://security.debian.org/debian-security bookworm-security main contrib
+deb-src http://security.debian.org/debian-security bookworm-security main
+""",
+    "python": '''def greet(name):
+    """Say hello to the person whose name is given, in the language
+    of the interface, and return the greeting that was printed."""
+    greeting = _("Hello, %(name)s!") % {"name": name}
+    print(greeting)
+    return greeting
+''',
+    "comments": """# The mirror nearest to you is chosen by the deb.debian.org service, so
+# there is no need to list one here unless you want to use another one.
+# Uncomment the next line to use the backports of the stable release.
+""",
+    "ls": """total 12
+drwxr-xr-x 2 user user 4096 May  5 10:00 debian
+-rw-r--r-- 1 user user  181 May  5 10:00 hello
+-rw-r--r-- 1 user user  512 May  5 10:00 hello-sh-1.0.tar.gz
+""",
+    "control": """Package: hello-sh
+Architecture: all
+Depends: ${misc:Depends}
+Description: simple shell script package
+ This is an example package which prints a greeting on
+ the terminal when it is run from the command line.
+""",
+    "verse": """Я помню чудное мгновенье:
+Передо мной явилась ты,
+Как мимолетное виденье,
+Как гений чистой красоты.
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CODE_BLOCKS))
+def test_code_and_verse_in_a_pre_keep_their_lines(name: str) -> None:
+    block = CODE_BLOCKS[name]
+    page = f"<html><body><h1>Files</h1><p>It reads:</p><pre>{escape(block)}</pre></body></html>"
+    version = read_version(page.encode(), "files.en.html")
+    assert version.paragraphs == ("It reads:", "".join(
+        f"{line.rstrip()}\n" for line in block.split("\n") if line.strip()))
 
 
 FRENCH = "Le ministre a déclaré que la réunion était très productive.\n\nÀ bientôt, élève."
