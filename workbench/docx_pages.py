@@ -221,7 +221,7 @@ def _agreeing(declared: str | None, title: str, paragraphs: list[str]) -> str | 
     if declared is None:
         return None
     base = declared.replace("_", "-").split("-")[0].lower()
-    base = {"nb": "no", "nn": "no"}.get(base, base)  # Norwegian, as detection names it
+    base = {"no": "nb", "nn": "nb"}.get(base, base)  # Norwegian, as detection names it
     if base not in DETECTABLE:  # a language detection never answers: it cannot say no
         return declared
     detected = detect_language(" ".join((title, *paragraphs)))

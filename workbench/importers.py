@@ -40,9 +40,15 @@ MINISTRY_LANGUAGES = ("en", "ru", "de", "fr", "es")
 # language twice as often.
 DETECTABLE = (
     "en", "ru", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "uk", "be", "bg", "cs",
-    "sk", "sl", "hr", "sr", "ro", "hu", "fi", "sv", "da", "no", "et", "lv", "lt", "el",
+    "sk", "sl", "hr", "sr", "ro", "hu", "fi", "sv", "da", "nb", "et", "lv", "lt", "el",
     "ca", "ja", "ko", "zh", "ar", "he", "th", "fa", "hi", "vi", "id",
 )
+# Norwegian as the workbench tags it: 'no' is the macrolanguage, and what is written in it
+# is Bokmål (nb) but for Nynorsk (nn, a tag of its own). CAT tools list Bokmål as nb-NO
+# (OmegaT, Trados), Babel has no locale 'no_NO' to name a 'no-NO' by, and py3langid's
+# 'no' was learnt from Bokmål: a 'no' given, in a file name or detected is nb.
+_MACROLANGUAGES = {"no": "nb"}
+_MODEL_LABELS = {tag: label for label, tag in _MACROLANGUAGES.items()}  # nb -> no
 # Below this probability (over those languages) a guess is not a language.
 _MIN_CONFIDENCE = 0.6
 
@@ -662,9 +668,10 @@ def _language(page: _Page, filename: str, given: str | None) -> str:
 
 
 def _canonical(code: str, filename: str) -> str:
-    """A BCP-47 tag ('ru_ru' -> 'ru-RU') for a language CLDR knows; raises otherwise."""
+    """A BCP-47 tag ('ru_ru' -> 'ru-RU', 'no-NO' -> 'nb-NO') for a language CLDR knows;
+    raises otherwise."""
     parts = re.split(r"[-_]", code.strip())
-    language = parts[0].lower()
+    language = _MACROLANGUAGES.get(parts[0].lower(), parts[0].lower())
     try:
         locale = Locale.parse(language)
     except (UnknownLocaleError, ValueError):
@@ -696,7 +703,7 @@ def _with_region(tag: str, page: _Page) -> str:
 @functools.cache
 def _identifier() -> LanguageIdentifier:
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(DETECTABLE))
+    identifier.set_languages([_MODEL_LABELS.get(code, code) for code in DETECTABLE])
     return identifier
 
 
@@ -724,10 +731,11 @@ def detect_language(text: str) -> str | None:
         return by_script
     if letters < 12:
         return None
-    code, confidence = _identifier().classify(sample)
+    label, confidence = _identifier().classify(sample)
+    code = _MACROLANGUAGES.get(str(label), str(label))
     if code == "zh" and _is_japanese(sample):  # a manual's Japanese among its code
         code = "ja"
-    return str(code) if confidence >= _MIN_CONFIDENCE else None
+    return code if confidence >= _MIN_CONFIDENCE else None
 
 
 def _script_language(text: str, letters: int) -> str | None:

@@ -595,6 +595,25 @@ def test_a_language_beyond_the_ministrys_five_is_detected(text: str, expected: s
     assert read_version(text.encode(), "page.txt").lang == expected
 
 
+NORWEGIAN = ("Regjeringen har i dag lagt fram en ny strategi for samarbeidet med landene i "
+             "nord, og utenriksministeren sier at arbeidet skal fortsette neste år.").encode()
+
+
+@pytest.mark.parametrize(("filename", "lang", "expected"), [
+    ("page.txt", None, "nb"),  # detected: the model's Norwegian is Bokmål
+    ("page.no.txt", None, "nb"),  # 'no', the macrolanguage, as a CAT tool knows it
+    ("page.no-NO.txt", None, "nb-NO"),
+    ("page.txt", "no_NO", "nb-NO"),
+    ("page.nb-NO.txt", None, "nb-NO"),
+    ("page.nn-NO.txt", None, "nn-NO"),  # Nynorsk stays itself
+], ids=["detected", "no", "no-NO", "given", "nb-NO", "nn-NO"])
+def test_norwegian_is_bokmal_as_cat_tools_tag_it(filename: str, lang: str | None,
+                                                 expected: str) -> None:
+    # it came in as 'no', stored as 'no-NO': no tag OmegaT or Trados lists, and no name
+    # the editor could show (Babel has no locale no_NO)
+    assert read_version(NORWEGIAN, filename, lang).lang == expected
+
+
 def test_a_weak_guess_is_no_language() -> None:
     assert detect_language("ok") is None
 

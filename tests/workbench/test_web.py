@@ -62,6 +62,32 @@ def test_pasted_text_with_chosen_languages_makes_a_set(client: FlaskClient) -> N
     ]
 
 
+def test_a_norwegian_version_is_nb_no_and_named_in_the_editor(client: FlaskClient) -> None:
+    # detected as 'no', the version was stored as 'no-NO' (a tag CAT tools do not list) and
+    # the editor's column said 'no-NO' where the others say 'English (United Kingdom)'
+    response = upload(client, {
+        "nb": ("Møtet fant sted i Bishkek i går. Ministrene vedtok en felles erklæring om "
+               "samarbeid.".encode(), "statement.txt"),
+        "en": (b"The meeting took place in Bishkek yesterday. The ministers adopted a joint "
+               b"statement on cooperation.", "statement.en-GB.txt")})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert client.get("/sets/1.json").get_json()["languages"] == ["nb-NO", "en-GB"]
+    page = client.get("/sets/1/edit").get_data(as_text=True)
+    assert "<span>Norwegian Bokmål (Norway)</span> <code>nb-NO</code>" in page
+    assert "Норвежский букмол (Норвегия)" in client.get("/sets/1/edit?ui=ru").get_data(
+        as_text=True)
+
+
+def test_a_version_stored_as_no_no_is_named_all_the_same() -> None:
+    from workbench.views.editor import language_name
+
+    # sets stored before Norwegian was tagged nb-NO, and any region Babel has no locale for
+    assert language_name("no-NO", "en") == "Norwegian (Norway)"
+    assert language_name("en-RU", "de") == "Englisch (Russland)"
+    assert language_name("ru-RU", "en") == "Russian (Russia)"
+    assert language_name("xx-YY", "en") == "xx-YY"
+
+
 def test_a_row_that_needs_a_look_never_shows_the_mark_as_its_confidence(
         client: FlaskClient, database_url: str) -> None:
     from sqlalchemy import update

@@ -77,10 +77,27 @@ def _remember_interface_language(response: BaseResponse) -> BaseResponse:
 def language_name(lang: str, ui: str) -> str:
     """A version's language as the interface names it: 'ru-RU' -> 'Russian (Russia)'."""
     try:
-        name = Locale.parse(lang.replace("-", "_")).get_display_name(ui) or lang
+        name = Locale.parse(lang.replace("-", "_")).get_display_name(ui)
     except (ValueError, UnknownLocaleError):
-        return lang
-    return name[:1].upper() + name[1:]
+        name = _name_of_parts(lang, ui)
+    return name[:1].upper() + name[1:] if name else lang
+
+
+def _name_of_parts(lang: str, ui: str) -> str | None:
+    """A code Babel has no locale for, from the interface's names of its language and its
+    region ('no-NO', stored before Norwegian was tagged nb-NO: 'Norwegian (Norway)');
+    None when its language has no name."""
+    language, *rest = lang.replace("_", "-").split("-")
+    try:
+        names = Locale.parse(ui)
+    except (ValueError, UnknownLocaleError):
+        return None
+    name = names.languages.get(language.lower())
+    if not name:
+        return None
+    parts = [names.scripts.get(part.title(), part) if len(part) == 4
+             else names.territories.get(part.upper(), part) for part in rest]
+    return f"{name} ({', '.join(parts)})" if parts else name
 
 
 def row_labels() -> dict[str, str]:
