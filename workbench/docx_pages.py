@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from lxml import etree
 
 from workbench.errors import PageImportError
-from workbench.importers import DETECTABLE, MAX_PAGE_BYTES, detect_language
+from workbench.importers import MAX_PAGE_BYTES, agreeing_language
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -91,7 +91,7 @@ def read_docx(data: bytes, filename: str) -> WordPage:
     style_names = {style.style_id: style.name for style in document.styles}
     title = ""
     paragraphs: list[str] = []
-    languages: Counter[str] = Counter()
+    languages = _RunLanguages(document.styles.element)
     for paragraph in _paragraphs(document.element.body):
         text = " ".join(_text(paragraph, languages).split())
         if not text:
@@ -114,8 +114,9 @@ def read_docx(data: bytes, filename: str) -> WordPage:
             "%(limit)s. Split the document and import each part as a page of its own.",
             file=filename, size=format_decimal(characters),
             limit=format_decimal(MAX_PAGE_BYTES)))
-    declared = _declared_language(document, languages)
-    return WordPage(title, tuple(paragraphs), _agreeing(declared, title, paragraphs))
+    declared = _declared_languages(document, languages)
+    return WordPage(title, tuple(paragraphs),
+                    agreeing_language(declared, " ".join((title, *paragraphs))))
 
 
 def _check_package(data: bytes, filename: str) -> None:
@@ -163,8 +164,9 @@ def _paragraphs(container: etree._Element) -> Iterator[etree._Element]:
             yield from _paragraphs(child)
 
 
-def _text(paragraph: etree._Element, languages: Counter[str]) -> str:
-    """A paragraph's text; counts the characters each run's declared language covers."""
+def _text(paragraph: etree._Element, languages: _RunLanguages) -> str:
+    """A paragraph's text; counts the characters each run's language covers."""
+    style = _style_id(paragraph)
     parts: list[str] = []
     stack = list(reversed(paragraph))
     while stack:
@@ -175,9 +177,7 @@ def _text(paragraph: etree._Element, languages: Counter[str]) -> str:
         if tag == f"{_W}r":
             before = sum(len(p) for p in parts)
             _run_text(element, parts)
-            lang = element.find(f"{_W}rPr/{_W}lang")
-            if lang is not None and lang.get(f"{_W}val"):
-                languages[str(lang.get(f"{_W}val"))] += sum(len(p) for p in parts) - before
+            languages.count(element, style, sum(len(p) for p in parts) - before)
             continue
         stack.extend(reversed(element))  # hyperlinks, insertions, fields, smart tags
     return "".join(parts)
@@ -196,33 +196,67 @@ def _style_id(paragraph: etree._Element) -> str:
     return str(style.get(f"{_W}val", "")) if style is not None else ""
 
 
-def _declared_language(document: WordDocument, runs: Counter[str]) -> str | None:
-    """The language the document declares: its properties, else the language of most of its
-    text's runs, else its default (Normal style, or the document defaults)."""
+def _declared_languages(document: WordDocument, runs: _RunLanguages) -> list[str]:
+    """The languages the document declares, the likeliest first: its properties', then
+    those of its runs, by the text each covers (for the text to bear one out, see
+    ``agreeing_language``)."""
+    declared = [lang for lang, _count in runs.characters.most_common()]
     language = document.core_properties.language
     if language and language.strip():
-        return language.strip()
-    if runs:
-        lang, count = runs.most_common(1)[0]
-        if count * 2 >= sum(runs.values()):
-            return lang
-    styles = document.styles.element
-    for path in (f"{_W}style[@{_W}styleId='Normal']/{_W}rPr/{_W}lang",
-                 f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}lang"):
-        found = styles.find(path)
-        if found is not None and found.get(f"{_W}val"):
-            return str(found.get(f"{_W}val"))
-    return None
+        declared.insert(0, language.strip())
+    return declared
 
 
-def _agreeing(declared: str | None, title: str, paragraphs: list[str]) -> str | None:
-    """The declared language, unless the text is plainly in another one: Word stamps the
-    language of the keyboard or the template (en-US) on text typed in any language."""
-    if declared is None:
+class _RunLanguages:
+    """The language of each run of text as Word reads it, and the characters each covers.
+
+    A run's language is its own ``w:lang`` (Word sets one where the keyboard's language, or
+    its detection's, differs from the style's), else its character style's, else its
+    paragraph style's (Normal when it names none), each with the styles it is based on,
+    else the document's default (the template's: en-US in Word's own). Counting only the
+    runs that declare one took a Russian or Swiss German document for English where Word
+    had marked its English names en-US and left its own text to the default."""
+
+    def __init__(self, styles: etree._Element) -> None:
+        self._styles = {str(style.get(f"{_W}styleId")): style
+                        for style in styles.iterfind(f"{_W}style")}
+        self._normal = next((name for name, style in self._styles.items()
+                             if style.get(f"{_W}type") == "paragraph"
+                             and style.get(f"{_W}default") in ("1", "true", "on")), None)
+        self._default = _lang_of(styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr"))
+        self.characters: Counter[str] = Counter()
+
+    def count(self, run: etree._Element, paragraph_style: str, characters: int) -> None:
+        if characters <= 0:
+            return
+        properties = run.find(f"{_W}rPr")
+        lang = (_lang_of(properties)
+                or self._of_style(_value(run.find(f"{_W}rPr/{_W}rStyle")))
+                or self._of_style(paragraph_style or self._normal)
+                or self._default)
+        if lang:
+            self.characters[lang] += characters
+
+    def _of_style(self, style_id: str | None) -> str | None:
+        seen: set[str] = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            style = self._styles.get(style_id)
+            if style is None:
+                return None
+            if lang := _lang_of(style.find(f"{_W}rPr")):
+                return lang
+            style_id = _value(style.find(f"{_W}basedOn"))
         return None
-    base = declared.replace("_", "-").split("-")[0].lower()
-    base = {"no": "nb", "nn": "nb"}.get(base, base)  # Norwegian, as detection names it
-    if base not in DETECTABLE:  # a language detection never answers: it cannot say no
-        return declared
-    detected = detect_language(" ".join((title, *paragraphs)))
-    return declared if detected is None or detected == base else None
+
+
+def _lang_of(properties: etree._Element | None) -> str | None:
+    """The language a run's properties set for its text (not an East Asian or bidi one)."""
+    if properties is None:
+        return None
+    return _value(properties.find(f"{_W}lang"))
+
+
+def _value(element: etree._Element | None) -> str | None:
+    value = element.get(f"{_W}val") if element is not None else None
+    return str(value) if value else None

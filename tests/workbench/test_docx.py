@@ -151,6 +151,64 @@ def test_language_from_the_document_properties() -> None:
     assert read_version(saved(document), "page.docx").lang == "en-GB"
 
 
+def as_word_writes_it(*paragraphs: tuple[tuple[str, str | None], ...], default: str = "en-US",
+                      title: tuple[tuple[str, str | None], ...] = ()) -> bytes:
+    """A document as Word saves it: the language of the template or of the installed Word
+    in the document defaults (en-US, ru-RU, de-CH, with the East Asian and bidi ones
+    beside it), and on a run only where it differs from that: the keyboard's language
+    while the run was typed, or the one Word's detection set on it. Each paragraph is
+    its runs, (text, language or None)."""
+    document = Document()
+    defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/"
+                                            f"{qn('w:rPr')}/{qn('w:lang')}")
+    defaults.set(qn("w:val"), default)
+    for runs, style in [(title, "Title")] * bool(title) + [(p, None) for p in paragraphs]:
+        paragraph = document.add_paragraph(style=style)
+        for text, lang in runs:
+            run = paragraph.add_run(text)
+            if lang:
+                marker = OxmlElement("w:lang")
+                marker.set(qn("w:val"), lang)
+                run._r.get_or_add_rPr().append(marker)
+    return saved(document)
+
+
+SWISS = ((("Die Aussenminister haben in Bern das ", None), ("Memorandum of Understanding", "en-US"),
+          (" über die Zusammenarbeit unterzeichnet.", None)),
+         (("Die nächste Sitzung der ", None), ("Joint Working Group", "en-US"),
+          (" findet im Herbst statt.", None)))
+RUSSIAN_NOTE = ((("Протокол № 3", None),), (("Москва, 5 мая 2021 года", None),))
+GERMAN_NOTE = ((("Protokoll Nr. 3", None),), (("Berlin, 5. Mai 2021", None),))
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    # a Swiss German Word: English names Word stamped en-US, the rest in the default de-CH;
+    # the runs that declare a language were counted alone, en-US lost to the text, and the
+    # version came in as bare 'de' and was stored as de-DE
+    (as_word_writes_it(*SWISS, default="de-CH"), "de-CH"),
+    # Russian typed in the English template (the keyboard's language never set on it):
+    # too short for detection to name Russian, en-US was believed
+    (as_word_writes_it(*RUSSIAN_NOTE), None),
+    (as_word_writes_it(*GERMAN_NOTE), None),
+    # a Russian title set by Word, the rest typed unmarked: the text bears out ru-RU
+    (as_word_writes_it((("Стороны обсудили вопросы двустороннего сотрудничества и "
+                         "подписали совместное заявление.", None),),
+                       title=(("Совместное заявление", "ru-RU"),)), "ru-RU"),
+], ids=["de-CH", "ru-short", "de-short", "ru-title"])
+def test_the_declared_language_only_where_the_text_bears_it_out(
+        data: bytes, expected: str | None) -> None:
+    if expected is None:  # asked for, not filed under English
+        with pytest.raises(PageImportError, match="the language could not be determined"):
+            read_version(data, "note.docx")
+    else:
+        assert read_version(data, "note.docx").lang == expected
+
+
+def test_a_short_note_in_english_keeps_its_declared_english() -> None:
+    data = as_word_writes_it((("Annex 1", None),), (("Draft agenda", None),), default="en-GB")
+    assert read_version(data, "annex.docx").lang == "en-GB"
+
+
 def zipped(members: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
