@@ -254,13 +254,23 @@ def _transliterations(a: str, b: str, lang: str) -> bool:
     if min(len(a), len(b)) < 4 or spelling_key(a) == spelling_key(b):
         return False
     folded_a, folded_b = _fold_umlauts(a), _fold_umlauts(b)
-    if folded_a.startswith(folded_b) or folded_b.startswith(folded_a):
+    short, long = sorted((folded_a, folded_b), key=len)
+    if long.startswith(short) and not _added_consonant(long[len(short):], lang):
         return False  # Kraft / Kräfte, Flugplatz / Flugplätze: one noun, two numbers
     shared = len(os.path.commonprefix([a, b]))
     if shared >= min(len(a), len(b)) - 1 and abs(len(a) - len(b)) >= 2:
         return False  # Нюрнберге / Нюрнбергского: a noun and its adjective
     tails = a[shared:] + b[shared:]
     return not (lang == "ru" and len(tails) <= 3 and all(c in "аеиоуыэюяйь" for c in tails))
+
+
+def _added_consonant(tail: str, lang: str) -> bool:
+    """Whether what one stem adds to the other (both without their endings) is a consonant
+    that no ending or suffix is made of: the 'х' of «Кришнамуртхи» beside «Кришнамурти», a
+    name heard two ways; not the 'n' of Armenian beside Armenia, nor a plural's 's'."""
+    endings = "вмнй" if lang == "ru" else "dlmnrst"
+    vowels = "aeiouyäöüаеёиоуыэюяь"
+    return len(tail) == 1 and tail.isalpha() and tail.lower() not in endings + vowels
 
 
 def _fold_umlauts(word: str) -> str:
