@@ -446,8 +446,22 @@ def _plain_groups(groups: list[list[Span]], corpus: Corpus) -> list[list[Span]]:
             by_words[words].append(span)
     kept = {w: spans for w, spans in by_words.items() if len(spans) >= 2}
     kept = {w: spans for w, spans in kept.items()
-            if not any(set(w) < set(other) for other in kept)}
+            if not any(set(w) < set(other) and _cut_short(spans, other, corpus)
+                       for other in kept)}
     return list(kept.values()) if len(kept) >= 2 else []
+
+
+def _cut_short(spans: list[Span], longer: tuple[str, ...], corpus: Corpus) -> bool:
+    """Whether renderings whose words a longer one's hold were cut short from it: most of
+    their rows have the longer one's words too ('coopération économique au sein' where
+    'coopération au sein' was taken). Where their rows lack the word the longer one adds
+    ('Caspian states' beside 'Caspian littoral states'), they are a rendering of their own."""
+    cut = 0
+    for span in spans:
+        stems = {light_stem(t.text, span.lang)[:5] for t in corpus.tokens[span.lang][span.row]
+                 if t.content}
+        cut += set(longer) <= stems
+    return 2 * cut >= len(spans)
 
 
 def _acronym_beside(corpus: Corpus, span: Span) -> bool:
