@@ -203,7 +203,11 @@ class Corpus:
         """The content stems with a compound's parts ('außenministerrat': 'außenminister',
         'rat'), so that 'SOZ-Außenministerrat' and 'Rat der Außenminister' share words."""
         stems = self.content_stems(span)
-        return stems.union(*(self.parts(span.lang, w) for w in stems))
+        # and the word after a clipped prefix ('E-Rezept' and 'elektronische Rezepte', 'e-visa'
+        # and 'electronic visa' share one)
+        pieces = {tail for head, _, tail in (w.rpartition("-") for w in stems)
+                  if 0 < len(head) <= 2 and tail}
+        return stems.union(pieces, *(self.parts(span.lang, w) for w in stems))
 
     # -- term-like spans -------------------------------------------------------------
     def chunks(self, lang: str, row: int, *, extend: bool) -> list[tuple[int, int]]:

@@ -449,6 +449,27 @@ def test_a_lowercase_term_rendered_with_and_without_a_word_is_flagged() -> None:
     assert not any("Caspian states" in f.variants for f in flags), [f.variants for f in flags]
 
 
+def test_a_term_with_a_clipped_prefix_and_spelled_out_is_flagged() -> None:
+    # from health: 'E-Rezept' and 'elektronische Rezepte' for «электронный рецепт»
+    texts = [
+        {"ru": "Врач выписал электронный рецепт.", "de": "Der Arzt stellte ein E-Rezept aus."},
+        {"ru": "Электронный рецепт действует месяц.", "de": "Das E-Rezept gilt einen Monat."},
+        {"ru": "Электронный рецепт приходит в СМС.", "de": "Das E-Rezept kommt per SMS."},
+        {"ru": "Аптеки принимают электронные рецепты.",
+         "de": "Apotheken nehmen elektronische Rezepte an."},
+        {"ru": "Электронные рецепты удобны пациентам.",
+         "de": "Elektronische Rezepte sind für Patienten bequem."},
+        {"ru": "Электронные рецепты хранятся год.",
+         "de": "Elektronische Rezepte werden ein Jahr gespeichert."},
+        {"ru": "Аптеки открыты.", "de": "Die Apotheken sind geöffnet."},
+        {"ru": "Пациенты довольны.", "de": "Die Patienten sind zufrieden."},
+    ]
+    flags = flagged(texts, "de")
+    assert any(any(v.startswith("E-Rezept") for v in f.variants)
+               and any(v.lower().startswith("elektronisch") for v in f.variants)
+               for f in flags), [f.variants for f in flags]
+
+
 def test_a_varied_word_of_a_lowercase_term_is_flagged_unless_every_translation_varies_it(
 ) -> None:
     # from health: «клинические рекомендации» every time, 'guías clínicas' and
