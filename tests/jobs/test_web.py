@@ -140,3 +140,47 @@ def test_a_folder_of_saved_pages_is_imported_from_the_browser(client: FlaskClien
     assert "saved/2019/001: one language version only" in said
     assert "evil.ru.txt is empty." in said  # kept inside the archive's folder, and refused
     assert [s["languages"] for s in client.get("/sets.json").get_json()] == [["ru-RU", "en-GB"]]
+
+
+def test_a_job_title_is_in_the_language_of_whoever_reads_it(
+        client: FlaskClient, app: Flask, database_url: str) -> None:
+    from tests.workbench.test_memory import memory_tmx
+    from workbench.jobs.cli import describe
+
+    app.config["MAX_PAGE_SENTENCES"] = 3  # the upload fails at once: no model to load
+    client.get("/?ui=ru")  # a Russian-speaking translator starts the jobs
+    client.post("/sets", data=demo_upload(), content_type="multipart/form-data")
+    client.post("/memory/import", data={"file": (io.BytesIO(memory_tmx()), "m.tmx")},
+                content_type="multipart/form-data")
+    mine = client.get("/jobs/").get_data(as_text=True)
+    assert "Выравнивание: 004.ru-RU.html, 004.en-GB.html" in mine and "Импорт m.tmx" in mine
+
+    german = app.test_client()  # a colleague reads the jobs page in German
+    german.get("/?ui=de")
+    listed = german.get("/jobs/").get_data(as_text=True)
+    assert "Ausrichten: 004.ru-RU.html, 004.en-GB.html" in listed
+    assert "Import von m.tmx" in listed and "Выравнивание" not in listed
+    assert "<h1>Ausrichten: 004.ru-RU.html, 004.en-GB.html</h1>" in \
+        german.get("/jobs/1").get_data(as_text=True)
+    assert [job["title"] for job in german.get("/jobs.json").get_json()] == [
+        "Import von m.tmx", "Ausrichten: 004.ru-RU.html, 004.en-GB.html"]
+
+    # The command line says it in English; a set named by the translator keeps its name.
+    with session_scope(database_url) as session:
+        assert "\tAligning 004.ru-RU.html, 004.en-GB.html\t" in describe(session.get(Job, 1))
+    client.post("/sets", data={**demo_upload(), "name": "Отчёт ОДКБ", "add_anyway": "1"},
+                content_type="multipart/form-data")
+    assert german.get("/jobs.json").get_json()[0]["title"] == "Отчёт ОДКБ"
+
+
+def test_a_job_stored_with_its_title_in_one_language_still_shows_it(
+        client: FlaskClient, app: Flask, database_url: str) -> None:
+    # as an older workbench stored it: the title in its submitter's language, parameters
+    # that do not say it
+    with app.app_context(), session_scope(database_url) as session:
+        session.add(Job(kind="align", title="Выравнивание: 004.ru-RU.html, 004.en-GB.html",
+                        params={"name": None, "pivot": None}, unit="sentences",
+                        state="failed"))
+    client.get("/?ui=de")
+    assert "Выравнивание: 004.ru-RU.html, 004.en-GB.html" in \
+        client.get("/jobs/").get_data(as_text=True)

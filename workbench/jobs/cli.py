@@ -17,7 +17,8 @@ from workbench.jobs.models import Job
 def describe(job: Job) -> str:
     """One line for a job: id, state, progress, kind, title, and its result or failure."""
     progress = f"{job.done}/{job.total}" if job.total is not None else str(job.done)
-    line = f"{job.id}\t{job.shown_state}\t{progress} {job.unit}\t{job.kind}\t{job.title}"
+    line = (f"{job.id}\t{job.shown_state}\t{progress} {job.unit}\t{job.kind}"
+            f"\t{job.shown_title}")
     if job.message:
         line += f"\t{job.message}"
     elif job.result:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from workbench.jobs.titles import job_title
 from workbench.models import Base, utcnow
 from workbench.processes import running
 
@@ -78,6 +79,12 @@ class Job(Base):
         return INTERRUPTED if self.interrupted else self.state
 
     @property
+    def shown_title(self) -> str:
+        """The title in the reader's language, made from the job's kind and parameters
+        (``workbench.jobs.titles``); the stored one where they do not say it."""
+        return job_title(self.kind, self.params, self.title)
+
+    @property
     def finished(self) -> bool:
         return self.state in FINISHED
 
@@ -85,7 +92,7 @@ class Job(Base):
         def when(moment: datetime | None) -> str | None:
             return moment.isoformat(timespec="seconds") + "Z" if moment else None
 
-        return {"id": self.id, "kind": self.kind, "title": self.title,
+        return {"id": self.id, "kind": self.kind, "title": self.shown_title,
                 "state": self.shown_state, "done": self.done, "total": self.total,
                 "unit": self.unit, "result": self.result, "message": self.message,
                 "attempts": self.attempts, "created_at": when(self.created_at),

@@ -57,6 +57,7 @@ from workbench.jobs.models import (
     Job,
     this_process,
 )
+from workbench.jobs.titles import english_title
 from workbench.models import utcnow
 
 PROGRESS_EVERY = 0.5  # seconds between two progress reports (and cancel checks)
@@ -137,10 +138,15 @@ def transaction(url: str) -> AbstractContextManager[Session]:
 
 # -- submitting ----------------------------------------------------------------------------
 
-def submit(url: str, kind: str, *, title: str, params: dict[str, Any] | None = None,
+def submit(url: str, kind: str, *, title: str = "", params: dict[str, Any] | None = None,
            store_input: Callable[[Path], Path] | None = None, locale: str = "en",
            runner: str | None = None, folder: Path | None = None) -> int:
     """A new job queued and handed to its runner; its id.
+
+    Its title is made from ``kind`` and ``params`` when it is shown, in the reader's
+    language (``workbench.jobs.titles``); ``title`` is for a job whose parameters do not
+    say it (a page of an archive): words shown as they are, in no language of the
+    interface. ``locale`` is the language the job speaks in its messages.
 
     ``store_input``, given the job's own folder (not made yet), writes the job's input
     there (or names a file that is already on disk) and gives its path. With the ``eager``
@@ -151,7 +157,8 @@ def submit(url: str, kind: str, *, title: str, params: dict[str, Any] | None = N
 
     runner = runner or runner_name()
     with transaction(url) as session:
-        job = Job(kind=kind, title=title[:500], params=params or {}, locale=locale,
+        job = Job(kind=kind, title=english_title(kind, params, title)[:500],
+                  params=params or {}, locale=locale,
                   unit=KINDS[kind].unit, state=QUEUED,
                   # a job of this process's pool is interrupted when this process is gone
                   worker=this_process() if runner == "threads" else "")

@@ -57,8 +57,7 @@ def import_(files: tuple[str, ...]) -> None:
         try:
             if not Path(path).is_file():
                 open(path, "rb").close()  # the system's own reason: missing, a folder ...
-            job_id = submit(url, "tmx-import", title=f"Importing {name}",
-                            params={"file_name": name}, runner=runner,
+            job_id = submit(url, "tmx-import", params={"file_name": name}, runner=runner,
                             store_input=_as_it_is(Path(path), here=runner == "eager"))
         except OSError as error:
             refused.append(f"{path}: cannot be read ({error.strerror}).")

@@ -48,10 +48,7 @@ def submit_discovery(url: str, *, set_ids: Sequence[int] = (), locale: str = "en
     """Queue discovery over the chosen sets (none: every set not left out of it); the
     job's id. With the ``eager`` runner it has run when this returns."""
     ids = sorted({int(i) for i in set_ids})
-    title = (_("Finding terminology flags in sets %(ids)s", ids=", ".join(map(str, ids)))
-             if ids else _("Finding terminology flags in the whole corpus"))
-    return submit(url, KIND, title=title, params={"set_ids": ids}, locale=locale,
-                  runner=runner)
+    return submit(url, KIND, params={"set_ids": ids}, locale=locale, runner=runner)
 
 
 def discover_terms(context: JobContext) -> dict[str, Any]:

@@ -505,16 +505,16 @@ def realign(set_id: int) -> Response | BaseResponse:
         revision = _int("revision")
     except WorkbenchError as error:
         return _refused(session, set_id, error)
-    document_set = get_set(session, set_id)
+    set_name = get_set(session, set_id).name
     wants_job = wants_json()
     runner = runner_name()
     token = uuid4().hex  # finds the job again when an eager run raised
     url = str(current_app.config["DATABASE_URL"])
-    title = _("Re-aligning %(name)s", name=document_set.name)
     session.rollback()  # the job reads and writes in transactions of its own
     try:
-        job_id = submit(url, "realign", title=title, locale=locale(), runner=runner,
-                        params={"set_id": set_id, "revision": revision, "token": token,
+        job_id = submit(url, "realign", locale=locale(), runner=runner,
+                        params={"set_id": set_id, "set_name": set_name,
+                                "revision": revision, "token": token,
                                 "author": current_author()})
     except WorkbenchError as error:
         if runner != "eager":  # the queue cannot be reached: nothing was submitted

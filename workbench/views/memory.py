@@ -191,7 +191,7 @@ def import_file() -> BaseResponse:
 
     get_session().rollback()  # nothing of this request's reading stays open meanwhile
     job_id = submit(current_app.config["DATABASE_URL"], "tmx-import",
-                    title=_("Importing %(file)s", file=name), params={"file_name": name},
+                    params={"file_name": name},
                     store_input=keep, locale=locale())
     return job_answer(job_id)
 
@@ -214,7 +214,6 @@ def export_job() -> BaseResponse:
         imported=form.get("sets_only") not in ("1", "true", "on"))
     get_session().rollback()
     job_id = submit(current_app.config["DATABASE_URL"], "memory-export",
-                    title=_("Exporting the memory (%(langs)s)", langs=", ".join(options.langs)),
                     params={"langs": list(options.langs), "source_lang": options.source_lang,
                             "pairs": options.pairs, "confirmed_only": options.confirmed_only,
                             "imported": options.imported},

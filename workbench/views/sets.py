@@ -138,9 +138,8 @@ def create() -> BaseResponse:
     name = request.form.get("name", "").strip() or None
     job_id = submit(
         current_app.config["DATABASE_URL"], "align",
-        title=name or _("Aligning %(files)s", files=", ".join(v.source for v in versions)),
         params={"name": name, "pivot": request.form.get("pivot") or None,
-                "slots": list(LANGUAGE_SLOTS)},
+                "slots": list(LANGUAGE_SLOTS), "files": [v.source for v in versions]},
         store_input=store_versions(versions), locale=locale())
     return job_answer(job_id)
 
