@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from tests.workbench.test_editing import (
     state,
 )
 from workbench import editing
+from workbench.cli import main
 from workbench.db import session_factory, upgrade
 from workbench.models import DocumentSet, Edit
 
@@ -181,3 +183,88 @@ def test_a_stale_page_or_nothing_to_realign_fails_the_job_and_says_why(
     other = build(session, SMALL)
     assert client.get(f"/sets/{other.id}/edit/realign/{job['id']}",
                       headers=HTMX).status_code == 404
+
+
+def cancelled_realign(session: Session, s: DocumentSet) -> int:
+    """A re-align job of ``s`` asked for at its current revision, then cancelled before it
+    ran: the jobs page offers to run it again."""
+    from workbench.jobs import Job
+
+    job = Job(kind="realign", params={"set_id": s.id, "set_name": s.name,
+                                      "revision": revision(session, s), "author": None},
+              unit="sentences", state="cancelled")
+    session.add(job)
+    session.commit()
+    return job.id
+
+
+def test_a_realignment_of_a_set_changed_since_runs_again_on_the_set_as_it_is_now(
+        client: FlaskClient, session: Session, fake_engine: None) -> None:
+    s = build(session, SMALL, confirmed=(0,))
+    job_id = cancelled_realign(session, s)
+    # The translator confirms a row after the re-alignment was asked for.
+    assert client.post(f"/sets/{s.id}/edit/confirm",
+                       data={"revision": 0, "row": row_id(session, s, 1)}).status_code == 200
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert ">Run again<" not in page
+    assert ">Re-align the set as it is now<" in page and 'name="revision" value="1"' in page
+    assert "The set was changed after this re-alignment was asked for" in page
+    assert ">Re-align the set as it is now<" in client.get("/jobs/").get_data(as_text=True)
+    german = client.get(f"/jobs/{job_id}?ui=de").get_data(as_text=True)
+    assert ">Den Satz in seinem jetzigen Stand neu ausrichten<" in german
+    client.get("/?ui=en")
+
+    # Run again with no revision (a JSON client, the command line): refused, saying why;
+    # the job would only fail on the changed set.
+    refused = client.post(f"/jobs/{job_id}/rerun", headers=JSON)
+    assert refused.status_code == 409
+    assert "changed after job" in refused.get_json()["error"]
+    assert client.get(f"/jobs/{job_id}.json").get_json()["state"] == "cancelled"
+
+    again = client.post(f"/jobs/{job_id}/rerun", data={"revision": 1})
+    assert again.status_code == 303
+    job = client.get(f"/jobs/{job_id}.json").get_json()
+    assert job["state"] == "done", job["message"]
+    assert job["result"]["message"] == "Re-aligned 1 row below the last confirmed one."
+    assert revision(session, s) == 2
+    steps = session.scalars(select(Edit.operation).where(Edit.set_id == s.id)
+                            .order_by(Edit.seq)).all()
+    assert steps == ["confirm", "realign"]
+
+
+def test_a_realignment_of_a_deleted_set_is_not_offered_again(
+        client: FlaskClient, session: Session, fake_engine: None) -> None:
+    s = build(session, SMALL, confirmed=(0,))
+    job_id = cancelled_realign(session, s)
+    assert client.post(f"/sets/{s.id}/delete").status_code == 303
+    # a set made since (on SQLite, under the same number) is not the one the job was for
+    session.expunge_all()
+    other = build(session, SMALL)
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert f'action="/jobs/{job_id}/rerun"' not in page
+    assert "The set was deleted after this re-alignment was asked for" in page
+    assert f'action="/jobs/{job_id}/rerun"' not in client.get("/jobs/").get_data(as_text=True)
+    refused = client.post(f"/jobs/{job_id}/rerun", data={"revision": 0}, headers=JSON)
+    assert refused.status_code == 409 and "was deleted" in refused.get_json()["error"]
+    assert revision(session, other) == 0
+
+
+def test_the_command_line_runs_a_realignment_again_on_the_set_as_it_is_now_when_told(
+        runner: CliRunner, session: Session, fake_engine: None) -> None:
+    s = build(session, SMALL, confirmed=(0,))
+    job_id = cancelled_realign(session, s)
+    run(session, s, editing.confirm_row, row_id(session, s, 1), True)
+
+    refused = runner.invoke(main, ["jobs", "rerun", str(job_id)])
+    assert refused.exit_code == 1
+    assert (f"The set was changed after job {job_id} was asked for (it was at revision 0, "
+            "it is now at 1)") in refused.output
+    assert f"workbench jobs rerun {job_id} --as-it-is-now" in refused.output
+
+    again = runner.invoke(main, ["jobs", "rerun", str(job_id), "--as-it-is-now"])
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith(f"{job_id}\tdone\t") and "\tRe-aligning small\t" in again.output
+    assert revision(session, s) == 2
+    step = session.scalars(select(Edit).where(Edit.set_id == s.id, Edit.operation == "realign")
+                           ).one()
+    assert step.author is not None and step.author.startswith("cli:")

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import click
 
-from workbench.commands import current_database, database_awaited, wait_option
+from workbench.commands import (
+    cli_person_name,
+    current_database,
+    database_awaited,
+    wait_option,
+)
 from workbench.db import session_factory
 from workbench.errors import WorkbenchError
 from workbench.jobs.models import Job
@@ -90,20 +95,33 @@ def cancel(job_id: int) -> None:
 
 @jobs.command("rerun")
 @click.argument("job_id", type=int)
-def rerun(job_id: int) -> None:
+@click.option("--as-it-is-now", "as_it_is_now", is_flag=True,
+              help="A re-align job whose set was changed since it was asked for: re-align "
+                   "the set as it is now (one step of yours, undone in the editor).")
+def rerun(job_id: int, as_it_is_now: bool) -> None:
     """Run a job again with the same input: one that failed, was cancelled or interrupted
     (its worker was killed). With WORKBENCH_BROKER_URL it goes to the workers, else it runs
-    here.
+    here. A re-align job whose set was changed since is run again only with
+    --as-it-is-now; one whose set was deleted is not.
 
     Example: workbench jobs rerun 12
     """
+    from workbench.jobs.realign import set_since
+    from workbench.jobs.runner import get_job, runner_name
     from workbench.jobs.runner import rerun as rerun_job
-    from workbench.jobs.runner import runner_name
 
     url = current_database()
     try:
         with session_factory(url)() as session:
-            job = rerun_job(session, url, job_id, runner=runner_name(default="eager"))
+            revision = None
+            if as_it_is_now:
+                found = get_job(session, job_id)
+                if found.kind != "realign":
+                    raise click.UsageError(f"--as-it-is-now is for a re-align job; job "
+                                           f"{job_id} is {found.kind}.")
+                revision = set_since(session, found).now
+            job = rerun_job(session, url, job_id, runner=runner_name(default="eager"),
+                            revision=revision, author=cli_person_name())
             click.echo(describe(job))
     except WorkbenchError as error:
         raise click.ClickException(error.message) from error

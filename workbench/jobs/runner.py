@@ -523,9 +523,14 @@ def cancel(session: Session, job_id: int) -> Job:
     return job
 
 
-def rerun(session: Session, url: str, job_id: int, *, runner: str | None = None) -> Job:
+def rerun(session: Session, url: str, job_id: int, *, runner: str | None = None,
+          revision: int | None = None, author: str | None = None) -> Job:
     """Queue a job again (one that failed, was cancelled or interrupted, or a finished
-    export) with the same input, and hand it to the runner. Commits."""
+    export) with the same input, and hand it to the runner. Commits.
+
+    A re-align job whose set was changed since runs again only on the set as it is now:
+    at ``revision``, the set's revision the person saw, with ``author`` (who asks) as the
+    step's author; one whose set was deleted does not (``workbench.jobs.realign``)."""
     job = get_job(session, job_id)
     if job.state in (QUEUED, RUNNING) and not job.interrupted:
         raise JobRefused(_("Job %(id)s is still %(state)s; cancel it first to run it again.",
@@ -538,6 +543,11 @@ def rerun(session: Session, url: str, job_id: int, *, runner: str | None = None)
     if job.input_path and not Path(job.input_path).exists():
         raise JobRefused(_("The input of job %(id)s (%(file)s) is gone; it cannot be run "
                            "again.", id=job_id, file=job.input_path))
+    params = job.params
+    if job.kind == "realign":
+        from workbench.jobs.realign import again_params
+
+        params = again_params(session, job, revision, author)
     runner = runner or runner_name()
     # Compare-and-set on what was read: of two that run an interrupted job again at once
     # (a person and a worker's sweep, two sweeps), one does; and a job a runner has taken
@@ -547,7 +557,7 @@ def rerun(session: Session, url: str, job_id: int, *, runner: str | None = None)
         .where(Job.id == job_id, Job.state == job.state, Job.worker == job.worker,
                Job.heartbeat_at.is_not_distinct_from(job.heartbeat_at))
         .values(state=QUEUED, cancel_requested=False, done=0, message="", result=None,
-                started_at=None, finished_at=None,
+                params=params, started_at=None, finished_at=None,
                 worker=this_process() if runner == "threads" else "")
         .execution_options(synchronize_session=False))
     if queued.rowcount != 1:  # type: ignore[attr-defined]

@@ -83,13 +83,31 @@ def result_label(job: Job) -> str:
 @bp.app_template_global()
 def job_view(job: Job) -> dict[str, object]:
     """What the templates show of a job."""
-    return {"job": job, "state": job.shown_state, "state_label": STATES[job.shown_state],
-            "kind": KINDS[job.kind].label if job.kind in KINDS else job.kind,
-            "unit": UNITS.get(job.unit, job.unit), "url": result_url(job),
-            "result_label": result_label(job),
-            "active": job.state in (QUEUED, RUNNING) and not job.interrupted,
-            "can_rerun": not (job.state in (QUEUED, RUNNING) and not job.interrupted)
-            and (job.state != DONE or job.kind == "memory-export")}
+    active = job.state in (QUEUED, RUNNING) and not job.interrupted
+    view: dict[str, object] = {
+        "job": job, "state": job.shown_state, "state_label": STATES[job.shown_state],
+        "kind": KINDS[job.kind].label if job.kind in KINDS else job.kind,
+        "unit": UNITS.get(job.unit, job.unit), "url": result_url(job),
+        "result_label": result_label(job), "active": active,
+        "can_rerun": not active and (job.state != DONE or job.kind == "memory-export"),
+        "rerun_label": _("Run again"), "rerun_revision": None, "rerun_note": ""}
+    if view["can_rerun"] and job.kind == "realign":
+        view.update(_realign_again(job))
+    return view
+
+
+def _realign_again(job: Job) -> dict[str, object]:
+    """Run again, for a re-align job: on a set changed since, only on the set as it is now,
+    and saying so; not at all on a deleted set, saying why."""
+    from workbench.jobs.realign import changed_message, deleted_message, set_since
+
+    since = set_since(get_session(), job)
+    if since.gone:
+        return {"can_rerun": False, "rerun_note": deleted_message()}
+    if since.changed:
+        return {"rerun_label": _("Re-align the set as it is now"),
+                "rerun_revision": since.now, "rerun_note": changed_message(since)}
+    return {}
 
 
 def job_answer(job_id: int) -> BaseResponse:
@@ -164,10 +182,15 @@ def cancel_job(job_id: int) -> BaseResponse:
 
 @bp.post("/jobs/<int:job_id>/rerun")
 def rerun_job(job_id: int) -> BaseResponse:
-    """Run a job again with the same input."""
+    """Run a job again with the same input; a re-align job whose set was changed since, on
+    the set at ``revision`` (the one its page showed), as the person's own step."""
+    from workbench.editing.history import current_author
+
     session = get_session()
     kind = get_job(session, job_id).kind
-    rerun(session, current_app.config["DATABASE_URL"], job_id)
+    seen = request.form.get("revision", "")
+    rerun(session, current_app.config["DATABASE_URL"], job_id,
+          revision=int(seen) if seen.isdigit() else None, author=current_author())
     if wants_json():
         return _json(get_job(session, job_id), 202)
     return redirect(url_for("jobs.show", job_id=job_id, follow=int(kind in FOLLOWED)),
