@@ -207,16 +207,14 @@ def _check_anchors(anchors: Sequence[Bead], n: int, m: int) -> list[Bead]:
     for bead in ordered:
         for ids, size, what in ((bead.source, n, "source"), (bead.target, m, "target")):
             if any(b - a != 1 for a, b in zip(ids, ids[1:], strict=False)):
-                raise AlignmentError(f"confirmed bead {bead.vecalign()} has gaps in its "
-                                     f"{what} sentences")
+                raise AlignmentError("anchor-gaps", bead=bead.vecalign(), side=what)
             if ids and not 0 <= ids[0] <= ids[-1] < size:
-                raise AlignmentError(f"confirmed bead {bead.vecalign()} points past the "
-                                     f"end of the {what} ({size} sentences)")
+                raise AlignmentError("anchor-past-end", bead=bead.vecalign(), side=what,
+                                     size=size)
         if not bead.source and not bead.target:
-            raise AlignmentError("a confirmed bead has no sentence on either side")
+            raise AlignmentError("anchor-empty")
         if (bead.source and bead.source[0] <= last_s) or (bead.target and bead.target[0] <= last_t):
-            raise AlignmentError(f"confirmed bead {bead.vecalign()} crosses or overlaps "
-                                 "another confirmed bead")
+            raise AlignmentError("anchors-cross", bead=bead.vecalign())
         last_s = bead.source[-1] if bead.source else last_s
         last_t = bead.target[-1] if bead.target else last_t
     return ordered

@@ -1,13 +1,14 @@
-"""The data the engine speaks: pairwise beads and N-way rows."""
+"""The data the engine speaks: pairwise beads and N-way rows (and, from ``errors``, what
+it says when it cannot align)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from alignments.errors import AlignmentError
 
-class AlignmentError(ValueError):
-    """The engine cannot align what it was given (no sentences, an unknown language, ...)."""
+__all__ = ["AlignmentError", "Bead", "Row"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ HUB_MARGIN = 0.02  # how much surer another hub's rows must be than the pivot's
 def choose_pivot(langs: Sequence[str]) -> str:
     """The pivot language: Russian (the ministry's original) when present, else the first."""
     if not langs:
-        raise AlignmentError("no language versions to choose a pivot from")
+        raise AlignmentError("no-versions")
     for lang in langs:
         if lang.lower().replace("_", "-").split("-")[0] == "ru":
             return lang
@@ -63,11 +63,9 @@ def align_versions(
     version whatever the hub, so they come out in the pivot's order all the same.
     """
     if pivot not in versions:
-        raise AlignmentError(f"the pivot language {pivot!r} is not among the versions "
-                             f"({', '.join(versions) or 'none'})")
+        raise AlignmentError("pivot-missing", lang=pivot, langs=", ".join(versions) or "-")
     if hub is not None and hub not in versions:
-        raise AlignmentError(f"the hub language {hub!r} is not among the versions "
-                             f"({', '.join(versions) or 'none'})")
+        raise AlignmentError("hub-missing", lang=hub, langs=", ".join(versions) or "-")
     if encoder is None and versions[pivot] and any(
             versions[lang] for lang in versions if lang != pivot):
         encoder = default_encoder()

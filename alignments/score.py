@@ -108,7 +108,7 @@ def score_documents(golds: Sequence[Iterable[Bead | Pair]],
                     hypotheses: Sequence[Iterable[Bead | Pair]]) -> Scores:
     """Micro-averaged scores over parallel lists of documents."""
     if len(golds) != len(hypotheses):
-        raise AlignmentError(f"{len(golds)} gold documents but {len(hypotheses)} hypotheses")
+        raise AlignmentError("gold-count", golds=len(golds), hypotheses=len(hypotheses))
     total = Counts()
     for gold, hyp in zip(golds, hypotheses, strict=True):
         total = total + count_document(gold, hyp)
@@ -147,8 +147,7 @@ def parse_beads(text: str) -> list[Bead]:
             beads.append(Bead(tuple(sorted(int(x) for x in src)),
                               tuple(sorted(int(x) for x in tgt)), score))
         except (ValueError, SyntaxError, TypeError):
-            raise AlignmentError(f"line {number} is not a bead like '[0, 1]:[2]': "
-                                 f"{line[:60]!r}") from None
+            raise AlignmentError("not-a-bead", line=number, text=line[:60]) from None
     return beads
 
 

@@ -524,7 +524,7 @@ def traceback(band: Band, shapes: Sequence[Shape], back: Sequence[np.ndarray],
             continue
         k = int(back[i][j - band.lo[i]])
         if k < 0:
-            raise AlignmentError("the alignment search found no path (internal error)")
+            raise AlignmentError("no-path")
         a, b = shapes[k]
         if runs is not None and (a, b) == (0, 1):
             since = int(band.lo[i]) + int(runs.since[i][j - band.lo[i]])

@@ -63,28 +63,23 @@ def _schema() -> etree.XMLSchema:
 def _read_srx(data: bytes, name: str) -> list[_LanguageMap]:
     """The language maps of one SRX 2.0 file, in file order; raises on anything else."""
     if not data.strip():
-        raise SegmentationRulesError(f"{name} is empty: expected an SRX 2.0 file.")
+        raise SegmentationRulesError("rules-empty", file=name)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
-        raise SegmentationRulesError(f"{name} is not well-formed XML: {error}.") from None
+        raise SegmentationRulesError("rules-not-xml", file=name, detail=str(error)) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise SegmentationRulesError(
-            f"{name} declares a DOCTYPE: SRX rules may not use a DTD or entities."
-        )
+        raise SegmentationRulesError("rules-doctype", file=name)
     if root.tag != f"{{{SRX_NS}}}srx" or root.get("version") != "2.0":
         found = etree.QName(root).localname
-        raise SegmentationRulesError(
-            f"{name} is not an SRX 2.0 file: the root element is <{found}>, expected "
-            f'<srx version="2.0"> in the namespace {SRX_NS}.'
-        )
+        raise SegmentationRulesError("rules-not-srx", file=name, element=found,
+                                     namespace=SRX_NS)
     schema = _schema()
     if not schema.validate(tree):
         first = schema.error_log.filter_from_errors()[0]
-        raise SegmentationRulesError(
-            f"{name} does not follow the SRX 2.0 schema (line {first.line}): {first.message}."
-        )
+        raise SegmentationRulesError("rules-schema", file=name, line=first.line,
+                                     detail=first.message)
     rules: dict[str, LanguageRule] = {}
     for element in root.iterfind(".//srx:languagerule", _NS):
         language_rule = LanguageRule(element.get("languagerulename", ""))
@@ -97,10 +92,8 @@ def _read_srx(data: bytes, name: str) -> list[_LanguageMap]:
     for element in root.iterfind(".//srx:languagemap", _NS):
         target = element.get("languagerulename", "")
         if target not in rules:
-            raise SegmentationRulesError(
-                f"{name}: the languagemap for {element.get('languagepattern')!r} names a "
-                f"language rule {target!r} that the file does not define."
-            )
+            raise SegmentationRulesError("rules-unknown-rule", file=name,
+                                         pattern=element.get("languagepattern"), rule=target)
         maps.append(_LanguageMap(element.get("languagepattern", ""), rules[target]))
     return maps
 
@@ -111,19 +104,17 @@ def _check_patterns(maps: list[_LanguageMap], name: str) -> None:
         try:
             re.compile(language_map.pattern)
         except re.error as error:
-            raise SegmentationRulesError(
-                f"{name}: the language pattern {language_map.pattern!r} is not a valid "
-                f"regular expression ({error})."
-            ) from None
+            raise SegmentationRulesError("rules-bad-language-pattern", file=name,
+                                         pattern=language_map.pattern, detail=str(error)
+                                         ) from None
         for rule in language_map.rule.rules:
             for pattern in (rule.before_pattern, rule.after_pattern):
                 try:
                     document.compile(pattern)
                 except Exception as error:  # the `regex` module's error type is untyped
-                    raise SegmentationRulesError(
-                        f"{name}: in language rule {language_map.rule.name!r}, the pattern "
-                        f"{pattern!r} is not a valid regular expression ({error})."
-                    ) from None
+                    raise SegmentationRulesError("rules-bad-pattern", file=name,
+                                                 rule=language_map.rule.name, pattern=pattern,
+                                                 detail=str(error)) from None
 
 
 def _packaged(name: str) -> bytes:

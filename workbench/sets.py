@@ -19,6 +19,7 @@ from alignments import AlignmentError
 from alignments import Row as AlignedRow
 from alignments.multi import align_versions, choose_pivot
 from alignments.segment import Segmenter
+from workbench.engine_messages import engine_message
 from workbench.errors import AlignmentFailed, NotFound, PageImportError
 from workbench.importers import Version as ImportedVersion
 from workbench.limits import limit
@@ -277,7 +278,7 @@ def align_sentences(
                               progress=progress)
     except AlignmentError as error:
         raise AlignmentFailed(_("The versions could not be aligned: %(reason)s",
-                                reason=error)) from error
+                                reason=engine_message(error))) from error
 
 
 def _store_rows(

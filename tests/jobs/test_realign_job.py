@@ -268,3 +268,26 @@ def test_the_command_line_runs_a_realignment_again_on_the_set_as_it_is_now_when_
     step = session.scalars(select(Edit).where(Edit.set_id == s.id, Edit.operation == "realign")
                            ).one()
     assert step.author is not None and step.author.startswith("cli:")
+
+
+def test_the_engines_refusal_is_said_in_the_translators_language(
+        client: FlaskClient, session: Session, runner: CliRunner) -> None:
+    # a set whose pivot is none of its versions: the engine itself refuses it
+    s = build(session, SMALL, confirmed=(0,))
+    s.pivot_lang = "fr"
+    session.commit()
+    client.get("/?ui=ru")
+    job = client.post(f"/sets/{s.id}/edit/realign", data={"revision": 0},
+                      headers=JSON).get_json()
+    russian = "Не удалось выровнять версии: опорного языка «fr» нет среди версий (en, ru)"
+    assert job["state"] == "failed" and job["message"] == russian
+    assert russian in client.get(f"/jobs/{job['id']}").get_data(as_text=True)
+    refused = client.post(f"/sets/{s.id}/edit/realign", data={"revision": 0})
+    assert refused.status_code == 422 and refused.get_json()["error"] == russian
+    assert revision(session, s) == 0
+
+    # The command line says it in English.
+    again = runner.invoke(main, ["jobs", "rerun", str(job["id"])])
+    assert again.exit_code == 1
+    assert ("The versions could not be aligned: the pivot language 'fr' is not among the "
+            "versions (en, ru)") in again.output
