@@ -291,3 +291,18 @@ def test_the_engines_refusal_is_said_in_the_translators_language(
     assert again.exit_code == 1
     assert ("The versions could not be aligned: the pivot language 'fr' is not among the "
             "versions (en, ru)") in again.output
+
+
+def test_a_realign_job_that_does_not_say_its_set_shows_as_one_whose_set_is_gone(
+        client: FlaskClient, session: Session) -> None:
+    from workbench.jobs import Job
+
+    job = Job(kind="realign", title="Re-aligning small", params={}, unit="sentences",
+              state="failed")
+    session.add(job)
+    session.commit()
+    page = client.get(f"/jobs/{job.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "The set was deleted after this re-alignment was asked for" in html
+    assert f'action="/jobs/{job.id}/rerun"' not in html

@@ -57,10 +57,12 @@ def set_since(session: Session, job: Job) -> SetSince:
     says that rows were confirmed, edited, undone … since. A set made after the job, under
     the number of a deleted one (SQLite may give it again), is not the job's set."""
     params = job.params or {}
+    asked = int(params.get("revision") or 0)
     found = session.execute(select(DocumentSet.revision, DocumentSet.created_at)
-                            .where(DocumentSet.id == int(params["set_id"]))).first()
-    gone = found is None or (job.created_at is not None and found.created_at > job.created_at)
-    return SetSince(int(params["revision"]), None if gone or found is None else found.revision)
+                            .where(DocumentSet.id == int(params.get("set_id") or 0))).first()
+    if found is None or (job.created_at is not None and found.created_at > job.created_at):
+        return SetSince(asked, None)
+    return SetSince(asked, found.revision)
 
 
 def deleted_message() -> str:
