@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from alignments.terms.lang import (
+    Token,
     base_lang,
     dictionary_form,
     headword,
@@ -392,6 +393,7 @@ def _rendering_groups(
     pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str
 ) -> list[list[Span]]:
     """The renderings grouped by variant; unrelated renderings (misalignments) dropped."""
+    pairs = _completed(pairs, corpus, lang)
     by_variant: dict[tuple[str, ...], list[Span]] = defaultdict(list)
     # Whether the original names the organisation (its acronym) wherever this variant
     # renders it: a translation leaving the acronym out there is the translator's own.
@@ -430,6 +432,59 @@ def _rendering_groups(
         return []
     component = corpus.largest_related(ids, by_variant)
     return [by_variant[v] for v in component] if len(component) >= 2 else []
+
+
+def _completed(pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str
+               ) -> list[tuple[Span, Span]]:
+    """Renderings cut short at an edge, completed after a longer rendering of the same term:
+    'Rechtsstatus des Kaspischen Meeres' where the row says 'Übereinkommen über den
+    Rechtsstatus …' and another row 'Konvention über den Rechtsstatus …' (the rare word of
+    a varied rendering goes with the term too seldom to be taken). The longer rendering's
+    words beyond the shorter one are matched in the row word by word: its function words as
+    they are, one content word by another (the varied word), nothing across punctuation."""
+    longer = {tuple(t.lemma for t in corpus.span_tokens(b)): corpus.span_tokens(b)
+              for _, b in pairs}
+    out = []
+    for a, b in pairs:
+        tokens = corpus.tokens[lang][b.row]
+        words = tuple(t.lemma for t in corpus.span_tokens(b))
+        best = b
+        # what the renderings share must be a term's words of its own, not a name or an
+        # organisation's acronym that any title goes with ('Mitgliedstaat der OVKS')
+        if sum(t.content and not t.acronym for t in corpus.span_tokens(b)) < 2:
+            out.append((a, b))
+            continue
+        for other, model in longer.items():
+            k = len(other) - len(words)
+            if k <= 0 or k > 3:
+                continue
+            if (other[k:] == words and b.i >= k and not tokens[b.i].brk
+                    and _same_shape(tokens[b.i - k : b.i], model[:k], corpus, lang)):
+                span = Span(b.row, lang, b.i - k, b.j)
+                best = span if span.j - span.i > best.j - best.i else best
+            if (other[:len(words)] == words and b.j + k < len(tokens)
+                    and _same_shape(tokens[b.j + 1 : b.j + 1 + k], model[len(words):],
+                                    corpus, lang)):
+                span = Span(b.row, lang, b.i, b.j + k)
+                best = span if span.j - span.i > best.j - best.i else best
+        out.append((a, best))
+    return out
+
+
+def _same_shape(found: Sequence[Token], model: Sequence[Token], corpus: Corpus, lang: str
+                ) -> bool:
+    """Whether words stand where a model rendering has its words: the same function words,
+    one content word in place of another at most, no punctuation between them."""
+    varied = 0
+    for n, (t, m) in enumerate(zip(found, model, strict=True)):
+        if (n and t.brk) or t.number or t.function != m.function:
+            return False
+        if t.lemma != m.lemma:
+            if (t.function or t.acronym or m.acronym
+                    or corpus.is_capital(lang, t) != corpus.is_capital(lang, m)):
+                return False  # an acronym names another body: 'de l'ONU', 'de l'OTSC'
+            varied += 1
+    return varied <= 1
 
 
 def _plain_groups(groups: list[list[Span]], corpus: Corpus) -> list[list[Span]]:
