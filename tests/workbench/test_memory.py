@@ -232,7 +232,7 @@ def test_the_same_file_imported_twice_is_not_stored_twice(client: FlaskClient,
         "omegat.tmx). Nothing was added.")
     assert memory_counts(database_url) == (1, 5, 12)
     assert len(client.get("/memory/concordance.json?q=Minsk").get_json()["hits"]) == 1
-    assert "1 imported TMX file(s)" in client.get("/memory/").get_data(as_text=True)
+    assert "5 units from 1 imported TMX file," in client.get("/memory/").get_data(as_text=True)
 
 
 def test_a_file_with_some_units_already_in_the_memory_says_how_many(
@@ -516,6 +516,9 @@ def test_the_results_page_marks_the_match_and_escapes_the_text(client: FlaskClie
             or "Tom &amp; <mark>Jerry</mark> say &quot;hi&quot; &lt;b&gt;twice&lt;/b&gt;." in page)
     assert "Том и Джерри здороваются дважды." in page
     assert "From the TMX file memory.tmx, unit 3" in page
+    assert '<p role="status">1 segment:</p>' in page
+    ministers = client.get("/memory/search?q=ministers", headers={"Accept-Language": "ru"})
+    assert '<p role="status">3 сегмента:</p>' in ministers.get_data(as_text=True)
 
 
 def test_concordance_over_the_demo_sets_links_each_row(client: FlaskClient,
@@ -754,7 +757,13 @@ def test_the_overview_counts_files_units_sets_and_rows(client: FlaskClient,
     assert overview["imported"][0]["file"] == "memory.tmx"
     assert overview["imported"][0]["languages"] == ["de-DE", "en-GB", "fr-FR", "ru-RU"]
     page = client.get("/memory/").get_data(as_text=True)
-    assert "5 unit(s) from 1 imported TMX file(s)" in page
+    assert (f"5 units from 1 imported TMX file, and {overview['rows']:,} aligned rows in 5 "
+            "document sets.") in page
+    # each count with its own plural form, in the reader's language too
+    russian = client.get("/memory/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert overview["rows"] == 244  # the gold corpus's: a number of the "few" form
+    assert ("5 единиц перевода из 1 импортированного файла TMX, и 244 выровненные строки в "
+            "5 наборах документов.") in russian
     assert '<option value="ru-RU">ru-RU</option>' in page
 
 
