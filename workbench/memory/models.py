@@ -50,7 +50,7 @@ class MemoryOrigin(Base):
     )
     # Not stored: set by the import, the units of the file left out as already in the
     # memory (another file holds the same texts), and those kept but not shown, a set's
-    # row saying the same (``MemoryUnit.row_id``).
+    # row saying the same (``MemoryUnit.row_id``; ``store.origins`` counts them too).
     already_in_memory = 0
     in_sets = 0
 

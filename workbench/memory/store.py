@@ -579,9 +579,19 @@ def _meta(attrs: list[list[str]], properties: Iterable[tuple[str, str]],
 
 
 def origins(session: Session) -> list[MemoryOrigin]:
-    """The imported files, oldest first (not those still importing or being removed)."""
-    return list(session.scalars(
+    """The imported files, oldest first (not those still importing or being removed), each
+    with how many of its units are not shown, a set's row saying the same (``in_sets``;
+    ``unit_count`` is of those shown)."""
+    files = list(session.scalars(
         select(MemoryOrigin).where(MemoryOrigin.status == READY).order_by(MemoryOrigin.id)))
+    in_sets: dict[int, int] = dict(session.execute(
+        select(_UNITS.c.origin_id, func.count())
+        .where(_UNITS.c.row_id.is_not(None),
+               _UNITS.c.origin_id.in_([origin.id for origin in files]))
+        .group_by(_UNITS.c.origin_id)).all()) if files else {}
+    for origin in files:
+        origin.in_sets = in_sets.get(origin.id, 0)
+    return files
 
 
 def remove_origin(session: Session, origin_id: int) -> MemoryOrigin:
@@ -781,5 +791,5 @@ def describe(origin: MemoryOrigin) -> dict[str, object]:
     imported_at: datetime = origin.imported_at
     return {"id": origin.id, "file": origin.file_name, "tool": origin.tool,
             "source_lang": origin.source_lang, "languages": origin.langs,
-            "units": origin.unit_count,
+            "units": origin.unit_count, "in_sets": origin.in_sets,
             "imported_at": imported_at.isoformat(timespec="seconds") + "Z"}
