@@ -23,7 +23,7 @@ from workbench.engine_messages import engine_message
 from workbench.errors import AlignmentFailed, NotFound, PageImportError
 from workbench.importers import Version as ImportedVersion
 from workbench.limits import limit
-from workbench.memory.store import release_set
+from workbench.memory.store import cover_rows, release_set
 from workbench.models import (
     DocumentSet,
     Edit,
@@ -205,6 +205,9 @@ def create_set(
     ``progress``, when given, is called with the sentences aligned so far and the sentences
     of all versions (a job shows them; raising from it, to cancel, stores nothing: the set is
     only flushed at the end, for the caller to commit).
+
+    An imported TMX unit one of the new rows says the same as is shown once, as the set's
+    row (``memory.store.cover_rows``).
     """
     check_versions(versions)
     segmenter = segmenter or Segmenter()
@@ -255,6 +258,8 @@ def create_set(
         progress(total, total)
     _store_rows(document_set, aligned, stored)
     session.flush()
+    # the units of imported files its rows say are shown once, from the set
+    cover_rows(session, [row.id for row in document_set.rows])
     return document_set
 
 

@@ -7,17 +7,25 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from tests.conftest import demo_page
+from tests.workbench.test_memory import MONDAY, MONDAY_RU, upload
 from tests.workbench.test_memory_export import (
     DEMO_LANGS,
+    exported,
+    hit_origins,
     memory,  # noqa: F401 (a fixture)
     own_export_imported_back,
     set_rows_with_two_languages,
 )
 from workbench.db import session_scope
+from workbench.importers import read_version
+from workbench.memory.store import fingerprint, origins
 from workbench.models import DocumentSet, Row, Sentence
+from workbench.sets import create_set, delete_set
 
 
 def overview(client: FlaskClient) -> dict[str, Any]:
@@ -56,3 +64,133 @@ def test_the_file_list_says_how_many_units_a_file_holds_and_how_many_the_sets_sa
     russian = client.get("/memory/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert f"из них {rows} уже в строках наборов (показаны оттуда)" in html.unescape(russian)
     assert file_units(client) == {"omegat.tmx": (5, 0), "memory.tmx": (0, rows)}
+
+
+# An edit undone: the row says the unit again, which is hidden again
+
+
+def test_undoing_an_edit_hides_the_files_unit_again_and_redoing_shows_it(
+        memory: str, client: FlaskClient) -> None:  # noqa: F811
+    own_export_imported_back(client)
+    hidden = file_units(client)["memory.tmx"]
+    sentence_id, set_id, revision, old = sentence_with(memory, "deescalating")
+    assert client.post(f"/sets/{set_id}/edit/text", data={
+        "revision": revision, "sentence": sentence_id,
+        "text": old.replace("deescalating", "de-escalating")}).status_code == 200
+    assert hit_origins(client, "deescalating") == [("tmx", "memory.tmx")]
+    assert overview(client)["units"] == 6
+    # undone, the row holds exactly the file's unit again: one hit, from the set
+    assert client.post(f"/sets/{set_id}/edit/undo",
+                       data={"revision": revision + 1}).status_code == 200
+    assert [kind for kind, _name in hit_origins(client, "deescalating")] == ["set"]
+    assert overview(client)["units"] == 5
+    assert file_units(client)["memory.tmx"] == hidden
+    matches = client.get("/memory/fuzzy.json", query_string={
+        "text": old, "source": "en-GB", "target": "ru-RU"}).get_json()
+    assert [m["origin"]["kind"] for m in matches if m["score"] == 100] == ["set"]
+    # and redone, the file's copy is seen again
+    assert client.post(f"/sets/{set_id}/edit/redo",
+                       data={"revision": revision + 2}).status_code == 200
+    assert hit_origins(client, "deescalating") == [("tmx", "memory.tmx")]
+    assert overview(client)["units"] == 6
+
+
+# Rows stored after the file: a new set, a re-alignment
+
+
+def aligned_set(url: str) -> int:
+    """Demo page 000 in Russian and English, aligned as an upload aligns it."""
+    versions = [read_version(demo_page("000", lang).read_bytes(), f"000.{lang}.html")
+                for lang in ("ru-RU", "en-GB")]
+    with session_scope(url) as session:
+        return create_set(session, versions).id
+
+
+def test_a_set_aligned_after_the_file_shows_the_files_units_once(
+        database_url: str, client: FlaskClient) -> None:
+    # the memory's export of a set, imported once that set is gone, is all shown ...
+    first = aligned_set(database_url)
+    _, units, data = exported(database_url)
+    with session_scope(database_url) as session:
+        delete_set(session, first)
+    upload(client, data, "memory.tmx")
+    assert overview(client)["units"] == len(units)
+    assert hit_origins(client, "deescalating") == [("tmx", "memory.tmx")]
+    # ... until the same pages are aligned again: the rows say what the file does
+    second = aligned_set(database_url)
+    assert overview(client)["units"] == 0
+    assert file_units(client) == {"memory.tmx": (0, len(units))}
+    assert [kind for kind, _name in hit_origins(client, "deescalating")] == ["set"]
+    _, units_now, _ = exported(database_url)
+    assert len(units_now) == len(units)
+    # the file's units come back with the set's deletion, as before
+    with session_scope(database_url) as session:
+        delete_set(session, second)
+    assert file_units(client) == {"memory.tmx": (len(units), 0)}
+
+
+def test_rows_realigned_after_an_edit_hide_the_files_units_again(
+        database_url: str, client: FlaskClient) -> None:
+    set_id = aligned_set(database_url)
+    _, units, data = exported(database_url)
+    upload(client, data, "memory.tmx")
+    assert file_units(client) == {"memory.tmx": (0, len(units))}
+    with session_scope(database_url) as session:
+        first = session.scalars(select(Row.id).where(Row.set_id == set_id)
+                                .order_by(Row.position)).first()
+        revision = session.get(DocumentSet, set_id).revision  # type: ignore[union-attr]
+    # two rows merged into one: the file's two units are seen again
+    assert client.post(f"/sets/{set_id}/edit/merge", data={
+        "revision": revision, "row": first}).status_code == 200
+    assert file_units(client) == {"memory.tmx": (2, len(units) - 2)}
+    # the rows aligned again as they were: hidden again
+    response = client.post(f"/sets/{set_id}/edit/realign", data={"revision": revision + 1})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert file_units(client) == {"memory.tmx": (0, len(units))}
+    assert overview(client)["units"] == 0
+
+
+# The units stored before migration 0018 are found by rows aligned after it
+
+MEETING_RU = "Встреча министров прошла в Бишкеке."
+MEETING_EN = "The meeting of the ministers took place in Bishkek."
+
+
+@pytest.mark.empty_database
+def test_units_imported_before_pair_prints_are_found_by_a_set_aligned_after_the_upgrade(
+        database_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from workbench.db import MIGRATIONS, engine_for, upgrade
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine_for(database_url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0017_row_cell_scores")
+        origin_id = connection.execute(text(
+            "INSERT INTO memory_origin (file_name, tool, source_lang, imported_at, "
+            "unit_count, langs, status, importer) VALUES ('old.tmx', '', 'en-GB', "
+            "'2026-01-01 00:00:00', 2, '[\"en-GB\", \"ru-RU\"]', 'ready', '') "
+            "RETURNING id")).scalar_one()
+        for position, (en, ru) in enumerate([(MEETING_EN, MEETING_RU), (MONDAY, MONDAY_RU)]):
+            unit_id = connection.execute(text(
+                "INSERT INTO memory_unit (origin_id, position, fingerprint) VALUES "
+                "(:origin, :position, :print) RETURNING id"),
+                {"origin": origin_id, "position": position + 1,
+                 "print": fingerprint([("en-GB", en), ("ru-RU", ru)])}).scalar_one()
+            connection.execute(text("INSERT INTO memory_variant (unit_id, lang, text) VALUES "
+                                    "(:unit, 'en-GB', :en), (:unit, 'ru-RU', :ru)"),
+                               {"unit": unit_id, "en": en, "ru": ru})
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        create_set(session, [read_version(MEETING_RU.encode(), "a.ru-RU.txt"),
+                             read_version(MEETING_EN.encode(), "a.en-GB.txt")])
+    with session_scope(database_url) as session:
+        [old] = origins(session)
+        # the set's row says the first unit: shown once, from the set; the other as before
+        assert (old.unit_count, old.in_sets) == (1, 1)
+    _, units, _ = exported(database_url)
+    assert sorted((u.text("en-GB"), "x-row" in dict(u.properties)) for u in units) == [
+        (MEETING_EN, True), (MONDAY, False)]

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, StaleEdit, WorkbenchError
 from workbench.limits import limit
-from workbench.memory.store import release_rows
+from workbench.memory.store import cover_rows, release_rows
 from workbench.models import DocumentSet, Edit, Row, Sentence, Version, utcnow
 
 
@@ -199,7 +199,8 @@ def apply(session: Session, set_id: int, current: Snapshot, target: Snapshot) ->
     sentences that the two snapshots hold alike are not written: confirming 2,000 rows
     rewrites 2,000 statuses, not every sentence in them. An imported unit not shown because
     a row of the window said the same is shown again once the row says otherwise or is
-    gone (``memory.store.release_rows``)."""
+    gone (``memory.store.release_rows``); one a row written says the same as is hidden
+    (``memory.store.cover_rows``)."""
     current_rows = {r.id: r for r in current.rows}
     target_rows = {r.id for r in target.rows}
     gone_rows = current_rows.keys() - target_rows
@@ -264,8 +265,11 @@ def apply(session: Session, set_id: int, current: Snapshot, target: Snapshot) ->
             .execution_options(synchronize_session=False),
             kept_sentences,
         )
-    # and those of the rows kept, when a row no longer says the same
+    # and those of the rows kept, when a row no longer says the same; and the units the
+    # rows written say now are hidden (a row as it was before an edit, back by an undo)
     release_rows(session, current_rows.keys() & target_rows)
+    if target.sentences:
+        cover_rows(session, [row_ids.get(r.id, r.id) for r in target.rows])
     session.expire_all()
     if row_ids or sentence_ids:
         target = Snapshot(

@@ -113,11 +113,17 @@ class MemoryUnit(Base):
     # a hash of its languages and texts (migration 0013): the same unit in another file is
     # not stored again (``workbench.memory.store.fingerprint``)
     fingerprint: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
-    # the set's row that says the same in the unit's languages when the file was imported
-    # (migration 0016): the unit is kept, but no search, count or export shows it while
-    # the row is there saying so; an edit of the row or the set's deletion sets it back to
-    # NULL (``workbench.memory.store.release_rows``), and the unit is seen again
+    # the set's row that says the same in the unit's languages (migration 0016), found when
+    # the file was imported or when the row was stored or edited later: the unit is kept,
+    # but no search, count or export shows it while the row is there saying so; an edit of
+    # the row or the set's deletion sets it back to NULL
+    # (``workbench.memory.store.release_rows``), and the unit is seen again
     row_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    # the fingerprint of its texts in its first two languages (migration 0018), as a row
+    # has one for each pair of its languages: what rows stored or edited after the import
+    # look the units they say up by (``workbench.memory.store.cover_rows``); NULL for a
+    # unit no row can say (one language, or two texts in one)
+    pair_print: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 
     origin: Mapped[MemoryOrigin] = relationship(back_populates="units")
     variants: Mapped[list[MemoryVariant]] = relationship(

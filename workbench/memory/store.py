@@ -28,7 +28,10 @@ export adds nothing the translator sees twice. Editing the row or deleting its s
 the file's unit be seen again (``release_rows``, ``release_set``): the file keeps what it
 brought. The rows are found through their fingerprints, one per pair of languages a row has
 text in (``MemoryRowPrint``), which the imports keep current set by set, by the set's
-revision (``_refresh_row_prints``).
+revision (``_refresh_row_prints``). Rows stored after the file (a set aligned later, a
+re-alignment, an edit undone) look the units up the other way, by each unit's fingerprint
+in its first two languages (``MemoryUnit.pair_print``), and hide those they say
+(``cover_rows``).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Table, column, delete, func, insert, select, table, text, update
+from sqlalchemy import Table, bindparam, column, delete, func, insert, select, table, text, update
 from sqlalchemy.orm import Session
 
 from tmx import TmxParseError, TranslationUnit, Variant, read_tmx
@@ -88,7 +91,8 @@ _SET_PRINTS: Table = MemorySetPrint.__table__  # type: ignore[assignment]
 # The same tables for the import's inserts, without types: the meta is given as JSON text, so
 # that SQLAlchemy calls no converter for each row (10% of the import's time, for NULLs).
 _UNITS_RAW = table("memory_unit", column("origin_id"), column("position"), column("tuid"),
-                   column("meta"), column("fingerprint"), column("row_id"))
+                   column("meta"), column("fingerprint"), column("row_id"),
+                   column("pair_print"))
 _VARIANTS_RAW = table("memory_variant", column("unit_id"), column("lang"), column("text"),
                       column("meta"))
 # For the readers' SQL over ``memory_variant v``: only the variants of ready origins, and
@@ -294,12 +298,17 @@ def _store_batch(session: Session, origin_id: int, first: int,
         kept = [entry for entry in kept if entry[2] not in held]
         if not kept:
             return
-    rows = _saying_the_same(session, [(position, u) for position, u, _print in kept])
+    # what a set's row may say of each: its texts by language, and their fingerprint in
+    # its first two languages
+    said = {position: (texts, _pair_print(texts)) for position, u, _print in kept
+            if (texts := _texts((v.lang, v.text) for v in u.variants)) is not None}
+    rows = _saying_the_same(session, said)
     # Core executemany, then the new ids by (origin, position): one statement each, where
     # INSERT ... RETURNING in parameter order would go row by row on SQLite.
     session.execute(insert(_UNITS_RAW), [
         {"origin_id": origin_id, "position": position, "tuid": (u.tuid or None) and u.tuid[:200],
-         "meta": _json(unit_meta(u)), "fingerprint": print_, "row_id": rows.get(position)}
+         "meta": _json(unit_meta(u)), "fingerprint": print_, "row_id": rows.get(position),
+         "pair_print": said[position][1] if position in said else None}
         for position, u, print_ in kept
     ])
     ids = dict(session.execute(
@@ -343,10 +352,19 @@ def _texts(variants: Iterable[tuple[str, str]]) -> dict[str, str] | None:
 
 
 def _pair_print(texts: dict[str, str]) -> int:
-    """The fingerprint a unit is looked up by among the rows': of its texts in its first two
-    languages (a row has one for each pair of its languages, ``_refresh_row_prints``)."""
+    """The fingerprint a unit is looked up by among the rows', and the rows look it up by
+    (``MemoryUnit.pair_print``): of its texts in its first two languages (a row has one for
+    each pair of its languages, ``_row_prints``). Migration 0018 keeps a copy."""
     first, second = sorted(texts)[:2]
     return fingerprint([(first, texts[first]), (second, texts[second])])
+
+
+def _row_prints(cells: dict[str, str]) -> list[int]:
+    """A row's fingerprints (its texts by language, ``row_texts``): one for each pair of
+    its languages with text."""
+    langs = sorted(lang for lang, found in cells.items() if found.strip())
+    return [fingerprint([(one, cells[one]), (other, cells[other])])
+            for n, one in enumerate(langs) for other in langs[n + 1:]]
 
 
 def row_texts(session: Session, row_ids: Iterable[int]) -> dict[int, dict[str, str]]:
@@ -384,31 +402,24 @@ def _refresh_row_prints(session: Session) -> None:
         if revision is None:
             continue
         row_ids = session.scalars(select(Row.id).where(Row.set_id == set_id)).all()
-        prints = []
-        for row_id, cells in row_texts(session, row_ids).items():
-            langs = sorted(lang for lang, found in cells.items() if found.strip())
-            prints += [{"set_id": set_id, "row_id": row_id,
-                        "fingerprint": fingerprint([(one, cells[one]), (other, cells[other])])}
-                       for n, one in enumerate(langs) for other in langs[n + 1:]]
+        prints = [{"set_id": set_id, "row_id": row_id, "fingerprint": print_}
+                  for row_id, cells in row_texts(session, row_ids).items()
+                  for print_ in _row_prints(cells)]
         for start in range(0, len(prints), BATCH_UNITS):
             session.execute(insert(_ROW_PRINTS), prints[start:start + BATCH_UNITS])
         session.execute(insert(_SET_PRINTS), [{"set_id": set_id, "revision": revision}])
 
 
-def _saying_the_same(session: Session, units: list[tuple[int, TranslationUnit]]
+def _saying_the_same(session: Session, wanted: dict[int, tuple[dict[str, str], int]]
                      ) -> dict[int, int]:
-    """For each unit (place, unit) a set's row says the same as — the same text in each of
-    the unit's languages, whatever else the row has — its place and that row's id.
+    """For each unit (its place: its texts by language and ``_pair_print``) a set's row
+    says the same as — the same text in each of the unit's languages, whatever else the row
+    has — its place and that row's id.
 
     The rows are found by fingerprint, then their texts read again as they are now; on
     PostgreSQL their sets are locked first (FOR SHARE) until this import's transaction
     ends, so that an edit or a deletion of the set, which lets the unit be seen again
     (``release_rows``), comes before and is read here, or after and finds the unit."""
-    wanted: dict[int, tuple[dict[str, str], int]] = {}
-    for position, unit in units:
-        texts = _texts((v.lang, v.text) for v in unit.variants)
-        if texts is not None:
-            wanted[position] = (texts, _pair_print(texts))
     if not wanted:
         return {}
     candidates: dict[int, list[int]] = {}
@@ -457,13 +468,9 @@ def release_rows(session: Session, row_ids: Iterable[int], *, unless_same: bool 
         return 0
     if unless_same:
         rows = row_texts(session, {row_id for _id, _origin, row_id in kept})
-        variants: dict[int, list[tuple[str, str]]] = {}
-        for unit_id, lang, found in session.execute(
-                select(_VARIANTS.c.unit_id, _VARIANTS.c.lang, _VARIANTS.c.text)
-                .where(_VARIANTS.c.unit_id.in_([unit_id for unit_id, *_rest in kept]))):
-            variants.setdefault(unit_id, []).append((lang, found))
+        variants = _unit_variants(session, [unit_id for unit_id, *_rest in kept])
         kept = [(unit_id, origin_id, row_id) for unit_id, origin_id, row_id in kept
-                if not _still_said(variants.get(unit_id, []), rows.get(row_id))]
+                if not _says(rows.get(row_id), variants.get(unit_id, []))]
     return _let_go(session, kept)
 
 
@@ -475,7 +482,71 @@ def release_set(session: Session, set_id: int) -> int:
     return _let_go(session, kept)
 
 
-def _still_said(variants: list[tuple[str, str]], cells: dict[str, str] | None) -> bool:
+def cover_rows(session: Session, row_ids: Iterable[int]) -> int:
+    """Hide the imported units these rows say the same as, as an import hides those the
+    rows there are say (``MemoryUnit.row_id``), each out of its file's count: rows stored
+    after the file was imported (a new set, a re-alignment, an edit undone or redone) are
+    compared with it here. The number of units hidden.
+
+    The rows' fingerprints (``_row_prints``, one per pair of their languages) are looked up
+    in the units' index of theirs (``MemoryUnit.pair_print``), and only the units found so
+    are read: a set of 2,000 rows in five languages is 20,000 look-ups in an index, a
+    database without imported units one query. Called in the transaction that stores the
+    rows (``sets.create_set``, ``editing.history.apply``), after they are written; the
+    caller commits.
+
+    No lock is taken (a set's alignment may hold its transaction open a while, and must
+    not hold up imports, edits or other alignments meanwhile): rows stored while an import
+    is storing a batch of units that they say, neither transaction seeing the other's, show
+    those units twice, as before this check, until the rows are stored again."""
+    ids = sorted(set(row_ids))
+    if not ids:
+        return 0
+    if session.scalar(select(_UNITS.c.id).where(_UNITS.c.row_id.is_(None),
+                                                _UNITS.c.pair_print.is_not(None))
+                      .limit(1)) is None:
+        return 0  # no imported unit a row could say
+    rows = row_texts(session, ids)
+    by_print: dict[int, list[int]] = {}
+    for row_id, cells in sorted(rows.items()):
+        for print_ in _row_prints(cells):
+            by_print.setdefault(print_, []).append(row_id)
+    prints = sorted(by_print)
+    found: list[Any] = []
+    for start in range(0, len(prints), BATCH_UNITS):
+        found += session.execute(
+            select(_UNITS.c.id, _UNITS.c.origin_id, _UNITS.c.pair_print)
+            .join(MemoryOrigin, MemoryOrigin.id == _UNITS.c.origin_id)
+            .where(_UNITS.c.pair_print.in_(prints[start:start + BATCH_UNITS]),
+                   _UNITS.c.row_id.is_(None), MemoryOrigin.status != REMOVING)).all()
+    if not found:
+        return 0
+    variants = _unit_variants(session, [unit_id for unit_id, *_rest in found])
+    covered: list[tuple[int, int, int]] = []
+    for unit_id, origin_id, print_ in found:
+        saying = [row_id for row_id in by_print[print_]
+                  if _says(rows[row_id], variants.get(unit_id, []))]
+        if saying:  # the first row, as an import takes the first (``_saying_the_same``)
+            covered.append((unit_id, origin_id, saying[0]))
+    return _hide(session, covered)
+
+
+def _unit_variants(session: Session, unit_ids: Sequence[int]
+                   ) -> dict[int, list[tuple[str, str]]]:
+    """The units' variants (language, text) by unit."""
+    variants: dict[int, list[tuple[str, str]]] = {}
+    ids = sorted(set(unit_ids))
+    for start in range(0, len(ids), BATCH_UNITS):
+        for unit_id, lang, found in session.execute(
+                select(_VARIANTS.c.unit_id, _VARIANTS.c.lang, _VARIANTS.c.text)
+                .where(_VARIANTS.c.unit_id.in_(ids[start:start + BATCH_UNITS]))):
+            variants.setdefault(unit_id, []).append((lang, found))
+    return variants
+
+
+def _says(cells: dict[str, str] | None, variants: list[tuple[str, str]]) -> bool:
+    """Whether a row (its texts by language, ``row_texts``) says what a unit does: the same
+    text in each of the unit's languages, whatever else the row has."""
     texts = _texts(variants)
     return cells is not None and texts is not None and all(
         cells.get(lang) == found for lang, found in texts.items())
@@ -486,18 +557,35 @@ def _let_go(session: Session, units: Sequence[Any]) -> int:
     count."""
     if not units:
         return 0
-    per_origin: dict[int, int] = {}
-    for _unit_id, origin_id, _row_id in units:
-        per_origin[origin_id] = per_origin.get(origin_id, 0) + 1
     ids = [unit_id for unit_id, _origin, _row in units]
     for start in range(0, len(ids), BATCH_UNITS):
         session.execute(update(_UNITS).where(_UNITS.c.id.in_(ids[start:start + BATCH_UNITS]))
                         .values(row_id=None).execution_options(synchronize_session=False))
+    _recount(session, units, +1)
+    return len(ids)
+
+
+def _hide(session: Session, units: Sequence[tuple[int, int, int]]) -> int:
+    """The units (id, origin, row) hidden: with that row, each out of its file's count."""
+    if not units:
+        return 0
+    session.execute(  # one executemany (Core: the ORM form would want "id" keys)
+        update(_UNITS).where(_UNITS.c.id == bindparam("unit"))
+        .values(row_id=bindparam("row")).execution_options(synchronize_session=False),
+        [{"unit": unit_id, "row": row_id} for unit_id, _origin, row_id in units])
+    _recount(session, units, -1)
+    return len(units)
+
+
+def _recount(session: Session, units: Sequence[Any], step: int) -> None:
+    """Each file of the units (id, origin, row) counts ``step`` more units per unit."""
+    per_origin: dict[int, int] = {}
+    for _unit_id, origin_id, _row_id in units:
+        per_origin[origin_id] = per_origin.get(origin_id, 0) + step
     for origin_id, count in sorted(per_origin.items()):
         session.execute(update(MemoryOrigin).where(MemoryOrigin.id == origin_id)
                         .values(unit_count=MemoryOrigin.unit_count + count)
                         .execution_options(synchronize_session=False))
-    return len(ids)
 
 
 def in_sets_sentence(count: int) -> str:
