@@ -227,9 +227,12 @@ def test_the_same_file_imported_twice_is_not_stored_twice(client: FlaskClient,
                         headers={"Accept": "application/json"},
                         content_type="multipart/form-data")
     assert again.status_code == 400
+    [earlier] = client.get("/memory/?format=json").get_json()["imported"]
+    when = earlier["imported_at"].replace("T", " ")[:16]
+    # the same file, under another name: named as the earlier import, with its date
     assert again.get_json()["error"] == (
-        "copy.tmx: its 5 units with text are all in the memory already (imported from "
-        "omegat.tmx). Nothing was added.")
+        f"copy.tmx is the same file as omegat.tmx, imported on {when} UTC: its 5 units with "
+        "text are all in the memory already. Nothing was added.")
     assert memory_counts(database_url) == (1, 5, 12)
     assert len(client.get("/memory/concordance.json?q=Minsk").get_json()["hits"]) == 1
     assert "5 units from 1 imported TMX file," in client.get("/memory/").get_data(as_text=True)
@@ -779,8 +782,10 @@ def test_cli_imports_searches_and_looks_up(runner: CliRunner, tmp_path: Path) ->
     # the same file again, then a newer one with a unit more
     result = runner.invoke(main, ["memory", "import", "omegat.tmx"])
     assert result.exit_code == 1
-    assert ("omegat.tmx: its 5 units with text are all in the memory already (imported "
-            "from omegat.tmx). Nothing was added." in result.output)
+    assert re.fullmatch(
+        r"Error: omegat\.tmx is the same file as omegat\.tmx, imported on "
+        r"\d{4}-\d\d-\d\d \d\d:\d\d UTC: its 5 units with text are all in the memory already\. "
+        r"Nothing was added\.\n", result.output), result.output
     (tmp_path / "newer.tmx").write_bytes(memory_tmx([*UNITS, ("The vote was postponed.",
                                                                "Голосование отложено.", None)]))
     result = runner.invoke(main, ["memory", "import", "newer.tmx"])

@@ -5,6 +5,7 @@ the deletion of sets; and what the memory's page says of such a file."""
 from __future__ import annotations
 
 import html
+import io
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
 from tests.conftest import demo_page
-from tests.workbench.test_memory import MONDAY, MONDAY_RU, upload
+from tests.workbench.test_memory import MONDAY, MONDAY_RU, UNITS, upload
 from tests.workbench.test_memory_export import (
     DEMO_LANGS,
     exported,
@@ -21,8 +22,10 @@ from tests.workbench.test_memory_export import (
     own_export_imported_back,
     set_rows_with_two_languages,
 )
+from tmx import TmxHeader, TranslationUnit, Variant, write_tmx
 from workbench.db import session_scope
 from workbench.importers import read_version
+from workbench.memory.models import MemoryOrigin
 from workbench.memory.store import fingerprint, origins
 from workbench.models import DocumentSet, Row, Sentence
 from workbench.sets import create_set, delete_set
@@ -194,3 +197,66 @@ def test_units_imported_before_pair_prints_are_found_by_a_set_aligned_after_the_
     _, units, _ = exported(database_url)
     assert sorted((u.text("en-GB"), "x-row" in dict(u.properties)) for u in units) == [
         (MEETING_EN, True), (MONDAY, False)]
+
+
+# The same file imported again
+
+
+def test_the_same_export_imported_again_is_named_as_the_earlier_import(
+        memory: str, client: FlaskClient) -> None:  # noqa: F811
+    own_export_imported_back(client)
+    with session_scope(memory) as session:
+        earlier = session.get(MemoryOrigin, 2)
+        assert earlier is not None
+        when = f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC"
+    total = set_rows_with_two_languages(memory, DEMO_LANGS) + 5
+    data = client.get("/memory/export.tmx").data
+    again = client.post("/memory/import", data={"file": (io.BytesIO(data), "memory.tmx")},
+                        headers={"Accept": "application/json"},
+                        content_type="multipart/form-data")
+    assert again.status_code == 400
+    assert again.get_json()["error"] == (
+        f"memory.tmx is the same file as memory.tmx, imported on {when}: its {total:,} "
+        "units with text are all in the memory already. Nothing was added.")
+    assert [f["file"] for f in overview(client)["imported"]] == ["omegat.tmx", "memory.tmx"]
+    russian = client.post("/memory/import", data={"file": (io.BytesIO(data), "memory.tmx")},
+                          headers={"Accept": "application/json", "Accept-Language": "ru"},
+                          content_type="multipart/form-data")
+    assert russian.get_json()["error"].startswith(
+        f"memory.tmx — тот же файл, что и memory.tmx, импортированный {when}: все его ")
+
+
+def english_russian(*units: tuple[str, str]) -> bytes:
+    out = io.BytesIO()
+    write_tmx(out, [TranslationUnit(str(n), (Variant("en-GB", en), Variant("ru-RU", ru)))
+                    for n, (en, ru) in enumerate(units)], TmxHeader(srclang="en-GB"))
+    return out.getvalue()
+
+
+def refusal(client: FlaskClient, data: bytes, name: str) -> str:
+    response = client.post("/memory/import", data={"file": (io.BytesIO(data), name)},
+                           headers={"Accept": "application/json"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    return str(response.get_json()["error"])
+
+
+def test_a_file_whose_units_other_files_hold_between_them_is_not_called_the_same(
+        client: FlaskClient) -> None:
+    monday, council, tom, postponed = [(en, ru) for en, ru, _de in UNITS[:3]] + [
+        ("The vote was postponed.", "Голосование отложено.")]
+    upload(client, english_russian(monday, council), "first.tmx")
+    upload(client, english_russian(tom), "second.tmx")
+    assert refusal(client, english_russian(monday, council, tom), "all.tmx") == (
+        "all.tmx: its 3 units with text are all in the memory already (imported from "
+        "first.tmx, second.tmx). Nothing was added.")
+    # nor is a file holding them and more (a newer export), nor one holding fewer
+    upload(client, english_russian(monday, council, tom, postponed), "newer.tmx")
+    assert "is the same file" not in refusal(client, english_russian(monday, council, tom),
+                                             "older.tmx")
+    assert refusal(client, english_russian(monday), "one.tmx") == (
+        "one.tmx: its 1 unit with text is in the memory already (imported from first.tmx). "
+        "Nothing was added.")
+    # the newer export again is
+    assert refusal(client, english_russian(monday, council, tom, postponed), "newer.tmx") \
+        .startswith("newer.tmx is the same file as newer.tmx, imported on ")

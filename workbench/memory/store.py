@@ -192,6 +192,14 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
             .select_from(_UNITS).where(_UNITS.c.origin_id == origin_id)).one()
         already = session.scalar(select(func.count()).select_from(_ECHOES)
                                  .where(_ECHOES.c.origin_id == origin_id)) or 0
+        if not stored and already and (earlier := _same_file(session, origin_id, already)):
+            raise MemoryImportError(ngettext(
+                "%(file)s is the same file as %(earlier)s, imported on %(date)s: its "
+                "%(count)s unit with text is in the memory already. Nothing was added.",
+                "%(file)s is the same file as %(earlier)s, imported on %(date)s: its "
+                "%(count)s units with text are all in the memory already. Nothing was added.",
+                already, file=file_name, earlier=earlier.file_name,
+                date=f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC", count=f"{already:,}"))
         if not stored and already:
             raise MemoryImportError(ngettext(
                 "%(file)s: its %(count)s unit with text is in the memory already "
@@ -227,6 +235,38 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
         session.execute(text("ANALYZE memory_origin, memory_unit, memory_variant"))
         session.commit()
     return origin
+
+
+def _same_file(session: Session, origin_id: int, count: int) -> MemoryOrigin | None:
+    """The imported file that holds the same units as this one, all ``count`` of which it
+    left out as already in the memory (``MemoryEcho``): the same file imported again, or a
+    copy under another name. A file's units are those it stores and those it left out
+    (which a removal hands back to it); the file whose units are this one's, as many and
+    every one, is it. None when there is none: the units are spread over several files, or
+    one holds more."""
+    mine = _ECHOES.alias("mine")
+    mine_prints = select(mine.c.fingerprint).where(mine.c.origin_id == origin_id)
+    first = session.scalar(mine_prints.order_by(mine.c.position).limit(1))
+    kinds = ((_UNITS.c.origin_id, _UNITS.c.fingerprint),
+             (_ECHOES.c.origin_id, _ECHOES.c.fingerprint))
+    holders = sorted({holder for owner, print_ in kinds for holder in session.scalars(
+        select(owner).where(print_ == first, owner != origin_id))})
+    for holder in holders:
+        held = in_mine = 0
+        for owner, print_ in kinds:
+            total, shared = session.execute(
+                select(func.count(), func.count().filter(print_.in_(mine_prints)))
+                .select_from(owner.table).where(owner == holder)).one()
+            held, in_mine = held + total, in_mine + shared
+        missing = session.scalar(select(func.count()).select_from(mine).where(
+            mine.c.origin_id == origin_id,
+            *(~select(owner).where(owner == holder, print_ == mine.c.fingerprint).exists()
+              for owner, print_ in kinds)))
+        earlier = session.get(MemoryOrigin, holder)
+        if (held == in_mine == count and not missing and earlier is not None
+                and earlier.status == READY):
+            return earlier
+    return None
 
 
 def _check_langs(batch: list[TranslationUnit], first: int, file_name: str) -> None:
