@@ -260,3 +260,117 @@ def test_a_file_whose_units_other_files_hold_between_them_is_not_called_the_same
     # the newer export again is
     assert refusal(client, english_russian(monday, council, tom, postponed), "newer.tmx") \
         .startswith("newer.tmx is the same file as newer.tmx, imported on ")
+
+
+# Files removed and sets deleted: each unit shown once where it still is
+
+POSTPONED = ('<tu><tuv xml:lang="en-GB"><seg>The vote was postponed.</seg></tuv>'
+             '<tuv xml:lang="ru-RU"><seg>Голосование отложено.</seg></tuv></tu>')
+
+
+def shown_once(client: FlaskClient, query: str, where: list[tuple[str, str]]) -> None:
+    hits = hit_origins(client, query)
+    assert hits == where, (query, hits)
+
+
+def export_with_one_unit_more(client: FlaskClient) -> bytes:
+    """The memory's export, and one unit it does not hold at its end: a newer export."""
+    data = client.get("/memory/export.tmx").get_data(as_text=True)
+    return data.replace("</body>", POSTPONED + "</body>").encode()
+
+
+def the_sets_rows(url: str, words: str) -> tuple[int, int]:
+    """The set holding ``words`` and how many of its rows have text in two languages."""
+    with session_scope(url) as session:
+        set_id = session.scalars(select(Row.set_id).join(Sentence, Sentence.row_id == Row.id)
+                                 .where(Sentence.text.contains(words))).one()
+        rows = sum(1 for row in session.scalars(select(Row).where(Row.set_id == set_id))
+                   if sum(1 for s in row.sentences if s.text.strip()) >= 2)
+    return set_id, rows
+
+
+def test_removing_the_file_of_a_rows_hidden_copy_hands_it_to_the_next_file(
+        memory: str, client: FlaskClient) -> None:  # noqa: F811
+    rows = set_rows_with_two_languages(memory, DEMO_LANGS)
+    own_export_imported_back(client)  # memory.tmx: every row, hidden; omegat's five left out
+    upload(client, export_with_one_unit_more(client), "newer.tmx")  # all left out but one
+    assert file_units(client) == {"omegat.tmx": (5, 0), "memory.tmx": (0, rows),
+                                  "newer.tmx": (1, 0)}
+    [set_hit] = hit_origins(client, "deescalating")
+    # memory.tmx removed: newer.tmx keeps its rows' copies, hidden still
+    assert client.post("/memory/files/2/remove").status_code == 303
+    assert file_units(client) == {"omegat.tmx": (5, 0), "newer.tmx": (1, rows)}
+    shown_once(client, "deescalating", [set_hit])
+    # the set deleted: newer.tmx's copy of its rows is seen, once
+    set_id, set_rows = the_sets_rows(memory, "deescalating")
+    with session_scope(memory) as session:
+        delete_set(session, set_id)
+    assert file_units(client)["newer.tmx"] == (1 + set_rows, rows - set_rows)
+    shown_once(client, "deescalating", [("tmx", "newer.tmx")])
+    # omegat.tmx removed: its five go to newer.tmx, which left them out
+    assert client.post("/memory/files/1/remove").status_code == 303
+    shown_once(client, "Minsk", [("tmx", "newer.tmx")])
+    assert file_units(client) == {"newer.tmx": (6 + set_rows, rows - set_rows)}
+    assert overview(client)["units"] == 6 + set_rows
+    _, units, _ = exported(memory)
+    assert len(units) == rows + 6  # the other sets' rows, and newer.tmx's units shown
+    # and with the last file gone, the sets' rows are what is left
+    assert client.post("/memory/files/3/remove").status_code == 303
+    assert overview(client)["units"] == 0
+    assert len(exported(memory)[1]) == rows - set_rows
+
+
+def test_deleting_the_set_then_removing_the_file_leaves_each_unit_once(
+        memory: str, client: FlaskClient) -> None:  # noqa: F811
+    rows = set_rows_with_two_languages(memory, DEMO_LANGS)
+    own_export_imported_back(client)
+    upload(client, export_with_one_unit_more(client), "newer.tmx")
+    with session_scope(memory) as session:
+        for set_id in session.scalars(select(DocumentSet.id)).all():
+            delete_set(session, set_id)
+    # every row's copy is memory.tmx's now, seen; newer.tmx left them out
+    assert file_units(client) == {"omegat.tmx": (5, 0), "memory.tmx": (rows, 0),
+                                  "newer.tmx": (1, 0)}
+    shown_once(client, "deescalating", [("tmx", "memory.tmx")])
+    assert client.post("/memory/files/2/remove").status_code == 303
+    assert file_units(client) == {"omegat.tmx": (5, 0), "newer.tmx": (1 + rows, 0)}
+    shown_once(client, "deescalating", [("tmx", "newer.tmx")])
+    shown_once(client, "Minsk", [("tmx", "omegat.tmx")])
+    assert len(exported(memory)[1]) == rows + 6
+
+
+def test_a_file_removed_while_a_set_hides_its_units_leaves_the_sets_rows_alone(
+        memory: str, client: FlaskClient) -> None:  # noqa: F811
+    rows = set_rows_with_two_languages(memory, DEMO_LANGS)
+    own_export_imported_back(client)
+    [set_hit] = hit_origins(client, "deescalating")
+    assert client.post("/memory/files/2/remove").status_code == 303
+    shown_once(client, "deescalating", [set_hit])
+    assert file_units(client) == {"omegat.tmx": (5, 0)}
+    assert len(exported(memory)[1]) == rows + 5
+    # and the set deleted after: nothing of the removed file comes back
+    set_id, set_rows = the_sets_rows(memory, "deescalating")
+    with session_scope(memory) as session:
+        delete_set(session, set_id)
+    assert hit_origins(client, "deescalating") == []
+    assert overview(client)["units"] == 5
+    assert len(exported(memory)[1]) == rows - set_rows + 5
+
+
+def test_units_a_set_aligned_later_hides_are_handed_over_hidden(
+        database_url: str, client: FlaskClient) -> None:
+    first = aligned_set(database_url)
+    _, units, data = exported(database_url)
+    with session_scope(database_url) as session:
+        delete_set(session, first)
+    upload(client, data, "memory.tmx")
+    upload(client, export_with_one_unit_more(client), "newer.tmx")  # all left out but one
+    second = aligned_set(database_url)  # says memory.tmx's units: hidden
+    assert file_units(client) == {"memory.tmx": (0, len(units)), "newer.tmx": (1, 0)}
+    assert client.post("/memory/files/1/remove").status_code == 303
+    assert file_units(client) == {"newer.tmx": (1, len(units))}
+    assert [kind for kind, _name in hit_origins(client, "deescalating")] == ["set"]
+    with session_scope(database_url) as session:
+        delete_set(session, second)
+    assert file_units(client) == {"newer.tmx": (1 + len(units), 0)}
+    shown_once(client, "deescalating", [("tmx", "newer.tmx")])
