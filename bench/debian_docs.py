@@ -270,7 +270,7 @@ def rows(manual: str) -> list[str]:
     return [f"| {manual} ({used} ch., {len(codes) + 1} languages) | {len(right)} | "
             f"{sum(right) / len(right):.3f} | {sum(flagged) / len(flagged):.2f} | "
             f"{caught / max(1, sum(wrong)):.2f} | {auc(scores, right):.3f} | "
-            f"{cells_read[0] / looks:.1f} / {cells_read[1] / looks:.1f} | "
+            f"{cells_read[0] / looks:.2f} / {cells_read[1] / looks:.2f} | "
             f"{pointed[1]} of {pointed[0]} |"]
 
 

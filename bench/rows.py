@@ -182,26 +182,40 @@ def measure(name: str, folder: Path, encoder: Encoder, over_pivot: bool = False)
             result.confidence.append(row.score)
             result.flagged.append(needs_a_look(row))
             result.uneven.append(uneven(row, langs))
-            if needs_a_look(row):
+            if needs_a_look(row) and len(langs) > 2:  # two versions: the editor marks none
                 looked_at(result, row, pivot, page.gold)
     return result
 
 
 def looked_at(result: Result, row: Row, pivot: str, gold: Sequence[Cells]) -> None:
-    """What the translator reads of a row that needs a look: every cell, or first the cells
-    marked unsure; for a wrong row, whether a wrong cell (one that differs from the gold
-    row of the row's first pivot sentence, or of its first sentence) is among those."""
+    """What the translator reads of a row that needs a look (in a set of more than two
+    versions): every cell, or first the cells marked unsure; for a wrong row, whether a
+    wrong cell (:func:`wrong_versions`) is among those."""
     filled = {lang: ids for lang, ids in row.cells.items() if ids}
     marked = {lang for lang, score in row.cell_scores.items()
               if score < LOW_CONFIDENCE and lang in filled}
     result.looked.append((len(filled), len(marked)))
     if cells(row) in set(gold):
         return
+    result.wrong_looked.append(bool(marked & wrong_versions(row, gold, pivot)))
+
+
+def wrong_versions(row: Row, gold: Sequence[Cells], pivot: str) -> set[str]:
+    """The versions whose cell is wrong in ``row``: those whose cell differs from the gold
+    row that most of the row's versions have sentences in (ties: the one with most of its
+    sentences, then the one of its first pivot sentence, else of its first sentence).
+    Whichever version the hub was: a hub sentence placed beside the wrong sentences of
+    every other version is the one wrong cell, not every other."""
+    filled = {lang: ids for lang, ids in row.cells.items() if ids}
     lang, ids = (pivot, filled[pivot]) if pivot in filled else next(iter(filled.items()))
-    home = next((dict(g) for g in gold if (lang, ids[0]) in
-                 {(lg, i) for lg, found in g for i in found}), {})
-    wrong = {lg for lg, found in filled.items() if home.get(lg) != found}
-    result.wrong_looked.append(bool(marked & wrong))
+
+    def shared(g: Cells) -> tuple[int, int, bool]:
+        there = dict(g)
+        overlaps = [len(set(found) & set(there.get(lg, ()))) for lg, found in filled.items()]
+        return sum(n > 0 for n in overlaps), sum(overlaps), ids[0] in there.get(lang, ())
+
+    home = dict(max(gold, key=shared, default=frozenset()))
+    return {lg for lg, found in filled.items() if home.get(lg, ()) != found}
 
 
 def line(r: Result) -> str:
@@ -284,13 +298,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line(results[-1]))
     print("\nWhat each rule flags: share of the rows / share of the wrong rows among them\n")
     print("\n".join([*RULES_HEAD, *map(rules_line, results)]))
-    print("\nIn a row that needs a look, the cells the editor marks unsure (to be read first)\n")
+    print("\nIn a row that needs a look, the cells the editor marks unsure (to be read first; "
+          "sets of more than two versions: in a set of two the editor marks none)\n")
     print("| source | rows that need a look | cells: all / marked, per row | wrong rows "
           "with a wrong cell marked |", "|---|---|---|---|", sep="\n")
     for r in results:
-        n = max(1, len(r.looked))
-        print(f"| {r.source} | {len(r.looked)} | {sum(a for a, _ in r.looked) / n:.1f} / "
-              f"{sum(m for _, m in r.looked) / n:.1f} | "
+        if not r.looked:
+            print(f"| {r.source} | - | - | - |")
+            continue
+        n = len(r.looked)
+        print(f"| {r.source} | {len(r.looked)} | {sum(a for a, _ in r.looked) / n:.2f} / "
+              f"{sum(m for _, m in r.looked) / n:.2f} | "
               f"{sum(r.wrong_looked)} of {len(r.wrong_looked)} |")
     return 0
 

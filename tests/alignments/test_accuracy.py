@@ -194,3 +194,23 @@ def test_rows_from_the_pages_hold_their_floors(corpus: str, floor: float) -> Non
 
     folder = CORPORA / corpus
     assert from_pages(folder / "gold", folder / "pages", Segmenter()).f1 >= floor
+
+
+def test_the_rows_bench_finds_the_wrong_version_whichever_was_the_hub() -> None:
+    # A row is read as the translator reads it: the wrong version is the one that differs
+    # from the gold row most versions of the row are in, the pivot too.
+    from alignments.beads import Row
+    from bench.rows import wrong_versions
+
+    gold = [frozenset({("ru", (5, 6)), ("en", (5,)), ("de", (6, 7)), ("fr", (4,))}),
+            frozenset({("ru", (7,))}),  # a sentence only the Russian has
+            frozenset({("ru", (8,)), ("en", (6,)), ("de", (8,)), ("fr", (5,))})]
+    # the Russian sentence of its own merged into the row: the Russian cell is wrong
+    row = Row({"ru": (5, 6, 7), "en": (5,), "de": (6, 7), "fr": (4,)})
+    assert wrong_versions(row, gold, "ru") == {"ru"}
+    # the Russian placed beside the next sentence of every other version
+    row = Row({"ru": (5, 6), "en": (6,), "de": (8,), "fr": (5,)})
+    assert wrong_versions(row, gold, "ru") == {"ru"}
+    # one version off: that one
+    row = Row({"ru": (8,), "en": (6,), "de": (8,), "fr": (4,)})
+    assert wrong_versions(row, gold, "ru") == {"fr"}
