@@ -44,7 +44,8 @@ class Row:
     language the hub was aligned to, how sure the placing of its sentences here is (the
     lowest confidence of the pairwise beads that put them in this row): with five or more
     versions, the cells a translator should read first when the row needs a look. The
-    hub's own cell, and a row confirmed by hand, have none.
+    hub's own cell has one only where the other versions agree with each other better than
+    with it (:func:`alignments.multi.weigh_hub`); a row confirmed by hand has none.
     """
 
     cells: Mapping[str, tuple[int, ...]] = field(default_factory=dict)

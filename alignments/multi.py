@@ -60,7 +60,8 @@ def align_versions(
     (:func:`agreement`). Translations made from one original agree with it better than
     with each other: rows merged over the original go wrong less often than rows merged
     over one of its translations (``bench/rows.py``). The rows are monotonic in every
-    version whatever the hub, so they come out in the pivot's order all the same.
+    version whatever the hub, so they come out in the pivot's order all the same. Where
+    both were tried, the other one's beads weigh the hub's own cell (:func:`weigh_hub`).
     """
     if pivot not in versions:
         raise AlignmentError("pivot-missing", lang=pivot, langs=", ".join(versions) or "-")
@@ -85,7 +86,77 @@ def align_versions(
     if any(not row.sentences(candidate) for row in confirmed):
         return rows  # a confirmed row it lacks would be left to pair up again over it
     trial = pairs.rows_over(candidate)
-    return trial if agreement(trial) > agreement(rows) + HUB_MARGIN else rows
+    hub, second = pivot, candidate
+    if agreement(trial) > agreement(rows) + HUB_MARGIN:
+        rows, hub, second = trial, candidate, pivot
+    return weigh_hub(rows, hub, second, {lang: pairs.get(second, lang) for lang in versions
+                                         if lang not in (hub, second)}, confirmed)
+
+
+def weigh_hub(rows: Sequence[Row], hub: str, second: str,
+              beside_second: Mapping[str, Sequence[Bead]],
+              confirmed: Sequence[Row] = ()) -> list[Row]:
+    """``rows`` (merged over ``hub``) with the hub's own cell weighed where the other
+    versions agree with each other better than with it.
+
+    Every pairwise bead of a row holds the hub's sentences, so where the hub's cell is the
+    odd one (its sentence split otherwise, or one sentence more), every other version is
+    unsure beside it and the hub's cell had no score to say so. ``beside_second``: the beads
+    ``second`` -> each other version, aligned when ``second`` was tried as the hub. A
+    version whose cell those beads put exactly beside ``second``'s agrees with it, as surely
+    as their lowest score. Where more than half of the other versions so agree (``second``
+    with them, as surely as its surest), and all but one of the hub's beads in the row (two
+    at least) are less sure than the least sure of them, the hub's cell gets the score of
+    those beads, and each version that agrees the surer of its two scores. Elsewhere, and
+    in confirmed rows, nothing changes.
+    """
+    kept = {_key(row) for row in confirmed}
+    placing = {lang: _Placing(beads) for lang, beads in beside_second.items()}
+    weighed = []
+    for row in rows:
+        others = [lang for lang, ids in row.cells.items() if ids and lang != hub]
+        if not row.sentences(hub) or not row.sentences(second) or _key(row) in kept:
+            weighed.append(row)
+            continue
+        together = {lang: sure for lang in others if lang in placing and (
+            sure := placing[lang].exactly(row.sentences(second), row.sentences(lang)))
+            is not None}
+        if not together or 2 * (len(together) + 1) <= len(others):  # second among them
+            weighed.append(row)
+            continue
+        together[second] = max(together.values())
+        beside_hub = sorted(row.cell_scores.get(lang, 1.0) for lang in others)
+        hub_score = beside_hub[max(1, len(beside_hub) - 2)]  # all but one, two at least
+        if hub_score >= min(together.values()):
+            weighed.append(row)
+            continue
+        scores = dict(row.cell_scores)
+        scores[hub] = hub_score
+        for lang, sure in together.items():
+            scores[lang] = max(scores.get(lang, 1.0), sure)
+        weighed.append(Row(row.cells, row.score, scores))
+    return weighed
+
+
+class _Placing:
+    """One pair's beads, found by the sentences they hold."""
+
+    def __init__(self, beads: Sequence[Bead]) -> None:
+        self.beads = beads
+        self.by_source = {i: k for k, bead in enumerate(beads) for i in bead.source}
+        self.by_target = {j: k for k, bead in enumerate(beads) for j in bead.target}
+
+    def exactly(self, source: Sequence[int], target: Sequence[int]) -> float | None:
+        """How surely the beads put ``source`` beside ``target``: the lowest score of the
+        beads that hold any of them, when those hold these sentences and no others (None
+        when they hold others too, or none of them)."""
+        found = sorted({self.by_source[i] for i in source if i in self.by_source}
+                       | {self.by_target[j] for j in target if j in self.by_target})
+        beads = [self.beads[k] for k in found]
+        if not beads or (sorted(i for b in beads for i in b.source) != sorted(source)
+                         or sorted(j for b in beads for j in b.target) != sorted(target)):
+            return None
+        return min(bead.score for bead in beads)
 
 
 def agreement(rows: Sequence[Row]) -> float:

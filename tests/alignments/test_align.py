@@ -8,7 +8,7 @@ import pytest
 from alignments.align import _Side
 from alignments.beads import AlignmentError, Bead, Row
 from alignments.embed import Clauses, Embedded
-from alignments.multi import align_versions, choose_pivot, merge_beads
+from alignments.multi import align_versions, choose_pivot, merge_beads, weigh_hub
 from alignments.search import Band, RowCost, bead_shapes, chain_anchors, fill, guide_band, traceback
 
 RU = [
@@ -455,6 +455,61 @@ def test_each_version_keeps_its_own_confidence_in_the_row() -> None:
     ]
 
 
+def _unsure(row: Row) -> set[str]:
+    """The versions the editor marks in a row that needs a look (under 0.97)."""
+    return {lang for lang, score in row.cell_scores.items() if score < 0.97 and row.cells[lang]}
+
+
+def test_the_hub_is_marked_where_the_others_agree_without_it() -> None:
+    # The Russian hub has a sentence of its own (1, a gloss) merged with the next one: every
+    # version is unsure beside it, and the hub had no score. Aligned to the English (tried
+    # as the hub), the German and the French sit exactly beside it, surely.
+    pairwise = {
+        "en": [Bead((0,), (0,), 0.99), Bead((1, 2), (1,), 0.8), Bead((3,), (2,), 0.99)],
+        "de": [Bead((0,), (0,), 0.99), Bead((1, 2), (1,), 0.7), Bead((3,), (2,), 0.98)],
+        "fr": [Bead((0,), (0,), 0.98), Bead((1, 2), (1,), 0.85), Bead((3,), (2,), 0.99)],
+    }
+    beside_english = {
+        "de": [Bead((0,), (0,), 1.0), Bead((1,), (1,), 0.99), Bead((2,), (2,), 1.0)],
+        "fr": [Bead((0,), (0,), 1.0), Bead((1,), (1,), 0.98), Bead((2,), (2,), 0.99)],
+    }
+    merged = merge_beads("ru", 4, pairwise)
+    assert [_unsure(r) for r in merged] == [set(), {"en", "de", "fr"}, set()]  # as before
+    rows = weigh_hub(merged, "ru", "en", beside_english)
+    assert [_unsure(r) for r in rows] == [set(), {"ru"}, set()]  # one cell to read, not three
+    assert rows[1].cell_scores == {"ru": 0.8, "en": 0.99, "de": 0.99, "fr": 0.98}
+    assert [(r.cells, r.score) for r in rows] == [(r.cells, r.score) for r in merged]
+    # a row confirmed by hand stays as it was
+    assert weigh_hub(merged, "ru", "en", beside_english, confirmed=[merged[1]])[1] == merged[1]
+
+
+def test_the_hub_is_not_marked_where_the_others_disagree_too() -> None:
+    pairwise = {
+        "en": [Bead((0,), (0,), 0.8), Bead((1,), (1,), 0.99)],
+        "de": [Bead((0,), (0,), 0.7), Bead((1,), (1,), 0.99)],
+        "fr": [Bead((0,), (0,), 0.85), Bead((1,), (1,), 0.99)],
+        "es": [Bead((0,), (0,), 0.9), Bead((1,), (1,), 0.99)],
+    }
+    merged = merge_beads("ru", 2, pairwise)
+    # aligned to the English, the others' sentence 0 goes with its sentence 1
+    apart = [Bead((0,), (), 0.5), Bead((1,), (0, 1), 0.9)]
+    beside_english = {"de": apart, "fr": apart, "es": apart}
+    rows = weigh_hub(merged, "ru", "en", beside_english)
+    assert rows == merged and _unsure(rows[0]) == {"en", "de", "fr", "es"}
+    # the English and the German agree: two of four is not most of them
+    beside_english["de"] = [Bead((0,), (0,), 0.99), Bead((1,), (1,), 0.99)]
+    assert weigh_hub(merged, "ru", "en", beside_english) == merged
+    # the Spanish too: the hub is marked, and the French, which agrees with none of them
+    beside_english["es"] = [Bead((0,), (0,), 0.98), Bead((1,), (1,), 0.99)]
+    assert _unsure(weigh_hub(merged, "ru", "en", beside_english)[0]) == {"ru", "fr"}
+    # with three versions, both others must be less sure beside the hub than together
+    three = merge_beads("ru", 2, {lang: pairwise[lang] for lang in ("en", "de")})
+    assert _unsure(weigh_hub(three, "ru", "en", beside_english)[0]) == {"ru"}
+    three = merge_beads("ru", 2, {"en": [Bead((0,), (0,), 0.99), Bead((1,), (1,), 0.99)],
+                                  "de": pairwise["de"]})
+    assert _unsure(weigh_hub(three, "ru", "en", beside_english)[0]) == {"de"}
+
+
 def test_merge_places_orphans_after_their_predecessor() -> None:
     pairwise = {"en": [Bead((), (0,), 0.4), Bead((0,), (1,), 0.9), Bead((), (2,), 0.3),
                        Bead((1,), (3,), 0.8)]}
@@ -710,6 +765,31 @@ def test_rows_are_merged_over_the_version_the_others_were_translated_from(
     assert cells(align_versions(versions, "ru-RU", encoder=encoder)) == cells(over_pivot)
     with pytest.raises(AlignmentError, match="hub language 'it-IT'"):
         align_versions(versions, "ru-RU", encoder=encoder, hub="it-IT")
+
+
+@pytest.mark.slow
+def test_a_sentence_only_the_hub_has_marks_the_hub_not_every_other_version() -> None:
+    """A relay page (bench/corpora/relay): the Russian explains a word ("curtain walls are
+    the stretches of wall between two towers") in a sentence no other version has, and the
+    aligner merges it with the sentence before. The Russian is the cell to read; the
+    English, German and French agree with each other and are not marked."""
+    import json
+    from pathlib import Path
+
+    from alignments.embed import Encoder
+
+    page = json.loads((Path(__file__).resolve().parents[2] / "bench" / "corpora" / "relay"
+                       / "gold" / "800.json").read_text(encoding="utf-8"))
+    gold = page["rows"][:12]
+    versions = {lang: [s for row in gold for s in row.get(lang, [])] for lang in page["langs"]}
+    gloss = next(row["ru-RU"][0] for row in gold if not row.get("en-GB") and row.get("ru-RU"))
+    assert gloss.startswith("Куртинами называют")
+    rows = align_versions(versions, "ru-RU", encoder=Encoder())
+    merged = next(row for row in rows
+                  if versions["ru-RU"].index(gloss) in row.sentences("ru-RU"))
+    assert len(merged.sentences("ru-RU")) > 1 and merged.score < 0.97  # needs a look
+    assert "ru-RU" in _unsure(merged)
+    assert not _unsure(merged) & {"en-GB", "de-DE", "fr-FR"}
 
 
 @pytest.mark.slow

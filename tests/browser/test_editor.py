@@ -272,6 +272,39 @@ def test_n_goes_to_the_version_the_aligner_is_unsure_of(
     assert focused(page)["row"] == 2 and focused(page)["lang"] == "fr-FR"
 
 
+def test_n_goes_to_the_pivot_where_its_sentence_is_the_odd_one(
+        page: Any, live_server: LiveServer) -> None:
+    # A relay page's five versions, where the Russian pivot has a sentence no other version
+    # has: every other version is aligned to the Russian, and N went to the English, the
+    # first of the four versions marked beside it. The Russian is the one to read.
+    import json
+
+    from tests.conftest import ROOT
+    from workbench.db import session_scope
+    from workbench.importers import read_version
+    from workbench.sets import create_set
+
+    relay = json.loads((ROOT / "bench" / "corpora" / "relay" / "gold" / "800.json")
+                       .read_text(encoding="utf-8"))
+    gold = relay["rows"][:12]
+    versions = [read_version(" ".join(s for row in gold for s in row.get(lang, [])).encode(),
+                             f"800.{lang}.txt", lang=lang) for lang in relay["langs"]]
+    with session_scope(live_server.database_url) as session:
+        set_id = create_set(session, versions).id
+    open_editor(page, set_id)
+    odd = page.evaluate("() => Array.from(document.querySelectorAll('#rows > .erow'))"
+                        ".findIndex(r => r.textContent.includes('Куртинами называют'))")
+    assert odd >= 0
+    page.keyboard.press("Tab")
+    while not focused(page)["inGrid"]:
+        page.keyboard.press("Tab")
+    for _ in range(shown_rows(page)):
+        page.keyboard.press("n")
+        if focused(page)["row"] == odd:
+            break
+    assert focused(page)["row"] == odd and focused(page)["lang"] == "ru-RU"
+
+
 def test_a_stale_edit_from_a_second_tab_is_refused_and_the_page_refreshed(
         page: Any, browser_context: Any, live_server: LiveServer) -> None:
     set_id = demo_set(live_server)

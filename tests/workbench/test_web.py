@@ -281,8 +281,10 @@ def test_a_row_that_needs_a_look_marks_the_versions_the_aligner_is_unsure_of(
     upload(client, demo_files(langs=("ru-RU", "en-GB", "de-DE")))
     with session_scope(database_url) as session:
         stored = [json.loads(c) for c in session.scalars(select(Row.cell_scores))]
-        assert stored and all(set(c) <= {"en-GB", "de-DE"} for c in stored)
-        assert sum(set(c) == {"en-GB", "de-DE"} for c in stored) > len(stored) // 2
+        # the versions aligned to the Russian pivot; the Russian too, in the rows where
+        # they agree with each other better than with it
+        assert stored and all(set(c) <= {"ru-RU", "en-GB", "de-DE"} for c in stored)
+        assert sum({"en-GB", "de-DE"} <= set(c) for c in stored) > len(stored) // 2
         session.execute(update(Row).where(Row.position == 0).values(
             score=0.5, status="auto", cell_scores='{"de-DE":0.5,"en-GB":0.99}'))
         # a confirmed row needs no look, whatever the aligner thought of it
@@ -297,3 +299,30 @@ def test_a_row_that_needs_a_look_marks_the_versions_the_aligner_is_unsure_of(
     assert "cell unsure" not in second
     assert client.get("/sets/1.json").get_json()["rows"][0]["cell_scores"] == {
         "de-DE": 0.5, "en-GB": 0.99}
+
+
+def test_where_the_pivot_has_a_sentence_no_other_version_has_the_pivot_is_marked(
+        client: FlaskClient) -> None:
+    # Every other version is aligned to the pivot, so when the pivot's cell is the odd one
+    # (here a sentence only the Russian has, merged with the one before), every other
+    # version was unsure beside it and marked: four cells to read, the Russian not among
+    # them. Now the Russian is marked, and the versions that agree with each other are not.
+    import json
+
+    from tests.conftest import ROOT
+
+    page = json.loads((ROOT / "bench" / "corpora" / "relay" / "gold" / "800.json")
+                      .read_text(encoding="utf-8"))
+    gold = page["rows"][:12]
+    form = {}
+    for n, lang in enumerate(page["langs"]):
+        form[f"slot-lang-{n}"] = lang
+        form[f"slot-text-{n}"] = " ".join(s for row in gold for s in row.get(lang, []))
+    assert client.post("/sets", data=form).status_code == 303
+    editor = client.get("/sets/1/edit").get_data(as_text=True)
+    start = editor.rindex('<div role="row"', 0, editor.index("Куртинами называют"))
+    row = editor[start:editor.index('<div role="row"', start + 1)]
+    assert " look" in row.split(">", 1)[0]  # the row needs a look
+    assert 'class="cell unsure" lang="ru-RU"' in row
+    for lang in ("en-GB", "de-DE", "fr-FR"):
+        assert f'class="cell" lang="{lang}"' in row
