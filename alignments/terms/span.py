@@ -25,6 +25,8 @@ from alignments.terms.lang import (
 )
 
 MAX_CONTENT = 6  # content words a term may have
+# lowercase words that make a post of the office after them (see Corpus.title_spans)
+TITLE_WORDS = {"ru": frozenset({"заместитель", "замминистра", "статс-секретарь"})}
 PLAIN_CONTENT = 3  # content words a term in lowercase words only may have
 PLAIN_MIN = 3  # its occurrences, at least
 PENALTY = 0.45  # what a target word must associate above to join a rendering
@@ -275,6 +277,18 @@ class Corpus:
                     spans.append(Span(row, lang, i, j))
         return spans
 
+    def title_spans(self, lang: str, row: int, *, extend: bool) -> list[Span]:
+        """A post named by a lowercase word before its capitalised office: «заместитель
+        Министра иностранных дел» (a deputy is no Minister: the translations render the
+        whole, 'stellvertretender Außenminister', 'Vize-Außenminister')."""
+        tokens = self.tokens[lang][row]
+        spans = []
+        for i, token in enumerate(tokens[:-1]):
+            if token.lemma in TITLE_WORDS.get(lang, ()) and not tokens[i + 1].brk:
+                spans += [Span(row, lang, i, s.j) for s in self.candidate_spans(
+                    lang, row, extend=extend) if s.i == i + 1]
+        return spans
+
     def plain_spans(self, lang: str, row: int, *, names: bool = False,
                     longest: int = PLAIN_CONTENT) -> list[Span]:
         """Terms in lowercase words only: «прикаспийские государства», «налог на
@@ -440,6 +454,8 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
         for span in corpus.candidate_spans(pivot, row, extend=extend):
             by_key[corpus.variant_id(span)].append(span)
         for span in corpus.lowercase_spans(pivot, row):
+            by_key[corpus.variant_id(span)].append(span)
+        for span in corpus.title_spans(pivot, row, extend=extend):
             by_key[corpus.variant_id(span)].append(span)
     plain: dict[tuple[str, ...], list[Span]] = defaultdict(list)
     for row in range(len(corpus.texts)):
