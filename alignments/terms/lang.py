@@ -376,6 +376,8 @@ def dictionary_form(term: str, lang: str) -> str:
     if lang == "de" and first.capital and first is tokens[0] and first.lemma.isalpha():
         import simplemma
 
+        if simplemma.lemmatize(first.text, "de")[:1].islower():
+            return term  # an adjective opening a sentence ('Elektronische Rezepte'), no noun
         lemma = first.text[:1] + first.lemma[1:]
         # The dictionary's lemma, or a genitive -s taken off a word it does not know
         # ('Außenministerrates'); an unknown word's light stem ('Dushanb') is no lemma.

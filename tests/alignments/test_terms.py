@@ -466,7 +466,7 @@ def test_a_term_with_a_clipped_prefix_and_spelled_out_is_flagged() -> None:
     ]
     flags = flagged(texts, "de")
     assert any(any(v.startswith("E-Rezept") for v in f.variants)
-               and any(v.lower().startswith("elektronisch") for v in f.variants)
+               and any(v.startswith(("elektronische", "Elektronische")) for v in f.variants)
                for f in flags), [f.variants for f in flags]
 
 
@@ -913,6 +913,8 @@ def test_german_ch_is_the_russian_kh_and_sch_is_not() -> None:
     ("OVKS-Außenministerrates", "de", "OVKS-Außenministerrat"),
     ("Exekutivkomitees der SOZ", "de", "Exekutivkomitee der SOZ"),
     ("Regionale Antiterrorstruktur", "de", "Regionale Antiterrorstruktur"),
+    ("Elektronische Rezepte", "de", "Elektronische Rezepte"),
+    ("Stellvertretende Außenminister", "de", "Stellvertretende Außenminister"),
     ("Dushanbe", "de", "Dushanbe"),
     ("Conseil des ministres", "fr", "Conseil des ministres"),
 ])
