@@ -102,14 +102,19 @@ def probability(features: np.ndarray, weights: np.ndarray | None = None,
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 10.0, iterations: int = 50
-                 ) -> tuple[np.ndarray, float]:
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 10.0, iterations: int = 50,
+                 sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Weights and intercept of an L2-penalised logistic regression of ``y`` (bool) on
     ``x``, by Newton's method on standardised features (the penalty ``l2`` on those);
-    rows with a NaN are left out. Deterministic."""
+    rows with a NaN are left out. ``sample_weight``: how much each row counts (a row of
+    weight 2 as two copies of it; the features standardised by the weighted mean and
+    spread); None: one each. Deterministic."""
     keep = np.isfinite(x).all(axis=1)
     x, y = np.asarray(x[keep], dtype=float), np.asarray(y[keep], dtype=float)
-    mean, scale = x.mean(axis=0), x.std(axis=0)
+    weight = (np.ones(len(y)) if sample_weight is None
+              else np.asarray(sample_weight, dtype=float)[keep])
+    mean = np.average(x, axis=0, weights=weight)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=weight))
     scale[scale == 0] = 1.0
     z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
     beta = np.zeros(z.shape[1])
@@ -117,8 +122,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 10.0, iterations: int
     penalty[0] = 0.0
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta, -30.0, 30.0)))
-        gradient = z.T @ (p - y) + penalty * beta
-        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        gradient = z.T @ (weight * (p - y)) + penalty * beta
+        hessian = (z * (weight * p * (1 - p))[:, None]).T @ z + np.diag(penalty)
         step = np.linalg.solve(hessian, gradient)
         beta -= step
         if np.abs(step).max() < 1e-9:

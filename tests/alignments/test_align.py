@@ -682,6 +682,31 @@ def test_confidence_is_a_probability_that_falls_with_the_regret() -> None:
     assert w1[0] > 3 * abs(w1[1]) and (w1 == w2).all() and b1 == b2
 
 
+def test_a_row_that_counts_twice_in_the_fit_is_a_row_given_twice() -> None:
+    """Material from elsewhere (Debian's manuals) enters the fit with a weight of its own:
+    a weight of 2 is the row twice, and 1 everywhere is the fit without weights."""
+    import numpy as np
+
+    from alignments.confidence import fit_logistic
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(300, 3))
+    y = x[:, 0] - 0.5 * x[:, 2] + rng.normal(size=300) > 0.0
+    twice = np.arange(300) % 3 == 0
+    weight = np.where(twice, 2.0, 1.0)
+    w1, b1 = fit_logistic(x, y, sample_weight=weight)
+    w2, b2 = fit_logistic(np.concatenate([x, x[twice]]), np.concatenate([y, y[twice]]))
+    np.testing.assert_allclose(w1, w2, rtol=1e-9, atol=1e-12)
+    assert abs(b1 - b2) < 1e-9
+    w3, b3 = fit_logistic(x, y, sample_weight=np.ones(300))
+    w4, b4 = fit_logistic(x, y)
+    assert (w3 == w4).all() and b3 == b4
+    # a weight of nothing leaves the row out
+    w5, b5 = fit_logistic(x, y, sample_weight=np.where(twice, 0.0, 1.0))
+    w6, b6 = fit_logistic(x[~twice], y[~twice])
+    np.testing.assert_allclose(w5, w6, rtol=1e-9, atol=1e-12)
+
+
 def test_the_cost_of_many_rows_at_once_is_the_cost_row_by_row() -> None:
     from alignments.align import DEFAULT_PARAMS, _BeadCost
 
