@@ -82,6 +82,24 @@ def judge(gold: Sequence[Bead], hypothesis: Sequence[Bead]) -> tuple[list[bool],
     return right, found
 
 
+def decided(gold: Sequence[Bead], hypothesis: Sequence[Bead]) -> list[bool]:
+    """For each hypothesis bead, whether the blocks decide it: not when it lies inside a
+    block of several sentences on both sides (right by :func:`judge` because nothing finer
+    is known: two 1-1 beads there may be in truth one 2-2). A bead that crosses a border,
+    or lies in a block with one sentence on a side, is decided, right or wrong."""
+    src_block = {i: k for k, bead in enumerate(gold) for i in bead.source}
+    tgt_block = {j: k for k, bead in enumerate(gold) for j in bead.target}
+    out = []
+    for bead in hypothesis:
+        owners = {src_block[i] for i in bead.source} | {tgt_block[j] for j in bead.target}
+        if len(owners) != 1:
+            out.append(True)
+            continue
+        (k,) = owners
+        out.append(len(gold[k].source) <= 1 or len(gold[k].target) <= 1)
+    return out
+
+
 @dataclass
 class Result:
     """One source's beads judged, and its blocks found."""

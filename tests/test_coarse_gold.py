@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from alignments.beads import Bead
-from bench.coarse_gold import judge
+from bench.coarse_gold import decided, judge
 
 
 def beads(*pairs: tuple[tuple[int, ...], tuple[int, ...]]) -> list[Bead]:
@@ -30,6 +30,21 @@ GOLD = beads(((0,), (0,)), ((1,), (1, 2)), ((2, 3), (3, 4)))
 ])
 def test_judge(hypothesis: list[Bead], right: list[bool], found: int) -> None:
     assert judge(GOLD, hypothesis) == (right, found)
+
+
+@pytest.mark.parametrize(("hypothesis", "known"), [
+    (GOLD, [True, True, False]),
+    # inside the 2-2 block nothing finer is known: right by judge, but not decided
+    (beads(((0,), (0,)), ((1,), (1, 2)), ((2,), (3,)), ((3,), (4,))),
+     [True, True, False, False]),
+    # a split of the 1-2 block is decided (wrong), so is a bead across a border
+    (beads(((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2, 3), (3, 4))),
+     [True, True, True, False]),
+    (beads(((0, 1), (0, 1, 2)), ((2,), (3,)), ((3,), (4,))), [True, False, False]),
+])
+def test_decided_leaves_out_the_beads_the_blocks_say_nothing_of(
+        hypothesis: list[Bead], known: list[bool]) -> None:
+    assert decided(GOLD, hypothesis) == known
 
 
 def test_bible_blocks_follow_the_verses_no_sentence_crosses() -> None:
