@@ -5,6 +5,7 @@ Usage (from the repository root)::
     PYTHONPATH=. python bench/accuracy.py [--shared ../shared] [--demo workbench/demo/gold]
                                           [--corpora bench/corpora/*/gold] [--calibration]
                                           [--fit] [--embeddings DIR]
+                                          [--debian W] [--debian-embeddings DIR]
 
 The sources, each scored on its own:
 
@@ -29,7 +30,13 @@ telling a right bead from a wrong one, and the share of the wrong beads found am
 of beads with the lowest confidence. ``--fit``: the confidence scorer of
 :mod:`alignments.confidence` fitted on every source but one and judged on the one left out,
 for each source in turn (the figures that count), then on all of them (the coefficients to
-paste into the module). ``--embeddings DIR``: keep the sentence embeddings in DIR between
+paste into the module). ``--debian W`` (with ``--fit``): every fit also takes the beads of
+Debian's manuals (``bench/debian_docs.py``, installed) that their blocks decide
+(``coarse_gold.decided``), counting W times the fold's own beads in all; each manual is
+then judged held out as well (fitted on the sources and the other manuals); ``--debian
+nested``: W chosen inside each fold by a leave-one-source-out of its own. Real
+translations nobody here wrote, judged by a coarser gold: an experiment, the shipped scorer
+is fitted without them. ``--embeddings DIR``: keep the sentence embeddings in DIR between
 runs (a development convenience; the timings then leave the embedding out). ``--noise R``:
 the encoder made weaker (each embedding moved by a random vector of length R), to see how
 the search holds when right pairs are far less similar than in any corpus here, as in the
@@ -88,6 +95,16 @@ class Result:
     confidence: list[float] = field(default_factory=list)
     right: list[bool] = field(default_factory=list)
     features: list[np.ndarray] = field(default_factory=list)
+
+
+@dataclass
+class RealBeads:
+    """Beads of translations nobody here wrote, judged by a coarse gold: fitting material
+    (``--debian``), one manual's pairs together."""
+
+    name: str
+    features: np.ndarray
+    right: np.ndarray
 
 
 def lines(path: Path) -> list[str]:
@@ -379,9 +396,60 @@ def calibration(results: Sequence[Result]) -> list[str]:
     return out
 
 
-def fit(results: Sequence[Result]) -> list[str]:
-    """The scorer fitted leaving each fold (corpus) out in turn, judged on it; then on all."""
+def debian_beads(embeddings: Path | None, params: AlignParams = DEFAULT_PARAMS
+                 ) -> list[RealBeads]:
+    """Each installed Debian manual's pairs (``bench/debian_docs.py``) aligned chapter by
+    chapter, and the beads its blocks decide (``coarse_gold.decided``): their features and
+    whether they are right. None installed: empty, said on stderr."""
+    from coarse_gold import decided, judge
+    from debian_docs import LANGS, chapters, pairs
+
+    encoder: Encoder = _KeptEncoder(embeddings) if embeddings else Encoder()
+    found: dict[str, tuple[list[np.ndarray], list[bool]]] = {}
+    for manual, code, reverse in pairs([]):
+        documents, _ = chapters(manual, code, reverse)
+        langs = (LANGS[code], LANGS["en"]) if reverse else (LANGS["en"], LANGS[code])
+        for doc in documents:
+            beads, feats = align_pair_with_features(doc.source, doc.target, *langs,
+                                                    encoder=encoder, params=params)
+            right, _ = judge(doc.gold, beads)
+            features, ok = found.setdefault(manual, ([], []))
+            for vector, good, known in zip(feats, right, decided(doc.gold, beads),
+                                           strict=True):
+                if known:
+                    features.append(vector)
+                    ok.append(good)
+    if not found:
+        print("(no Debian manual installed: bench/debian_docs.py says which)", file=sys.stderr)
+    return [RealBeads(name, np.array(features), np.array(ok, dtype=bool))
+            for name, (features, ok) in found.items()]
+
+
+# the real beads' weights tried inside each fold (``--debian nested``)
+NESTED = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
+
+
+def fit(results: Sequence[Result], real: Sequence[RealBeads] = (),
+        real_weight: float | None = 0.0) -> list[str]:
+    """The scorer fitted leaving each fold (corpus) out in turn, judged on it; then on all.
+    ``real``: beads every fit takes as well, counting ``real_weight`` times the fit's own
+    beads in all; each of them is then judged held out too. ``real_weight`` None: the
+    weight of :data:`NESTED` chosen inside each fold, by the same leave-one-source-out over
+    its training sources alone (their pooled AUC), never by the source held out."""
     from alignments.confidence import FEATURES, fit_logistic, probability
+
+    real = [r for r in real if len(r.right)] if real_weight is None or real_weight > 0 else []
+
+    def fitted(x_own: np.ndarray, y_own: np.ndarray, extra: Sequence[RealBeads],
+               weight: float) -> tuple[np.ndarray, float]:
+        if not extra or not weight:
+            return fit_logistic(x_own, y_own)
+        x_real = np.concatenate([r.features for r in extra])
+        y_real = np.concatenate([r.right for r in extra])
+        each = weight * len(y_own) / len(y_real)
+        return fit_logistic(np.concatenate([x_own, x_real]), np.concatenate([y_own, y_real]),
+                            sample_weight=np.concatenate([np.ones(len(y_own)),
+                                                          np.full(len(y_real), each)]))
 
     groups = sorted({r.source.group for r in results})
     x = {g: np.array([f for r in results if r.source.group == g for f in r.features])
@@ -393,24 +461,56 @@ def fit(results: Sequence[Result]) -> list[str]:
                              and not r.source.damaged for f in r.features]) for g in groups}
     judged_y = {g: np.array([ok for r in results if r.source.group == g
                              and not r.source.damaged for ok in r.right]) for g in groups}
+
+    def together(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        return np.concatenate([x[h] for h in names]), np.concatenate([y[h] for h in names])
+
+    def weight_for(train: Sequence[str]) -> float:
+        """The real beads' weight: as given, or the one of NESTED under which the fits
+        leaving each of ``train`` out in turn rank its beads best."""
+        if real_weight is not None or not real:
+            return real_weight or 0.0
+        best = (-1.0, 0.0)
+        for weight in NESTED:
+            c: list[float] = []
+            ok: list[bool] = []
+            for h in train:
+                scorer = fitted(*together([k for k in train if k != h]), real, weight)
+                c += probability(judged_x[h], *scorer).tolist()
+                ok += judged_y[h].tolist()
+            best = max(best, (auc(c, ok), weight), key=lambda pair: pair[0])
+        return best[1]
+
     out = ["", "Leave-one-source-out (fitted on the others, judged on the one held out):", "",
            *RANKING_HEAD]
     held_c: list[float] = []
     held_ok: list[bool] = []
+    picked = []
     for g in groups:
         train = [h for h in groups if h != g]
-        weights, bias = fit_logistic(np.concatenate([x[h] for h in train]),
-                                     np.concatenate([y[h] for h in train]))
-        p = probability(judged_x[g], weights, bias)
+        weight = weight_for(train)
+        picked.append(f"{g} {weight:g}")
+        p = probability(judged_x[g], *fitted(*together(train), real, weight))
         out.append(ranking_row(f"{g} held out", p, judged_y[g]))
         held_c += p.tolist()
         held_ok += judged_y[g].tolist()
     out.append(ranking_row("all held-out folds", held_c, held_ok))
+    if real and real_weight is None:
+        out += ["", "The real beads' weight chosen inside each fold: " + ", ".join(picked)]
     out += ["", "Reliability of the held-out confidences:", "",
             *reliability(held_c, held_ok)]
-    weights, bias = fit_logistic(np.concatenate([x[g] for g in groups]),
-                                 np.concatenate([y[g] for g in groups]))
-    out += ["", "Fitted on every source (alignments/confidence.py):", "",
+    weight = weight_for(groups)
+    if real:
+        out += ["", f"Real beads held out (fitted on every source and the others, counting "
+                    f"{weight:g} times the sources' beads; the coarse gold's right):", "",
+                *RANKING_HEAD]
+        for r in real:
+            scorer = fitted(*together(groups), [o for o in real if o is not r], weight)
+            out.append(ranking_row(f"{r.name} held out", probability(r.features, *scorer),
+                                   r.right))
+    weights, bias = fitted(*together(groups), real, weight)
+    out += ["", "Fitted on every source" + (f" and the real beads ({weight:g})" if real else "")
+            + " (alignments/confidence.py):", "",
             f"INTERCEPT = {bias:.4f}", "WEIGHTS = {"]
     out += [f'    "{name}": {w:.4f},' for name, w in zip(FEATURES, weights, strict=True)]
     out.append("}")
@@ -453,6 +553,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "AlignParams), e.g. --param multi=0.2; repeatable")
     parser.add_argument("--embeddings", type=Path,
                         help="keep the sentence embeddings in this folder between runs")
+    parser.add_argument("--debian", default="0", metavar="W",
+                        help="with --fit: every fit also takes the beads of Debian's "
+                             "manuals that their blocks decide, W times the fit's own "
+                             "beads in all (bench/debian_docs.py: installed); 'nested': W "
+                             "chosen inside each fold among " + ", ".join(map(str, NESTED)))
+    parser.add_argument("--debian-embeddings", type=Path, metavar="DIR",
+                        help="keep the Debian manuals' embeddings here (default: "
+                             "--embeddings)")
     parser.add_argument("--noise", type=float, default=0.0, metavar="R",
                         help="a weaker encoder, simulated: each embedding moved by a random "
                              "vector of length R (1.0 halves a right pair's similarity)")
@@ -472,7 +580,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.calibration and results:
         print("\n".join(calibration(results)))
     if args.fit and results:
-        print("\n".join(fit(results)))
+        weight = None if args.debian == "nested" else float(args.debian)
+        real = (debian_beads(args.debian_embeddings or args.embeddings, params)
+                if weight is None or weight > 0 else [])
+        print("\n".join(fit(results, real, weight)))
     return 0
 
 
