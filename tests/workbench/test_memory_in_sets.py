@@ -67,6 +67,12 @@ def test_the_file_list_says_how_many_units_a_file_holds_and_how_many_the_sets_sa
     russian = client.get("/memory/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert f"из них {rows} уже в строках наборов (показаны оттуда)" in html.unescape(russian)
     assert file_units(client) == {"omegat.tmx": (5, 0), "memory.tmx": (0, rows)}
+    # asked before removing it, the translator hears what the file holds, not 'its 0 units'
+    assert (f"Remove memory.tmx and its {rows:,} units from the memory of the whole team? "
+            "This cannot be undone. The rows of the sets that say the same keep their text."
+            ) in cell
+    assert "Remove omegat.tmx and its 5 units from the memory of the whole team? This " \
+        'cannot be undone."' in html.unescape(page)
 
 
 # An edit undone: the row says the unit again, which is hidden again
