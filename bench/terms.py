@@ -74,8 +74,9 @@ CORPORA = {
 # is developed on since 2026-12-07. "culture", "consular" and "polar" (UNESCO and compatriots;
 # visas, legalisation and consular registration; the Antarctic, Spitsbergen and climate: a
 # third or more of their groups in lowercase words) were written blind 2026-12-07, measured
-# once before any change, and are kept apart.
-KEPT_APART = frozenset({"asia", "economy", "culture", "consular", "polar"})
+# once before any change, and are kept apart. asia and economy, kept apart since 2026-12-06,
+# are developed on since the second session of 2026-12-07 (their misses read then).
+KEPT_APART = frozenset({"culture", "consular", "polar"})
 RECALL_FLOOR = 1.0
 PRECISION_FLOOR = 0.8
 

@@ -48,6 +48,7 @@ from alignments.terms.lang import (
     spelling_key,
 )
 from alignments.terms.mono import (
+    TITLE_CASE,
     acronym_flags,
     clipped_flags,
     spelling_flags,
@@ -212,6 +213,13 @@ def discover(
             else:
                 pairs += _acronyms_of_renderings(corpus, concept, pairs, lang)
             groups = _rendering_groups(pairs, corpus, lang)
+            if lang != pivot and len(groups) < 2:
+                capitals = _capital_groups(pairs, corpus, lang)
+                if len(capitals) >= 2:
+                    label = _display(corpus, concept.occurrences)
+                    found.append(("spelling", lang, capitals, source, label,
+                                  f"«{label}» ({source}) is written with and without "
+                                  "capitals"))
             if concept.plain:
                 groups = _plain_groups(groups, corpus)
                 if len(groups) >= 2:
@@ -432,6 +440,35 @@ def _rendering_groups(
         return []
     component = corpus.largest_related(ids, by_variant)
     return [by_variant[v] for v in component] if len(component) >= 2 else []
+
+
+def _capital_groups(pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str
+                    ) -> list[list[Span]]:
+    """One rendering of a term, word for word the same, written with a capital in some rows
+    and without in others: 'Forum des îles du Pacifique' / 'Forum des Îles du Pacifique',
+    'Proyecto Nacional' / 'proyecto nacional' for «национальный проект». The aligned
+    original says it is one term, so a capital is a house-style choice made two ways.
+    A sentence's first word and rows in title case (headings) say nothing of it; each
+    way must be written twice. German capitalises every noun: not there."""
+    if lang == "de":
+        return []
+    by_way: dict[tuple[tuple[str, ...], tuple[bool, ...]], dict[Span, None]] = defaultdict(dict)
+    for _, span in pairs:
+        tokens = corpus.span_tokens(span)
+        if any(t.initial for t in tokens) or _title_case(corpus.tokens[lang][span.row]):
+            continue
+        way = tuple(t.capital for t in tokens if t.content and not t.acronym)
+        by_way[(corpus.variant_id(span), way)][span] = None
+    words = Counter(key for key, _ in by_way)
+    groups = [list(spans) for (key, _), spans in by_way.items()
+              if words[key] >= 2 and len(spans) >= 2]
+    return groups if len({corpus.variant_id(g[0]) for g in groups}) == 1 else []
+
+
+def _title_case(tokens: Sequence[Token]) -> bool:
+    """A heading in title case ('Press Release on the Meeting'): most longer words capitalised."""
+    long = [t for t in tokens if t.content and len(t.text) >= 4 and not t.acronym]
+    return len(long) >= 3 and sum(t.capital for t in long) >= TITLE_CASE * len(long)
 
 
 def _completed(pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str
