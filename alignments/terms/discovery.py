@@ -598,7 +598,15 @@ def _elides(
             if qualified and all(t.acronym for t in extra if t.content):
                 return False  # 'Council of Foreign Ministers' for «СМИД ОДКБ»: a variant
             return any(t.content for t in extra)
-    return False
+    # A person's name with its middle left out ('Khalid Al-Mansuri', 'Jalid Al Mansuri' for
+    # 'Khalid bin Rashid Al-Mansuri'): the full name's first and last words, which no
+    # dictionary knows.
+    span = spans[short][0]
+    named = [t for t in corpus.span_tokens(span) if t.content]
+    if not named or any(known_word(t.text, span.lang) or not t.capital for t in named):
+        return False
+    return any(long[:k] == short[:k] and long[len(long) - n + k:] == short[k:]
+               for k in range(1, n) if len(long) > n)
 
 
 def _flag(

@@ -122,7 +122,9 @@ def tokenize(text: str, lang: str) -> list[Token]:
         brk = bool(BREAK.search(gap)) or not tokens
         # The punctuation that ends a sentence lies between the two words: only the gap is
         # searched (the whole text before the word made a long text quadratic).
-        initial = not tokens or bool(SENTENCE_END.search(gap.rstrip()))
+        # A person's initial's full stop ends no sentence: «П.С.Ерёмин», 'S. Lavrov'.
+        initial = not tokens or (bool(SENTENCE_END.search(gap.rstrip()))
+                                 and not (gap.strip() == "." and _initial_letter(tokens[-1])))
         pieces: list[tuple[int, int]] = [(start, end)]
         elided = ELISION.match(word) if lang in ("fr", "it") else None
         hyphens = word.split("-")
@@ -159,6 +161,10 @@ def tokenize(text: str, lang: str) -> list[Token]:
             )
         previous_end = end
     return tokens
+
+
+def _initial_letter(token: Token) -> bool:
+    return len(token.text) == 1 and token.text.isupper()
 
 
 RU_ENDINGS = sorted(

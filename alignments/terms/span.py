@@ -223,7 +223,9 @@ class Corpus:
                 i += 1
                 continue
             j = i
-            closed = tokens[i].acronym
+            # An acronym, or a person's name after initials («С.В.Лаврова»), closes a name
+            # to lowercase words.
+            closed = tokens[i].acronym or _after_initials(tokens, i)
             while j + 1 < len(tokens):
                 nxt = tokens[j + 1]
                 if nxt.brk or nxt.number:
@@ -237,7 +239,8 @@ class Corpus:
                     break
                 # A new name after the acronym opens again ('la CEI et l'Organisation du
                 # traité de sécurité collective').
-                closed = nxt.acronym or (closed and not (capital and nxt.content))
+                closed = (nxt.acronym or _after_initials(tokens, j + 1)
+                          or (closed and not (capital and nxt.content)))
                 j += 1
             while j > i and not tokens[j].content:
                 j -= 1
@@ -715,3 +718,10 @@ __all__ = [
     "pivot_concepts",
     "render",
 ]
+
+
+def _after_initials(tokens: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` is a name after a person's initial («С.В.Лаврова», 'S. Lavrov')."""
+    before = tokens[i - 1] if i else None
+    return (before is not None and len(before.text) == 1 and before.text.isupper()
+            and tokens[i].capital and len(tokens[i].text) > 1)
