@@ -337,7 +337,7 @@ def nominative(words: list[str]) -> str | None:
         if inflected is None:
             return None
         form = str(inflected.word)
-        out.append(form.capitalize() if word[:1].isupper() else form)
+        out.append(_cased_as(form, word))
         if parse.tag.POS == "NOUN":
             rest = list(words[n + 1 :])
             # A person's name goes whole: «Сергея Лаврова» -> «Сергей Лавров».
@@ -352,6 +352,16 @@ def nominative(words: list[str]) -> str | None:
                 rest.pop(0)
             return " ".join(out + rest)
     return None
+
+
+def _cased_as(form: str, word: str) -> str:
+    """A made form with the written word's capitals, part by part across a hyphen
+    («Азиатско-Тихоокеанском» -> «Азиатско-Тихоокеанский», not «Азиатско-тихоокеанский»)."""
+    parts, written = form.split("-"), word.split("-")
+    if len(parts) != len(written):
+        return form.capitalize() if word[:1].isupper() else form
+    return "-".join(p.capitalize() if w[:1].isupper() else p
+                    for p, w in zip(parts, written, strict=True))
 
 
 def dictionary_form(term: str, lang: str) -> str:

@@ -428,6 +428,12 @@ def abbreviates(short: list[str], long: list[str], lang: str) -> bool:
     parts = [w for w in short if w.lower().replace("’", "'") not in words]
     if not parts or len(full) <= len(parts) or not any(_is_acronym(p) for p in parts):
         return False
+    # a hyphened compound gives a letter per part: «АТР», «Азиатско-Тихоокеанский регион»
+    pieces = [p for w in full for p in w.split("-") if p]
+    return _initials_of(parts, full) or (pieces != full and _initials_of(parts, pieces))
+
+
+def _initials_of(parts: list[str], full: list[str]) -> bool:
     k = 0
     for part in parts:
         if k < len(full) and full[k].casefold() == part.casefold():

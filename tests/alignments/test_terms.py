@@ -100,6 +100,10 @@ def test_candidates_include_the_name_of_the_body(lang: str, sentence: str, term:
         ("CMAE de l'OTSC", "Conseil des ministres des Affaires étrangères de l'OTSC", "fr", True),
         ("СМИ", "Совета министров иностранных дел", "ru", False),
         ("CSTO", "Council of Foreign Ministers", "en", False),
+        # a hyphened compound gives a letter per part
+        ("АТР", "Азиатско-Тихоокеанский регион", "ru", True),
+        ("FTAAP", "Free Trade Area of the Asia-Pacific", "en", True),
+        ("АТР", "Азиатско-Тихоокеанский", "ru", False),
     ],
 )
 def test_abbreviations(short: str, long: str, lang: str, expected: bool) -> None:
@@ -1264,3 +1268,23 @@ def test_a_full_name_and_the_name_without_its_middle_are_one_person() -> None:
     named = [f.variants for f in flags if any("Al-Mansuri" in v or "Al-Mansouri" in v
                                               or "Al Mansuri" in v for v in f.variants)]
     assert not named, named
+
+
+def test_the_originals_hyphened_acronym_beside_its_expansion_is_flagged() -> None:
+    # from asia: «АТР» and «Азиатско-Тихоокеанский регион» in one original, where the
+    # translation spells out 'Asia-Pacific region' at both
+    texts = [
+        {"ru": "Ситуация в АТР остаётся сложной.",
+         "en": "The situation in the Asia-Pacific region remains complex."},
+        {"ru": "Россия укрепляет позиции в АТР.",
+         "en": "Russia strengthens its position in the Asia-Pacific region."},
+        {"ru": "Безопасность неделима в Азиатско-Тихоокеанском регионе.",
+         "en": "Security is indivisible in the Asia-Pacific region."},
+        {"ru": "Мы обсудили торговлю в Азиатско-Тихоокеанском регионе.",
+         "en": "We discussed trade in the Asia-Pacific region."},
+        {"ru": "Переговоры прошли в Москве.", "en": "The talks were held in Moscow."},
+    ]
+    flags = flagged(texts, "ru")
+    assert any("АТР" in f.variants and any(v.startswith("Азиатско-Тихоокеанск")
+                                           for v in f.variants) for f in flags), \
+        [f.variants for f in flags]
