@@ -19,6 +19,7 @@ from alignments.terms.lang import (
     FUNCTION_WORDS,
     Token,
     calendar_words,
+    known_word,
     light_stem,
     sound_key,
     spelling_key,
@@ -27,6 +28,7 @@ from alignments.terms.lang import (
 from alignments.terms.span import MAX_CONTENT, Corpus, Span, abbreviates, noun_phrase
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
+GERMAN_ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den"})
 INDEFINITE: dict[str, frozenset[str]] = {
     "en": frozenset({"a", "an"}),
     "de": frozenset({"ein", "eine", "einen", "einem", "einer", "eines"}),
@@ -309,14 +311,17 @@ def word_order_flags(corpus: Corpus, lang: str) -> list[Found]:
     Foreign Ministers' / 'CSTO Foreign Ministers Council' / 'CSTO Foreign Minister Council'."""
     groups: Groups = defaultdict(lambda: defaultdict(list))
     for row in range(len(corpus.texts)):
-        for i, j in corpus.chunks(lang, row, extend=False):
+        for i, j in _names(corpus, lang, row):
             span = Span(row, lang, i, j)
             tokens = corpus.span_tokens(span)
             words = [t for t in tokens if t.content]
-            if len(words) < 2 or any(t.lower in CONJUNCTIONS for t in tokens):
-                continue  # 'Kyrgyzstan and Tajikistan' is two names, not one
-            if any(t.lower in INDEFINITE.get(lang, ()) for t in tokens):
-                continue  # a name has no indefinite article: 'Entwurf eines Programms'
+            if len(words) < 2:
+                continue
+            # German chains a clause's nouns ('führte Sergej Lawrow Gespräche'): three or
+            # more of them, a name among them, and no article joining them are no one name
+            if (lang == "de" and len(words) > 2 and len(words) == len(tokens)
+                    and any(not t.acronym and not known_word(t.text, lang) for t in words)):
+                continue
             bag = " ".join(sorted(t.lemma for t in words))
             # German capitalises every noun: its capitalised words joined by another
             # preposition are another phrase, not a name written another way ('Führer des
@@ -325,6 +330,34 @@ def word_order_flags(corpus: Corpus, lang: str) -> list[Found]:
             key = words if lang == "de" else tokens
             groups[bag][" ".join(t.lemma for t in key)].append(span)
     return list(_flags("word-order", groups, corpus, "same words, another order or number"))
+
+
+def _names(corpus: Corpus, lang: str, row: int) -> Iterator[tuple[int, int]]:
+    """The row's runs of capitalised words, cut where a conjunction or an indefinite article
+    stands: 'Kyrgyzstan and Tajikistan' is two names, and a name has no indefinite article
+    ('beim ASEAN-Regionalforum ein Seminar': the name ends before 'ein')."""
+    tokens = corpus.tokens[lang][row]
+    cuts = CONJUNCTIONS | INDEFINITE.get(lang, frozenset())
+    for i, j in corpus.chunks(lang, row, extend=False):
+        start = i
+        for k in range(i, j + 2):
+            if k <= j and tokens[k].lower not in cuts and not _preposition(tokens[k], lang):
+                continue
+            a, b = start, k - 1
+            while a <= b and not tokens[a].content:
+                a += 1
+            while b >= a and not tokens[b].content:
+                b -= 1
+            if a <= b:
+                yield a, b
+            start = k + 1
+
+
+def _preposition(token: Token, lang: str) -> bool:
+    """German capitalises every noun, so its runs of capitalised words cross phrases: a name
+    joins its nouns by a genitive article ('Regionalforum der ASEAN'), a preposition starts
+    another phrase ('Sonderwirtschaftszone im Gebiet Kaliningrad', 'Kapelle mit Fresken')."""
+    return lang == "de" and token.function and token.lower not in GERMAN_ARTICLES
 
 
 def acronym_flags(corpus: Corpus, lang: str) -> list[Found]:
