@@ -24,13 +24,19 @@ def in_user_language(error: Translatable) -> str:
 
 
 class WorkbenchError(Exception):
-    """Something the user can act on went wrong; ``str(error)`` says what, in plain words."""
+    """Something the user can act on went wrong; ``str(error)`` says what, in plain words.
+
+    ``kind`` and ``params``, when given (``workbench.failures.refusal``), name the failure
+    and its particulars, so that a job it stops says it in each reader's language."""
 
     status = 400
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, kind: str = "",
+                 params: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.kind = kind
+        self.params = dict(params or {})
         if status is not None:
             self.status = status
 

@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,8 +18,8 @@ from alignments import AlignmentError
 from alignments import Row as AlignedRow
 from alignments.multi import align_versions, choose_pivot
 from alignments.segment import Segmenter
-from workbench.engine_messages import engine_message
 from workbench.errors import AlignmentFailed, NotFound, PageImportError
+from workbench.failures import plain, refusal
 from workbench.importers import Version as ImportedVersion
 from workbench.limits import limit
 from workbench.memory.store import cover_rows, release_set
@@ -125,14 +124,8 @@ def _where(version: ImportedVersion) -> str:
 def _sentence_too_long(version: ImportedVersion, sentence: str, most: int
                        ) -> PageImportError:
     start = " ".join(sentence[:80].split()[:-1]) or sentence[:80]
-    return PageImportError(_(
-        "%(file)s has a sentence of %(length)s characters; a sentence may have "
-        "at most %(limit)s. It begins: “%(start)s …”. This is usually running text without "
-        "sentence punctuation (a list, a table, or text saved without full stops): add the "
-        "full stops, or blank lines between its parts, and import the page again. Nothing "
-        "was stored.",
-        file=_where(version), length=format_decimal(len(sentence)),
-        limit=format_decimal(most), start=start))
+    return refusal(PageImportError, "sentence-too-long", file=_where(version),
+                   length=len(sentence), limit=most, start=start)
 
 
 def _too_many_sentences(version: ImportedVersion, paragraphs: Sequence[str], found: int,
@@ -141,26 +134,12 @@ def _too_many_sentences(version: ImportedVersion, paragraphs: Sequence[str], fou
     ``read`` characters (segmentation stops there, so the rest is estimated)."""
     total = sum(len(p) for p in paragraphs)
     if read >= total:
-        return PageImportError(ngettext(
-            "%(file)s has %(count)s sentence; a language version of a page may "
-            "have at most %(limit)s. Import a document this long as several pages. Nothing "
-            "was stored.",
-            "%(file)s has %(count)s sentences; a language version of a page may "
-            "have at most %(limit)s. Import a document this long as several pages. Nothing "
-            "was stored.",
-            found, file=_where(version), count=format_decimal(found),
-            limit=format_decimal(most)))
+        return refusal(PageImportError, "too-many-sentences", file=_where(version),
+                       count=found, limit=most)
     estimate = found * total / max(read, 1)
     rounded = max(found, int(float(f"{estimate:.2g}")))
-    return PageImportError(ngettext(
-        "%(file)s has about %(count)s sentence (counting stopped past "
-        "%(limit)s); a language version of a page may have at most %(limit)s. Import a "
-        "document this long as several pages. Nothing was stored.",
-        "%(file)s has about %(count)s sentences (counting stopped past "
-        "%(limit)s); a language version of a page may have at most %(limit)s. Import a "
-        "document this long as several pages. Nothing was stored.",
-        rounded, file=_where(version), count=format_decimal(rounded),
-        limit=format_decimal(most)))
+    return refusal(PageImportError, "about-too-many-sentences", file=_where(version),
+                   count=rounded, limit=most)
 
 
 def check_versions(versions: Sequence[ImportedVersion]) -> None:
@@ -282,8 +261,8 @@ def align_sentences(
         return align_versions(texts, pivot_lang, paragraph_starts=starts, confirmed=confirmed,
                               progress=progress)
     except AlignmentError as error:
-        raise AlignmentFailed(_("The versions could not be aligned: %(reason)s",
-                                reason=engine_message(error))) from error
+        raise refusal(AlignmentFailed, "engine", kind=error.kind,
+                      params=plain(error.params)) from error
 
 
 def _store_rows(
@@ -332,7 +311,7 @@ def get_set(session: Session, set_id: int) -> DocumentSet:
     """The document set with this id, or NotFound."""
     document_set = session.get(DocumentSet, set_id)
     if document_set is None:
-        raise NotFound(_("There is no document set %(id)s.", id=set_id))
+        raise refusal(NotFound, "no-set", id=set_id)
     return document_set
 
 
@@ -547,7 +526,7 @@ def delete_set(session: Session, set_id: int) -> str:
     locked = session.scalar(select(DocumentSet).where(DocumentSet.id == set_id)
                             .with_for_update().execution_options(populate_existing=True))
     if locked is None:
-        raise NotFound(_("There is no document set %(id)s.", id=set_id))
+        raise refusal(NotFound, "no-set", id=set_id)
     document_set = locked
     name = document_set.name
     release_set(session, set_id)  # the imported units kept with its rows are seen again

@@ -306,3 +306,41 @@ def test_a_realign_job_that_does_not_say_its_set_shows_as_one_whose_set_is_gone(
     html = page.get_data(as_text=True)
     assert "The set was deleted after this re-alignment was asked for" in html
     assert f'action="/jobs/{job.id}/rerun"' not in html
+
+
+def test_the_engines_refusal_of_a_job_started_in_english_is_read_in_russian(
+        client: FlaskClient, session: Session, app: Flask) -> None:
+    s = build(session, SMALL, confirmed=(0,))
+    s.pivot_lang = "fr"
+    session.commit()
+    client.get("/?ui=en")
+    job = client.post(f"/sets/{s.id}/edit/realign", data={"revision": 0},
+                      headers=JSON).get_json()
+    assert job["message"] == ("The versions could not be aligned: the pivot language 'fr' "
+                              "is not among the versions (en, ru)")
+    russian = app.test_client()
+    ru = {"Accept-Language": "ru"}
+    said = "Не удалось выровнять версии: опорного языка «fr» нет среди версий (en, ru)"
+    assert said in russian.get("/jobs/", headers=ru).get_data(as_text=True)
+    assert said in russian.get(f"/jobs/{job['id']}", headers=ru).get_data(as_text=True)
+    assert russian.get(f"/jobs/{job['id']}.json", headers=ru).get_json()["message"] == said
+    # the editor's own answer to the job's end, too
+    end = russian.get(job["result_url"], headers={**HTMX, **ru})
+    assert said in end.get_data(as_text=True)
+    assert job["failure"] == "engine"  # for a program: the kind, whatever the language
+
+
+def test_a_stale_set_that_failed_a_job_is_said_in_the_readers_language(
+        client: FlaskClient, session: Session, app: Flask, fake_engine: None) -> None:
+    s = build(session, SMALL, confirmed=(0,))
+    client.get("/?ui=en")
+    job = client.post(f"/sets/{s.id}/edit/realign", data={"revision": 7},
+                      headers=JSON).get_json()
+    assert "another tab" in job["message"]
+    russian = app.test_client().get(f"/jobs/{job['id']}.json",
+                                    headers={"Accept-Language": "ru"}).get_json()
+    assert russian["message"].startswith(
+        "Этот набор изменили в другой вкладке или это сделал кто-то другой, пока вы его "
+        "просматривали (у вас была редакция 7, сейчас — 0).")
+    assert russian["failure"] == "stale-set"
+

@@ -335,3 +335,43 @@ def test_a_sweep_interval_that_is_no_number_is_said_before_anything_starts(
                        match="WORKBENCH_JOBS_SWEEP_EVERY must be a number of seconds, "
                              "not 'a minute'"):
         start_sweeper(app, "threads")
+
+
+def test_the_jobs_of_an_older_workbench_keep_their_message_through_the_migration(
+        database_url: str, client) -> None:  # type: ignore[no-untyped-def]
+    """Migration 0019 adds the failure's kind: a job that ended before has none, and shows
+    its message as it was stored; going down again keeps the message."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect, text
+
+    from workbench.db import MIGRATIONS, engine_for
+
+    def migrate(action: str, revision: str) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine_for(database_url).begin() as connection:
+            config.attributes["connection"] = connection
+            getattr(command, action)(config, revision)
+
+    def columns() -> set[str]:
+        return {column["name"] for column in inspect(engine_for(database_url)).get_columns("job")}
+
+    migrate("downgrade", "0018_memory_unit_pair_print")  # the schema before 0019
+    assert "message" in columns() and "failure_kind" not in columns()
+    stored = "Abgebrochen: Nichts davon wurde gespeichert."
+    with engine_for(database_url).begin() as connection:
+        connection.execute(text(
+            "INSERT INTO job (kind, title, state, done, unit, params, message, locale, "
+            "cancel_requested, worker, attempts, created_at) VALUES ('align', 'alt', "
+            "'cancelled', 0, 'sentences', '{}', :message, 'de', false, '', 1, "
+            "'2026-01-01 00:00:00')"), {"message": stored})
+    migrate("upgrade", "head")
+    assert {"failure_kind", "failure_params"} <= columns()
+    answer = client.get("/jobs/1.json", headers={"Accept-Language": "ru"}).get_json()
+    assert answer["message"] == stored and answer["failure"] is None
+    migrate("downgrade", "0018_memory_unit_pair_print")
+    assert not {"failure_kind", "failure_params"} & columns()
+    with engine_for(database_url).begin() as connection:
+        assert connection.execute(text("SELECT message FROM job")).scalar_one() == stored
+    migrate("upgrade", "head")

@@ -184,3 +184,83 @@ def test_a_job_stored_with_its_title_in_one_language_still_shows_it(
     client.get("/?ui=de")
     assert "Выравнивание: 004.ru-RU.html, 004.en-GB.html" in \
         client.get("/jobs/").get_data(as_text=True)
+
+
+RUSSIAN = {"Accept-Language": "ru"}
+
+
+def test_why_a_job_failed_or_was_cancelled_is_said_in_the_language_of_whoever_reads_it(
+        client: FlaskClient, app: Flask, database_url: str) -> None:
+    from workbench.jobs.cli import describe
+
+    # An English-speaking translator's upload fails (past the limit) and a waiting job of
+    # theirs is cancelled.
+    app.config["MAX_PAGE_SENTENCES"] = 3
+    client.get("/?ui=en")
+    client.post("/sets", data=demo_upload(), content_type="multipart/form-data")
+    with session_scope(database_url) as session:
+        session.add(Job(kind="align", params={"files": ["a.html", "b.html"]},
+                        unit="sentences"))
+    assert client.post("/jobs/2/cancel").status_code == 303
+    mine = client.get("/jobs/").get_data(as_text=True)
+    assert "a language version of a page may have at most 3" in mine
+    assert "Cancelled: nothing of it was stored." in mine
+
+    # A Russian-speaking colleague reads why, in Russian: the list, each page, the JSON.
+    russian = app.test_client()
+    limit = "а в языковой версии страницы может быть не больше 3"
+    cancelled = "Отменено: ничего из этого не сохранено."
+    listed = russian.get("/jobs/", headers=RUSSIAN).get_data(as_text=True)
+    assert limit in listed and cancelled in listed
+    assert "may have at most" not in listed and "nothing of it was stored" not in listed
+    assert limit in russian.get("/jobs/1", headers=RUSSIAN).get_data(as_text=True)
+    assert cancelled in russian.get("/jobs/2", headers=RUSSIAN).get_data(as_text=True)
+    said = {job["id"]: job for job in russian.get("/jobs.json", headers=RUSSIAN).get_json()}
+    assert limit in said[1]["message"] and said[1]["failure"] == "about-too-many-sentences"
+    assert said[2]["message"] == cancelled and said[2]["failure"] == "cancelled"
+    assert russian.get("/jobs/2.json", headers=RUSSIAN).get_json()["message"] == cancelled
+
+    # The command line says it in English, as the database keeps it.
+    with session_scope(database_url) as session:
+        assert describe(session.get(Job, 2)).endswith("\tCancelled: nothing of it was stored.")
+        assert "may have at most 3" in session.get(Job, 1).message
+
+
+def test_an_unexpected_error_is_said_in_the_readers_language_with_what_the_log_says(
+        client: FlaskClient, database_url: str, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    from workbench.jobs import kinds, run
+    from workbench.jobs.kinds import Kind
+
+    def broken(context):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the disk is on fire\nand more below")
+
+    monkeypatch.setitem(kinds.KINDS, "align", Kind(broken, "sentences", "a broken step"))
+    with session_scope(database_url) as session:
+        session.add(Job(kind="align", params={}, unit="sentences"))
+    assert run(database_url, 1) == "failed"
+    assert "RuntimeError: the disk is on fire" in caplog.text  # what the log says
+
+    russian = client.get("/jobs/1.json", headers=RUSSIAN).get_json()
+    assert russian["message"] == (
+        "Задание остановилось из-за непредвиденной ошибки (RuntimeError: the disk is on fire); "
+        "ничего из него не сохранено. Запустите его снова; если ошибка повторится, сообщите "
+        "этот текст.")
+    assert "RuntimeError: the disk is on fire" in \
+        client.get("/jobs/1", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    english = client.get("/jobs/1.json", headers={"Accept-Language": "en"}).get_json()
+    assert english["message"].startswith(
+        "The job stopped on an unexpected error (RuntimeError: the disk is on fire);")
+
+
+def test_a_job_that_ended_before_failures_had_a_kind_shows_its_message_as_stored(
+        client: FlaskClient, app: Flask, database_url: str) -> None:
+    # as a workbench before migration 0019 stored it: the sentence in the submitter's
+    # language, no kind
+    stored = "Die Versionen konnten nicht ausgerichtet werden: zu lang"
+    with app.app_context(), session_scope(database_url) as session:
+        session.add(Job(kind="align", params={}, unit="sentences", state="failed",
+                        message=stored))
+    assert stored in client.get("/jobs/", headers=RUSSIAN).get_data(as_text=True)
+    assert stored in client.get("/jobs/1", headers=RUSSIAN).get_data(as_text=True)
+    answer = client.get("/jobs/1.json", headers=RUSSIAN).get_json()
+    assert answer["message"] == stored and answer["failure"] is None

@@ -31,6 +31,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from workbench.errors import NotFound, StaleEdit, WorkbenchError
+from workbench.failures import refusal
 from workbench.limits import limit
 from workbench.memory.store import cover_rows, release_rows
 from workbench.models import DocumentSet, Edit, Row, Sentence, Version, utcnow
@@ -138,14 +139,9 @@ def check_revision(session: Session, set_id: int, revision: int) -> None:
     reads and computes before it claims the revision (``claim_revision``) and writes."""
     current = session.scalar(select(DocumentSet.revision).where(DocumentSet.id == set_id))
     if current is None:
-        raise NotFound(_("There is no document set %(id)s.", id=set_id))
+        raise refusal(NotFound, "no-set", id=set_id)
     if current != revision:
-        raise StaleEdit(_(
-            "This set was changed in another tab or by someone else while you were looking "
-            "at it (your view was at revision %(yours)s, it is now at %(now)s). The rows now "
-            "show the current state: check them and make your change again.",
-            yours=revision, now=current,
-        ))
+        raise refusal(StaleEdit, "stale-set", yours=revision, now=current)
 
 
 def capture_rows(session: Session, row_ids: Iterable[int], *,

@@ -24,6 +24,7 @@ from workbench.editing.history import (
     version_langs,
 )
 from workbench.errors import AlignmentFailed
+from workbench.failures import refusal
 from workbench.models import DocumentSet, Edit, Row, Sentence, Version, cell_scores_text
 
 
@@ -69,7 +70,7 @@ def realign_after_confirmed(session: Session, set_id: int, revision: int, *,
         select(Row.id).where(Row.set_id == set_id, Row.position > last).order_by(Row.position)
     ))
     if not open_ids:
-        raise EditRefused(_("Every row is confirmed: there is nothing left to re-align."))
+        raise refusal(EditRefused, "nothing-to-realign")
 
     langs = version_langs(session, set_id)
     segmented: dict[str, list[tuple[int, str]]] = {lang: [] for lang in langs.values()}

@@ -24,8 +24,8 @@ def describe(job: Job) -> str:
     progress = f"{job.done}/{job.total}" if job.total is not None else str(job.done)
     line = (f"{job.id}\t{job.shown_state}\t{progress} {job.unit}\t{job.kind}"
             f"\t{job.shown_title}")
-    if job.message:
-        line += f"\t{job.message}"
+    if job.shown_message:  # in English: the command line has no interface language
+        line += f"\t{job.shown_message}"
     elif job.result:
         line += "\t" + ", ".join(f"{key}={value}" for key, value in job.result.items()
                                  if key in ("set_id", "origin_id", "path", "rows", "units"))

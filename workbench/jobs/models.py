@@ -3,8 +3,11 @@
 A job is ``queued`` when created, ``running`` once a runner (a thread of the server, a Celery
 worker, or the command line) has taken it, then ``done``, ``failed`` or ``cancelled``. Its
 progress is ``done`` of ``total`` in a ``unit`` (sentences, units); its ``result`` says what
-it made (a set, an imported file, an export file); ``message`` says why it failed, in the
-words of the ``WorkbenchError`` that stopped it. Its input is a file in the jobs folder
+it made (a set, an imported file, an export file). Why it failed or was cancelled is
+``failure_kind`` and ``failure_params`` (migration 0019: ``workbench.failures``), said in the
+reader's language (``shown_message``); ``message`` keeps it in English, or, for a failure with
+no kind (and a job stored before 0019), the sentence of the ``WorkbenchError`` that stopped
+it, in the language of whoever started the job. Its input is a file in the jobs folder
 (``input_path``), never only in memory, so that it can be run again.
 
 ``worker`` (host:pid) and ``heartbeat_at`` (bumped at each progress report, and every
@@ -23,6 +26,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from workbench.failures import failure_message
 from workbench.jobs.titles import job_title
 from workbench.models import Base, utcnow
 from workbench.processes import running
@@ -56,6 +60,8 @@ class Job(Base):
     input_path: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     message: Mapped[str] = mapped_column(Text, default="")
+    failure_kind: Mapped[str] = mapped_column(String(40), default="")
+    failure_params: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     locale: Mapped[str] = mapped_column(String(20), default="en")
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     worker: Mapped[str] = mapped_column(String(200), default="")
@@ -85,6 +91,12 @@ class Job(Base):
         return job_title(self.kind, self.params, self.title)
 
     @property
+    def shown_message(self) -> str:
+        """Why it failed or was cancelled, in the reader's language (``workbench.failures``);
+        the stored message where its kind does not say it (none, or an older job)."""
+        return failure_message(self.failure_kind, self.failure_params, self.message)
+
+    @property
     def finished(self) -> bool:
         return self.state in FINISHED
 
@@ -94,7 +106,8 @@ class Job(Base):
 
         return {"id": self.id, "kind": self.kind, "title": self.shown_title,
                 "state": self.shown_state, "done": self.done, "total": self.total,
-                "unit": self.unit, "result": self.result, "message": self.message,
+                "unit": self.unit, "result": self.result, "message": self.shown_message,
+                "failure": self.failure_kind or None,
                 "attempts": self.attempts, "created_at": when(self.created_at),
                 "started_at": when(self.started_at), "finished_at": when(self.finished_at)}
 

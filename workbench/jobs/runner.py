@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 
 from workbench.db import DEFAULT_INSTANCE, session_factory, session_scope
 from workbench.errors import DatabaseBusy, NotFound, WorkbenchError
+from workbench.failures import Failure, refusal, unexpected
 from workbench.jobs.models import (
     CANCELLED,
     DONE,
@@ -180,11 +181,11 @@ def dispatch(url: str, job_id: int, runner: str) -> None:
             send(job_id, broker_url() or "")
         except Exception as error:  # kombu's OperationalError, a refused connection ...
             log.warning("Job %s could not be queued: %s", job_id, error)
-            message = _("The job queue cannot be reached (%(reason)s): is Redis running, and "
-                        "WORKBENCH_BROKER_URL right? Nothing was stored; try again once it "
-                        "is.", reason=type(error).__name__)
-            _end(url, job_id, FAILED, message=message)
-            raise WorkbenchError(message, status=503) from error
+            unreachable = refusal(WorkbenchError, "queue-unreachable",
+                                  reason=type(error).__name__)
+            unreachable.status = 503
+            _end(url, job_id, FAILED, failure=Failure.of(unreachable))
+            raise unreachable from error
     elif runner == "threads":
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         _pool(app).submit(_run_in_app, app, url, job_id)
@@ -290,8 +291,9 @@ def run(url: str, job_id: int, *, reraise: bool = False) -> str | None:
     """Run a queued job (or one whose process is gone) to its end; the state it ends in,
     or None when it was not to be run (finished, cancelled, or another runner's).
 
-    A ``WorkbenchError`` fails the job with its message; with ``reraise`` it is raised
-    again afterwards (and so is an unexpected error, after the job is marked failed)."""
+    A ``WorkbenchError`` fails the job with its kind (``workbench.failures``), else its
+    message; with ``reraise`` it is raised again afterwards (and so is an unexpected error,
+    after the job is marked failed)."""
     from workbench.jobs.kinds import KINDS
 
     job = _claim(url, job_id)
@@ -312,20 +314,17 @@ def run(url: str, job_id: int, *, reraise: bool = False) -> str | None:
             _taken_over(job_id)
             return None
         except JobCancelled:
-            _end(url, job_id, CANCELLED, message=_("Cancelled: nothing of it was stored."),
-                 owner=owner)
+            _end(url, job_id, CANCELLED, failure=Failure("cancelled"), owner=owner)
             return CANCELLED
         except WorkbenchError as error:
-            _end(url, job_id, FAILED, message=error.message, owner=owner)
+            _end(url, job_id, FAILED, message=error.message, failure=Failure.of(error),
+                 owner=owner)
             if reraise:
                 raise
             return FAILED
         except Exception as error:
             log.exception("Job %s (%s) failed.", job_id, job.kind)
-            _end(url, job_id, FAILED, message=_(
-                "The job stopped on an unexpected error (%(error)s); nothing of it was "
-                "stored. Run it again; if it fails again, report this message.",
-                error=type(error).__name__), owner=owner)
+            _end(url, job_id, FAILED, failure=unexpected(error), owner=owner)
             if reraise:
                 raise
             return FAILED
@@ -468,7 +467,7 @@ def _claim(url: str, job_id: int) -> Job | None:
             .where(Job.id == job_id, Job.state == job.state, Job.worker == job.worker)
             .values(state=RUNNING, worker=this_process(), started_at=utcnow(),
                     heartbeat_at=utcnow(), finished_at=None, done=0, message="",
-                    attempts=Job.attempts + 1)
+                    failure_kind="", failure_params=None, attempts=Job.attempts + 1)
             .execution_options(synchronize_session=False))
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             return None
@@ -478,10 +477,12 @@ def _claim(url: str, job_id: int) -> Job | None:
 
 
 def _end(url: str, job_id: int, state: str, *, result: dict[str, Any] | None = None,
-         message: str = "", owner: str = "") -> bool:
+         message: str = "", failure: Failure | None = None, owner: str = "") -> bool:
     """Mark the job ended; with ``owner`` only while it still runs as ``owner``'s. Whether
-    it was marked."""
-    values: dict[str, Any] = {"state": state, "message": message, "finished_at": utcnow()}
+    it was marked. With ``failure``, the job keeps its kind and says it in English in
+    ``message``; without, ``message`` as it is."""
+    values: dict[str, Any] = {"state": state, "message": message, "finished_at": utcnow(),
+                              **_failed(failure)}
     if result is not None:
         values["result"] = result
     ours = (Job.id == job_id, Job.state == RUNNING, Job.worker == owner) if owner \
@@ -490,6 +491,14 @@ def _end(url: str, job_id: int, state: str, *, result: dict[str, Any] | None = N
         ended = session.execute(update(Job).where(*ours).values(**values)
                                 .execution_options(synchronize_session=False))
         return bool(ended.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _failed(failure: Failure | None) -> dict[str, Any]:
+    """The job's columns that say ``failure`` (none: only the message given says it)."""
+    if failure is None:
+        return {"failure_kind": "", "failure_params": None}
+    return {"failure_kind": failure.kind, "failure_params": failure.params,
+            "message": failure.english()}
 
 
 # -- cancelling, running again, reading ----------------------------------------------------
@@ -516,7 +525,8 @@ def cancel(session: Session, job_id: int) -> Job:
                            id=job_id))
     if job.state == QUEUED or job.interrupted:
         job.state, job.finished_at = CANCELLED, utcnow()
-        job.message = _("Cancelled: nothing of it was stored.")
+        for column, value in _failed(Failure("cancelled")).items():
+            setattr(job, column, value)
     else:
         job.cancel_requested = True
     session.commit()
@@ -556,8 +566,9 @@ def rerun(session: Session, url: str, job_id: int, *, runner: str | None = None,
         update(Job)
         .where(Job.id == job_id, Job.state == job.state, Job.worker == job.worker,
                Job.heartbeat_at.is_not_distinct_from(job.heartbeat_at))
-        .values(state=QUEUED, cancel_requested=False, done=0, message="", result=None,
-                params=params, started_at=None, finished_at=None,
+        .values(state=QUEUED, cancel_requested=False, done=0, message="", failure_kind="",
+                failure_params=None, result=None, params=params, started_at=None,
+                finished_at=None,
                 worker=this_process() if runner == "threads" else "")
         .execution_options(synchronize_session=False))
     if queued.rowcount != 1:  # type: ignore[attr-defined]

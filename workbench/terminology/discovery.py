@@ -156,4 +156,4 @@ def latest_discovery(session: Session) -> dict[str, Any] | None:
     if job is None:
         return None
     return {"id": job.id, "state": job.shown_state, "result": job.result or {},
-            "message": job.message, "finished_at": job.finished_at}
+            "message": job.shown_message, "finished_at": job.finished_at}

@@ -553,7 +553,7 @@ def realign_done(set_id: int, job_id: int) -> Response | BaseResponse:
         alert = _("The re-alignment stopped before it finished (the server was stopped?); "
                   "nothing was changed. Press R to try again.")
     else:
-        alert = job.message
+        alert = job.shown_message
     body = render_template(
         "editor/_edited.html", rows=views, langs=chosen_langs(document_set,
                                                               request.values.get("langs")),

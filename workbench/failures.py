@@ -1,0 +1,188 @@
+"""Why a job failed or was cancelled, by kind and particulars, said in the reader's language.
+
+A job keeps what stopped it as a kind and its parameters (``Job.failure_kind`` and
+``Job.failure_params``, migration 0019), and the jobs page, a job's page and its JSON say
+it in the language of whoever reads them (``failure_message``), as they say its title
+(``workbench.jobs.titles``): a colleague reads in Russian why the alignment an English
+speaker started failed. The errors the workbench raises where a job can stop carry their
+kind too (``WorkbenchError.kind``; ``refusal`` makes one): the alignment engine's refusals,
+a set changed or deleted meanwhile, a page past the limits. A job cancelled or stopped by an
+unexpected error (``workbench.jobs.runner``) has its kind as well.
+
+The ``message`` column keeps the English sentence (``english_message``): what the command
+line prints and an older workbench shows. A failure with no kind (a ``WorkbenchError``
+raised with a finished sentence only) keeps its sentence in the submitter's language, and a
+job stored before 0019 its message as it was: they are shown as stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from flask import has_app_context
+from flask_babel import force_locale, format_decimal, ngettext
+from flask_babel import gettext as _
+
+from alignments.errors import MESSAGES
+from workbench.engine_messages import engine_message
+from workbench.errors import WorkbenchError
+
+
+@dataclass
+class _EngineRefusal:
+    """An engine error as a job keeps it (``engine_messages.EngineError``)."""
+
+    kind: str
+    params: dict[str, object]
+
+    def __str__(self) -> str:
+        """The engine's English sentence, for a kind the workbench has none of its own for."""
+        template = MESSAGES.get(self.kind)
+        try:
+            return template % self.params if template else self.kind
+        except (KeyError, TypeError, ValueError):
+            return self.kind
+
+
+def _engine(params: Mapping[str, Any]) -> str:
+    refusal = _EngineRefusal(str(params["kind"]), dict(params.get("params") or {}))
+    return _("The versions could not be aligned: %(reason)s", reason=engine_message(refusal))
+
+
+def _sentence_too_long(params: Mapping[str, Any]) -> str:
+    return _(
+        "%(file)s has a sentence of %(length)s characters; a sentence may have "
+        "at most %(limit)s. It begins: “%(start)s …”. This is usually running text without "
+        "sentence punctuation (a list, a table, or text saved without full stops): add the "
+        "full stops, or blank lines between its parts, and import the page again. Nothing "
+        "was stored.",
+        file=params["file"], length=format_decimal(params["length"]),
+        limit=format_decimal(params["limit"]), start=params["start"])
+
+
+def _too_many_sentences(params: Mapping[str, Any]) -> str:
+    count = int(params["count"])
+    return ngettext(
+        "%(file)s has %(count)s sentence; a language version of a page may "
+        "have at most %(limit)s. Import a document this long as several pages. Nothing "
+        "was stored.",
+        "%(file)s has %(count)s sentences; a language version of a page may "
+        "have at most %(limit)s. Import a document this long as several pages. Nothing "
+        "was stored.",
+        count, file=params["file"], count=format_decimal(count),
+        limit=format_decimal(params["limit"]))
+
+
+def _about_too_many_sentences(params: Mapping[str, Any]) -> str:
+    count = int(params["count"])
+    return ngettext(
+        "%(file)s has about %(count)s sentence (counting stopped past "
+        "%(limit)s); a language version of a page may have at most %(limit)s. Import a "
+        "document this long as several pages. Nothing was stored.",
+        "%(file)s has about %(count)s sentences (counting stopped past "
+        "%(limit)s); a language version of a page may have at most %(limit)s. Import a "
+        "document this long as several pages. Nothing was stored.",
+        count, file=params["file"], count=format_decimal(count),
+        limit=format_decimal(params["limit"]))
+
+
+FAILURES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    # the job itself: cancelled, stopped by an error nobody foresaw, not queued
+    "cancelled": lambda p: _("Cancelled: nothing of it was stored."),
+    "unexpected": lambda p: _(
+        "The job stopped on an unexpected error (%(error)s); nothing of it was stored. Run it "
+        "again; if it fails again, report this message.", error=p["error"]),
+    "queue-unreachable": lambda p: _(
+        "The job queue cannot be reached (%(reason)s): is Redis running, and "
+        "WORKBENCH_BROKER_URL right? Nothing was stored; try again once it is.",
+        reason=p["reason"]),
+    # the alignment engine's refusals (alignments.errors; kind and params are the engine's)
+    "engine": _engine,
+    # the editor's refusals, for a re-alignment
+    "stale-set": lambda p: _(
+        "This set was changed in another tab or by someone else while you were looking "
+        "at it (your view was at revision %(yours)s, it is now at %(now)s). The rows now "
+        "show the current state: check them and make your change again.",
+        yours=p["yours"], now=p["now"]),
+    "no-set": lambda p: _("There is no document set %(id)s.", id=p["id"]),
+    "nothing-to-realign": lambda p: _(
+        "Every row is confirmed: there is nothing left to re-align."),
+    # a page past the limits (workbench.limits)
+    "sentence-too-long": _sentence_too_long,
+    "too-many-sentences": _too_many_sentences,
+    "about-too-many-sentences": _about_too_many_sentences,
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What stopped a job: a kind of ``FAILURES`` and its parameters (plain JSON)."""
+
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, error: WorkbenchError) -> Failure | None:
+        """The failure ``error`` says; None when it has no kind this table knows."""
+        if error.kind not in FAILURES:
+            return None
+        return cls(error.kind, plain(error.params))
+
+    def said(self) -> str:
+        """In the language of the request, or of the job (English where there is none)."""
+        return FAILURES[self.kind](self.params)
+
+    def english(self) -> str:
+        """What the ``message`` column keeps."""
+        return english_message(self.kind, self.params)
+
+
+def failure_message(kind: str | None, params: Mapping[str, Any] | None, stored: str = ""
+                    ) -> str:
+    """Why a job failed or was cancelled, in the reader's language; ``stored`` for a
+    failure with no kind this table knows (or whose parameters do not say it)."""
+    say = FAILURES.get(kind or "")
+    if say is None:
+        return stored
+    try:
+        return say(params or {})
+    except (KeyError, TypeError, ValueError):
+        return stored
+
+
+def english_message(kind: str, params: Mapping[str, Any] | None) -> str:
+    """``failure_message`` in English."""
+    english = force_locale("en") if has_app_context() else nullcontext()
+    with english:
+        return failure_message(kind, params)
+
+
+Error = TypeVar("Error", bound=WorkbenchError)
+
+
+def refusal(error_class: type[Error], kind: str, /, **params: Any) -> Error:
+    """An error of ``error_class`` that says the failure ``kind`` (in the language of the
+    request or the job) and carries it, so that a job it stops keeps its kind."""
+    return error_class(FAILURES[kind](params), kind=kind, params=params)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON keeps it: numbers, strings, lists and mappings as they are, any
+    other thing (a path, a language object) as its text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return str(value)
+
+
+def unexpected(error: BaseException) -> Failure:
+    """An error nobody foresaw, with what the log says of it: its type and first line."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    said = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    return Failure("unexpected", {"error": said[:300]})
