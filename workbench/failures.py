@@ -6,8 +6,8 @@ it in the language of whoever reads them (``failure_message``), as they say its 
 (``workbench.jobs.titles``): a colleague reads in Russian why the alignment an English
 speaker started failed. The errors the workbench raises where a job can stop carry their
 kind too (``WorkbenchError.kind``; ``refusal`` makes one): the alignment engine's refusals,
-a set changed or deleted meanwhile, a page past the limits. A job cancelled or stopped by an
-unexpected error (``workbench.jobs.runner``) has its kind as well.
+a set changed or deleted meanwhile, a page past the limits. A job cancelled, stopped by an
+unexpected error or given up by the sweep (``workbench.jobs.runner``) has its kind as well.
 
 The ``message`` column keeps the English sentence (``english_message``): what the command
 line prints and an older workbench shows. A failure with no kind (a ``WorkbenchError``
@@ -99,6 +99,17 @@ FAILURES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "The job queue cannot be reached (%(reason)s): is Redis running, and "
         "WORKBENCH_BROKER_URL right? Nothing was stored; try again once it is.",
         reason=p["reason"]),
+    # an interrupted job the sweep does not run again, ended once (runner.requeue_interrupted)
+    "set-changed-since": lambda p: _(
+        "Interrupted: the process running it stopped, and the set was changed after this "
+        "re-alignment was asked for (from revision %(then)s to %(now)s), so it was not run "
+        "again by itself.", then=p["then"], now=p["now"]),
+    "set-deleted-since": lambda p: _(
+        "Interrupted: the process running it stopped, and the set was deleted since, so "
+        "there is nothing to run it on."),
+    "input-gone": lambda p: _(
+        "Interrupted: the process running it stopped, and its input (%(file)s) is gone, so "
+        "it cannot be run again.", file=p["file"]),
     # the alignment engine's refusals (alignments.errors; kind and params are the engine's)
     "engine": _engine,
     # the editor's refusals, for a re-alignment

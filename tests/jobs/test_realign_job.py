@@ -344,3 +344,70 @@ def test_a_stale_set_that_failed_a_job_is_said_in_the_readers_language(
         "просматривали (у вас была редакция 7, сейчас — 0).")
     assert russian["failure"] == "stale-set"
 
+
+def interrupted_realign(session: Session, s: DocumentSet) -> int:
+    """A re-align job of ``s`` whose worker died (on another machine, silent for long)."""
+    from workbench.jobs import Job
+
+    job = Job(kind="realign", params={"set_id": s.id, "set_name": s.name,
+                                      "revision": revision(session, s), "author": None},
+              unit="sentences", state="running", worker="worker-2.team.lan:4242",
+              attempts=1)
+    session.add(job)
+    session.flush()
+    job.heartbeat_at = job.created_at.replace(year=2000)
+    session.commit()
+    return job.id
+
+
+def test_an_interrupted_realignment_of_a_set_changed_since_is_ended_once(
+        client: FlaskClient, session: Session, app: Flask, database_url: str,
+        fake_engine: None, caplog: pytest.LogCaptureFixture) -> None:
+    from workbench.jobs.runner import requeue_interrupted
+
+    s = build(session, SMALL, confirmed=(0,))
+    job_id = interrupted_realign(session, s)
+    # the translator confirmed a row since: run as it was asked, the job would only fail
+    run(session, s, editing.confirm_row, row_id(session, s, 1), True)
+
+    caplog.set_level("INFO", logger="workbench.jobs.runner")
+    for _sweep in range(3):  # every sweep of every worker and server looks
+        assert requeue_interrupted(database_url, "eager") == []
+    said = [r.getMessage() for r in caplog.records if f"job {job_id} " in r.getMessage()]
+    assert said == [f"Interrupted job {job_id} not run again, and ended: Interrupted: the "
+                    "process running it stopped, and the set was changed after this "
+                    "re-alignment was asked for (from revision 0 to 1), so it was not run "
+                    "again by itself."]
+
+    ended = client.get(f"/jobs/{job_id}.json").get_json()
+    assert ended["state"] == "failed" and ended["failure"] == "set-changed-since"
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert ">Re-align the set as it is now<" in page and 'name="revision" value="1"' in page
+    russian = app.test_client().get(f"/jobs/{job_id}", headers={"Accept-Language": "ru"})
+    html = russian.get_data(as_text=True)
+    assert ("Прервано: процесс, выполнявший задание, остановился, а набор изменили после "
+            "того, как было запрошено это повторное выравнивание (с редакции 0 до 1)") in html
+    assert ">Выровнять набор заново в нынешнем виде<" in html
+    assert revision(session, s) == 1  # nothing re-aligned by itself
+
+    # The person's offer works: the set as it is now, re-aligned.
+    assert client.post(f"/jobs/{job_id}/rerun", data={"revision": 1}).status_code == 303
+    assert client.get(f"/jobs/{job_id}.json").get_json()["state"] == "done"
+    assert revision(session, s) == 2
+
+
+def test_an_interrupted_realignment_of_a_deleted_set_is_ended_once(
+        client: FlaskClient, session: Session, database_url: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from workbench.jobs.runner import requeue_interrupted
+
+    s = build(session, SMALL, confirmed=(0,))
+    job_id = interrupted_realign(session, s)
+    assert client.post(f"/sets/{s.id}/delete").status_code == 303
+    caplog.set_level("INFO", logger="workbench.jobs.runner")
+    requeue_interrupted(database_url, "eager")
+    requeue_interrupted(database_url, "eager")
+    assert len([r for r in caplog.records if f"job {job_id} " in r.getMessage()]) == 1
+    ended = client.get(f"/jobs/{job_id}.json").get_json()
+    assert ended["state"] == "failed" and ended["failure"] == "set-deleted-since"
+    assert "the set was deleted since" in ended["message"]

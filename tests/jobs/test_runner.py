@@ -337,6 +337,29 @@ def test_a_sweep_interval_that_is_no_number_is_said_before_anything_starts(
         start_sweeper(app, "threads")
 
 
+def test_an_interrupted_job_whose_input_is_gone_is_ended_once_not_tried_every_sweep(
+        database_url: str, jobs_folder: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from workbench.jobs.runner import requeue_interrupted
+
+    job_id = queued(database_url, store=store_versions(versions()))
+    with session_scope(database_url) as session:
+        stuck = session.get(Job, job_id)
+        stuck.state, stuck.worker = "running", "nowhere.invalid:1"
+        stuck.heartbeat_at = stuck.created_at.replace(year=2000)
+        gone = Path(stuck.input_path)
+    gone.unlink()  # the jobs folder was cleared meanwhile
+    caplog.set_level("INFO", logger="workbench.jobs.runner")
+    for _sweep in range(3):
+        assert requeue_interrupted(database_url, "eager") == []
+    said = [r.getMessage() for r in caplog.records if f"job {job_id} " in r.getMessage()]
+    assert said == [f"Interrupted job {job_id} not run again, and ended: Interrupted: the "
+                    f"process running it stopped, and its input ({gone}) is gone, so it "
+                    "cannot be run again."]
+    ended = job(database_url, job_id)
+    assert ended.state == "failed" and ended.failure_kind == "input-gone"
+    assert count(database_url, DocumentSet) == 0
+
+
 def test_the_jobs_of_an_older_workbench_keep_their_message_through_the_migration(
         database_url: str, client) -> None:  # type: ignore[no-untyped-def]
     """Migration 0019 adds the failure's kind: a job that ended before has none, and shows

@@ -384,8 +384,11 @@ def requeue_interrupted(url: str, runner: str, *, attempts: int = MAX_ATTEMPTS) 
     whichever is there, rather than when the broker hands its message out again (an hour
     later: the visibility timeout) or someone presses Run again. A job that keeps killing
     its worker (too large for its memory) stops at ``attempts`` and waits for a person.
-    This process's own jobs are never taken (they run or wait here); two processes that
-    look at once queue a job once (``rerun`` is a compare-and-set)."""
+    A job that could never run again as it is (``never_again``: its input gone, its set
+    changed or deleted since) is ended once, failed with that kind, and said once in the log:
+    the next sweep does not look at it again. This process's own jobs are never taken (they
+    run or wait here); two processes that look at once queue a job once (``rerun`` is a
+    compare-and-set)."""
     requeued: list[int] = []
     me = this_process()
     with session_factory(url)() as session:
@@ -395,6 +398,13 @@ def requeue_interrupted(url: str, runner: str, *, attempts: int = MAX_ATTEMPTS) 
             if job.interrupted]
     for job_id in candidates:
         with session_factory(url)() as session:
+            job = session.get(Job, job_id)
+            failure = never_again(session, job) if job is not None else None
+            if job is not None and failure is not None:
+                if _give_up(session, job, failure):
+                    log.warning("Interrupted job %s not run again, and ended: %s", job_id,
+                                failure.english())
+                continue
             try:
                 rerun(session, url, job_id, runner=runner)
             except WorkbenchError as error:  # run again meanwhile, its input gone ...
@@ -403,6 +413,37 @@ def requeue_interrupted(url: str, runner: str, *, attempts: int = MAX_ATTEMPTS) 
         log.info("Interrupted job %s queued again.", job_id)
         requeued.append(job_id)
     return requeued
+
+
+def never_again(session: Session, job: Job) -> Failure | None:
+    """Why an interrupted ``job`` can never run again as it is, or None: its input is gone;
+    a re-alignment's set was deleted, or changed since it was asked for (a person may
+    re-align the set as it is now: the jobs page offers it)."""
+    if job.input_path and not Path(job.input_path).exists():
+        return Failure("input-gone", {"file": job.input_path})
+    if job.kind == "realign":
+        from workbench.jobs.realign import set_since
+
+        since = set_since(session, job)
+        if since.gone:
+            return Failure("set-deleted-since")
+        if since.changed:
+            return Failure("set-changed-since", {"then": since.asked_at, "now": since.now})
+    return None
+
+
+def _give_up(session: Session, job: Job, failure: Failure) -> bool:
+    """End the interrupted ``job`` as failed with ``failure``, unless it was run again or
+    taken up meanwhile (a compare-and-set on what was read, as ``rerun``). Commits;
+    whether it was ended here."""
+    ended = session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.state == job.state, Job.worker == job.worker,
+               Job.heartbeat_at.is_not_distinct_from(job.heartbeat_at))
+        .values(state=FAILED, finished_at=utcnow(), **_failed(failure))
+        .execution_options(synchronize_session=False))
+    session.commit()
+    return bool(ended.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def sweep_every() -> float:
