@@ -65,8 +65,15 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
                 # A name with ё and without it (Тромсё / Тромсе, Журавлёв / Журавлев): the
                 # stems fold ё, the variants keep it apart.
                 yo = "ё" if token.capital and not token.initial and "ё" in token.lower else ""
-                groups[key][token.stem + yo].append(Span(row, lang, n, n))
                 head, _, tail = token.text.partition("-")
+                # A name's particle with and without its capital (Аль-Мансури, аль-Мансури;
+                # al-Sisi, Al-Sisi); a sentence's first word says nothing of it.
+                particle = ""
+                if tail[:1].isupper() and len(head) <= 3:
+                    if token.initial:
+                        continue
+                    particle = "^" if token.capital else ""
+                groups[key][token.stem + yo + particle].append(Span(row, lang, n, n))
                 if tail and "-" not in tail:
                     hyphenated[tail[:1].isupper()][head + tail] = key
     for row, tokens in enumerate(corpus.tokens[lang]):

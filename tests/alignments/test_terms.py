@@ -276,6 +276,10 @@ def test_renderings_in_german_and_spanish(lang: str, variants: set[str]) -> None
         ("de", ["Die Sonderwirtschaftszone im Gebiet Kaliningrad wächst.",
                 "Die Sonderwirtschaftszone im Kaliningrader Gebiet wächst."],
          {"Gebiet Kaliningrad", "Kaliningrader Gebiet"}, "word-order"),
+        # a name's particle with and without its capital (gulf)
+        ("ru", ["Х.Аль-Мансури проинформировал Министра.", "Министр встретился с Х.аль-Мансури.",
+                "Х.аль-Мансури высказался за обсуждение."],
+         {"Аль-Мансури", "аль-Мансури"}, "spelling"),
     ],
 )
 def test_monolingual_variants_are_clustered(
@@ -296,6 +300,8 @@ def test_monolingual_variants_are_clustered(
         ("fr", ["Les menaces sont réelles.", "Le pays est menacé."]),
         # another phrase, not a name in another order (relay, gulf)
         ("de", ["Die Kapelle mit Fresken steht hier.", "Die Freske der Kapelle ist alt."]),
+        # a sentence's first word says nothing of its particle's capital (relay)
+        ("fr", ["Val-Serin est un village.", "Nous sommes arrivés à Val-Serin."]),
         ("de", ["In Riad führte Sergej Lawrow Gespräche mit dem Emir.",
                 "Die Gespräche Sergej Lawrows mit der Führung fanden statt."]),
     ],
