@@ -6,6 +6,7 @@ Usage (from the repository root)::
                                           [--corpora bench/corpora/*/gold] [--calibration]
                                           [--fit] [--embeddings DIR]
                                           [--debian W] [--debian-embeddings DIR]
+                                          [--noise-band N]
 
 The sources, each scored on its own:
 
@@ -36,7 +37,12 @@ Debian's manuals (``bench/debian_docs.py``, installed) that their blocks decide
 then judged held out as well (fitted on the sources and the other manuals); ``--debian
 nested``: W chosen inside each fold by a leave-one-source-out of its own. Real
 translations nobody here wrote, judged by a coarser gold: an experiment, the shipped scorer
-is fitted without them. ``--embeddings DIR``: keep the sentence embeddings in DIR between
+is fitted without them. ``--noise-band N`` (with ``--fit``): how far each source's held-out
+figures move when nothing new is learnt, the shipped scorer refitted N times with a random
+5% of the beads left out (seeded): per source their SD and band (2 SD, at least 0.002). A
+candidate fit (``--debian``) is then said per source "within band", "better" or "worse"
+against the shipped scorer held out, and the rule read off: no source worse than its own
+band, pooled better. ``--embeddings DIR``: keep the sentence embeddings in DIR between
 runs (a development convenience; the timings then leave the embedding out). ``--noise R``:
 the encoder made weaker (each embedding moved by a random vector of length R), to see how
 the search holds when right pairs are far less similar than in any corpus here, as in the
@@ -428,14 +434,85 @@ def debian_beads(embeddings: Path | None, params: AlignParams = DEFAULT_PARAMS
 # the real beads' weights tried inside each fold (``--debian nested``)
 NESTED = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5)
 
+# --- the noise of the fit itself (``--noise-band N``) -------------------------------------
+
+DROPPED = 0.05  # the share of the training beads a refit that learns nothing new leaves out
+BAND_FLOOR = 0.002  # no band is narrower: the house rule's old tolerance
+Figures = tuple[float, float]  # a source's held-out AUC and share of wrong beads in lowest 20%
+
+
+def band(draws: Sequence[float]) -> tuple[float, float]:
+    """A held-out figure's spread over refits that learnt nothing new: its standard
+    deviation and the band a change must leave to count, twice that and at least
+    :data:`BAND_FLOOR`. NaN draws (a source without wrong beads) are left out; none left:
+    NaN, NaN."""
+    values = np.asarray(draws, dtype=float)
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return float("nan"), float("nan")
+    sd = float(values.std())
+    return sd, max(2.0 * sd, BAND_FLOOR)
+
+
+def verdict(shipped: Figures, candidate: Figures, bands: Figures) -> str:
+    """How a candidate scorer fares on one source against the shipped one, each figure
+    (AUC, wrong beads in the lowest 20%) against its own band: "worse" when either falls
+    by more than its band, "better" when neither does and one rises by more than its band,
+    "within band" otherwise; "no wrong beads" when there is nothing to rank."""
+    if not all(np.isfinite(shipped)) or not all(np.isfinite(candidate)):
+        return "no wrong beads"
+    change = [new - old for old, new in zip(shipped, candidate, strict=True)]
+    if any(d < -b - 1e-12 for d, b in zip(change, bands, strict=True)):
+        return "worse"
+    if any(d > b + 1e-12 for d, b in zip(change, bands, strict=True)):
+        return "better"
+    return "within band"
+
+
+def noise_bands(x: dict[str, np.ndarray], y: dict[str, np.ndarray],
+                judged_x: dict[str, np.ndarray], judged_y: dict[str, np.ndarray],
+                refits: int, seed: int = 0) -> dict[str, tuple[Figures, Figures]]:
+    """Per fold: the SD of its held-out AUC and lowest-20% share, and their bands, over
+    ``refits`` leave-one-source-out fits of the shipped scorer each leaving a random
+    :data:`DROPPED` of every source's beads out (seeded: the same every run)."""
+    from alignments.confidence import fit_logistic, probability
+
+    groups = sorted(x)
+    draws: dict[str, list[Figures]] = {g: [] for g in groups}
+    rng = np.random.default_rng(seed)
+    for _ in range(refits):
+        kept = {g: rng.random(len(y[g])) >= DROPPED for g in groups}
+        for g in groups:
+            train = [h for h in groups if h != g]
+            scorer = fit_logistic(np.concatenate([x[h][kept[h]] for h in train]),
+                                  np.concatenate([y[h][kept[h]] for h in train]))
+            p = probability(judged_x[g], *scorer)
+            draws[g].append((auc(p, judged_y[g]), wrong_in_lowest(p, judged_y[g])))
+    out = {}
+    for g in groups:
+        auc_sd, auc_band = band([a for a, _ in draws[g]])
+        low_sd, low_band = band([low for _, low in draws[g]])
+        out[g] = ((auc_sd, low_sd), (auc_band, low_band))
+    return out
+
+
+def _figures(confidence: Sequence[float], right: Sequence[bool]) -> Figures:
+    return auc(confidence, right), wrong_in_lowest(confidence, right)
+
 
 def fit(results: Sequence[Result], real: Sequence[RealBeads] = (),
-        real_weight: float | None = 0.0) -> list[str]:
+        real_weight: float | None = 0.0, refits: int = 0) -> list[str]:
     """The scorer fitted leaving each fold (corpus) out in turn, judged on it; then on all.
     ``real``: beads every fit takes as well, counting ``real_weight`` times the fit's own
     beads in all; each of them is then judged held out too. ``real_weight`` None: the
     weight of :data:`NESTED` chosen inside each fold, by the same leave-one-source-out over
-    its training sources alone (their pooled AUC), never by the source held out."""
+    its training sources alone (their pooled AUC), never by the source held out.
+
+    ``refits``: each fold's noise band (:func:`noise_bands`) from that many refits of the
+    shipped scorer. A fit other than the shipped one (real beads) is a candidate: each fold
+    is then said "within band", "better" or "worse" against the shipped scorer held out,
+    by its band (:data:`BAND_FLOOR` without refits), and whether it passes the rule: no
+    source worse than its own band, the pooled figures better."""
     from alignments.confidence import FEATURES, fit_logistic, probability
 
     real = [r for r in real if len(r.right)] if real_weight is None or real_weight > 0 else []
@@ -495,6 +572,7 @@ def fit(results: Sequence[Result], real: Sequence[RealBeads] = (),
         held_c += p.tolist()
         held_ok += judged_y[g].tolist()
     out.append(ranking_row("all held-out folds", held_c, held_ok))
+    out += _against_shipped(groups, x, y, judged_x, judged_y, held_c, bool(real), refits)
     if real and real_weight is None:
         out += ["", "The real beads' weight chosen inside each fold: " + ", ".join(picked)]
     out += ["", "Reliability of the held-out confidences:", "",
@@ -514,6 +592,67 @@ def fit(results: Sequence[Result], real: Sequence[RealBeads] = (),
             f"INTERCEPT = {bias:.4f}", "WEIGHTS = {"]
     out += [f'    "{name}": {w:.4f},' for name, w in zip(FEATURES, weights, strict=True)]
     out.append("}")
+    return out
+
+
+def _against_shipped(groups: Sequence[str], x: dict[str, np.ndarray],
+                     y: dict[str, np.ndarray], judged_x: dict[str, np.ndarray],
+                     judged_y: dict[str, np.ndarray], held_c: Sequence[float],
+                     candidate: bool, refits: int) -> list[str]:
+    """The noise band of each fold (``refits`` > 0) and, for a candidate fit (``held_c``:
+    its held-out confidences, the folds in turn), each fold against the shipped scorer's
+    held-out figures by that band."""
+    from alignments.confidence import fit_logistic, probability
+
+    if not refits and not candidate:
+        return []
+    bands = (noise_bands(x, y, judged_x, judged_y, refits) if refits else
+             {g: ((float("nan"),) * 2, (BAND_FLOOR,) * 2) for g in groups})
+    cut = np.cumsum([0] + [len(judged_y[g]) for g in groups])
+    mine = {g: np.asarray(held_c[cut[k]:cut[k + 1]]) for k, g in enumerate(groups)}
+    shipped = mine
+    if candidate:
+        shipped = {}
+        for g in groups:
+            train = [h for h in groups if h != g]
+            scorer = fit_logistic(np.concatenate([x[h] for h in train]),
+                                  np.concatenate([y[h] for h in train]))
+            shipped[g] = probability(judged_x[g], *scorer)
+    out = []
+    if refits:
+        out += ["", f"Noise band of the shipped scorer held out ({refits} refits, each "
+                    f"leaving a random {DROPPED:.0%} of the beads out; band: 2 SD, at least "
+                    f"{BAND_FLOOR}):", "",
+                "| source | AUC | SD | band | wrong in lowest 20% | SD | band |",
+                "|---|---|---|---|---|---|---|"]
+        for g in groups:
+            (auc_sd, low_sd), (auc_band, low_band) = bands[g]
+            figures = _figures(shipped[g], judged_y[g])
+            out.append(f"| {g} | {figures[0]:.3f} | {auc_sd:.4f} | {auc_band:.4f} | "
+                       f"{figures[1]:.3f} | {low_sd:.4f} | {low_band:.4f} |")
+    if not candidate:
+        return out
+    out += ["", "The candidate against the shipped scorer, held out (AUC / wrong in lowest "
+                "20%; each source against its own band" + ("" if refits else
+                f", {BAND_FLOOR} without --noise-band") + "):", "",
+            "| source | shipped | candidate | band | verdict |", "|---|---|---|---|---|"]
+    worse = []
+    for g in groups:
+        before, after = _figures(shipped[g], judged_y[g]), _figures(mine[g], judged_y[g])
+        said = verdict(before, after, bands[g][1])
+        worse += [g] if said == "worse" else []
+        out.append(f"| {g} | {before[0]:.3f} / {before[1]:.3f} | {after[0]:.3f} / "
+                   f"{after[1]:.3f} | {bands[g][1][0]:.4f} / {bands[g][1][1]:.4f} | {said} |")
+    right = np.concatenate([judged_y[g] for g in groups])
+    before = _figures(np.concatenate([shipped[g] for g in groups]), right)
+    after = _figures(np.concatenate([mine[g] for g in groups]), right)
+    pooled = after[0] > before[0] and after[1] >= before[1]
+    out.append(f"| pooled | {before[0]:.3f} / {before[1]:.3f} | {after[0]:.3f} / "
+               f"{after[1]:.3f} | | {'better' if pooled else 'not better'} |")
+    out += ["", ("Passes" if pooled and not worse else "Fails") + " the rule (no source worse "
+            "than its own band, pooled better): " + (f"worse on {', '.join(worse)}" if worse
+                                                     else "no source worse")
+            + ("" if pooled else ", pooled not better") + "."]
     return out
 
 
@@ -561,6 +700,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--debian-embeddings", type=Path, metavar="DIR",
                         help="keep the Debian manuals' embeddings here (default: "
                              "--embeddings)")
+    parser.add_argument("--noise-band", type=int, default=0, metavar="N",
+                        help="with --fit: each source's noise band from N refits of the "
+                             "shipped scorer leaving a random 5%% of the beads out (seeded), "
+                             "and a candidate fit (--debian) judged against it per source")
     parser.add_argument("--noise", type=float, default=0.0, metavar="R",
                         help="a weaker encoder, simulated: each embedding moved by a random "
                              "vector of length R (1.0 halves a right pair's similarity)")
@@ -583,7 +726,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         weight = None if args.debian == "nested" else float(args.debian)
         real = (debian_beads(args.debian_embeddings or args.embeddings, params)
                 if weight is None or weight > 0 else [])
-        print("\n".join(fit(results, real, weight)))
+        print("\n".join(fit(results, real, weight, args.noise_band)))
     return 0
 
 
