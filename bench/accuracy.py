@@ -6,7 +6,7 @@ Usage (from the repository root)::
                                           [--corpora bench/corpora/*/gold] [--calibration]
                                           [--fit] [--embeddings DIR]
                                           [--debian W] [--debian-embeddings DIR]
-                                          [--noise-band N]
+                                          [--noise-band N] [--free]
 
 The sources, each scored on its own:
 
@@ -42,7 +42,12 @@ figures move when nothing new is learnt, the shipped scorer refitted N times wit
 5% of the beads left out (seeded): per source their SD and band (2 SD, at least 0.002). A
 candidate fit (``--debian``) is then said per source "within band", "better" or "worse"
 against the shipped scorer held out, and the rule read off: no source worse than its own
-band, pooled better. ``--embeddings DIR``: keep the sentence embeddings in DIR between
+band, pooled better. ``--free`` (with ``--fit``): a candidate that weighs a free
+translation apart: below a share of the document's sentences on the anchor chain (chosen
+inside each fold), the features of the two sides' agreement (similarity, margin, regret,
+length) and the document itself get weights of their own besides, each times how far the
+coverage falls short, fitted over the fold's scorer; a literal translation is scored as
+before. ``--embeddings DIR``: keep the sentence embeddings in DIR between
 runs (a development convenience; the timings then leave the embedding out). ``--noise R``:
 the encoder made weaker (each embedding moved by a random vector of length R), to see how
 the search holds when right pairs are far less similar than in any corpus here, as in the
@@ -469,6 +474,91 @@ def verdict(shipped: Figures, candidate: Figures, bands: Figures) -> str:
     return "within band"
 
 
+# --- a free translation's terms (``--free``): a candidate, not shipped ------------------------
+
+# What a literal translation makes sharp and a free one blurs: how well the two sides agree.
+# Below some share of a document's sentences on the first pass's anchor chain (a free
+# translation: novels, essays, yearbook articles), these features get weights of their own
+# besides the scorer's, each times how far the coverage falls short; a literal translation, at
+# or above it, is scored as before.
+FREE = ("similarity", "margin", "regret", "length")
+FREE_BELOWS = (0.5, 0.6, 0.7, 0.8)  # the coverage they start below, chosen inside each fold
+Scorer = tuple[np.ndarray, float, np.ndarray | None, float]  # weights, bias, free terms' too
+
+
+def free_terms(features: np.ndarray, below: float) -> np.ndarray:
+    """A free translation's terms: (k, len(FREE) + 1), each feature of :data:`FREE` and then
+    1 (a shift of the whole document), times how far its coverage falls short of ``below``;
+    all 0 for a document at or above it."""
+    from alignments.confidence import FEATURES
+
+    x = np.asarray(features, dtype=float).reshape(-1, len(FEATURES))
+    short = np.maximum(0.0, below - x[:, FEATURES.index("coverage")])
+    columns = x[:, [FEATURES.index(name) for name in FREE]]
+    return np.hstack([columns, np.ones((len(x), 1))]) * short[:, None]
+
+
+def fit_free(x: np.ndarray, y: np.ndarray, weights: np.ndarray, bias: float, below: float,
+             l2: float = 10.0, iterations: int = 50) -> np.ndarray:
+    """The weights of :func:`free_terms` over a scorer (``weights``, ``bias``) kept as it is:
+    an L2-penalised logistic regression of ``y`` with the scorer's log-odds as an offset and
+    no intercept of its own, on the terms scaled by their root mean square (a literal
+    translation's zeros stay zero; the penalty ``l2`` on those, as the scorer's own)."""
+    keep = np.isfinite(x).all(axis=1)
+    x, y = np.asarray(x[keep], dtype=float), np.asarray(y[keep], dtype=float)
+    offset = x @ weights + bias
+    terms = free_terms(x, below)
+    scale = np.sqrt((terms ** 2).mean(axis=0))
+    scale[scale == 0] = 1.0
+    z = terms / scale
+    beta = np.zeros(z.shape[1])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ beta + offset, -30.0, 30.0)))
+        step = np.linalg.solve((z * (p * (1 - p))[:, None]).T @ z + l2 * np.eye(len(beta)),
+                               z.T @ (p - y) + l2 * beta)
+        beta -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return np.asarray(beta / scale)
+
+
+def scored(features: np.ndarray, scorer: Scorer) -> np.ndarray:
+    """Each bead's confidence under ``scorer``, with its free translation's terms if any."""
+    from alignments.confidence import probability
+
+    weights, bias, free, below = scorer
+    if free is None or not len(features):
+        return probability(features, weights, bias)
+    z = np.asarray(features, dtype=float) @ weights + bias + free_terms(features, below) @ free
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+
+def with_free(x: dict[str, np.ndarray], y: dict[str, np.ndarray],
+              judged_x: dict[str, np.ndarray], judged_y: dict[str, np.ndarray],
+              train: Sequence[str], weights: np.ndarray, bias: float,
+              below: float | None = None) -> Scorer:
+    """A scorer fitted on ``train`` with the free translations' terms over it
+    (:func:`alignments.confidence.fit_free`): the coverage they start below chosen among
+    ``FREE_BELOWS`` (unless given) by a leave-one-source-out over ``train`` alone, the
+    weights and bias kept, then their weights fitted on every source of ``train``."""
+    def stacked(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        return np.concatenate([x[h] for h in names]), np.concatenate([y[h] for h in names])
+
+    if below is None:
+        best = (-1.0, FREE_BELOWS[0])
+        for candidate in FREE_BELOWS:
+            c: list[float] = []
+            ok: list[bool] = []
+            for h in train:
+                free = fit_free(*stacked([k for k in train if k != h]), weights, bias,
+                                candidate)
+                c += scored(judged_x[h], (weights, bias, free, candidate)).tolist()
+                ok += judged_y[h].tolist()
+            best = max(best, (auc(c, ok), candidate), key=lambda pair: pair[0])
+        below = best[1]
+    return weights, bias, fit_free(*stacked(train), weights, bias, below), below
+
+
 def noise_bands(x: dict[str, np.ndarray], y: dict[str, np.ndarray],
                 judged_x: dict[str, np.ndarray], judged_y: dict[str, np.ndarray],
                 refits: int, seed: int = 0) -> dict[str, tuple[Figures, Figures]]:
@@ -501,7 +591,7 @@ def _figures(confidence: Sequence[float], right: Sequence[bool]) -> Figures:
 
 
 def fit(results: Sequence[Result], real: Sequence[RealBeads] = (),
-        real_weight: float | None = 0.0, refits: int = 0) -> list[str]:
+        real_weight: float | None = 0.0, refits: int = 0, free: bool = False) -> list[str]:
     """The scorer fitted leaving each fold (corpus) out in turn, judged on it; then on all.
     ``real``: beads every fit takes as well, counting ``real_weight`` times the fit's own
     beads in all; each of them is then judged held out too. ``real_weight`` None: the
@@ -509,10 +599,15 @@ def fit(results: Sequence[Result], real: Sequence[RealBeads] = (),
     its training sources alone (their pooled AUC), never by the source held out.
 
     ``refits``: each fold's noise band (:func:`noise_bands`) from that many refits of the
-    shipped scorer. A fit other than the shipped one (real beads) is a candidate: each fold
+    shipped scorer. A fit other than the shipped one (real beads, ``free``) is a candidate:
+    each fold
     is then said "within band", "better" or "worse" against the shipped scorer held out,
     by its band (:data:`BAND_FLOOR` without refits), and whether it passes the rule: no
-    source worse than its own band, the pooled figures better."""
+    source worse than its own band, the pooled figures better.
+
+    ``free``: every fit also has a free translation's terms (:func:`with_free`: the coverage
+    they start below chosen inside each fold, their weights fitted over the fold's scorer on
+    its own sources, without real beads)."""
     from alignments.confidence import FEATURES, fit_logistic, probability
 
     real = [r for r in real if len(r.right)] if real_weight is None or real_weight > 0 else []
@@ -542,6 +637,12 @@ def fit(results: Sequence[Result], real: Sequence[RealBeads] = (),
     def together(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         return np.concatenate([x[h] for h in names]), np.concatenate([y[h] for h in names])
 
+    def scorer_for(train: Sequence[str], extra: Sequence[RealBeads], weight: float) -> Scorer:
+        weights, bias = fitted(*together(train), extra, weight)
+        if not free:
+            return weights, bias, None, 0.0
+        return with_free(x, y, judged_x, judged_y, train, weights, bias)
+
     def weight_for(train: Sequence[str]) -> float:
         """The real beads' weight: as given, or the one of NESTED under which the fits
         leaving each of ``train`` out in turn rank its beads best."""
@@ -563,18 +664,25 @@ def fit(results: Sequence[Result], real: Sequence[RealBeads] = (),
     held_c: list[float] = []
     held_ok: list[bool] = []
     picked = []
+    belows: dict[str, float] = {}
     for g in groups:
         train = [h for h in groups if h != g]
         weight = weight_for(train)
         picked.append(f"{g} {weight:g}")
-        p = probability(judged_x[g], *fitted(*together(train), real, weight))
+        scorer = scorer_for(train, real, weight)
+        belows[g] = scorer[3]
+        p = scored(judged_x[g], scorer)
         out.append(ranking_row(f"{g} held out", p, judged_y[g]))
         held_c += p.tolist()
         held_ok += judged_y[g].tolist()
     out.append(ranking_row("all held-out folds", held_c, held_ok))
-    out += _against_shipped(groups, x, y, judged_x, judged_y, held_c, bool(real), refits)
+    out += _against_shipped(groups, x, y, judged_x, judged_y, held_c, bool(real) or free,
+                            refits)
     if real and real_weight is None:
         out += ["", "The real beads' weight chosen inside each fold: " + ", ".join(picked)]
+    if free:
+        out += ["", "The coverage the free translations' terms start below, chosen inside "
+                    "each fold: " + ", ".join(f"{g} {belows[g]:g}" for g in groups)]
     out += ["", "Reliability of the held-out confidences:", "",
             *reliability(held_c, held_ok)]
     weight = weight_for(groups)
@@ -586,12 +694,19 @@ def fit(results: Sequence[Result], real: Sequence[RealBeads] = (),
             scorer = fitted(*together(groups), [o for o in real if o is not r], weight)
             out.append(ranking_row(f"{r.name} held out", probability(r.features, *scorer),
                                    r.right))
-    weights, bias = fitted(*together(groups), real, weight)
+    weights, bias, terms, below = scorer_for(groups, real, weight)
     out += ["", "Fitted on every source" + (f" and the real beads ({weight:g})" if real else "")
-            + " (alignments/confidence.py):", "",
+            + (" (alignments/confidence.py):" if not (real or free) else " (a candidate):"),
+            "",
             f"INTERCEPT = {bias:.4f}", "WEIGHTS = {"]
     out += [f'    "{name}": {w:.4f},' for name, w in zip(FEATURES, weights, strict=True)]
     out.append("}")
+    if terms is not None:
+        out += [f"free translations: below a coverage of {below:g}, each times the shortfall",
+                "FREE_WEIGHTS = {"]
+        out += [f'    "{name}": {w:.4f},' for name, w in zip((*FREE, "document"), terms,
+                                                              strict=True)]
+        out.append("}")
     return out
 
 
@@ -606,18 +721,18 @@ def _against_shipped(groups: Sequence[str], x: dict[str, np.ndarray],
 
     if not refits and not candidate:
         return []
+    shipped: dict[str, np.ndarray] = {}
+    for g in groups:
+        train = [h for h in groups if h != g]
+        if candidate:
+            scorer = fit_logistic(*(np.concatenate([m[h] for h in train]) for m in (x, y)))
+            shipped[g] = probability(judged_x[g], *scorer)
     bands = (noise_bands(x, y, judged_x, judged_y, refits) if refits else
              {g: ((float("nan"),) * 2, (BAND_FLOOR,) * 2) for g in groups})
     cut = np.cumsum([0] + [len(judged_y[g]) for g in groups])
     mine = {g: np.asarray(held_c[cut[k]:cut[k + 1]]) for k, g in enumerate(groups)}
-    shipped = mine
-    if candidate:
-        shipped = {}
-        for g in groups:
-            train = [h for h in groups if h != g]
-            scorer = fit_logistic(np.concatenate([x[h] for h in train]),
-                                  np.concatenate([y[h] for h in train]))
-            shipped[g] = probability(judged_x[g], *scorer)
+    if not candidate:
+        shipped = mine
     out = []
     if refits:
         out += ["", f"Noise band of the shipped scorer held out ({refits} refits, each "
@@ -703,7 +818,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--noise-band", type=int, default=0, metavar="N",
                         help="with --fit: each source's noise band from N refits of the "
                              "shipped scorer leaving a random 5%% of the beads out (seeded), "
-                             "and a candidate fit (--debian) judged against it per source")
+                             "and a candidate fit (--debian, --free) judged against it per "
+                             "source")
+    parser.add_argument("--free", action="store_true",
+                        help="with --fit: a candidate with a free translation's terms "
+                             "besides (bench/accuracy.py FREE: their weights apart below a "
+                             "coverage chosen inside each fold)")
     parser.add_argument("--noise", type=float, default=0.0, metavar="R",
                         help="a weaker encoder, simulated: each embedding moved by a random "
                              "vector of length R (1.0 halves a right pair's similarity)")
@@ -726,7 +846,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         weight = None if args.debian == "nested" else float(args.debian)
         real = (debian_beads(args.debian_embeddings or args.embeddings, params)
                 if weight is None or weight > 0 else [])
-        print("\n".join(fit(results, real, weight, args.noise_band)))
+        print("\n".join(fit(results, real, weight, args.noise_band,
+                                  args.free)))
     return 0
 
 

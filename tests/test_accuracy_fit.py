@@ -128,3 +128,68 @@ def test_fit_prints_each_sources_band_and_judges_a_candidate_by_it() -> None:
                for line in said)
     assert any(line.endswith("| worse |") for line in said)
     assert any(line.startswith("Fails the rule") for line in candidate)
+
+
+def free_and_literal(name: str, rng: np.random.Generator) -> Result:
+    """A corpus of two documents: a literal translation (coverage 0.9) whose wrong beads
+    the similarity tells, and a free one (coverage 0.3) whose wrong beads the length
+    deviation tells as well."""
+    result = corpus(name, rng, FEATURES.index("similarity"))
+    x = np.array(result.features)
+    free = np.arange(len(x)) >= len(x) // 2
+    x[:, FEATURES.index("coverage")] = np.where(free, 0.3, 0.9)
+    length = FEATURES.index("length")
+    wrong = ~np.array(result.right)
+    x[free, length] = np.abs(rng.normal(size=int(free.sum()))) + 3.0 * wrong[free]
+    result.features = list(x)
+    return result
+
+
+def test_a_free_translations_terms_are_weighed_below_its_coverage_only() -> None:
+    """``--free``: below the coverage chosen, the agreement features get weights of their
+    own (here the length deviation tells a free translation's wrong beads); a literal
+    translation's beads are scored as by the scorer alone."""
+    from alignments.confidence import fit_logistic, probability
+    from bench.accuracy import FREE, fit_free, free_terms, scored
+
+    rng = np.random.default_rng(2)
+    x = np.array([f for name in ("alpine", "novel") for f in
+                  free_and_literal(name, rng).features])
+    rng = np.random.default_rng(2)
+    y = np.array([ok for name in ("alpine", "novel") for ok in
+                  free_and_literal(name, rng).right])
+    coverage = x[:, FEATURES.index("coverage")]
+    terms = free_terms(x, 0.6)
+    assert terms.shape == (len(x), len(FREE) + 1)
+    assert (terms[coverage >= 0.6] == 0).all()
+    np.testing.assert_allclose(terms[coverage < 0.6, -1], 0.3)  # 0.6 - 0.3, the shortfall
+    weights, bias = fit_logistic(x, y)
+    free = fit_free(x, y, weights, bias, 0.6)
+    assert free[FREE.index("length")] < 0  # a long bead is suspect in the free translation
+    with_terms = scored(x, (weights, bias, free, 0.6))
+    alone = probability(x, weights, bias)
+    np.testing.assert_allclose(with_terms[coverage >= 0.6], alone[coverage >= 0.6])
+    wrong_free = (coverage < 0.6) & ~y
+    assert with_terms[wrong_free].mean() < alone[wrong_free].mean()
+
+
+def test_fit_judges_the_free_translations_terms_as_a_candidate() -> None:
+    """``--fit --free``: the coverage below which a free translation's terms count, chosen
+    inside each fold, and every source said within band, better or worse against the
+    shipped scorer; the terms' weights printed as a candidate's, not for the module."""
+    from bench.accuracy import FREE_BELOWS
+
+    rng = np.random.default_rng(3)
+    results = [free_and_literal(name, rng) for name in ("alpine", "novel", "treaty", "lit")]
+    lines = fit(results, free=True)
+    chosen = next(line for line in lines if line.startswith("The coverage the free"))
+    picked = [fold.split() for fold in chosen.split(": ")[1].split(", ")]
+    assert [name for name, _ in picked] == ["alpine", "lit", "novel", "treaty"]
+    assert all(float(below) in FREE_BELOWS for _, below in picked)
+    assert any(line.startswith("| source | shipped | candidate | band | verdict |")
+               for line in lines)
+    said = [line for line in lines if line.startswith(("| alpine |", "| novel |"))]
+    assert len(said) == 2 and all(line.endswith(("| better |", "| within band |",
+                                                 "| worse |")) for line in said)
+    assert "(a candidate):" in " ".join(lines) and "FREE_WEIGHTS = {" in lines
+    assert not any("candidate" in line for line in fit(results))  # as shipped: no verdicts
