@@ -42,7 +42,8 @@ class Row:
 
     A language with no sentence in the row maps to ``()``. ``cell_scores``: for each
     language the hub was aligned to, how sure the placing of its sentences here is (the
-    lowest confidence of the pairwise beads that put them in this row): with five or more
+    lowest confidence of the pairwise beads that put them in this row, or surer where a
+    second hub's beads agree: :func:`alignments.multi.second_opinion`): with five or more
     versions, the cells a translator should read first when the row needs a look. The
     hub's own cell has one only where the other versions agree with each other better than
     with it (:func:`alignments.multi.weigh_hub`); a row confirmed by hand has none.

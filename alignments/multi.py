@@ -18,10 +18,14 @@ from alignments.align import align_pair
 from alignments.beads import AlignmentError, Bead, Row
 from alignments.embed import Encoder, default_encoder
 
-__all__ = ["align_versions", "choose_pivot"]
+__all__ = ["align_versions", "choose_pivot", "second_opinion", "weigh_hub"]
 
 HUB_TRIAL_SENTENCES = 3000  # all versions together: a second hub is tried up to this size
 HUB_MARGIN = 0.02  # how much surer another hub's rows must be than the pivot's
+# how sure a tie through the second hub must be to count (:func:`second_opinion`): the two
+# alignments read the same embeddings, so where they err they mostly err alike; at 0.97
+# (the editor's mark) two wrong rows of single sentences passed (bench/rows.py: manual, relay)
+SECOND_OPINION_SURE = 0.98
 
 
 def choose_pivot(langs: Sequence[str]) -> str:
@@ -61,7 +65,8 @@ def align_versions(
     with each other: rows merged over the original go wrong less often than rows merged
     over one of its translations (``bench/rows.py``). The rows are monotonic in every
     version whatever the hub, so they come out in the pivot's order all the same. Where
-    both were tried, the other one's beads weigh the hub's own cell (:func:`weigh_hub`).
+    both were tried, the other one's beads are a second opinion on the rows
+    (:func:`second_opinion`) and weigh the hub's own cell (:func:`weigh_hub`).
     """
     if pivot not in versions:
         raise AlignmentError("pivot-missing", lang=pivot, langs=", ".join(versions) or "-")
@@ -89,8 +94,60 @@ def align_versions(
     hub, second = pivot, candidate
     if agreement(trial) > agreement(rows) + HUB_MARGIN:
         rows, hub, second = trial, candidate, pivot
-    return weigh_hub(rows, hub, second, {lang: pairs.get(second, lang) for lang in versions
-                                         if lang not in (hub, second)}, confirmed)
+    beside_second = {lang: pairs.get(second, lang) for lang in versions
+                     if lang not in (hub, second)}
+    rows = second_opinion(rows, hub, second, beside_second, confirmed)
+    return weigh_hub(rows, hub, second, beside_second, confirmed)
+
+
+def second_opinion(rows: Sequence[Row], hub: str, second: str,
+                   beside_second: Mapping[str, Sequence[Bead]],
+                   confirmed: Sequence[Row] = ()) -> list[Row]:
+    """``rows`` (merged over ``hub``) each as sure as the second hub's beads make it, where
+    they agree with it: the same rows, some surer.
+
+    A version's cell is tied to the hub's sentence directly, by its beads with the hub,
+    or through ``second``: the hub's beads with ``second`` and ``second``'s with it
+    (``beside_second``, aligned when ``second`` was tried as the hub). A tie is as sure as
+    its less sure bead, and a cell as its surer tie; ``second``'s own cell is tied through
+    each version that has a sentence in the row. A tie through ``second`` counts only
+
+    - where every version's cell sits exactly beside ``second``'s: one placed elsewhere
+      is a dissent, and the row stays as sure as its least sure bead;
+    - in a row of single sentences (one in every version that has any): where a sentence
+      is joined to the next in one alignment, the other reads the same embeddings of the
+      two together and joins them alike (the demo's German 'Frage: Ich habe zwei Fragen.',
+      a row of its own in the gold, beside the next question in both);
+    - from SECOND_OPINION_SURE on.
+
+    The row is as sure as its least sure cell then; its cells and confirmed rows do not
+    change. ``bench/rows.py``: fewer rows need a look, the wrong ones caught as before.
+    """
+    kept = {_key(row) for row in confirmed}
+    placing = {lang: _Placing(beads) for lang, beads in beside_second.items()}
+    out = []
+    for row in rows:
+        filled = {lang: ids for lang, ids in row.cells.items() if ids}
+        others = [lang for lang in row.cell_scores if lang not in (hub, second)]
+        beside = {lang: placing[lang].exactly(row.sentences(second), row.sentences(lang))
+                  for lang in others if lang in placing}
+        ties = {lang: sure for lang, sure in beside.items() if sure is not None}
+        if (_key(row) in kept or hub not in filled or second not in filled
+                or any(len(ids) != 1 for ids in filled.values()) or len(ties) < len(others)):
+            out.append(row)
+            continue
+        direct = row.cell_scores
+        through = {lang: min(direct.get(second, 1.0), sure) for lang, sure in ties.items()}
+        through[second] = max((min(direct[lang], sure) for lang, sure in ties.items()
+                               if lang in filled), default=0.0)
+        scores = {lang: max(score, through.get(lang, 0.0))
+                  if through.get(lang, 0.0) >= SECOND_OPINION_SURE else score
+                  for lang, score in direct.items()}
+        if scores == dict(direct):
+            out.append(row)
+            continue
+        out.append(Row(row.cells, max(row.score, min(scores.values())), scores))
+    return out
 
 
 def weigh_hub(rows: Sequence[Row], hub: str, second: str,

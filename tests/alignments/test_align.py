@@ -8,7 +8,13 @@ import pytest
 from alignments.align import _Side
 from alignments.beads import AlignmentError, Bead, Row
 from alignments.embed import Clauses, Embedded
-from alignments.multi import align_versions, choose_pivot, merge_beads, weigh_hub
+from alignments.multi import (
+    align_versions,
+    choose_pivot,
+    merge_beads,
+    second_opinion,
+    weigh_hub,
+)
 from alignments.search import Band, RowCost, bead_shapes, chain_anchors, fill, guide_band, traceback
 
 RU = [
@@ -510,6 +516,61 @@ def test_the_hub_is_not_marked_where_the_others_disagree_too() -> None:
     assert _unsure(weigh_hub(three, "ru", "en", beside_english)[0]) == {"de"}
 
 
+def _one_to_one(german: float) -> dict[str, list[Bead]]:
+    """Two rows of one sentence in every version, aligned to the Russian hub; the German's
+    first bead as sure as ``german``."""
+    return {"en": [Bead((0,), (0,), 0.99), Bead((1,), (1,), 0.99)],
+            "de": [Bead((0,), (0,), german), Bead((1,), (1,), 0.99)],
+            "fr": [Bead((0,), (0,), 0.985), Bead((1,), (1,), 0.99)]}
+
+
+def test_a_row_the_second_hub_agrees_with_surely_is_as_sure_as_it_makes_it() -> None:
+    # The German is unsure beside the Russian hub (0.93: the row needs a look), but aligned
+    # to the English, tried as the hub, it sits exactly beside it, surely, and so does the
+    # French: the German is tied to the Russian through the English as surely as 0.99, the
+    # French keeps its own bead with the Russian, surer than its tie through the English.
+    merged = merge_beads("ru", 2, _one_to_one(0.93))
+    beside_english = {"de": [Bead((0,), (0,), 0.995), Bead((1,), (1,), 0.99)],
+                      "fr": [Bead((0,), (0,), 0.98), Bead((1,), (1,), 0.99)]}
+    assert merged[0].score == 0.93 and _unsure(merged[0]) == {"de"}
+    rows = second_opinion(merged, "ru", "en", beside_english)
+    assert rows[0].score == 0.985 and not _unsure(rows[0])  # no look needed
+    assert rows[0].cell_scores == {"en": 0.99, "de": 0.99, "fr": 0.985}
+    assert [r.cells for r in rows] == [r.cells for r in merged]  # the rows are the same
+    assert rows[1] == merged[1]
+    # a row confirmed by hand stays as it was
+    assert second_opinion(merged, "ru", "en", beside_english, [merged[0]])[0] == merged[0]
+
+
+def test_a_second_opinion_that_dissents_or_doubts_leaves_the_row_as_unsure() -> None:
+    merged = merge_beads("ru", 2, _one_to_one(0.93))
+    sure = [Bead((0,), (0,), 0.995), Bead((1,), (1,), 0.99)]
+    # the French placed elsewhere by the English: the row stays as unsure as it was
+    dissent = {"de": sure, "fr": [Bead((0,), (), 0.9), Bead((1,), (0, 1), 0.9)]}
+    assert second_opinion(merged, "ru", "en", dissent) == merged
+    # the German beside the English, but not surely enough (under SECOND_OPINION_SURE)
+    doubt = {"de": [Bead((0,), (0,), 0.975), Bead((1,), (1,), 0.99)], "fr": sure}
+    assert second_opinion(merged, "ru", "en", doubt)[0].score == 0.93
+    # the English itself unsure beside the Russian: the German has no sure tie through it
+    # (the English has one, through the French: its cell is not to be read first)
+    pairwise = _one_to_one(0.93)
+    pairwise["en"] = [Bead((0,), (0,), 0.95), Bead((1,), (1,), 0.99)]
+    unsure_hub = merge_beads("ru", 2, pairwise)
+    lifted = second_opinion(unsure_hub, "ru", "en", {"de": sure, "fr": sure})[0]
+    assert lifted.score == 0.93 and _unsure(lifted) == {"de"}
+    assert lifted.cell_scores["en"] == 0.985
+
+
+def test_a_row_joining_two_sentences_is_left_to_its_weakest_bead() -> None:
+    # both alignments read the same embeddings of the two German sentences together, so
+    # their joining them alike is no second opinion
+    pairwise = {"en": [Bead((0,), (0,), 0.99)], "de": [Bead((0,), (0, 1), 0.95)],
+                "fr": [Bead((0,), (0,), 0.99)]}
+    merged = merge_beads("ru", 1, pairwise)
+    beside_english = {"de": [Bead((0,), (0, 1), 0.995)], "fr": [Bead((0,), (0,), 0.99)]}
+    assert second_opinion(merged, "ru", "en", beside_english) == merged
+
+
 def test_merge_places_orphans_after_their_predecessor() -> None:
     pairwise = {"en": [Bead((), (0,), 0.4), Bead((0,), (1,), 0.9), Bead((), (2,), 0.3),
                        Bead((1,), (3,), 0.8)]}
@@ -815,6 +876,34 @@ def test_a_sentence_only_the_hub_has_marks_the_hub_not_every_other_version() -> 
     assert len(merged.sentences("ru-RU")) > 1 and merged.score < 0.97  # needs a look
     assert "ru-RU" in _unsure(merged)
     assert not _unsure(merged) & {"en-GB", "de-DE", "fr-FR"}
+
+
+@pytest.mark.slow
+def test_a_row_the_second_hub_confirms_no_longer_needs_a_look() -> None:
+    """An asia page (bench/corpora/asia): beside the Russian pivot one version of 'the
+    delegation included the Permanent Representative to ASEAN' is unsure, and the row
+    needed a look; aligned to the English, tried as the hub, every version sits exactly
+    beside it, surely: the row is right, and as sure as that makes it."""
+    import json
+    from pathlib import Path
+
+    from alignments.embed import Encoder
+
+    page = json.loads((Path(__file__).resolve().parents[2] / "bench" / "corpora" / "asia"
+                       / "gold" / "140.json").read_text(encoding="utf-8"))
+    gold = page["rows"][:12]
+    versions = {lang: [s for row in gold for s in row.get(lang, [])] for lang in page["langs"]}
+    encoder = Encoder()
+    rows = align_versions(versions, "ru-RU", encoder=encoder)
+    over_pivot = align_versions(versions, "ru-RU", encoder=encoder, hub="ru-RU")
+    assert [r.cells for r in rows] == [r.cells for r in over_pivot]  # the same rows
+    at = versions["ru-RU"].index(gold[2]["ru-RU"][0])
+    before = next(r for r in over_pivot if at in r.sentences("ru-RU"))
+    after = next(r for r in rows if at in r.sentences("ru-RU"))
+    assert {lang: [versions[lang][i] for i in ids] for lang, ids in after.cells.items()} == {
+        lang: gold[2][lang] for lang in page["langs"]}
+    assert before.score < 0.97 <= after.score  # needed a look, no longer
+    assert sum(r.score < 0.97 for r in rows) < sum(r.score < 0.97 for r in over_pivot)
 
 
 @pytest.mark.slow
