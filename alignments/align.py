@@ -114,6 +114,7 @@ def align_pair(
     target_paragraph_starts: Collection[int] = (),
     params: AlignParams = DEFAULT_PARAMS,
     progress: Callable[[float], None] | None = None,
+    embedded: tuple[Embedded, Embedded] | None = None,
 ) -> list[Bead]:
     """The beads aligning ``source`` to ``target``: monotonic, every id exactly once.
 
@@ -121,12 +122,14 @@ def align_pair(
     aligned around them. Each other bead carries a confidence in [0, 1]: the probability
     that it is right (:mod:`alignments.confidence`). ``progress``, when given, is told the
     share of the sentences to embed that are embedded (most of the time is spent there).
+    ``embedded``: the two documents' embeddings (runs of up to ``params.max_side``) when the
+    caller has them already (:meth:`Embedded.part` of longer ones): nothing is embedded.
     """
     return align_pair_with_features(
         source, target, source_lang, target_lang, encoder=encoder, anchors=anchors,
         source_paragraph_starts=source_paragraph_starts,
         target_paragraph_starts=target_paragraph_starts, params=params,
-        progress=progress)[0]
+        progress=progress, embedded=embedded)[0]
 
 
 def align_pair_with_features(
@@ -141,6 +144,7 @@ def align_pair_with_features(
     target_paragraph_starts: Collection[int] = (),
     params: AlignParams = DEFAULT_PARAMS,
     progress: Callable[[float], None] | None = None,
+    embedded: tuple[Embedded, Embedded] | None = None,
 ) -> tuple[list[Bead], np.ndarray]:
     """:func:`align_pair`, and the features each bead's confidence was judged on: an array
     (len(beads), len(FEATURES)), NaN for the beads nothing was judged for (confirmed
@@ -149,14 +153,17 @@ def align_pair_with_features(
     pieces = _pieces_between(hard, len(source), len(target))
     if not source or not target:
         encoder = None  # nothing to compare: skips only, no model needed
-    elif encoder is None:
+    elif encoder is None and embedded is None:
         encoder = default_encoder()
     src_para = frozenset(source_paragraph_starts)
     tgt_para = frozenset(target_paragraph_starts)
 
     free = [k for k, (s0, s1, t0, t1) in enumerate(pieces) if s1 > s0 and t1 > t0]
     runs: list[Embedded] = []
-    if encoder is not None and free:
+    if embedded is not None and free and source and target:
+        runs = [part for k in free for part in (embedded[0].part(*pieces[k][:2]),
+                                                embedded[1].part(*pieces[k][2:]))]
+    elif encoder is not None and free:
         documents: list[Sequence[str]] = []
         for k in free:
             s0, s1, t0, t1 = pieces[k]

@@ -77,6 +77,17 @@ class Embedded:
     runs: np.ndarray
     clauses: Clauses
 
+    def part(self, first: int, end: int) -> Embedded:
+        """Sentences ``first .. end - 1`` as a document of their own, cut from this one's
+        embeddings (a run is read alone, so its embedding is the same): the runs that reach
+        back before ``first`` are left out (zero), as before a document's start."""
+        runs = self.runs[:, first:end + 1].copy()
+        for k in range(runs.shape[0]):
+            runs[k, :k] = 0.0
+        a, b = np.searchsorted(self.clauses.sentence, (first, end))
+        return Embedded(runs, Clauses(self.clauses.vectors[a:b],
+                                      self.clauses.sentence[a:b] - first))
+
 
 class Encoder:
     """Embeds sentences as L2-normalised 512-dim float32 vectors, each text at most once.
@@ -209,6 +220,12 @@ class Encoder:
                     for doc in self._runs.values()) > _KEPT_RUNS_BYTES:
                 self._runs.popitem(last=False)
         return [found[key] for key in keys]
+
+    def kept(self, document: Sequence[str], max_run: int) -> Embedded | None:
+        """The document's embeddings (:meth:`encode_documents`) when they are still kept from
+        an earlier call, else None: nothing is embedded."""
+        with self._lock:
+            return self._runs.get((tuple(document), max_run))
 
     def _clause_table(self, documents: Sequence[Sequence[Sequence[int]]]) -> np.ndarray:
         """For each piece id of the model, whether the piece ends a clause (holds a mark of

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
-from alignments.align import align_pair
+from alignments.align import DEFAULT_PARAMS, align_pair
 from alignments.beads import AlignmentError, Bead, Row
 from alignments.embed import Encoder, default_encoder
 
@@ -22,6 +22,9 @@ __all__ = ["align_versions", "choose_pivot", "second_opinion", "weigh_hub"]
 
 HUB_TRIAL_SENTENCES = 3000  # all versions together: a second hub is tried up to this size
 HUB_MARGIN = 0.02  # how much surer another hub's rows must be than the pivot's
+# past HUB_TRIAL_SENTENCES, the second hub's beads are aligned only around the rows whose
+# hub's cell could be marked, this many rows on either side of each
+SECOND_OPINION_CONTEXT = 2
 # how sure a tie through the second hub must be to count (:func:`second_opinion`): the two
 # alignments read the same embeddings, so where they err they mostly err alike; at 0.97
 # (the editor's mark) two wrong rows of single sentences passed (bench/rows.py: manual, relay)
@@ -66,7 +69,10 @@ def align_versions(
     over one of its translations (``bench/rows.py``). The rows are monotonic in every
     version whatever the hub, so they come out in the pivot's order all the same. Where
     both were tried, the other one's beads are a second opinion on the rows
-    (:func:`second_opinion`) and weigh the hub's own cell (:func:`weigh_hub`).
+    (:func:`second_opinion`) and weigh the hub's own cell (:func:`weigh_hub`). Past
+    HUB_TRIAL_SENTENCES that version is aligned to the others only around the rows whose
+    hub's cell could be marked, from the embeddings already made, and weighs the hub's
+    cell there (``bench/speed.py --set``: about a tenth of the time the rows took).
     """
     if pivot not in versions:
         raise AlignmentError("pivot-missing", lang=pivot, langs=", ".join(versions) or "-")
@@ -81,8 +87,7 @@ def align_versions(
         return pairs.rows_over(hub)
     rows = pairs.rows_over(pivot)
     others = [lang for lang in versions if versions[lang] and lang != pivot]
-    if len(others) < 2 or not versions[pivot] or (
-            sum(map(len, versions.values())) > HUB_TRIAL_SENTENCES):
+    if len(others) < 2 or not versions[pivot]:
         return rows
     # the version the pivot agrees with best: the one the pivot was translated from, or one
     # translated from the same original
@@ -90,8 +95,15 @@ def align_versions(
         (b.score, len(b.source) + len(b.target)) for b in pairs.get(pivot, lang)))
     if any(not row.sentences(candidate) for row in confirmed):
         return rows  # a confirmed row it lacks would be left to pair up again over it
-    trial = pairs.rows_over(candidate)
     hub, second = pivot, candidate
+    if sum(map(len, versions.values())) > HUB_TRIAL_SENTENCES:
+        # every version aligned to a second hub costs as much again: its beads only around
+        # the rows whose hub's cell could be marked, from the embeddings already made;
+        # stretches aligned alone are judged on less of the document than the rows were:
+        # they weigh the hub's cell, but make no row surer (one wrong row in
+        # debian-reference would no longer need a look)
+        return weigh_hub(rows, hub, second, pairs.around(second, rows, hub), confirmed)
+    trial = pairs.rows_over(candidate)
     if agreement(trial) > agreement(rows) + HUB_MARGIN:
         rows, hub, second = trial, candidate, pivot
     beside_second = {lang: pairs.get(second, lang) for lang in versions
@@ -265,6 +277,50 @@ class _Pairs:
             done += share
             if progress is not None:
                 progress(done)
+
+    def around(self, second: str, rows: Sequence[Row], hub: str) -> dict[str, list[Bead]]:
+        """``second``'s beads with every version but ``hub``, aligned only around the rows
+        whose hub's cell :func:`weigh_hub` could mark (two of its beads or more under
+        SECOND_OPINION_SURE), SECOND_OPINION_CONTEXT rows on either side of each, each
+        stretch on its own, from the embeddings the encoder kept of the whole versions (a
+        version whose are gone gets none: nothing is embedded again)."""
+        windows: list[tuple[int, int]] = []
+        for k, row in enumerate(rows):
+            if sum(score < SECOND_OPINION_SURE for score in row.cell_scores.values()) > 1:
+                first = max(0, k - SECOND_OPINION_CONTEXT)
+                last = min(len(rows), k + SECOND_OPINION_CONTEXT + 1)
+                if windows and first <= windows[-1][1]:
+                    windows[-1] = (windows[-1][0], last)
+                else:
+                    windows.append((first, last))
+        max_run = DEFAULT_PARAMS.max_side
+        mine = self.encoder.kept(self.versions[second], max_run) if self.encoder else None
+        out: dict[str, list[Bead]] = {}
+        if mine is None or not windows:
+            return out
+        for lang in self.versions:
+            theirs = None if lang in (hub, second) or self.encoder is None else (
+                self.encoder.kept(self.versions[lang], max_run))
+            if theirs is None:
+                continue
+            beads = out.setdefault(lang, [])
+            for first, last in windows:
+                a = [i for row in rows[first:last] for i in row.sentences(second)]
+                b = [j for row in rows[first:last] for j in row.sentences(lang)]
+                if not a or not b:
+                    continue
+                a0, a1, b0, b1 = min(a), max(a) + 1, min(b), max(b) + 1
+                found = align_pair(
+                    self.versions[second][a0:a1], self.versions[lang][b0:b1], second, lang,
+                    embedded=(mine.part(a0, a1), theirs.part(b0, b1)),
+                    source_paragraph_starts=[i - a0 for i in self.paragraphs.get(second, ())
+                                             if a0 <= i < a1],
+                    target_paragraph_starts=[j - b0 for j in self.paragraphs.get(lang, ())
+                                             if b0 <= j < b1])
+                beads += [Bead(tuple(i + a0 for i in bead.source),
+                               tuple(j + b0 for j in bead.target), bead.score)
+                          for bead in found]
+        return out
 
     def rows_over(self, hub: str) -> list[Row]:
         """The N-way rows of every version aligned to ``hub``, merged over its sentences."""

@@ -228,6 +228,13 @@ class _KeptEncoder(Encoder):
                 out[k] = embedded
         return [doc for doc in out if doc is not None]
 
+    def kept(self, document: Sequence[str], max_run: int) -> Embedded | None:
+        found = super().kept(document, max_run)
+        key = hashlib.sha256(json.dumps([list(document), max_run]).encode()).hexdigest()[:24]
+        if found is None and (self.folder / f"{key}.npz").exists():
+            found = self.encode_documents([document], max_run)[0]
+        return found
+
 
 class _WeakerEncoder(Encoder):
     """A weaker encoder, simulated: every run and clause vector of a document moved by a

@@ -327,6 +327,28 @@ def test_a_stray_anchor_does_not_shut_the_true_path_out(stray: float | None, wid
     assert (set(gold[:8]) <= got) is found
 
 
+def test_a_stretch_is_aligned_from_the_whole_documents_embeddings_as_if_embedded_alone(
+) -> None:
+    # Past HUB_TRIAL_SENTENCES the second hub's beads are aligned only around the unsure
+    # rows, from the embeddings the aligner made of the whole versions: a stretch cut from
+    # them reads as the stretch embedded on its own, and gives the same beads.
+    from alignments.align import AlignParams, align_pair
+
+    source, target, vectors, _ = _a_stray_line_pair()
+    encoder = _MeaningEncoder(vectors)
+    params = AlignParams(gale_church=0.0)
+    whole = encoder.encode_documents([source, target], params.max_side)
+    part = whole[0].part(12, 25)
+    alone = encoder.encode_documents([source[12:25]], params.max_side)[0]
+    assert np.allclose(part.runs, alone.runs)  # runs reaching back before 12 left out
+    cut = (whole[0].part(12, 25), whole[1].part(20, 33))
+    assert align_pair(source[12:25], target[20:33], "en", "en", params=params,
+                      embedded=cut) == align_pair(source[12:25], target[20:33], "en", "en",
+                                                  encoder=encoder, params=params)
+    clauses = Embedded(whole[0].runs, Clauses(np.eye(3), np.array([3, 12, 14])))
+    assert clauses.part(12, 25).clauses.sentence.tolist() == [0, 2]
+
+
 def test_a_free_translations_second_sentence_is_not_trimmed_off() -> None:
     from alignments.align import _trim
 
@@ -904,6 +926,38 @@ def test_a_row_the_second_hub_confirms_no_longer_needs_a_look() -> None:
         lang: gold[2][lang] for lang in page["langs"]}
     assert before.score < 0.97 <= after.score  # needed a look, no longer
     assert sum(r.score < 0.97 for r in rows) < sum(r.score < 0.97 for r in over_pivot)
+
+
+@pytest.mark.slow
+def test_past_the_hub_trial_size_the_hub_is_still_marked_where_the_others_agree(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The relay page of the test above, taken as a set too long to align every version to
+    a second hub (a Debian manual's chapter of 10,000 sentences): the English's beads are
+    aligned only around the rows the Russian's cell could be marked in, from the
+    embeddings already made, and the Russian is marked as before, not the others."""
+    import json
+    from pathlib import Path
+
+    import alignments.multi as multi
+    from alignments.embed import Encoder
+
+    page = json.loads((Path(__file__).resolve().parents[2] / "bench" / "corpora" / "relay"
+                       / "gold" / "800.json").read_text(encoding="utf-8"))
+    gold = page["rows"][:12]
+    versions = {lang: [s for row in gold for s in row.get(lang, [])] for lang in page["langs"]}
+    gloss = versions["ru-RU"].index(next(row["ru-RU"][0] for row in gold
+                                         if not row.get("en-GB") and row.get("ru-RU")))
+    monkeypatch.setattr(multi, "HUB_TRIAL_SENTENCES", 10)
+    encoder = Encoder()
+    rows = align_versions(versions, "ru-RU", encoder=encoder)
+    over_pivot = align_versions(versions, "ru-RU", encoder=encoder, hub="ru-RU")
+    # the same rows, as sure: only the hub's cell is weighed
+    assert [(r.cells, r.score) for r in rows] == [(r.cells, r.score) for r in over_pivot]
+    merged = next(row for row in rows if gloss in row.sentences("ru-RU"))
+    assert merged.score < 0.97 and "ru-RU" in _unsure(merged)
+    assert not _unsure(merged) & {"en-GB", "de-DE", "fr-FR"}
+    before = next(row for row in over_pivot if gloss in row.sentences("ru-RU"))
+    assert _unsure(before) >= {"en-GB", "de-DE", "fr-FR"}  # what it was without the English
 
 
 @pytest.mark.slow
