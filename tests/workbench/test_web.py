@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import demo_page
@@ -299,6 +300,34 @@ def test_a_row_that_needs_a_look_marks_the_versions_the_aligner_is_unsure_of(
     assert "cell unsure" not in second
     assert client.get("/sets/1.json").get_json()["rows"][0]["cell_scores"] == {
         "de-DE": 0.5, "en-GB": 0.99}
+
+
+def test_in_a_set_too_long_for_a_second_hub_the_pivot_is_still_marked(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The relay page below, as if it were a manual's chapter of 10,000 sentences: no
+    # version is aligned to a second hub in full, only around the rows the Russian's cell
+    # could be marked in. The Russian is marked, the versions that agree are not.
+    import json
+
+    import alignments.multi
+    from tests.conftest import ROOT
+
+    monkeypatch.setattr(alignments.multi, "HUB_TRIAL_SENTENCES", 10)
+    page = json.loads((ROOT / "bench" / "corpora" / "relay" / "gold" / "800.json")
+                      .read_text(encoding="utf-8"))
+    gold = page["rows"][:12]
+    form = {}
+    for n, lang in enumerate(page["langs"]):
+        form[f"slot-lang-{n}"] = lang
+        form[f"slot-text-{n}"] = " ".join(s for row in gold for s in row.get(lang, []))
+    assert client.post("/sets", data=form).status_code == 303
+    editor = client.get("/sets/1/edit").get_data(as_text=True)
+    start = editor.rindex('<div role="row"', 0, editor.index("Куртинами называют"))
+    row = editor[start:editor.index('<div role="row"', start + 1)]
+    assert " look" in row.split(">", 1)[0]
+    assert 'class="cell unsure" lang="ru-RU"' in row
+    for lang in ("en-GB", "de-DE", "fr-FR"):
+        assert f'class="cell" lang="{lang}"' in row
 
 
 def test_a_row_the_versions_agree_on_through_a_second_hub_needs_no_look(
