@@ -22,7 +22,7 @@ from workbench.errors import AlignmentFailed, NotFound, PageImportError
 from workbench.failures import plain, refusal
 from workbench.importers import Version as ImportedVersion
 from workbench.limits import limit
-from workbench.memory.store import cover_rows, release_set
+from workbench.memory.rows import cover_rows, release_set
 from workbench.models import (
     DocumentSet,
     Edit,
@@ -186,7 +186,7 @@ def create_set(
     only flushed at the end, for the caller to commit).
 
     An imported TMX unit one of the new rows says the same as is shown once, as the set's
-    row (``memory.store.cover_rows``).
+    row (``memory.rows.cover_rows``).
     """
     check_versions(versions)
     segmenter = segmenter or Segmenter()
@@ -516,7 +516,7 @@ def delete_set(session: Session, set_id: int) -> str:
     """Remove the set and everything of it (sentences, rows, versions, edit history) in the
     session's transaction; the caller commits. Its sentences leave the memory's index by
     the index's own triggers; an imported unit that was not shown because one of its rows
-    said the same is shown again (``memory.store.release_set``). Returns the name it had.
+    said the same is shown again (``memory.rows.release_set``). Returns the name it had.
 
     The set's own row is locked first (FOR UPDATE), as every edit locks it first (its
     revision is claimed before anything else is written): on PostgreSQL a deletion then

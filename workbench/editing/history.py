@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from workbench.errors import NotFound, StaleEdit, WorkbenchError
 from workbench.failures import refusal
 from workbench.limits import limit
-from workbench.memory.store import cover_rows, release_rows
+from workbench.memory.rows import cover_rows, release_rows
 from workbench.models import DocumentSet, Edit, Row, Sentence, Version, utcnow
 
 
@@ -195,8 +195,8 @@ def apply(session: Session, set_id: int, current: Snapshot, target: Snapshot) ->
     sentences that the two snapshots hold alike are not written: confirming 2,000 rows
     rewrites 2,000 statuses, not every sentence in them. An imported unit not shown because
     a row of the window said the same is shown again once the row says otherwise or is
-    gone (``memory.store.release_rows``); one a row written says the same as is hidden
-    (``memory.store.cover_rows``)."""
+    gone (``memory.rows.release_rows``); one a row written says the same as is hidden
+    (``memory.rows.cover_rows``)."""
     current_rows = {r.id: r for r in current.rows}
     target_rows = {r.id for r in target.rows}
     gone_rows = current_rows.keys() - target_rows

@@ -70,7 +70,7 @@ class MemoryEcho(Base):
 
 
 class MemoryRowPrint(Base):
-    """The fingerprint of a set's row in two of its languages (``store.fingerprint`` of
+    """The fingerprint of a set's row in two of its languages (``prints.fingerprint`` of
     those two texts), one for each pair of languages it has text in: what an import looks
     its units up in, to find those a set's row already says (migration 0016). Kept current
     set by set, by the set's revision (``MemorySetPrint``), by the imports themselves."""
@@ -111,17 +111,17 @@ class MemoryUnit(Base):
     meta: Mapped[dict[str, list[Any]] | None] = mapped_column(JSON(none_as_null=True),
                                                              nullable=True)
     # a hash of its languages and texts (migration 0013): the same unit in another file is
-    # not stored again (``workbench.memory.store.fingerprint``)
+    # not stored again (``workbench.memory.prints.fingerprint``)
     fingerprint: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     # the set's row that says the same in the unit's languages (migration 0016), found when
     # the file was imported or when the row was stored or edited later: the unit is kept,
     # but no search, count or export shows it while the row is there saying so; an edit of
     # the row or the set's deletion sets it back to NULL
-    # (``workbench.memory.store.release_rows``), and the unit is seen again
+    # (``workbench.memory.rows.release_rows``), and the unit is seen again
     row_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     # the fingerprint of its texts in its first two languages (migration 0018), as a row
     # has one for each pair of its languages: what rows stored or edited after the import
-    # look the units they say up by (``workbench.memory.store.cover_rows``); NULL for a
+    # look the units they say up by (``workbench.memory.rows.cover_rows``); NULL for a
     # unit no row can say (one language, or two texts in one)
     pair_print: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
 

@@ -25,7 +25,7 @@ from tmx.tbx import (
 )
 from workbench.db import checkpoint_after_commit
 from workbench.errors import in_user_language
-from workbench.memory.store import normal_lang
+from workbench.memory.prints import normal_lang
 from workbench.models import utcnow
 from workbench.terminology import TermbaseError
 from workbench.terminology.models import Concept, Decision, Term

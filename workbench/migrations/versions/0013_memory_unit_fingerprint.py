@@ -5,7 +5,7 @@ Revision ID: 0013_memory_unit_fingerprint
 Revises: 0012_edit_author
 
 ``memory_unit.fingerprint`` is a 64-bit hash of the unit's languages and texts (the
-variants with text, in any order; see ``workbench.memory.store.fingerprint``), indexed: an
+variants with text, in any order; see ``workbench.memory.prints.fingerprint``), indexed: an
 import looks each batch's units up in it and leaves out those another file already holds,
 and says how many (the same file imported twice added every unit a second time, without a
 word). The units stored before this revision get theirs here, a batch at a time.
@@ -28,7 +28,7 @@ BATCH = 5_000
 
 
 def fingerprint(variants: list[tuple[str, str]]) -> int:
-    # the same as workbench.memory.store.fingerprint (a migration keeps its own copy)
+    # the same as workbench.memory.prints.fingerprint (a migration keeps its own copy)
     joined = "\x1f".join(sorted(f"{lang}\x1e{text}" for lang, text in variants if text.strip()))
     return int.from_bytes(hashlib.blake2b(joined.encode("utf-8"), digest_size=8).digest(),
                           "big", signed=True)

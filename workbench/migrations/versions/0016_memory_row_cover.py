@@ -8,7 +8,7 @@ tool) stored every row a second time: an import looked its units up only among o
 imported files. Now it looks them up among the sets' rows too, by fingerprint:
 
 ``memory_row_print`` holds, for each row and each pair of languages it has text in, the
-fingerprint of those two texts (the hash of ``workbench.memory.store.fingerprint``), set by
+fingerprint of those two texts (the hash of ``workbench.memory.prints.fingerprint``), set by
 set; ``memory_set_print`` the revision of the set they were taken at. Imports fill and
 refresh them (a set edited since is taken again), so nothing is computed here.
 

@@ -12,7 +12,7 @@ look a unit up by ``memory_unit.fingerprint``: that is of all the unit's languag
 row has more than the unit (an export in pairs, or of some languages only). So
 ``memory_unit.pair_print`` is, indexed, the fingerprint of the unit's texts in its first two
 languages (in code order), as a row has one for each pair of its languages: storing or
-editing rows looks their pairs up in it (``workbench.memory.store.cover_rows``). NULL for a
+editing rows looks their pairs up in it (``workbench.memory.rows.cover_rows``). NULL for a
 unit no row can say (fewer than two languages with text, or two texts in one language).
 
 The units stored before this revision get theirs here, a batch at a time. The column is
@@ -33,14 +33,14 @@ BATCH = 5_000
 
 
 def fingerprint(variants: list[tuple[str, str]]) -> int:
-    # the same as workbench.memory.store.fingerprint (a migration keeps its own copy)
+    # the same as workbench.memory.prints.fingerprint (a migration keeps its own copy)
     joined = "\x1f".join(sorted(f"{lang}\x1e{text}" for lang, text in variants if text.strip()))
     return int.from_bytes(hashlib.blake2b(joined.encode("utf-8"), digest_size=8).digest(),
                           "big", signed=True)
 
 
 def pair_print(variants: list[tuple[str, str]]) -> int | None:
-    # the same as workbench.memory.store.pair_print (the languages are stored normalised)
+    # the same as workbench.memory.rows.pair_print (the languages are stored normalised)
     texts: dict[str, str] = {}
     for lang, text in variants:
         if not text.strip():
