@@ -1,7 +1,10 @@
 """Translation-memory lookup speed: the median time of a concordance query and of a fuzzy
 lookup on a memory of N imported units (plus the demo sets), the import rate, the export of
 the whole memory as one TMX, and the time to remove the imported file again (its units,
-variants and index entries).
+variants and index entries). With ``--cover-rows N``, also the time a set of N rows stored
+after the import takes to hide the imported units its rows say (``memory.rows.cover_rows``,
+run in the set's transaction): every other row says one of the units, in all five
+languages; the median of ``--runs``, each rolled back.
 
 The units are synthetic: each joins the first half of one demo row to the second half of
 another, in all five languages, and is numbered, so the memory holds N distinct units with
@@ -12,6 +15,7 @@ the benchmark may create (and afterwards drops) a scratch database. On PostgreSQ
 tables are analysed after the import, as autovacuum would soon do.
 
 Examples: python bench/memory_lookup.py --units 100000 --runs 20
+          python bench/memory_lookup.py --units 20000 --cover-rows 2000 --runs 7
           python bench/memory_lookup.py --units 1000000 --lookups-only
           python bench/memory_lookup.py --units 100000 --database-url postgresql
           python bench/memory_lookup.py --database-url postgresql+psycopg://me@db/postgres
@@ -38,7 +42,9 @@ from workbench.db import dispose, session_scope, upgrade  # noqa: E402
 from workbench.memory.concordance import concordance  # noqa: E402
 from workbench.memory.export import MemoryExport, export_memory  # noqa: E402
 from workbench.memory.fuzzy import fuzzy_matches  # noqa: E402
+from workbench.memory.rows import cover_rows  # noqa: E402
 from workbench.memory.store import import_tmx, remove_origin  # noqa: E402
+from workbench.models import DocumentSet, Row, Sentence, Version  # noqa: E402
 from workbench.terminology.gold import gold_pages, store_gold_corpus  # noqa: E402
 
 LANGS = ("ru-RU", "en-GB", "de-DE", "fr-FR", "es-ES")
@@ -66,6 +72,32 @@ def synthetic_units(count: int, rows: list[dict[str, str]]) -> Iterator[Translat
         yield TranslationUnit(str(n), tuple(
             Variant(lang, f"{halves(first[lang])[0]} {halves(second[lang])[1]} ({n})")
             for lang in LANGS))
+
+
+def covering_set(url: str, count: int, units: int, rows: list[dict[str, str]]) -> list[int]:
+    """The row ids of a set of ``count`` rows stored (not covered) after the import: every
+    other row says a synthetic unit, spread over the file; the others differ from theirs."""
+    texts = {n: dict(zip(LANGS, (v.text for v in unit.variants), strict=True))
+             for n, unit in enumerate(synthetic_units(units, rows))
+             if n % max(1, units // count) == 0}
+    with session_scope(url) as session:
+        document_set = DocumentSet(name=f"covering {count} rows", pivot_lang=LANGS[0])
+        session.add(document_set)
+        versions = [Version(lang=lang, position=n, title="", source="bench", variants=[])
+                    for n, lang in enumerate(LANGS)]
+        document_set.versions.extend(versions)
+        stored: list[Row] = []
+        for position, cells in enumerate(list(texts.values())[:count]):
+            row = Row(position=position, score=1.0, status="auto")
+            document_set.rows.append(row)
+            for version in versions:
+                said = cells[version.lang] + ("" if position % 2 == 0 else " (edited)")
+                sentence = Sentence(position=position, paragraph=0, text=said)
+                version.sentences.append(sentence)
+                sentence.row = row
+            stored.append(row)
+        session.flush()
+        return [row.id for row in stored]
 
 
 def median_ms(action: Callable[[int], object], runs: int) -> float:
@@ -106,6 +138,9 @@ def main() -> None:
     parser.add_argument("--lookups-only", action="store_true",
                         help="import and time the lookups, leaving out the export of the "
                              "whole memory and the removal (a 1,000,000-unit run)")
+    parser.add_argument("--cover-rows", type=int, default=0,
+                        help="also time a set of this many rows stored after the import "
+                             "hiding the units its rows say (2,000 against 20,000 units)")
     parser.add_argument("--database-url", default="sqlite",
                         help="sqlite (default), postgresql (a throw-away server), or the URL "
                              "of a PostgreSQL server to make a scratch database on")
@@ -121,14 +156,27 @@ def main() -> None:
         with session_scope(url) as session, tmx_file.open("rb") as source:
             origin_id = import_tmx(session, source, "synthetic.tmx").id
         seconds = time.perf_counter() - start
+        if args.cover_rows:
+            row_ids = covering_set(url, args.cover_rows, args.units, rows)
+            with session_scope(url) as session:
+                hidden = cover_rows(session, row_ids)
+                session.rollback()
+                cover_ms = median_ms(lambda n: (cover_rows(session, row_ids),
+                                                session.rollback()), args.runs)
+        start = time.perf_counter()
         with session_scope(url) as session:
             store_gold_corpus(session)
+        gold_seconds = time.perf_counter() - start
         if url.startswith("postgresql"):
             with session_scope(url) as session:
                 session.execute(text("ANALYZE"))
         database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
         print(f"{database}, import: {args.units:,} units in {seconds:.1f} s "
-              f"({args.units / seconds:,.0f} units/s, 5 languages each)", flush=True)
+              f"({args.units / seconds:,.0f} units/s, 5 languages each); the demo sets "
+              f"stored after it in {gold_seconds:.1f} s", flush=True)
+        if args.cover_rows:
+            print(f"covering: {len(row_ids):,} rows stored after the file hide the {hidden:,} "
+                  f"units they say in median {cover_ms:.0f} ms", flush=True)
         with session_scope(url) as session:
             hits = len(concordance(session, QUERIES[0]).hits)
             concordance_ms = median_ms(
