@@ -24,9 +24,11 @@ from tests.workbench.test_memory_export import (
 )
 from tmx import TmxHeader, TranslationUnit, Variant, write_tmx
 from workbench.db import session_scope
+from workbench.editing import edit_text
 from workbench.importers import read_version
+from workbench.memory.concordance import concordance
 from workbench.memory.models import MemoryOrigin
-from workbench.memory.store import fingerprint, origins
+from workbench.memory.store import fingerprint, import_tmx, origins
 from workbench.models import DocumentSet, Row, Sentence
 from workbench.sets import create_set, delete_set
 
@@ -165,19 +167,27 @@ MEETING_RU = "Встреча министров прошла в Бишкеке."
 MEETING_EN = "The meeting of the ministers took place in Bishkek."
 
 
-@pytest.mark.empty_database
-def test_units_imported_before_pair_prints_are_found_by_a_set_aligned_after_the_upgrade(
-        database_url: str) -> None:
+def migrated_to(url: str, revision: str) -> None:
+    """The database of ``url`` with the schema of ``revision``, as an older version left it."""
     from alembic import command
     from alembic.config import Config
 
-    from workbench.db import MIGRATIONS, engine_for, upgrade
+    from workbench.db import MIGRATIONS, engine_for
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine_for(database_url).begin() as connection:
+    with engine_for(url).begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0017_row_cell_scores")
+        command.upgrade(config, revision)
+
+
+@pytest.mark.empty_database
+def test_units_imported_before_pair_prints_are_found_by_a_set_aligned_after_the_upgrade(
+        database_url: str) -> None:
+    from workbench.db import engine_for, upgrade
+
+    migrated_to(database_url, "0017_row_cell_scores")
+    with engine_for(database_url).begin() as connection:
         origin_id = connection.execute(text(
             "INSERT INTO memory_origin (file_name, tool, source_lang, imported_at, "
             "unit_count, langs, status, importer) VALUES ('old.tmx', '', 'en-GB', "
@@ -203,6 +213,47 @@ def test_units_imported_before_pair_prints_are_found_by_a_set_aligned_after_the_
     _, units, _ = exported(database_url)
     assert sorted((u.text("en-GB"), "x-row" in dict(u.properties)) for u in units) == [
         (MEETING_EN, True), (MONDAY, False)]
+
+
+# Units a set aligned before 0018 says: shown twice by that version, once after the upgrade
+
+
+def segments(url: str, query: str) -> list[str]:
+    """Where concordance finds ``query``: 'tmx' or 'set' for each hit."""
+    with session_scope(url) as session:
+        return [hit.origin.kind for hit in concordance(session, query).hits]
+
+
+@pytest.mark.empty_database
+def test_units_a_set_aligned_before_0018_says_are_shown_once_after_the_upgrade(
+        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench import sets
+    from workbench.db import upgrade
+
+    migrated_to(database_url, "0018_memory_unit_pair_print")
+    with session_scope(database_url) as session:
+        import_tmx(session, io.BytesIO(english_russian((MEETING_EN, MEETING_RU),
+                                                       (MONDAY, MONDAY_RU))), "old.tmx")
+    with monkeypatch.context() as before_0018:  # rows were compared with no imported file
+        before_0018.setattr(sets, "cover_rows", lambda session, row_ids: 0)
+        with session_scope(database_url) as session:
+            create_set(session, [read_version(MEETING_RU.encode(), "a.ru-RU.txt"),
+                                 read_version(MEETING_EN.encode(), "a.en-GB.txt")])
+    assert sorted(segments(database_url, "Bishkek")) == ["set", "tmx"]  # the duplicate
+    upgrade(database_url)
+    assert segments(database_url, "Bishkek") == ["set"]
+    assert segments(database_url, "Monday") == ["tmx"]
+    with session_scope(database_url) as session:
+        [old] = origins(session)
+        assert (old.unit_count, old.in_sets) == (1, 1)
+    _, units, _ = exported(database_url)
+    assert sorted((u.text("en-GB"), "x-row" in dict(u.properties)) for u in units) == [
+        (MEETING_EN, True), (MONDAY, False)]
+    # the row edited, the file's copy is seen again, as for units hidden since
+    sentence_id, set_id, revision, text_now = sentence_with(database_url, "Bishkek")
+    with session_scope(database_url) as session:
+        edit_text(session, set_id, revision, sentence_id, text_now.replace("Bishkek", "Osh"))
+    assert sorted(segments(database_url, "Bishkek")) == ["tmx"]
 
 
 # The same file imported again
