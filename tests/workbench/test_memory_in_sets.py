@@ -161,6 +161,22 @@ def test_rows_realigned_after_an_edit_hide_the_files_units_again(
     assert overview(client)["units"] == 0
 
 
+def test_a_gold_set_stored_after_the_file_shows_the_files_units_once(
+        database_url: str, client: FlaskClient) -> None:
+    from workbench.terminology.gold import gold_pages, store_gold_set
+
+    page = gold_pages()[0]
+    said = {lang: " ".join(page["rows"][1][lang]) for lang in ("en-GB", "ru-RU")}
+    upload(client, english_russian((said["en-GB"], said["ru-RU"]), (MONDAY, MONDAY_RU)),
+           "memory.tmx")
+    assert hit_origins(client, "chairmanship") == [("tmx", "memory.tmx")]
+    with session_scope(database_url) as session:
+        store_gold_set(session, page)
+    assert hit_origins(client, "chairmanship") == [("set", "demo 000")]
+    assert file_units(client) == {"memory.tmx": (1, 1)}
+    assert overview(client)["units"] == 1
+
+
 # The units stored before migration 0018 are found by rows aligned after it
 
 MEETING_RU = "Встреча министров прошла в Бишкеке."

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from workbench.memory.rows import cover_rows
 from workbench.models import DocumentSet, Row, Sentence, Version
 
 
@@ -25,7 +26,9 @@ def gold_pages() -> list[dict[str, Any]]:
 
 def store_gold_set(session: Session, gold: Mapping[str, Any], *, name: str | None = None,
                    pivot: str = "ru-RU") -> DocumentSet:
-    """A document set whose rows are the gold rows of one demo page."""
+    """A document set whose rows are the gold rows of one demo page. An imported TMX unit
+    one of its rows says the same as is shown once, as the set's row, as for any set stored
+    (``memory.rows.cover_rows``)."""
     langs: list[str] = sorted(gold["langs"], key=lambda lang: lang != pivot)
     pivot_lang = langs[0]
     document_set = DocumentSet(name=name or f"demo {gold['page']}", pivot_lang=pivot_lang)
@@ -47,6 +50,7 @@ def store_gold_set(session: Session, gold: Mapping[str, Any], *, name: str | Non
                 versions[lang].sentences.append(sentence)
                 sentence.row = row
     session.flush()
+    cover_rows(session, [row.id for row in document_set.rows])
     return document_set
 
 
