@@ -23,7 +23,7 @@ from tests.workbench.test_memory_export import (
     set_rows_with_two_languages,
 )
 from tmx import TmxHeader, TranslationUnit, Variant, write_tmx
-from workbench.db import session_scope
+from workbench.db import session_factory, session_scope
 from workbench.editing import edit_text
 from workbench.importers import read_version
 from workbench.memory.concordance import concordance
@@ -270,6 +270,49 @@ def test_units_a_set_aligned_before_0018_says_are_shown_once_after_the_upgrade(
     with session_scope(database_url) as session:
         edit_text(session, set_id, revision, sentence_id, text_now.replace("Bishkek", "Osh"))
     assert sorted(segments(database_url, "Bishkek")) == ["tmx"]
+
+
+# A set stored while an import is storing a batch of units its rows say
+
+FILLER = [(f"Consignment line {n} of the shipment.", f"Строка {n} партии.") for n in range(4)]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # see below
+@pytest.mark.parametrize("committed_at", [1, 5])
+def test_a_set_stored_while_an_import_batch_is_stored_shows_the_files_units_once(
+        database_url: str, committed_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The set is stored, its rows compared with the memory, while the batch holding the
+    unit they say is stored but not committed: neither sees the other. It is committed
+    in that transaction (1: the import's next transaction sees the rows), or once the
+    import's last batch is being stored (5: only the transaction that makes the file
+    ready sees them). Only on
+    PostgreSQL: SQLite lets one writer at a time, and the set's rows would wait for the
+    batch's commit, then see its units."""
+    from workbench.memory import store
+
+    monkeypatch.setattr(store, "BATCH_UNITS", 1)
+    monkeypatch.setattr(store, "COMMIT_UNITS", 2)  # batches 1-2, 3-4, 5, then the last
+    aligning = session_factory(database_url)()  # a colleague's, beside the import's
+
+    def meanwhile(read: int) -> None:
+        if read == 1:  # the batch holding the meeting stored, not committed
+            create_set(aligning, [read_version(MEETING_RU.encode(), "a.ru-RU.txt"),
+                                  read_version(MEETING_EN.encode(), "a.en-GB.txt")])
+        if read == committed_at:
+            aligning.commit()
+            aligning.close()
+
+    with session_scope(database_url) as session:
+        store.import_tmx(session, io.BytesIO(english_russian((MEETING_EN, MEETING_RU),
+                                                             *FILLER)),
+                         "shipment.tmx", progress=meanwhile)
+    assert segments(database_url, "Bishkek") == ["set"]
+    with session_scope(database_url) as session:
+        [shipment] = origins(session)
+        assert (shipment.unit_count, shipment.in_sets) == (4, 1)
+    _, units, _ = exported(database_url)
+    assert sorted(u.text("en-GB") for u in units) == sorted(
+        [MEETING_EN] + [en for en, _ru in FILLER])
 
 
 # The same file imported again

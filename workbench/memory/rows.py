@@ -10,8 +10,10 @@ text in, ``MemoryRowPrint``, which the imports keep current set by set, by the s
 revision: ``refresh_row_prints``); rows stored after the file (a set aligned later, a
 re-alignment, an edit undone) look the units up the other way, by each unit's fingerprint
 in its first two languages (``MemoryUnit.pair_print``), and hide those they say
-(``cover_rows``). Editing the row or deleting its set lets the file's unit be seen again
-(``release_rows``, ``release_set``): the file keeps what it brought.
+(``cover_rows``). Rows stored while the file is being imported, which see none of the
+batch being stored nor it them, are compared with the file's units by the import once they
+are committed (``cover_units``). Editing the row or deleting its set lets the file's unit
+be seen again (``release_rows``, ``release_set``): the file keeps what it brought.
 """
 
 from __future__ import annotations
@@ -87,10 +89,11 @@ def row_texts(session: Session, row_ids: Iterable[int]) -> dict[int, dict[str, s
             for row_id, cells in found.items() if row_id is not None}
 
 
-def refresh_row_prints(session: Session) -> None:
-    """The rows' fingerprints (``MemoryRowPrint``) taken again for every set edited since
-    they were last taken (its revision moved on) or never taken, and dropped for the sets
-    that are gone. Under the memory's lock (``_hold_the_memory``): one import at a time."""
+def refresh_row_prints(session: Session) -> set[int]:
+    """The sets whose rows' fingerprints (``MemoryRowPrint``) were taken again here: those
+    edited since they were last taken (the revision moved on) or never taken; those of the
+    sets that are gone are dropped. Under the memory's lock (``_hold_the_memory``): one
+    import at a time."""
     stale: dict[int, int | None] = {}  # set id: its revision now (None: gone)
     for set_id, revision, printed in session.execute(
             select(DocumentSet.id, DocumentSet.revision, _SET_PRINTS.c.revision)
@@ -112,6 +115,7 @@ def refresh_row_prints(session: Session) -> None:
         for start in range(0, len(prints), BATCH):
             session.execute(insert(_ROW_PRINTS), prints[start:start + BATCH])
         session.execute(insert(_SET_PRINTS), [{"set_id": set_id, "revision": revision}])
+    return {set_id for set_id, revision in stale.items() if revision is not None}
 
 
 def saying_the_same(session: Session, wanted: dict[int, tuple[dict[str, str], int]]
@@ -200,9 +204,9 @@ def cover_rows(session: Session, row_ids: Iterable[int]) -> int:
     caller commits.
 
     No lock is taken (a set's alignment may hold its transaction open a while, and must
-    not hold up imports, edits or other alignments meanwhile): rows stored while an import
-    is storing a batch of units that they say, neither transaction seeing the other's, show
-    those units twice, as before this check, until the rows are stored again."""
+    not hold up imports, edits or other alignments meanwhile). Rows stored while an import
+    is storing a batch of units that they say see neither the batch nor the batch them;
+    the import compares its units with them once they are committed (``cover_units``)."""
     ids = sorted(set(row_ids))
     if not ids:
         return 0
@@ -233,6 +237,47 @@ def cover_rows(session: Session, row_ids: Iterable[int]) -> int:
         if saying:  # the first row, as an import takes the first (``saying_the_same``)
             covered.append((unit_id, origin_id, saying[0]))
     return _hide(session, covered)
+
+
+def cover_units(session: Session, origin_id: int, set_ids: Iterable[int]) -> int:
+    """Hide the units a file being imported has stored so far that the rows of these sets
+    say (``MemoryUnit.row_id``), as ``cover_rows`` hides them: the sets whose rows were
+    stored or edited while the file's earlier batches were being stored, each transaction
+    seeing nothing of the other's (the rows' own check missed the batch's units, the
+    batch's look-up missed the rows). The number of units hidden.
+
+    The sets' rows are looked up by their fingerprints (``MemoryRowPrint``, just taken by
+    ``refresh_row_prints``) in the units' (``MemoryUnit.pair_print``): one query, however
+    large the file. On PostgreSQL the sets are locked first (FOR SHARE) until the import's
+    transaction ends, as ``saying_the_same`` locks them, so that an edit letting a unit be
+    seen again comes before and is read here, or after and finds the unit. Called by the
+    import, under the memory's lock, at the start of each of its transactions and before
+    the file is ready; the import commits. Still missed: a set whose rows were compared
+    before the file's last batch was committed and that commits only after the file is
+    ready (the set's last statements straddling the import's last transaction); storing
+    its rows again hides the units, as before."""
+    sets = sorted(set(set_ids))
+    if not sets:
+        return 0
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(DocumentSet.id).where(DocumentSet.id.in_(sets))
+                        .order_by(DocumentSet.id).with_for_update(read=True))
+    found: list[Any] = []
+    for start in range(0, len(sets), BATCH):
+        found += session.execute(
+            select(_UNITS.c.id, _UNITS.c.origin_id, _ROW_PRINTS.c.row_id)
+            .join(_ROW_PRINTS, _ROW_PRINTS.c.fingerprint == _UNITS.c.pair_print)
+            .where(_ROW_PRINTS.c.set_id.in_(sets[start:start + BATCH]),
+                   _UNITS.c.origin_id == origin_id, _UNITS.c.row_id.is_(None))).all()
+    if not found:
+        return 0
+    rows = row_texts(session, (row_id for _unit, _origin, row_id in found))
+    variants = _unit_variants(session, [unit_id for unit_id, *_rest in found])
+    covered: dict[int, tuple[int, int, int]] = {}
+    for unit_id, origin, row_id in sorted(found):  # the first row, as ``saying_the_same``
+        if unit_id not in covered and _says(rows.get(row_id), variants.get(unit_id, [])):
+            covered[unit_id] = (unit_id, origin, row_id)
+    return _hide(session, list(covered.values()))
 
 
 def _unit_variants(session: Session, unit_ids: Sequence[int]

@@ -24,7 +24,10 @@ to give back as it came.
 A unit one of the sets' rows already says — the same texts in the unit's languages, as the
 memory's own export writes a row — is stored too, but with that row, and not shown while the
 row says the same: ``workbench.memory.rows`` finds those rows (``saying_the_same``) and
-hides or shows again the units when rows are stored, edited or deleted later.
+hides or shows again the units when rows are stored, edited or deleted later. Rows stored
+while a batch is being stored see none of its units, nor it them: each transaction of the
+import, and the last, compares the units stored before with the sets whose rows changed
+meanwhile (``cover_units``), without any lock on the sets' side.
 """
 
 from __future__ import annotations
@@ -60,7 +63,13 @@ from workbench.memory.models import (
     MemoryVariant,
 )
 from workbench.memory.prints import fingerprint, normal_lang
-from workbench.memory.rows import pair_print, refresh_row_prints, saying_the_same, unit_texts
+from workbench.memory.rows import (
+    cover_units,
+    pair_print,
+    refresh_row_prints,
+    saying_the_same,
+    unit_texts,
+)
 from workbench.memory.search import search_form_sql
 from workbench.models import DocumentSet, Row, Version, utcnow
 from workbench.processes import running
@@ -141,7 +150,9 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
             _check_langs(batch, first, file_name)
             _hold_the_memory(session, origin_id)
             if uncommitted == 0:  # each transaction sees the sets' rows as they are now
-                refresh_row_prints(session)
+                printed = refresh_row_prints(session)
+                if first > 1:  # rows stored meanwhile, unseen by the batches stored before
+                    cover_units(session, origin_id, printed)
             _store_batch(session, origin_id, first, batch, holders)
             langs.update(normal_lang(v.lang) for u in batch for v in u.variants
                          if v.text.strip())
@@ -160,6 +171,7 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
         session.execute(update(MemoryOrigin).where(MemoryOrigin.id == origin_id)
                         .values(heartbeat_at=utcnow())
                         .execution_options(synchronize_session=False))
+        cover_units(session, origin_id, refresh_row_prints(session))  # the last batches'
         stored, shown = session.execute(
             select(func.count(), func.count().filter(_UNITS.c.row_id.is_(None)))
             .select_from(_UNITS).where(_UNITS.c.origin_id == origin_id)).one()
