@@ -1,7 +1,7 @@
 """memory: imported units that rows aligned after them say are shown once, as the rows
 
 Revision ID: 0020_memory_units_rows_say
-Revises: 0018_memory_unit_pair_print
+Revises: 0019_job_failure_kind
 
 Until 0018, rows stored after a file was imported (a set aligned later, a re-alignment, an
 edit undone) were not compared with it: the file's unit stayed shown beside the row saying
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_memory_units_rows_say"
-down_revision = "0018_memory_unit_pair_print"
+down_revision = "0019_job_failure_kind"
 branch_labels = None
 depends_on = None
 
