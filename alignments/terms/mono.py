@@ -269,6 +269,10 @@ def _transliterations(a: str, b: str, lang: str) -> bool:
     shared = len(os.path.commonprefix([a, b]))
     if shared >= min(len(a), len(b)) - 1 and abs(len(a) - len(b)) >= 2:
         return False  # Нюрнберге / Нюрнбергского: a noun and its adjective
+    # A woman's surname beside her husband's or father's (Choubina / Choubine, Shubina /
+    # Shubin, Ivanova / Ivanov): two people of one family, not one name two ways.
+    if {a[shared:], b[shared:]} in ({"a", ""}, {"a", "e"}, {"а", ""}):
+        return False
     tails = a[shared:] + b[shared:]
     return not (lang == "ru" and len(tails) <= 3 and all(c in "аеиоуыэюяйь" for c in tails))
 

@@ -300,6 +300,9 @@ def test_monolingual_variants_are_clustered(
         ("fr", ["Les menaces sont réelles.", "Le pays est menacé."]),
         # another phrase, not a name in another order (relay, gulf)
         ("de", ["Die Kapelle mit Fresken steht hier.", "Die Freske der Kapelle ist alt."]),
+        # a woman's surname beside her husband's: two people (memoir)
+        ("fr", ["Hier, Anna Choubina est arrivée.", "Le lendemain, Piotr Choubine est parti."]),
+        ("en", ["Yesterday Anna Shubina arrived.", "The next day Pyotr Shubin left."]),
         # a sentence's first word says nothing of its particle's capital (relay)
         ("fr", ["Val-Serin est un village.", "Nous sommes arrivés à Val-Serin."]),
         ("de", ["In Riad führte Sergej Lawrow Gespräche mit dem Emir.",
