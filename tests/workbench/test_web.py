@@ -302,18 +302,13 @@ def test_a_row_that_needs_a_look_marks_the_versions_the_aligner_is_unsure_of(
         "de-DE": 0.5, "en-GB": 0.99}
 
 
-def test_in_a_set_too_long_for_a_second_hub_the_pivot_is_still_marked(
-        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The relay page below, as if it were a manual's chapter of 10,000 sentences: no
-    # version is aligned to a second hub in full, only around the rows the Russian's cell
-    # could be marked in. The Russian is marked, the versions that agree are not.
+def _editor_of_gold_rows(client: FlaskClient, corpus: str, page_id: str) -> str:
+    """The editor of a set made of a corpus page's first 12 gold rows, every version."""
     import json
 
-    import alignments.multi
     from tests.conftest import ROOT
 
-    monkeypatch.setattr(alignments.multi, "HUB_TRIAL_SENTENCES", 10)
-    page = json.loads((ROOT / "bench" / "corpora" / "relay" / "gold" / "800.json")
+    page = json.loads((ROOT / "bench" / "corpora" / corpus / "gold" / f"{page_id}.json")
                       .read_text(encoding="utf-8"))
     gold = page["rows"][:12]
     form = {}
@@ -321,7 +316,18 @@ def test_in_a_set_too_long_for_a_second_hub_the_pivot_is_still_marked(
         form[f"slot-lang-{n}"] = lang
         form[f"slot-text-{n}"] = " ".join(s for row in gold for s in row.get(lang, []))
     assert client.post("/sets", data=form).status_code == 303
-    editor = client.get("/sets/1/edit").get_data(as_text=True)
+    return client.get("/sets/1/edit").get_data(as_text=True)
+
+
+def test_in_a_set_too_long_for_a_second_hub_the_pivot_is_still_marked(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The relay page below, as if it were a manual's chapter of 10,000 sentences: no
+    # version is aligned to a second hub in full, only around the rows the Russian's cell
+    # could be marked in. The Russian is marked, the versions that agree are not.
+    import alignments.multi
+
+    monkeypatch.setattr(alignments.multi, "HUB_TRIAL_SENTENCES", 10)
+    editor = _editor_of_gold_rows(client, "relay", "800")
     start = editor.rindex('<div role="row"', 0, editor.index("Куртинами называют"))
     row = editor[start:editor.index('<div role="row"', start + 1)]
     assert " look" in row.split(">", 1)[0]
@@ -335,19 +341,7 @@ def test_a_row_the_versions_agree_on_through_a_second_hub_needs_no_look(
     # Beside the Russian pivot one version of 'our ASEAN partners supported the idea' is
     # unsure (the row needed a look); aligned to the English, tried as the hub, every
     # version sits exactly beside it, surely. The row is right and no longer asks for one.
-    import json
-
-    from tests.conftest import ROOT
-
-    page = json.loads((ROOT / "bench" / "corpora" / "asia" / "gold" / "141.json")
-                      .read_text(encoding="utf-8"))
-    gold = page["rows"][:12]
-    form = {}
-    for n, lang in enumerate(page["langs"]):
-        form[f"slot-lang-{n}"] = lang
-        form[f"slot-text-{n}"] = " ".join(s for row in gold for s in row.get(lang, []))
-    assert client.post("/sets", data=form).status_code == 303
-    editor = client.get("/sets/1/edit").get_data(as_text=True)
+    editor = _editor_of_gold_rows(client, "asia", "141")
     start = editor.rindex('<div role="row"', 0, editor.index("Партнеры по АСЕАН поддержали"))
     row = editor[start:editor.index('<div role="row"', start + 1)]
     for sentence in ("Our ASEAN partners supported", "Unsere ASEAN-Partner unterstützten",
@@ -362,19 +356,7 @@ def test_where_the_pivot_has_a_sentence_no_other_version_has_the_pivot_is_marked
     # (here a sentence only the Russian has, merged with the one before), every other
     # version was unsure beside it and marked: four cells to read, the Russian not among
     # them. Now the Russian is marked, and the versions that agree with each other are not.
-    import json
-
-    from tests.conftest import ROOT
-
-    page = json.loads((ROOT / "bench" / "corpora" / "relay" / "gold" / "800.json")
-                      .read_text(encoding="utf-8"))
-    gold = page["rows"][:12]
-    form = {}
-    for n, lang in enumerate(page["langs"]):
-        form[f"slot-lang-{n}"] = lang
-        form[f"slot-text-{n}"] = " ".join(s for row in gold for s in row.get(lang, []))
-    assert client.post("/sets", data=form).status_code == 303
-    editor = client.get("/sets/1/edit").get_data(as_text=True)
+    editor = _editor_of_gold_rows(client, "relay", "800")
     start = editor.rindex('<div role="row"', 0, editor.index("Куртинами называют"))
     row = editor[start:editor.index('<div role="row"', start + 1)]
     assert " look" in row.split(">", 1)[0]  # the row needs a look
