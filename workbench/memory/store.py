@@ -528,9 +528,6 @@ def _interrupted(origin_id: int, importer: str, heartbeat: datetime | None) -> b
     return silent > STALE_AFTER  # another machine's (a shared server database)
 
 
-    return True
-
-
 def _remove_stored(session: Session, origin_id: int) -> None:
     """Delete an origin's units (and their variants and index entries) ``REMOVE_UNITS`` at
     a time, one commit each, then the origin; a unit another file left out as already in
