@@ -48,10 +48,10 @@ from alignments.terms.lang import (
     spelling_key,
 )
 from alignments.terms.mono import (
-    TITLE_CASE,
     acronym_flags,
     clipped_flags,
     spelling_flags,
+    title_case,
     translit_flags,
     word_order_flags,
 )
@@ -455,7 +455,7 @@ def _capital_groups(pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str
     by_way: dict[tuple[tuple[str, ...], tuple[bool, ...]], dict[Span, None]] = defaultdict(dict)
     for _, span in pairs:
         tokens = corpus.span_tokens(span)
-        if any(t.initial for t in tokens) or _title_case(corpus.tokens[lang][span.row]):
+        if any(t.initial for t in tokens) or title_case(corpus.tokens[lang][span.row]):
             continue
         way = tuple(t.capital for t in tokens if t.content and not t.acronym)
         by_way[(corpus.variant_id(span), way)][span] = None
@@ -463,12 +463,6 @@ def _capital_groups(pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str
     groups = [list(spans) for (key, _), spans in by_way.items()
               if words[key] >= 2 and len(spans) >= 2]
     return groups if len({corpus.variant_id(g[0]) for g in groups}) == 1 else []
-
-
-def _title_case(tokens: Sequence[Token]) -> bool:
-    """A heading in title case ('Press Release on the Meeting'): most longer words capitalised."""
-    long = [t for t in tokens if t.content and len(t.text) >= 4 and not t.acronym]
-    return len(long) >= 3 and sum(t.capital for t in long) >= TITLE_CASE * len(long)
 
 
 def _completed(pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str

@@ -124,7 +124,7 @@ def tokenize(text: str, lang: str) -> list[Token]:
         # searched (the whole text before the word made a long text quadratic).
         # A person's initial's full stop ends no sentence: «П.С.Ерёмин», 'S. Lavrov'.
         initial = not tokens or (bool(SENTENCE_END.search(gap.rstrip()))
-                                 and not (gap.strip() == "." and _initial_letter(tokens[-1])))
+                                 and not (gap.strip() == "." and is_initial_letter(tokens[-1])))
         pieces: list[tuple[int, int]] = [(start, end)]
         elided = ELISION.match(word) if lang in ("fr", "it") else None
         hyphens = word.split("-")
@@ -163,7 +163,8 @@ def tokenize(text: str, lang: str) -> list[Token]:
     return tokens
 
 
-def _initial_letter(token: Token) -> bool:
+def is_initial_letter(token: Token) -> bool:
+    """Whether the word is a person's initial: one capital letter («П» of «П.С.Ерёмин»)."""
     return len(token.text) == 1 and token.text.isupper()
 
 

@@ -10,7 +10,7 @@ import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -96,6 +96,13 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
 TITLE_CASE = 0.8  # of a row's longer content words capitalised: a heading in title case
 
 
+def title_case(tokens: Sequence[Token]) -> bool:
+    """A heading in title case ('Press Release on the Meeting'): most longer words
+    capitalised; its capitals say nothing of how the body writes a term."""
+    long = [t for t in tokens if t.content and len(t.text) >= 4 and not t.acronym]
+    return len(long) >= 3 and sum(t.capital for t in long) >= TITLE_CASE * len(long)
+
+
 def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
     """Two words of a term, over the function words between them, each time the same but
     for a capital (one of them capitalised at least): Secrétaire général / Secrétaire
@@ -110,8 +117,7 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
     a noun (neu bauen, neuen Bau)."""
     lowercase: Groups = defaultdict(lambda: defaultdict(list))
     for row, tokens in enumerate(corpus.tokens[lang]):
-        long = [t for t in tokens if t.content and len(t.text) >= 4 and not t.acronym]
-        if len(long) >= 3 and sum(t.capital for t in long) >= TITLE_CASE * len(long):
+        if title_case(tokens):
             continue
         for n, a in enumerate(tokens):
             if a.initial or not a.content or a.acronym or not a.text[1:].islower():

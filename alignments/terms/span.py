@@ -15,6 +15,7 @@ from alignments.terms.lang import (
     LOWERCASE_INSIDE_TERMS,
     Token,
     headword,
+    is_initial_letter,
     russian_part_of_speech,
     sound_key,
     stem,
@@ -418,6 +419,12 @@ class Corpus:
         return max(groups.values(), key=lambda g: (sum(len(spans[v]) for v in g), len(g)))
 
 
+def _after_initials(tokens: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` is a name after a person's initial («С.В.Лаврова», 'S. Lavrov')."""
+    return (i > 0 and is_initial_letter(tokens[i - 1]) and tokens[i].capital
+            and not is_initial_letter(tokens[i]))
+
+
 def abbreviates(short: list[str], long: list[str], lang: str) -> bool:
     """Whether ``short`` is an abbreviation of ``long``: 'СМИД ОДКБ' of 'Совет министров
     иностранных дел ОДКБ', 'CSTO' of 'Collective Security Treaty Organisation'."""
@@ -725,9 +732,3 @@ __all__ = [
     "render",
 ]
 
-
-def _after_initials(tokens: Sequence[Token], i: int) -> bool:
-    """Whether token ``i`` is a name after a person's initial («С.В.Лаврова», 'S. Lavrov')."""
-    before = tokens[i - 1] if i else None
-    return (before is not None and len(before.text) == 1 and before.text.isupper()
-            and tokens[i].capital and len(tokens[i].text) > 1)
