@@ -26,29 +26,13 @@ from flask import has_app_context
 from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
 
-from alignments.errors import MESSAGES
+from alignments.errors import AlignmentError
 from workbench.engine_messages import engine_message
 from workbench.errors import WorkbenchError
 
 
-@dataclass
-class _EngineRefusal:
-    """An engine error as a job keeps it (``engine_messages.EngineError``)."""
-
-    kind: str
-    params: dict[str, object]
-
-    def __str__(self) -> str:
-        """The engine's English sentence, for a kind the workbench has none of its own for."""
-        template = MESSAGES.get(self.kind)
-        try:
-            return template % self.params if template else self.kind
-        except (KeyError, TypeError, ValueError):
-            return self.kind
-
-
 def _engine(params: Mapping[str, Any]) -> str:
-    refusal = _EngineRefusal(str(params["kind"]), dict(params.get("params") or {}))
+    refusal = AlignmentError(str(params["kind"]), **dict(params.get("params") or {}))
     return _("The versions could not be aligned: %(reason)s", reason=engine_message(refusal))
 
 
