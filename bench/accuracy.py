@@ -835,6 +835,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="a weaker encoder, simulated: each embedding moved by a random "
                              "vector of length R (1.0 halves a right pair's similarity)")
     args = parser.parse_args(argv)
+    if args.noise_band < 0:
+        parser.error(f"--noise-band takes a number of refits, 0 or more, not {args.noise_band}")
     params = parse_params(args.param)
 
     print("| source | P strict | R strict | F1 strict | P lax | R lax | F1 lax | load s "

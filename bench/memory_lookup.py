@@ -145,6 +145,8 @@ def main() -> None:
                         help="sqlite (default), postgresql (a throw-away server), or the URL "
                              "of a PostgreSQL server to make a scratch database on")
     args = parser.parse_args()
+    if args.cover_rows < 0:
+        parser.error(f"--cover-rows takes a number of rows, 0 or more, not {args.cover_rows}")
     rows = demo_rows()
     with tempfile.TemporaryDirectory() as folder, \
             scratch_database(args.database_url, Path(folder)) as url:

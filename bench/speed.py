@@ -142,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--one-set", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if any(n < 2 for n in args.set):
+        parser.error("--set takes sentences a version, 2 or more each")
     if args.one:
         print(json.dumps(measure(args.one)))
         return 0

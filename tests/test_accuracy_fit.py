@@ -5,6 +5,7 @@ set of them is judged held out too."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from alignments.beads import Bead
 from alignments.confidence import FEATURES
@@ -193,3 +194,13 @@ def test_fit_judges_the_free_translations_terms_as_a_candidate() -> None:
                                                  "| worse |")) for line in said)
     assert "(a candidate):" in " ".join(lines) and "FREE_WEIGHTS = {" in lines
     assert not any("candidate" in line for line in fit(results))  # as shipped: no verdicts
+
+
+def test_a_negative_count_of_refits_is_refused_with_a_sentence(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.accuracy import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--fit", "--noise-band", "-3"])
+    assert stop.value.code == 2
+    assert "--noise-band takes a number of refits, 0 or more, not -3" in capsys.readouterr().err
