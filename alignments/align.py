@@ -97,6 +97,10 @@ class AlignParams:
     # exp(-cost / temperature): a bead's share of them is how sure the search was of it
     attach: float | None = 0.03  # after the trim: a 1-0 / 0-1 joins the bead beside it when
     # that raises the bead's similarity by more than this (None: keep skips)
+    unpair: float | None = 0.07  # after the trim: a 1-1 bead of two unrelated sentences
+    # (less similar than a related one, see ``trim_related``) is undone when one of its
+    # sentences then joins the bead beside it, raising that bead's similarity by more than
+    # this: a sentence split in two beside a sentence left out (None: keep such beads)
 
 
 DEFAULT_PARAMS = AlignParams()
@@ -327,11 +331,13 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
     cost = _BeadCost(src, tgt, params, frozenset(chain))
     path, lattice = _search_widening(guide_band(chain, src.size, tgt.size, params.band),
                                      shapes, cost, params)
+    kept = None  # what a sentence matching its bead's other side scores, at the least
+    if params.trim_related is not None and cost.typical is not None:
+        kept = cost.typical - params.trim_related
     if params.trim is not None:
-        kept = None  # what a sentence matching its bead's other side scores, at the least
-        if params.trim_related is not None and cost.typical is not None:
-            kept = cost.typical - params.trim_related
         path = [part for bead in path for part in _trim(bead, src, tgt, params.trim, kept)]
+    if params.unpair is not None and kept is not None:
+        path = _unpair(path, src, tgt, kept, params.unpair, params)
     if params.attach is not None:
         path = _attach(path, src, tgt, params.attach, params)
     if params.recross is not None:
@@ -443,6 +449,36 @@ def _trim(bead: Span, src: _Side, tgt: _Side, margin: float, kept: float | None 
             return [bead]
     trimmed = _trim(rest, src, tgt, margin, kept)
     return [skip, *trimmed] if first else [*trimmed, skip]
+
+
+def _unpair(path: list[Span], src: _Side, tgt: _Side, kept: float, margin: float,
+            params: AlignParams = DEFAULT_PARAMS) -> list[Span]:
+    """The path with each 1-1 bead of two unrelated sentences undone where one of them
+    belongs to the bead beside it.
+
+    One version splits a sentence in two beside a sentence it left out: the search pairs
+    the split's second half with the left-out sentence, because a pair of unrelated
+    sentences costs less than a skip. When such a 1-1 (similarity under ``kept``, what a
+    related sentence scores at the least) comes apart into a 1-0 and a 0-1, and one of
+    them joins its neighbour by :func:`_attach`'s rule (the neighbour's similarity rises
+    by more than ``margin``), the two stay apart; else the 1-1 stays as it was.
+    """
+    out = list(path)
+    k = 0
+    while k < len(out):
+        i0, i1, j0, j1 = out[k]
+        if (i1 - i0 == j1 - j0 == 1
+                and float(tgt.runs[1, j1] @ src.runs[1, i1]) < kept):
+            before, after = out[max(k - 1, 0):k], out[k + 1:k + 2]
+            windows = [before + apart + after for apart in
+                       ([(i0, i1, j0, j0), (i1, i1, j0, j1)],    # either skip may sit
+                        [(i0, i0, j0, j1), (i0, i1, j1, j1)])]   # beside either neighbour
+            joined = min((_attach(window, src, tgt, margin, params) for window in windows),
+                         key=len)
+            if len(joined) < len(windows[0]):
+                out[max(k - 1, 0):k + 2] = joined
+        k += 1
+    return out
 
 
 def _attach(path: list[Span], src: _Side, tgt: _Side, margin: float,

@@ -349,6 +349,66 @@ def test_a_stretch_is_aligned_from_the_whole_documents_embeddings_as_if_embedded
     assert clauses.part(12, 25).clauses.sentence.tolist() == [0, 2]
 
 
+def test_a_sentence_split_in_two_beside_one_left_out_is_not_paired_with_it() -> None:
+    """The French splits source sentence 10 in two and leaves sentence 11 out. Pairing the
+    split's second half with the left-out sentence (similarity 0.25) costs the search less
+    than a skip, so it did, and sure of it (0.93); the pair is undone because the half
+    joins its sentence's bead (0.55 -> 0.66), and the left-out sentence stays alone."""
+    import dataclasses
+
+    from alignments.align import DEFAULT_PARAMS, AlignParams, align_pair
+
+    rng = np.random.default_rng(7)
+
+    def unit(v: np.ndarray) -> np.ndarray:
+        return v / np.linalg.norm(v)
+
+    def apart(v: np.ndarray, *others: np.ndarray) -> np.ndarray:
+        for other in others:
+            v = v - (v @ other) * other
+        return unit(v)
+
+    names = [f"s{chr(97 + k)}" for k in range(24)]  # no digits: the numbers cost stays out
+    vectors = {name: unit(rng.normal(size=64)) for name in names}
+    split = vectors[names[10]]
+    w1 = apart(rng.normal(size=64), split)
+    w2 = apart(rng.normal(size=64), split, w1)
+    vectors["half"] = unit(0.55 * split + 0.835 * w1)
+    vectors["rest"] = unit(0.5 * split + 0.866 * w2)
+    left_out = apart(vectors[names[11]], vectors["rest"])
+    vectors[names[11]] = unit(0.25 * vectors["rest"] + 0.97 * left_out)
+    target: list[str] = []
+    for k, name in enumerate(names):
+        if k == 10:
+            target += ["half", "rest"]
+        elif k != 11:  # the others translated freely: similarity 0.75
+            vectors["t" + name] = unit(0.75 * vectors[name]
+                                       + 0.66 * apart(rng.normal(size=64), vectors[name]))
+            target.append("t" + name)
+    encoder = _MeaningEncoder(vectors)
+
+    def around(params: AlignParams) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        beads = align_pair(names, target, "en", "fr", encoder=encoder, params=params)
+        return [(b.source, b.target) for b in beads
+                if {10, 11} & set(b.source) or {10, 11} & set(b.target)]
+
+    assert around(dataclasses.replace(DEFAULT_PARAMS, unpair=None)) == [
+        ((10,), (10,)), ((11,), (11,))]
+    assert around(DEFAULT_PARAMS) == [((10,), (10, 11)), ((11,), ())]
+
+
+def test_an_unrelated_pair_no_neighbour_wants_stays_a_pair() -> None:
+    from alignments.align import _unpair
+
+    src = _side(["Ein Satz.", "Noch einer."], {(1, 1): [1, 0, 0], (1, 2): [0, 1, 0],
+                                               (2, 2): [1, 1, 0]}, "de")
+    # target 1 matches source 1 at 0.2 only, and joined to the first bead it lowers it
+    tgt = _side(["Une phrase.", "Autre chose."], {(1, 1): [1, 0, 0], (1, 2): [0.2, 0, 1],
+                                                  (2, 2): [1, 0, 1]}, "fr")
+    path = [(0, 1, 0, 1), (1, 2, 1, 2)]
+    assert _unpair(path, src, tgt, 0.4, 0.07) == path
+
+
 def test_a_free_translations_second_sentence_is_not_trimmed_off() -> None:
     from alignments.align import _trim
 
