@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
+import numpy as np
+
 from alignments.align import DEFAULT_PARAMS, align_pair
 from alignments.beads import AlignmentError, Bead, Row
 from alignments.embed import Encoder, default_encoder
+from alignments.lone_joins import part_lone_joins
 
 __all__ = ["align_versions", "choose_pivot", "second_opinion", "weigh_hub"]
 
@@ -266,6 +269,17 @@ class _Pairs:
                 target_paragraph_starts=self.paragraphs.get(b, ()), progress=progress)
         return self.done[(a, b)]
 
+    def vectors(self, lang: str, ids: Sequence[int]) -> np.ndarray | None:
+        """The embeddings of sentences ``ids`` of a version: from those the encoder kept of
+        the whole version, else embedded (a few sentences; None without an encoder)."""
+        if self.encoder is None:
+            return None
+        sentences = self.versions[lang]
+        whole = self.encoder.kept(sentences, DEFAULT_PARAMS.max_side)
+        if whole is not None:
+            return whole.runs[1, [i + 1 for i in ids]]
+        return self.encoder.encode([sentences[i] for i in ids])
+
     def all_to(self, hub: str, progress: Callable[[int], None] | None) -> None:
         """Every version aligned to ``hub``; ``progress`` as :func:`align_versions` says."""
         done = 0
@@ -326,6 +340,8 @@ class _Pairs:
         """The N-way rows of every version aligned to ``hub``, merged over its sentences."""
         pairwise = {lang: self.get(hub, lang) for lang in self.versions if lang != hub}
         rows = merge_beads(hub, len(self.versions[hub]), pairwise, self.confirmed)
+        rows = part_lone_joins(rows, hub, pairwise, self.versions, self.vectors,
+                               frozenset(_key(row) for row in self.confirmed), _key)
         return _pair_orphans(rows, self.versions, hub, self.encoder, self.confirmed)
 
 
