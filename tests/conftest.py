@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,17 +83,37 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.stop()
 
 
+def workbench_threads() -> set[threading.Thread]:
+    """The threads the workbench started in this process that are alive now: a job pool's,
+    a job's heartbeat, a sweeper (``workbench.jobs.runner``)."""
+    return {thread for thread in threading.enumerate() if thread.name.startswith("workbench-")}
+
+
+def no_thread_outlives(before: set[threading.Thread]) -> None:
+    """Fail, naming them, if threads of the workbench started since ``before`` are still
+    alive: the test's database is about to go, and such a thread would go on trying it
+    (after the last test, a stray "The database cannot be reached" line)."""
+    left = sorted(thread.name for thread in workbench_threads() - before)
+    if left:
+        pytest.fail(f"thread(s) of the workbench still running when the test's database "
+                    f"goes: {', '.join(left)}; stop them (the server's sweeper, an app's "
+                    f"job pool: workbench.jobs.runner.stop_pool) before the test ends")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path,
                  monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The URL of an empty database (a new SQLite file, or a new PostgreSQL database with
     the schema), also in ``WORKBENCH_DATABASE_URL``; jobs keep their files in the test's
-    folder (``WORKBENCH_JOBS_FOLDER``)."""
+    folder (``WORKBENCH_JOBS_FOLDER``). A thread of the workbench the test leaves running
+    fails it (``no_thread_outlives``)."""
     monkeypatch.setenv("WORKBENCH_JOBS_FOLDER", str(tmp_path / "jobs"))
+    before = workbench_threads()
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'workbench.sqlite'}"
         monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
         yield url
+        no_thread_outlives(before)
         return
     only = request.node.get_closest_marker("sqlite_only")
     if only:
@@ -102,6 +123,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path,
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
     try:
         yield url
+        no_thread_outlives(before)
     finally:
         server.drop_database(url)
 

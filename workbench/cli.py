@@ -145,45 +145,55 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
     # The morphology dictionaries load while the first pages are served, not on the first
     # look at the terminology flags.
     threading.Thread(target=load_dictionaries, name="dictionaries", daemon=True).start()
-    from workbench.jobs.runner import runner_name, start_sweeper
+    from workbench.jobs.runner import runner_name, start_sweeper, stop_pool
 
     with app.app_context():
-        if runner_name() == "threads":  # jobs run here: those whose server died run again
-            start_sweeper(app, "threads")
-    server = None
-    if not debug:
-        import logging
+        # jobs run here: those whose server died run again
+        sweeper = start_sweeper(app, "threads") if runner_name() == "threads" else None
+    try:
+        server = None
+        if not debug:
+            import logging
 
-        import waitress
+            import waitress
 
-        # A request waiting for a free thread is normal under load, not a warning per
-        # request.
-        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        try:  # bound before "Serving on" is said
-            server = waitress.create_server(
-                app, host=host, port=port, threads=threads, connection_limit=connection_limit,
-                channel_timeout=channel_timeout, ident="alignment-workbench")
-        except OSError as error:  # the port is taken, or the address is not this machine's
-            taken = error.errno == errno.EADDRINUSE
-            raise click.ClickException(
-                f"Cannot serve on {host}:{port}: {error.strerror or error}."
-                + (" Choose another with --port." if taken else
-                   " Give an address of this machine with --host.")) from None
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
-    click.echo("Answering for: " + ", ".join(allowed_hosts(app.config["ALLOWED_HOSTS"])))
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        from workbench.accounts.store import in_use
+            # A request waiting for a free thread is normal under load, not a warning per
+            # request.
+            logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+            try:  # bound before "Serving on" is said
+                server = waitress.create_server(
+                    app, host=host, port=port, threads=threads,
+                    connection_limit=connection_limit, channel_timeout=channel_timeout,
+                    ident="alignment-workbench")
+            except OSError as error:  # the port is taken, or the address not this machine's
+                taken = error.errno == errno.EADDRINUSE
+                raise click.ClickException(
+                    f"Cannot serve on {host}:{port}: {error.strerror or error}."
+                    + (" Choose another with --port." if taken else
+                       " Give an address of this machine with --host.")) from None
+        click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
+        click.echo("Answering for: "
+                   + ", ".join(allowed_hosts(app.config["ALLOWED_HOSTS"])))
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            from workbench.accounts.store import in_use
 
-        with session_scope(app.config["DATABASE_URL"]) as session:
-            if not in_use(session):
-                click.echo(f"Warning: {host} is reachable from other machines and this "
-                           "workbench has no accounts: anyone who reaches it can change "
-                           "anything. Add an administrator first: workbench accounts add "
-                           "NAME --role administrator", err=True)
-    if server is None:
-        app.run(host=host, port=port, debug=True)
-        return
-    server.run()
+            with session_scope(app.config["DATABASE_URL"]) as session:
+                if not in_use(session):
+                    click.echo(f"Warning: {host} is reachable from other machines and this "
+                               "workbench has no accounts: anyone who reaches it can change "
+                               "anything. Add an administrator first: workbench accounts add "
+                               "NAME --role administrator", err=True)
+        if server is None:
+            app.run(host=host, port=port, debug=True)
+            return
+        server.run()
+    finally:
+        # The server stopped (Ctrl+C, or it could not start): so does this process's job
+        # work, rather than sweeping, or running the jobs still waiting in its pool, while
+        # the process closes, its database perhaps already gone.
+        if sweeper is not None:
+            sweeper.stop()
+        stop_pool(app)
 
 
 @main.command("import")

@@ -75,6 +75,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
 
     from workbench.app import create_app
     from workbench.db import upgrade
+    from workbench.jobs.runner import stop_pool
 
     database_url = f"sqlite:///{tmp_path / 'browser.sqlite'}"
     upgrade(database_url)
@@ -87,6 +88,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     finally:
         server.shutdown()
         thread.join(5)
+        stop_pool(app)  # its jobs' threads end with it
 
 
 @pytest.fixture

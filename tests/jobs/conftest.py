@@ -22,6 +22,7 @@ from flask import Flask
 
 from tests.conftest import ROOT, PageClient
 from workbench.app import create_app
+from workbench.jobs.runner import stop_pool
 
 REDIS = Path("/usr/bin/redis-server")
 WORKBENCH = Path(sys.executable).parent / "workbench"
@@ -43,6 +44,7 @@ def threads_app(database_url: str) -> Iterator[Flask]:
                       "JOBS_RUNNER": "threads"})
     app.test_client_class = PageClient
     yield app
+    stop_pool(app)  # as the server does when it stops: no thread of it outlives the test
 
 
 def wait_for(condition: Callable[[], object], what: str, timeout: float = WAIT) -> object:

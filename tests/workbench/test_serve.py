@@ -120,3 +120,51 @@ def test_the_servers_settings_come_from_the_instance_folder_it_runs_in(tmp_path:
     assert app.config["MAX_PAGE_SENTENCES"] == 10
     assert app.config["DATABASE_URL"].endswith("here.sqlite")
     assert (tmp_path / "instance" / "secret_key").exists()  # made here, not in the package
+
+
+def test_a_server_that_stops_leaves_no_thread_of_its_jobs_running(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a broker, `workbench serve` sweeps for interrupted jobs and runs jobs in
+    threads of its own. Once it has stopped (here: its server's run returns, as after
+    Ctrl+C), none of them goes on: a sweep every minute, or a job waiting in its pool, would
+    try the database while the process closes, and log that it cannot be reached once the
+    database is gone."""
+    import threading
+    from types import SimpleNamespace
+
+    import waitress
+    from click.testing import CliRunner
+    from flask import Flask
+
+    from tests.jobs.conftest import wait_for
+    from workbench.cli import main
+    from workbench.db import session_scope
+    from workbench.jobs import Job
+    from workbench.jobs.runner import submit
+
+    monkeypatch.delenv("WORKBENCH_BROKER_URL", raising=False)
+    monkeypatch.delenv("WORKBENCH_JOBS_RUNNER", raising=False)
+    monkeypatch.chdir(tmp_path)
+    seen: list[str] = []
+
+    def serving(app: Flask) -> None:  # what the server does meanwhile: a job is asked for
+        with app.app_context():
+            job_id = submit(database_url, "discover_terms", params={"set_ids": []})
+        wait_for(lambda: finished(job_id), "the job to run in the server's pool")
+        seen.extend(thread.name for thread in threading.enumerate())
+
+    def finished(job_id: int) -> bool:
+        with session_scope(database_url) as session:
+            return session.get(Job, job_id).finished
+
+    monkeypatch.setattr(waitress, "create_server", lambda app, **_options: SimpleNamespace(
+        run=lambda: serving(app)))
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 0, result.output
+    # it was sweeping, and running jobs in its pool
+    assert "workbench-job-sweeper" in seen and "workbench-job_0" in seen
+    assert [thread.name for thread in threading.enumerate()
+            if thread.name.startswith("workbench-")] == []
+    with session_scope(database_url) as session:
+        [job] = session.query(Job).all()
+        assert job.state == "failed" and job.failure_kind == "nothing-to-discover"

@@ -89,14 +89,17 @@ def start_worker(app: Flask, broker: str, *, concurrency: int, loglevel: str) ->
     with app.app_context():  # what a killed worker left: run again now, not in an hour
         requeue_interrupted(app.config["DATABASE_URL"], "celery")
     # ... and what a worker killed later leaves, while this one runs
-    start_sweeper(app, "celery", at_once=False)
+    sweeper = start_sweeper(app, "celery", at_once=False)
     if concurrency > 1:
         worker_process_init.connect(_fresh_connections, weak=False)
     worker = celery_app(broker).Worker(
         concurrency=concurrency, pool="prefork" if concurrency > 1 else "solo",
         loglevel=loglevel, queues=[QUEUE],
         hostname=f"workbench-{os.getpid()}@{socket.gethostname()}")  # one name per worker
-    worker.start()
+    try:
+        worker.start()
+    finally:  # the worker stopped: its sweeps too, before the process closes
+        sweeper.stop()
 
 
 def _fresh_connections(**_kwargs: object) -> None:

@@ -211,6 +211,17 @@ def _run_in_app(app: Flask, url: str, job_id: int) -> None:
         run(url, job_id)
 
 
+def stop_pool(app: Flask) -> None:
+    """Close ``app``'s pool when its server stops: the jobs running in it finish, and those
+    still waiting stay queued in the database, as this process's (once it is gone, they
+    read as interrupted and the next sweep runs them again, on a server that runs), not
+    run while the process is closing, after it said it stopped."""
+    with _pools_lock:
+        pool = _pools.pop(id(app), None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 # -- running -------------------------------------------------------------------------------
 
 @dataclass
@@ -459,12 +470,26 @@ def sweep_every() -> float:
             f"WORKBENCH_JOBS_SWEEP_EVERY must be a number of seconds, not {value!r}.") from None
 
 
-def start_sweeper(app: Flask, runner: str, *, at_once: bool = True) -> Event:
+@dataclass
+class Sweeper:
+    """The sweeping thread ``start_sweeper`` started; ``stop`` ends it."""
+
+    stopping: Event
+    thread: Thread
+
+    def stop(self) -> None:
+        """Stop sweeping, and return once the sweep under way (if any) has ended: nothing
+        of it touches the database afterwards (a server stopping, its database next)."""
+        self.stopping.set()
+        self.thread.join()
+
+
+def start_sweeper(app: Flask, runner: str, *, at_once: bool = True) -> Sweeper:
     """A thread of this process that, every ``sweep_every()`` seconds (the first time at
     once, with ``at_once``), keeps the heartbeat of the jobs waiting in this process's pool
     fresh (waiting long behind others is not being interrupted) and queues again, on
-    ``runner``, the jobs whose process died (``requeue_interrupted``). Setting the event it
-    gives stops it. A database out of reach only costs a sweep."""
+    ``runner``, the jobs whose process died (``requeue_interrupted``). Its ``stop`` ends
+    it (a server that stops calls it). A database out of reach only costs a sweep."""
     stop = Event()
     url = app.config["DATABASE_URL"]
     me = this_process()
@@ -488,8 +513,9 @@ def start_sweeper(app: Flask, runner: str, *, at_once: bool = True) -> Event:
                 if stop.wait(every):
                     return
 
-    Thread(target=sweep, name="workbench-job-sweeper", daemon=True).start()
-    return stop
+    thread = Thread(target=sweep, name="workbench-job-sweeper", daemon=True)
+    thread.start()
+    return Sweeper(stop, thread)
 
 
 def _claim(url: str, job_id: int) -> Job | None:
