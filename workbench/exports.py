@@ -17,6 +17,7 @@ from alignments import Bead
 from tmx import TmxHeader, TranslationUnit, Variant, write_tmx
 from workbench import __version__
 from workbench.errors import ExportError
+from workbench.failures import refusal
 from workbench.models import DocumentSet
 from workbench.sets import RowView, row_views
 
@@ -50,10 +51,8 @@ class ExportOptions:
         if source_lang:
             source = _match(source_lang, known)
             if source not in chosen:
-                raise ExportError(_(
-                    "The source language %(source)s is not among the languages chosen "
-                    "(%(langs)s): choose it too, or take one of these as the source.",
-                    source=source, langs=", ".join(chosen)))
+                raise refusal(ExportError, "source-not-chosen", source=source,
+                              langs=", ".join(chosen))
         else:
             source = document_set.pivot_lang if document_set.pivot_lang in chosen \
                 else chosen[0]
@@ -92,10 +91,7 @@ class ExportOptions:
 
 def too_few_languages(chosen: Sequence[str]) -> ExportError:
     """The refusal of an export of fewer than two languages, saying what was chosen."""
-    if chosen:
-        return ExportError(_("A TMX needs at least two languages, and only %(lang)s was "
-                             "chosen.", lang=", ".join(chosen)))
-    return ExportError(_("A TMX needs at least two languages, and none was chosen."))
+    return refusal(ExportError, "too-few-languages", chosen=list(chosen))
 
 
 def _match(lang: str, known: Sequence[str]) -> str:

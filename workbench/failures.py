@@ -6,8 +6,12 @@ it in the language of whoever reads them (``failure_message``), as they say its 
 (``workbench.jobs.titles``): a colleague reads in Russian why the alignment an English
 speaker started failed. The errors the workbench raises where a job can stop carry their
 kind too (``WorkbenchError.kind``; ``refusal`` makes one): the alignment engine's refusals,
-a set changed or deleted meanwhile, a page past the limits. A job cancelled, stopped by an
-unexpected error or given up by the sweep (``workbench.jobs.runner``) has its kind as well.
+a set changed or deleted meanwhile, a page past the limits, a TMX file that cannot be read
+or is in the memory already, an export with nothing to write, discovery with no set to
+search; and a job's files on disk (``unreadable_input``, ``unwritable_output``): its input
+gone, its output not written (the disk full, a folder it may not write to). A job
+cancelled, stopped by an unexpected error or given up by the sweep
+(``workbench.jobs.runner``) has its kind as well.
 
 The ``message`` column keeps the English sentence (``english_message``): what the command
 line prints and an older workbench shows. A failure with no kind (a ``WorkbenchError``
@@ -17,6 +21,7 @@ job stored before 0019 its message as it was: they are shown as stored.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -73,6 +78,50 @@ def _about_too_many_sentences(params: Mapping[str, Any]) -> str:
         limit=format_decimal(params["limit"]))
 
 
+def _tmx_unreadable(params: Mapping[str, Any]) -> str:
+    # the reason is the ``tmx`` reader's own template (marked with N_) and its particulars
+    reason = _(str(params["reason"]), **dict(params.get("details") or {}))
+    where = _("%(file)s, line %(line)s", file=params["file"], line=params["line"]) \
+        if params.get("line") else params["file"]
+    return _("%(where)s: %(reason)s. Nothing was imported.", where=where, reason=reason)
+
+
+def _tmx_same_file(params: Mapping[str, Any]) -> str:
+    count = int(params["count"])
+    return ngettext(
+        "%(file)s is the same file as %(earlier)s, imported on %(date)s: its "
+        "%(count)s unit with text is in the memory already. Nothing was added.",
+        "%(file)s is the same file as %(earlier)s, imported on %(date)s: its "
+        "%(count)s units with text are all in the memory already. Nothing was added.",
+        count, file=params["file"], earlier=params["earlier"], date=params["date"],
+        count=format_decimal(count))
+
+
+def _tmx_in_memory(params: Mapping[str, Any]) -> str:
+    count = int(params["count"])
+    return ngettext(
+        "%(file)s: its %(count)s unit with text is in the memory already "
+        "(imported from %(files)s). Nothing was added.",
+        "%(file)s: its %(count)s units with text are all in the memory already "
+        "(imported from %(files)s). Nothing was added.",
+        count, file=params["file"], count=format_decimal(count), files=params["files"])
+
+
+def _too_few_languages(params: Mapping[str, Any]) -> str:
+    chosen = list(params.get("chosen") or ())
+    if chosen:
+        return _("A TMX needs at least two languages, and only %(lang)s was chosen.",
+                 lang=", ".join(map(str, chosen)))
+    return _("A TMX needs at least two languages, and none was chosen.")
+
+
+def _nothing_to_export(params: Mapping[str, Any]) -> str:
+    if params.get("confirmed_only"):
+        return _("Nothing to export: no confirmed row and no imported unit has text in two "
+                 "of these languages.")
+    return _("Nothing to export: no unit has text in two of these languages.")
+
+
 FAILURES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     # the job itself: cancelled, stopped by an error nobody foresaw, not queued
     "cancelled": lambda p: _("Cancelled: nothing of it was stored."),
@@ -109,6 +158,46 @@ FAILURES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "sentence-too-long": _sentence_too_long,
     "too-many-sentences": _too_many_sentences,
     "about-too-many-sentences": _about_too_many_sentences,
+    # a TMX file imported into the memory (workbench.memory.store)
+    "tmx-unreadable": _tmx_unreadable,
+    "tmx-language-code": lambda p: _(
+        "%(file)s, unit %(unit)s: '%(code)s' is not a language code the memory can keep "
+        "(like en-GB or zh-Hant-TW, at most 20 characters). Nothing was imported.",
+        file=p["file"], unit=p["unit"], code=p["code"]),
+    "tmx-same-file": _tmx_same_file,
+    "tmx-in-memory": _tmx_in_memory,
+    "tmx-no-units": lambda p: _(
+        "%(file)s: the file holds no translation unit with text. Nothing was imported.",
+        file=p["file"]),
+    # an export of the memory (workbench.memory.export) or of sets (workbench.exports)
+    "memory-empty": lambda p: _(
+        "The memory is empty: align a page or import a TMX file first."),
+    "too-few-languages": _too_few_languages,
+    "tmx-two-languages": lambda p: _("A TMX needs at least two languages."),
+    "language-not-held": lambda p: _(
+        "The memory holds no text in '%(lang)s' (it has %(langs)s).",
+        lang=p["lang"], langs=p["langs"]),
+    "source-not-chosen": lambda p: _(
+        "The source language %(source)s is not among the languages chosen (%(langs)s): "
+        "choose it too, or take one of these as the source.",
+        source=p["source"], langs=p["langs"]),
+    "nothing-to-export": _nothing_to_export,
+    # finding terminology flags (workbench.terminology.discovery)
+    "nothing-to-discover": lambda p: _(
+        "There is no set to find terminology flags in: import a set first, or take sets "
+        "back into discovery on the flags page. Nothing was stored."),
+    # the job's files on disk: its input, its output (an export, the flags found)
+    "input-unreadable": lambda p: _(
+        "The job's input (%(file)s) cannot be read (%(reason)s): it may have been removed "
+        "from the jobs folder. Nothing was stored.", file=p["file"], reason=p["reason"]),
+    "disk-full": lambda p: _(
+        "The disk is full: the job's file could not be written in %(folder)s. Nothing was "
+        "kept; make room on the disk, then run the job again.", folder=p["folder"]),
+    "output-unwritable": lambda p: _(
+        "The job's file could not be written in %(folder)s (%(reason)s): the workbench may "
+        "not write there. Nothing was kept; give it that folder (or set "
+        "WORKBENCH_JOBS_FOLDER), then run the job again.",
+        folder=p["folder"], reason=p["reason"]),
 }
 
 
@@ -174,6 +263,22 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
     return str(value)
+
+
+def unreadable_input(error: OSError, file: object) -> WorkbenchError:
+    """The refusal of a job whose input file ``file`` cannot be read (``error``: gone,
+    not readable)."""
+    return refusal(WorkbenchError, "input-unreadable", file=str(file),
+                   reason=error.strerror or type(error).__name__)
+
+
+def unwritable_output(error: OSError, folder: object) -> WorkbenchError:
+    """The refusal of a job whose file could not be written in ``folder``: the disk full
+    (or the user's quota spent), else the folder not writable (``error``'s reason)."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return refusal(WorkbenchError, "disk-full", folder=str(folder))
+    return refusal(WorkbenchError, "output-unwritable", folder=str(folder),
+                   reason=error.strerror or type(error).__name__)
 
 
 def unexpected(error: BaseException) -> Failure:

@@ -4,6 +4,7 @@ run again, and the duplicate warning that comes before any job."""
 
 from __future__ import annotations
 
+import html
 import io
 
 from flask import Flask
@@ -264,3 +265,110 @@ def test_a_job_that_ended_before_failures_had_a_kind_shows_its_message_as_stored
     assert stored in client.get("/jobs/1", headers=RUSSIAN).get_data(as_text=True)
     answer = client.get("/jobs/1.json", headers=RUSSIAN).get_json()
     assert answer["message"] == stored and answer["failure"] is None
+
+
+def said_in_russian(app: Flask, job_id: int, kind: str, sentence: str) -> None:
+    """A Russian-speaking colleague reads ``sentence`` as why job ``job_id`` failed, on the
+    jobs page, the job's page and its JSON, which names the failure's ``kind``."""
+    russian = app.test_client()
+    assert sentence in html.unescape(russian.get("/jobs/", headers=RUSSIAN)
+                                     .get_data(as_text=True))
+    assert sentence in html.unescape(russian.get(f"/jobs/{job_id}", headers=RUSSIAN)
+                                     .get_data(as_text=True))
+    answer = russian.get(f"/jobs/{job_id}.json", headers=RUSSIAN).get_json()
+    assert answer["state"] == "failed" and answer["failure"] == kind
+    assert sentence in answer["message"]
+
+
+def test_a_failed_tmx_import_is_said_in_the_readers_language(
+        client: FlaskClient, app: Flask, database_url: str) -> None:
+    from tests.workbench.test_memory import memory_tmx, upload
+
+    client.get("/?ui=en")  # an English-speaking translator imports
+    whole = memory_tmx([(f"Unit {n} of the consignment.", f"Единица {n}.", None)
+                        for n in range(20)])
+    cut = whole[: whole.index(b"Unit 15 ")]
+    assert upload(client, cut, "consignment.tmx").status_code == 400
+    line = cut.count(b"\n") + 1
+    with session_scope(database_url) as session:
+        assert session.get(Job, 1).message == (
+            f"consignment.tmx, line {line}: the file ends inside a <tu> — it is truncated. "
+            "Nothing was imported.")  # the command line's English, as before
+    said_in_russian(app, 1, "tmx-unreadable",
+                    f"consignment.tmx, строка {line}: файл обрывается внутри элемента <tu> — "
+                    "он обрезан. Ничего не импортировано.")
+
+    assert upload(client, memory_tmx(), "omegat.tmx").status_code == 303
+    assert upload(client, memory_tmx(), "copy.tmx").status_code == 400
+    [earlier] = client.get("/memory/?format=json").get_json()["imported"]
+    when = earlier["imported_at"].replace("T", " ")[:16]
+    said_in_russian(app, 3, "tmx-same-file",
+                    f"copy.tmx — тот же файл, что и omegat.tmx, импортированный {when} UTC: "
+                    "все его 5 единиц с текстом уже есть в памяти. Ничего не добавлено.")
+
+
+def test_a_tmx_import_whose_file_is_gone_says_so_in_the_readers_language(
+        app: Flask, database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from workbench.jobs import run
+
+    gone = tmp_path / "jobs" / "1" / "memory.tmx"  # the jobs folder cleared meanwhile
+    with session_scope(database_url) as session:
+        session.add(Job(kind="tmx-import", params={"file_name": "memory.tmx"}, unit="units",
+                        input_path=str(gone)))
+    with app.app_context():
+        assert run(database_url, 1) == "failed"
+    said_in_russian(app, 1, "input-unreadable",
+                    f"Входной файл задания ({gone}) не читается")
+
+
+def test_a_failed_memory_export_or_discovery_is_said_in_the_readers_language(
+        app: Flask, database_url: str, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import errno
+
+    import pytest
+
+    from tests.workbench.test_memory import memory_tmx
+    from workbench.errors import WorkbenchError
+    from workbench.jobs import submit
+    from workbench.memory import export
+    from workbench.memory.store import import_tmx
+    from workbench.terminology.discovery import submit_discovery
+
+    def export_job() -> int:
+        return submit(database_url, "memory-export", runner="eager",
+                      params={"langs": ["en-GB", "ru-RU"], "source_lang": "en-GB"})
+
+    with app.app_context():
+        # nothing to export: the memory was emptied between the form and the job
+        with pytest.raises(WorkbenchError):
+            export_job()
+        with pytest.raises(WorkbenchError):  # no set to search for terminology
+            submit_discovery(database_url, runner="eager")
+        with session_scope(database_url) as session:
+            import_tmx(session, io.BytesIO(memory_tmx()), "omegat.tmx")
+
+        def full(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(export, "export_memory", full)
+        with pytest.raises(WorkbenchError):
+            export_job()
+        monkeypatch.undo()
+        not_a_folder = tmp_path / "jobs-file"
+        not_a_folder.write_text("a file where the jobs folder should be")
+        monkeypatch.setenv("WORKBENCH_JOBS_FOLDER", str(not_a_folder))
+        with pytest.raises(WorkbenchError):
+            export_job()
+
+    said_in_russian(app, 1, "memory-empty",
+                    "Память переводов пуста: сначала выровняйте страницу или импортируйте "
+                    "файл TMX.")
+    said_in_russian(app, 2, "nothing-to-discover",
+                    "Нет наборов для поиска терминологических отметок")
+    said_in_russian(app, 3, "disk-full", "Диск заполнен: файл задания не удалось записать в "
+                                         f"{tmp_path / 'jobs' / '3'}.")
+    said_in_russian(app, 4, "output-unwritable",
+                    f"Файл задания не удалось записать в {not_a_folder / '4'} (Not a directory)")
+    with session_scope(database_url) as session:  # the command line's English
+        assert session.get(Job, 3).message.startswith("The disk is full: the job's file "
+                                                      "could not be written in ")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 from flask_babel import lazy_gettext
 
 from workbench.errors import WorkbenchError
+from workbench.failures import refusal, unreadable_input, unwritable_output
 from workbench.importers import Version
 from workbench.jobs.runner import JobContext, transaction
 from workbench.terminology.discovery import discover_terms
@@ -58,8 +60,11 @@ def load_versions(path: Path) -> list[Version]:
     """The versions ``store_versions`` kept."""
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise WorkbenchError(f"{path}: the job's input cannot be read ({error}).") from error
+    except OSError as error:
+        raise unreadable_input(error, path) from error
+    except ValueError as error:  # not what store_versions wrote: damaged
+        raise refusal(WorkbenchError, "input-unreadable", file=str(path),
+                      reason=str(error).strip()[:200] or type(error).__name__) from error
     return [Version(v["lang"], v["title"], tuple(v["paragraphs"]), v["published"],
                     tuple(v["variants"]), v["source"]) for v in kept]
 
@@ -106,7 +111,11 @@ def import_memory(context: JobContext) -> dict[str, Any]:
 
     assert context.input_path is not None
     name = str(context.params.get("file_name") or context.input_path.name)
-    with open(context.input_path, "rb") as source, transaction(context.url) as session:
+    try:
+        source = open(context.input_path, "rb")  # noqa: SIM115 - closed by the block below
+    except OSError as error:
+        raise unreadable_input(error, context.input_path) from error
+    with source, transaction(context.url) as session:
         origin = import_tmx(session, source, name,
                             progress=lambda units: context.progress(units, session=session))
         # the last batch's report may have been skipped (one every few seconds): the
@@ -123,7 +132,6 @@ def export_memory(context: JobContext) -> dict[str, Any]:
     from workbench.memory.export import export_memory as write_export
 
     params = context.params
-    context.folder.mkdir(parents=True, exist_ok=True)
     with transaction(context.url) as session:
         options = MemoryExport.build(
             session, langs=params.get("langs"), source_lang=params.get("source_lang"),
@@ -132,12 +140,16 @@ def export_memory(context: JobContext) -> dict[str, Any]:
         path = context.folder / options.file_name()
         partial = path.with_suffix(path.suffix + ".part")
         try:
+            context.folder.mkdir(parents=True, exist_ok=True)
             with open(partial, "wb") as out:
                 write_export(session, options, into=out,
                              progress=lambda done, total: context.progress(done, total))
             os.replace(partial, path)
+        except OSError as error:  # the disk full, the folder not the workbench's to write
+            raise unwritable_output(error, context.folder) from error
         finally:
-            partial.unlink(missing_ok=True)  # a cancelled or failed export leaves no file
+            with suppress(OSError):  # (a folder that could not be made holds no file)
+                partial.unlink(missing_ok=True)  # a cancelled or failed export leaves none
     return {"path": str(path), "file_name": options.file_name(),
             "bytes": path.stat().st_size, "langs": list(options.langs)}
 

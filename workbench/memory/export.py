@@ -24,7 +24,6 @@ from datetime import datetime
 from itertools import groupby
 from typing import IO, Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -33,6 +32,7 @@ from tmx import TranslationUnit, Variant, write_tmx, write_tmx_pair
 from tmx.units import parse_date, xml_safe
 from workbench.errors import ExportError
 from workbench.exports import header_for, set_units, too_few_languages
+from workbench.failures import refusal
 from workbench.memory.models import READY, MemoryOrigin, MemoryUnit, MemoryVariant
 from workbench.memory.store import ANY_SOURCE, languages
 from workbench.models import DocumentSet, Row
@@ -72,8 +72,7 @@ class MemoryExport:
         language it does not hold); see ``_matching`` for what a code stands for."""
         known = languages(session, imported=imported)
         if not known:
-            raise ExportError(_("The memory is empty: align a page or import a TMX file "
-                                "first."))
+            raise refusal(ExportError, "memory-empty")
         # None: every language; else only those named (the form's unticked ones stay out;
         # it sends an empty one beside its checkboxes, so that none ticked is told apart)
         wanted = [x for x in re.split(r"[,\s]+", langs) if x] if isinstance(langs, str) \
@@ -82,8 +81,8 @@ class MemoryExport:
         for lang in wanted:
             chosen += [code for code in _matching(lang, known) if code not in chosen]
         if len(chosen) < 2:
-            raise too_few_languages(chosen) if langs is not None else ExportError(
-                _("A TMX needs at least two languages."))
+            raise too_few_languages(chosen) if langs is not None else refusal(
+                ExportError, "tmx-two-languages")
         if source_lang == ANY_SOURCE or (pairs and not source_lang):
             return cls(tuple(chosen), ANY_SOURCE, pairs, confirmed_only, imported) if pairs \
                 else cls.build(session, langs=langs, pairs=pairs, confirmed_only=confirmed_only,
@@ -98,10 +97,8 @@ class MemoryExport:
         source = _matching(source_lang, known)[0] if source_lang else _usual_source(
             session, chosen)
         if source not in chosen:
-            raise ExportError(_(
-                "The source language %(source)s is not among the languages chosen "
-                "(%(langs)s): choose it too, or take one of these as the source.",
-                source=source, langs=", ".join(chosen)))
+            raise refusal(ExportError, "source-not-chosen", source=source,
+                          langs=", ".join(chosen))
         chosen.sort(key=lambda code: code != source)
         return cls(tuple(chosen), source, pairs, confirmed_only, imported)
 
@@ -118,8 +115,7 @@ def _matching(lang: str, known: Sequence[str]) -> list[str]:
     base = lang.split("-")[0].lower()
     same = [code for code in known if code.split("-")[0].lower() == base]
     if not same:
-        raise ExportError(_("The memory holds no text in '%(lang)s' (it has %(langs)s).",
-                            lang=lang, langs=", ".join(known)))
+        raise refusal(ExportError, "language-not-held", lang=lang, langs=", ".join(known))
     return same
 
 
@@ -197,10 +193,8 @@ def export_memory(session: Session, options: MemoryExport, *, into: IO[bytes] | 
     if not written:
         if into is None:
             spool.close()
-        raise ExportError(
-            _("Nothing to export: no confirmed row and no imported unit has text in two of "
-              "these languages.") if options.confirmed_only
-            else _("Nothing to export: no unit has text in two of these languages."))
+        raise refusal(ExportError, "nothing-to-export",
+                      confirmed_only=options.confirmed_only)
     if into is None:
         spool.seek(0)
     return spool

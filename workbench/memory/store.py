@@ -51,7 +51,8 @@ from tmx import TmxParseError, TranslationUnit, Variant, read_tmx
 from tmx.units import format_date
 from tmx.writer import LANGUAGE_TAG
 from workbench.db import checkpoint
-from workbench.errors import NotFound, in_user_language
+from workbench.errors import NotFound
+from workbench.failures import refusal
 from workbench.memory import MemoryImportError
 from workbench.memory.models import (
     IMPORTING,
@@ -178,23 +179,14 @@ def import_tmx(session: Session, source: BinaryIO, file_name: str,
         already = session.scalar(select(func.count()).select_from(_ECHOES)
                                  .where(_ECHOES.c.origin_id == origin_id)) or 0
         if not stored and already and (earlier := _same_file(session, origin_id, already)):
-            raise MemoryImportError(ngettext(
-                "%(file)s is the same file as %(earlier)s, imported on %(date)s: its "
-                "%(count)s unit with text is in the memory already. Nothing was added.",
-                "%(file)s is the same file as %(earlier)s, imported on %(date)s: its "
-                "%(count)s units with text are all in the memory already. Nothing was added.",
-                already, file=file_name, earlier=earlier.file_name,
-                date=f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC", count=f"{already:,}"))
+            raise refusal(MemoryImportError, "tmx-same-file", file=file_name,
+                          earlier=earlier.file_name,
+                          date=f"{earlier.imported_at:%Y-%m-%d %H:%M} UTC", count=already)
         if not stored and already:
-            raise MemoryImportError(ngettext(
-                "%(file)s: its %(count)s unit with text is in the memory already "
-                "(imported from %(files)s). Nothing was added.",
-                "%(file)s: its %(count)s units with text are all in the memory already "
-                "(imported from %(files)s). Nothing was added.", already, file=file_name,
-                count=f"{already:,}", files=_file_names(session, holders)))
+            raise refusal(MemoryImportError, "tmx-in-memory", file=file_name, count=already,
+                          files=_file_names(session, holders))
         if not stored:
-            raise MemoryImportError(_("%(file)s: the file holds no translation unit with "
-                                      "text. Nothing was imported.", file=file_name))
+            raise refusal(MemoryImportError, "tmx-no-units", file=file_name)
         origin.unit_count = shown
         origin.already_in_memory = already
         origin.in_sets = stored - shown
@@ -263,17 +255,13 @@ def _check_langs(batch: list[TranslationUnit], first: int, file_name: str) -> No
             code = variant.lang.strip()
             if (len(code) > 20 or code == ANY_SOURCE
                     or not LANGUAGE_TAG.fullmatch(code.replace("_", "-"))):
-                raise MemoryImportError(_(
-                    "%(file)s, unit %(unit)s: '%(code)s' is not a language code the memory "
-                    "can keep (like en-GB or zh-Hant-TW, at most 20 characters). Nothing was "
-                    "imported.", file=file_name, unit=first + n, code=code))
+                raise refusal(MemoryImportError, "tmx-language-code", file=file_name,
+                              unit=first + n, code=code)
 
 
 def _unreadable(error: TmxParseError, file_name: str) -> MemoryImportError:
-    where = _("%(file)s, line %(line)s", file=file_name, line=error.line) if error.line \
-        else file_name
-    return MemoryImportError(_("%(where)s: %(reason)s. Nothing was imported.", where=where,
-                               reason=in_user_language(error)))
+    return refusal(MemoryImportError, "tmx-unreadable", file=file_name, line=error.line,
+                   reason=error.template, details=error.params)
 
 
 def _batches(units: Iterable[TranslationUnit]) -> Iterator[tuple[int, list[TranslationUnit]]]:

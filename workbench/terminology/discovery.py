@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alignments.terms import AlignedRow, Flag, Occurrence, discover
 from workbench.errors import WorkbenchError
+from workbench.failures import refusal, unwritable_output
 from workbench.jobs.runner import JobContext, submit, transaction
 from workbench.models import DocumentSet
 
@@ -69,9 +69,7 @@ def discover_terms(context: JobContext) -> dict[str, Any]:
         sets = [get_set(session, i) for i in wanted] if wanted \
             else chosen_sets(session, discovery=True)
         if not sets:
-            raise NothingToDiscover(_(
-                "There is no set to find terminology flags in: import a set first, or take "
-                "sets back into discovery on the flags page. Nothing was stored."))
+            raise refusal(NothingToDiscover, "nothing-to-discover")
         total = len(sets) + 1  # each set read, then the discovery itself
         context.progress(0, total)
         rows: list[AlignedRow] = []
@@ -80,7 +78,10 @@ def discover_terms(context: JobContext) -> dict[str, Any]:
             context.progress(done, total)
         flags = discover(rows, pivot=pivot_of(sets))
         digest = state_digest(sets)
-        path = _store(context.folder, digest, [s.id for s in sets], flags)
+        try:
+            path = _store(context.folder, digest, [s.id for s in sets], flags)
+        except OSError as error:  # the disk full, the folder not the workbench's to write
+            raise unwritable_output(error, context.folder) from error
         remember_flags(session, sets, flags)
         open_count = sum(1 for state in flag_states(session, sets) if state.open)
         context.progress(total, total)
