@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext
 from workbench.errors import WorkbenchError
 from workbench.failures import refusal, unreadable_input, unwritable_output
 from workbench.importers import Version
+from workbench.jobs import titles
 from workbench.jobs.runner import JobContext, transaction
 from workbench.terminology.discovery import discover_terms
 
@@ -36,11 +37,14 @@ VERSIONS_FILE = "versions.json"
 
 @dataclass(frozen=True)
 class Kind:
-    """A kind of job: its function and the unit its progress counts."""
+    """A kind of job: its function, the unit its progress counts, what the jobs page calls
+    it, and what makes a job's title from its parameters (``workbench.jobs.titles``)."""
 
     run: Callable[[JobContext], dict[str, Any]]
     unit: str
     label: Any  # a lazy string: what the jobs page calls it
+    # the title in the reader's language, None where the parameters do not say it
+    title: Callable[[Mapping[str, Any]], str | None] | None = None
 
 
 # -- aligning the versions of a page -------------------------------------------------------
@@ -162,11 +166,14 @@ def realign(context: JobContext) -> dict[str, Any]:
 
 
 KINDS: dict[str, Kind] = {
-    "align": Kind(align, "sentences", lazy_gettext("Aligning a page")),
-    "tmx-import": Kind(import_memory, "units", lazy_gettext("TMX import")),
-    "memory-export": Kind(export_memory, "units", lazy_gettext("Memory export")),
-    "realign": Kind(realign, "sentences", lazy_gettext("Re-aligning a set")),
-    "discover_terms": Kind(discover_terms, "sets", lazy_gettext("Finding terminology flags")),
+    "align": Kind(align, "sentences", lazy_gettext("Aligning a page"), titles.aligning),
+    "tmx-import": Kind(import_memory, "units", lazy_gettext("TMX import"), titles.importing),
+    "memory-export": Kind(export_memory, "units", lazy_gettext("Memory export"),
+                          titles.exporting),
+    "realign": Kind(realign, "sentences", lazy_gettext("Re-aligning a set"),
+                    titles.realigning),
+    "discover_terms": Kind(discover_terms, "sets", lazy_gettext("Finding terminology flags"),
+                           titles.discovering),
 }
 
 UNITS = {"sentences": lazy_gettext("sentences"), "units": lazy_gettext("units"),
