@@ -86,6 +86,12 @@ def _tmx_unreadable(params: Mapping[str, Any]) -> str:
     return _("%(where)s: %(reason)s. Nothing was imported.", where=where, reason=reason)
 
 
+def _count(number: int) -> str:
+    """``number`` as the reader writes it (2,000; 2 000 in Russian); outside the app (a
+    script importing into the memory) as English does."""
+    return format_decimal(number) if has_app_context() else f"{number:,}"
+
+
 def _tmx_same_file(params: Mapping[str, Any]) -> str:
     count = int(params["count"])
     return ngettext(
@@ -94,7 +100,7 @@ def _tmx_same_file(params: Mapping[str, Any]) -> str:
         "%(file)s is the same file as %(earlier)s, imported on %(date)s: its "
         "%(count)s units with text are all in the memory already. Nothing was added.",
         count, file=params["file"], earlier=params["earlier"], date=params["date"],
-        count=format_decimal(count))
+        count=_count(count))
 
 
 def _tmx_in_memory(params: Mapping[str, Any]) -> str:
@@ -104,7 +110,7 @@ def _tmx_in_memory(params: Mapping[str, Any]) -> str:
         "(imported from %(files)s). Nothing was added.",
         "%(file)s: its %(count)s units with text are all in the memory already "
         "(imported from %(files)s). Nothing was added.",
-        count, file=params["file"], count=format_decimal(count), files=params["files"])
+        count, file=params["file"], count=_count(count), files=params["files"])
 
 
 def _too_few_languages(params: Mapping[str, Any]) -> str:

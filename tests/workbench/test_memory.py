@@ -879,3 +879,15 @@ def test_a_file_queued_for_the_workers_goes_in_the_jobs_folder(tmp_path: Path) -
     mine.unlink()
     assert queued.read_bytes() == memory_tmx()
     assert _as_it_is(tmp_path / "big.tmx")(tmp_path / "jobs" / "8") == tmp_path / "big.tmx"
+
+
+def test_the_command_line_says_a_large_count_of_units_already_in_the_memory_with_commas(
+        runner: CliRunner, tmp_path: Path) -> None:
+    from tests.workbench.test_busy import generated_tmx
+
+    (tmp_path / "large.tmx").write_bytes(generated_tmx(1200))
+    (tmp_path / "again.tmx").write_bytes(generated_tmx(1200))
+    assert runner.invoke(main, ["memory", "import", "large.tmx"]).exit_code == 0
+    again = runner.invoke(main, ["memory", "import", "again.tmx"])
+    assert again.exit_code == 1
+    assert "its 1,200 units with text are all in the memory already" in again.output
