@@ -27,7 +27,8 @@ class WorkbenchError(Exception):
     """Something the user can act on went wrong; ``str(error)`` says what, in plain words.
 
     ``kind`` and ``params``, when given (``workbench.failures.refusal``), name the failure
-    and its particulars, so that a job it stops says it in each reader's language."""
+    and its particulars, so that a job it stops says it in each reader's language (the
+    database's own errors below carry theirs)."""
 
     status = 400
 
@@ -77,7 +78,7 @@ class DatabaseBusy(WorkbenchError):
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or gettext(
             "Another import or re-alignment is writing to the database; nothing of yours was "
-            "lost. Try again in a moment."))
+            "lost. Try again in a moment."), kind="" if message else "database-busy")
 
 
 class DatabaseUnreachable(WorkbenchError):
@@ -97,6 +98,7 @@ class DatabaseUnreachable(WorkbenchError):
         super().__init__(gettext(
             "The database cannot be reached just now, so nothing could be read or stored. "
             "Try again in a minute; if it lasts, tell the workbench's administrator."))
+        self.kind = "database-unreachable"  # a job it stops says it in its reader's language
         self.reason = reason
 
 
@@ -109,6 +111,7 @@ class ConflictingChange(DatabaseBusy):
         super().__init__(gettext(
             "Someone else was changing the same set at that very moment; nothing of yours "
             "was stored. Try again."))
+        self.kind = "conflicting-change"
 
 
 BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")

@@ -33,7 +33,12 @@ from flask_babel import gettext as _
 
 from alignments.errors import AlignmentError
 from workbench.engine_messages import engine_message
-from workbench.errors import WorkbenchError
+from workbench.errors import (
+    ConflictingChange,
+    DatabaseBusy,
+    DatabaseUnreachable,
+    WorkbenchError,
+)
 
 
 def _engine(params: Mapping[str, Any]) -> str:
@@ -192,6 +197,11 @@ FAILURES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "nothing-to-discover": lambda p: _(
         "There is no set to find terminology flags in: import a set first, or take sets "
         "back into discovery on the flags page. Nothing was stored."),
+    # the database, busy or out of reach while the job ran (workbench.errors, which says
+    # them; the reason the log gives of an unreachable one is not the reader's)
+    "database-busy": lambda p: DatabaseBusy().message,
+    "conflicting-change": lambda p: ConflictingChange().message,
+    "database-unreachable": lambda p: DatabaseUnreachable().message,
     # the job's files on disk: its input, its output (an export, the flags found)
     "input-unreadable": lambda p: _(
         "The job's input (%(file)s) cannot be read (%(reason)s): it may have been removed "

@@ -372,3 +372,20 @@ def test_a_failed_memory_export_or_discovery_is_said_in_the_readers_language(
     with session_scope(database_url) as session:  # the command line's English
         assert session.get(Job, 3).message.startswith("The disk is full: the job's file "
                                                       "could not be written in ")
+
+
+def test_a_job_stopped_by_a_busy_database_says_so_in_the_readers_language(
+        client: FlaskClient, app: Flask, database_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.workbench.test_memory import memory_tmx, upload
+    from workbench.errors import DatabaseBusy
+    from workbench.memory import store
+
+    def busy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise DatabaseBusy  # another import held the lock past the busy timeout
+
+    monkeypatch.setattr(store, "import_tmx", busy)
+    client.get("/?ui=en")
+    assert upload(client, memory_tmx(), "omegat.tmx").status_code == 503
+    said_in_russian(app, 1, "database-busy",
+                    "Другой импорт или повторное выравнивание сейчас записывает в базу "
+                    "данных; ничего из ваших данных не потеряно. Повторите попытку чуть позже.")
