@@ -494,18 +494,22 @@ class _RunEncoder:
 
     def features(self, flat: np.ndarray, lens: np.ndarray,
                  inner: tuple[np.ndarray, np.ndarray] | None = None,
-                 tokens: _Tokens | None = None) -> np.ndarray:
+                 tokens: _Tokens | None = None, zero_row: bool = False) -> np.ndarray:
         """Token features (sum(lens), 1280) of sequences laid end to end in ``flat``.
 
         Each sequence is read on its own (zero padding at its ends), as the wheel does.
         ``inner``: two arrays (sum(lens), 768) that receive each token's first-layer input
         ``x`` and output ``h`` (the three branches side by side), for :meth:`_edges`.
         ``tokens``: the embedding and first-layer input of each distinct token of ``flat``,
-        computed once for a whole document (:meth:`_tokens`).
+        computed once for a whole document (:meth:`_tokens`). ``zero_row``: one more row
+        after the tokens', zero (a sum over no token reads it), so no caller copies the
+        features to add it.
         """
         m = self.m
         n_tokens = len(flat)
-        feats = np.empty((n_tokens, m._feat_dim), dtype=np.float32)
+        full = np.empty((n_tokens + zero_row, m._feat_dim), dtype=np.float32)
+        full[n_tokens:] = 0.0
+        feats = full[:n_tokens]
         tokens = tokens if tokens is not None else self._tokens(flat)
         where = tokens.rows(flat)
         feats[:, :_EMB] = tokens.emb[where]
@@ -539,12 +543,12 @@ class _RunEncoder:
             c2 += h
             feats[:, _EMB + b * _CNN:_EMB + (b + 1) * _CNN] = c2
         _layernorm(feats, m.ln_g, m.ln_b, m.eps)
-        return feats
+        return full
 
     def head(self, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """Unit sentence vectors (r, 512) from token-feature sums (r, 1280) and counts (r,)."""
         m = self.m
-        mean = sums.astype(np.float32) @ m.cnn_W
+        mean = np.asarray(sums, dtype=np.float32) @ m.cnn_W
         flens = lens.astype(np.float32)
         mean += flens[:, None] * m.cnn_b
         mean *= np.reciprocal(np.sqrt(flens))[:, None]
@@ -692,12 +696,15 @@ class _RunEncoder:
             last = np.arange(k - 1, n)  # the run's last sentence
             first = last - k + 1
             n_pieces = ends[last] - begins[first]
-            sums = start_fix[first] + end_fix[last]
+            # the runs' first sentences are 0 .. n - k, their last k - 1 .. n - 1: slices
+            sums = start_fix[:n - k + 1] + end_fix[k - 1:]
             for q in range(k):
-                sums += per_sentence[first + q]
-            vectors = np.zeros((len(last), _EMB), dtype=np.float32)
+                sums += per_sentence[q:n - k + 1 + q]
+            vectors = out[k, k:]
             long = n_pieces >= 2 * _REACH
-            if long.any():
+            if long.all():
+                vectors[:] = self.head(sums, n_pieces + 2)
+            elif long.any():
                 vectors[long] = self.head(sums[long], n_pieces[long] + 2)
             short = np.flatnonzero(~long)
             if len(short):
@@ -705,7 +712,6 @@ class _RunEncoder:
                         for r in short]
                 vectors[short] = self.head(self._sums(seqs, [slice(None)] * len(seqs)),
                                            n_pieces[short] + 2)
-            out[k, k:] = vectors
         return out, clauses
 
     def _stream_sums(self, stream: np.ndarray, tokens: _Tokens,
@@ -716,7 +722,9 @@ class _RunEncoder:
 
         Each family of spans must have sorted starts and sorted ends; gives one array
         (len(starts), 1280) per family. The stream is read in chunks with _REACH tokens of
-        context each side, so memory stays a few MB whatever its length. Also gives, for
+        context each side, so memory stays a few MB whatever its length. A family of spans
+        of at most _REACH tokens (the runs' edges as the stream saw them) is summed from its
+        tokens' rows alone (:func:`_short_sums`), not over the whole chunk. Also gives, for
         ``wanted = (positions, take_h)``, the first layer's input ``x`` (or its output
         ``h`` where ``take_h``) at those stream positions: an array (len(positions), 768),
         zero for a position outside the stream. ``tokens``: the stream's distinct tokens
@@ -724,6 +732,8 @@ class _RunEncoder:
         """
         dim = self.m._feat_dim
         out = [np.zeros((len(starts), dim), dtype=np.float32) for starts, _ in spans]
+        short = [bool(len(starts)) and int((ends - starts).max()) <= _REACH
+                 for starts, ends in spans]
         positions, take_h = wanted if wanted is not None else (
             np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
         kept = np.zeros((len(positions), 3 * _CNN), dtype=np.float32)
@@ -735,8 +745,9 @@ class _RunEncoder:
             lo, hi = max(0, c0 - _REACH), min(total, c1 + _REACH)
             inner = (np.empty((hi - lo, 3 * _CNN), dtype=np.float32),
                      np.empty((hi - lo, 3 * _CNN), dtype=np.float32))
-            feats = self.features(stream[lo:hi], np.array([hi - lo]), inner,
-                                  tokens)[c0 - lo:c1 - lo]
+            # the chunk's rows, then its right context's and a zero row
+            rows_from = self.features(stream[lo:hi], np.array([hi - lo]), inner, tokens,
+                                      zero_row=True)[c0 - lo:]
             # the positions of this chunk proper, where h saw all it should
             w0, w1 = np.searchsorted(ordered, (c0, c1))
             if w1 > w0:
@@ -744,17 +755,20 @@ class _RunEncoder:
                 h = take_h[rows]
                 kept[rows[~h]] = inner[0][ordered[w0:w1][~h] - lo]
                 kept[rows[h]] = inner[1][ordered[w0:w1][h] - lo]
-            padded = np.concatenate((feats, np.zeros((1, dim), dtype=np.float32)))
-            for (starts, ends), sums in zip(spans, out, strict=True):
+            for (starts, ends), sums, few in zip(spans, out, short, strict=True):
                 first = int(np.searchsorted(ends, c0, side="right"))
                 last = int(np.searchsorted(starts, c1, side="left"))
                 if last > first:
                     a = np.clip(starts[first:last] - c0, 0, c1 - c0)
                     b = np.clip(ends[first:last] - c0, 0, c1 - c0)
+                    if few:
+                        sums[first:last] += _short_sums(rows_from, a, b, len(rows_from) - 1)
+                        continue
                     # reduceat over (a, b) pairs sums rows a..b-1 (an empty span gives row
-                    # a, hence the mask); the zero row keeps b == c1 - c0 in range
-                    part = np.add.reduceat(padded, np.stack((a, b), axis=1).ravel())[::2]
-                    sums[first:last] += np.where((b > a)[:, None], part, 0.0)
+                    # a, hence the mask); the rows after the chunk keep b == c1 - c0 in range
+                    part = np.add.reduceat(rows_from, np.stack((a, b), axis=1).ravel())[::2]
+                    part[b <= a] = 0.0
+                    sums[first:last] += part
         return out, kept
 
     def _edges(self, inner: np.ndarray, stream: np.ndarray, at: np.ndarray, mark: int,
@@ -862,6 +876,21 @@ class _RunEncoder:
         x = emb @ m.proj_W
         x += m.proj_b
         return _layernorm(x, m.ln_g_all, m.ln_b_all, m.eps)
+
+
+def _short_sums(rows: np.ndarray, a: np.ndarray, b: np.ndarray, zero: int) -> np.ndarray:
+    """The sums of ``rows[a[r]:b[r]]`` for spans of at most _REACH rows, added as
+    ``np.add.reduceat`` adds them (the first row plus the others' running sum, so the
+    result is the same to the last bit) from each span's own rows; ``rows[zero]`` is
+    zero and stands in for the rows a span lacks: (len(a), columns)."""
+    at = a[:, None] + np.arange(_REACH)[None, :]
+    at = np.where(at < b[:, None], at, zero)
+    rest = rows[at[:, 1]]
+    for k in range(2, _REACH):
+        rest += rows[at[:, k]]
+    out = rows[at[:, 0]]
+    out += rest
+    return out
 
 
 def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:

@@ -188,3 +188,19 @@ def test_the_weights_read_in_parallel_are_the_wheels() -> None:
             assert all(np.array_equal(x, y) for x, y in zip(value, ours[name], strict=True))
         elif name != "_threadpool":
             assert value == ours[name] or value is ours[name], name
+
+
+def test_a_runs_edges_sum_as_the_whole_chunk_summed_them() -> None:
+    # the 4 tokens at a run's edge, as the stream saw them, are summed from their own rows:
+    # the same to the last bit as summing over the chunk (np.add.reduceat), so a document
+    # aligns as it did, only sooner
+    from alignments.embed import _REACH, _short_sums
+
+    rows = np.random.default_rng(7).standard_normal((40, 1280)).astype(np.float32) * 10
+    rows[-1] = 0.0
+    a = np.array([0, 3, 5, 9, 9, 20, 36, 38])
+    b = np.minimum(a + np.array([4, 3, 2, 1, 0, 4, 3, 4]), 39)
+    assert (b - a).max() <= _REACH
+    whole = np.add.reduceat(rows, np.stack((a, b), axis=1).ravel())[::2]
+    whole[b <= a] = 0.0
+    assert np.array_equal(_short_sums(rows, a, b, len(rows) - 1), whole)
