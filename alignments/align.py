@@ -36,7 +36,7 @@ import numpy as np
 from alignments.anchors import anchor_features, mask_mismatch, span_masks
 from alignments.beads import AlignmentError, Bead
 from alignments.confidence import FEATURES, probability
-from alignments.embed import Clauses, Embedded, Encoder, default_encoder
+from alignments.embed import Clauses, Embedded, Encoder, blas_threads, default_encoder
 from alignments.search import (
     Band,
     Lattice,
@@ -180,7 +180,10 @@ def align_pair_with_features(
             at = 2 * free.index(index)
             side = _Side.of(source[s0:s1], runs[at], source_lang, src_para, s0, params)
             other = _Side.of(target[t0:t1], runs[at + 1], target_lang, tgt_para, t0, params)
-            found, judged = _align_piece(side, other, params)
+            # one BLAS thread, as the encoder's: the search's products are small, and a
+            # second thread only spins against the other processes of a shared machine
+            with blas_threads(1):
+                found, judged = _align_piece(side, other, params)
             beads.extend(found)
             features.append(judged)
         else:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DIM", "Clauses", "Embedded", "Encoder", "default_encoder"]
+__all__ = ["DIM", "Clauses", "Embedded", "Encoder", "blas_threads", "default_encoder"]
 
 DIM = 512
 # the runs of the documents aligned last stay cached up to this size (the pivot and every
