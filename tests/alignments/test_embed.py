@@ -204,3 +204,16 @@ def test_a_runs_edges_sum_as_the_whole_chunk_summed_them() -> None:
     whole = np.add.reduceat(rows, np.stack((a, b), axis=1).ravel())[::2]
     whole[b <= a] = 0.0
     assert np.array_equal(_short_sums(rows, a, b, len(rows) - 1), whole)
+
+
+def test_a_sentences_tokens_sum_as_the_whole_chunk_summed_them() -> None:
+    # a sentence's (or a clause's) tokens are summed a row at a time, in the order numpy's
+    # reduceat took down each column: the same runs to the last bit, whatever the length
+    from alignments.embed import _span_sums
+
+    rows = np.random.default_rng(11).standard_normal((700, 1280)).astype(np.float32) * 10
+    a = np.array([0, 1, 3, 10, 40, 100, 300, 650, 650])
+    b = np.array([1, 3, 10, 40, 100, 300, 640, 650, 699])  # 1 .. 340 rows, and none
+    whole = np.add.reduceat(rows, np.stack((a, b), axis=1).ravel())[::2]
+    whole[b <= a] = 0.0
+    assert np.array_equal(_span_sums(rows, a, b), whole)
