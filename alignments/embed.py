@@ -463,6 +463,8 @@ _TAIL = _Edge(("s-6", "s-5", "s-4", "s-3", "s-2", "s-1", "EOS"), 6, (2, 3, 4, 5)
 _TAIL_STREAM = np.array([-4, -3, -2, -1, -6, -5, -4, -3])
 _H_SLOTS = np.array([False] * 4 + [True] * 4)
 _EDGE_BATCH = 256  # run edges computed together
+_TOKEN_BATCH = 64  # distinct tokens computed together at the least when a block reuses the
+# last one's (OpenBLAS rounds a product of 8 rows or more the same whatever their number)
 
 
 @dataclass(frozen=True)
@@ -597,10 +599,11 @@ class _RunEncoder:
         out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
         vectors: list[np.ndarray] = []
         owners: list[np.ndarray] = []
+        known: _Tokens | None = None  # the last block's tokens, which the next one reuses
         for start in range(0, n, _BLOCK_SENTENCES):
             end = min(n, start + _BLOCK_SENTENCES)
             context = max(0, start - max_run + 1)
-            block, clauses = self._block_runs(pieces[context:end], max_run)
+            block, clauses, known = self._block_runs(pieces[context:end], max_run, known)
             out[:, start + 1:end + 1] = block[:, start + 1 - context:]
             mine = clauses.sentence >= start - context  # the context's are the last block's
             vectors.append(clauses.vectors[mine])
@@ -642,12 +645,15 @@ class _RunEncoder:
         return (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64),
                 np.array(owners, dtype=np.int64))
 
-    def _block_runs(self, pieces: Sequence[Sequence[int]], max_run: int
-                    ) -> tuple[np.ndarray, Clauses]:
+    def _block_runs(self, pieces: Sequence[Sequence[int]], max_run: int,
+                    before: _Tokens | None = None
+                    ) -> tuple[np.ndarray, Clauses, _Tokens | None]:
+        """The runs and clauses of one block, and its distinct tokens (:meth:`_tokens`,
+        those of the block ``before`` it reused)."""
         n = len(pieces)
         out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
         if n == 0:
-            return out, Clauses.empty()
+            return out, Clauses.empty(), before
         stream = np.fromiter((p for sent in pieces for p in sent), dtype=np.int64)
         counts = np.array([len(p) for p in pieces], dtype=np.int64)
         ends = np.cumsum(counts)
@@ -661,7 +667,7 @@ class _RunEncoder:
         tail_at = ends[:, None] + _TAIL_STREAM[None, :]
         wanted = np.concatenate((head_at.ravel(), tail_at.ravel()))
         take_h = np.tile(_H_SLOTS, 2 * n)  # the row holds h (else x) of its position
-        known = self._tokens(np.concatenate((stream, [_BOS, _EOS])))
+        known = self._tokens(np.concatenate((stream, [_BOS, _EOS])), before)
         # a clause reads as it does inside its sentence: the sum of its tokens' stream
         # features (no BOS / EOS of its own)
         clause_starts, clause_ends, owners = self._clause_spans(pieces, begins)
@@ -712,7 +718,7 @@ class _RunEncoder:
                         for r in short]
                 vectors[short] = self.head(self._sums(seqs, [slice(None)] * len(seqs)),
                                            n_pieces[short] + 2)
-        return out, clauses
+        return out, clauses, known
 
     def _stream_sums(self, stream: np.ndarray, tokens: _Tokens,
                      *spans: tuple[np.ndarray, np.ndarray],
@@ -842,13 +848,47 @@ class _RunEncoder:
         """The first layer's input (len(tokens), 768) of single tokens (context-free)."""
         return self._project(self._embedding(tokens))
 
-    def _tokens(self, stream: np.ndarray) -> _Tokens:
+    def _tokens(self, stream: np.ndarray, before: _Tokens | None = None) -> _Tokens:
         """The embedding, the first layer's input and its shares of the first layer's
         product (see :class:`_Tokens`) of each distinct token of ``stream``: all depend on
         the token alone, and a document repeats its words (512 sentences of Text+Berg have
         a fifth as many distinct tokens as tokens, so their first layer costs a fifth).
+
+        ``before``: the tokens of the document's block before this one, whose rows are
+        taken as they are (a document's blocks share most of their words); only the
+        others are computed, at least _TOKEN_BATCH rows at once (padded with known ones),
+        as every block's tokens are: a product of a few rows may take another kernel and
+        round differently, and the runs would no longer be the same to the last bit.
         """
         distinct = np.unique(stream)
+        if before is None or len(distinct) < _TOKEN_BATCH or len(before.ids) < _TOKEN_BATCH:
+            return self._tokens_of(distinct)
+        at = np.minimum(np.searchsorted(before.ids, distinct), len(before.ids) - 1)
+        seen = before.ids[at] == distinct
+        new = np.flatnonzero(~seen)
+        if len(new) * 2 > len(distinct):  # mostly new: computed whole, as without it
+            return self._tokens_of(distinct)
+        old = np.flatnonzero(seen)
+        fresh = self._tokens_of(
+            distinct[np.concatenate((new, old[:max(0, _TOKEN_BATCH - len(new))]))])
+        kept = at[old]
+
+        def merged(mine: np.ndarray, theirs: np.ndarray, rows: int) -> np.ndarray:
+            out = np.empty((rows, theirs.shape[1]), dtype=theirs.dtype)
+            out[old] = theirs[kept]
+            out[new] = mine[:len(new)]
+            out[len(distinct):] = 0.0  # the zero row of the shares
+            return out
+
+        k = len(distinct)
+        return _Tokens(distinct, merged(fresh.emb, before.emb, k), merged(fresh.x, before.x, k),
+                       tuple(tuple(merged(mine, theirs, k + 1)
+                                   for mine, theirs in zip(fresh_b, before_b, strict=True))
+                             for fresh_b, before_b in zip(fresh.first, before.first,
+                                                          strict=True)))
+
+    def _tokens_of(self, distinct: np.ndarray) -> _Tokens:
+        """:meth:`_tokens` of the tokens ``distinct`` (distinct), all computed here."""
         emb = self._embedding(distinct)
         x = self._project(emb)
         zero = np.zeros((1, _CNN), dtype=np.float32)

@@ -217,3 +217,41 @@ def test_a_sentences_tokens_sum_as_the_whole_chunk_summed_them() -> None:
     whole = np.add.reduceat(rows, np.stack((a, b), axis=1).ravel())[::2]
     whole[b <= a] = 0.0
     assert np.array_equal(_span_sums(rows, a, b), whole)
+
+
+def test_a_documents_blocks_reuse_the_tokens_of_the_block_before(
+        encoder: Encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a long document's blocks share most of their words: each block computes only the
+    # tokens the block before it lacked, and the runs are the same to the last bit
+    import alignments.embed as embed
+
+    sentences = [f"{s} ({n})" for n in range(12) for s in SENTENCES]
+    pieces = [encoder.pieces.encode(text, out_type=int) for text in sentences]
+    monkeypatch.setattr(embed, "_BLOCK_SENTENCES", 24)
+    computed: list[int] = []  # token rows each block computed (its short runs' aside)
+    rows = [0]
+    tokens, tokens_of = embed._RunEncoder._tokens, embed._RunEncoder._tokens_of
+
+    def counted_of(self: embed._RunEncoder, distinct: np.ndarray) -> embed._Tokens:
+        rows[0] += len(distinct)
+        return tokens_of(self, distinct)
+
+    def counted(self: embed._RunEncoder, stream: np.ndarray,
+                before: embed._Tokens | None = None) -> embed._Tokens:
+        rows[0] = 0
+        out = tokens(self, stream, before)
+        if stream[0] != embed._BOS:  # a block's stream, not its short runs read whole
+            computed.append(rows[0])
+        return out
+
+    monkeypatch.setattr(embed._RunEncoder, "_tokens_of", counted_of)
+    monkeypatch.setattr(embed._RunEncoder, "_tokens", counted)
+    model = embed._RunEncoder(encoder.backend, encoder._clause_table([pieces]))
+    reused = model.runs(pieces, 5)
+    assert len(computed) == 4
+    assert max(computed[1:]) <= embed._TOKEN_BATCH < computed[0]  # the rest reused
+    monkeypatch.setattr(embed._RunEncoder, "_tokens",
+                        lambda self, stream, before=None: tokens_of(self, np.unique(stream)))
+    whole = model.runs(pieces, 5)
+    assert np.array_equal(reused.runs, whole.runs)
+    assert np.array_equal(reused.clauses.vectors, whole.clauses.vectors)
