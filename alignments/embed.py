@@ -599,11 +599,11 @@ class _RunEncoder:
         out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
         vectors: list[np.ndarray] = []
         owners: list[np.ndarray] = []
-        known: _Tokens | None = None  # the last block's tokens, which the next one reuses
+        carried: list[_Tokens] = []  # the last block's tokens, which the next one reuses
         for start in range(0, n, _BLOCK_SENTENCES):
             end = min(n, start + _BLOCK_SENTENCES)
             context = max(0, start - max_run + 1)
-            block, clauses, known = self._block_runs(pieces[context:end], max_run, known)
+            block, clauses = self._block_runs(pieces[context:end], max_run, carried)
             out[:, start + 1:end + 1] = block[:, start + 1 - context:]
             mine = clauses.sentence >= start - context  # the context's are the last block's
             vectors.append(clauses.vectors[mine])
@@ -646,14 +646,14 @@ class _RunEncoder:
                 np.array(owners, dtype=np.int64))
 
     def _block_runs(self, pieces: Sequence[Sequence[int]], max_run: int,
-                    before: _Tokens | None = None
-                    ) -> tuple[np.ndarray, Clauses, _Tokens | None]:
-        """The runs and clauses of one block, and its distinct tokens (:meth:`_tokens`,
-        those of the block ``before`` it reused)."""
+                    carried: list[_Tokens] | None = None) -> tuple[np.ndarray, Clauses]:
+        """The runs and clauses of one block. ``carried``: the distinct tokens of the block
+        before it (:meth:`_tokens`), or none, taken out (so they are freed as soon as this
+        block's are made, not kept beside them) and replaced by this block's."""
         n = len(pieces)
         out = np.zeros((max_run + 1, n + 1, _EMB), dtype=np.float32)
         if n == 0:
-            return out, Clauses.empty(), before
+            return out, Clauses.empty()
         stream = np.fromiter((p for sent in pieces for p in sent), dtype=np.int64)
         counts = np.array([len(p) for p in pieces], dtype=np.int64)
         ends = np.cumsum(counts)
@@ -667,7 +667,10 @@ class _RunEncoder:
         tail_at = ends[:, None] + _TAIL_STREAM[None, :]
         wanted = np.concatenate((head_at.ravel(), tail_at.ravel()))
         take_h = np.tile(_H_SLOTS, 2 * n)  # the row holds h (else x) of its position
-        known = self._tokens(np.concatenate((stream, [_BOS, _EOS])), before)
+        known = self._tokens(np.concatenate((stream, [_BOS, _EOS])),
+                             carried.pop() if carried else None)
+        if carried is not None:
+            carried.append(known)
         # a clause reads as it does inside its sentence: the sum of its tokens' stream
         # features (no BOS / EOS of its own)
         clause_starts, clause_ends, owners = self._clause_spans(pieces, begins)
@@ -718,7 +721,7 @@ class _RunEncoder:
                         for r in short]
                 vectors[short] = self.head(self._sums(seqs, [slice(None)] * len(seqs)),
                                            n_pieces[short] + 2)
-        return out, clauses, known
+        return out, clauses
 
     def _stream_sums(self, stream: np.ndarray, tokens: _Tokens,
                      *spans: tuple[np.ndarray, np.ndarray],
