@@ -47,6 +47,7 @@ from accuracy import (  # noqa: E402
     ROOT,
     _KeptEncoder,
     auc,
+    fit_trees,
     run,
     sources,
     wrong_in_lowest,
@@ -135,35 +136,39 @@ def needs_a_look(row: Row) -> bool:
 
 
 def held_out_scorers(names: Sequence[str], embeddings: Path | None, shared: Path, demo: Path,
-                     corpora: Sequence[Path]) -> dict[str, tuple[np.ndarray, float]]:
-    """For each corpus of ``names``, the bead scorer (weights, intercept) fitted on the
-    beads of every other source of ``bench/accuracy.py``: its own pairs and its Chinese
-    pairs left out."""
+                     corpora: Sequence[Path]
+                     ) -> dict[str, tuple[np.ndarray, float, confidence.Trees]]:
+    """For each corpus of ``names``, the bead scorer (weights, intercept, boosted trees)
+    fitted on the beads of every other source of ``bench/accuracy.py``: its own pairs and
+    its Chinese pairs left out."""
     results = [run(source, embeddings) for source in sources(shared, demo, corpora)]
     out = {}
     for name in names:
         train = [r for r in results if r.source.group not in (name, f"{name}-zh")]
         x = np.array([f for r in train for f in r.features])
         y = np.array([ok for r in train for ok in r.right])
-        out[name] = confidence.fit_logistic(x, y)
+        out[name] = (*confidence.fit_logistic(x, y), fit_trees(x, y))
     return out
 
 
 @contextlib.contextmanager
-def scorer(weights: np.ndarray | None, bias: float | None) -> Iterator[None]:
-    """The aligner's bead confidence with these coefficients inside the block (None: as
-    shipped)."""
+def scorer(weights: np.ndarray | None, bias: float | None,
+           trees: confidence.Trees | None = None) -> Iterator[None]:
+    """The aligner's bead confidence with these coefficients and trees inside the block
+    (None: as shipped)."""
     if weights is None or bias is None:
         yield
         return
-    shipped = dict(confidence.WEIGHTS), confidence.INTERCEPT
+    shipped = dict(confidence.WEIGHTS), confidence.INTERCEPT, confidence.shipped_trees
     confidence.WEIGHTS.update(zip(confidence.FEATURES, map(float, weights), strict=True))
     confidence.INTERCEPT = bias
+    confidence.shipped_trees = lambda: trees  # type: ignore[assignment]
     try:
         yield
     finally:
         confidence.WEIGHTS.update(shipped[0])
         confidence.INTERCEPT = shipped[1]
+        confidence.shipped_trees = shipped[2]  # type: ignore[assignment]
 
 
 def measure(name: str, folder: Path, encoder: Encoder, over_pivot: bool = False) -> Result:
@@ -283,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = []
     print("\n".join(HEAD), flush=True)
     for name, folder in named:
-        with scorer(*scorers.get(name, (None, None))):
+        with scorer(*scorers.get(name, (None, None, None))):
             results.append(measure(name, folder, encoder, args.over_pivot))
         print(line(results[-1]), flush=True)
     if len(results) > 1:
