@@ -599,8 +599,9 @@ def _figures(confidence: Sequence[float], right: Sequence[bool]) -> Figures:
 
 
 TREES = 200  # boosted trees: how many, how deep, and the step of each (scikit-learn's
-DEPTH = 2  # GradientBoostingClassifier; chosen 2026-12-07 on the sources held out, the mean
-RATE = 0.05  # with the logistic model: pooled AUC 0.913 -> 0.922, no source worse)
+DEPTH = 2  # GradientBoostingClassifier; tried 2026-12-07 on the sources held out, the mean
+RATE = 0.05  # with the logistic model: pooled AUC 0.913 -> 0.922; not shipped, see
+# alignments/confidence.py)
 
 
 def fit_trees(x: np.ndarray, y: np.ndarray) -> Trees:
