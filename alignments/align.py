@@ -27,6 +27,7 @@ between two of them is aligned on its own.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -380,8 +381,7 @@ def _recross(path: list[Span], src: _Side, tgt: _Side, cost: _BeadCost, threshol
     short, ``-d * d' > threshold``) and the 2-2 is about as similar as the better of the
     two (loses at most ``loss``)."""
 
-    def similarity(a0: int, a1: int, b0: int, b1: int) -> float:
-        return float(tgt.runs[b1 - b0, b1] @ src.runs[a1 - a0, a1])
+    similarity = functools.partial(_similarity, src, tgt)
 
     def deviation(span: Span) -> float:
         i0, i1, j0, j1 = span
@@ -409,6 +409,11 @@ def _recross(path: list[Span], src: _Side, tgt: _Side, cost: _BeadCost, threshol
 Span = tuple[int, int, int, int]  # a bead as (i0, i1, j0, j1) within a piece
 
 
+def _similarity(src: _Side, tgt: _Side, a0: int, a1: int, b0: int, b1: int) -> float:
+    """The embedding similarity of source sentences a0..a1 and target b0..b1 (as runs)."""
+    return float(tgt.runs[b1 - b0, b1] @ src.runs[a1 - a0, a1])
+
+
 def _trim(bead: Span, src: _Side, tgt: _Side, margin: float, kept: float | None = None
           ) -> list[Span]:
     """A merged bead with a sentence at its edge that matches nothing on the other side,
@@ -427,8 +432,7 @@ def _trim(bead: Span, src: _Side, tgt: _Side, margin: float, kept: float | None 
     if i1 - i0 + j1 - j0 <= 2 or i1 == i0 or j1 == j0:
         return [bead]
 
-    def similarity(a0: int, a1: int, b0: int, b1: int) -> float:
-        return float(tgt.runs[b1 - b0, b1] @ src.runs[a1 - a0, a1])
+    similarity = functools.partial(_similarity, src, tgt)
 
     whole = similarity(i0, i1, j0, j1)
     options: list[tuple[float, Span, Span, bool]] = []  # (gain, rest, skip, skip first)
@@ -470,8 +474,7 @@ def _unpair(path: list[Span], src: _Side, tgt: _Side, kept: float, margin: float
     k = 0
     while k < len(out):
         i0, i1, j0, j1 = out[k]
-        if (i1 - i0 == j1 - j0 == 1
-                and float(tgt.runs[1, j1] @ src.runs[1, i1]) < kept):
+        if i1 - i0 == j1 - j0 == 1 and _similarity(src, tgt, i0, i1, j0, j1) < kept:
             before, after = out[max(k - 1, 0):k], out[k + 1:k + 2]
             windows = [before + apart + after for apart in
                        ([(i0, i1, j0, j0), (i1, i1, j0, j1)],    # either skip may sit
@@ -496,8 +499,7 @@ def _attach(path: list[Span], src: _Side, tgt: _Side, margin: float,
     ``params`` allows.
     """
 
-    def similarity(a0: int, a1: int, b0: int, b1: int) -> float:
-        return float(tgt.runs[b1 - b0, b1] @ src.runs[a1 - a0, a1])
+    similarity = functools.partial(_similarity, src, tgt)
 
     out = list(path)
     k = 0

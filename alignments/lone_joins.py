@@ -8,12 +8,13 @@ less than a 1-1 and a skip), and the row then holds two sentences of every other
 that each had a row of their own.
 
 Here the other versions are witnesses. At a place between two hub sentences of a row
-that one version alone joins, while at least two others keep them apart, that version's
-sentences are read against each side as the hub and the witnesses put it (their
-sentences' embeddings together): where they match one side and not the other (by
-LONE_JOIN_MARGIN, the other side under LONE_JOIN_UNRELATED), the row is parted there and
-the version's sentences go with the side they match. A translator who joined the two
-sentences in earnest wrote one that matches both, and the row stays whole.
+that some versions join while at least as many, two at least, keep them apart, each
+joining version's sentences are read against each side as the hub and the witnesses put
+it (their sentences' embeddings together): where every joining version's match one side
+and not the other (by LONE_JOIN_MARGIN, the other side under LONE_JOIN_UNRELATED and not
+much shorter, LONE_JOIN_SHORT) and are as long as one side's, not both sides', the row is
+parted there and each version's sentences go with the side they match. A translator who
+joined the two sentences in earnest wrote one that matches both, and the row stays whole.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def part_lone_joins(rows: Sequence[Row], hub: str, pairwise: Mapping[str, Sequen
                     kept: frozenset[tuple] = frozenset(),
                     key: Callable[[Row], tuple] = lambda row: ()) -> list[Row]:
     """``rows`` (merged over ``hub`` from ``pairwise``: hub -> each version) with each row
-    that fewer versions joined than kept apart parted as the module says; ``vectors(lang,
+    that no more versions joined than kept apart parted as the module says; ``vectors(lang,
     ids)`` gives the embeddings of a version's sentences. Rows whose ``key`` is
     in ``kept`` (confirmed by hand) are left as they are."""
     index = {lang: _BeadIndex(beads) for lang, beads in pairwise.items()}
@@ -87,8 +88,8 @@ class _Reader:
 
 
 def _part(row: Row, hub: str, index: Mapping[str, _BeadIndex], read: _Reader) -> list[Row]:
-    """``row`` parted at its first place that fewer versions join than keep apart (and
-    each part again)."""
+    """``row`` parted at its first place that no more versions join than keep apart, two
+    at least (and each part again)."""
     ids = row.sentences(hub)
     langs = [lang for lang in index if row.sentences(lang)]
     beads = {lang: index[lang].within(row, hub, lang) for lang in langs}

@@ -18,7 +18,7 @@ import numpy as np
 
 from alignments.align import DEFAULT_PARAMS, align_pair
 from alignments.beads import AlignmentError, Bead, Row
-from alignments.embed import Encoder, default_encoder
+from alignments.embed import Embedded, Encoder, default_encoder
 from alignments.lone_joins import part_lone_joins
 
 __all__ = ["align_versions", "choose_pivot", "second_opinion", "weigh_hub"]
@@ -254,6 +254,7 @@ class _Pairs:
         self.versions, self.encoder = versions, encoder
         self.paragraphs, self.confirmed = paragraphs, confirmed
         self.done: dict[tuple[str, str], list[Bead]] = {}
+        self.kept: dict[str, Embedded | None] = {}  # each version's embeddings, kept
 
     def get(self, a: str, b: str, progress: Callable[[float], None] | None = None
             ) -> list[Bead]:
@@ -275,7 +276,9 @@ class _Pairs:
         if self.encoder is None:
             return None
         sentences = self.versions[lang]
-        whole = self.encoder.kept(sentences, DEFAULT_PARAMS.max_side)
+        if lang not in self.kept:  # looked up once: the key is the whole version
+            self.kept[lang] = self.encoder.kept(sentences, DEFAULT_PARAMS.max_side)
+        whole = self.kept[lang]
         if whole is not None:
             return whole.runs[1, [i + 1 for i in ids]]
         return self.encoder.encode([sentences[i] for i in ids])
