@@ -881,6 +881,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.noise_band < 0:
         parser.error(f"--noise-band takes a number of refits, 0 or more, not {args.noise_band}")
+    if args.boost is not None:  # said before the alignment, not after minutes of it
+        if not args.fit:
+            parser.error("--boost fits trees beside the scorer: give --fit too")
+        if not args.boost.parent.is_dir():
+            parser.error(f"--boost: no folder {args.boost.parent} to write the trees in")
+        try:
+            import sklearn  # noqa: F401
+        except ImportError:
+            parser.error("--boost needs scikit-learn (pip install '.[test]')")
     params = parse_params(args.param)
 
     print("| source | P strict | R strict | F1 strict | P lax | R lax | F1 lax | load s "

@@ -4,6 +4,8 @@ set of them is judged held out too."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -204,3 +206,31 @@ def test_a_negative_count_of_refits_is_refused_with_a_sentence(
         main(["--fit", "--noise-band", "-3"])
     assert stop.value.code == 2
     assert "--noise-band takes a number of refits, 0 or more, not -3" in capsys.readouterr().err
+
+
+def test_boosted_trees_asked_badly_are_refused_before_any_alignment(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from bench.accuracy import main
+
+    for argv, said in ((["--boost", str(tmp_path / "trees.json")], "give --fit too"),
+                       (["--fit", "--boost", str(tmp_path / "no" / "trees.json")],
+                        "no folder")):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2
+        err = capsys.readouterr()
+        assert said in err.err and "| source |" not in err.out
+
+
+def test_boosted_trees_fitted_give_back_scikit_learns_probabilities() -> None:
+    """``--fit --boost``: the trees read back with numpy rank as scikit-learn's model."""
+    import numpy as np
+
+    from bench.accuracy import fit_trees
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(300, 3))
+    y = x[:, 0] + 0.3 * x[:, 1] ** 2 + 0.2 * rng.normal(size=300) > 0.2
+    trees = fit_trees(x, y)
+    p = trees.probability(x)
+    assert ((p > 0.5) == y).mean() > 0.9
