@@ -842,6 +842,20 @@ def test_boosted_trees_are_read_as_scikit_learn_wrote_them() -> None:
     assert np.allclose(trees.probability(x), expit)
     again = Trees.from_json(trees.to_json())
     assert np.allclose(again.probability(x), expit)
+    # trees of other sizes walked together: a lone leaf (+1) and a deeper tree, whose
+    # second split (a question on one side only) is asked only right of the first
+    asked = FEATURES.index("question")
+    deeper = {"feature": np.array([at, -1, asked, -1, -1]),
+              "threshold": np.array([0.5, -2.0, 0.5, -2.0, -2.0]),
+              "left": np.array([1, -1, 3, -1, -1]), "right": np.array([2, -1, 4, -1, -1]),
+              "value": np.array([0.0, -2.0, 0.0, 1.0, 3.0])}
+    leaf = {"feature": np.array([-1]), "threshold": np.array([-2.0]),
+            "left": np.array([-1]), "right": np.array([-1]), "value": np.array([1.0])}
+    x[2, asked] = 1.0
+    forest = Trees(0.0, 0.5, (leaf, deeper))
+    expit = 1.0 / (1.0 + np.exp(-0.5 * np.array([1 - 2, 1 - 2, 1 + 3])))
+    assert np.allclose(forest.probability(x), expit)
+    assert len(forest.probability(x[:0])) == 0
     with pytest.raises(ValueError, match="other features"):
         Trees.from_json(trees.to_json().replace('"similarity"', '"cosine"'))
 
