@@ -102,6 +102,10 @@ class AlignParams:
     # (less similar than a related one, see ``trim_related``) is undone when one of its
     # sentences then joins the bead beside it, raising that bead's similarity by more than
     # this: a sentence split in two beside a sentence left out (None: keep such beads)
+    border: float | None = 0.2  # last: a sentence at the border of two pair beads moves
+    # to the other bead when it reads more like the clause there, at the end of one bead's
+    # other side or at the start of the next's, by more than this (None: never) ...
+    border_loss: float = 0.05  # ... and the two beads lose at most this much similarity
 
 
 DEFAULT_PARAMS = AlignParams()
@@ -346,6 +350,8 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
         path = _attach(path, src, tgt, params.attach, params)
     if params.recross is not None:
         path = _recross(path, src, tgt, cost, params.recross, params.recross_loss)
+    if params.border is not None:
+        path = _border(path, src, tgt, params.border, params.border_loss, kept, params)
     _, costs = cost.measure(path)
     if not lattice.keeps:  # a long document: the paths near the chosen one, not the band's
         near = [(i0, j0) for i0, i1, j0, j1 in path if i1 > i0 and j1 > j0]
@@ -484,6 +490,67 @@ def _unpair(path: list[Span], src: _Side, tgt: _Side, kept: float, margin: float
             if len(joined) < len(windows[0]):
                 out[max(k - 1, 0):k + 2] = joined
         k += 1
+    return out
+
+
+def _border(path: list[Span], src: _Side, tgt: _Side, margin: float, loss: float,
+            kept: float | None = None, params: AlignParams = DEFAULT_PARAMS) -> list[Span]:
+    """The path with each sentence at the border of two pair beads moved to the bead whose
+    clause beside the border it reads as.
+
+    A translator who splits a sentence in two puts its last clause into the second half;
+    one who joins two puts the second sentence after the first. So a sentence at the
+    border between two beads belongs to the first when it reads more like the last clause
+    of the first bead's other side than like the first clause of the second bead's (a
+    sentence of one clause is its own clause). It moves when the difference passes
+    ``margin`` and neither bead, read whole, loses more than ``loss`` of similarity; never
+    across a paragraph break, never leaving a bead without a sentence on that side.
+    """
+
+    similarity = functools.partial(_similarity, src, tgt)
+
+    def clause(side: _Side, i: int, last: bool) -> np.ndarray | None:
+        found = side.clauses.of(i, i + 1)
+        return found[-1 if last else 0] if len(found) else None
+
+    def fits(span: Span) -> bool:
+        a, b = span[1] - span[0], span[3] - span[2]
+        return max(a, b) <= params.max_side and a + b <= params.max_total
+
+    out = list(path)
+    for k in range(len(out) - 1):
+        (i0, i1, j0, j1), (_, k1, _, l1) = out[k], out[k + 1]
+        if i0 == i1 or j0 == j1 or i1 == k1 or j1 == l1:
+            continue
+        moves = []  # (how much more it reads as the clause it goes to, how much it reads as
+        # that clause, whether it is a target sentence, the border after the move)
+        for side, other, at, border, ends in ((tgt, src, j1, i1, (j0, l1)),
+                                              (src, tgt, i1, j1, (i0, k1))):
+            if side.starts[at]:
+                continue
+            ending, opening = clause(other, border - 1, True), clause(other, border, False)
+            whole_end, whole_open = other.runs[1, border], other.runs[1, border + 1]
+            if ends[1] - at > 1 and ending is not None:  # the second bead's first sentence
+                moved = side.runs[1, at + 1]                # to the first bead
+                against = whole_open if opening is None else opening
+                moves.append((float(moved @ (ending - against)), float(moved @ ending),
+                              side is tgt, at + 1))
+            if at - ends[0] > 1 and opening is not None:  # the first bead's last sentence
+                moved = side.runs[1, at]                     # to the second bead
+                against = whole_end if ending is None else ending
+                moves.append((float(moved @ (opening - against)), float(moved @ opening),
+                              side is tgt, at - 1))
+        for gain, reads, on_target, at in sorted(moves, reverse=True):
+            if gain <= margin:
+                break
+            first, second = (((i0, i1, j0, at), (i1, k1, at, l1)) if on_target
+                             else ((i0, at, j0, j1), (at, k1, j1, l1)))
+            if (kept is not None and reads < kept) or not (fits(first) and fits(second)):
+                continue
+            if (similarity(*first) >= similarity(*out[k]) - loss
+                    and similarity(*second) >= similarity(*out[k + 1]) - loss):
+                out[k], out[k + 1] = first, second
+            break
     return out
 
 

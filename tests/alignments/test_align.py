@@ -240,6 +240,75 @@ def test_a_question_answered_by_a_statement_costs_more() -> None:
     assert other - same == pytest.approx(0.3)
 
 
+def _clausal_side(sentences: list[str], vectors: dict[tuple[int, int], list[float]],
+                  clauses: list[tuple[int, list[float]]], lang: str,
+                  paragraph_starts: frozenset[int] = frozenset()) -> _Side:
+    """:func:`_side` with the clauses of its sentences: (sentence, vector), in order."""
+    import numpy as np
+
+    from alignments.align import DEFAULT_PARAMS
+
+    dim = len(next(iter(vectors.values())))
+    runs = np.zeros((DEFAULT_PARAMS.max_side + 1, len(sentences) + 1, dim))
+    for (k, i), vector in vectors.items():
+        runs[k, i] = np.asarray(vector) / np.linalg.norm(vector)
+    found = Clauses(np.array([np.asarray(v) / np.linalg.norm(v) for _, v in clauses]),
+                    np.array([i for i, _ in clauses]))
+    return _Side.of(sentences, Embedded(runs, found), lang, paragraph_starts, 0,
+                    DEFAULT_PARAMS)
+
+
+def _split_beside_the_border(second_half: list[float], paragraph_starts: frozenset[int]
+                             = frozenset(), rest: tuple[float, ...] = (0, 0, 1, 1)
+                             ) -> tuple[_Side, _Side]:
+    """Two German sentences of two clauses each (e1, e2 | e3, e4); the French splits the
+    first in two (e1 | ``second_half``) and translates the second (as ``rest``)."""
+    src = _clausal_side(
+        ["Einige sprachen von einer Rückkehr, so ist das übertrieben.",
+         "Seit 1850, der Gletscher hat verloren."],
+        {(1, 1): [1, 1, 0, 0], (1, 2): [0, 0, 1, 1], (2, 2): [1, 1, 1, 1]},
+        [(0, [1, 0, 0, 0]), (0, [0, 1, 0, 0]), (1, [0, 0, 1, 0]), (1, [0, 0, 0, 1])], "de")
+    half = np.asarray(second_half, dtype=float)
+    tgt = _clausal_side(
+        ["Certains ont parlé d'un retour.", "C'est exagéré.",
+         "Depuis 1850, le glacier a perdu."],
+        {(1, 1): [1, 0, 0, 0], (1, 2): list(half), (1, 3): list(rest),
+         (2, 2): list(np.array([1, 0, 0, 0]) + half),
+         (2, 3): list(half + np.asarray(rest) / np.linalg.norm(rest))},
+        [(2, [0, 0, 1, 0]), (2, [0, 0, 0, 1])], "fr", paragraph_starts)
+    return src, tgt
+
+
+def test_a_split_sentences_second_half_joins_the_sentence_whose_clause_it_is() -> None:
+    """The search gave "C'est exagéré." to the next bead (it adds little to either); it
+    reads as the last clause of the sentence before the border, so it moves there."""
+    from alignments.align import _border
+
+    src, tgt = _split_beside_the_border([0, 1, 0, 0])
+    assert _border([(0, 1, 0, 1), (1, 2, 1, 3)], src, tgt, 0.2, 0.05, 0.3) == [
+        (0, 1, 0, 2), (1, 2, 2, 3)]
+    # the other way round: the French moved the second sentence's first clause up, and the
+    # search gave it to the first bead; it goes to the second
+    src, tgt = _split_beside_the_border([0, 0, 1, 0], rest=(0, 0, 0, 1))
+    assert _border([(0, 1, 0, 2), (1, 2, 2, 3)], src, tgt, 0.2, 0.05, 0.3) == [
+        (0, 1, 0, 1), (1, 2, 1, 3)]
+
+
+def test_a_border_sentence_stays_where_it_reads_or_where_a_paragraph_starts() -> None:
+    from alignments.align import _border
+
+    # it reads as the next sentence's first clause: where the search put it
+    src, tgt = _split_beside_the_border([0, 0, 1, 0])
+    path = [(0, 1, 0, 1), (1, 2, 1, 3)]
+    assert _border(path, src, tgt, 0.2, 0.05, 0.3) == path
+    # it reads as the clause before, but opens a paragraph: no bead crosses the break
+    src, tgt = _split_beside_the_border([0, 1, 0, 0], frozenset({1}))
+    assert _border(path, src, tgt, 0.2, 0.05, 0.3) == path
+    # it reads as the clause before, but too faintly to say (under the related level)
+    src, tgt = _split_beside_the_border([0, 0.25, 0, 0.97])
+    assert _border(path, src, tgt, 0.2, 0.05, 0.3) == path
+
+
 def test_a_skip_that_belongs_to_its_neighbour_is_attached() -> None:
     from alignments.align import _attach
 
