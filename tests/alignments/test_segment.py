@@ -24,6 +24,12 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("3.1. 自分にはどの版が合いますか? 安定版です。", "ja-JP",
      ["3.1. 自分にはどの版が合いますか?", "安定版です。"]),
     ("1.1. 这个 FAQ 是什么？", "zh-CN", ["1.1. 这个 FAQ 是什么？"]),
+    # a quoted question a Japanese case particle goes on from is inside the sentence (the
+    # FAQ's cross-references: 「…ありますか?」 を見てください); でも after it begins one
+    ("詳しくは 「いくつありますか?」 を見てください。次です。", "ja-JP",
+     ["詳しくは 「いくつありますか?」 を見てください。", "次です。"]),
+    ("設定 (ulimit, core, …) を変えます。", "ja-JP", ["設定 (ulimit, core, …) を変えます。"]),
+    ("「本当?」 でも彼は来なかった。", "ja-JP", ["「本当?」", "でも彼は来なかった。"]),
     ("2. المادة الثانية تنص على ذلك.", "ar", ["2. المادة الثانية تنص على ذلك."]),
     ("See section 2.1. It explains.", "en-GB", ["See section 2.1.", "It explains."]),
     ("He came in 2010. Then he left.", "en-GB", ["He came in 2010.", "Then he left."]),
