@@ -102,6 +102,11 @@ class AlignParams:
     # (less similar than a related one, see ``trim_related``) is undone when one of its
     # sentences then joins the bead beside it, raising that bead's similarity by more than
     # this: a sentence split in two beside a sentence left out (None: keep such beads)
+    trim_lone: float | None = 0.5  # the trim also takes out an edge sentence that reads as
+    # nothing on the other side, not as its run, nor a sentence or a clause of it, within
+    # this of the typical anchor, when leaving it out raises the similarity by more than
+    # ``trim_lone_gain`` and fits the lengths no worse: a translator's addition (None: never)
+    trim_lone_gain: float = 0.01
     border: float | None = 0.2  # last: a sentence at the border of two pair beads moves
     # to the other bead when it reads more like the clause there, at the end of one bead's
     # other side or at the start of the next's, by more than this (None: never) ...
@@ -343,7 +348,11 @@ def _align_piece(src: _Side, tgt: _Side, params: AlignParams
     if params.trim_related is not None and cost.typical is not None:
         kept = cost.typical - params.trim_related
     if params.trim is not None:
-        path = [part for bead in path for part in _trim(bead, src, tgt, params.trim, kept)]
+        lone = None
+        if params.trim_lone is not None and cost.typical is not None:
+            lone = _Lone(cost.typical - params.trim_lone, params.trim_lone_gain, cost)
+        path = [part for bead in path
+                for part in _trim(bead, src, tgt, params.trim, kept, lone)]
     if params.unpair is not None and kept is not None:
         path = _unpair(path, src, tgt, kept, params.unpair, params)
     if params.attach is not None:
@@ -420,8 +429,21 @@ def _similarity(src: _Side, tgt: _Side, a0: int, a1: int, b0: int, b1: int) -> f
     return float(tgt.runs[b1 - b0, b1] @ src.runs[a1 - a0, a1])
 
 
-def _trim(bead: Span, src: _Side, tgt: _Side, margin: float, kept: float | None = None
-          ) -> list[Span]:
+@dataclass(frozen=True)
+class _Lone:
+    """When :func:`_trim` takes out a sentence that reads as nothing on the other side: it
+    reads below ``level`` as the other side's run, each of its sentences and each of their
+    clauses (at least one of them has clauses: else nothing tells a translator's addition
+    from a free rendering), leaving it out raises the similarity by more than ``gain``, and
+    the rest's lengths fit the document's length model no worse (``cost.deviation``)."""
+
+    level: float
+    gain: float
+    cost: _BeadCost
+
+
+def _trim(bead: Span, src: _Side, tgt: _Side, margin: float, kept: float | None = None,
+          lone: _Lone | None = None) -> list[Span]:
     """A merged bead with a sentence at its edge that matches nothing on the other side,
     split into that sentence's skip and the rest.
 
@@ -432,7 +454,9 @@ def _trim(bead: Span, src: _Side, tgt: _Side, margin: float, kept: float | None 
     ``margin``, it goes out as a 1-0 or 0-1, and the rest is checked again. Not when the
     sentence alone still matches the other side at ``kept`` or more: a free translator's
     second sentence (a Chinese sentence told in two English ones, the second adding a
-    gesture) dilutes the pair's similarity without being a stray.
+    gesture) dilutes the pair's similarity without being a stray. With ``lone``, a
+    sentence that reads as nothing on the other side at all (:class:`_Lone`) goes out for
+    a smaller gain: a short added sentence hardly moves a long pair's embedding.
     """
     i0, i1, j0, j1 = bead
     if i1 - i0 + j1 - j0 <= 2 or i1 == i0 or j1 == j0:
@@ -452,16 +476,47 @@ def _trim(bead: Span, src: _Side, tgt: _Side, margin: float, kept: float | None 
                         (i0, i0, j0, j0 + 1), True))
         options.append((similarity(i0, i1, j0, j1 - 1) - whole, (i0, i1, j0, j1 - 1),
                         (i1, i1, j1 - 1, j1), False))
-    gain, rest, skip, first = max(options, key=lambda o: o[0])
-    if gain <= margin:
-        return [bead]
-    if kept is not None:
+
+    def alone(skip: Span) -> float:
         a0, a1, b0, b1 = skip
-        alone = similarity(a0, a1, j0, j1) if a1 > a0 else similarity(i0, i1, b0, b1)
-        if alone >= kept:
+        return similarity(a0, a1, j0, j1) if a1 > a0 else similarity(i0, i1, b0, b1)
+
+    gain, rest, skip, first = max(options, key=lambda o: o[0])
+    if not (gain > margin and (kept is None or alone(skip) < kept)):
+        # else a sentence that reads as nothing there: a translator's addition
+        added = None if lone is None else next(
+            (option for option in sorted(options, key=lambda o: o[0], reverse=True)
+             if option[0] > lone.gain
+             and _reads_as_nothing(option[2], bead, option[1], src, tgt, lone)), None)
+        if added is None:
             return [bead]
-    trimmed = _trim(rest, src, tgt, margin, kept)
+        gain, rest, skip, first = added
+    trimmed = _trim(rest, src, tgt, margin, kept, lone)
     return [skip, *trimmed] if first else [*trimmed, skip]
+
+
+def _reads_as_nothing(skip: Span, bead: Span, rest: Span, src: _Side, tgt: _Side,
+                      lone: _Lone) -> bool:
+    """Whether the sentence ``skip`` leaves out of ``bead`` (the ``rest`` staying) is a
+    translator's addition by :class:`_Lone`'s rule."""
+    a0, a1, b0, b1 = skip
+    i0, i1, j0, j1 = bead
+    moved = src.runs[1, a1] if a1 > a0 else tgt.runs[1, b1]
+    other, first, end = (tgt, j0, j1) if a1 > a0 else (src, i0, i1)
+    clauses = other.clauses.of(first, end)
+    if not len(clauses):
+        return False
+    pieces = np.vstack([clauses, other.runs[1, first + 1:end + 1],
+                        other.runs[end - first, end][None, :]])
+    if (pieces @ moved).max() >= lone.level:
+        return False
+
+    def deviation(span: Span) -> float:
+        c0, c1, d0, d1 = span
+        return abs(float(lone.cost.deviation(src.lengths[c1] - src.lengths[c0],
+                                             tgt.lengths[d1] - tgt.lengths[d0])))
+
+    return deviation(rest) <= deviation(bead)
 
 
 def _unpair(path: list[Span], src: _Side, tgt: _Side, kept: float, margin: float,

@@ -497,6 +497,56 @@ def test_a_free_translations_second_sentence_is_not_trimmed_off() -> None:
     assert _trim(bead, src, stray, 0.05, kept=0.4) == [(0, 1, 0, 1), (1, 1, 1, 2)]
 
 
+class _EvenLengths:
+    """A length model where a translation is as long as its source (Gale & Church's
+    deviation, unit spread)."""
+
+    def deviation(self, ls: float, lt: float) -> float:
+        return (lt - ls) / max((ls + lt) / 2, 1.0) ** 0.5
+
+
+def _an_added_sentence(added: list[float], clauses: bool = True) -> tuple[_Side, _Side]:
+    """A German sentence of two clauses (e1, e2) and its French translation followed by a
+    short sentence (``added``); the pair reads at 0.97 against the German: leaving the
+    added sentence out gains 0.03, under the trim's margin."""
+    src = _clausal_side(["Der Rat tagte, und er beschloss viel."], {(1, 1): [1, 1, 0, 0]},
+                        [(0, [1, 0, 0, 0]), (0, [0, 1, 0, 0])] if clauses else [], "de")
+    tgt = _clausal_side(["Le Conseil a siégé et beaucoup décidé.", "Rien de neuf."],
+                        {(1, 1): [1, 1, 0, 0], (1, 2): added, (2, 2): [1, 1, 0, 0.35]},
+                        [], "fr")
+    return src, tgt
+
+
+def test_a_translators_added_sentence_that_reads_as_nothing_there_is_its_own_bead() -> None:
+    from alignments.align import _Lone, _trim
+
+    lone = _Lone(0.35, 0.01, _EvenLengths())  # type: ignore[arg-type]
+    bead = (0, 1, 0, 2)
+    # the added sentence reads at 0.1 as the German, 0.07 as either clause
+    src, tgt = _an_added_sentence([0.1, 0.1, 0, 1.4])
+    assert _trim(bead, src, tgt, 0.05, kept=0.4) == [bead]  # gains too little
+    assert _trim(bead, src, tgt, 0.05, kept=0.4, lone=lone) == [(0, 1, 0, 1), (1, 1, 1, 2)]
+
+
+def test_a_short_second_sentence_that_reads_as_a_clause_stays_in_its_bead() -> None:
+    from alignments.align import _Lone, _trim
+
+    lone = _Lone(0.35, 0.01, _EvenLengths())  # type: ignore[arg-type]
+    bead = (0, 1, 0, 2)
+    # it reads as the German's second clause at 0.45 (a split's second half), as the whole
+    # sentence at 0.32 only
+    src, tgt = _an_added_sentence([0, 0.45, 0, 0.89])
+    assert _trim(bead, src, tgt, 0.05, kept=0.4, lone=lone) == [bead]
+    # a German sentence of one clause says nothing of which part it renders: it stays
+    src, tgt = _an_added_sentence([0.1, 0.1, 0, 1.4], clauses=False)
+    assert _trim(bead, src, tgt, 0.05, kept=0.4, lone=lone) == [bead]
+    # leaving it out would leave the French too short for the German: it stays
+    lone = _Lone(0.35, 0.01, type("Long", (), {  # type: ignore[arg-type]
+        "deviation": lambda self, ls, lt: (lt - 1.5 * ls) / 10})())
+    src, tgt = _an_added_sentence([0.1, 0.1, 0, 1.4])
+    assert _trim(bead, src, tgt, 0.05, kept=0.4, lone=lone) == [bead]
+
+
 # --- with the model ---------------------------------------------------------------------
 
 @pytest.mark.slow
