@@ -8,11 +8,14 @@ band around that chain, so time and memory grow with the document's length, neve
 the product of the two lengths. On top of the embeddings the bead cost has a length-ratio
 term, skip costs, paragraph breaks and the exact anchors of :mod:`alignments.anchors`.
 
-After the search, three local repairs compare similarities the DP only weighed against
-fixed costs: a sentence absorbed into a merged bead that matches nothing is split off as
-a skip (``trim``), a skip that belongs to its neighbour joins it (``attach``), and two
+After the search, local repairs compare similarities the DP only weighed against fixed
+costs: a sentence absorbed into a merged bead that matches nothing, or that reads as no
+clause of the other side (a translator's addition), is split off as a skip (``trim``,
+``trim_lone``); a 1-1 of two unrelated sentences comes apart when one of them belongs to
+a neighbour (``unpair``); a skip that belongs to its neighbour joins it (``attach``); two
 1-1 beads whose lengths err in opposite directions, a clause moved across the full stop
-between them, become one 2-2 (``recross``). Each
+between them, become one 2-2 (``recross``); and a sentence at the border of two beads
+goes to the one whose clause beside the border it reads as (``border``). Each
 bead's confidence is the probability that it is right, from what the search saw of it
 (its similarity against its rivals, how much the best local change to the path would cost,
 its shape, its neighbours, whether a clause of it reads as its neighbour's translation:
