@@ -24,6 +24,19 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("3.1. 自分にはどの版が合いますか? 安定版です。", "ja-JP",
      ["3.1. 自分にはどの版が合いますか?", "安定版です。"]),
     ("1.1. 这个 FAQ 是什么？", "zh-CN", ["1.1. 这个 FAQ 是什么？"]),
+    # found on the corpora written blind on 2026-12-07 (pass, summit, river): a quotation in
+    # Swiss guillemets ends its sentence; "tél." / "tel." before a number does not; the
+    # pronoun "I" is no initial; a Chinese quotation's "他问我。" stays with it
+    ("Men entschied: «Heute bleiben wir drin.» Niemand widersprach.", "de-CH",
+     ["Men entschied: «Heute bleiben wir drin.»", "Niemand widersprach."]),
+    ("«Komm mit.» sagte er leise.", "de-CH", ["«Komm mit.» sagte er leise."]),
+    ("Renseignements : gardien, tél. 081 943 12 77, ou office.", "fr-CH",
+     ["Renseignements : gardien, tél. 081 943 12 77, ou office."]),
+    ("Ask the warden, tel. 081 943 12 77, or the office.", "en-GB",
+     ["Ask the warden, tel. 081 943 12 77, or the office."]),
+    ("We left Sion, Claude and I. The postbus set us down.", "en-GB",
+     ["We left Sion, Claude and I.", "The postbus set us down."]),
+    ("“你看它在等什么？”他问我。我没说话。", "zh-CN", ["“你看它在等什么？”他问我。", "我没说话。"]),
     # a quoted question a Japanese case particle goes on from is inside the sentence (the
     # FAQ's cross-references: 「…ありますか?」 を見てください); でも after it begins one
     ("詳しくは 「いくつありますか?」 を見てください。次です。", "ja-JP",
