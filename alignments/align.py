@@ -741,35 +741,42 @@ class _BeadCost:
         return np.asarray(cost, dtype=float)
 
     def measure(self, spans: Sequence[Span]) -> tuple[dict[Span, float], dict[Span, float]]:
-        """The similarity and the DP cost of each span, computed together per shape.
+        """The similarity and the DP cost of each span (:meth:`measure_many`), by span."""
+        unique = list(dict.fromkeys(spans))
+        sim, cost = self.measure_many(np.array(unique, dtype=np.int64).reshape(-1, 4))
+        return (dict(zip(unique, sim.tolist(), strict=True)),
+                dict(zip(unique, cost.tolist(), strict=True)))
+
+    def measure_many(self, spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The similarity and the DP cost of each span of ``spans`` (k, 4), computed
+        together per shape: two arrays (k,).
 
         A span outside the sides has similarity -1 and cost inf; a skip similarity -1 and
         cost ``skip`` per sentence; a shape beyond the longest run cost inf.
         """
-        sims: dict[Span, float] = {}
-        costs: dict[Span, float] = {}
-        shapes: dict[tuple[int, int], list[Span]] = {}
-        for span in dict.fromkeys(spans):
-            i0, i1, j0, j1 = span
-            a, b = i1 - i0, j1 - j0
-            sims[span], costs[span] = -1.0, float("inf")
-            if not (0 <= i0 <= i1 <= self.src.size and 0 <= j0 <= j1 <= self.tgt.size):
-                continue
-            if a == 0 or b == 0:
-                costs[span] = self.params.skip * (a + b)
-            elif max(a, b) <= self.params.max_side:
-                shapes.setdefault((a, b), []).append(span)
-        for (a, b), group in shapes.items():
-            ends = np.array(group)
-            i, j = ends[:, 1], ends[:, 3]
-            sim = np.einsum("kd,kd->k", self.src.runs[a, i], self.tgt.runs[b, j])
-            cost = self._cost(a, b, i, j, sim)
-            allowed = a + b <= self.params.max_total
-            for span, x, c in zip(group, sim.tolist(), cost.tolist(), strict=True):
-                sims[span] = x
-                if allowed:
-                    costs[span] = c
-        return sims, costs
+        p = self.params
+        sim = np.full(len(spans), -1.0)
+        cost = np.full(len(spans), np.inf)
+        if not len(spans):
+            return sim, cost
+        i0, i1, j0, j1 = spans.T
+        a, b = i1 - i0, j1 - j0
+        inside = ((i0 >= 0) & (i0 <= i1) & (i1 <= self.src.size)
+                  & (j0 >= 0) & (j0 <= j1) & (j1 <= self.tgt.size))
+        skip = inside & ((a == 0) | (b == 0))
+        cost[skip] = p.skip * (a[skip] + b[skip])
+        paired = inside & ~skip & (a <= p.max_side) & (b <= p.max_side)
+        shape = a * (p.max_side + 1) + b
+        for key in np.unique(shape[paired]).tolist():
+            at = np.flatnonzero(paired & (shape == key))
+            sa, sb = divmod(key, p.max_side + 1)
+            i, j = i1[at], j1[at]
+            # float32, as the search's own costs take it
+            found = np.einsum("kd,kd->k", self.src.runs[sa, i], self.tgt.runs[sb, j])
+            sim[at] = found
+            if sa + sb <= p.max_total:
+                cost[at] = self._cost(sa, sb, i, j, found)
+        return sim, cost
 
     def deviation(self, ls: float | np.ndarray, lt: float | np.ndarray) -> np.ndarray:
         """Gale & Church's standardised length deviation of beads of ``ls`` source and
@@ -777,138 +784,183 @@ class _BeadCost:
         mean = (ls + lt / self.ratio) / 2.0
         return np.asarray((lt / self.ratio - ls) / np.sqrt(np.maximum(mean, 1.0) * self.spread))
 
-    @staticmethod
-    def _alternatives(path: Sequence[Span], k: int) -> list[tuple[tuple[Span, ...], int]]:
-        """The local changes to bead ``k`` of ``path``: each as the beads replacing it (and
-        the neighbour it involves), and the index of that neighbour (or -1)."""
-        i0, i1, j0, j1 = path[k]
-        out: list[tuple[tuple[Span, ...], int]] = []
-        for q in (k - 1, k + 1):
-            if not 0 <= q < len(path):
-                continue
-            u0, u1, v0, v1 = path[q]
-            out.append((((min(i0, u0), max(i1, u1), min(j0, v0), max(j1, v1)),), q))
-            first, second = (path[q], path[k]) if q < k else (path[k], path[q])
-            # the border between the two, moved by one sentence on one side
-            for ds, dt in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-                x = (first[0], first[1] + ds, first[2], first[3] + dt)
-                y = (second[0] + ds, second[1], second[2] + dt, second[3])
-                if min(x[1] - x[0], x[3] - x[2], y[1] - y[0], y[3] - y[2]) < 0:
-                    continue
-                if x[1] - x[0] + x[3] - x[2] == 0 or y[1] - y[0] + y[3] - y[2] == 0:
-                    continue
-                out.append(((x, y), q))
-        if i1 - i0 + j1 - j0 > 2:  # a merge, split in two anywhere
-            for cut_i in range(i0, i1 + 1):
-                for cut_j in range(j0, j1 + 1):
-                    if (cut_i, cut_j) not in ((i0, j0), (i1, j1)):
-                        out.append((((i0, cut_i, j0, cut_j), (cut_i, i1, cut_j, j1)), -1))
-        return out
-
-    def _probes(self, path: Sequence[Span], k: int) -> dict[str, list[Span]]:
-        """The spans whose similarity the features of bead ``k`` compare with its own."""
-        i0, i1, j0, j1 = path[k]
-        if i1 == i0 or j1 == j0:
-            if i1 > i0:
-                return {"near": [(i0, i1, j, j + 1) for j in range(j0 - 2, j0 + 2)]}
-            return {"near": [(i, i + 1, j0, j1) for i in range(i0 - 2, i0 + 2)]}
-        probes = {
-            "rivals": [(i0 + d, i1 + d, j0, j1) for d in (-1, 1)]
-            + [(i0, i1, j0 + d, j1 + d) for d in (-1, 1)],
-            "grown": [(i0 - 1, i1, j0, j1), (i0, i1 + 1, j0, j1), (i0, i1, j0 - 1, j1),
-                      (i0, i1, j0, j1 + 1)],
-            "shrunk": [(i0 + 1, i1, j0, j1), (i0, i1 - 1, j0, j1), (i0, i1, j0 + 1, j1),
-                       (i0, i1, j0, j1 - 1)] if i1 - i0 + j1 - j0 > 2 else [],
-            "joined": [],
-        }
-        for q in (k - 1, k + 1):
-            if 0 <= q < len(path) and path[q][1] > path[q][0] and path[q][3] > path[q][2]:
-                u0, u1, v0, v1 = path[q]
-                probes["joined"].append((min(i0, u0), max(i1, u1), min(j0, v0), max(j1, v1)))
-        return probes
-
     def features(self, path: Sequence[Span], chosen: np.ndarray | None = None
                  ) -> np.ndarray:
         """What the confidence of each bead of ``path`` is judged on: an array
         (len(path), len(FEATURES)), columns as :data:`alignments.confidence.FEATURES`.
         ``chosen``: each bead's probability among the paths through the band
-        (:func:`alignments.search.posteriors`; 1 when not given)."""
+        (:func:`alignments.search.posteriors`; 1 when not given).
+
+        Every bead at once: the spans each feature compares (the bead's rivals, grown and
+        shrunk, its neighbours joined, the local changes to the path) are laid out as
+        arrays and measured together (:meth:`measure_many`), each distinct span once."""
         src, tgt = self.src, self.tgt
-        alternatives = [self._alternatives(path, k) for k in range(len(path))]
-        probes = [self._probes(path, k) for k in range(len(path))]
-        wanted: list[Span] = list(path)
-        for changes, found in zip(alternatives, probes, strict=True):
-            wanted += [span for beads, _ in changes for span in beads]
-            wanted += [span for spans in found.values() for span in spans]
-        sim, cost = self.measure(wanted)
-        pair = [i1 > i0 and j1 > j0 for i0, i1, j0, j1 in path]
+        count = len(path)
+        out = np.zeros((count, len(FEATURES)))
+        if not count:
+            return out
+        col = {name: k for k, name in enumerate(FEATURES)}
+        beads = np.array(path, dtype=np.int64).reshape(-1, 4)
+        i0, i1, j0, j1 = beads.T
+        a, b = i1 - i0, j1 - j0
+        pair = (a > 0) & (b > 0)
+        merge = a + b > 2
+        # the border between each bead and the next: the two joined, and the border moved
+        # by one sentence on one side
+        first, second = beads[:-1], beads[1:]
+        joined = np.stack((np.minimum(first[:, 0], second[:, 0]),
+                           np.maximum(first[:, 1], second[:, 1]),
+                           np.minimum(first[:, 2], second[:, 2]),
+                           np.maximum(first[:, 3], second[:, 3])), axis=1)
+        moves = np.array([(1, 0), (-1, 0), (0, 1), (0, -1)])
+        x = np.repeat(first[:, None, :], 4, axis=1)
+        y = np.repeat(second[:, None, :], 4, axis=1)
+        x[:, :, 1] += moves[:, 0]
+        x[:, :, 3] += moves[:, 1]
+        y[:, :, 0] += moves[:, 0]
+        y[:, :, 2] += moves[:, 1]
+        lengths_x, lengths_y = x[:, :, 1::2] - x[:, :, 0::2], y[:, :, 1::2] - y[:, :, 0::2]
+        moved = ((np.minimum(lengths_x.min(axis=2), lengths_y.min(axis=2)) >= 0)
+                 & (lengths_x.sum(axis=2) > 0) & (lengths_y.sum(axis=2) > 0))
+        border, move = np.nonzero(moved)
+        # a merge split in two anywhere
+        merges = np.flatnonzero(merge)
+        side = int(max(a[merges].max(), b[merges].max())) + 1 if len(merges) else 1
+        cut_i, cut_j = np.divmod(np.arange(side * side), side)
+        split = ((cut_i[None, :] <= a[merges, None]) & (cut_j[None, :] <= b[merges, None])
+                 & ((cut_i[None, :] + cut_j[None, :]) > 0)
+                 & ((cut_i[None, :] != a[merges, None]) | (cut_j[None, :] != b[merges, None])))
+        split_bead, split_cut = np.nonzero(split)
+        whole = beads[merges[split_bead]]
+        ci = whole[:, 0] + cut_i[split_cut]
+        cj = whole[:, 2] + cut_j[split_cut]
+        # the bead's rivals (shifted by one sentence), grown and shrunk by one; a skip's
+        # would-be partners nearby
+        pairs = np.flatnonzero(pair)
+        shrinking = np.flatnonzero(pair & merge)
+        skips = np.flatnonzero(~pair)
+        rivals = np.array([(-1, -1, 0, 0), (1, 1, 0, 0), (0, 0, -1, -1), (0, 0, 1, 1)])
+        grown = np.array([(-1, 0, 0, 0), (0, 1, 0, 0), (0, 0, -1, 0), (0, 0, 0, 1)])
+        shrunk = np.array([(1, 0, 0, 0), (0, -1, 0, 0), (0, 0, 1, 0), (0, 0, 0, -1)])
+        d = np.arange(-2, 2)
+        source_skip = a[skips, None] > 0
+        near = np.stack((
+            np.where(source_skip, i0[skips, None], i0[skips, None] + d),
+            np.where(source_skip, i1[skips, None], i0[skips, None] + d + 1),
+            np.where(source_skip, j0[skips, None] + d, j0[skips, None]),
+            np.where(source_skip, j0[skips, None] + d + 1, j1[skips, None])), axis=2)
+        parts = [beads, joined, x[border, move], y[border, move],
+                 np.stack((whole[:, 0], ci, whole[:, 2], cj), axis=1),
+                 np.stack((ci, whole[:, 1], cj, whole[:, 3]), axis=1),
+                 (beads[pairs, None] + rivals).reshape(-1, 4),
+                 (beads[pairs, None] + grown).reshape(-1, 4),
+                 (beads[shrinking, None] + shrunk).reshape(-1, 4), near.reshape(-1, 4)]
+        spans = np.concatenate(parts)
+        unique, inverse = np.unique(spans, axis=0, return_inverse=True)
+        sim_unique, cost_unique = self.measure_many(unique)
+        sims, costs = sim_unique[inverse.reshape(-1)], cost_unique[inverse.reshape(-1)]
+        sizes = np.cumsum([len(part) for part in parts])[:-1]
+        sim = np.split(sims, sizes)
+        cost = np.split(costs, sizes)
+        own_sim, own_cost = sim[0], cost[0]
         typical = self.typical if self.typical is not None else float(np.median(
-            [sim[s] for s, ok in zip(path, pair, strict=True) if ok] or [0.5]))
+            own_sim[pair].tolist() or [0.5]))
+        column = out.T
         # how hard the document is: the share of its sentences the first pass anchored,
         # and of its beads that are not 1-1
-        coverage = len(self.anchors) / max(1, min(src.size, tgt.size))
-        uneven = sum((i1 - i0, j1 - j0) != (1, 1) for i0, i1, j0, j1 in path) / max(1, len(path))
+        column[col["coverage"]] = len(self.anchors) / max(1, min(src.size, tgt.size))
+        column[col["uneven"]] = int(((a != 1) | (b != 1)).sum()) / max(1, count)
+        column[col["posterior"]] = chosen if chosen is not None else 1.0
+        # the extra cost of the best local change to the path: a bead joined with a
+        # neighbour, the border between them moved, a merge split (each as the change's
+        # beads' costs less the bead's and the neighbour's)
+        regret = np.full(count, np.inf)
+        left, right = np.arange(count - 1), np.arange(1, count)
+        for value, bead, other in (
+                (cost[1], left, right), (cost[1], right, left),
+                (cost[2] + cost[3], border, border + 1), (cost[2] + cost[3], border + 1, border)):
+            np.minimum.at(regret, bead, value - own_cost[bead] - own_cost[other])
+        np.minimum.at(regret, merges[split_bead],
+                      cost[4] + cost[5] - own_cost[merges[split_bead]] - 0.0)
+        if count == 1 and not merge[0]:
+            regret[0] = 1.0  # no change to weigh it against
+        column[col["regret"]] = np.clip(regret, -0.5, 1.0)
+        column[col["junk"]] = src.junk[i1] - src.junk[i0] + tgt.junk[j1] - tgt.junk[j0]
+        # fragments inside the bead, and right beside it (one sentence each way)
+        src_partial = np.concatenate(([0], np.cumsum(src.partial)))
+        tgt_partial = np.concatenate(([0], np.cumsum(tgt.partial)))
+        column[col["fragments"]] = (src_partial[i1 + 1] - src_partial[i0 + 1]
+                                    + tgt_partial[j1 + 1] - tgt_partial[j0 + 1])
+        # (numpy adds booleans as 'or': whether any of the four is, as fitted)
+        column[col["fragments_beside"]] = (
+            src.partial[i0] | src.partial[np.minimum(i1 + 1, src.size + 1)]
+            | tgt.partial[j0] | tgt.partial[np.minimum(j1 + 1, tgt.size + 1)])
+        # the neighbours: skips beside, the weaker paired one's similarity, and for a 1-1
+        # bead whether a clause crossed the full stop between it and a paired one
+        before = np.concatenate(([False], np.ones(count - 1, dtype=bool)))
+        after = before[::-1]
+        pair_before = np.concatenate(([False], pair[:-1]))
+        pair_after = np.concatenate((pair[1:], [False]))
+        column[col["beside_skip"]] = ((before & ~pair_before).astype(int)
+                                      + (after & ~pair_after))
+        relative = own_sim - typical
+        weaker = np.minimum(np.where(pair_before, np.roll(relative, 1), np.inf),
+                            np.where(pair_after, np.roll(relative, -1), np.inf))
+        column[col["neighbour"]] = np.where(np.isfinite(weaker),
+                                            np.clip(weaker, -0.5, 0.5), 0.0)
+        one = (a == 1) & (b == 1)
+        crossing = np.full(count, -0.5)
+        for k in np.flatnonzero((one[:-1] & pair[1:]) | (pair[:-1] & one[1:])).tolist():
+            # the same for both beads: computed once for the two
+            found = self.crossing(path[k], path[k + 1])
+            for q in (k, k + 1):
+                if one[q]:
+                    crossing[q] = max(crossing[q], found)
+        column[col["crossing"]] = np.clip(crossing, -0.5, 0.5)
+        # skips: the best would-be partner nearby, and the skipped sentence's size
+        column[col["skip"]] = ~pair
+        nearest = sim[9].reshape(-1, 4).max(axis=1)
+        column[col["partner"], skips] = np.where(
+            nearest > -1, np.clip(nearest - typical, -1.0, 0.5), -1.0)
         mean_src = src.lengths[-1] / max(src.size, 1)
         mean_tgt = tgt.lengths[-1] / max(tgt.size, 1)
-        signed = [float(self.deviation(src.lengths[i1] - src.lengths[i0],
-                                       tgt.lengths[j1] - tgt.lengths[j0])) if ok else 0.0
-                  for (i0, i1, j0, j1), ok in zip(path, pair, strict=True)]
-        out = np.zeros((len(path), len(FEATURES)))
-        for k, span in enumerate(path):
-            i0, i1, j0, j1 = span
-            a, b = i1 - i0, j1 - j0
-            f = dict.fromkeys(FEATURES, 0.0)
-            f["coverage"], f["uneven"] = coverage, uneven
-            f["posterior"] = float(chosen[k]) if chosen is not None else 1.0
-            regret = min((sum(cost[x] for x in beads) - cost[span] - (cost[path[q]] if q >= 0
-                                                                        else 0.0))
-                         for beads, q in alternatives[k]) if alternatives[k] else 1.0
-            f["regret"] = float(_clip(regret, -0.5, 1.0))
-            f["junk"] = float(src.junk[i1] - src.junk[i0] + tgt.junk[j1] - tgt.junk[j0])
-            # fragments inside the bead, and right beside it (one sentence each way)
-            f["fragments"] = float(src.partial[i0 + 1:i1 + 1].sum()
-                                   + tgt.partial[j0 + 1:j1 + 1].sum())
-            f["fragments_beside"] = float(
-                src.partial[i0] + src.partial[min(i1 + 1, src.size + 1)]
-                + tgt.partial[j0] + tgt.partial[min(j1 + 1, tgt.size + 1)])
-            neighbours = [q for q in (k - 1, k + 1) if 0 <= q < len(path)]
-            f["beside_skip"] = float(sum(not pair[q] for q in neighbours))
-            paired = [sim[path[q]] - typical for q in neighbours if pair[q]]
-            f["neighbour"] = float(_clip(min(paired), -0.5, 0.5)) if paired else 0.0
-            # a 1-1 bead: a clause moved across the full stop makes it half of a 2-2
-            crossing = [self.crossing(span, path[q]) for q in neighbours
-                        if a == b == 1 and pair[q]]
-            f["crossing"] = float(_clip(max(crossing, default=-0.5), -0.5, 0.5))
-            found = probes[k]
-            if not pair[k]:
-                f["skip"] = 1.0
-                near = max(sim[x] for x in found["near"])
-                size = ((src.lengths[i1] - src.lengths[i0]) / max(mean_src, 1.0) if a
-                        else (tgt.lengths[j1] - tgt.lengths[j0]) / max(mean_tgt, 1.0))
-                f["partner"] = float(_clip(near - typical, -1.0, 0.5)) if near > -1 else -1.0
-                f["skip_size"] = float(np.log1p(size))
-            else:
-                s = sim[span]
-                f["similarity"], f["relative"] = s, s - typical
-                f["merge"], f["extra"] = float(a + b > 2), float(a + b - 2)
-                f["anchor"] = float(a == b == 1 and (i0, j0) in self.anchors)
-                f["margin"] = float(_clip(s - max(sim[x] for x in found["rivals"]), -0.5, 0.5))
-                f["grow"] = float(_clip(max(sim[x] for x in found["grown"]) - s, -0.5, 0.5))
-                if found["shrunk"]:
-                    f["shrink"] = float(_clip(max(sim[x] for x in found["shrunk"]) - s,
-                                                -0.5, 0.5))
-                joins = [sim[x] - min(s, sim[path[q]]) for x, q in
-                         zip(found["joined"], [q for q in neighbours if pair[q]], strict=True)]
-                f["join"] = float(_clip(max(joins), -0.5, 0.5)) if joins else -0.5
-                delta = self.deviation(src.lengths[i1] - src.lengths[i0],
-                                       tgt.lengths[j1] - tgt.lengths[j0])
-                f["length"] = float(min(abs(float(delta)), 5.0))
-                opposite = [-signed[k] * signed[q] for q in neighbours if pair[q]]
-                f["complement"] = float(_clip(max(opposite), -5.0, 5.0)) if opposite else 0.0
-                f["numbers"] = float(mask_mismatch(src.anchors["num"][a, i1],
-                                                   tgt.anchors["num"][b, j1]))
-                f["question"] = float(self.src_asks[a, i1] != self.tgt_asks[b, j1])
-            out[k] = [f[name] for name in FEATURES]
+        size = np.where(a[skips] > 0,
+                        (src.lengths[i1[skips]] - src.lengths[i0[skips]]) / max(mean_src, 1.0),
+                        (tgt.lengths[j1[skips]] - tgt.lengths[j0[skips]]) / max(mean_tgt, 1.0))
+        column[col["skip_size"], skips] = np.log1p(size)
+        # pairs
+        s = own_sim[pairs]
+        column[col["similarity"], pairs] = s
+        column[col["relative"], pairs] = s - typical
+        column[col["merge"], pairs] = merge[pairs]
+        column[col["extra"], pairs] = (a + b - 2)[pairs]
+        column[col["anchor"], pairs] = [
+            k in self.anchors for k in zip(i0[pairs].tolist(), j0[pairs].tolist(), strict=True)]
+        column[col["anchor"], pairs] *= one[pairs]
+        column[col["margin"], pairs] = np.clip(s - sim[6].reshape(-1, 4).max(axis=1), -0.5, 0.5)
+        column[col["grow"], pairs] = np.clip(sim[7].reshape(-1, 4).max(axis=1) - s, -0.5, 0.5)
+        column[col["shrink"], shrinking] = np.clip(
+            sim[8].reshape(-1, 4).max(axis=1) - own_sim[shrinking], -0.5, 0.5)
+        both = pair[:-1] & pair[1:]  # the borders between two paired beads
+        gain = np.full((count, 2), -np.inf)
+        gain[:-1, 1] = np.where(both, sim[1] - np.minimum(own_sim[:-1], own_sim[1:]), -np.inf)
+        gain[1:, 0] = gain[:-1, 1]
+        best = gain.max(axis=1)
+        column[col["join"], pairs] = np.where(np.isfinite(best[pairs]),
+                                              np.clip(best[pairs], -0.5, 0.5), -0.5)
+        signed = np.where(pair, self.deviation(src.lengths[i1] - src.lengths[i0],
+                                               tgt.lengths[j1] - tgt.lengths[j0]), 0.0)
+        column[col["length"], pairs] = np.minimum(np.abs(signed[pairs]), 5.0)
+        opposite = np.full((count, 2), -np.inf)
+        opposite[1:, 0] = np.where(pair_before[1:], -signed[1:] * signed[:-1], -np.inf)
+        opposite[:-1, 1] = np.where(pair_after[:-1], -signed[:-1] * signed[1:], -np.inf)
+        most = opposite.max(axis=1)
+        column[col["complement"], pairs] = np.where(np.isfinite(most[pairs]),
+                                                    np.clip(most[pairs], -5.0, 5.0), 0.0)
+        column[col["numbers"], pairs] = mask_mismatch(
+            src.anchors["num"][a[pairs], i1[pairs]], tgt.anchors["num"][b[pairs], j1[pairs]])
+        column[col["question"], pairs] = (self.src_asks[a[pairs], i1[pairs]]
+                                          != self.tgt_asks[b[pairs], j1[pairs]])
         return out
 
     def crossing(self, span: Span, other: Span) -> float:

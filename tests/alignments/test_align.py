@@ -1307,3 +1307,65 @@ def test_the_search_runs_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> 
     assert covers(beads, len(RU), len(EN))
     assert seen == [1]
     assert threads() == before  # given back after the search
+
+
+def test_the_features_of_every_bead_at_once_are_those_read_bead_by_bead(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the confidence's features are read for every bead at once (a third of the search's
+    # time after the embedding went to reading them bead by bead): the same to the last bit
+    from alignments.align import DEFAULT_PARAMS, _BeadCost
+    from tests.alignments.per_bead import features as per_bead
+
+    rng = np.random.default_rng(11)
+    words = ["Der Vertrag", "1999", "wurde", "unterzeichnet?", "Ja.", "am 3. Mai", "x", ".",
+             "Genf", "und"]
+
+    def unit(shape: tuple[int, ...]) -> np.ndarray:
+        vectors = rng.normal(size=shape).astype(np.float32)
+        return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
+
+    def side(n: int, lang: str) -> _Side:
+        sentences = [" ".join(rng.choice(words, size=int(rng.integers(1, 6)))) for _ in range(n)]
+        owners = np.sort(rng.choice(n, size=n // 2))
+        clauses = Clauses(unit((len(owners), 16)), owners.astype(np.int64))
+        starts = frozenset(int(i) for i in rng.integers(0, n, 3))
+        return _Side.of(sentences, Embedded(unit((DEFAULT_PARAMS.max_side + 1, n + 1, 16)),
+                                            clauses), lang, starts, 0, DEFAULT_PARAMS)
+
+    shapes = [(1, 1)] * 6 + [(1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3), (2, 3),
+                             (5, 1)]
+
+    def path(n: int, m: int) -> list[tuple[int, int, int, int]]:
+        out: list[tuple[int, int, int, int]] = []
+        i = j = 0
+        while i < n or j < m:
+            a, b = shapes[int(rng.integers(len(shapes)))]
+            a, b = min(a, n - i), min(b, m - j)
+            if a + b:
+                out.append((i, i + a, j, j + b))
+                i, j = i + a, j + b
+        return out
+
+    read: list[tuple[object, ...]] = []
+    crossing = _BeadCost.crossing
+
+    def counted(self: _BeadCost, *spans: tuple[int, int, int, int]) -> float:
+        read.append(spans)
+        return crossing(self, *spans)
+
+    for n, m in ((40, 45), (12, 9), (1, 1), (3, 2)):
+        src, tgt = side(n, "de"), side(m, "fr")
+        for trial in range(12):
+            whole = not trial and max(n, m) <= DEFAULT_PARAMS.max_side  # one bead alone
+            beads = [(0, n, 0, m)] if whole else path(n, m)
+            chosen = rng.random(len(beads))
+            for anchors in (frozenset(), frozenset({(0, 0), (n // 2, m // 2)})):
+                cost = _BeadCost(src, tgt, DEFAULT_PARAMS, anchors)
+                want = per_bead(cost, beads, chosen)
+                monkeypatch.setattr(_BeadCost, "crossing", counted)
+                read.clear()
+                got = cost.features(beads, chosen)
+                monkeypatch.setattr(_BeadCost, "crossing", crossing)
+                assert np.array_equal(got, want), (n, m, trial)
+                # the clauses of two neighbouring beads are read once, not once for each
+                assert len(read) == len(set(read)) <= max(0, len(beads) - 1)
