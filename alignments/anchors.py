@@ -24,6 +24,8 @@ __all__ = [
 
 AnchorFeatures = frozenset[str]
 
+KEPT_SENTENCES = 1 << 15  # sentences whose anchors are kept (a few hundred bytes each)
+
 # kinds of anchor and their weight in the agreement of two spans
 WEIGHTS = {"num": 1.0, "month": 1.0, "name": 0.5, "?": 0.5}
 
@@ -125,8 +127,10 @@ def _months(lang: str) -> dict[str, int]:
     return names
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    """A loose Latin key for a name: 'Лаврова' and 'Lavrov' both give 'lavr'."""
+    """A loose Latin key for a name: 'Лаврова' and 'Lavrov' both give 'lavr' (kept: a
+    document names its people and places again and again)."""
     latin = anyascii(word).lower()
     for a, b in (("sch", "s"), ("sh", "s"), ("ch", "s"), ("kh", "h"), ("ck", "k"),
                  ("ou", "u"), ("y", "i"), ("j", "i"), ("w", "v"), ("ph", "f")):
@@ -135,8 +139,10 @@ def _stem(word: str) -> str:
     return latin[:4]
 
 
+@functools.lru_cache(maxsize=KEPT_SENTENCES)
 def anchor_features(sentence: str, lang: str) -> AnchorFeatures:
-    """The anchors of one sentence: numbers, months, names, a question mark."""
+    """The anchors of one sentence: numbers, months, names, a question mark (the last
+    KEPT_SENTENCES kept: a set's pivot is read against every other version)."""
     code = _lang(lang)
     features = set()
     sentence = normalise_text(sentence)
@@ -150,11 +156,10 @@ def anchor_features(sentence: str, lang: str) -> AnchorFeatures:
     months = _months(code)
     words = _WORD.findall(sentence)
     for index, word in enumerate(words):
-        lower = word.lower().rstrip(".")
-        if len(word) >= 2 and (roman := _ROMAN.fullmatch(word)):
+        if len(word) >= 2 and word[0] in "IVX" and (roman := _ROMAN.fullmatch(word)):
             tens, units = roman.groups()
             features.add(f"num:{10 * len(tens) + _ROMAN_VALUES.get(units, 0)}")
-        elif lower in months:
+        elif (lower := word.lower().rstrip(".")) in months:
             features.add(f"month:{months[lower]}")
         elif index and word[0].isupper() and len(word) >= 4 and not word.isupper():
             # a capitalised word inside the sentence; German nouns too, which the
@@ -190,15 +195,25 @@ def span_masks(features: Sequence[AnchorFeatures], max_run: int
     """
     n = len(features)
     masks = {kind: np.zeros((max_run + 1, n + 1), dtype=np.uint64) for kind in WEIGHTS}
+    found: dict[str, tuple[list[int], list[int]]] = {kind: ([], []) for kind in WEIGHTS}
     for i, feats in enumerate(features):
         for feature in feats:
-            kind = feature.split(":", 1)[0]
-            bit = np.uint64(1) << np.uint64(_bit(feature))
-            masks[kind][1, i + 1] |= bit
+            kind, bit = _kind_bit(feature)
+            found[kind][0].append(i + 1)
+            found[kind][1].append(bit)
+    for kind, (at, bits) in found.items():
+        np.bitwise_or.at(masks[kind][1], np.array(at, dtype=np.int64),
+                         np.left_shift(np.uint64(1), np.array(bits, dtype=np.uint64)))
     for mask in masks.values():
         for k in range(2, max_run + 1):
             mask[k, k:] = mask[k - 1, k - 1:-1] | mask[1, k:]
     return masks
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _kind_bit(feature: str) -> tuple[str, int]:
+    """A feature's kind and its bit (:func:`_bit`), kept: a document repeats its anchors."""
+    return feature.split(":", 1)[0], _bit(feature)
 
 
 def _bit(feature: str) -> int:

@@ -127,3 +127,53 @@ def test_numbers_and_months_in_a_script_without_spaces() -> None:
     assert list(iter_numbers("在会上，16个国家", "zh")) == ["16"]
     # "3个月" is three months, not March
     assert "month:3" not in anchor_features("为期3个月。", "zh")
+
+
+def test_a_sentence_s_anchors_are_read_once_for_every_version_it_is_aligned_to(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a set's pivot is aligned to every other version: its anchors are read the first time
+    # only (the pivot of five versions of 1,000 sentences was read four times over)
+    import alignments.anchors as anchors
+    from alignments.align import align_pair
+    from alignments.embed import Clauses, Embedded
+
+    rng = np.random.default_rng(2)
+
+    def embedded(n: int) -> Embedded:
+        runs = rng.normal(size=(6, n + 1, 16)).astype(np.float32)
+        return Embedded(runs / np.linalg.norm(runs, axis=2, keepdims=True), Clauses.empty())
+
+    pivot = ["Министр Лавров прибыл в Бишкек 16 мая.", "Заседание прошло в XIX зале?"]
+    versions = {"en": ["Minister Lavrov arrived in Bishkek on 16 May.",
+                       "The meeting took place in hall XIX?"],
+                "de": ["Minister Lawrow traf am 16. Mai in Bischkek ein.",
+                       "Die Sitzung fand im Saal XIX statt?"],
+                "fr": ["Le ministre Lavrov est arrivé à Bichkek le 16 mai.",
+                       "La séance a eu lieu dans la salle XIX ?"]}
+    read: list[str] = []
+    normalise = anchors.normalise_text
+    monkeypatch.setattr(anchors, "normalise_text", lambda text: read.append(text)
+                        or normalise(text))
+    anchors.anchor_features.cache_clear()
+    for lang, sentences in versions.items():
+        align_pair(pivot, sentences, "ru", lang, embedded=(embedded(2), embedded(2)))
+    assert sorted(read) == sorted(pivot + [s for v in versions.values() for s in v])
+    # and the same anchors as read afresh
+    kept = [anchor_features(s, "ru") for s in pivot]
+    anchors.anchor_features.cache_clear()
+    assert kept == [anchor_features(s, "ru") for s in pivot]
+    assert {"num:16", "month:5", "num:19", "?", "name:lavr"} <= kept[0] | kept[1]
+
+
+def test_span_masks_set_each_anchor_s_bit_in_its_sentence_s_runs() -> None:
+    from alignments.anchors import WEIGHTS, _bit
+
+    rng = np.random.default_rng(4)
+    pool = ["num:1", "num:1953", "month:5", "name:lavr", "name:bisk", "?", "num:8848"]
+    features = [frozenset(rng.choice(pool, size=int(rng.integers(0, 4)))) for _ in range(30)]
+    masks = span_masks(features, 4)
+    for kind in WEIGHTS:
+        for k in range(1, 5):
+            for i in range(k, 31):
+                bits = {_bit(f) for s in features[i - k:i] for f in s if f.split(":")[0] == kind}
+                assert int(masks[kind][k, i]) == sum(1 << b for b in bits), (kind, k, i)
