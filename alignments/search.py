@@ -128,11 +128,18 @@ def drop_strays(chain: Sequence[tuple[int, int]], n: int, m: int, tolerance: flo
     if len(chain) < 3 or n == 0:
         return list(chain)
     course = np.array([j - i * m / n for i, j in chain])
-    keep = []
-    for k in range(len(chain)):
-        around = np.concatenate((course[max(0, k - window):k], course[k + 1:k + 1 + window]))
-        keep.append(abs(course[k] - float(np.median(around))) <= tolerance)
-    return [anchor for anchor, ok in zip(chain, keep, strict=True) if ok]
+    # each anchor's neighbours side by side, those past the chain's ends as NaN (sorted last)
+    padded = np.concatenate((np.full(window, np.nan), course, np.full(window, np.nan)))
+    at = np.arange(len(chain))[:, None] + np.concatenate(
+        (np.arange(window), np.arange(window + 1, 2 * window + 1)))[None, :]
+    around = np.sort(padded[at], axis=1)
+    count = window * 2 - np.isnan(around).sum(axis=1)
+    rows = np.arange(len(chain))
+    upper = around[rows, count // 2]
+    lower = around[rows, np.maximum(count - 1, 0) // 2]
+    median = np.where(count % 2 == 1, upper, (lower + upper) / 2.0)  # as np.median takes it
+    keep = np.abs(course - median) <= tolerance
+    return [anchor for anchor, ok in zip(chain, keep.tolist(), strict=True) if ok]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,20 +162,24 @@ def guide_band(chain: Sequence[tuple[int, int]], n: int, m: int, width: int,
     ``width``) when it is small, and a diagonal strip of ``gap_cap`` each side otherwise, so
     the number of states stays linear in n + m.
     """
-    points = [(0, 0)]
-    for i, j in chain:
-        points += [(i, j), (i + 1, j + 1)]
-    points.append((n, m))
-    lo = np.full(n + 1, m, dtype=np.int64)
-    hi = np.zeros(n + 1, dtype=np.int64)
-    for (ia, ja), (ib, jb) in zip(points, points[1:], strict=False):
-        rows = np.arange(ia, ib + 1)
-        centre = ja + (rows - ia) * (jb - ja) / max(1, ib - ia)
-        spread = width + min(gap_cap, max(ib - ia, jb - ja))
-        lo[rows] = np.minimum(lo[rows], np.maximum(ja - width, np.floor(centre) - spread))
-        hi[rows] = np.maximum(hi[rows], np.minimum(jb + width, np.ceil(centre) + spread))
-    lo = np.clip(lo, 0, m)
-    hi = np.clip(hi, 0, m)
+    anchors = np.array(chain, dtype=np.int64).reshape(-1, 2)
+    points = np.concatenate(([(0, 0)], np.stack((anchors, anchors + 1), axis=1).reshape(-1, 2),
+                             [(n, m)]))
+    # every stretch between two points at once: its rows laid end to end
+    ia, ja = points[:-1, 0], points[:-1, 1]
+    ib, jb = points[1:, 0], points[1:, 1]
+    counts = ib - ia + 1
+    stretch = np.repeat(np.arange(len(ia)), counts)
+    rows = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts - ia, counts)
+    ia, ja, ib, jb = ia[stretch], ja[stretch], ib[stretch], jb[stretch]
+    centre = ja + (rows - ia) * (jb - ja) / np.maximum(1, ib - ia)
+    spread = width + np.minimum(gap_cap, np.maximum(ib - ia, jb - ja))
+    lo = np.full(n + 1, float(m))
+    hi = np.zeros(n + 1)
+    np.minimum.at(lo, rows, np.maximum(ja - width, np.floor(centre) - spread))
+    np.maximum.at(hi, rows, np.minimum(jb + width, np.ceil(centre) + spread))
+    lo = np.clip(lo.astype(np.int64), 0, m)
+    hi = np.clip(hi.astype(np.int64), 0, m)
     lo[0], hi[n] = 0, m
     return _connected(lo, hi)
 

@@ -1314,7 +1314,7 @@ def test_the_features_of_every_bead_at_once_are_those_read_bead_by_bead(
     # the confidence's features are read for every bead at once (a third of the search's
     # time after the embedding went to reading them bead by bead): the same to the last bit
     from alignments.align import DEFAULT_PARAMS, _BeadCost
-    from tests.alignments.per_bead import features as per_bead
+    from tests.alignments.one_by_one import features as per_bead
 
     rng = np.random.default_rng(11)
     words = ["Der Vertrag", "1999", "wurde", "unterzeichnet?", "Ja.", "am 3. Mai", "x", ".",
@@ -1369,3 +1369,30 @@ def test_the_features_of_every_bead_at_once_are_those_read_bead_by_bead(
                 assert np.array_equal(got, want), (n, m, trial)
                 # the clauses of two neighbouring beads are read once, not once for each
                 assert len(read) == len(set(read)) <= max(0, len(beads) - 1)
+
+
+def test_the_band_and_the_strays_at_once_are_those_stretch_by_stretch() -> None:
+    # the band's stretches and the strays' neighbourhoods are read all at once (a tenth of
+    # a set's search after the embedding went to them, one stretch or anchor at a time)
+    from alignments import search
+    from alignments.search import _connected
+    from tests.alignments import one_by_one
+
+    rng = np.random.default_rng(8)
+    for trial in range(200):
+        n, m = int(rng.integers(1, 90)), int(rng.integers(1, 90))
+        pairs = [(int(i), int(j), 0.9) for i, j in zip(rng.integers(0, n, int(rng.integers(0, 40))),
+                                                        rng.integers(0, m, 40), strict=False)]
+        chain = chain_anchors(pairs)
+        if trial % 3 == 0:  # runs of anchors side by side, and steps
+            chain = [(i, min(m - 1, i + (5 if i > n // 2 else 0))) for i in range(0, n, 2)
+                     if i < m]
+        width, cap = int(rng.integers(0, 7)), int(rng.integers(1, 30))
+        band = search.guide_band(chain, n, m, width, cap)
+        want = _connected(*one_by_one.guide_band(chain, n, m, width, cap))
+        assert np.array_equal(band.lo, want.lo) and np.array_equal(band.hi, want.hi), trial
+        assert band.lo.dtype == want.lo.dtype
+        tolerance = float(rng.choice([0.5, 2.0, 6.0]))
+        window = int(rng.integers(1, 6))
+        assert (search.drop_strays(chain, n, m, tolerance, window)
+                == one_by_one.drop_strays(chain, n, m, tolerance, window)), trial

@@ -1,5 +1,8 @@
-"""The confidence's features read bead by bead, as :meth:`alignments.align._BeadCost.features`
-read them before it read every bead at once: the tests' measure of what it must give."""
+"""Steps of the aligner as they were first written, one item at a time, before they were
+done for every item at once: the tests' measure of what the faster ones must give, to the
+last bit. The confidence's features bead by bead (:meth:`alignments.align._BeadCost.features`),
+the band stretch by stretch (:func:`alignments.search.guide_band`) and the strays anchor by
+anchor (:func:`alignments.search.drop_strays`)."""
 
 from __future__ import annotations
 
@@ -132,3 +135,36 @@ def features(cost: _BeadCost, path: Sequence[Span], chosen: np.ndarray | None = 
             f["question"] = float(cost.src_asks[a, i1] != cost.tgt_asks[b, j1])
         out[k] = [f[name] for name in FEATURES]
     return out
+
+
+def guide_band(chain: Sequence[tuple[int, int]], n: int, m: int, width: int,
+               gap_cap: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """The band's rows (lo, hi) before they are made monotonic and connected."""
+    points = [(0, 0)]
+    for i, j in chain:
+        points += [(i, j), (i + 1, j + 1)]
+    points.append((n, m))
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for (ia, ja), (ib, jb) in zip(points, points[1:], strict=False):
+        rows = np.arange(ia, ib + 1)
+        centre = ja + (rows - ia) * (jb - ja) / max(1, ib - ia)
+        spread = width + min(gap_cap, max(ib - ia, jb - ja))
+        lo[rows] = np.minimum(lo[rows], np.maximum(ja - width, np.floor(centre) - spread))
+        hi[rows] = np.maximum(hi[rows], np.minimum(jb + width, np.ceil(centre) + spread))
+    lo = np.clip(lo, 0, m)
+    hi = np.clip(hi, 0, m)
+    lo[0], hi[n] = 0, m
+    return lo, hi
+
+
+def drop_strays(chain: Sequence[tuple[int, int]], n: int, m: int, tolerance: float,
+                window: int = 4) -> list[tuple[int, int]]:
+    if len(chain) < 3 or n == 0:
+        return list(chain)
+    course = np.array([j - i * m / n for i, j in chain])
+    keep = []
+    for k in range(len(chain)):
+        around = np.concatenate((course[max(0, k - window):k], course[k + 1:k + 1 + window]))
+        keep.append(abs(course[k] - float(np.median(around))) <= tolerance)
+    return [anchor for anchor, ok in zip(chain, keep, strict=True) if ok]
