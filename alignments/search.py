@@ -324,6 +324,18 @@ class Lattice:
         return np.asarray(self.spans(0, 1, np.array([row]), np.array([lo + 1]),
                                      np.array([hi])), dtype=float)
 
+    def skips_of(self, r0: int, r1: int) -> list[np.ndarray]:
+        """:meth:`skips` of rows r0 .. r1 - 1, the costs asked for all of them at once."""
+        lo, hi = self.lo[r0:r1], self.hi[r0:r1]
+        out = [np.zeros(0)] * (r1 - r0)
+        wide = np.flatnonzero(hi > lo)
+        if len(wide):
+            costs = np.asarray(self.spans(0, 1, r0 + wide, lo[wide] + 1, hi[wide]), dtype=float)
+            parts = np.split(costs, np.cumsum(hi[wide] - lo[wide])[:-1])
+            for k, part in zip(wide.tolist(), parts, strict=True):
+                out[k] = part
+        return out
+
     def index(self, i: int, j: int) -> int:
         """The flat index of state (i, j), or -1 outside the band."""
         if not 0 <= i < len(self.lo) or not self.lo[i] <= j <= self.hi[i]:
@@ -349,7 +361,9 @@ def posteriors(lattice: Lattice, beads: Sequence[tuple[int, int, int, int]],
     forward = np.full(cells, -np.inf)
     backward = np.full(cells + 1, -np.inf)  # and a sink, never reached
     shapes = len(grid.moving)
-    skips = [grid.skips(row) / t for row in range(rows)]
+    skips = [costs / t for costs in grid.skips_of(0, rows)]
+    # 0-1 beads along each row: their running sums, read by both passes
+    steps = [np.concatenate(([0.0], np.cumsum(row))) for row in skips]
     blocks = [(r0, min(rows, r0 + BLOCK_ROWS)) for r0 in range(0, rows, BLOCK_ROWS)]
     reach = max((a for _, a, _ in grid.moving), default=0)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
@@ -364,8 +378,7 @@ def posteriors(lattice: Lattice, beads: Sequence[tuple[int, int, int, int]],
                 if row == 0 and lo[0] == 0:
                     score[0] = 0.0
                 if len(score) > 1:  # 0-1 beads along the row: a running log-sum
-                    steps = np.concatenate(([0.0], np.cumsum(skips[row])))
-                    score = np.logaddexp.accumulate(score + steps) - steps
+                    score = np.logaddexp.accumulate(score + steps[row]) - steps[row]
                 forward[offsets[row]:offsets[row + 1]] = score
         if cells:
             backward[cells - 1] = 0.0
@@ -395,8 +408,8 @@ def posteriors(lattice: Lattice, beads: Sequence[tuple[int, int, int, int]],
                     score = np.logaddexp(score, np.logaddexp.reduce(
                         backward[ahead[:, here]] + ahead_weight[:, here], axis=0))
                 if len(score) > 1:
-                    steps = np.concatenate(([0.0], np.cumsum(skips[row])))
-                    score = np.logaddexp.accumulate((score - steps)[::-1])[::-1] + steps
+                    score = (np.logaddexp.accumulate((score - steps[row])[::-1])[::-1]
+                             + steps[row])
                 backward[cut] = score
     total = forward[cells - 1] if cells else -np.inf
     out = np.zeros(len(beads))
@@ -431,7 +444,6 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
             spans = _spans_of(cost)
         lattice = Lattice(band, shapes, spans)
     grid = lattice
-    spans = grid.spans
     lo, hi, offsets = grid.lo, grid.hi, grid.offsets
     rows = len(lo)
     # both tables flat, row i at offsets[i] .. offsets[i + 1] - 1
@@ -451,12 +463,14 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
         r1 = min(rows, r0 + BLOCK_ROWS)
         base = int(offsets[r0])
         where, costs = grid.block(r0, r1)
+        openings = grid.skips_of(r0, r1)
         for row in range(r0, r1):
             here = slice(int(offsets[row]) - base, int(offsets[row + 1]) - base)
             width = here.stop - here.start
-            best = np.full(width, np.inf)
-            came = np.full(width, -1, dtype=np.int8)
-            if moving:
+            if not moving:
+                best = np.full(width, np.inf)
+                came = np.full(width, -1, dtype=np.int8)
+            else:
                 cand = total[where[:, here]] + costs[:, here]
                 if affine:
                     # a run of 1-0 skips: opened from the state above, or the run into
@@ -473,12 +487,11 @@ def fill(band: Band, shapes: Sequence[Shape], cost: RowCost | None = None,
                     record.longer[row] = longer
                 pick = np.argmin(cand, axis=0)  # the first of equals, as shapes order them
                 best = cand[pick, np.arange(width)]
-                came = np.where(best < np.inf, kinds[pick], came).astype(np.int8)
+                came = np.where(best < np.inf, kinds[pick], np.int8(-1))
             if row == 0 and lo[0] == 0:
                 best[0], came[0] = 0.0, -1
             if width > 1:
-                j = np.arange(int(lo[row]) + 1, int(hi[row]) + 1)
-                opening = np.asarray(spans(0, 1, np.array([row]), j[:1], j[-1:]), dtype=float)
+                opening = openings[row - r0]
                 if affine:
                     best, came, record.since[row] = _skip_runs_along(
                         best, came, opening, further, np.int8(skip_right))

@@ -1396,3 +1396,40 @@ def test_the_band_and_the_strays_at_once_are_those_stretch_by_stretch() -> None:
         window = int(rng.integers(1, 6))
         assert (search.drop_strays(chain, n, m, tolerance, window)
                 == one_by_one.drop_strays(chain, n, m, tolerance, window)), trial
+
+
+def test_the_skips_along_the_rows_are_asked_of_the_cost_once_a_block() -> None:
+    # the search and the confidence's forward-backward asked the cost of the 0-1 beads of
+    # each row on its own (a tenth of the rows' time): now once for a block of rows, the
+    # same costs and the same path
+    from alignments.search import BLOCK_ROWS, Lattice, posteriors, search
+
+    rng = np.random.default_rng(6)
+    n, m = 300, 280
+    sim = rng.random((n + 1, m + 1))
+    skip_cost = rng.random((n + 1, m + 1)) + 0.2
+    asked: list[tuple[int, int]] = []
+
+    def spans(a: int, b: int, i: np.ndarray, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
+        asked.append((a, b))
+        parts = [(skip_cost[r, x:y + 1] if (a, b) == (0, 1) else
+                  np.full(y - x + 1, 0.45) if b == 0 else (a + b) * (0.7 - sim[r, x:y + 1]))
+                 for r, x, y in zip(i.tolist(), j0.tolist(), j1.tolist(), strict=True)]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    shapes = bead_shapes(3, 4)
+    band = guide_band([(k, k * m // n) for k in range(0, n, 25)], n, m, width=4)
+    lattice = Lattice(band, shapes, spans)
+    rows = [lattice.skips(row) for row in range(n + 1)]
+    assert all(np.array_equal(a, b) for a, b in zip(rows, lattice.skips_of(0, n + 1),
+                                                    strict=True))
+    for extend in (None, 0.3):
+        asked.clear()
+        path = search(band, shapes, lattice=lattice, extend=extend)
+        blocks = -(-(n + 1) // BLOCK_ROWS)
+        assert asked.count((0, 1)) == blocks
+        assert path == search(band, shapes, cost=lambda i, a, b, j: spans(
+            a, b, np.array([i]), j[:1], j[-1:]), extend=extend)
+    asked.clear()
+    chosen = posteriors(lattice, path, [1.0] * len(path), 0.1)
+    assert asked.count((0, 1)) == 1 and ((chosen >= 0) & (chosen <= 1)).all()
