@@ -313,9 +313,8 @@ class _WeightsBackend:
         m = NumpyBackend.__new__(NumpyBackend)
         m.sp, m.threads = pieces, threads
         try:
-            from threadpoolctl import ThreadpoolController
-
-            m._threadpool = ThreadpoolController().limit
+            controller = _blas_controller()
+            m._threadpool = controller.limit if controller is not None else None
         except Exception:  # noqa: BLE001 - as the wheel: no threadpoolctl, no limits
             m._threadpool = None
         m.table = table
@@ -361,9 +360,8 @@ def blas_threads(threads: int) -> Iterator[None]:
     Through ``threadpoolctl`` when it is installed; otherwise through OpenBLAS's own
     setter in the library numpy ships (a no-op when neither is found).
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
+    controller = _blas_controller()
+    if controller is None:
         setter, getter = _openblas_threads()
         if setter is None or getter is None:
             yield
@@ -375,8 +373,21 @@ def blas_threads(threads: int) -> Iterator[None]:
         finally:
             setter(before)
         return
-    with threadpool_limits(limits=threads, user_api="blas"):
+    with controller.limit(limits=threads, user_api="blas"):
         yield
+
+
+@functools.cache
+def _blas_controller() -> Any:
+    """``threadpoolctl``'s controller of the thread pools loaded in this process (numpy's
+    BLAS among them), or None without ``threadpoolctl``: looked up once, where each
+    :func:`blas_threads` looked through every loaded library again (half a millisecond a
+    time, and a set's small stretches around unsure rows are aligned a hundred times)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()
 
 
 @functools.cache

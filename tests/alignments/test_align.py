@@ -1433,3 +1433,29 @@ def test_the_skips_along_the_rows_are_asked_of_the_cost_once_a_block() -> None:
     asked.clear()
     chosen = posteriors(lattice, path, [1.0] * len(path), 0.1)
     assert asked.count((0, 1)) == 1 and ((chosen >= 0) & (chosen <= 1)).all()
+
+
+def test_the_blas_thread_pools_are_looked_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # each limit to one BLAS thread looked through every library loaded in the process
+    # again (half a millisecond; a set's stretches around its unsure rows are aligned a
+    # hundred times): the pools are looked up once, and still limited each time
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from alignments import embed
+
+    made: list[object] = []
+    real = threadpoolctl.ThreadpoolController
+
+    class Counted(real):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            made.append(self)
+            super().__init__()
+
+    monkeypatch.setattr(threadpoolctl, "ThreadpoolController", Counted)
+    embed._blas_controller.cache_clear()
+    threads = embed._openblas_threads()[1]
+    for _ in range(3):
+        with embed.blas_threads(1):
+            if threads is not None:
+                assert threads() == 1
+    embed._blas_controller.cache_clear()  # the next test's controller is the real one
+    assert len(made) == 1
