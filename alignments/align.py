@@ -334,6 +334,36 @@ class _Side:
         return len(self.lengths) - 1
 
 
+@dataclass(frozen=True, slots=True)
+class _RunTerms:
+    """What the bead cost reads of one side's runs, by the run's length k and the id i it
+    ends before (``[k][i]``, for i >= k): its characters, its sentences with next to no
+    letters, whether a paragraph starts after its first sentence, and whether one starts
+    at its first. Read once for the piece, where the cost read them from the cumulative
+    counts for each shape of each block of the search."""
+
+    chars: tuple[np.ndarray, ...]
+    junk: tuple[np.ndarray, ...]
+    crossed: tuple[np.ndarray, ...]
+    opens: tuple[np.ndarray, ...]
+
+    @staticmethod
+    def of(side: _Side, max_run: int) -> _RunTerms:
+        n = side.size
+        terms: tuple[list[np.ndarray], ...] = ([], [], [], [])
+        for k in range(max_run + 1):
+            chars, junk = np.zeros(n + 1), np.zeros(n + 1)
+            crossed, opens = np.zeros(n + 1, dtype=bool), np.zeros(n + 1, dtype=bool)
+            if 0 < k <= n:
+                chars[k:] = side.lengths[k:] - side.lengths[:n + 1 - k]
+                junk[k:] = side.junk[k:] - side.junk[:n + 1 - k]
+                crossed[k:] = side.breaks[k:] - side.breaks[1:n + 2 - k] > 0
+                opens[k:] = side.starts[:n + 1 - k]
+            for found, term in zip(terms, (chars, junk, crossed, opens), strict=True):
+                found.append(term)
+        return _RunTerms(*(tuple(found) for found in terms))
+
+
 def _align_piece(src: _Side, tgt: _Side, params: AlignParams
                  ) -> tuple[list[Bead], np.ndarray]:
     """The beads of one piece between hard anchors (both sides non-empty), and the
@@ -682,6 +712,8 @@ class _BeadCost:
             [src.runs[1, i + 1] @ tgt.runs[1, j + 1] for i, j in anchors])) if anchors else None
         self.src_asks = src.anchors["?"] != 0  # (max_side + 1, n + 1) bool
         self.tgt_asks = tgt.anchors["?"] != 0
+        self.src_terms = _RunTerms.of(src, params.max_side)
+        self.tgt_terms = _RunTerms.of(tgt, params.max_side)
 
     def row(self, i: int, a: int, b: int, j: np.ndarray) -> np.ndarray:
         """Costs of the beads of shape a-b ending at state (i, j) for each j: array (len(j),).
@@ -718,25 +750,24 @@ class _BeadCost:
               ) -> np.ndarray:
         """The costs of a-b beads (a, b >= 1) ending at (i, j) whose runs' similarity is
         ``sim`` (``i`` a state or an array like ``j``)."""
-        p, src, tgt = self.params, self.src, self.tgt
+        p, src, tgt = self.params, self.src_terms, self.tgt_terms
         cost = (a + b) / 2.0 * (p.offset - sim) + p.multi * (a + b - 2)
         if p.gale_church:
-            delta = self.deviation(src.lengths[i] - src.lengths[i - a],
-                                   tgt.lengths[j] - tgt.lengths[j - b])
+            delta = self.deviation(src.chars[a][i], tgt.chars[b][j])
             cost += p.gale_church * np.minimum(delta * delta, 25.0) / 2.0
         if p.numbers:
-            cost += p.numbers * mask_mismatch(src.anchors["num"][a, i], tgt.anchors["num"][b, j])
+            cost += p.numbers * mask_mismatch(self.src.anchors["num"][a, i],
+                                              self.tgt.anchors["num"][b, j])
         if p.question:  # one anchor, "?": a mismatch is one side having it
             cost += p.question * (self.src_asks[a, i] != self.tgt_asks[b, j])
         if p.junk and a + b > 2:
             # OCR debris, a page number, a lone caption mark: skipped, not merged
-            junk = (src.junk[i] - src.junk[i - a]) * (a > 1) + (
-                tgt.junk[j] - tgt.junk[j - b]) * (b > 1)
+            junk = src.junk[a][i] * (a > 1) + tgt.junk[b][j] * (b > 1)
             cost += p.junk * junk
         if p.paragraph_cross or p.paragraph_mismatch:
-            crossed = (src.breaks[i] - src.breaks[i - a + 1] > 0) + (
-                tgt.breaks[j] - tgt.breaks[j - b + 1] > 0)
-            mismatch = src.starts[i - a] != tgt.starts[j - b]
+            # (numpy adds booleans as 'or': a break crossed on either side)
+            crossed = src.crossed[a][i] + tgt.crossed[b][j]
+            mismatch = src.opens[a][i] != tgt.opens[b][j]
             cost += p.paragraph_cross * crossed + p.paragraph_mismatch * mismatch
         return np.asarray(cost, dtype=float)
 
@@ -781,8 +812,9 @@ class _BeadCost:
     def deviation(self, ls: float | np.ndarray, lt: float | np.ndarray) -> np.ndarray:
         """Gale & Church's standardised length deviation of beads of ``ls`` source and
         ``lt`` target characters under this document's own model, in source units."""
-        mean = (ls + lt / self.ratio) / 2.0
-        return np.asarray((lt / self.ratio - ls) / np.sqrt(np.maximum(mean, 1.0) * self.spread))
+        scaled = lt / self.ratio
+        mean = (ls + scaled) / 2.0
+        return np.asarray((scaled - ls) / np.sqrt(np.maximum(mean, 1.0) * self.spread))
 
     def features(self, path: Sequence[Span], chosen: np.ndarray | None = None
                  ) -> np.ndarray:

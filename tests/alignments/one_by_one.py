@@ -1,8 +1,9 @@
 """Steps of the aligner as they were first written, one item at a time, before they were
 done for every item at once: the tests' measure of what the faster ones must give, to the
 last bit. The confidence's features bead by bead (:meth:`alignments.align._BeadCost.features`),
-the band stretch by stretch (:func:`alignments.search.guide_band`) and the strays anchor by
-anchor (:func:`alignments.search.drop_strays`)."""
+the band stretch by stretch (:func:`alignments.search.guide_band`), the strays anchor by
+anchor (:func:`alignments.search.drop_strays`) and the bead cost from the sides' cumulative
+counts (:meth:`alignments.align._BeadCost._cost`)."""
 
 from __future__ import annotations
 
@@ -168,3 +169,29 @@ def drop_strays(chain: Sequence[tuple[int, int]], n: int, m: int, tolerance: flo
         around = np.concatenate((course[max(0, k - window):k], course[k + 1:k + 1 + window]))
         keep.append(abs(course[k] - float(np.median(around))) <= tolerance)
     return [anchor for anchor, ok in zip(chain, keep, strict=True) if ok]
+
+
+def cost(bead_cost: _BeadCost, a: int, b: int, i: int | np.ndarray, j: np.ndarray,
+         sim: np.ndarray) -> np.ndarray:
+    """The bead cost read from the sides' cumulative counts, shape by shape."""
+    p, src, tgt = bead_cost.params, bead_cost.src, bead_cost.tgt
+    out = (a + b) / 2.0 * (p.offset - sim) + p.multi * (a + b - 2)
+    if p.gale_church:
+        ls, lt = src.lengths[i] - src.lengths[i - a], tgt.lengths[j] - tgt.lengths[j - b]
+        mean = (ls + lt / bead_cost.ratio) / 2.0
+        delta = (lt / bead_cost.ratio - ls) / np.sqrt(np.maximum(mean, 1.0) * bead_cost.spread)
+        out += p.gale_church * np.minimum(delta * delta, 25.0) / 2.0
+    if p.numbers:
+        out += p.numbers * mask_mismatch(src.anchors["num"][a, i], tgt.anchors["num"][b, j])
+    if p.question:
+        out += p.question * (bead_cost.src_asks[a, i] != bead_cost.tgt_asks[b, j])
+    if p.junk and a + b > 2:
+        junk = (src.junk[i] - src.junk[i - a]) * (a > 1) + (
+            tgt.junk[j] - tgt.junk[j - b]) * (b > 1)
+        out += p.junk * junk
+    if p.paragraph_cross or p.paragraph_mismatch:
+        crossed = (src.breaks[i] - src.breaks[i - a + 1] > 0) + (
+            tgt.breaks[j] - tgt.breaks[j - b + 1] > 0)
+        mismatch = src.starts[i - a] != tgt.starts[j - b]
+        out += p.paragraph_cross * crossed + p.paragraph_mismatch * mismatch
+    return np.asarray(out, dtype=float)

@@ -1025,6 +1025,7 @@ def test_a_row_that_counts_twice_in_the_fit_is_a_row_given_twice() -> None:
 
 def test_the_cost_of_many_rows_at_once_is_the_cost_row_by_row() -> None:
     from alignments.align import DEFAULT_PARAMS, _BeadCost
+    from tests.alignments import one_by_one
 
     rng = np.random.default_rng(3)
     words = ["Der Vertrag", "1999", "wurde", "unterzeichnet?", "Ja.", "am 3. Mai", "x", "."]
@@ -1047,6 +1048,15 @@ def test_the_cost_of_many_rows_at_once_is_the_cost_row_by_row() -> None:
         want = np.concatenate([cost.row(int(i), a, b, np.arange(x, y + 1))
                                for i, x, y in zip(rows, j0, j1, strict=True)])
         assert got.dtype == want.dtype and np.array_equal(got, want), (a, b)
+        if a and b:  # the runs' lengths, junk and paragraphs read once for the piece: the
+            # same costs as read from the cumulative counts shape by shape
+            i = np.repeat(rows, j1 - j0 + 1)
+            j = np.concatenate([np.arange(x, y + 1) for x, y in zip(j0, j1, strict=True)])
+            sim = np.einsum("kd,kd->k", src.runs[a, i], tgt.runs[b, j])
+            assert np.array_equal(cost._cost(a, b, i, j, sim),
+                                  one_by_one.cost(cost, a, b, i, j, sim)), (a, b)
+            assert np.array_equal(cost._cost(a, b, int(i[0]), j[:3], sim[:3]),
+                                  one_by_one.cost(cost, a, b, int(i[0]), j[:3], sim[:3]))
 
 
 @pytest.mark.slow
