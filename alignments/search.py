@@ -336,6 +336,12 @@ class Lattice:
                 out[k] = part
         return out
 
+    def indices(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """:meth:`index` of the states (i[k], j[k]): an array, -1 outside the band."""
+        row = np.clip(i, 0, len(self.lo) - 1)
+        inside = (i >= 0) & (i < len(self.lo)) & (self.lo[row] <= j) & (j <= self.hi[row])
+        return np.where(inside, self.offsets[row] + j - self.lo[row], -1)
+
     def index(self, i: int, j: int) -> int:
         """The flat index of state (i, j), or -1 outside the band."""
         if not 0 <= i < len(self.lo) or not self.lo[i] <= j <= self.hi[i]:
@@ -396,10 +402,10 @@ def posteriors(lattice: Lattice, beads: Sequence[tuple[int, int, int, int]],
                     fetched[q[0]] = grid.block(*q)
                 where, costs = fetched[q[0]]
                 first = int(offsets[q[0]])
-                for s in range(shapes):
-                    ok = np.isfinite(costs[s]) & (where[s] >= base) & (where[s] < top)
-                    ahead[s, where[s, ok] - base] = np.flatnonzero(ok) + first
-                    ahead_weight[s, where[s, ok] - base] = -costs[s, ok] / t
+                # every shape at once (a state and a shape lead to one state only)
+                shape, cell = np.nonzero(np.isfinite(costs) & (where >= base) & (where < top))
+                ahead[shape, where[shape, cell] - base] = cell + first
+                ahead_weight[shape, where[shape, cell] - base] = -costs[shape, cell] / t
             for row in range(r1 - 1, r0 - 1, -1):
                 cut = slice(int(offsets[row]), int(offsets[row + 1]))
                 here = slice(cut.start - base, cut.stop - base)
@@ -413,11 +419,14 @@ def posteriors(lattice: Lattice, beads: Sequence[tuple[int, int, int, int]],
                 backward[cut] = score
     total = forward[cells - 1] if cells else -np.inf
     out = np.zeros(len(beads))
-    for k, ((i0, i1, j0, j1), cost) in enumerate(zip(beads, bead_costs, strict=True)):
-        start, end = grid.index(i0, j0), grid.index(i1, j1)
-        if start < 0 or end < 0 or not np.isfinite(cost) or not np.isfinite(total):
-            continue
-        out[k] = float(np.exp(min(0.0, forward[start] - cost / t + backward[end] - total)))
+    if not len(beads) or not np.isfinite(total):
+        return out
+    ends = np.array(beads, dtype=np.int64).reshape(-1, 4)
+    own = np.asarray(bead_costs, dtype=float)
+    start, end = grid.indices(ends[:, 0], ends[:, 2]), grid.indices(ends[:, 1], ends[:, 3])
+    ok = (start >= 0) & (end >= 0) & np.isfinite(own)
+    out[ok] = np.exp(np.minimum(0.0, forward[start[ok]] - own[ok] / t + backward[end[ok]]
+                                - total))
     return out
 
 

@@ -207,6 +207,15 @@ def test_bead_posteriors_sum_the_paths_through_each_bead(seed: int,
     # a bead the band does not hold is never on a path
     outside = (0, 1, m - 1, m)
     assert posteriors(lattice, [outside], [0.0], temperature)[0] == 0.0
+    # every bead at once as each alone, one the search cannot take never on a path either
+    costs = [table[i1 - i0, j1 - j0, i1, j1] for i0, i1, j0, j1 in beads] + [0.0, np.inf]
+    together = posteriors(lattice, [*beads, outside, beads[0]], costs, temperature)
+    alone = [posteriors(lattice, [bead], [c], temperature)[0]
+             for bead, c in zip([*beads, outside, beads[0]], costs, strict=True)]
+    assert together.tolist() == alone and together[-1] == 0.0
+    states = [(i, j) for i in range(-1, n + 2) for j in range(-1, m + 2)]
+    found = lattice.indices(np.array([i for i, _ in states]), np.array([j for _, j in states]))
+    assert found.tolist() == [lattice.index(i, j) for i, j in states]
 
 
 # --- the bead cost and the post-passes, on hand-made embeddings ---------------------------
