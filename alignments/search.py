@@ -8,6 +8,7 @@ a function. Time and memory are linear in the documents' lengths.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -98,7 +99,7 @@ def chain_anchors(pairs: Sequence[tuple[int, int, float]]) -> list[tuple[int, in
     tail_j: list[int] = []
     previous = [-1] * len(ordered)
     for idx, (_, j, _) in enumerate(ordered):
-        k = int(np.searchsorted(tail_j, j, side="left"))
+        k = bisect_left(tail_j, j)  # (np.searchsorted made an array of the list each time)
         previous[idx] = tails[k - 1] if k else -1
         if k == len(tails):
             tails.append(idx)

@@ -3,7 +3,8 @@ done for every item at once: the tests' measure of what the faster ones must giv
 last bit. The confidence's features bead by bead (:meth:`alignments.align._BeadCost.features`),
 the band stretch by stretch (:func:`alignments.search.guide_band`), the strays anchor by
 anchor (:func:`alignments.search.drop_strays`) and the bead cost from the sides' cumulative
-counts (:meth:`alignments.align._BeadCost._cost`)."""
+counts (:meth:`alignments.align._BeadCost._cost`), and the anchor chain's tails found by
+numpy (:func:`alignments.search.chain_anchors`)."""
 
 from __future__ import annotations
 
@@ -195,3 +196,25 @@ def cost(bead_cost: _BeadCost, a: int, b: int, i: int | np.ndarray, j: np.ndarra
         mismatch = src.starts[i - a] != tgt.starts[j - b]
         out += p.paragraph_cross * crossed + p.paragraph_mismatch * mismatch
     return np.asarray(out, dtype=float)
+
+
+def chain_anchors(pairs: Sequence[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """The longest chain increasing in i and j, each tail found by numpy's searchsorted."""
+    ordered = sorted(pairs)
+    tails: list[int] = []
+    tail_j: list[int] = []
+    previous = [-1] * len(ordered)
+    for idx, (_, j, _) in enumerate(ordered):
+        k = int(np.searchsorted(tail_j, j, side="left"))
+        previous[idx] = tails[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(idx)
+            tail_j.append(j)
+        else:
+            tails[k], tail_j[k] = idx, j
+    chain = []
+    idx = tails[-1] if tails else -1
+    while idx >= 0:
+        chain.append(ordered[idx][:2])
+        idx = previous[idx]
+    return chain[::-1]
