@@ -1491,3 +1491,33 @@ def test_the_blas_thread_pools_are_looked_up_once(monkeypatch: pytest.MonkeyPatc
                 assert threads() == 1
     embed._blas_controller.cache_clear()  # the next test's controller is the real one
     assert len(made) == 1
+
+
+def test_a_sentence_s_letters_are_counted_once_for_every_version(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a set's pivot is aligned to every other version: its sentences' letters are counted
+    # the first time only, as its anchors are read
+    import alignments.align as align
+
+    counted: list[str] = []
+    unspaced = align._UNSPACED
+
+    class Spy:
+        def findall(self, text: str) -> list[str]:
+            counted.append(text)
+            return unspaced.findall(text)
+
+    monkeypatch.setattr(align, "_UNSPACED", Spy())
+    align.letters.cache_clear()
+    rng = np.random.default_rng(3)
+
+    def embedded(n: int) -> Embedded:
+        runs = rng.normal(size=(6, n + 1, 16)).astype(np.float32)
+        return Embedded(runs / np.linalg.norm(runs, axis=2, keepdims=True), Clauses.empty())
+
+    for other in (EN, EN[::-1], EN[:4]):
+        align.align_pair(RU, other, "ru", "en", embedded=(embedded(len(RU)),
+                                                          embedded(len(other))))
+    assert sorted(counted) == sorted(RU + EN)
+    assert align.letters("会谈 ok") == 2 + 2 * align.UNSPACED_LETTERS
+    align.letters.cache_clear()
