@@ -716,6 +716,9 @@ class _BeadCost:
         self.tgt_asks = tgt.anchors["?"] != 0
         self.src_terms = _RunTerms.of(src, params.max_side)
         self.tgt_terms = _RunTerms.of(tgt, params.max_side)
+        # where each sentence's clauses start among its side's (Clauses.of, looked up once)
+        self.src_clauses = np.searchsorted(src.clauses.sentence, np.arange(src.size + 1))
+        self.tgt_clauses = np.searchsorted(tgt.clauses.sentence, np.arange(tgt.size + 1))
 
     def row(self, i: int, a: int, b: int, j: np.ndarray) -> np.ndarray:
         """Costs of the beads of shape a-b ending at state (i, j) for each j: array (len(j),).
@@ -1004,13 +1007,17 @@ class _BeadCost:
         translator moved a clause across the full stop, so that two 1-1 beads are in truth
         one 2-2."""
         src, tgt = self.src, self.tgt
+        at_src, at_tgt = self.src_clauses, self.tgt_clauses
         best = -1.0
         for (i0, i1, j0, j1), (k0, k1, l0, l1) in ((span, other), (other, span)):
-            for clauses, own, across in (
-                    (src.clauses.of(i0, i1), tgt.runs[j1 - j0, j1], tgt.runs[l1 - l0, l1]),
-                    (tgt.clauses.of(j0, j1), src.runs[i1 - i0, i1], src.runs[k1 - k0, k1])):
-                if len(clauses):
-                    best = max(best, float((clauses @ (across - own)).max()))
+            if at_src[i1] > at_src[i0]:
+                clauses = src.clauses.vectors[at_src[i0]:at_src[i1]]
+                across = tgt.runs[l1 - l0, l1] - tgt.runs[j1 - j0, j1]
+                best = max(best, float((clauses @ across).max()))
+            if at_tgt[j1] > at_tgt[j0]:
+                clauses = tgt.clauses.vectors[at_tgt[j0]:at_tgt[j1]]
+                across = src.runs[k1 - k0, k1] - src.runs[i1 - i0, i1]
+                best = max(best, float((clauses @ across).max()))
         return best
 
     def beads(self, path: Sequence[Span], chosen: np.ndarray | None = None

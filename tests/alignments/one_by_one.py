@@ -1,10 +1,11 @@
 """Steps of the aligner as they were first written, one item at a time, before they were
 done for every item at once: the tests' measure of what the faster ones must give, to the
-last bit. The confidence's features bead by bead (:meth:`alignments.align._BeadCost.features`),
-the band stretch by stretch (:func:`alignments.search.guide_band`), the strays anchor by
-anchor (:func:`alignments.search.drop_strays`) and the bead cost from the sides' cumulative
-counts (:meth:`alignments.align._BeadCost._cost`), and the anchor chain's tails found by
-numpy (:func:`alignments.search.chain_anchors`)."""
+last bit. The confidence's features bead by bead (:meth:`alignments.align._BeadCost.features`,
+each sentence's clauses looked up for each pair of beads), the band stretch by stretch
+(:func:`alignments.search.guide_band`), the strays anchor by anchor
+(:func:`alignments.search.drop_strays`), the bead cost from the sides' cumulative counts
+(:meth:`alignments.align._BeadCost._cost`) and the anchor chain's tails found by numpy
+(:func:`alignments.search.chain_anchors`)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,20 @@ def probes(path: Sequence[Span], k: int) -> dict[str, list[Span]]:
     return found
 
 
+def clause_crossing(cost: _BeadCost, span: Span, other: Span) -> float:
+    """:meth:`alignments.align._BeadCost.crossing`, each sentence's clauses looked up
+    (:meth:`alignments.embed.Clauses.of`) for each pair of beads."""
+    src, tgt = cost.src, cost.tgt
+    best = -1.0
+    for (i0, i1, j0, j1), (k0, k1, l0, l1) in ((span, other), (other, span)):
+        for clauses, own, across in (
+                (src.clauses.of(i0, i1), tgt.runs[j1 - j0, j1], tgt.runs[l1 - l0, l1]),
+                (tgt.clauses.of(j0, j1), src.runs[i1 - i0, i1], src.runs[k1 - k0, k1])):
+            if len(clauses):
+                best = max(best, float((clauses @ (across - own)).max()))
+    return best
+
+
 def features(cost: _BeadCost, path: Sequence[Span], chosen: np.ndarray | None = None
              ) -> np.ndarray:
     """The features of each bead of ``path``, one bead after the other."""
@@ -107,7 +122,8 @@ def features(cost: _BeadCost, path: Sequence[Span], chosen: np.ndarray | None = 
         f["beside_skip"] = float(sum(not pair[q] for q in neighbours))
         paired = [sim[path[q]] - typical for q in neighbours if pair[q]]
         f["neighbour"] = float(_clip(min(paired), -0.5, 0.5)) if paired else 0.0
-        crossing = [cost.crossing(span, path[q]) for q in neighbours if a == b == 1 and pair[q]]
+        crossing = [clause_crossing(cost, span, path[q]) for q in neighbours
+                    if a == b == 1 and pair[q]]
         f["crossing"] = float(_clip(max(crossing, default=-0.5), -0.5, 0.5))
         found = looked[k]
         if not pair[k]:
