@@ -1521,3 +1521,42 @@ def test_a_sentence_s_letters_are_counted_once_for_every_version(
     assert sorted(counted) == sorted(RU + EN)
     assert align.letters("会谈 ok") == 2 + 2 * align.UNSPACED_LETTERS
     align.letters.cache_clear()
+
+
+def test_spans_are_told_apart_by_one_number_each() -> None:
+    # the features' spans are told apart by one number each, not by sorting rows of four
+    from alignments.align import _span_keys
+
+    rng = np.random.default_rng(12)
+    for low, high in ((-3, 30), (0, 5), (-3, 2**40)):
+        spans = rng.integers(low, high, size=(500, 4))
+        spans = np.concatenate((spans, spans[rng.integers(0, 500, 200)]))
+        keys = _span_keys(spans)
+        same = keys[:, None] == keys[None, :]
+        assert np.array_equal(same, (spans[:, None, :] == spans[None, :, :]).all(axis=2))
+    assert len(_span_keys(np.zeros((0, 4), dtype=np.int64))) == 0
+
+
+def test_spans_are_measured_a_few_thousand_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a long document's spans were gathered all at once to be measured (hundreds of MB for
+    # 20,000 x 20,000): a few thousand at a time, the same similarities and costs
+    import alignments.align as align
+    from alignments.align import DEFAULT_PARAMS, _BeadCost
+
+    rng = np.random.default_rng(9)
+
+    def side(n: int) -> _Side:
+        runs = rng.normal(size=(DEFAULT_PARAMS.max_side + 1, n + 1, 16)).astype(np.float32)
+        runs /= np.linalg.norm(runs, axis=2, keepdims=True)
+        return _Side.of(["Der Vertrag 1999."] * n, Embedded(runs, Clauses.empty()), "de",
+                        frozenset(), 0, DEFAULT_PARAMS)
+
+    cost = _BeadCost(side(60), side(70), DEFAULT_PARAMS)
+    ends = rng.integers(0, 60, 3000)
+    spans = np.stack((ends - rng.integers(0, 4, 3000), ends, ends, ends + rng.integers(0, 4, 3000)),
+                     axis=1)
+    whole = cost.measure_many(spans)
+    monkeypatch.setattr(align, "MEASURE_CHUNK", 7)
+    chunked = cost.measure_many(spans)
+    assert all(np.array_equal(a, b) for a, b in zip(whole, chunked, strict=True))
+    assert np.isfinite(whole[1]).any() and (whole[0] > -1).any()
