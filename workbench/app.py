@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+)
 from flask_babel import Babel
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -45,7 +53,11 @@ def templates_folder() -> str:
 
 
 def select_locale() -> str | None:
-    """The interface language: ?ui=xx, then the cookie, then the browser's preference."""
+    """The interface language: ?ui=xx, then the cookie, then the browser's preference;
+    outside a request (the server's job sweeper, a job's thread without its own language)
+    the default one, English, as on the command line."""
+    if not has_request_context():
+        return None
     wanted = request.args.get("ui") or request.cookies.get("ui")
     if wanted in UI_LANGUAGES:
         return wanted

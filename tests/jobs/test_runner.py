@@ -398,3 +398,38 @@ def test_the_jobs_of_an_older_workbench_keep_their_message_through_the_migration
     with engine_for(database_url).begin() as connection:
         assert connection.execute(text("SELECT message FROM job")).scalar_one() == stored
     migrate("upgrade", "head")
+
+
+@pytest.mark.sqlite_only(reason="holds SQLite's lock")
+def test_a_sweep_that_meets_a_busy_database_says_so_in_the_log(
+        database_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The server's sweeper has an app but no request (no reader, no language): what stops
+    a sweep is said in English in the log, where it was 'Working outside of request
+    context' (the sentence could not be made), the next sweep trying again."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from workbench.app import create_app
+    from workbench.jobs.runner import start_sweeper
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
+                      "DATABASE_BUSY_TIMEOUT": 0.1})
+    holder = sqlite3.connect(str(make_url(database_url).database), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # a large import writing
+    caplog.set_level("WARNING", logger="workbench.jobs.runner")
+
+    def said() -> list[str]:
+        return [record.getMessage() for record in caplog.records
+                if record.getMessage().startswith("Looking for interrupted jobs failed")]
+
+    sweeper = start_sweeper(app, "threads")
+    try:
+        wait_for(said, "the sweep to meet the busy database")
+    finally:
+        sweeper.stop()
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert said()[0] == ("Looking for interrupted jobs failed: Another import or "
+                         "re-alignment is writing to the database; nothing of yours was "
+                         "lost. Try again in a moment.")
