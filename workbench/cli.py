@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -30,6 +31,9 @@ from workbench.jobs.cli import jobs, worker
 from workbench.memory.cli import memory
 from workbench.terminology.cli import terms
 from workbench.terminology.termbase_cli import termbase
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def _url() -> str:
@@ -145,7 +149,7 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
     # The morphology dictionaries load while the first pages are served, not on the first
     # look at the terminology flags.
     threading.Thread(target=load_dictionaries, name="dictionaries", daemon=True).start()
-    from workbench.jobs.runner import runner_name, start_sweeper, stop_pool
+    from workbench.jobs.runner import runner_name, start_sweeper
 
     with app.app_context():
         # jobs run here: those whose server died run again
@@ -193,7 +197,47 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
         # the process closes, its database perhaps already gone.
         if sweeper is not None:
             sweeper.stop()
+        _stop_jobs(app)
+
+
+def _stop_jobs(app: Flask) -> None:
+    """Close the server's job pool when it stops, saying what that leaves: the jobs running
+    in it finish first (Ctrl+C again stops them at once, as a killed server would: nothing
+    of them is stored and they run again at the next start); those still waiting stay
+    queued for the next start."""
+    from workbench.jobs.runner import QUEUED, RUNNING, in_pool, stop_pool
+
+    running, waiting = in_pool(app, RUNNING), in_pool(app, QUEUED)
+    if running:
+        click.echo(f"Stopping once {_jobs_named(running)} running here "
+                   f"{'has' if len(running) == 1 else 'have'} finished. Ctrl+C again stops "
+                   f"{'it' if len(running) == 1 else 'them'} now: "
+                   f"{'it runs' if len(running) == 1 else 'they run'} again, from the "
+                   "start, when the workbench next starts.", err=True)
+    if waiting:
+        click.echo(f"{_jobs_named(waiting).capitalize()}, waiting here, "
+                   f"{'runs' if len(waiting) == 1 else 'run'} when the workbench next "
+                   "starts.", err=True)
+    try:
         stop_pool(app)
+    except KeyboardInterrupt:  # Ctrl+C again: the running jobs are left, as by a kill
+        running = in_pool(app, RUNNING)
+        if running:
+            click.echo(f"Stopped without finishing {_jobs_named(running)}: "
+                       f"{'it runs' if len(running) == 1 else 'they run'} again when the "
+                       "workbench next starts.", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Not an ordinary exit: that would wait for the pool's threads, that is for the
+        # very jobs Ctrl+C was pressed twice not to wait for.
+        os._exit(130)
+
+
+def _jobs_named(ids: Sequence[int]) -> str:
+    """'job 3', 'jobs 2 and 5', 'jobs 1, 2 and 4'."""
+    if len(ids) == 1:
+        return f"job {ids[0]}"
+    return "jobs " + ", ".join(map(str, ids[:-1])) + f" and {ids[-1]}"
 
 
 @main.command("import")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from http.client import HTTPConnection
 from pathlib import Path
@@ -168,3 +169,174 @@ def test_a_server_that_stops_leaves_no_thread_of_its_jobs_running(
     with session_scope(database_url) as session:
         [job] = session.query(Job).all()
         assert job.state == "failed" and job.failure_kind == "nothing-to-discover"
+
+
+class StoppedServer:
+    """`workbench serve` processes on one SQLite database, started and stopped with signals
+    as a person does (Ctrl+C) or a service manager (SIGTERM); their output in a file each.
+    Alignments pause before they commit (``WORKBENCH_TEST_PAUSE_BEFORE_COMMIT``) until a
+    ``resume`` file appears in the job's folder: a job that is still running when the
+    server is told to stop."""
+
+    def __init__(self, database_url: str, folder: Path) -> None:
+        self.database_url, self.folder = database_url, folder
+        self.jobs = Path(os.environ["WORKBENCH_JOBS_FOLDER"])
+        (folder / "instance").mkdir(exist_ok=True)  # forms sent without the page's token
+        (folder / "instance" / "config.py").write_text("WTF_CSRF_ENABLED = False\n")
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def start(self, *, paused: bool) -> tuple[subprocess.Popen[bytes], int]:
+        env = {key: value for key, value in os.environ.items()
+               if key not in ("WORKBENCH_BROKER_URL", "WORKBENCH_JOBS_RUNNER")}
+        if paused:
+            env["WORKBENCH_TEST_PAUSE_BEFORE_COMMIT"] = "3600"
+        port = free_port()
+        with open(self.log(len(self.started)), "wb") as output:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "workbench.cli", "serve", "--port", str(port)],
+                cwd=self.folder, env={**env, "WORKBENCH_DATABASE_URL": self.database_url},
+                stdout=output, stderr=subprocess.STDOUT)
+        self.started.append(server)
+        self.wait(lambda: get(port, "/sets.json") is not None or server.poll() is not None,
+                  "the server to answer")
+        assert server.poll() is None, self.output(server)
+        return server, port
+
+    def log(self, index: int) -> Path:
+        return self.folder / f"serve-{index}.log"
+
+    def output(self, server: subprocess.Popen[bytes]) -> str:
+        return self.log(self.started.index(server)).read_text(errors="replace")
+
+    def align(self, port: int, number: str) -> None:
+        """Upload a demo page's Russian and English versions to be aligned."""
+        from tests.conftest import demo_page
+
+        boundary = "workbench-test-boundary"
+        body = b""
+        for lang in ("ru-RU", "en-GB"):
+            body += (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+                     f'filename="{number}.{lang}.html"\r\nContent-Type: text/html\r\n\r\n'
+                     ).encode() + demo_page(number, lang).read_bytes() + b"\r\n"
+        body += f"--{boundary}--\r\n".encode()
+        connection = HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request("POST", "/sets", body=body, headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}"})
+            answer = connection.getresponse()
+            assert answer.status == 303, answer.read().decode(errors="replace")
+        finally:
+            connection.close()
+
+    def states(self) -> list[tuple[str, int]]:
+        """Each job's state and runs, by id."""
+        from workbench.db import session_factory
+        from workbench.jobs import Job
+
+        with session_factory(self.database_url)() as session:
+            return [(job.state, job.attempts)
+                    for job in session.query(Job).order_by(Job.id)]
+
+    @staticmethod
+    def wait(condition: Callable[[], object], what: str) -> None:
+        from tests.jobs.conftest import wait_for
+
+        wait_for(condition, what)
+
+    def stop_all(self) -> None:
+        for server in self.started:
+            if server.poll() is None:
+                server.kill()
+            server.wait(30)
+
+
+@pytest.fixture
+def stopped_servers(database_url: str, tmp_path: Path) -> Iterator[StoppedServer]:
+    from workbench.db import upgrade
+
+    upgrade(database_url)
+    servers = StoppedServer(database_url, tmp_path)
+    try:
+        yield servers
+    finally:
+        servers.stop_all()
+
+
+def two_running_one_waiting(servers: StoppedServer) -> tuple[subprocess.Popen[bytes], int]:
+    """A server whose pool (two threads) runs two alignments, the first paused before its
+    commit (the second waits for SQLite's lock), and has a third waiting for a thread."""
+    server, port = servers.start(paused=True)
+    for number in ("000", "001", "002"):
+        servers.align(port, number)
+    servers.wait(lambda: (servers.jobs / "1" / "paused").exists(), "job 1 to pause")
+    servers.wait(lambda: [state for state, _runs in servers.states()]
+                 == ["running", "running", "queued"], "jobs 1 and 2 to run, 3 to wait")
+    return server, port
+
+
+@pytest.mark.sqlite_only(reason="the same SQLite file served again; one writer at a time")
+def test_ctrl_c_finishes_the_running_jobs_or_leaves_them_and_the_next_start_runs_the_rest(
+        stopped_servers: StoppedServer) -> None:
+    """Ctrl+C on `workbench serve`: it says it stops once the jobs running in it have
+    finished, and which wait; Ctrl+C again stops it at once. Started again on the same
+    database, it runs what was left: the job that was stopped half-way from the start,
+    the one that was waiting; the one that finished is not run twice."""
+    servers = stopped_servers
+    server, _port = two_running_one_waiting(servers)
+
+    server.send_signal(signal.SIGINT)
+    servers.wait(lambda: "Job 3, waiting here" in servers.output(server), "it to say so")
+    said = servers.output(server)
+    assert ("Stopping once jobs 1 and 2 running here have finished. Ctrl+C again stops "
+            "them now: they run again, from the start, when the workbench next starts."
+            in said)
+    assert "Job 3, waiting here, runs when the workbench next starts." in said
+    (servers.jobs / "1" / "resume").touch()  # job 1 ends, so job 2 goes on and pauses
+    servers.wait(lambda: (servers.jobs / "2" / "paused").exists(), "job 2 to pause")
+    assert servers.states()[0] == ("done", 1)
+    assert server.poll() is None  # still waiting for job 2
+
+    server.send_signal(signal.SIGINT)
+    servers.wait(lambda: server.poll() is not None, "the server to stop")
+    assert server.returncode == 130
+    assert ("Stopped without finishing job 2: it runs again when the workbench next "
+            "starts." in servers.output(server))
+    assert servers.states() == [("done", 1), ("running", 1), ("queued", 0)]
+
+    again, _port = servers.start(paused=False)
+    servers.wait(lambda: all(state == "done" for state, _runs in servers.states()),
+                 "the jobs left to run after the restart")
+    assert servers.states() == [("done", 1), ("done", 2), ("done", 1)]
+    again.send_signal(signal.SIGINT)
+    servers.wait(lambda: again.poll() is not None, "the server to stop")
+    assert "Stopping once" not in servers.output(again)  # nothing left running
+    from workbench.db import session_factory
+    from workbench.models import DocumentSet
+
+    with session_factory(servers.database_url)() as session:
+        assert session.query(DocumentSet).count() == 3  # each page aligned once
+
+
+@pytest.mark.sqlite_only(reason="the same SQLite file served again; one writer at a time")
+def test_jobs_of_a_server_ended_by_sigterm_run_when_it_starts_again(
+        stopped_servers: StoppedServer) -> None:
+    """A service manager's SIGTERM ends `workbench serve` at once, mid-job: started again
+    on the same database, it runs both running jobs again from the start and the waiting
+    one; none is left 'running' or lost, each page is aligned once."""
+    servers = stopped_servers
+    server, _port = two_running_one_waiting(servers)
+    server.send_signal(signal.SIGTERM)
+    servers.wait(lambda: server.poll() is not None, "the server to stop")
+    assert servers.states() == [("running", 1), ("running", 1), ("queued", 0)]
+
+    again, _port = servers.start(paused=False)
+    servers.wait(lambda: all(state == "done" for state, _runs in servers.states()),
+                 "the jobs left to run after the restart")
+    assert servers.states() == [("done", 2), ("done", 2), ("done", 1)]
+    again.send_signal(signal.SIGINT)
+    servers.wait(lambda: again.poll() is not None, "the server to stop")
+    from workbench.db import session_factory
+    from workbench.models import DocumentSet
+
+    with session_factory(servers.database_url)() as session:
+        assert session.query(DocumentSet).count() == 3

@@ -188,12 +188,17 @@ def dispatch(url: str, job_id: int, runner: str) -> None:
             raise unreachable from error
     elif runner == "threads":
         app = current_app._get_current_object()  # type: ignore[attr-defined]
+        with _pools_lock:
+            _in_pool.setdefault(id(app), {})[job_id] = QUEUED
         _pool(app).submit(_run_in_app, app, url, job_id)
     else:
         run(url, job_id, reraise=True)
 
 
 _pools: dict[int, ThreadPoolExecutor] = {}
+# per app, the jobs handed to its pool that have not ended there: QUEUED (waiting for a
+# thread) or RUNNING (``in_pool``)
+_in_pool: dict[int, dict[int, str]] = {}
 _pools_lock = Lock()
 
 
@@ -207,8 +212,23 @@ def _pool(app: Flask) -> ThreadPoolExecutor:
 
 
 def _run_in_app(app: Flask, url: str, job_id: int) -> None:
-    with app.app_context():
-        run(url, job_id)
+    with _pools_lock:
+        _in_pool.setdefault(id(app), {})[job_id] = RUNNING
+    try:
+        with app.app_context():
+            run(url, job_id)
+    finally:
+        with _pools_lock:
+            _in_pool.get(id(app), {}).pop(job_id, None)
+
+
+def in_pool(app: Flask, state: str) -> list[int]:
+    """The jobs handed to ``app``'s pool that are now in ``state`` there: ``RUNNING`` in
+    one of its threads, or ``QUEUED``, waiting for one; what a server that stops says it
+    leaves."""
+    with _pools_lock:
+        return sorted(job_id for job_id, now in _in_pool.get(id(app), {}).items()
+                      if now == state)
 
 
 def stop_pool(app: Flask) -> None:
@@ -220,6 +240,8 @@ def stop_pool(app: Flask) -> None:
         pool = _pools.pop(id(app), None)
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
+    with _pools_lock:
+        _in_pool.pop(id(app), None)
 
 
 # -- running -------------------------------------------------------------------------------
