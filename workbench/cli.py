@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -142,39 +142,25 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
     app = create_app(instance_path=str(Path.cwd() / "instance"),
                      overrides={"DATABASE_URL": database_awaited(wait),
                                 "ALLOWED_HOSTS": ",".join(filter(None, names))})
-    import threading
-
-    from alignments.terms import load_dictionaries
-
-    # The morphology dictionaries load while the first pages are served, not on the first
-    # look at the terminology flags.
-    threading.Thread(target=load_dictionaries, name="dictionaries", daemon=True).start()
-    from workbench.jobs.runner import runner_name, start_sweeper
-
-    with app.app_context():
-        # jobs run here: those whose server died run again
-        sweeper = start_sweeper(app, "threads") if runner_name() == "threads" else None
+    # Bound first: a port in use is said before anything of the server starts (a sweep
+    # taking up the jobs of a server that died, threads waiting for requests).
+    server = None if debug else _bound(app, host, port, threads=threads,
+                                        connection_limit=connection_limit,
+                                        channel_timeout=channel_timeout)
+    sweeper = None
     try:
-        server = None
-        if not debug:
-            import logging
+        import threading
 
-            import waitress
+        from alignments.terms import load_dictionaries
 
-            # A request waiting for a free thread is normal under load, not a warning per
-            # request.
-            logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-            try:  # bound before "Serving on" is said
-                server = waitress.create_server(
-                    app, host=host, port=port, threads=threads,
-                    connection_limit=connection_limit, channel_timeout=channel_timeout,
-                    ident="alignment-workbench")
-            except OSError as error:  # the port is taken, or the address not this machine's
-                taken = error.errno == errno.EADDRINUSE
-                raise click.ClickException(
-                    f"Cannot serve on {host}:{port}: {error.strerror or error}."
-                    + (" Choose another with --port." if taken else
-                       " Give an address of this machine with --host.")) from None
+        # The morphology dictionaries load while the first pages are served, not on the
+        # first look at the terminology flags.
+        threading.Thread(target=load_dictionaries, name="dictionaries", daemon=True).start()
+        from workbench.jobs.runner import runner_name, start_sweeper
+
+        with app.app_context():
+            # jobs run here: those whose server died run again
+            sweeper = start_sweeper(app, "threads") if runner_name() == "threads" else None
         click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C stops)")
         click.echo("Answering for: "
                    + ", ".join(allowed_hosts(app.config["ALLOWED_HOSTS"])))
@@ -192,12 +178,56 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
             return
         server.run()
     finally:
-        # The server stopped (Ctrl+C, or it could not start): so does this process's job
-        # work, rather than sweeping, or running the jobs still waiting in its pool, while
-        # the process closes, its database perhaps already gone.
-        if sweeper is not None:
-            sweeper.stop()
-        _stop_jobs(app)
+        # The server stopped (Ctrl+C, or it could not start): it answers no more (the
+        # port is let go, not left accepting connections nobody answers), and this
+        # process's job work stops too, rather than sweeping, or running the jobs still
+        # waiting in its pool, while the process closes, its database perhaps gone.
+        try:
+            if server is not None:
+                server.close()
+                server.task_dispatcher.shutdown()
+        finally:
+            if sweeper is not None:
+                sweeper.stop()
+            _stop_jobs(app)
+
+
+def _bound(app: Flask, host: str, port: int, *, threads: int, connection_limit: int,
+           channel_timeout: int) -> Any:
+    """waitress's server for ``app``, listening on ``host``:``port``. The sockets are bound
+    here, before waitress starts its threads: a port in use (or an address that is not
+    this machine's) is said in one sentence, and nothing of the server is left running
+    (waitress, binding them itself, left its request threads behind)."""
+    import logging
+    import socket
+
+    import waitress
+    from waitress.adjustments import Adjustments
+
+    # A request waiting for a free thread is normal under load, not a warning per request.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    bound: list[socket.socket] = []
+    try:
+        for family, kind, proto, address in Adjustments(host=host, port=port).listen:
+            listening = socket.socket(family, kind, proto)
+            bound.append(listening)
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            listening.bind(address)
+    except OSError as error:  # the port is taken, or the address not this machine's
+        for listening in bound:
+            listening.close()
+        if error.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"Port {port} of {host} is in use by another program (another workbench "
+                "server?): choose another with --port.") from None
+        raise click.ClickException(
+            f"Cannot serve on {host}:{port} ({error.strerror or error}): give an address "
+            "of this machine with --host.") from None
+    return waitress.create_server(
+        app, sockets=bound, threads=threads, connection_limit=connection_limit,
+        channel_timeout=channel_timeout, ident="alignment-workbench")
 
 
 def _stop_jobs(app: Flask) -> None:

@@ -202,17 +202,21 @@ def test_serving_beyond_this_machine_without_accounts_warns(
 
     import waitress
 
+    from tests.workbench.test_serve import free_port
+
     # bound and served by nothing: the warnings come before the server runs
-    monkeypatch.setattr(waitress, "create_server",
-                        lambda *args, **kwargs: SimpleNamespace(run=lambda: None))
-    result = runner.invoke(main, ["serve", "--host", "0.0.0.0"])
+    monkeypatch.setattr(waitress, "create_server", lambda *args, sockets, **kwargs:
+                        SimpleNamespace(run=lambda: None,
+                                        close=lambda: [bound.close() for bound in sockets],
+                                        task_dispatcher=SimpleNamespace(shutdown=lambda: None)))
+    result = runner.invoke(main, ["serve", "--host", "0.0.0.0", "--port", str(free_port())])
     assert result.exit_code == 0, result.output
     assert "has no accounts: anyone who reaches it can change anything" in result.output
     runner.invoke(main, ["accounts", "add", "ada", "--role", "administrator",
                          "--password-stdin"], input=PASSWORD + "\n")
-    result = runner.invoke(main, ["serve", "--host", "0.0.0.0"])
+    result = runner.invoke(main, ["serve", "--host", "0.0.0.0", "--port", str(free_port())])
     assert "has no accounts" not in result.output
-    result = runner.invoke(main, ["serve"])  # 127.0.0.1: one person's desk
+    result = runner.invoke(main, ["serve", "--port", str(free_port())])  # one person's desk
     assert "has no accounts" not in result.output
 
 

@@ -215,17 +215,37 @@ def test_a_page_without_a_heading_is_named_by_its_first_words(runner: CliRunner)
     assert len(listed[0]["name"]) <= 122
 
 
-def test_serve_on_a_taken_port_says_so(runner: CliRunner) -> None:
+def test_serve_on_a_taken_port_says_so_and_leaves_nothing_running(
+        runner: CliRunner, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A port another program holds: one sentence naming it, exit 1, and nothing of the
+    server left behind: no thread of waitress waiting for requests, no sweeper, and the
+    job of a server that died is left for a server that runs (a sweep here would have
+    spent one of its runs in a process about to exit)."""
     import socket
+    import threading
 
+    from workbench.db import session_scope, upgrade
+    from workbench.jobs import Job
+
+    monkeypatch.delenv("WORKBENCH_BROKER_URL", raising=False)
+    monkeypatch.delenv("WORKBENCH_JOBS_RUNNER", raising=False)
+    upgrade(database_url)
+    with session_scope(database_url) as session:
+        session.add(Job(kind="discover_terms", params={"set_ids": []}, state="running",
+                        worker="nowhere.invalid:1", attempts=1))  # its server died
+    before = set(threading.enumerate())
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         result = runner.invoke(main, ["serve", "--port", str(port)])
     assert result.exit_code == 1
-    assert f"Cannot serve on 127.0.0.1:{port}" in result.output
-    assert "--port" in result.output
+    assert result.output == (f"Error: Port {port} of 127.0.0.1 is in use by another program "
+                             "(another workbench server?): choose another with --port.\n")
+    assert [thread.name for thread in set(threading.enumerate()) - before] == []
+    with session_scope(database_url) as session:
+        [job] = session.query(Job).all()
+        assert (job.state, job.worker, job.attempts) == ("running", "nowhere.invalid:1", 1)
 
 
 def test_serve_refuses_a_port_out_of_range_before_anything(runner: CliRunner) -> None:

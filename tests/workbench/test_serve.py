@@ -158,9 +158,13 @@ def test_a_server_that_stops_leaves_no_thread_of_its_jobs_running(
         with session_scope(database_url) as session:
             return session.get(Job, job_id).finished
 
-    monkeypatch.setattr(waitress, "create_server", lambda app, **_options: SimpleNamespace(
-        run=lambda: serving(app)))
-    result = CliRunner().invoke(main, ["serve"])
+    def server(app: Flask, *, sockets: list[socket.socket], **_options: object) -> object:
+        return SimpleNamespace(run=lambda: serving(app),
+                               close=lambda: [bound.close() for bound in sockets],
+                               task_dispatcher=SimpleNamespace(shutdown=lambda: None))
+
+    monkeypatch.setattr(waitress, "create_server", server)
+    result = CliRunner().invoke(main, ["serve", "--port", str(free_port())])
     assert result.exit_code == 0, result.output
     # it was sweeping, and running jobs in its pool
     assert "workbench-job-sweeper" in seen and "workbench-job_0" in seen
@@ -282,10 +286,12 @@ def test_ctrl_c_finishes_the_running_jobs_or_leaves_them_and_the_next_start_runs
     database, it runs what was left: the job that was stopped half-way from the start,
     the one that was waiting; the one that finished is not run twice."""
     servers = stopped_servers
-    server, _port = two_running_one_waiting(servers)
+    server, port = two_running_one_waiting(servers)
 
     server.send_signal(signal.SIGINT)
     servers.wait(lambda: "Job 3, waiting here" in servers.output(server), "it to say so")
+    with pytest.raises(ConnectionRefusedError):  # the port let go, not left open unanswered
+        socket.create_connection(("127.0.0.1", port), timeout=10).close()
     said = servers.output(server)
     assert ("Stopping once jobs 1 and 2 running here have finished. Ctrl+C again stops "
             "them now: they run again, from the start, when the workbench next starts."
