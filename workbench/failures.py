@@ -133,6 +133,36 @@ def _nothing_to_export(params: Mapping[str, Any]) -> str:
     return _("Nothing to export: no unit has text in two of these languages.")
 
 
+# What the system said of a file or folder it could not read or write (an ``OSError``),
+# by its errno's name, in the reader's language; the system's own words (``strerror``,
+# in the language the server runs in) are kept beside, and shown only where none of
+# these fits.
+OS_PROBLEMS: dict[str, Callable[[], str]] = {
+    "EACCES": lambda: _("no permission"),
+    "EPERM": lambda: _("no permission"),
+    "ENOENT": lambda: _("no such file or folder"),
+    "ENOTDIR": lambda: _("a part of the path is not a folder"),
+    "EISDIR": lambda: _("it is a folder, not a file"),
+    "EROFS": lambda: _("the disk is read-only"),
+    "ENAMETOOLONG": lambda: _("the name is too long"),
+}
+
+
+def os_problem(error: OSError) -> dict[str, str]:
+    """What a failure keeps of ``error``: its kind (``problem``, the errno's name) and the
+    system's own words as a detail (``reason``)."""
+    return {"problem": errno.errorcode.get(error.errno or 0, ""),
+            "reason": error.strerror or type(error).__name__}
+
+
+def os_reason(params: Mapping[str, Any]) -> str:
+    """Why a file could not be read or written (``os_problem``), in the reader's language;
+    the system's words where its kind is not one of ``OS_PROBLEMS`` (or a job stored before
+    the kind was kept)."""
+    say = OS_PROBLEMS.get(str(params.get("problem") or ""))
+    return say() if say is not None else str(params["reason"])
+
+
 FAILURES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     # the job itself: cancelled, stopped by an error nobody foresaw, not queued
     "cancelled": lambda p: _("Cancelled: nothing of it was stored."),
@@ -205,7 +235,7 @@ FAILURES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     # the job's files on disk: its input, its output (an export, the flags found)
     "input-unreadable": lambda p: _(
         "The job's input (%(file)s) cannot be read (%(reason)s): it may have been removed "
-        "from the jobs folder. Nothing was stored.", file=p["file"], reason=p["reason"]),
+        "from the jobs folder. Nothing was stored.", file=p["file"], reason=os_reason(p)),
     "disk-full": lambda p: _(
         "The disk is full: the job's file could not be written in %(folder)s. Nothing was "
         "kept; make room on the disk, then run the job again.", folder=p["folder"]),
@@ -213,7 +243,7 @@ FAILURES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "The job's file could not be written in %(folder)s (%(reason)s): the workbench may "
         "not write there. Nothing was kept; give it that folder (or set "
         "WORKBENCH_JOBS_FOLDER), then run the job again.",
-        folder=p["folder"], reason=p["reason"]),
+        folder=p["folder"], reason=os_reason(p)),
 }
 
 
@@ -283,18 +313,18 @@ def plain(value: Any) -> Any:
 
 def unreadable_input(error: OSError, file: object) -> WorkbenchError:
     """The refusal of a job whose input file ``file`` cannot be read (``error``: gone,
-    not readable)."""
-    return refusal(WorkbenchError, "input-unreadable", file=str(file),
-                   reason=error.strerror or type(error).__name__)
+    not readable), the reason said in the reader's language (``os_problem``)."""
+    return refusal(WorkbenchError, "input-unreadable", file=str(file), **os_problem(error))
 
 
 def unwritable_output(error: OSError, folder: object) -> WorkbenchError:
     """The refusal of a job whose file could not be written in ``folder``: the disk full
-    (or the user's quota spent), else the folder not writable (``error``'s reason)."""
+    (or the user's quota spent), else the folder not writable (``error``'s reason, said in
+    the reader's language: ``os_problem``)."""
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return refusal(WorkbenchError, "disk-full", folder=str(folder))
     return refusal(WorkbenchError, "output-unwritable", folder=str(folder),
-                   reason=error.strerror or type(error).__name__)
+                   **os_problem(error))
 
 
 def unexpected(error: BaseException) -> Failure:

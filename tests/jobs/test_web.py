@@ -143,6 +143,16 @@ def test_a_folder_of_saved_pages_is_imported_from_the_browser(client: FlaskClien
     assert [s["languages"] for s in client.get("/sets.json").get_json()] == [["ru-RU", "en-GB"]]
 
 
+def test_a_page_of_a_folder_that_cannot_be_read_is_refused_in_the_readers_language(
+        app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from workbench.jobs.archive import ArchiveReport, group_pages
+
+    report = ArchiveReport()
+    with app.test_request_context(headers=RUSSIAN):  # the file went while it was read
+        group_pages([tmp_path / "004.ru-RU.html"], tmp_path, report)
+    assert report.refused == [("004.ru-RU.html", "не читается (нет такого файла или папки).")]
+
+
 def test_a_job_title_is_in_the_language_of_whoever_reads_it(
         client: FlaskClient, app: Flask, database_url: str) -> None:
     from tests.workbench.test_memory import memory_tmx
@@ -317,8 +327,8 @@ def test_a_tmx_import_whose_file_is_gone_says_so_in_the_readers_language(
                         input_path=str(gone)))
     with app.app_context():
         assert run(database_url, 1) == "failed"
-    said_in_russian(app, 1, "input-unreadable",
-                    f"Входной файл задания ({gone}) не читается")
+    said_in_russian(app, 1, "input-unreadable",  # not the system's "No such file …"
+                    f"Входной файл задания ({gone}) не читается (нет такого файла или папки)")
 
 
 def test_a_failed_memory_export_or_discovery_is_said_in_the_readers_language(
@@ -367,11 +377,56 @@ def test_a_failed_memory_export_or_discovery_is_said_in_the_readers_language(
                     "Нет наборов для поиска терминологических отметок")
     said_in_russian(app, 3, "disk-full", "Диск заполнен: файл задания не удалось записать в "
                                          f"{tmp_path / 'jobs' / '3'}.")
-    said_in_russian(app, 4, "output-unwritable",
-                    f"Файл задания не удалось записать в {not_a_folder / '4'} (Not a directory)")
+    said_in_russian(app, 4, "output-unwritable",  # not the system's "Not a directory"
+                    f"Файл задания не удалось записать в {not_a_folder / '4'} (часть пути — "
+                    "не папка)")
     with session_scope(database_url) as session:  # the command line's English
         assert session.get(Job, 3).message.startswith("The disk is full: the job's file "
                                                       "could not be written in ")
+
+
+def test_why_a_jobs_file_could_not_be_written_is_said_in_the_readers_language_not_the_systems(
+        app: Flask, database_url: str, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The system says why it refused a file in the language the server runs in (English
+    here): a reader of another language reads the kind of refusal in theirs, the system's
+    words kept beside it; a job stored before the kind was kept shows them as stored."""
+    import errno
+
+    import pytest
+
+    from tests.workbench.test_memory import memory_tmx
+    from workbench.errors import WorkbenchError
+    from workbench.jobs import submit
+    from workbench.memory import export
+    from workbench.memory.store import import_tmx
+
+    def refused(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.EACCES, "Permission denied")
+
+    with app.app_context():
+        with session_scope(database_url) as session:
+            import_tmx(session, io.BytesIO(memory_tmx()), "omegat.tmx")
+        monkeypatch.setattr(export, "export_memory", refused)
+        with pytest.raises(WorkbenchError):
+            submit(database_url, "memory-export", runner="eager",
+                   params={"langs": ["en-GB", "ru-RU"], "source_lang": "en-GB"})
+    folder = tmp_path / "jobs" / "1"
+    said_in_russian(app, 1, "output-unwritable",
+                    f"Файл задания не удалось записать в {folder} (нет прав доступа)")
+    german = app.test_client().get("/jobs/1.json", headers={"Accept-Language": "de"})
+    assert "(keine Berechtigung)" in german.get_json()["message"]
+    assert "Permission denied" not in german.get_json()["message"]
+    with session_scope(database_url) as session:
+        job = session.get(Job, 1)
+        assert job.failure_params == {"folder": str(folder), "problem": "EACCES",
+                                      "reason": "Permission denied"}
+        assert job.message.startswith(f"The job's file could not be written in {folder} "
+                                      "(no permission): the workbench may not write there.")
+        session.add(Job(kind="memory-export", unit="units", state="failed",
+                        failure_kind="output-unwritable",
+                        failure_params={"folder": "/srv/jobs/2", "reason": "Permission denied"}))
+    said_in_russian(app, 2, "output-unwritable",
+                    "Файл задания не удалось записать в /srv/jobs/2 (Permission denied)")
 
 
 def test_a_job_stopped_by_a_busy_database_says_so_in_the_readers_language(

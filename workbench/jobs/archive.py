@@ -25,6 +25,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from workbench.errors import WorkbenchError
+from workbench.failures import os_problem, os_reason
 from workbench.importers import Version, page_name, read_page_bytes, read_version
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".docx")
@@ -73,7 +74,7 @@ def group_pages(files: Sequence[Path], base: Path, report: ArchiveReport) -> lis
             version = read_version(read_page_bytes(path), path.name)
         except OSError as error:
             report.refused.append((shown, _("cannot be read (%(reason)s).",
-                                            reason=error.strerror)))
+                                            reason=os_reason(os_problem(error)))))
             continue
         except WorkbenchError as error:
             report.refused.append((shown, error.message))
