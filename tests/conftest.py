@@ -85,19 +85,31 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 def workbench_threads() -> set[threading.Thread]:
     """The threads the workbench started in this process that are alive now: a job pool's,
-    a job's heartbeat, a sweeper (``workbench.jobs.runner``)."""
-    return {thread for thread in threading.enumerate() if thread.name.startswith("workbench-")}
+    a job's heartbeat, a sweeper (``workbench.jobs.runner``), waitress's request threads
+    (``workbench serve``)."""
+    return {thread for thread in threading.enumerate()
+            if thread.name.startswith(("workbench-", "waitress-"))}
 
 
-def no_thread_outlives(before: set[threading.Thread]) -> None:
+def no_thread_outlives(before: set[threading.Thread], when: str = "the test ends") -> None:
     """Fail, naming them, if threads of the workbench started since ``before`` are still
-    alive: the test's database is about to go, and such a thread would go on trying it
-    (after the last test, a stray "The database cannot be reached" line)."""
+    alive when ``when``: such a thread goes on in the tests after it, with their settings,
+    and tries its test's database once it is gone (after the last test, a stray "The
+    database cannot be reached" line)."""
     left = sorted(thread.name for thread in workbench_threads() - before)
     if left:
-        pytest.fail(f"thread(s) of the workbench still running when the test's database "
-                    f"goes: {', '.join(left)}; stop them (the server's sweeper, an app's "
-                    f"job pool: workbench.jobs.runner.stop_pool) before the test ends")
+        pytest.fail(f"thread(s) of the workbench still running when {when}: "
+                    f"{', '.join(left)}; stop them (the server's sweeper, an app's job pool: "
+                    f"workbench.jobs.runner.stop_pool) before the test ends")
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left() -> Iterator[None]:
+    """Every test, with a database of its own or none (``database_url`` looks before its
+    database goes): a thread of the workbench it leaves running fails it."""
+    before = workbench_threads()
+    yield
+    no_thread_outlives(before)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -106,14 +118,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path,
     """The URL of an empty database (a new SQLite file, or a new PostgreSQL database with
     the schema), also in ``WORKBENCH_DATABASE_URL``; jobs keep their files in the test's
     folder (``WORKBENCH_JOBS_FOLDER``). A thread of the workbench the test leaves running
-    fails it (``no_thread_outlives``)."""
+    fails it before the database goes (``no_thread_outlives``)."""
     monkeypatch.setenv("WORKBENCH_JOBS_FOLDER", str(tmp_path / "jobs"))
     before = workbench_threads()
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'workbench.sqlite'}"
         monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
         yield url
-        no_thread_outlives(before)
+        no_thread_outlives(before, "the test's database goes")
         return
     only = request.node.get_closest_marker("sqlite_only")
     if only:
@@ -123,7 +135,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path,
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
     try:
         yield url
-        no_thread_outlives(before)
+        no_thread_outlives(before, "the test's database goes")
     finally:
         server.drop_database(url)
 
