@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -54,8 +55,15 @@ def _parser() -> etree.XMLParser:
     )
 
 
+# libxml2 cannot build two schemas at once, nor share one validator's error log: two jobs
+# that segmented their first pages at the same moment failed ("Internal error:
+# xmlSchemaPValAttrNodeValue ... while parsing a schema")
+_SCHEMA_LOCK = threading.Lock()
+
+
 @functools.cache
 def _schema() -> etree.XMLSchema:
+    """The SRX 2.0 schema (call with ``_SCHEMA_LOCK`` held)."""
     xsd = etree.parse(str(choppa.SRX_2_XSD), _parser())
     return etree.XMLSchema(xsd)
 
@@ -75,11 +83,12 @@ def _read_srx(data: bytes, name: str) -> list[_LanguageMap]:
         found = etree.QName(root).localname
         raise SegmentationRulesError("rules-not-srx", file=name, element=found,
                                      namespace=SRX_NS)
-    schema = _schema()
-    if not schema.validate(tree):
-        first = schema.error_log.filter_from_errors()[0]
-        raise SegmentationRulesError("rules-schema", file=name, line=first.line,
-                                     detail=first.message)
+    with _SCHEMA_LOCK:
+        schema = _schema()
+        errors = None if schema.validate(tree) else schema.error_log.filter_from_errors()
+    if errors is not None:
+        raise SegmentationRulesError("rules-schema", file=name, line=errors[0].line,
+                                     detail=errors[0].message)
     rules: dict[str, LanguageRule] = {}
     for element in root.iterfind(".//srx:languagerule", _NS):
         language_rule = LanguageRule(element.get("languagerulename", ""))

@@ -278,3 +278,49 @@ def test_blind_corpora_segment_back_to_their_sentences(corpus: str, lang: str,
     tally = measure(CORPORA / corpus / "source")[lang]
     precision, recall = tally.right / tally.found, tally.right / tally.gold
     assert 2 * precision * recall / (precision + recall) >= floor
+
+
+def test_two_jobs_reading_the_rules_at_once_build_the_schema_one_at_a_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """libxml2 cannot build two schemas at once: two jobs that segmented their first pages
+    at the same moment failed ("xmlSchemaPValAttrNodeValue ... while parsing a schema")."""
+    import threading
+    import time
+
+    from alignments import segment
+
+    inside, most = 0, 0
+    count = threading.Lock()
+    build = segment.etree.XMLSchema
+
+    def slow_build(xsd: object) -> object:
+        nonlocal inside, most
+        with count:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.05)
+        try:
+            return build(xsd)
+        finally:
+            with count:
+                inside -= 1
+
+    monkeypatch.setattr(segment.etree, "XMLSchema", slow_build)
+    segment._schema.cache_clear()
+    rules = segment._packaged("ministry.srx")
+    failed: list[BaseException] = []
+
+    def read() -> None:
+        segment._schema.cache_clear()
+        try:
+            segment._read_srx(rules, "ministry.srx")
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failed.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    segment._schema.cache_clear()
+    assert failed == [] and most == 1
