@@ -451,11 +451,7 @@ def _recross(path: list[Span], src: _Side, tgt: _Side, cost: _BeadCost, threshol
     two (loses at most ``loss``)."""
 
     similarity = functools.partial(_similarity, src, tgt)
-
-    def deviation(span: Span) -> float:
-        i0, i1, j0, j1 = span
-        return float(cost.deviation(src.lengths[i1] - src.lengths[i0],
-                                    tgt.lengths[j1] - tgt.lengths[j0]))
+    deviation = functools.partial(_deviation, cost, src, tgt)
 
     out: list[Span] = []
     k = 0
@@ -481,6 +477,19 @@ Span = tuple[int, int, int, int]  # a bead as (i0, i1, j0, j1) within a piece
 def _similarity(src: _Side, tgt: _Side, a0: int, a1: int, b0: int, b1: int) -> float:
     """The embedding similarity of source sentences a0..a1 and target b0..b1 (as runs)."""
     return float(tgt.runs[b1 - b0, b1] @ src.runs[a1 - a0, a1])
+
+
+def _deviation(cost: _BeadCost, src: _Side, tgt: _Side, span: Span) -> float:
+    """A bead's length deviation under the document's own length model (signed)."""
+    i0, i1, j0, j1 = span
+    return float(cost.deviation(src.lengths[i1] - src.lengths[i0],
+                                tgt.lengths[j1] - tgt.lengths[j0]))
+
+
+def _allowed(span: Span, params: AlignParams) -> bool:
+    """Whether a bead of this shape is one the search may make."""
+    a, b = span[1] - span[0], span[3] - span[2]
+    return max(a, b) <= params.max_side and a + b <= params.max_total
 
 
 @dataclass(frozen=True)
@@ -564,13 +573,8 @@ def _reads_as_nothing(skip: Span, bead: Span, rest: Span, src: _Side, tgt: _Side
                         other.runs[end - first, end][None, :]])
     if (pieces @ moved).max() >= lone.level:
         return False
-
-    def deviation(span: Span) -> float:
-        c0, c1, d0, d1 = span
-        return abs(float(lone.cost.deviation(src.lengths[c1] - src.lengths[c0],
-                                             tgt.lengths[d1] - tgt.lengths[d0])))
-
-    return deviation(rest) <= deviation(bead)
+    return (abs(_deviation(lone.cost, src, tgt, rest))
+            <= abs(_deviation(lone.cost, src, tgt, bead)))
 
 
 def _unpair(path: list[Span], src: _Side, tgt: _Side, kept: float, margin: float,
@@ -622,10 +626,6 @@ def _border(path: list[Span], src: _Side, tgt: _Side, margin: float, loss: float
         found = side.clauses.of(i, i + 1)
         return found[-1 if last else 0] if len(found) else None
 
-    def fits(span: Span) -> bool:
-        a, b = span[1] - span[0], span[3] - span[2]
-        return max(a, b) <= params.max_side and a + b <= params.max_total
-
     out = list(path)
     for k in range(len(out) - 1):
         (i0, i1, j0, j1), (_, k1, _, l1) = out[k], out[k + 1]
@@ -654,7 +654,9 @@ def _border(path: list[Span], src: _Side, tgt: _Side, margin: float, loss: float
                 break
             first, second = (((i0, i1, j0, at), (i1, k1, at, l1)) if on_target
                              else ((i0, at, j0, j1), (at, k1, j1, l1)))
-            if (kept is not None and reads < kept) or not (fits(first) and fits(second)):
+            if kept is not None and reads < kept:
+                continue
+            if not (_allowed(first, params) and _allowed(second, params)):
                 continue
             if (similarity(*first) >= similarity(*out[k]) - loss
                     and similarity(*second) >= similarity(*out[k + 1]) - loss):
@@ -689,8 +691,7 @@ def _attach(path: list[Span], src: _Side, tgt: _Side, margin: float,
                     continue
                 a0, a1, b0, b1 = out[q]
                 joined = (min(i0, a0), max(i1, a1), min(j0, b0), max(j1, b1))
-                a, b = joined[1] - joined[0], joined[3] - joined[2]
-                if max(a, b) > params.max_side or a + b > params.max_total:
+                if not _allowed(joined, params):
                     continue
                 gain = similarity(*joined) - whole
                 if gain > best:
