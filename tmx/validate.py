@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
 from importlib.resources import files
 from typing import BinaryIO
@@ -12,6 +13,9 @@ from lxml import etree
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_DATE = re.compile(r"\d{8}T\d{6}Z")
 DATE_ATTRIBUTES = ("creationdate", "changedate", "lastusagedate")
+# One DTD object is shared, and its error log is the last validation's: two threads checking
+# at once read each other's log (an invalid file came back with no problems). One at a time.
+_DTD_LOCK = threading.Lock()
 
 
 @cache
@@ -36,10 +40,11 @@ def validate_tmx(tmx: bytes | BinaryIO) -> list[str]:
             tree = etree.parse(tmx, parser)
     except etree.XMLSyntaxError as error:
         return [f"line {error.lineno}: not well-formed XML: {error.msg}"]
-    dtd = tmx14_dtd()
-    problems = [] if dtd.validate(tree) else [
-        f"line {entry.line}: {entry.message}" for entry in dtd.error_log.filter_from_errors()
-    ]
+    with _DTD_LOCK:
+        dtd = tmx14_dtd()
+        problems = [] if dtd.validate(tree) else [
+            f"line {entry.line}: {entry.message}" for entry in dtd.error_log.filter_from_errors()
+        ]
     for element in tree.iter("header", "tu", "tuv"):
         for name in DATE_ATTRIBUTES:
             value = element.get(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 
@@ -49,3 +50,30 @@ def test_problems_are_named_with_their_line(change: tuple[bytes, bytes], problem
 def test_a_valid_file_has_no_problems_as_bytes_or_as_a_file() -> None:
     assert validate_tmx(VALID) == []
     assert validate_tmx(io.BytesIO(VALID)) == []
+
+
+def test_threads_checking_at_once_each_get_their_own_problems() -> None:
+    """The DTD is loaded once and shared; its error log must not be: a server's threads
+    checking two files at once once got "no problems" for the invalid one."""
+    unit = (b'<tu tuid="1"><tuv xml:lang="en"><seg>Hi</seg></tuv>'
+            b'<tuv xml:lang="ru"><seg>x</seg></tuv></tu>\n')
+    valid = VALID.replace(b"</body>", unit * 1500 + b"</body>")
+    invalid = VALID.replace(b"</body>", unit.replace(b"<seg>Hi", b"<seg><b>Hi</b>") * 1500
+                            + b"</body>")
+    expected = {valid: validate_tmx(valid), invalid: validate_tmx(invalid)}
+    assert expected[valid] == [] and len(expected[invalid]) >= 1500
+    barrier = threading.Barrier(4)
+    wrong: list[int] = []
+
+    def check(data: bytes) -> None:
+        barrier.wait()
+        wrong.extend(len(got) for got in (validate_tmx(data) for _ in range(12))
+                     if got != expected[data])
+
+    threads = [threading.Thread(target=check, args=(data,))
+               for data in (valid, invalid, valid, invalid)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
