@@ -51,6 +51,8 @@ POLAR = ROOT / "bench" / "corpora" / "polar"
 JUSTICE = ROOT / "bench" / "corpora" / "justice"
 ARMS = ROOT / "bench" / "corpora" / "arms"
 WATER = ROOT / "bench" / "corpora" / "water"
+SCIENCE = ROOT / "bench" / "corpora" / "science"
+TRANSPORT = ROOT / "bench" / "corpora" / "transport"
 # Each labelled corpus: its gold alignment and its labelled groups. "sco", "brics" and "osce"
 # were written blind (their READMEs); "demo" is the corpus the first method was built on;
 # "brics" came after the method and was measured before any change made for it; "osce" was
@@ -72,6 +74,8 @@ CORPORA = {
     "justice": (JUSTICE / "gold", JUSTICE / "terms.labelled.json"),
     "arms": (ARMS / "gold", ARMS / "terms.labelled.json"),
     "water": (WATER / "gold", WATER / "terms.labelled.json"),
+    "science": (SCIENCE / "gold", SCIENCE / "terms.labelled.json"),
+    "transport": (TRANSPORT / "gold", TRANSPORT / "terms.labelled.json"),
 }
 # Written blind after osce was developed on, and kept apart: the benchmark prints their
 # figures only, never which groups were missed or which flags were unlabelled (--json too),
@@ -87,7 +91,11 @@ CORPORA = {
 # session's terminology rules, is kept apart too. "arms" (arms control, non-proliferation,
 # the CWC and BWC, outer space), written blind 2026-12-07 (third session), kept apart;
 # "water" (transboundary water, climate, the Arctic), written blind in the fourth, too.
-KEPT_APART = frozenset({"culture", "consular", "polar", "justice", "arms", "water"})
+# culture, consular and polar are developed on since 2026-12-07's fifth session (their misses
+# read then); justice, arms and water stay apart, with "science" (education, science and
+# the Russian language) and "transport" (corridors, Arctic shipping, checkpoints), written
+# blind that session and measured once on arrival with the code of its start.
+KEPT_APART = frozenset({"justice", "arms", "water", "science", "transport"})
 RECALL_FLOOR = 1.0
 PRECISION_FLOOR = 0.8
 

@@ -245,6 +245,37 @@ def russian_part_of_speech(word: str) -> str:
     return str(_russian().parse(word.lower())[0].tag.POS or "")
 
 
+OBLIQUE = frozenset({"gent", "gen2", "datv", "ablt"})
+
+
+@lru_cache(maxsize=65536)
+def russian_oblique_noun(word: str) -> bool:
+    """Whether a Russian word can be a noun in a case that hangs on another noun (genitive,
+    dative, instrumental: «охрана окружающей среды», «управление водными ресурсами») by one
+    of pymorphy3's likelier parses; a nominative after a noun starts a phrase of its own
+    («в учебном году квота»)."""
+    parses = _russian().parse(word.lower())
+    best = parses[0].score
+    return any(p.tag.POS == "NOUN" and p.tag.case in OBLIQUE and p.score >= 0.2 * best
+               for p in parses)
+
+
+@lru_cache(maxsize=65536)
+def german_heads(word: str) -> frozenset[str]:
+    """The nouns a German compound ends in, by the dictionary, in their dictionary form:
+    'Studienquote' -> 'quote', 'Meeresschutzgebiete' -> 'schutzgebiet', 'gebiet' (five
+    letters at least, after a first part of three)."""
+    import simplemma
+
+    lower = word.lower()
+    if len(lower) < 8:
+        return frozenset()
+    return frozenset(
+        str(simplemma.lemmatize(lower[cut:].title(), "de")).lower()
+        for cut in range(3, len(lower) - 4) if simplemma.is_known(lower[cut:].title(), "de")
+    )
+
+
 def known_word(word: str, lang: str) -> bool:
     """Whether the language's dictionary has the word (Russian: pymorphy3's; the others:
     simplemma's), not only a guess from its ending."""

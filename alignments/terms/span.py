@@ -14,8 +14,10 @@ from rapidfuzz.fuzz import ratio
 from alignments.terms.lang import (
     LOWERCASE_INSIDE_TERMS,
     Token,
+    german_heads,
     headword,
     is_initial_letter,
+    russian_oblique_noun,
     russian_part_of_speech,
     sound_key,
     stem,
@@ -212,6 +214,14 @@ class Corpus:
                   if 0 < len(head) <= 2 and tail}
         return stems.union(pieces, *(self.parts(span.lang, w) for w in stems))
 
+    def heads(self, span: Span) -> set[str]:
+        """The nouns a German span's compounds end in, by the dictionary (:func:`german_heads`);
+        empty in other languages."""
+        if span.lang != "de":
+            return set()
+        return set().union(*(german_heads(t.text) for t in self.span_tokens(span)
+                             if t.content and not t.acronym))
+
     # -- term-like spans -------------------------------------------------------------
     def chunks(self, lang: str, row: int, *, extend: bool) -> list[tuple[int, int]]:
         """Maximal runs that may hold a term: from a capitalised word over capitalised
@@ -386,6 +396,12 @@ class Corpus:
         two ways, or one the acronym of the other."""
         if self.content_words(a) & self.content_words(b):
             return True
+        # German compounds with one head ('Studienquote', 'Ausbildungsquote'; 'geschützte
+        # Meeresgebiete', 'Meeresschutzgebiete'), where the corpus never writes it alone; not
+        # a compound and its first part ('Ministerrat', 'Außenminister': a council, a minister)
+        heads_a, heads_b = self.heads(a), self.heads(b)
+        if heads_a & (heads_b | self.content_stems(b)) or heads_b & self.content_stems(a):
+            return True
         names = a.i == a.j and b.i == b.j  # Киргизия / Кыргызстан: one name, two forms
         for x in self.span_tokens(a):
             for y in self.span_tokens(b):
@@ -476,7 +492,9 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
     plain: dict[tuple[str, ...], list[Span]] = defaultdict(list)
     for row in range(len(corpus.texts)):
         for span in corpus.plain_spans(pivot, row) if pivot == "ru" else []:
-            if noun_phrase(corpus.span_tokens(span)):
+            tokens = corpus.tokens[pivot][row]
+            if russian_term(tokens[span.i : span.j + 1],
+                            tokens[span.j + 1] if span.j + 1 < len(tokens) else None):
                 plain[corpus.variant_id(span)].append(span)
     for key, spans in plain.items():
         if len(spans) >= PLAIN_MIN and key not in by_key:
@@ -553,6 +571,31 @@ def noun_phrase(tokens: Sequence[Token]) -> bool:
     among them; no pronoun, verb or adverb (мы не, в том числе)."""
     parts = [russian_part_of_speech(t.text) for t in tokens if t.content]
     return "NOUN" in parts and all(p in TERM_PARTS for p in parts)
+
+
+def russian_term(tokens: Sequence[Token], after: Token | None = None) -> bool:
+    """Whether Russian words in lowercase make one term: a noun phrase (:func:`noun_phrase`)
+    whose later nouns each hang on the one before, through a preposition or in an oblique
+    case («сохранение биоразнообразия»; not «в учебном году квота», two phrases side by
+    side), and that does not end on an adjective whose noun comes ``after`` it («квота на
+    обучение иностранных» before «граждан» is cut short; «передача осуждённых» may end
+    on one)."""
+    if not noun_phrase(tokens):
+        return False
+    last = [t for t in tokens if t.content][-1]
+    if (after is not None and not after.brk and after.content
+            and russian_part_of_speech(last.text) != "NOUN"
+            and russian_part_of_speech(after.text) == "NOUN"):
+        return False
+    seen_noun = False
+    for before, token in zip([None, *tokens], tokens, strict=False):
+        if not token.content or russian_part_of_speech(token.text) != "NOUN":
+            continue
+        if seen_noun and (before is None or before.content) and not russian_oblique_noun(
+                token.text):
+            return False
+        seen_noun = True
+    return True
 
 
 def _coordination(key: Key, by_key: Mapping[Key, list[Span]]) -> bool:

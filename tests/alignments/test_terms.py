@@ -1310,3 +1310,54 @@ def test_the_originals_hyphened_acronym_beside_its_expansion_is_flagged() -> Non
     assert any("АТР" in f.variants and any(v.startswith("Азиатско-Тихоокеанск")
                                            for v in f.variants) for f in flags), \
         [f.variants for f in flags]
+
+
+def test_a_russian_lowercase_term_is_one_noun_phrase_ending_on_its_noun() -> None:
+    from alignments.terms.lang import tokenize
+    from alignments.terms.span import russian_term
+
+    def term(text: str, after: str | None = None) -> bool:
+        tokens = tokenize(text + (" " + after if after else ""), "ru")
+        return russian_term(tokens[: len(tokens) - bool(after)],
+                            tokens[-1] if after else None)
+
+    assert term("сохранение биоразнообразия")
+    assert term("квота на обучение")
+    assert term("передача осуждённых", "осуществляется")  # a participle as a noun
+    assert not term("учебном году квота")  # two phrases side by side
+    assert not term("квота на обучение иностранных", "граждан")  # its noun comes after
+
+
+def test_german_compounds_with_one_head_render_one_lowercase_term_two_ways() -> None:
+    # from culture: «квота на обучение» every time, 'Studienquote' and 'Ausbildungsquote'
+    # in the German, which never writes 'Quote' alone; the span before «граждан» is cut
+    # short («квота на обучение иностранных»), and «в учебном году квота» is two phrases
+    texts = [
+        {"ru": "В этом учебном году квота на обучение иностранных граждан выросла.",
+         "de": "In diesem Studienjahr ist die Studienquote für ausländische Bürger gestiegen."},
+        {"ru": "Квота на обучение распределяется через посольства.",
+         "de": "Die Studienquote wird über die Botschaften verteilt."},
+        {"ru": "В новом учебном году квота на обучение иностранных граждан не изменится.",
+         "de": "Im neuen Studienjahr bleibt die Ausbildungsquote für ausländische Bürger gleich."},
+        {"ru": "Квота на обучение привлекает студентов из Африки.",
+         "de": "Die Ausbildungsquote zieht Studierende aus Afrika an."},
+        {"ru": "Квота на обучение обсуждалась в Казани.",
+         "de": "Die Studienquote wurde in Kasan besprochen."},
+        {"ru": "Квота на обучение важна для Азии.",
+         "de": "Die Ausbildungsquote ist für Asien wichtig."},
+        {"ru": "Посольства принимают заявки.", "de": "Die Botschaften nehmen Anträge an."},
+    ]
+    flags = discover(rows(*texts), pivot="ru")
+    assert any(f.lang == "de" and f.kind == "rendering"
+               and {"Studienquote", "Ausbildungsquote"} <= set(f.variants)
+               for f in flags), [(f.lang, f.variants) for f in flags]
+
+
+def test_a_german_compound_and_its_first_part_are_two_things() -> None:
+    from alignments.terms.span import Corpus, Span
+
+    corpus = Corpus([{"de": "Der Ministerrat tagte."}, {"de": "Der Außenminister sprach."},
+                     {"de": "Die Studienquote und die Ausbildungsquote steigen."}], ["de"])
+    council, minister = Span(0, "de", 1, 1), Span(1, "de", 1, 1)
+    assert not corpus.related(council, minister)  # a council, a minister
+    assert corpus.related(Span(2, "de", 1, 1), Span(2, "de", 4, 4))  # two quotas
