@@ -21,11 +21,19 @@ from alignments.terms.lang import (
     calendar_words,
     known_word,
     light_stem,
+    russian_part_of_speech,
     sound_key,
     spelling_key,
     stem,
 )
-from alignments.terms.span import MAX_CONTENT, Corpus, Span, abbreviates, noun_phrase
+from alignments.terms.span import (
+    MAX_CONTENT,
+    TERM_PARTS,
+    Corpus,
+    Span,
+    abbreviates,
+    noun_phrase,
+)
 
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
 GERMAN_ARTICLES = frozenset({"der", "die", "das", "des", "dem", "den"})
@@ -58,13 +66,20 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
     # 'SecretaryGeneral' for 'Secretary-General', by whether the part after the hyphen is
     # capitalised
     hyphenated: dict[bool, dict[str, str]] = {True: {}, False: {}}
+    written = {t.lower for tokens in corpus.tokens[lang] for t in tokens} if lang == "ru" else set()
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n, token in enumerate(tokens):
             if token.content and not token.acronym and len(token.text) >= 4:
                 key = spelling_key(_bare_capital(token.stem) if token.capital else token.stem)
                 # A name with ё and without it (Тромсё / Тромсе, Журавлёв / Журавлев): the
                 # stems fold ё, the variants keep it apart.
-                yo = "ё" if token.capital and not token.initial and "ё" in token.lower else ""
+                # So is a term's longer word in lowercase («перекрёстных годов», «почётный
+                # консул»): a noun, adjective or participle of six letters or more (not
+                # «всё» / «все», two words), the same form written without ё elsewhere
+                # (not «вёдра» beside «ведро»: one word's forms).
+                yo = "ё" if "ё" in token.lower and (
+                    (token.capital and not token.initial) or _termlike_yo(token, written)
+                ) else ""
                 head, _, tail = token.text.partition("-")
                 # A name's particle with and without its capital (Аль-Мансури, аль-Мансури;
                 # al-Sisi, Al-Sisi); a sentence's first word says nothing of it.
@@ -91,6 +106,12 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
         _join_linking_s(groups, corpus, lang)
     _capitals(groups, corpus, lang)
     return list(_flags("spelling", groups, corpus, "spelled differently"))
+
+
+def _termlike_yo(token: Token, written: set[str]) -> bool:
+    return ((not token.capital or token.initial) and len(token.text) >= 6
+            and token.lower.replace("ё", "е") in written
+            and russian_part_of_speech(token.text) in TERM_PARTS)
 
 
 TITLE_CASE = 0.8  # of a row's longer content words capitalised: a heading in title case

@@ -1361,3 +1361,20 @@ def test_a_german_compound_and_its_first_part_are_two_things() -> None:
     council, minister = Span(0, "de", 1, 1), Span(1, "de", 1, 1)
     assert not corpus.related(council, minister)  # a council, a minister
     assert corpus.related(Span(2, "de", 1, 1), Span(2, "de", 4, 4))  # two quotas
+
+
+def test_a_lowercase_term_written_with_and_without_yo_is_flagged() -> None:
+    # from culture and consular: «перекрёстных годов» / «перекрестных годов», «почётный
+    # консул» / «почетный консул», at a sentence's start too; not one word's forms
+    # («вёдра», «ведро») nor two words («всё», «все»)
+    texts = [
+        {"ru": "Открылась программа перекрёстных годов культуры."},
+        {"ru": "Программа перекрестных годов продлится до осени."},
+        {"ru": "Почётный консул принял делегацию, и всё прошло хорошо."},
+        {"ru": "Почетный консул открыл выставку, и все пришли."},
+        {"ru": "Вёдра стояли у двери, а ведро было пустым."},
+    ]
+    variants = [set(f.variants) for f in flagged(texts, "ru")]
+    assert any({"перекрёстных", "перекрестных"} <= v for v in variants), variants
+    assert any({"Почётный", "Почетный"} <= v for v in variants), variants
+    assert not [v for v in variants if {"вёдра", "ведро"} & v or {"всё", "все"} & v], variants
