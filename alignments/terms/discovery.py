@@ -222,7 +222,7 @@ def discover(
                                   "capitals"))
             if concept.plain:
                 groups = _plain_groups(groups, corpus)
-                if len(groups) >= 2:
+                if len(groups) >= 2 and not _shortened(groups, corpus):
                     splits[id(concept)][lang] = frozenset(
                         frozenset(s.row for s in g) for g in groups)
                     plain_found[id(concept)].append(len(found))
@@ -535,6 +535,15 @@ def _plain_groups(groups: list[list[Span]], corpus: Corpus) -> list[list[Span]]:
             if not any(set(w) < set(other) and _cut_short(spans, other, corpus)
                        for other in kept)}
     return list(kept.values()) if len(kept) >= 2 else []
+
+
+def _shortened(groups: list[list[Span]], corpus: Corpus) -> bool:
+    """Whether one rendering is another with a word left out ('intangible heritage',
+    'intangible cultural heritage'): an ellipsis says nothing of two senses of the
+    original, however many translations make it in the same rows."""
+    words = [{light_stem(t.text, g[0].lang)[:5] for t in corpus.span_tokens(g[0]) if t.content}
+             for g in groups]
+    return any(a < b for a in words for b in words)
 
 
 def _cut_short(spans: list[Span], longer: tuple[str, ...], corpus: Corpus) -> bool:

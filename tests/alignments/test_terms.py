@@ -1378,3 +1378,26 @@ def test_a_lowercase_term_written_with_and_without_yo_is_flagged() -> None:
     assert any({"перекрёстных", "перекрестных"} <= v for v in variants), variants
     assert any({"Почётный", "Почетный"} <= v for v in variants), variants
     assert not [v for v in variants if {"вёдра", "ведро"} & v or {"всё", "все"} & v], variants
+
+
+def test_a_lowercase_term_shortened_in_the_same_rows_by_two_translations_is_flagged() -> None:
+    # from culture: «нематериальное культурное наследие» every time; the English and the
+    # Spanish both leave 'cultural' out in the same rows: an ellipsis, not two senses of
+    # the original (as «очередное заседание», next / regular meeting, is)
+    said = [("обсудили", "discussed", "debatió"), ("изучили", "studied", "estudió"),
+            ("описали", "described", "describió"), ("показали", "showed", "mostró")]
+    texts = []
+    for n, (ru_verb, en_verb, es_verb) in enumerate(said):
+        short = n >= 2
+        en = "intangible heritage" if short else "intangible cultural heritage"
+        es = "patrimonio inmaterial" if short else "patrimonio cultural inmaterial"
+        texts.append({"ru": f"Эксперты {ru_verb} нематериальное культурное наследие.",
+                      "en": f"Experts {en_verb} the {en}.",
+                      "es": f"El grupo {es_verb} el {es}."})
+    texts.append({"ru": "Врачи работают.", "en": "Doctors work.", "es": "Los médicos trabajan."})
+    flags = discover(rows(*texts), pivot="ru")
+    found = {(f.lang, frozenset(f.variants)) for f in flags}
+    assert ("en", frozenset({"intangible heritage", "intangible cultural heritage"})) in found, (
+        found)
+    assert ("es", frozenset({"patrimonio inmaterial", "patrimonio cultural inmaterial"})) in (
+        found), found
