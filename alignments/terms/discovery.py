@@ -55,6 +55,7 @@ from alignments.terms.mono import (
     translit_flags,
     word_order_flags,
 )
+from alignments.terms.phrases import one_word_apart
 from alignments.terms.span import (
     Concept,
     Corpus,
@@ -230,6 +231,21 @@ def discover(
                 label = _display(corpus, concept.occurrences)
                 found.append(("rendering", lang, groups, source, label,
                               f"«{label}» ({source}) is rendered {len(groups)} ways"))
+    # Lowercase terms found from the translation's side: phrases one word apart where the
+    # original says the same (a pair a flag above shows too is left to the dedupe below),
+    # unless the translations part the same rows the same way, three of them or all there
+    # are: two senses of the original, as above (two translators varying one term in the
+    # same rows is a coincidence that one translator writing two versions makes less rare)
+    apart = [(lang, groups, label) for lang in langs
+             for groups, label in one_word_apart(corpus, lang, pivot)]
+    parted = Counter(frozenset(frozenset(s.row for s in g) for g in groups)
+                     for _, groups, _ in apart)
+    senses = max(2, min(3, len(langs) - 1))
+    for lang, groups, label in apart:
+        if parted[frozenset(frozenset(s.row for s in g) for g in groups)] < senses:
+            found.append(("rendering", lang, groups, pivot, label,
+                          f"«{label}» ({pivot}) is rendered {len(groups)} ways, one word "
+                          "apart"))
     for source, lang in directions:
         if lang != pivot:
             for acronym, groups in acronym_renderings(corpus, source, lang):

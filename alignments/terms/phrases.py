@@ -1,0 +1,204 @@
+"""Phrases of a translation that differ by one word where the original says the same.
+
+The renderings a terminologist wants flagged most often on pages nobody tuned on are
+lowercase domain terms whose translators chose another word for one of their words:
+'compatriots living abroad' / 'compatriots residing abroad', 'notarial acts' / 'notarial
+actions', 'brise-glaces atomiques' / 'brise-glaces nucléaires'. They are found here from
+the translation's side, without first finding the original's term: two phrases of two or
+three content words, each used in two rows at least, that differ in one content word, where
+
+* the original's rows of each phrase share words (the term, as the original writes it),
+* each of the two differing words goes best, among the original's words common to its
+  own rows, with one same word the rows of both phrases share: «проживающих» for 'living'
+  and for 'residing'. A word the rows of one phrase alone have ('the Russian side', 'the
+  Chinese side': «российская», «китайская») explains the difference, and nothing is
+  flagged;
+* the phrase's other words each go best with another word of the term, one to one, and
+  the term's words are nouns, adjectives or participles, a noun among them: a noun
+  phrase («особое внимание»), not a verb ('we hope' / 'we trust' for «надеемся»).
+
+Two forms of one word ('receta', 'recetas'), a compound and its head ('Ministerrat',
+'Rat': a short form), and in German a noun and an adjective ('Registrierung',
+'registriert') are not two renderings; a German phrase ends on its noun.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+
+from alignments.terms.lang import Token, russian_part_of_speech, spelling_key
+from alignments.terms.span import TERM_PARTS, Corpus, Span
+
+MIN_ROWS = 2  # rows each phrase is used in
+LONGEST = 3  # content words a phrase may have
+Key = tuple[str, ...]
+
+
+def one_word_apart(corpus: Corpus, lang: str, pivot: str
+                   ) -> list[tuple[list[list[Span]], str]]:
+    """Pairs of phrases of ``lang`` that render one term of ``pivot`` with one word
+    changed: each as its two groups of occurrences and the original's words for it."""
+    if lang == pivot or pivot != "ru" or pivot not in corpus.present:
+        return []  # the original's words are read by Russian morphology
+    spans_of: dict[Key, list[Span]] = defaultdict(list)
+    for row, tokens in enumerate(corpus.tokens[lang]):
+        if row not in corpus.present[pivot]:
+            continue
+        for span, key in _phrases(tokens, row, lang):
+            spans_of[key].append(span)
+    rows_of = {k: frozenset(s.row for s in spans) for k, spans in spans_of.items()}
+    used = {k for k, rows in rows_of.items() if len(rows) >= MIN_ROWS}
+    # phrases that differ at one content word meet under one pattern with it left open
+    patterns: dict[tuple[int, Key, Key], list[Key]] = defaultdict(list)
+    for key in used:
+        for n, word in enumerate(key):
+            if not word.startswith("_"):
+                patterns[(n, key[:n], key[n + 1 :])].append(key)
+    found = []
+    seen: set[frozenset[Key]] = set()
+    for (n, _, _), keys in patterns.items():
+        for x, a in enumerate(keys):
+            for b in keys[x + 1 :]:
+                pair = frozenset((a, b))
+                if pair in seen or _forms_of_one_word(a[n], b[n]):
+                    continue
+                seen.add(pair)
+                label = _same_term(corpus, lang, pivot, a, b, n, rows_of)
+                if label is not None:
+                    found.append(([spans_of[a], spans_of[b]], label))
+    return _longest(found)
+
+
+def _longest(found: list[tuple[list[list[Span]], str]]) -> list[tuple[list[list[Span]], str]]:
+    """The pairs no longer pair holds ('compatriots living' inside 'compatriots living
+    abroad')."""
+    kept: list[tuple[list[list[Span]], str]] = []
+    covered: set[tuple[int, int]] = set()
+    for groups, label in sorted(found, key=lambda f: -sum(s.j - s.i for g in f[0] for s in g)):
+        spans = [s for g in groups for s in g]
+        if all((s.row, k) in covered for s in spans for k in range(s.i, s.j + 1)):
+            continue
+        kept.append((groups, label))
+        covered.update((s.row, k) for s in spans for k in range(s.i, s.j + 1))
+    return kept
+
+
+def _forms_of_one_word(a: str, b: str) -> bool:
+    """Two spellings or two forms of one word ('receta', 'recetas'; 'sensörü',
+    'sensörün'): all but two letters of the longer one in common from the start
+    ('notariés' and 'notariaux', 'Legalisation' and 'Legalisierung' are two words)."""
+    if a.endswith("^") != b.endswith("^") or min(len(a), len(b)) < 3:
+        return True  # a German noun and another word: not one term's two renderings
+    a, b = a.rstrip("^"), b.rstrip("^")
+    if a.endswith(b) or b.endswith(a):
+        return True  # a compound and its head: a short form ('Rat', 'Ministerrat')
+    if spelling_key(a) == spelling_key(b):
+        return True
+    return len(os.path.commonprefix([a, b])) >= max(len(a), len(b)) - 2
+
+
+def _phrases(tokens: Sequence[Token], row: int, lang: str) -> list[tuple[Span, Key]]:
+    """The row's phrases of two to three content words in lowercase (German nouns aside),
+    without punctuation, numbers, acronyms or names inside, starting and ending on a
+    content word; keyed by their words' dictionary forms (function words as written,
+    marked with '_')."""
+    found = []
+    for i, first in enumerate(tokens):
+        if not _plain(first, lang):
+            continue
+        content = 0
+        for j in range(i, len(tokens)):
+            token = tokens[j]
+            if j > i and (token.brk or not (token.function or _plain(token, lang))):
+                break
+            content += token.content
+            if content > LONGEST:
+                break
+            # a German term ends on its noun ('Rückkehrbescheinigung', not '…ausgestellt')
+            if token.content and content >= 2 and (lang != "de" or token.capital):
+                key = tuple(_word(t, lang) for t in tokens[i : j + 1])
+                # a word of two letters is no term's ('we', 'be', 'ha')
+                if all(len(w) > 2 for w in key if not w.startswith("_")):
+                    found.append((Span(row, lang, i, j), key))
+    return found
+
+
+def _word(token: Token, lang: str) -> str:
+    """A phrase's word in its key: the dictionary form; a German noun marked '^' (a noun
+    and an adjective or participle are two words: 'Registrierung', 'registriert');
+    function words as written, marked '_'."""
+    if not token.content:
+        return "_" + token.lower
+    return token.lemma + ("^" if lang == "de" and token.capital and not token.initial else "")
+
+
+def _plain(token: Token, lang: str) -> bool:
+    """A content word a lowercase term can have: not a number, an acronym or a name."""
+    if not token.content or token.acronym:
+        return False
+    return not token.capital or token.initial or lang == "de"
+
+
+def _same_term(corpus: Corpus, lang: str, pivot: str, a: Key, b: Key, n: int,
+               rows_of: dict[Key, frozenset[int]]) -> str | None:
+    """The original's words for two phrases, when the differing words ``a[n]`` and
+    ``b[n]`` render one same word of it; None when they do not."""
+    only_a, only_b = rows_of[a] - rows_of[b], rows_of[b] - rows_of[a]
+    if not only_a or not only_b:
+        return None
+    common_a, common_b = _common(corpus, pivot, only_a), _common(corpus, pivot, only_b)
+    # the term's words: the shared ones a noun phrase can have (not «за», «надеемся»)
+    shared = {w for w in common_a & common_b if w in _nominal(corpus, pivot, min(only_a))}
+    if not shared:
+        return None
+    # both differing words go best with one word the rows share ...
+    same = (_best(corpus, lang, pivot, a[n], common_a) & _best(corpus, lang, pivot, b[n], common_b)
+            & shared)
+    # ... and the other words of the phrase each with another word of the term, one to one
+    # («особое внимание»: 'special', 'attention'; not 'be' and 'signed' both for
+    # «соглашение»)
+    options = [sorted(same)] + [sorted(_best(corpus, lang, pivot, w, shared))
+                                for k, w in enumerate(a) if k != n and not w.startswith("_")]
+    choice = next((c for c in itertools.product(*options) if len(set(c)) == len(c)), None)
+    if choice is None:
+        return None
+    words = set(choice)
+    row = min(only_a)
+    tokens = corpus.tokens[pivot][row]
+    marks = [k for k, t in enumerate(tokens) if t.lemma in words]
+    if len(words) < 2 or not marks or marks[-1] - marks[0] > 2 * len(words):
+        return None
+    # a term is a noun phrase in the original, participles included («соотечественники,
+    # проживающие за рубежом»): not «надеемся» ('I hope', 'we hope')
+    parts = {russian_part_of_speech(tokens[k].text) for k in marks}
+    if "NOUN" not in parts or not parts <= TERM_PARTS:
+        return None
+    return corpus.surface(Span(row, pivot, marks[0], marks[-1]))
+
+
+def _nominal(corpus: Corpus, pivot: str, row: int) -> set[str]:
+    """The original's words in ``row`` that are nouns, adjectives or participles."""
+    return {t.lemma for t in corpus.tokens[pivot][row]
+            if t.content and russian_part_of_speech(t.text) in TERM_PARTS}
+
+
+def _common(corpus: Corpus, pivot: str, rows: frozenset[int]) -> set[str]:
+    """The original's content words in every one of ``rows``."""
+    found: set[str] | None = None
+    for row in rows:
+        words = {t.lemma for t in corpus.tokens[pivot][row] if t.content and not t.acronym}
+        found = words if found is None else found & words
+    return found or set()
+
+
+def _best(corpus: Corpus, lang: str, pivot: str, word: str, candidates: set[str]
+          ) -> set[str]:
+    """The words of the original among ``candidates`` that ``word`` goes best with (several
+    where they go as well: a term's words that always come together); none when it goes
+    with none."""
+    scores = {p: corpus.association(lang, word.rstrip("^"), pivot, p) for p in candidates}
+    best = max(scores.values(), default=0.0)
+    return {p for p, s in scores.items() if s == best} if best > 0.0 else set()

@@ -1,0 +1,74 @@
+"""Phrases one word apart: a lowercase term a translation renders two ways, found from the
+translation's side (alignments.terms.phrases)."""
+
+from __future__ import annotations
+
+from alignments.terms import AlignedRow, discover
+
+
+def rows(*texts: dict[str, str]) -> list[AlignedRow]:
+    return [AlignedRow("s", n, t) for n, t in enumerate(texts)]
+
+
+def english(flags: list) -> list[set[str]]:
+    return [set(f.variants) for f in flags if f.lang == "en"]
+
+
+def test_a_participle_term_rendered_with_another_verb_is_flagged() -> None:
+    # from culture: «соотечественники, проживающие за рубежом» every time, 'living abroad'
+    # and 'residing abroad' in the English: the original's term runs over a comma, so it
+    # is found from the translation's side, and the flag names the original's words
+    texts = [
+        {"ru": "Мы поддерживаем соотечественников, проживающих за рубежом.",
+         "en": "We support compatriots living abroad."},
+        {"ru": "Соотечественники, проживающие за рубежом, голосуют в посольствах.",
+         "en": "Compatriots living abroad vote at embassies."},
+        {"ru": "Программа помогает соотечественникам, проживающим за рубежом.",
+         "en": "The programme helps compatriots residing abroad."},
+        {"ru": "Конференция объединила соотечественников, проживающих за рубежом.",
+         "en": "The conference brought together compatriots residing abroad."},
+        {"ru": "Посольства работают по субботам.", "en": "Embassies work on Saturdays."},
+    ]
+    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "en"]
+    assert any({"compatriots living abroad", "compatriots residing abroad"}
+               <= {v.casefold() for v in f.variants} for f in flags), [f.variants for f in flags]
+    flag = next(f for f in flags if "compatriots residing abroad" in f.variants)
+    assert flag.source_lang == "ru" and "за рубежом" in (flag.source_term or "")
+
+
+def test_a_word_the_original_changes_too_is_no_variant() -> None:
+    # 'the Russian side' and 'the Chinese side' render «российская» and «китайская
+    # сторона»: the original's rows differ where the phrases do
+    texts = [
+        {"ru": "Российская сторона предложила план.", "en": "The Russian side proposed a plan."},
+        {"ru": "Российская сторона ждёт ответа.", "en": "The Russian side awaits an answer."},
+        {"ru": "Китайская сторона согласилась.", "en": "The Chinese side agreed."},
+        {"ru": "Китайская сторона внесла поправки.", "en": "The Chinese side made amendments."},
+        {"ru": "Переговоры продолжатся.", "en": "Talks will continue."},
+    ]
+    assert not [v for v in english(discover(rows(*texts), pivot="ru"))
+                if {"Russian side", "Chinese side"} & v]
+
+
+def test_a_verb_of_the_original_is_no_term() -> None:
+    # «надеемся» twice as 'we hope', twice as 'we trust': a verb, not a term
+    texts = [
+        {"ru": "Мы надеемся на успех переговоров.", "en": "We hope for successful talks."},
+        {"ru": "Мы надеемся на скорый ответ.", "en": "We hope for a quick answer."},
+        {"ru": "Мы надеемся на поддержку партнёров.", "en": "We trust in partners' support."},
+        {"ru": "Мы надеемся на понимание.", "en": "We trust in understanding."},
+        {"ru": "Переговоры продолжатся.", "en": "Talks will continue."},
+    ]
+    assert not english(discover(rows(*texts), pivot="ru"))
+
+
+def test_two_forms_of_one_word_are_no_variant() -> None:
+    # 'electronic prescription' and 'electronic prescriptions': one word's forms
+    texts = [
+        {"ru": "Электронный рецепт выдаёт врач.", "en": "The electronic prescription is issued."},
+        {"ru": "Электронный рецепт действует год.", "en": "An electronic prescription lasts."},
+        {"ru": "Электронные рецепты удобны.", "en": "Electronic prescriptions are handy."},
+        {"ru": "Электронные рецепты бесплатны.", "en": "Electronic prescriptions are free."},
+        {"ru": "Аптеки открыты.", "en": "Pharmacies are open."},
+    ]
+    assert not english(discover(rows(*texts), pivot="ru"))
