@@ -50,6 +50,7 @@ from alignments.terms.lang import (
 from alignments.terms.mono import (
     acronym_flags,
     clipped_flags,
+    clipped_term_flags,
     spelling_flags,
     title_case,
     translit_flags,
@@ -178,6 +179,7 @@ def discover(
             *translit_flags(corpus, lang),
             *word_order_flags(corpus, lang),
             *clipped_flags(corpus, lang),
+            *clipped_term_flags(corpus, lang),
             # The original's own: below
             *(acronym_flags(corpus, lang) if lang != pivot else []),
         ):

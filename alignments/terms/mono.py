@@ -498,6 +498,59 @@ def clipped_flags(corpus: Corpus, lang: str) -> list[Found]:
     return found
 
 
+def clipped_term_flags(corpus: Corpus, lang: str) -> list[Found]:
+    """A Russian clipped compound beside the noun phrase it is clipped from, with no
+    organisation after it: «загранпаспорт» / «заграничный паспорт», «Севморпуть» /
+    «Северный морской путь» (each word but the last cut to three letters or more, the
+    last one whole, in any form)."""
+    if lang != "ru":
+        return []
+    phrases: dict[str, dict[tuple[str, ...], list[Span]]] = defaultdict(lambda: defaultdict(list))
+    for row, tokens in enumerate(corpus.tokens[lang]):
+        for n in range(len(tokens)):
+            for k in (2, 3):
+                run = tokens[n : n + k]
+                if (len(run) == k and all(t.content and not t.acronym for t in run)
+                        and not any(t.brk for t in run[1:]) and noun_phrase(run)):
+                    key = tuple(t.lemma for t in run)
+                    phrases[key[0][:3]][key].append(Span(row, lang, n, n + k - 1))
+    uses: dict[tuple[str, tuple[str, ...]], list[Span]] = defaultdict(list)
+    for row, tokens in enumerate(corpus.tokens[lang]):
+        for n, token in enumerate(tokens):
+            word = token.lower
+            if not token.content or token.acronym or "-" in word or len(word) < 7:
+                continue
+            for key in phrases.get(word[:3], {}):
+                if ((_clipped_from(word, key) or _clipped_from(token.lemma, key))
+                        and noun_phrase([token])):
+                    uses[(token.lemma, key)].append(Span(row, lang, n, n))
+    # «Минкультуры» clips «Министерство культуры» or «Министр культуры»: where several
+    # phrases fit, the one it cuts most (a clipped compound shortens long words)
+    chosen: dict[str, tuple[int, tuple[str, ...], list[Span]]] = {}
+    for (lemma, key), spans in uses.items():
+        cut = sum(map(len, key))
+        if lemma not in chosen or cut > chosen[lemma][0]:
+            chosen[lemma] = (cut, key, spans)
+    found: list[Found] = []
+    for _, key, spans in chosen.values():
+        long = phrases[key[0][:3]][key]
+        shown = f"{corpus.surface(spans[0])} / {corpus.surface(long[0])}"
+        found.append(("acronym", [long, spans], f"clipped beside its full form: {shown}"))
+    return found
+
+
+def _clipped_from(word: str, lemmas: tuple[str, ...]) -> bool:
+    """Whether ``word`` is ``lemmas`` clipped: 'загранпаспорт' from ('заграничный',
+    'паспорт'), 'севморпуть' from ('северный', 'морской', 'путь')."""
+    if len(lemmas) == 1:
+        last = lemmas[0]
+        return word == last or (len(last) >= 6 and len(word) >= len(last) - 2
+                                and word[: len(last) - 2] == last[: len(last) - 2])
+    first = lemmas[0]
+    return any(word[:cut] == first[:cut] and _clipped_from(word[cut:], lemmas[1:])
+               for cut in range(3, min(len(first), len(word) - 3)))
+
+
 def _clipped(word: str, first: str, second: str) -> bool:
     if len(first) < 5 or len(second) < 3 or word.startswith(first) or first.startswith(word):
         return False
