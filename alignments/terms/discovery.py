@@ -349,8 +349,20 @@ def _acronyms_of_renderings(corpus: Corpus, concept: Concept,
     letters say what it stands for."""
     rendered = {occurrence for occurrence, _ in pairs}
     expansions = {tuple(t.text for t in corpus.span_tokens(span)) for _, span in pairs}
+    acronyms = {corpus.surface(span) for _, span in pairs
+                if span.i == span.j and corpus.span_tokens(span)[0].acronym}
     expansions = {words for words in expansions if sum(w[:1].isupper() for w in words) >= 2}
     found: list[tuple[Span, Span]] = []
+    # ... and the other way: the name spelled out where a rendering found elsewhere is its
+    # acronym («СНГ»: 'CEI' in most rows, 'Communauté des États indépendants' in two)
+    for occurrence in concept.occurrences if acronyms else []:
+        if occurrence in rendered:
+            continue
+        spans = corpus.candidate_spans(lang, occurrence.row, extend=True)
+        spelled = [s for s in spans if s.j > s.i and any(
+            abbreviates([a], [t.text for t in corpus.span_tokens(s)], lang) for a in acronyms)]
+        if spelled:
+            found.append((occurrence, max(spelled, key=lambda s: (s.j - s.i, -s.i))))
     if not expansions:
         return found
     for occurrence in concept.occurrences:
@@ -424,8 +436,10 @@ def _rendering_groups(
     # Whether the original names the organisation (its acronym) wherever this variant
     # renders it: a translation leaving the acronym out there is the translator's own.
     qualified: dict[tuple[str, ...], bool] = defaultdict(lambda: True)
-    # Whether the original spells the name out wherever this variant renders it.
+    # Whether the original spells the name out wherever this variant renders it, and
+    # whether it abbreviates it wherever this variant renders it.
     spelled_out: dict[tuple[str, ...], bool] = defaultdict(lambda: True)
+    shortened: dict[tuple[str, ...], bool] = defaultdict(lambda: True)
     # Spellings of one rendering (Anti-Terror-Struktur, Antiterrorstruktur) are one
     # variant here: the spelling detector reports them, once.
     spelled: dict[str, tuple[str, ...]] = {}
@@ -437,15 +451,18 @@ def _rendering_groups(
         abbreviated = any(t.acronym for t in corpus.span_tokens(source))
         qualified[key] &= abbreviated and not _acronym_beside(corpus, span)
         spelled_out[key] &= not abbreviated
+        shortened[key] &= abbreviated
     ids = list(by_variant)
     words = {v: [t.text for t in corpus.span_tokens(by_variant[v][0])] for v in ids}
     # Acronym beside expansion is not a rendering conflict where the pivot has both too;
     # where the original spells the name out every time the translation abbreviates it
     # ('NDB' for «Новый банк развития»), the acronym is the translator's own variant.
+    # So is the name spelled out where the original abbreviates it every time ('Communauté
+    # des États indépendants' for «СНГ», 'CEI' elsewhere).
     ids = [
         v for v in ids
         if spelled_out[v] or not any(w != v and abbreviates(words[v], words[w], lang)
-                                     for w in ids)
+                                     and not shortened[w] for w in ids)
     ]
     # A shorter rendering inside a longer one ('Hong' in 'Hong Kong', 'Republic of
     # Tajikistan') is an ellipsis, unless the pivot term names its organisation and only

@@ -546,10 +546,13 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
     concepts = []
     for root, keys in grouped.items():
         keys.sort(key=lambda k: (-len(frequent[k]), k))
+        # An acronym alone is followed inside longer terms too: «СНГ» in «страны СНГ» is
+        # rendered 'CEI' there, beside 'Communauté des États indépendants' elsewhere.
+        acronym = all(len(k) == 1 and _is_acronym(words[k][0]) for k in keys)
         occurrences = [
             s for s in spans_of[root]
-            if not any(o.i <= s.i and s.j <= o.j and (o.i, o.j) != (s.i, s.j)
-                       for o in by_row[s.row])
+            if acronym or not any(o.i <= s.i and s.j <= o.j and (o.i, o.j) != (s.i, s.j)
+                                  for o in by_row[s.row])
         ]
         if len(occurrences) < 2:
             continue

@@ -987,7 +987,7 @@ def test_an_acronym_spelled_out_where_the_original_has_the_acronym_is_flagged() 
         {"ru": "ШОС и СНГ встретились.", "fr": "L'OCS et la CEI se sont réunies."},
     ]
     flags = discover(rows(*texts))
-    assert any(f.lang == "fr" and f.kind == "acronym" and {
+    assert any(f.lang == "fr" and f.kind in ("acronym", "rendering") and {
         "OTSC", "Organisation du traité de sécurité collective"} <= set(f.variants)
         for f in flags), [(f.kind, f.variants) for f in flags]
 
@@ -1036,11 +1036,12 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # developed on from the second session of 2026-12-07 (18/30 and 17/30 then); culture,
 # consular and polar, kept apart for three sessions (13, 17 and 13 of 32 when written),
 # from its fifth. Floors at the figures of that session's end (sco 0.95: «особое
-# внимание» as 'particular' and 'special attention' is flagged).
+# внимание» as 'particular' and 'special attention' is flagged; demo 0.95: «США» as 'US'
+# and 'United States', a real variant the labels lack).
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 1.0), ("sco", 29, 0.94), ("brics", 28, 0.95), ("osce", 28, 0.85),
+    ("demo", 18, 0.95), ("sco", 29, 0.94), ("brics", 28, 0.95), ("osce", 28, 0.85),
     ("health", 24, 0.95), ("gulf", 26, 0.7), ("asia", 24, 0.95), ("economy", 21, 0.9),
-    ("culture", 23, 0.7), ("consular", 22, 0.85), ("polar", 19, 0.9),
+    ("culture", 24, 0.7), ("consular", 22, 0.85), ("polar", 19, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
@@ -1427,3 +1428,21 @@ def test_a_clipped_compound_beside_the_phrase_it_clips_is_flagged() -> None:
     assert any({"министерство культуры", "минкультуры"} <= v for v in variants), variants
     assert not [v for v in variants if "министр культуры" in v or "крепостной стены" in v], (
         variants)
+
+
+def test_a_name_spelled_out_where_the_original_always_abbreviates_it_is_flagged() -> None:
+    # from culture: «СНГ» every time, inside «страны СНГ» too; the French writes 'CEI' but
+    # twice 'Communauté des États indépendants': the translator's own variant (where the
+    # original spells it out as well, the two forms follow the original: no flag)
+    texts = [
+        {"ru": "Страны СНГ провели встречу.", "fr": "Les pays de la CEI se sont réunis."},
+        {"ru": "СНГ принял заявление.", "fr": "La CEI a adopté une déclaration."},
+        {"ru": "Мы работаем с СНГ.", "fr": "Nous travaillons avec la CEI."},
+        {"ru": "Страны СНГ – наши партнеры.",
+         "fr": "Les pays de la Communauté des États indépendants sont nos partenaires."},
+        {"ru": "В странах СНГ много музеев.",
+         "fr": "Les pays de la Communauté des États indépendants ont beaucoup de musées."},
+        {"ru": "Музеи открыты.", "fr": "Les musées sont ouverts."},
+    ]
+    variants = [set(f.variants) for f in discover(rows(*texts), pivot="ru") if f.lang == "fr"]
+    assert any({"CEI", "Communauté des États indépendants"} <= v for v in variants), variants
