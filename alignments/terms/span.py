@@ -92,6 +92,7 @@ class Corpus:
         self._sorted_lemmas: dict[str, list[str]] = {}
         self._written: dict[str, set[str]] = {}
         self._parts: dict[tuple[str, str], list[str]] = {}
+        self._part_rows: dict[str, set[int]] | None = None  # German: rows of a compound's parts
         for lang in langs:
             lower: set[str] = set()
             names: set[str] = set()
@@ -358,7 +359,7 @@ class Corpus:
         known = self._dice.get(key)
         if known is not None:
             return known
-        rows = self._compared(self.rows_of[lang].get(word), pivot)
+        rows = self._compared(self.rows_with_parts(lang, word), pivot)
         pivot_rows = self._compared(self.rows_of[pivot].get(pivot_word), lang)
         dice = 0.0
         if rows and pivot_rows:
@@ -366,6 +367,24 @@ class Corpus:
             dice = 2 * len(rows & pivot_rows) / (len(rows) + len(pivot_rows) + SMOOTHING)
         self._dice[key] = dice
         return dice
+
+    def rows_with_parts(self, lang: str, word: str) -> set[int] | None:
+        """The rows that have ``word``, in German also as a compound's part: 'Bescheinigung'
+        in 'Rückkehrbescheinigung' (a phrase and a compound render one term:
+        'Bescheinigung über die Rückkehr')."""
+        rows = self.rows_of[lang].get(word)
+        if lang != "de":
+            return rows
+        if self._part_rows is None:
+            self._part_rows = defaultdict(set)
+            for lemma, found in list(self.rows_of[lang].items()):
+                parts = self.parts(lang, lemma)
+                # the head of a compound ('Bescheinigung' in 'Rückkehrbescheinigung'), not
+                # its modifier ('Entwicklung' in 'Entwicklungsbank')
+                if parts and parts[-1] != lemma:
+                    self._part_rows[parts[-1]] |= found
+        more = self._part_rows.get(word)
+        return rows if not more else (rows or set()) | more
 
     def _compared(self, rows: set[int] | None, other: str) -> set[int]:
         """Those of ``rows`` that hold a text in ``other`` too."""

@@ -1041,7 +1041,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
     ("demo", 18, 0.95), ("sco", 29, 0.94), ("brics", 28, 0.95), ("osce", 28, 0.85),
     ("health", 24, 0.95), ("gulf", 26, 0.7), ("asia", 24, 0.95), ("economy", 21, 0.9),
-    ("culture", 24, 0.7), ("consular", 22, 0.85), ("polar", 19, 0.9),
+    ("culture", 25, 0.7), ("consular", 23, 0.85), ("polar", 19, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
@@ -1446,3 +1446,29 @@ def test_a_name_spelled_out_where_the_original_always_abbreviates_it_is_flagged(
     ]
     variants = [set(f.variants) for f in discover(rows(*texts), pivot="ru") if f.lang == "fr"]
     assert any({"CEI", "Communauté des États indépendants"} <= v for v in variants), variants
+
+
+def test_a_german_compound_and_the_phrase_that_spells_it_out_render_one_lowercase_term(
+) -> None:
+    # from consular: «свидетельство на возвращение» every time; 'Rückkehrbescheinigung' in
+    # most rows, 'Bescheinigung über die Rückkehr' in a few: the compound's head counts
+    # for the phrase's head, so the phrase is rendered too (here by its head: 'Rückkehr'
+    # alone is too rare to tell)
+    texts = [
+        {"ru": "Свидетельство на возвращение выдаёт консул.",
+         "de": "Die Rückkehrbescheinigung stellt der Konsul aus."},
+        {"ru": "Свидетельство на возвращение действует пятнадцать дней.",
+         "de": "Die Rückkehrbescheinigung gilt fünfzehn Tage."},
+        {"ru": "Для въезда нужно свидетельство на возвращение.",
+         "de": "Für die Einreise braucht man eine Rückkehrbescheinigung."},
+        {"ru": "Свидетельство на возвращение оформляется бесплатно.",
+         "de": "Die Rückkehrbescheinigung ist gebührenfrei."},
+        {"ru": "Свидетельство на возвращение заменяет паспорт.",
+         "de": "Die Bescheinigung über die Rückkehr ersetzt den Pass."},
+        {"ru": "Утерянное свидетельство на возвращение восстанавливают.",
+         "de": "Eine verlorene Bescheinigung über die Rückkehr wird ersetzt."},
+        {"ru": "Консульство открыто.", "de": "Das Konsulat ist geöffnet."},
+    ]
+    variants = [set(f.variants) for f in discover(rows(*texts), pivot="ru") if f.lang == "de"]
+    assert any("Rückkehrbescheinigung" in v and any(x.startswith("Bescheinigung")
+                                                   for x in v) for v in variants), variants
