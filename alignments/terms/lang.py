@@ -75,7 +75,8 @@ class Token:
         return self.text.lower()
 
 
-def _is_acronym(word: str) -> bool:
+def is_acronym(word: str) -> bool:
+    """Two letters or more, all uppercase: CSTO, ОДКБ, OTSC."""
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
@@ -131,7 +132,7 @@ def tokenize(text: str, lang: str) -> list[Token]:
         if elided:
             split = start + len(elided.group(1))
             pieces = [(start, split), (split, end)]
-        elif len(hyphens) == 2 and _is_acronym(hyphens[0]) != _is_acronym(hyphens[1]):
+        elif len(hyphens) == 2 and is_acronym(hyphens[0]) != is_acronym(hyphens[1]):
             # An acronym hyphened to a word is two words ('SOZ-Außenministerrat',
             # 'CSTO-led'): the organisation and what it qualifies.
             split = start + len(hyphens[0])

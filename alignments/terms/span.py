@@ -16,6 +16,7 @@ from alignments.terms.lang import (
     Token,
     german_heads,
     headword,
+    is_acronym,
     is_initial_letter,
     russian_oblique_noun,
     russian_part_of_speech,
@@ -468,7 +469,7 @@ def abbreviates(short: list[str], long: list[str], lang: str) -> bool:
     words = FUNCTION_WORDS.get(lang, frozenset())
     full = [w for w in long if w.lower().replace("’", "'") not in words and w[:1].isalpha()]
     parts = [w for w in short if w.lower().replace("’", "'") not in words]
-    if not parts or len(full) <= len(parts) or not any(_is_acronym(p) for p in parts):
+    if not parts or len(full) <= len(parts) or not any(is_acronym(p) for p in parts):
         return False
     # a hyphened compound gives a letter per part: «АТР», «Азиатско-Тихоокеанский регион»
     pieces = [p for w in full for p in w.split("-") if p]
@@ -481,7 +482,7 @@ def _initials_of(parts: list[str], full: list[str]) -> bool:
         if k < len(full) and full[k].casefold() == part.casefold():
             k += 1
             continue
-        if not _is_acronym(part):
+        if not is_acronym(part):
             return False
         letters = part.casefold()
         if k + len(letters) > len(full):
@@ -490,11 +491,6 @@ def _initials_of(parts: list[str], full: list[str]) -> bool:
             return False
         k += len(letters)
     return k == len(full)
-
-
-def _is_acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
@@ -532,7 +528,7 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
         return k
 
     words = {k: [t.text for t in corpus.span_tokens(frequent[k][0])] for k in closed}
-    short = [k for k in closed if any(_is_acronym(w) for w in words[k])]
+    short = [k for k in closed if any(is_acronym(w) for w in words[k])]
     # Abbreviations are only tried against keys with the same first letter.
     initials: dict[str, list[Key]] = defaultdict(list)
     for k in closed:
@@ -546,7 +542,7 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
     qualified: dict[Key, list[Key]] = defaultdict(list)
     heads = set(closed)
     for b in closed:
-        if len(b) >= 3 and _is_acronym(words[b][-1]) and b[:-1] in heads:
+        if len(b) >= 3 and is_acronym(words[b][-1]) and b[:-1] in heads:
             qualified[b[:-1]].append(b)
     for head, longer in qualified.items():
         if len(longer) == 1:
@@ -567,7 +563,7 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
         keys.sort(key=lambda k: (-len(frequent[k]), k))
         # An acronym alone is followed inside longer terms too: «СНГ» in «страны СНГ» is
         # rendered 'CEI' there, beside 'Communauté des États indépendants' elsewhere.
-        acronym = all(len(k) == 1 and _is_acronym(words[k][0]) for k in keys)
+        acronym = all(len(k) == 1 and is_acronym(words[k][0]) for k in keys)
         occurrences = [
             s for s in spans_of[root]
             if acronym or not any(o.i <= s.i and s.j <= o.j and (o.i, o.j) != (s.i, s.j)
