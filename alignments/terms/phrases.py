@@ -87,11 +87,13 @@ def _longest(found: list[tuple[list[list[Span]], str]]) -> list[tuple[list[list[
 
 
 def _forms_of_one_word(a: str, b: str) -> bool:
-    """Two spellings or two forms of one word ('receta', 'recetas'; 'sensörü',
-    'sensörün'): all but two letters of the longer one in common from the start
-    ('notariés' and 'notariaux', 'Legalisation' and 'Legalisierung' are two words)."""
-    if a.endswith("^") != b.endswith("^") or min(len(a), len(b)) < 3:
-        return True  # a German noun and another word: not one term's two renderings
+    """Whether two words are not two renderings of one: two spellings or two forms of one
+    word ('receta', 'recetas'; 'sensörü', 'sensörün': all but two letters of the longer
+    one in common from the start, where 'notariés' and 'notariaux', 'Legalisation' and
+    'Legalisierung' are two words), a compound and its head, a German noun and another
+    word."""
+    if a.endswith("^") != b.endswith("^"):
+        return True  # a German noun and another word ('Registrierung', 'registriert')
     a, b = a.rstrip("^"), b.rstrip("^")
     if a.endswith(b) or b.endswith(a):
         return True  # a compound and its head: a short form ('Rat', 'Ministerrat')
