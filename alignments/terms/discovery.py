@@ -553,6 +553,12 @@ def _same_shape(found: Sequence[Token], model: Sequence[Token], corpus: Corpus, 
     return varied <= 1
 
 
+def _word_keys(tokens: Sequence[Token], lang: str) -> tuple[str, ...]:
+    """A lowercase rendering's content words as it is told apart from another by: their
+    light stems' first five letters ('declaración', 'declaraciones': one word)."""
+    return tuple(light_stem(t.text, lang)[:5] for t in tokens if t.content)
+
+
 def _plain_groups(groups: list[list[Span]], corpus: Corpus) -> list[list[Span]]:
     """The renderings of a term in lowercase words, regrouped by their content words' stems
     in order (declaración conjunta, declaraciones conjuntas: one; consentimiento informado
@@ -562,9 +568,7 @@ def _plain_groups(groups: list[list[Span]], corpus: Corpus) -> list[list[Span]]:
     by_words: dict[tuple[str, ...], list[Span]] = defaultdict(list)
     for group in groups:
         for span in group:
-            words = tuple(light_stem(t.text, span.lang)[:5]
-                          for t in corpus.span_tokens(span) if t.content)
-            by_words[words].append(span)
+            by_words[_word_keys(corpus.span_tokens(span), span.lang)].append(span)
     kept = {w: spans for w, spans in by_words.items() if len(spans) >= 2}
     kept = {w: spans for w, spans in kept.items()
             if not any(set(w) < set(other) and _cut_short(spans, other, corpus)
@@ -576,8 +580,7 @@ def _shortened(groups: list[list[Span]], corpus: Corpus) -> bool:
     """Whether one rendering is another with a word left out ('intangible heritage',
     'intangible cultural heritage'): an ellipsis says nothing of two senses of the
     original, however many translations make it in the same rows."""
-    words = [{light_stem(t.text, g[0].lang)[:5] for t in corpus.span_tokens(g[0]) if t.content}
-             for g in groups]
+    words = [set(_word_keys(corpus.span_tokens(g[0]), g[0].lang)) for g in groups]
     return any(a < b for a in words for b in words)
 
 
@@ -588,9 +591,7 @@ def _cut_short(spans: list[Span], longer: tuple[str, ...], corpus: Corpus) -> bo
     ('Caspian states' beside 'Caspian littoral states'), they are a rendering of their own."""
     cut = 0
     for span in spans:
-        stems = {light_stem(t.text, span.lang)[:5] for t in corpus.tokens[span.lang][span.row]
-                 if t.content}
-        cut += set(longer) <= stems
+        cut += set(longer) <= set(_word_keys(corpus.tokens[span.lang][span.row], span.lang))
     return 2 * cut >= len(spans)
 
 
