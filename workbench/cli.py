@@ -6,10 +6,11 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -187,9 +188,13 @@ def serve(host: str, port: int, allowed: Sequence[str], threads: int, connection
                 server.close()
                 server.task_dispatcher.shutdown()
         finally:
-            if sweeper is not None:
-                sweeper.stop()
-            _stop_jobs(app)
+            try:
+                if sweeper is not None:
+                    sweeper.stop()
+            except KeyboardInterrupt:  # Ctrl+C again while a sweep ended: no job waited for
+                _stop_jobs(app, at_once=True)
+            else:
+                _stop_jobs(app)
 
 
 def _bound(app: Flask, host: str, port: int, *, threads: int, connection_limit: int,
@@ -230,15 +235,16 @@ def _bound(app: Flask, host: str, port: int, *, threads: int, connection_limit: 
         channel_timeout=channel_timeout, ident="alignment-workbench")
 
 
-def _stop_jobs(app: Flask) -> None:
+def _stop_jobs(app: Flask, *, at_once: bool = False) -> None:
     """Close the server's job pool when it stops, saying what that leaves: the jobs running
     in it finish first (Ctrl+C again stops them at once, as a killed server would: nothing
     of them is stored and they run again at the next start); those still waiting stay
-    queued for the next start."""
+    queued for the next start. ``at_once`` (Ctrl+C was pressed again before the pool was
+    closed) stops the running jobs at once too."""
     from workbench.jobs.runner import QUEUED, RUNNING, in_pool, stop_pool
 
     running, waiting = in_pool(app, RUNNING), in_pool(app, QUEUED)
-    if running:
+    if running and not at_once:
         click.echo(f"Stopping once {_jobs_named(running)} running here "
                    f"{'has' if len(running) == 1 else 'have'} finished. Ctrl+C again stops "
                    f"{'it' if len(running) == 1 else 'them'} now: "
@@ -248,19 +254,33 @@ def _stop_jobs(app: Flask) -> None:
         click.echo(f"{_jobs_named(waiting).capitalize()}, waiting here, "
                    f"{'runs' if len(waiting) == 1 else 'run'} when the workbench next "
                    "starts.", err=True)
+    if at_once:
+        _exit_now(app)
     try:
         stop_pool(app)
     except KeyboardInterrupt:  # Ctrl+C again: the running jobs are left, as by a kill
-        running = in_pool(app, RUNNING)
-        if running:
-            click.echo(f"Stopped without finishing {_jobs_named(running)}: "
-                       f"{'it runs' if len(running) == 1 else 'they run'} again when the "
-                       "workbench next starts.", err=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # Not an ordinary exit: that would wait for the pool's threads, that is for the
-        # very jobs Ctrl+C was pressed twice not to wait for.
-        os._exit(130)
+        _exit_now(app)
+
+
+def _exit_now(app: Flask) -> NoReturn:
+    """End the process of a server told twice to stop (Ctrl+C, Ctrl+C), its job pool closed
+    without waiting for the jobs running in it: as a killed server's, nothing of them is
+    stored and they run again at the next start, which is said."""
+    from workbench.jobs.runner import RUNNING, in_pool, stop_pool
+
+    # Ctrl+C a third time would only break this off, with a traceback and the jobs waited for.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    stop_pool(app, wait=False)
+    running = in_pool(app, RUNNING)
+    if running:
+        click.echo(f"Stopped without finishing {_jobs_named(running)}: "
+                   f"{'it runs' if len(running) == 1 else 'they run'} again when the "
+                   "workbench next starts.", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Not an ordinary exit: that would wait for the pool's threads, that is for the
+    # very jobs Ctrl+C was pressed twice not to wait for.
+    os._exit(130)
 
 
 def _jobs_named(ids: Sequence[int]) -> str:

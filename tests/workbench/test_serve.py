@@ -175,6 +175,92 @@ def test_a_server_that_stops_leaves_no_thread_of_its_jobs_running(
         assert job.state == "failed" and job.failure_kind == "nothing-to-discover"
 
 
+def test_ctrl_c_again_while_a_sweep_ends_stops_the_jobs_at_once_and_says_so(
+        database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C again while `workbench serve` waits for the sweep under way to end (long, on a
+    busy database) stops it at once, as Ctrl+C again while its jobs finish does: its job
+    pool is closed without waiting for the job running in it, which is said to run again at
+    the next start, as is the one waiting, which the pool never runs; a third Ctrl+C
+    changes nothing."""
+    import threading
+    from types import SimpleNamespace
+
+    import waitress
+    from click.testing import CliRunner
+    from flask import Flask
+
+    from tests.jobs.conftest import wait_for
+    from workbench.cli import main
+    from workbench.jobs import runner
+
+    monkeypatch.delenv("WORKBENCH_BROKER_URL", raising=False)
+    monkeypatch.delenv("WORKBENCH_JOBS_RUNNER", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "instance").mkdir()
+    # one job runs, the other waits for the pool's thread
+    (tmp_path / "instance" / "config.py").write_text("JOB_THREADS = 1\n")
+    apps: list[Flask] = []
+    submitted: list[int] = []
+    ran: list[int] = []
+    threads: list[threading.Thread] = []
+    release = threading.Event()
+
+    def run(_url: str, job_id: int) -> None:  # a long job: it ends when the test says so
+        threads.append(threading.current_thread())
+        release.wait(60)
+        ran.append(job_id)
+
+    def serving(app: Flask) -> None:
+        with app.app_context():
+            submitted.extend(runner.submit(database_url, "discover_terms",
+                                           params={"set_ids": []}) for _job in range(2))
+        wait_for(lambda: runner.in_pool(app, runner.RUNNING) == submitted[:1],
+                 "the first job to run in the server's pool")
+
+    def server(app: Flask, *, sockets: list[socket.socket], **_options: object) -> object:
+        apps.append(app)
+        return SimpleNamespace(run=lambda: serving(app),
+                               close=lambda: [bound.close() for bound in sockets],
+                               task_dispatcher=SimpleNamespace(shutdown=lambda: None))
+
+    stop = runner.Sweeper.stop
+
+    def interrupted(sweeper: runner.Sweeper) -> None:  # Ctrl+C while it waited for a sweep
+        stop(sweeper)
+        raise KeyboardInterrupt
+
+    def exit_at_once(status: int) -> None:  # the test's process goes on
+        raise SystemExit(status)
+
+    monkeypatch.setattr(waitress, "create_server", server)
+    monkeypatch.setattr(runner, "run", run)
+    monkeypatch.setattr(runner.Sweeper, "stop", interrupted)
+    monkeypatch.setattr(os, "_exit", exit_at_once)
+    ctrl_c = signal.getsignal(signal.SIGINT)
+    try:
+        result = CliRunner().invoke(main, ["serve", "--port", str(free_port())])
+        ran_when_stopped = list(ran)
+        third_ctrl_c = signal.getsignal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, ctrl_c)
+        release.set()
+        for app in apps:
+            runner.stop_pool(app)
+        for thread in threads:
+            thread.join(60)
+    first, second = submitted
+    assert result.exit_code == 130, result.output
+    assert ran_when_stopped == []  # the running job was not waited for
+    assert "Stopping once" not in result.output
+    assert (f"Job {second}, waiting here, runs when the workbench next starts."
+            in result.output)
+    assert (f"Stopped without finishing job {first}: it runs again when the workbench "
+            "next starts." in result.output)
+    assert "Traceback" not in result.output
+    assert third_ctrl_c == signal.SIG_IGN
+    assert ran == [first]  # the pool was closed: the waiting job did not run in it
+
+
 class StoppedServer:
     """`workbench serve` processes on one SQLite database, started and stopped with signals
     as a person does (Ctrl+C) or a service manager (SIGTERM); their output in a file each.

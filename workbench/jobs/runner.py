@@ -231,17 +231,20 @@ def in_pool(app: Flask, state: str) -> list[int]:
                       if now == state)
 
 
-def stop_pool(app: Flask) -> None:
+def stop_pool(app: Flask, *, wait: bool = True) -> None:
     """Close ``app``'s pool when its server stops: the jobs running in it finish, and those
     still waiting stay queued in the database, as this process's (once it is gone, they
     read as interrupted and the next sweep runs them again, on a server that runs), not
-    run while the process is closing, after it said it stopped."""
+    run while the process is closing, after it said it stopped. Without ``wait`` (a server
+    stopped at once, its process ending next) it returns without waiting for the running
+    jobs, and ``in_pool`` still names them: they are left as a killed server's."""
     with _pools_lock:
         pool = _pools.pop(id(app), None)
     if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
-    with _pools_lock:
-        _in_pool.pop(id(app), None)
+        pool.shutdown(wait=wait, cancel_futures=True)
+    if wait:
+        with _pools_lock:
+            _in_pool.pop(id(app), None)
 
 
 # -- running -------------------------------------------------------------------------------
