@@ -193,7 +193,8 @@ def discover(
     if pivot in langs:
         found += [(kind, pivot, groups, None, None, reason)
                   for kind, groups, reason in acronym_flags(corpus, pivot)
-                  if _spelled_out(corpus, groups, [x for x in langs if x != pivot])]
+                  if _spelled_out(corpus, groups, [x for x in langs if x != pivot])
+                  or _abbreviated(corpus, groups, [x for x in langs if x != pivot], pivot)]
     # Terms of the pivot followed into every other language; the pivot's own renderings
     # checked through the next language of each set (the original can vary a name too).
     directions = [(pivot, lang) for lang in langs if lang != pivot and pivot in langs]
@@ -419,6 +420,35 @@ def _spelled_out(corpus: Corpus, groups: list[list[Span]], langs: Sequence[str])
             votes.append(all(words <= {t.lemma for t in corpus.tokens[lang][r]}
                              for r in shorts))
     return 2 * sum(votes) > len(votes)
+
+
+def _acronyms(corpus: Corpus, lang: str, row: int) -> int:
+    return len({t.text.lower() for t in corpus.tokens[lang][row] if t.acronym})
+
+
+def _abbreviated(corpus: Corpus, groups: list[list[Span]], langs: Sequence[str],
+                 pivot: str) -> bool:
+    """Whether the translations abbreviate the original's expansion (``groups[1]``) as
+    they do its acronym (``groups[0]``), most of those present: an acronym of theirs in
+    every row of the acronym and in most rows of the expansion (IAEA throughout, where the
+    original writes «МАГАТЭ» and spells it out)."""
+    short_rows = {s.row for s in groups[0]}
+    long_rows = {s.row for s in groups[1]}
+    votes = []
+    for lang in langs:
+        longs = [r for r in long_rows if r in corpus.present[lang]]
+        shorts = [r for r in short_rows if r in corpus.present[lang]]
+        if not longs or not shorts:
+            continue
+        # rows of the expansion where the translation has an acronym more than the
+        # original (CSTO in 'CSTO Council of Foreign Ministers' renders «ОДКБ» there)
+        more = {r for r in longs if _acronyms(corpus, lang, r) > _acronyms(corpus, pivot, r)}
+        votes.append(any(
+            set(shorts) <= (rows := corpus.rows_of[lang].get(acronym, set()))
+            and 2 * len(rows & more) > len(longs)
+            for acronym in {t.text.lower() for r in shorts for t in corpus.tokens[lang][r]
+                            if t.acronym}))
+    return bool(votes) and 2 * sum(votes) > len(votes)
 
 
 def _single_name(corpus: Corpus, concept: Concept) -> bool:

@@ -813,6 +813,32 @@ def test_the_originals_acronym_beside_its_expansion_is_flagged_where_translation
                    for t in texts[:3]] + texts[3:]
     assert [f for f in discover(rows(*abbreviated), pivot="ru") if f.lang == "ru"] == []
 
+
+def test_the_originals_acronym_beside_its_expansion_is_flagged_where_translations_abbreviate(
+) -> None:
+    # made up: the translations write their acronym where the original has «ГТС» and where
+    # it spells the service out alike (IAEA throughout for «МАГАТЭ» and its expansion): the
+    # original's alternation is its own, and no translation follows it
+    texts = [
+        {"ru": f"Отчет ГТС за {n} год опубликован.",
+         "en": f"The report of the STS for {n} is out.",
+         "fr": f"Le rapport du SPT pour {n} est paru."}
+        for n in (2020, 2021, 2022)
+    ]
+    texts += [
+        {"ru": "Перевозчиков проверила государственная транспортная служба.",
+         "en": "Carriers were inspected by the STS.",
+         "fr": "Les transporteurs ont été contrôlés par le SPT."},
+        {"ru": "Новые правила ввела государственная транспортная служба.",
+         "en": "New rules came from the STS.",
+         "fr": "De nouvelles règles viennent du SPT."},
+        {"ru": "Проверки продолжатся.", "en": "Inspections will go on.",
+         "fr": "Les contrôles continueront."},
+    ]
+    flags = flagged(texts, "ru")
+    assert [(f.kind, f.variants[0]) for f in flags] == [("acronym", "ГТС")], [
+        (f.kind, f.variants) for f in flags]
+
 @pytest.mark.parametrize(("place", "adjective"), [
     ("Нюрнберге", "Нюрнбергского"), ("Россия", "российского"), ("Казахстана", "казахстанский"),
 ])
