@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from alignments.terms.lang import (
@@ -216,7 +216,10 @@ def discover(
                          if noun_phrase(corpus.span_tokens(b))] if lang == "ru" else []
             else:
                 pairs += _acronyms_of_renderings(corpus, concept, pairs, lang)
-            groups = _rendering_groups(pairs, corpus, lang)
+                named = _named_where_abbreviated_not(corpus, concept, pairs, lang)
+                pairs += named
+            groups = _rendering_groups(pairs, corpus, lang,
+                                       {span for _, span in named} if lang != pivot else set())
             if lang != pivot and len(groups) < 2:
                 capitals = _capital_groups(pairs, corpus, lang)
                 if len(capitals) >= 2:
@@ -377,6 +380,55 @@ def _acronyms_of_renderings(corpus: Corpus, concept: Concept,
     return found
 
 
+def _named_where_abbreviated_not(corpus: Corpus, concept: Concept,
+                                 pairs: list[tuple[Span, Span]], lang: str
+                                 ) -> list[tuple[Span, Span]]:
+    """Occurrences of the original's acronym that nothing rendered, where a translation that
+    writes an acronym for it elsewhere names it in words not made of that acronym's letters
+    ('Foro de Cooperación Económica Asia-Pacífico' beside APEC for «АТЭС»: the acronym is
+    another language's): a name of two capitalised words or more, in two such rows at
+    least and half of them, and hardly anywhere else (one row more at most); every content
+    word capitalised."""
+    acronyms = [span for _, span in pairs
+                if span.i == span.j and corpus.span_tokens(span)[0].acronym]
+    if not acronyms or concept.occurrences[0].i != concept.occurrences[0].j:
+        return []
+    letters = [[corpus.surface(span)] for span in acronyms]
+    if any(span.j > span.i and any(abbreviates(a, [t.text for t in corpus.span_tokens(span)],
+                                               lang) for a in letters) for _, span in pairs):
+        return []  # it is spelled out by its letters somewhere: that rule's, above
+    rendered = {occurrence for occurrence, _ in pairs}
+    # a row whose translation has the acronym as often as the original has the term
+    # renders it there, whatever the association said
+    written = {corpus.surface(span) for span in acronyms}
+    here = Counter(o.row for o in concept.occurrences)
+    rest = [o for o in concept.occurrences if o not in rendered and sum(
+        t.text in written for t in corpus.tokens[lang][o.row]) < here[o.row]]
+    rest_rows = {o.row for o in rest}
+    if len(rest_rows) < 2:
+        return []
+    names: dict[tuple[str, ...], dict[int, Span]] = defaultdict(dict)
+    for row in sorted(rest_rows):
+        for span in corpus.candidate_spans(lang, row, extend=True):
+            tokens = corpus.span_tokens(span)
+            if (sum(t.content for t in tokens) >= 2 and not any(t.acronym for t in tokens)
+                    and all(t.capital for t in tokens if t.content)):
+                names[tuple(t.lemma for t in tokens)].setdefault(row, span)
+    best: tuple[int, int, tuple[str, ...]] | None = None
+    for key, at in names.items():
+        words = [w for w, t in zip(key, corpus.span_tokens(next(iter(at.values()))),
+                                   strict=True) if t.content]
+        everywhere = set.intersection(*(corpus.rows_of[lang].get(w, set()) for w in words))
+        if (len(at) >= 2 and 2 * len(at) >= len(rest_rows)
+                and len(everywhere) <= len(at) + 1
+                and (best is None or (len(at), len(key)) > best[:2])):
+            best = (len(at), len(key), key)
+    if best is None:
+        return []
+    at = names[best[2]]
+    return [(o, at[o.row]) for o in rest if o.row in at]
+
+
 def _mirrors(corpus: Corpus, groups: list[list[Span]], pivot: str) -> bool:
     """Whether the original alternates acronym and expansion in the same rows (КНР /
     Китайская Народная Республика, so PRC / People's Republic of China follows it).
@@ -458,9 +510,11 @@ def _single_name(corpus: Corpus, concept: Concept) -> bool:
 
 
 def _rendering_groups(
-    pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str
+    pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str, named: Collection[Span] = ()
 ) -> list[list[Span]]:
-    """The renderings grouped by variant; unrelated renderings (misalignments) dropped."""
+    """The renderings grouped by variant; unrelated renderings (misalignments) dropped.
+    ``named``: renderings that name the acronym rendered elsewhere in words of their own
+    (:func:`_named_where_abbreviated_not`), related to it whatever their letters."""
     pairs = _completed(pairs, corpus, lang)
     by_variant: dict[tuple[str, ...], list[Span]] = defaultdict(list)
     # Whether the original names the organisation (its acronym) wherever this variant
@@ -503,7 +557,7 @@ def _rendering_groups(
     ]
     if len(ids) < 2:
         return []
-    component = corpus.largest_related(ids, by_variant)
+    component = corpus.largest_related(ids, by_variant, named)
     return [by_variant[v] for v in component] if len(component) >= 2 else []
 
 

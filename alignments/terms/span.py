@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import JaroWinkler
@@ -435,9 +435,13 @@ class Corpus:
         return abbreviates(words_a, words_b, a.lang) or abbreviates(words_b, words_a, a.lang)
 
     def largest_related(
-        self, ids: list[tuple[str, ...]], spans: Mapping[tuple[str, ...], list[Span]]
+        self, ids: list[tuple[str, ...]], spans: Mapping[tuple[str, ...], list[Span]],
+        named: Collection[Span] = (),
     ) -> list[tuple[str, ...]]:
-        """The largest group of variants linked by ``related`` (by occurrences)."""
+        """The largest group of variants linked by ``related`` (by occurrences); a variant
+        with a span in ``named`` is related to every acronym among them too."""
+        naming = {v for v in ids if any(s in named for s in spans[v])}
+        acronyms = {v for v in ids if len(v) == 1 and self.span_tokens(spans[v][0])[0].acronym}
         parent = {v: v for v in ids}
 
         def find(v: tuple[str, ...]) -> tuple[str, ...]:
@@ -447,7 +451,8 @@ class Corpus:
 
         for n, a in enumerate(ids):
             for b in ids[n + 1 :]:
-                if self.related(spans[a][0], spans[b][0]):
+                if (self.related(spans[a][0], spans[b][0])
+                        or (a in naming and b in acronyms) or (b in naming and a in acronyms)):
                     parent[find(a)] = find(b)
         groups: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
         for v in ids:

@@ -996,6 +996,43 @@ def test_a_german_text_writing_two_acronyms_for_one_organisation_is_flagged() ->
     assert not any("US" in f.variants for f in flags)
 
 
+def test_a_name_in_other_words_where_the_original_has_its_acronym_is_flagged() -> None:
+    # from asia: the Spanish writes the English acronym APEC for «АТЭС», and in two rows
+    # spells the forum out in Spanish words, not made of the letters A, P, E, C
+    texts = [
+        {"ru": f"Совещание министров АТЭС пройдет в {n} году.",
+         "es": f"La Reunión Ministerial del APEC se celebrará en {n}."}
+        for n in (2025, 2026, 2027)
+    ]
+    texts += [
+        {"ru": "Перу возглавляет АТЭС.", "es": "Perú preside el APEC."},
+        {"ru": "АТЭС остается важной площадкой.",
+         "es": "El Foro de Cooperación Económica Asia-Pacífico sigue siendo una plataforma "
+               "importante."},
+        {"ru": "О мероприятиях АТЭС в Республике Корея.",
+         "es": "Sobre los eventos del Foro de Cooperación Económica Asia-Pacífico en la "
+               "República de Corea."},
+        {"ru": "Республика Корея приняла делегацию.",
+         "es": "La República de Corea recibió a la delegación."},
+        {"ru": "Делегация прибыла в Республику Корея.",
+         "es": "La delegación llegó a la República de Corea."},
+    ]
+    flags = flagged(texts, "es")
+    assert [(f.source_term, set(f.variants)) for f in flags] == [
+        ("АТЭС", {"APEC", "Foro de Cooperación Económica Asia-Pacífico"})], [
+        (f.source_term, f.variants) for f in flags]
+    # a name the translation also writes where the original lacks the acronym is another
+    # thing of that row ('República de Corea'), not the acronym spelled out
+    elsewhere = [{**t, "es": t["es"].replace("Foro de Cooperación Económica Asia-Pacífico",
+                                             "Centro de Estudios Regionales")}
+                 for t in texts[:6]]
+    elsewhere += [{"ru": "Центр открылся в Лиме.",
+                   "es": "El Centro de Estudios Regionales abrió en Lima."},
+                  {"ru": "Центр работает давно.",
+                   "es": "El Centro de Estudios Regionales trabaja desde hace años."}]
+    assert flagged(elsewhere, "es") == []
+
+
 def test_an_acronym_spelled_out_where_the_original_has_the_acronym_is_flagged() -> None:
     texts = [
         {"ru": "Сотрудничество с СНГ и ОДКБ планируется.",
@@ -1063,11 +1100,12 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # consular and polar, kept apart for three sessions (13, 17 and 13 of 32 when written),
 # from its fifth. Floors at the figures of that session's end (sco 0.95: «особое
 # внимание» as 'particular' and 'special attention' is flagged; demo 0.95: «США» as 'US'
-# and 'United States', a real variant the labels lack).
+# and 'United States', a real variant the labels lack). 2026-12-07 (sixth): gulf 27, asia 25,
+# polar 20 (an acronym of another language beside a name in the translation's own words).
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
     ("demo", 18, 0.95), ("sco", 29, 0.94), ("brics", 28, 0.95), ("osce", 28, 0.85),
-    ("health", 24, 0.95), ("gulf", 26, 0.7), ("asia", 24, 0.95), ("economy", 21, 0.9),
-    ("culture", 25, 0.7), ("consular", 23, 0.85), ("polar", 19, 0.9),
+    ("health", 24, 0.95), ("gulf", 27, 0.7), ("asia", 25, 0.95), ("economy", 21, 0.9),
+    ("culture", 25, 0.7), ("consular", 23, 0.85), ("polar", 20, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
