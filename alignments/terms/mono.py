@@ -541,14 +541,18 @@ def clipped_term_flags(corpus: Corpus, lang: str) -> list[Found]:
 
 def _clipped_from(word: str, lemmas: tuple[str, ...]) -> bool:
     """Whether ``word`` is ``lemmas`` clipped: 'загранпаспорт' from ('заграничный',
-    'паспорт'), 'севморпуть' from ('северный', 'морской', 'путь')."""
+    'паспорт'), 'севморпуть' from ('северный', 'морской', 'путь'); a linking vowel may
+    follow a cut: 'энергопереход' from ('энергетический', 'переход')."""
     if len(lemmas) == 1:
         last = lemmas[0]
         return word == last or (len(last) >= 6 and len(word) >= len(last) - 2
                                 and word[: len(last) - 2] == last[: len(last) - 2])
     first = lemmas[0]
-    return any(word[:cut] == first[:cut] and _clipped_from(word[cut:], lemmas[1:])
-               for cut in range(3, min(len(first), len(word) - 3)))
+    return any(word[:cut] == first[:cut] and (
+        _clipped_from(word[cut:], lemmas[1:])
+        or (word[cut] in "ое" and first[cut:cut + 1] != word[cut]
+            and _clipped_from(word[cut + 1:], lemmas[1:])))
+        for cut in range(3, min(len(first), len(word) - 3)))
 
 
 def _clipped(word: str, first: str, second: str) -> bool:
