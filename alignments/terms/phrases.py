@@ -53,7 +53,7 @@ def one_word_apart(corpus: Corpus, lang: str, pivot: str
     used = {k for k, rows in rows_of.items() if len(rows) >= MIN_ROWS}
     # phrases that differ at one content word meet under one pattern with it left open
     patterns: dict[tuple[int, Key, Key], list[Key]] = defaultdict(list)
-    for key in used:
+    for key in sorted(used):  # (a set's order varies from run to run)
         for n, word in enumerate(key):
             if not word.startswith("_"):
                 patterns[(n, key[:n], key[n + 1 :])].append(key)
@@ -66,7 +66,9 @@ def one_word_apart(corpus: Corpus, lang: str, pivot: str
                 if pair in seen or _forms_of_one_word(a[n], b[n]):
                     continue
                 seen.add(pair)
-                label = _same_term(corpus, lang, pivot, a, b, n, rows_of)
+                # read from either phrase's side (each has its own rows and words)
+                label = (_same_term(corpus, lang, pivot, a, b, n, rows_of)
+                         or _same_term(corpus, lang, pivot, b, a, n, rows_of))
                 if label is not None:
                     found.append(([spans_of[a], spans_of[b]], label))
     return _longest(found)
@@ -77,7 +79,14 @@ def _longest(found: list[tuple[list[list[Span]], str]]) -> list[tuple[list[list[
     abroad')."""
     kept: list[tuple[list[list[Span]], str]] = []
     covered: set[tuple[int, int]] = set()
-    for groups, label in sorted(found, key=lambda f: -sum(s.j - s.i for g in f[0] for s in g)):
+    def longer(item: tuple[list[list[Span]], str]) -> tuple[int, int, list[tuple[int, int]]]:
+        spans = [s for g in item[0] for s in g]
+        # the longer phrases first, then the more used; ties in the order of the text (the
+        # phrases come in an order that varies from run to run)
+        return (-max(s.j - s.i for s in spans), -sum(s.j - s.i for s in spans),
+                sorted((s.row, s.i) for s in spans))
+
+    for groups, label in sorted(found, key=longer):
         spans = [s for g in groups for s in g]
         if all((s.row, k) in covered for s in spans for k in range(s.i, s.j + 1)):
             continue

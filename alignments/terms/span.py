@@ -721,12 +721,37 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
                 if total > 0 and (best is None or total > best[0]):
                     best = (total, span)
             if best is not None:
-                taken.append(best[1])
-                found.append((occurrence, best[1]))
+                span = _whole_name(corpus, best[1], occurrence, spans, taken, scores)
+                taken.append(span)
+                found.append((occurrence, span))
     return found
 
 
+def _whole_name(corpus: Corpus, span: Span, occurrence: Span, spans: Sequence[Span],
+                taken: Sequence[Span], scores: Sequence[float]) -> Span:
+    """``span`` grown leftwards to the whole name it ends, where it renders fewer words of
+    a name of the original than the name has: 'Siberia' of «Сила Сибири» is 'Fuerza de
+    Siberia' (a word rarer than the name's rendering associates too little to be taken in):
+    one capitalised word more, inside the sentence, with function words between, that goes
+    with the term a little (GROWN_NAME) and no better with another word of the row."""
+    want = sum(t.content for t in corpus.span_tokens(occurrence))
+    have = sum(t.content for t in corpus.span_tokens(span))
+    # (not in German, where every noun is capitalised: 'Direktorium der Neuen
+    # Entwicklungsbank' is no name of the bank)
+    if (span.lang == "de" or not corpus.span_tokens(occurrence)[0].capital
+            or want != have + 1):
+        return span
+    tokens = corpus.tokens[span.lang][span.row]
+    grown = [s for s in spans if s.j == span.j and 0 < s.i < span.i
+             and not any(t.i <= s.j and s.i <= t.j for t in taken)
+             and tokens[s.i].capital and tokens[s.i].content and not tokens[s.i].acronym
+             and scores[s.i] >= GROWN_NAME
+             and all(t.function for t in tokens[s.i + 1 : span.i])]
+    return min(grown, key=lambda s: s.i, default=span)
+
+
 CONJUNCTIONS = frozenset({"and", "und", "et", "y", "и"})
+GROWN_NAME = 0.3  # how well a word taken into a name's rendering goes with the name
 
 
 class _Side:
