@@ -493,7 +493,7 @@ SPELLING_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ys(e|es|ed|ing)$", r"yz\1"),
         (r"our(s|ed|ing)?$", r"or\1"),
         (r"ence$", "ense"),
-        (r"([^aeiou])tre(s)?$", r"\1ter\2"),
+        (r"([^aiou])tre(s)?$", r"\1ter\2"),  # centre, metre; not notre (noter)
         (r"ogue(s)?$", r"og\1"),
         (r"(?<=[a-z])(?:ae|oe)(?=[a-z])", "e"),  # paediatrician, oesophagus: inside a word
         (r"(?<=gra)mme(s)?$", r"m\1"),  # programme, program; kilogramme, kilogram

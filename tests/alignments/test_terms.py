@@ -1352,6 +1352,9 @@ def test_russian_yo_as_yo_jo_io_or_e_is_one_name(a: str, b: str, lang: str) -> N
     ("labelling", "labeling", True), ("counsellor", "counselor", True),
     ("cancelled", "canceled", True),
     ("spelling", "speling", False), ("installing", "instaling", False),
+    # from energy: an e before -tre as well (kilometres, kilometers);
+    # the French «notre» is no spelling of «noter»
+    ("kilometre", "kilometer", True), ("metres", "meters", True), ("notre", "noter", False),
 ])
 def test_british_programme_and_a_doubled_l_are_spellings(a: str, b: str, same: bool) -> None:
     # made up: British and American spellings of one word; a double l that is the word's
