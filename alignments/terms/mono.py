@@ -66,6 +66,9 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
     # 'SecretaryGeneral' for 'Secretary-General', by whether the part after the hyphen is
     # capitalised
     hyphenated: dict[bool, dict[str, str]] = {True: {}, False: {}}
+    # ... and in lowercase before the same word: 'long-term contract', 'long term contract'
+    # (not 'in the long term', nor a verb 'follow up' for 'follow-up')
+    modifying: dict[tuple[str, str], str] = {}
     written = {t.lower for tokens in corpus.tokens[lang] for t in tokens} if lang == "ru" else set()
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n, token in enumerate(tokens):
@@ -91,6 +94,9 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
                 groups[key][token.stem + yo + particle].append(Span(row, lang, n, n))
                 if tail and "-" not in tail:
                     hyphenated[tail[:1].isupper()][head + tail] = key
+                    following = next((t for t in tokens[n + 1 : n + 2] if t.content), None)
+                    if not token.capital and following is not None:
+                        modifying[(head + tail, following.lemma)] = key
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n in range(len(tokens) - 1):
             a, b = tokens[n], tokens[n + 1]
@@ -101,6 +107,10 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
             # for 'Counter-Terrorism'.
             if a.capital and (a.text + b.text) in hyphenated[b.capital]:
                 key = hyphenated[b.capital][a.text + b.text]
+                groups[key][f"{a.stem} {b.stem}"].append(Span(row, lang, n, n + 1))
+            elif (not a.capital and n + 2 < len(tokens) and not tokens[n + 2].brk
+                  and (a.text + b.text, tokens[n + 2].lemma) in modifying):
+                key = modifying[(a.text + b.text, tokens[n + 2].lemma)]
                 groups[key][f"{a.stem} {b.stem}"].append(Span(row, lang, n, n + 1))
     if lang == "de":
         _join_linking_s(groups, corpus, lang)

@@ -279,6 +279,10 @@ def test_renderings_in_german_and_spanish(lang: str, variants: set[str]) -> None
         ("de", ["Die Sonderwirtschaftszone im Gebiet Kaliningrad wächst.",
                 "Die Sonderwirtschaftszone im Kaliningrader Gebiet wächst."],
          {"Gebiet Kaliningrad", "Kaliningrader Gebiet"}, "word-order"),
+        # a lowercase compound with and without its hyphen, before the same word (energy)
+        ("en", ["The long-term contract runs to 2040.", "A long term contract was signed.",
+                "In the long term prices will fall."],
+         {"long-term", "long term"}, "spelling"),
         # a name's particle with and without its capital (gulf)
         ("ru", ["Х.Аль-Мансури проинформировал Министра.", "Министр встретился с Х.аль-Мансури.",
                 "Х.аль-Мансури высказался за обсуждение."],
