@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from alignments.terms.lang import Token, russian_part_of_speech, spelling_key
-from alignments.terms.span import TERM_PARTS, Corpus, Span
+from alignments.terms.span import PENALTY, TERM_PARTS, Corpus, Span
 
 MIN_ROWS = 2  # rows each phrase is used in
 LONGEST = 3  # content words a phrase may have
@@ -161,6 +161,9 @@ def _same_term(corpus: Corpus, lang: str, pivot: str, a: Key, b: Key, n: int,
     if not only_a or not only_b:
         return None
     common_a, common_b = _common(corpus, pivot, only_a), _common(corpus, pivot, only_b)
+    acronym = _one_acronym(corpus, lang, pivot, a, b, n, only_a, only_b)
+    if acronym is not None:
+        return acronym
     # the term's words: the shared ones a noun phrase can have (not «за», «надеемся»)
     shared = {w for w in common_a & common_b if w in _nominal(corpus, pivot, min(only_a))}
     if not shared:
@@ -190,17 +193,43 @@ def _same_term(corpus: Corpus, lang: str, pivot: str, a: Key, b: Key, n: int,
     return corpus.surface(Span(row, pivot, marks[0], marks[-1]))
 
 
+def _one_acronym(corpus: Corpus, lang: str, pivot: str, a: Key, b: Key, n: int,
+                 only_a: frozenset[int], only_b: frozenset[int]) -> str | None:
+    """The original's acronym that both phrases render whole, every content word of each
+    going best with it among the original's words of their rows, the words they share
+    well (as a word must to join a rendering: not 'dans le contexte' / 'dans le domaine'
+    for an acronym in every row), «АЭС»: 'nuclear power plant', 'nuclear power station';
+    None when there is none."""
+    acronyms = set.intersection(*(
+        {t.lemma for t in corpus.tokens[pivot][row] if t.acronym and len(t.text) >= 3}
+        for row in (*only_a, *only_b)))
+    for acronym in sorted(acronyms):
+        shared = [w for k, w in enumerate(a) if k != n and not w.startswith("_")]
+        if shared and all(
+                corpus.association(lang, w.rstrip("^"), pivot, acronym) >= PENALTY
+                for w in shared) and all(
+                _best(corpus, lang, pivot, w, _common(corpus, pivot, rows, acronyms=True))
+                == {acronym}
+                for key, rows in ((a, only_a), (b, only_b))
+                for w in key if not w.startswith("_")):
+            return next(t.text for t in corpus.tokens[pivot][min(only_a)]
+                        if t.lemma == acronym)
+    return None
+
+
 def _nominal(corpus: Corpus, pivot: str, row: int) -> set[str]:
     """The original's words in ``row`` that are nouns, adjectives or participles."""
     return {t.lemma for t in corpus.tokens[pivot][row]
             if t.content and russian_part_of_speech(t.text) in TERM_PARTS}
 
 
-def _common(corpus: Corpus, pivot: str, rows: frozenset[int]) -> set[str]:
-    """The original's content words in every one of ``rows``."""
+def _common(corpus: Corpus, pivot: str, rows: frozenset[int], *, acronyms: bool = False
+            ) -> set[str]:
+    """The original's content words in every one of ``rows`` (``acronyms``: those too)."""
     found: set[str] | None = None
     for row in rows:
-        words = {t.lemma for t in corpus.tokens[pivot][row] if t.content and not t.acronym}
+        words = {t.lemma for t in corpus.tokens[pivot][row]
+                 if t.content and (acronyms or not t.acronym)}
         found = words if found is None else found & words
     return found or set()
 

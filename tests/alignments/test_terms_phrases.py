@@ -72,3 +72,25 @@ def test_two_forms_of_one_word_are_no_variant() -> None:
         {"ru": "Аптеки открыты.", "en": "Pharmacies are open."},
     ]
     assert not english(discover(rows(*texts), pivot="ru"))
+
+
+def test_a_term_the_original_abbreviates_rendered_with_another_word_is_flagged() -> None:
+    # from energy: «АЭС» every time, 'nuclear power plant' and 'nuclear power station' in
+    # the English; an acronym in every row is no term of 'in the context' / 'in the field'
+    texts = [
+        {"ru": "АЭС «Аккую» строится в Турции.",
+         "en": "The Akkuyu nuclear power plant is being built in Turkey."},
+        {"ru": "Первый блок АЭС будет пущен в 2026 году.",
+         "en": "The first unit of the nuclear power plant will start in 2026."},
+        {"ru": "Строительство АЭС идет по графику.",
+         "en": "Construction of the nuclear power plant is on schedule."},
+        {"ru": "Персонал АЭС проходит обучение в России.",
+         "en": "The staff of the nuclear power station are trained in Russia."},
+        {"ru": "Безопасность АЭС проверило МАГАТЭ.",
+         "en": "The safety of the nuclear power station was reviewed by the IAEA."},
+        {"ru": "Делегация посетила Анкару.", "en": "The delegation visited Ankara."},
+        {"ru": "Переговоры продолжатся.", "en": "Talks will continue."},
+    ]
+    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "en"]
+    assert any({"nuclear power plant", "nuclear power station"} <= set(f.variants)
+               and f.source_term == "АЭС" for f in flags), [f.variants for f in flags]
