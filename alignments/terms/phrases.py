@@ -29,7 +29,7 @@ import os
 from collections import defaultdict
 from collections.abc import Sequence
 
-from alignments.terms.lang import Token, russian_part_of_speech, spelling_key
+from alignments.terms.lang import Token, german_heads, russian_part_of_speech, spelling_key
 from alignments.terms.span import PENALTY, TERM_PARTS, Corpus, Span
 
 MIN_ROWS = 2  # rows each phrase is used in
@@ -71,7 +71,55 @@ def one_word_apart(corpus: Corpus, lang: str, pivot: str
                          or _same_term(corpus, lang, pivot, b, a, n, rows_of))
                 if label is not None:
                     found.append(([spans_of[a], spans_of[b]], label))
+    if lang == "de":
+        found += _compound_or_phrase(corpus, pivot, spans_of, rows_of)
     return _longest(found)
+
+
+def _compound_or_phrase(corpus: Corpus, pivot: str, spans_of: dict[Key, list[Span]],
+                        rows_of: dict[Key, frozenset[int]]
+                        ) -> list[tuple[list[list[Span]], str]]:
+    """German compounds beside an adjective and the compound's head, for one term of the
+    original: 'Flüssigerdgas' / 'verflüssigtes Erdgas' («сжиженный природный газ»), where
+    the compound goes best with words of it (two or more, a noun phrase) and the adjective
+    with one of those."""
+    compounds: dict[str, list[Span]] = defaultdict(list)
+    for row, tokens in enumerate(corpus.tokens["de"]):
+        if row not in corpus.present[pivot]:
+            continue
+        for n, token in enumerate(tokens):
+            if token.content and token.capital and not token.acronym and not token.initial:
+                compounds[token.lemma].append(Span(row, "de", n, n))
+    found = []
+    for compound, spans in sorted(compounds.items()):
+        rows = frozenset(s.row for s in spans)
+        heads = german_heads(compound)
+        if len(rows) < MIN_ROWS or not heads:
+            continue
+        for key in sorted(k for k in spans_of if len(k) == 2 and len(rows_of[k]) >= MIN_ROWS
+                          and k[1].rstrip("^") in heads and not k[0].endswith("^")
+                          and not k[0].startswith("_")):
+            only_c, only_p = rows - rows_of[key], rows_of[key] - rows
+            if not only_c or not only_p:
+                continue
+            common_c, common_p = _common(corpus, pivot, only_c), _common(corpus, pivot, only_p)
+            shared = common_c & common_p & _nominal(corpus, pivot, min(only_p))
+            whole = _best(corpus, "de", pivot, compound, common_c) & shared
+            modifier = _best(corpus, "de", pivot, key[0], shared)
+            if not whole & modifier:
+                continue
+            words = whole | modifier
+            # the noun the adjectives go with, where the compound goes best with them
+            # alone (a noun as common as «газ» goes with every word for gas)
+            tokens = corpus.tokens[pivot][min(only_p)]
+            marks = [k for k, t in enumerate(tokens) if t.lemma in words]
+            after = tokens[marks[-1] + 1] if marks and marks[-1] + 1 < len(tokens) else None
+            if after is not None and after.lemma in shared:
+                words = words | {after.lemma}
+            label = _term_of(corpus, pivot, words, min(only_p))
+            if label is not None:
+                found.append(([spans, spans_of[key]], label))
+    return found
 
 
 def _longest(found: list[tuple[list[list[Span]], str]]) -> list[tuple[list[list[Span]], str]]:
@@ -179,8 +227,12 @@ def _same_term(corpus: Corpus, lang: str, pivot: str, a: Key, b: Key, n: int,
     choice = next((c for c in itertools.product(*options) if len(set(c)) == len(c)), None)
     if choice is None:
         return None
-    words = set(choice)
-    row = min(only_a)
+    return _term_of(corpus, pivot, set(choice), min(only_a))
+
+
+def _term_of(corpus: Corpus, pivot: str, words: set[str], row: int) -> str | None:
+    """The original's term in ``row`` made of ``words`` (two at least, close together, a
+    noun phrase); None when they make none."""
     tokens = corpus.tokens[pivot][row]
     marks = [k for k, t in enumerate(tokens) if t.lemma in words]
     if len(words) < 2 or not marks or marks[-1] - marks[0] > 2 * len(words):

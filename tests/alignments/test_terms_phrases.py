@@ -94,3 +94,26 @@ def test_a_term_the_original_abbreviates_rendered_with_another_word_is_flagged()
     flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "en"]
     assert any({"nuclear power plant", "nuclear power station"} <= set(f.variants)
                and f.source_term == "АЭС" for f in flags), [f.variants for f in flags]
+
+
+def test_a_german_compound_beside_an_adjective_and_its_head_is_flagged() -> None:
+    # from energy: «сжиженный природный газ» every time, 'Flüssigerdgas' and 'verflüssigtes
+    # Erdgas' in the German; a compound with another head is no variant of it
+    texts = [
+        {"ru": "Экспорт сжиженного природного газа растет.",
+         "de": "Der Export von Flüssigerdgas wächst."},
+        {"ru": "Цены на сжиженный природный газ упали.",
+         "de": "Die Preise für Flüssigerdgas sanken."},
+        {"ru": "Поставки сжиженного природного газа в Азию выросли.",
+         "de": "Die Lieferungen von Flüssigerdgas nach Asien stiegen."},
+        {"ru": "Санкции против сжиженного природного газа вредят Европе.",
+         "de": "Sanktionen gegen verflüssigtes Erdgas schaden Europa."},
+        {"ru": "ЕС запретил перевалку сжиженного природного газа.",
+         "de": "Die EU verbot den Umschlag von verflüssigtem Erdgas."},
+        {"ru": "Трубопроводный газ поступает по графику.", "de": "Pipelinegas fließt planmäßig."},
+        {"ru": "Переговоры продолжатся.", "de": "Die Gespräche gehen weiter."},
+    ]
+    flags = [f for f in discover(rows(*texts), pivot="ru") if f.lang == "de"]
+    assert any({"Flüssigerdgas"} <= set(f.variants)
+               and any(v.casefold().startswith("verflüssigt") for v in f.variants)
+               for f in flags), [f.variants for f in flags]
