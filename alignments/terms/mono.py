@@ -555,8 +555,11 @@ def _clipped_from(word: str, lemmas: tuple[str, ...]) -> bool:
     follow a cut: 'энергопереход' from ('энергетический', 'переход')."""
     if len(lemmas) == 1:
         last = lemmas[0]
+        # whole, in any form, or cut short before a linking vowel ('энерго' of
+        # 'энергетика': «Минэнерго»)
         return word == last or (len(last) >= 6 and len(word) >= len(last) - 2
-                                and word[: len(last) - 2] == last[: len(last) - 2])
+                                and word[: len(last) - 2] == last[: len(last) - 2]) or (
+            len(word) >= 6 and word[-1] == "о" and last.startswith(word[:-1]))
     first = lemmas[0]
     return any(word[:cut] == first[:cut] and (
         _clipped_from(word[cut:], lemmas[1:])
