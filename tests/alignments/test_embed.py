@@ -222,7 +222,9 @@ def test_a_sentences_tokens_sum_as_the_whole_chunk_summed_them() -> None:
 def test_a_documents_blocks_reuse_the_tokens_of_the_block_before(
         encoder: Encoder, monkeypatch: pytest.MonkeyPatch) -> None:
     # a long document's blocks share most of their words: each block computes only the
-    # tokens the block before it lacked, and the runs are the same to the last bit
+    # tokens the block before it lacked, and the runs are the same (to float32's rounding:
+    # OpenBLAS 0.3.31, with numpy 2.4, multiplies a batch of another size in another
+    # order, a last digit apart)
     import alignments.embed as embed
 
     sentences = [f"{s} ({n})" for n in range(12) for s in SENTENCES]
@@ -253,5 +255,5 @@ def test_a_documents_blocks_reuse_the_tokens_of_the_block_before(
     monkeypatch.setattr(embed._RunEncoder, "_tokens",
                         lambda self, stream, before=None: tokens_of(self, np.unique(stream)))
     whole = model.runs(pieces, 5)
-    assert np.array_equal(reused.runs, whole.runs)
-    assert np.array_equal(reused.clauses.vectors, whole.clauses.vectors)
+    assert np.abs(reused.runs - whole.runs).max() <= 1e-6
+    assert np.abs(reused.clauses.vectors - whole.clauses.vectors).max() <= 1e-6
