@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from alignments.terms.lang import (
@@ -457,21 +457,28 @@ def _spelled_out(corpus: Corpus, groups: list[list[Span]], langs: Sequence[str])
     versicherung, does not tell); it spells the acronym out where they stand in every row
     of the acronym too. A translation that abbreviates as the original does (CSTO for
     «ОДКБ») does not."""
-    short_rows = {s.row for s in groups[0]}
-    long_rows = {s.row for s in groups[1]}
     expansion = sum(t.content for t in corpus.span_tokens(groups[1][0]))
     votes = []
-    for lang in langs:
-        longs = [r for r in long_rows if r in corpus.present[lang]]
-        shorts = [r for r in short_rows if r in corpus.present[lang]]
-        if not longs or not shorts:
-            continue
+    for lang, shorts, longs in _rows_in(corpus, groups, langs):
         words = set.intersection(*({t.lemma for t in corpus.tokens[lang][r] if t.content}
                                    for r in longs))
         if len(words) >= max(2, expansion):
             votes.append(all(words <= {t.lemma for t in corpus.tokens[lang][r]}
                              for r in shorts))
     return 2 * sum(votes) > len(votes)
+
+
+def _rows_in(corpus: Corpus, groups: list[list[Span]], langs: Sequence[str]
+             ) -> Iterator[tuple[str, list[int], list[int]]]:
+    """Each translation with the rows of the acronym (``groups[0]``) and of the expansion
+    (``groups[1]``) it has, where it has some of both."""
+    short_rows = {s.row for s in groups[0]}
+    long_rows = {s.row for s in groups[1]}
+    for lang in langs:
+        longs = [r for r in long_rows if r in corpus.present[lang]]
+        shorts = [r for r in short_rows if r in corpus.present[lang]]
+        if longs and shorts:
+            yield lang, shorts, longs
 
 
 def _acronyms(corpus: Corpus, lang: str, row: int) -> int:
@@ -484,14 +491,8 @@ def _abbreviated(corpus: Corpus, groups: list[list[Span]], langs: Sequence[str],
     they do its acronym (``groups[0]``), most of those present: an acronym of theirs in
     every row of the acronym and in most rows of the expansion (IAEA throughout, where the
     original writes «МАГАТЭ» and spells it out)."""
-    short_rows = {s.row for s in groups[0]}
-    long_rows = {s.row for s in groups[1]}
     votes = []
-    for lang in langs:
-        longs = [r for r in long_rows if r in corpus.present[lang]]
-        shorts = [r for r in short_rows if r in corpus.present[lang]]
-        if not longs or not shorts:
-            continue
+    for lang, shorts, longs in _rows_in(corpus, groups, langs):
         # rows of the expansion where the translation has an acronym more than the
         # original (CSTO in 'CSTO Council of Foreign Ministers' renders «ОДКБ» there)
         more = {r for r in longs if _acronyms(corpus, lang, r) > _acronyms(corpus, pivot, r)}
