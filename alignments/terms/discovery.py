@@ -353,8 +353,7 @@ def _acronyms_of_renderings(corpus: Corpus, concept: Concept,
     letters say what it stands for."""
     rendered = {occurrence for occurrence, _ in pairs}
     expansions = {tuple(t.text for t in corpus.span_tokens(span)) for _, span in pairs}
-    acronyms = {corpus.surface(span) for _, span in pairs
-                if span.i == span.j and corpus.span_tokens(span)[0].acronym}
+    acronyms = _written_acronyms(corpus, pairs)
     expansions = {words for words in expansions if sum(w[:1].isupper() for w in words) >= 2}
     found: list[tuple[Span, Span]] = []
     # ... and the other way: the name spelled out where a rendering found elsewhere is its
@@ -380,6 +379,12 @@ def _acronyms_of_renderings(corpus: Corpus, concept: Concept,
     return found
 
 
+def _written_acronyms(corpus: Corpus, pairs: list[tuple[Span, Span]]) -> set[str]:
+    """The renderings among ``pairs`` that are one acronym, as written."""
+    return {corpus.surface(span) for _, span in pairs
+            if span.i == span.j and corpus.span_tokens(span)[0].acronym}
+
+
 def _named_where_abbreviated_not(corpus: Corpus, concept: Concept,
                                  pairs: list[tuple[Span, Span]], lang: str
                                  ) -> list[tuple[Span, Span]]:
@@ -389,18 +394,15 @@ def _named_where_abbreviated_not(corpus: Corpus, concept: Concept,
     another language's): a name of two capitalised words or more, in two such rows at
     least and half of them, and hardly anywhere else (one row more at most); every content
     word capitalised."""
-    acronyms = [span for _, span in pairs
-                if span.i == span.j and corpus.span_tokens(span)[0].acronym]
-    if not acronyms or concept.occurrences[0].i != concept.occurrences[0].j:
+    written = _written_acronyms(corpus, pairs)
+    if not written or concept.occurrences[0].i != concept.occurrences[0].j:
         return []
-    letters = [[corpus.surface(span)] for span in acronyms]
-    if any(span.j > span.i and any(abbreviates(a, [t.text for t in corpus.span_tokens(span)],
-                                               lang) for a in letters) for _, span in pairs):
+    if any(span.j > span.i and any(abbreviates([a], [t.text for t in corpus.span_tokens(span)],
+                                               lang) for a in written) for _, span in pairs):
         return []  # it is spelled out by its letters somewhere: that rule's, above
     rendered = {occurrence for occurrence, _ in pairs}
     # a row whose translation has the acronym as often as the original has the term
     # renders it there, whatever the association said
-    written = {corpus.surface(span) for span in acronyms}
     here = Counter(o.row for o in concept.occurrences)
     rest = [o for o in concept.occurrences if o not in rendered and sum(
         t.text in written for t in corpus.tokens[lang][o.row]) < here[o.row]]

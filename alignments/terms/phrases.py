@@ -255,15 +255,14 @@ def _one_acronym(corpus: Corpus, lang: str, pivot: str, a: Key, b: Key, n: int,
     acronyms = set.intersection(*(
         {t.lemma for t in corpus.tokens[pivot][row] if t.acronym and len(t.text) >= 3}
         for row in (*only_a, *only_b)))
-    for acronym in sorted(acronyms):
-        shared = [w for k, w in enumerate(a) if k != n and not w.startswith("_")]
-        if shared and all(
-                corpus.association(lang, w.rstrip("^"), pivot, acronym) >= PENALTY
-                for w in shared) and all(
-                _best(corpus, lang, pivot, w, _common(corpus, pivot, rows, acronyms=True))
-                == {acronym}
-                for key, rows in ((a, only_a), (b, only_b))
-                for w in key if not w.startswith("_")):
+    shared = [w for k, w in enumerate(a) if k != n and not w.startswith("_")]
+    sides = [(key, _common(corpus, pivot, rows, acronyms=True))
+             for key, rows in ((a, only_a), (b, only_b))]
+    for acronym in sorted(acronyms) if shared else []:
+        if all(corpus.association(lang, w.rstrip("^"), pivot, acronym) >= PENALTY
+               for w in shared) and all(
+                _best(corpus, lang, pivot, w, common) == {acronym}
+                for key, common in sides for w in key if not w.startswith("_")):
             return next(t.text for t in corpus.tokens[pivot][min(only_a)]
                         if t.lemma == acronym)
     return None

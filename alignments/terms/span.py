@@ -730,8 +730,9 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
 def _whole_name(corpus: Corpus, span: Span, occurrence: Span, spans: Sequence[Span],
                 taken: Sequence[Span], scores: Sequence[float]) -> Span:
     """``span`` grown leftwards to the whole name it ends, where it renders fewer words of
-    a name of the original than the name has: 'Siberia' of «Сила Сибири» is 'Fuerza de
-    Siberia' (a word rarer than the name's rendering associates too little to be taken in):
+    a name of the original than the name has: 'Treaty' of «Договор о Шпицбергене» is
+    'Svalbard Treaty' (a word rarer than the name's rendering associates too little to be
+    taken in):
     one capitalised word more, inside the sentence, with function words between, that goes
     with the term a little (GROWN_NAME) and no better with another word of the row."""
     want = sum(t.content for t in corpus.span_tokens(occurrence))
