@@ -539,6 +539,8 @@ def _rendering_groups(
         qualified[key] &= abbreviated and not _acronym_beside(corpus, span)
         spelled_out[key] &= not abbreviated
         shortened[key] &= abbreviated
+    if lang == "de":
+        _drop_compounds(by_variant)
     ids = list(by_variant)
     words = {v: [t.text for t in corpus.span_tokens(by_variant[v][0])] for v in ids}
     # Acronym beside expansion is not a rendering conflict where the pivot has both too;
@@ -562,6 +564,18 @@ def _rendering_groups(
         return []
     component = corpus.largest_related(ids, by_variant, named)
     return [by_variant[v] for v in component] if len(component) >= 2 else []
+
+
+def _drop_compounds(by_variant: dict[tuple[str, ...], list[Span]]) -> None:
+    """A German one-word rendering that is another one-word rendering with a head after it
+    ('Wostoksee' beside 'Wostok' for «Восток», 'Puschkin-Institut' beside 'Puschkin') names
+    the head, which the original says in a word of its own («озеро Восток»): it renders a
+    longer term, not this one another way, and is left out."""
+    ones = [v for v in by_variant if len(v) == 1]
+    for v in ones:
+        if any(w != v and v[0].startswith(w[0]) and len(v[0][len(w[0]):].lstrip("-")) >= 3
+               for w in ones):
+            del by_variant[v]
 
 
 def _capital_groups(pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str
@@ -717,8 +731,12 @@ def _elides(
     spans: Mapping[tuple[str, ...], list[Span]], corpus: Corpus, qualified: bool,
 ) -> bool:
     n = len(short)
+    lang = spans[short][0].lang
     for k in range(len(long) - n + 1):
-        if long[k : k + n] == short:
+        # an English one-word rendering goes by its root ('Russian' for «Российская
+        # Федерация», beside 'Russian Federation': the Russian Embassy)
+        if long[k : k + n] == short or (lang == "en" and n == 1 < len(long)
+                                         and name_root(long[k], lang) == short[0]):
             extra = corpus.span_tokens(spans[long][0])
             extra = extra[:k] + extra[k + n :]
             if qualified and all(t.acronym for t in extra if t.content):

@@ -464,7 +464,10 @@ def name_root(stem: str, lang: str) -> str:
 
 
 def _name_root_en(stem: str) -> str:
-    for ending in ("ian", "ean", "an", "ia", "a", "e"):  # the adjective's ending first
+    # the adjective's ending first: Kuwaiti, Iraqi (-i after a consonant), Chinese, Japanese
+    if stem.endswith("i") and len(stem) >= 5 and stem[-2] not in "aeiouy" and stem.isalpha():
+        stem = stem[:-1]
+    for ending in ("ian", "ean", "ese", "an", "ia", "a", "e"):
         if stem.endswith(ending) and len(stem) - len(ending) >= 4 and stem.isalpha():
             return stem[: -len(ending)]
     return stem
