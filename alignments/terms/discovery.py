@@ -219,7 +219,8 @@ def discover(
                 named = _named_where_abbreviated_not(corpus, concept, pairs, lang)
                 pairs += named
             groups = _rendering_groups(pairs, corpus, lang,
-                                       {span for _, span in named} if lang != pivot else set())
+                                       {span for _, span in named} if lang != pivot else set(),
+                                       plain=concept.plain)
             if lang != pivot and len(groups) < 2:
                 capitals = _capital_groups(pairs, corpus, lang)
                 if len(capitals) >= 2:
@@ -513,7 +514,8 @@ def _single_name(corpus: Corpus, concept: Concept) -> bool:
 
 
 def _rendering_groups(
-    pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str, named: Collection[Span] = ()
+    pairs: list[tuple[Span, Span]], corpus: Corpus, lang: str, named: Collection[Span] = (),
+    *, plain: bool = False,
 ) -> list[list[Span]]:
     """The renderings grouped by variant; unrelated renderings (misalignments) dropped.
     ``named``: renderings that name the acronym rendered elsewhere in words of their own
@@ -540,7 +542,7 @@ def _rendering_groups(
         spelled_out[key] &= not abbreviated
         shortened[key] &= abbreviated
     if lang == "de":
-        _drop_compounds(by_variant)
+        _drop_compounds(by_variant, heads=not plain)
     ids = list(by_variant)
     words = {v: [t.text for t in corpus.span_tokens(by_variant[v][0])] for v in ids}
     # Acronym beside expansion is not a rendering conflict where the pivot has both too;
@@ -566,15 +568,21 @@ def _rendering_groups(
     return [by_variant[v] for v in component] if len(component) >= 2 else []
 
 
-def _drop_compounds(by_variant: dict[tuple[str, ...], list[Span]]) -> None:
+def _drop_compounds(by_variant: dict[tuple[str, ...], list[Span]], *, heads: bool) -> None:
     """A German one-word rendering that is another one-word rendering with a head after it
     ('Wostoksee' beside 'Wostok' for «Восток», 'Puschkin-Institut' beside 'Puschkin') names
     the head, which the original says in a word of its own («озеро Восток»): it renders a
-    longer term, not this one another way, and is left out."""
+    longer term, not this one another way, and is left out. So is one that is another's
+    head alone ('Außenminister' beside 'Vizeaußenminister'), the compound cut short, as a
+    shorter rendering inside a longer one is (:func:`_elides`), where ``heads``: a name's
+    renderings (a lowercase term's head alone may render its phrase: 'Bescheinigung' for
+    «свидетельство на возвращение», beside 'Rückkehrbescheinigung')."""
     ones = [v for v in by_variant if len(v) == 1]
     for v in ones:
         if any(w != v and v[0].startswith(w[0]) and len(v[0][len(w[0]):].lstrip("-")) >= 3
-               for w in ones):
+               for w in ones) or heads and any(
+                w != v and w[0].endswith(v[0]) and len(w[0][:-len(v[0])].rstrip("-")) >= 3
+                for w in ones):
             del by_variant[v]
 
 
