@@ -95,7 +95,7 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
                 if tail and "-" not in tail:
                     hyphenated[tail[:1].isupper()][head + tail] = key
                     following = next((t for t in tokens[n + 1 : n + 2] if t.content), None)
-                    if not token.capital and following is not None:
+                    if (not token.capital or lang == "en") and following is not None:
                         modifying[(head + tail, following.lemma)] = key
     for row, tokens in enumerate(corpus.tokens[lang]):
         for n in range(len(tokens) - 1):
@@ -105,7 +105,13 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
             # Same letters, same capitals: 'Secretary General' for 'Secretary-General',
             # 'États membres' for 'États-membres', but not 'counter terrorism' (a verb)
             # for 'Counter-Terrorism'.
-            if a.capital and (a.text + b.text) in hyphenated[b.capital]:
+            # (In English a capitalised word and a lowercase one hyphened make an adjective,
+            # 'Russian-language media' beside 'the Russian language': before the same word
+            # only, as in lowercase.)
+            if a.capital and (a.text + b.text) in hyphenated[b.capital] and not (
+                    lang == "en" and not b.capital and (
+                        n + 2 >= len(tokens) or tokens[n + 2].brk
+                        or (a.text + b.text, tokens[n + 2].lemma) not in modifying)):
                 key = hyphenated[b.capital][a.text + b.text]
                 groups[key][f"{a.stem} {b.stem}"].append(Span(row, lang, n, n + 1))
             elif (not a.capital and n + 2 < len(tokens) and not tokens[n + 2].brk

@@ -283,6 +283,9 @@ def test_renderings_in_german_and_spanish(lang: str, variants: set[str]) -> None
         ("en", ["The long-term contract runs to 2040.", "A long term contract was signed.",
                 "In the long term prices will fall."],
          {"long-term", "long term"}, "spelling"),
+        # ... and a name's hyphened adjective, before the same word
+        ("en", ["Russian-language schools opened.", "Russian language schools closed."],
+         {"Russian-language", "Russian language"}, "spelling"),
         # a name's particle with and without its capital (gulf)
         ("ru", ["Х.Аль-Мансури проинформировал Министра.", "Министр встретился с Х.аль-Мансури.",
                 "Х.аль-Мансури высказался за обсуждение."],
@@ -314,6 +317,9 @@ def test_monolingual_variants_are_clustered(
         ("fr", ["Val-Serin est un village.", "Nous sommes arrivés à Val-Serin."]),
         ("de", ["In Riad führte Sergej Lawrow Gespräche mit dem Emir.",
                 "Die Gespräche Sergej Lawrows mit der Führung fanden statt."]),
+        # an English adjective hyphened from a name, before another noun (culture)
+        ("en", ["Russian-language schools opened.", "They teach the Russian language.",
+                "Russian-language media grew.", "The Russian language is studied."]),
     ],
 )
 def test_look_alikes_are_not_flagged(lang: str, texts: list[str]) -> None:
