@@ -34,6 +34,10 @@ from alignments.terms.span import PENALTY, TERM_PARTS, Corpus, Span
 
 MIN_ROWS = 2  # rows each phrase is used in
 LONGEST = 3  # content words a phrase may have
+RENDERS = 0.25  # how well each differing word must go with the word of the term it renders
+# (its rows are split between the two phrases, so it goes with it less than a rendering's
+# words do: 0.2-0.3 give the same on the corpora developed on, 0.15 flags 'banque de
+# développement dans / doit', 0.35 loses a group)
 Key = tuple[str, ...]
 
 
@@ -216,9 +220,17 @@ def _same_term(corpus: Corpus, lang: str, pivot: str, a: Key, b: Key, n: int,
     shared = {w for w in common_a & common_b if w in _nominal(corpus, pivot, min(only_a))}
     if not shared:
         return None
-    # both differing words go best with one word the rows share ...
-    same = (_best(corpus, lang, pivot, a[n], common_a) & _best(corpus, lang, pivot, b[n], common_b)
-            & shared)
+    # both differing words go best with one word the rows share, among the words a term
+    # can have (not a verb both rows of one phrase happen to have: «обеспечить» beside
+    # «атомные ледоколы», 'brise-glaces atomiques') ...
+    nominal_a = common_a & _nominal(corpus, pivot, min(only_a))
+    nominal_b = common_b & _nominal(corpus, pivot, min(only_b))
+    # ... well enough to join a rendering (not 'dans' / 'doit' after 'banque de
+    # développement', which go with no word of it)
+    same = {w for w in (_best(corpus, lang, pivot, a[n], nominal_a)
+                        & _best(corpus, lang, pivot, b[n], nominal_b) & shared)
+            if min(corpus.association(lang, x.rstrip("^"), pivot, w) for x in (a[n], b[n]))
+            >= RENDERS}
     # ... and the other words of the phrase each with another word of the term, one to one
     # («особое внимание»: 'special', 'attention'; not 'be' and 'signed' both for
     # «соглашение»)

@@ -117,3 +117,23 @@ def test_a_german_compound_beside_an_adjective_and_its_head_is_flagged() -> None
     assert any({"Flüssigerdgas"} <= set(f.variants)
                and any(v.casefold().startswith("verflüssigt") for v in f.variants)
                for f in flags), [f.variants for f in flags]
+
+
+def test_a_verb_both_rows_of_one_phrase_share_is_not_what_its_word_renders() -> None:
+    # from polar: «атомные ледоколы» every time, 'brise-glaces atomiques' in the two rows
+    # that also say «обеспечить», 'brise-glaces nucléaires' in two others: 'atomiques' goes
+    # best with that verb, but a term is a noun phrase, and among its words «атомные»
+    texts = [
+        {"ru": "Российские атомные ледоколы обеспечили проводку судов.",
+         "fr": "Les brise-glaces atomiques russes ont assuré l'escorte des navires."},
+        {"ru": "Наши атомные ледоколы готовы обеспечить безопасное прохождение.",
+         "fr": "Nos brise-glaces atomiques sont prêts à assurer un passage sûr."},
+        {"ru": "Маршрут, обслуживаемый атомными ледоколами, становится коридором.",
+         "fr": "Desservie par des brise-glaces nucléaires, la route devient un corridor."},
+        {"ru": "Для этого строятся новые атомные ледоколы.",
+         "fr": "De nouveaux brise-glaces nucléaires sont en construction."},
+        {"ru": "Порт открыт круглый год.", "fr": "Le port est ouvert toute l'année."},
+    ]
+    flags = [set(f.variants) for f in discover(rows(*texts), pivot="ru") if f.lang == "fr"]
+    assert {"brise-glaces atomiques", "brise-glaces nucléaires"} in flags, flags
+
