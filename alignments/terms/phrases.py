@@ -36,8 +36,8 @@ MIN_ROWS = 2  # rows each phrase is used in
 LONGEST = 3  # content words a phrase may have
 RENDERS = 0.25  # how well each differing word must go with the word of the term it renders
 # (its rows are split between the two phrases, so it goes with it less than a rendering's
-# words do: 0.2-0.3 give the same on the corpora developed on, 0.15 flags 'banque de
-# développement dans / doit', 0.35 loses a group)
+# words do): 0.25 and 0.3 give the same on the corpora developed on, 0.2 flags 'banque de
+# développement dans / doit'
 Key = tuple[str, ...]
 
 
@@ -225,10 +225,14 @@ def _same_term(corpus: Corpus, lang: str, pivot: str, a: Key, b: Key, n: int,
     # «атомные ледоколы», 'brise-glaces atomiques') ...
     nominal_a = common_a & _nominal(corpus, pivot, min(only_a))
     nominal_b = common_b & _nominal(corpus, pivot, min(only_b))
-    # ... well enough to join a rendering (not 'dans' / 'doit' after 'banque de
-    # développement', which go with no word of it)
-    same = {w for w in (_best(corpus, lang, pivot, a[n], nominal_a)
-                        & _best(corpus, lang, pivot, b[n], nominal_b) & shared)
+    if not (_best(corpus, lang, pivot, a[n], nominal_a)
+            & _best(corpus, lang, pivot, b[n], nominal_b) & shared):
+        return None
+    # ... and each renders a word of the term it goes with well enough to join a rendering,
+    # if not the best: its rows are split between the two phrases ('acts', 'actions' go
+    # best with «нотариальные», which 'notarial' renders, then with «действия»); not 'dans'
+    # / 'doit' after 'banque de développement', which go with no word of it
+    same = {w for w in shared
             if min(corpus.association(lang, x.rstrip("^"), pivot, w) for x in (a[n], b[n]))
             >= RENDERS}
     # ... and the other words of the phrase each with another word of the term, one to one

@@ -137,3 +137,26 @@ def test_a_verb_both_rows_of_one_phrase_share_is_not_what_its_word_renders() -> 
     flags = [set(f.variants) for f in discover(rows(*texts), pivot="ru") if f.lang == "fr"]
     assert {"brise-glaces atomiques", "brise-glaces nucléaires"} in flags, flags
 
+
+def test_a_varied_word_may_render_a_word_of_the_term_it_goes_with_less_than_another() -> None:
+    # from consular: «нотариальные действия» every time, 'notarial acts' and 'notarial
+    # actions'; 'acts' and 'actions' go best with «нотариальные» (the rows split between
+    # them, and «действия» is said of other things too), which 'notarial' renders: each
+    # renders one word of the term, and 'acts' goes with «действия» well enough
+    texts = [
+        {"ru": "Консул совершает нотариальные действия.",
+         "en": "The consul performs notarial acts."},
+        {"ru": "За нотариальные действия взимается сбор.",
+         "en": "A fee is charged for notarial acts."},
+        {"ru": "Нотариальные действия совершаются по записи.",
+         "en": "Notarial actions are performed by appointment."},
+        {"ru": "Перечень нотариальных действий опубликован.",
+         "en": "The list of notarial actions is published."},
+        {"ru": "Срок действия паспорта истёк.", "en": "The passport's validity has expired."},
+        {"ru": "Действие визы продлено.", "en": "The visa was extended."},
+        {"ru": "Соглашение вступило в действие.", "en": "The agreement took effect."},
+        {"ru": "Консульство открыто.", "en": "The consulate is open."},
+    ]
+    assert {"notarial acts", "notarial actions"} in [
+        {v.casefold() for v in f.variants} for f in discover(rows(*texts), pivot="ru")
+        if f.lang == "en"]
