@@ -317,6 +317,10 @@ def test_monolingual_variants_are_clustered(
         ("fr", ["Val-Serin est un village.", "Nous sommes arrivés à Val-Serin."]),
         ("de", ["In Riad führte Sergej Lawrow Gespräche mit dem Emir.",
                 "Die Gespräche Sergej Lawrows mit der Führung fanden statt."]),
+        # two German nouns the dictionary knows are two words, not one name heard two
+        # ways (summit, relay)
+        ("de", ["Seine Bemerkung war kurz.", "Die Bewertung war gut.",
+                "Eine Bemerkung folgte.", "Die Bewertung kam spät."]),
         # an English adjective hyphened from a name, before another noun (culture)
         ("en", ["Russian-language schools opened.", "They teach the Russian language.",
                 "Russian-language media grew.", "The Russian language is studied."]),
