@@ -170,6 +170,8 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
                 continue
             if _inside_name(tokens, n, m if b.capital else None, acronyms=lang == "ru"):
                 continue
+            if _quoted_title(corpus.texts[row][lang], tokens, n, m):
+                continue
             between = " ".join(t.lower for t in tokens[n + 1 : m])
             # stemmed in lower case: Russian stems a capitalised word as a name
             first, second = light_stem(a.lower, lang), light_stem(b.lower, lang)
@@ -194,6 +196,28 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
         second = light_stem(corpus.tokens[lang][spans[0].row][spans[0].j].lower, lang)
         if written[second] == len(spans):
             groups[key].update(variants)
+
+
+OPENING_QUOTES = "\"«„“‹"
+CLOSING_QUOTES = "\"»“”›"
+
+
+def _quoted_title(text: str, tokens: Sequence[Token], n: int, m: int) -> bool:
+    """Whether tokens ``n``..``m`` stand inside a title in quotation marks written in title
+    case (a conference's motto, "The Russian Language: Our Common Heritage"): its capitals
+    are the title's, not how the text writes the words."""
+    before = text[: tokens[n].start]
+    opening = max(before.rfind(q) for q in OPENING_QUOTES)
+    if opening < 0 or any(q in before[opening + 1 :] for q in CLOSING_QUOTES if q != '"'):
+        return False
+    rest = text[tokens[m].end :]
+    closing = min((k for k in (rest.find(q) for q in CLOSING_QUOTES) if k >= 0),
+                  default=-1)
+    if closing < 0:
+        return False
+    end = tokens[m].end + closing
+    inside = [t for t in tokens if opening < t.start and t.end <= end]
+    return title_case(inside)
 
 
 def _bare_capital(stem: str) -> str:
