@@ -393,12 +393,15 @@ def word_order_flags(corpus: Corpus, lang: str) -> list[Found]:
     """Multi-word names with the same words in another order or number: 'CSTO Council of
     Foreign Ministers' / 'CSTO Foreign Ministers Council' / 'CSTO Foreign Minister Council'."""
     groups: Groups = defaultdict(lambda: defaultdict(list))
+    months_and_days = calendar_words(lang)
     for row in range(len(corpus.texts)):
         for i, j in _names(corpus, lang, row):
             span = Span(row, lang, i, j)
             tokens = corpus.span_tokens(span)
             words = [t for t in tokens if t.content]
-            if len(words) < 2:
+            # a month or a day beside a name is a date, not a word of it ('in June Moscow
+            # hosts', 'Moscow in June')
+            if len(words) < 2 or any(t.lower in months_and_days for t in words):
                 continue
             # German chains a clause's nouns ('führte Sergej Lawrow Gespräche'): three or
             # more of them, a name among them, and no article joining them are no one name

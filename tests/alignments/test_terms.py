@@ -317,6 +317,8 @@ def test_monolingual_variants_are_clustered(
         ("fr", ["Val-Serin est un village.", "Nous sommes arrivés à Val-Serin."]),
         ("de", ["In Riad führte Sergej Lawrow Gespräche mit dem Emir.",
                 "Die Gespräche Sergej Lawrows mit der Führung fanden statt."]),
+        # a month beside a name is a date, not a word of it (culture)
+        ("en", ["In June Moscow will host the forum.", "The forum met in Moscow in June."]),
         # a title in quotation marks, in title case, says nothing of how the text writes
         # its words (culture)
         ("en", ['The conference "The Russian Language: Our Common Heritage" opens today.',
@@ -1253,7 +1255,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
     ("demo", 18, 0.95), ("sco", 29, 0.94), ("brics", 28, 0.96), ("osce", 28, 0.9),
     ("health", 24, 0.95), ("gulf", 27, 0.75), ("asia", 25, 0.95), ("economy", 21, 0.9),
-    ("culture", 26, 0.8), ("consular", 24, 0.88), ("polar", 22, 0.95), ("energy", 26, 0.9),
+    ("culture", 26, 0.85), ("consular", 24, 0.88), ("polar", 22, 0.95), ("energy", 26, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
                                                             precision: float) -> None:
