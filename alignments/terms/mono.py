@@ -538,11 +538,14 @@ def clipped_flags(corpus: Corpus, lang: str) -> list[Found]:
         by_start[(pair[0][:3], pair[2])].append(pair)
     found: list[Found] = []
     for (word, organisation), uses in words.items():
-        for first, second, _ in by_start.get((word[:3], organisation), []):
-            if _clipped(word, first, second):
-                long = pairs[(first, second, organisation)]
-                shown = f"{corpus.surface(uses[0])} / {corpus.surface(long[0])}"
-                found.append(("acronym", [long, uses], f"clipped beside its full form: {shown}"))
+        # where it clips several full forms (Генсек: «Генеральный секретарь», «Генеральный
+        # секретариат»), the one the text uses most
+        fits = [pair for pair in by_start.get((word[:3], organisation), [])
+                if _clipped(word, pair[0], pair[1])]
+        if fits:
+            long = max((pairs[pair] for pair in sorted(fits)), key=len)
+            shown = f"{corpus.surface(uses[0])} / {corpus.surface(long[0])}"
+            found.append(("acronym", [long, uses], f"clipped beside its full form: {shown}"))
     return found
 
 

@@ -946,6 +946,19 @@ def test_a_german_compounds_head_alone_is_the_compound_cut_short() -> None:
     assert not [f for f in flags if f.kind == "rendering"], [f.variants for f in flags]
 
 
+def test_a_clipped_title_goes_with_the_full_form_the_text_uses_most() -> None:
+    # from gulf: «Генсек ЛАГ» clips «Генеральный секретарь ЛАГ» (three times), and fits
+    # «Генеральный секретариат ЛАГ» (once, the office) by its letters too
+    texts = ["Генеральный секретарь ЛАГ выступил.",
+             "С Генеральным секретарем ЛАГ встретился министр.",
+             "Генеральный секретарь ЛАГ прибыл в Москву.", "Генсек ЛАГ заявил о поддержке.",
+             "Министр принял Генсека ЛАГ.", "Доклад Генерального секретариата ЛАГ опубликован.",
+             "Сотрудники Генерального секретариата ЛАГ работают."]
+    flags = discover(rows(*({"ru": t} for t in texts)), pivot="xx")
+    assert [(f.kind, f.variants) for f in flags] == [
+        ("acronym", ("Генеральный секретарь ЛАГ", "Генсек ЛАГ"))]
+
+
 def test_two_spellings_of_a_name_keep_their_roots_apart() -> None:
     assert name_root(stem("Нюремберге", "ru"), "ru") != name_root(stem("Нюрнбергского", "ru"),
                                                                    "ru")
@@ -1254,7 +1267,7 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # (18 of 32 then).
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
     ("demo", 18, 0.95), ("sco", 29, 0.94), ("brics", 28, 0.96), ("osce", 28, 0.9),
-    ("health", 24, 0.95), ("gulf", 27, 0.75), ("asia", 25, 0.95), ("economy", 21, 0.9),
+    ("health", 24, 0.95), ("gulf", 27, 0.8), ("asia", 25, 0.95), ("economy", 21, 0.9),
     ("culture", 26, 0.85), ("consular", 24, 0.88), ("polar", 22, 0.95), ("energy", 26, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
