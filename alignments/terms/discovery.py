@@ -572,11 +572,11 @@ def _drop_compounds(by_variant: dict[tuple[str, ...], list[Span]], *, heads: boo
     """A German one-word rendering that is another one-word rendering with a head after it
     ('Wostoksee' beside 'Wostok' for «Восток», 'Puschkin-Institut' beside 'Puschkin') names
     the head, which the original says in a word of its own («озеро Восток»): it renders a
-    longer term, not this one another way, and is left out. So is one that is another's
-    head alone ('Außenminister' beside 'Vizeaußenminister'), the compound cut short, as a
-    shorter rendering inside a longer one is (:func:`_elides`), where ``heads``: a name's
-    renderings (a lowercase term's head alone may render its phrase: 'Bescheinigung' for
-    «свидетельство на возвращение», beside 'Rückkehrbescheinigung')."""
+    longer term, not this one another way, and is left out. With ``heads`` (a name's
+    renderings), so is one that is another's head alone ('Außenminister' beside
+    'Vizeaußenminister'): the compound cut short, as a shorter rendering inside a longer
+    one is (:func:`_elides`). A lowercase term's head alone may render its phrase
+    ('Bescheinigung' for «свидетельство на возвращение», beside 'Rückkehrbescheinigung')."""
     ones = [v for v in by_variant if len(v) == 1]
     for v in ones:
         if any(w != v and v[0].startswith(w[0]) and len(v[0][len(w[0]):].lstrip("-")) >= 3
@@ -742,7 +742,9 @@ def _elides(
     lang = spans[short][0].lang
     for k in range(len(long) - n + 1):
         # an English one-word rendering goes by its root ('Russian' for «Российская
-        # Федерация», beside 'Russian Federation': the Russian Embassy)
+        # Федерация», beside 'Russian Federation': the Russian Embassy); a Russian one
+        # by its root would be read inside longer renderings it is no ellipsis of
+        # ('МАГАТЭ' inside 'Совет управляющих МАГАТЭ': gulf's «СУ МАГАТЭ» flag lost)
         if long[k : k + n] == short or (lang == "en" and n == 1 < len(long)
                                          and name_root(long[k], lang) == short[0]):
             extra = corpus.span_tokens(spans[long][0])

@@ -102,20 +102,19 @@ def spelling_flags(corpus: Corpus, lang: str) -> list[Found]:
             a, b = tokens[n], tokens[n + 1]
             if b.brk or not (a.content and b.content):
                 continue
+            # the hyphened form with the same word after it ('long-term contract')
+            before_same = (n + 2 < len(tokens) and not tokens[n + 2].brk
+                           and (a.text + b.text, tokens[n + 2].lemma) in modifying)
             # Same letters, same capitals: 'Secretary General' for 'Secretary-General',
             # 'États membres' for 'États-membres', but not 'counter terrorism' (a verb)
-            # for 'Counter-Terrorism'.
-            # (In English a capitalised word and a lowercase one hyphened make an adjective,
-            # 'Russian-language media' beside 'the Russian language': before the same word
-            # only, as in lowercase.)
-            if a.capital and (a.text + b.text) in hyphenated[b.capital] and not (
-                    lang == "en" and not b.capital and (
-                        n + 2 >= len(tokens) or tokens[n + 2].brk
-                        or (a.text + b.text, tokens[n + 2].lemma) not in modifying)):
+            # for 'Counter-Terrorism'. In English a capitalised word and a lowercase one
+            # hyphened make an adjective ('Russian-language media' beside 'the Russian
+            # language'): before the same word only, as in lowercase.
+            if (a.capital and (a.text + b.text) in hyphenated[b.capital]
+                    and (lang != "en" or b.capital or before_same)):
                 key = hyphenated[b.capital][a.text + b.text]
                 groups[key][f"{a.stem} {b.stem}"].append(Span(row, lang, n, n + 1))
-            elif (not a.capital and n + 2 < len(tokens) and not tokens[n + 2].brk
-                  and (a.text + b.text, tokens[n + 2].lemma) in modifying):
+            elif not a.capital and before_same:
                 key = modifying[(a.text + b.text, tokens[n + 2].lemma)]
                 groups[key][f"{a.stem} {b.stem}"].append(Span(row, lang, n, n + 1))
     if lang == "de":

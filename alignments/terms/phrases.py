@@ -216,15 +216,16 @@ def _same_term(corpus: Corpus, lang: str, pivot: str, a: Key, b: Key, n: int,
     acronym = _one_acronym(corpus, lang, pivot, a, b, n, only_a, only_b)
     if acronym is not None:
         return acronym
-    # the term's words: the shared ones a noun phrase can have (not «за», «надеемся»)
-    shared = {w for w in common_a & common_b if w in _nominal(corpus, pivot, min(only_a))}
+    # the words a term can have (nouns, adjectives, participles: not «за», «надеемся»)
+    nominal_a = common_a & _nominal(corpus, pivot, min(only_a))
+    nominal_b = common_b & _nominal(corpus, pivot, min(only_b))
+    # the term's words: those the rows of both phrases share
+    shared = nominal_a & common_b
     if not shared:
         return None
     # both differing words go best with one word the rows share, among the words a term
     # can have (not a verb both rows of one phrase happen to have: «обеспечить» beside
     # «атомные ледоколы», 'brise-glaces atomiques') ...
-    nominal_a = common_a & _nominal(corpus, pivot, min(only_a))
-    nominal_b = common_b & _nominal(corpus, pivot, min(only_b))
     if not (_best(corpus, lang, pivot, a[n], nominal_a)
             & _best(corpus, lang, pivot, b[n], nominal_b) & shared):
         return None
