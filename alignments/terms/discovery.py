@@ -58,6 +58,7 @@ from alignments.terms.mono import (
 )
 from alignments.terms.phrases import one_word_apart
 from alignments.terms.span import (
+    TITLE_WORDS,
     Concept,
     Corpus,
     Span,
@@ -532,6 +533,10 @@ def _rendering_groups(
     # Spellings of one rendering (Anti-Terror-Struktur, Antiterrorstruktur) are one
     # variant here: the spelling detector reports them, once.
     spelled: dict[str, tuple[str, ...]] = {}
+    # Whether the original cuts a post short wherever this variant renders it
+    # («заместитель Министра» after «заместитель Министра иностранных дел»).
+    sources = {corpus.variant_id(source) for source, _ in pairs}
+    post_cut: dict[tuple[str, ...], bool] = defaultdict(lambda: True)
     for source, span in pairs:
         key = _one_word_name(corpus.variant_id(span), lang)
         key = spelled.setdefault(
@@ -541,6 +546,9 @@ def _rendering_groups(
         qualified[key] &= abbreviated and not _acronym_beside(corpus, span)
         spelled_out[key] &= not abbreviated
         shortened[key] &= abbreviated
+        said = corpus.variant_id(source)
+        post_cut[key] &= said[0] in TITLE_WORDS.get(source.lang, ()) and any(
+            len(w) > len(said) and w[:len(said)] == said for w in sources)
     if lang == "de":
         _drop_compounds(by_variant, heads=not plain)
     ids = list(by_variant)
@@ -562,10 +570,26 @@ def _rendering_groups(
         v for v in ids
         if not any(w != v and _elides(v, w, by_variant, corpus, qualified[v]) for w in ids)
     ]
+    # ... and a translation that cuts it short there too, in fewer of the same words
+    # ('Deputy Minister' beside 'Deputy Foreign Minister'), follows the original.
+    ids = [
+        v for v in ids
+        if not (post_cut[v] and any(w != v and _fewer_words(corpus, by_variant[v][0],
+                                                           by_variant[w][0]) for w in ids))
+    ]
     if len(ids) < 2:
         return []
     component = corpus.largest_related(ids, by_variant, named)
     return [by_variant[v] for v in component] if len(component) >= 2 else []
+
+
+def _fewer_words(corpus: Corpus, short: Span, long: Span) -> bool:
+    """Whether ``short`` says fewer of ``long``'s words: 'Deputy Minister' of 'Deputy
+    Foreign Minister', 'stellvertretende Minister' of 'stellvertretende Außenminister' (a
+    German compound's head counts as its word)."""
+    words = corpus.content_words(short)
+    more = corpus.content_words(long)
+    return words != more and words <= more | corpus.heads(long)
 
 
 def _drop_compounds(by_variant: dict[tuple[str, ...], list[Span]], *, heads: bool) -> None:

@@ -33,6 +33,7 @@ MAX_CONTENT = 6  # content words a term may have
 TITLE_WORDS = {"ru": frozenset({"заместитель", "замминистра", "статс-секретарь"})}
 PLAIN_CONTENT = 3  # content words a term in lowercase words only may have
 PLAIN_MIN = 3  # its occurrences, at least
+POST_WORD = 0.5  # how well a post's own word must go with it to render it alone
 PENALTY = 0.45  # what a target word must associate above to join a rendering
 SMOOTHING = 1.0
 FUNCTION_COST = 0.05
@@ -243,6 +244,10 @@ class Corpus:
                 nxt = tokens[j + 1]
                 if nxt.brk or nxt.number:
                     break
+                # A post ends before the initials of its holder: «заместитель Министра
+                # иностранных дел Российской Федерации Ю.А.Щёголев».
+                if is_initial_letter(nxt) and not is_initial_letter(tokens[j]):
+                    break
                 capital = self.is_capital(lang, nxt)
                 if not (nxt.function or extend or capital):
                     break
@@ -305,6 +310,21 @@ class Corpus:
                     lang, row, extend=extend) if s.i == i + 1]
         return spans
 
+    def post_spans(self, lang: str, row: int, *, extend: bool) -> list[Span]:
+        """A name with the lowercase word before it, function words between: how a
+        translation may render a post (:meth:`title_spans`): 'stellvertretende
+        Außenminister', 'viceministro de Asuntos Exteriores'."""
+        tokens = self.tokens[lang][row]
+        spans = []
+        for span in self.candidate_spans(lang, row, extend=extend):
+            k = span.i - 1
+            while k >= 0 and tokens[k].function and not tokens[k + 1].brk:
+                k -= 1
+            if (k >= 0 and not tokens[k + 1].brk and tokens[k].content
+                    and not self.is_capital(lang, tokens[k])):
+                spans.append(Span(row, lang, k, span.j))
+        return spans
+
     def plain_spans(self, lang: str, row: int, *, names: bool = False,
                     longest: int = PLAIN_CONTENT) -> list[Span]:
         """Terms in lowercase words only: «прикаспийские государства», «налог на
@@ -344,7 +364,8 @@ class Corpus:
                     content += tokens[j].content
                     if content > MAX_CONTENT:
                         break
-                    if tokens[j].content:
+                    # (a person's initial alone, «Ю» of «Ю.А.Щёголев», is no term)
+                    if tokens[j].content and not (i == j and is_initial_letter(tokens[j])):
                         spans.append(Span(row, lang, i, j))
         return spans
 
@@ -552,6 +573,15 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
     for head, longer in qualified.items():
         if len(longer) == 1:
             parent[find(head)] = find(longer[0])
+    # So is a post cut short («заместитель Министра» after «заместитель Министра
+    # иностранных дел Российской Федерации») when every longer post it begins is one.
+    posts = [k for k in closed if k[0] in TITLE_WORDS.get(pivot, ())]
+    for a in posts:
+        longer = [b for b in posts if len(b) > len(a) and b[:len(a)] == a]
+        if longer:
+            longest = max(longer, key=len)
+            if all(longest[:len(b)] == b for b in longer):
+                parent[find(a)] = find(longest)
     grouped: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
     for k in closed:
         grouped[find(k)].append(k)
@@ -677,6 +707,8 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
     # one) says nothing of this term.
     term_sets = (corpus.set_rows(by_row) & corpus.present[pivot] if concept.plain
                  else frozenset())
+    first = corpus.span_tokens(concept.occurrences[0])[0]
+    title = first.lemma in TITLE_WORDS.get(pivot, ())
     for row, occurrences in sorted(by_row.items()):
         tokens = corpus.tokens[lang][row]
         if not tokens:
@@ -697,23 +729,36 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
                                                  longest=PLAIN_CONTENT + 1)
                               if concept.plain else []) if s not in shorter]
         extra = set(longer)
+        # A post («заместитель Министра …») may be rendered with its lowercase word
+        # before the office: 'stellvertretende Außenminister', 'viceministro de Asuntos
+        # Exteriores'.
+        posts = corpus.post_spans(lang, row, extend=extend) if title else []
         spans = [
             s for s in [*corpus.candidate_spans(lang, row, extend=extend),
-                        *corpus.lowercase_spans(lang, row), *plain, *longer]
+                        *corpus.lowercase_spans(lang, row), *plain, *longer, *posts]
             if joins or not any(t.lower in CONJUNCTIONS for t in corpus.span_tokens(s))
         ]
+        if title:
+            # A post's rendering has a word of its own, one that goes best with the post's
+            # word ('viceministro', 'Vizeaußenminister' with «заместитель»): 'ministro de
+            # Asuntos Exteriores' renders the office, the minister's or a council's.
+            deputy = {k for k, t in enumerate(tokens) if t.content and _goes_best_with(
+                corpus, lang, t, pivot, first.lemma, concept.stems)}
+            spans = [s for s in spans if deputy.intersection(range(s.i, s.j + 1))]
         # Only the words a candidate span covers are scored (most of a row's are not).
         covered = {k for s in spans for k in range(s.i, s.j + 1)}
         scores = [_word_score(corpus, lang, t, pivot, inside, outside) if k in covered
                   else 0.0 for k, t in enumerate(tokens)]
         taken: list[Span] = []
         for occurrence in occurrences:
+            if _shared(pivot_tokens, occurrence):
+                continue
             best: tuple[float, Span] | None = None
             for span in spans:
                 if any(s.i <= span.j and span.i <= s.j for s in taken):
                     continue
                 words = scores[span.i : span.j + 1]
-                if max(words) < 0.6 or words[0] < 0 or words[-1] < 0:
+                if max(words) < (POST_WORD if title else 0.6) or words[0] < 0 or words[-1] < 0:
                     continue
                 if min(words) <= RIVAL_COST and span in extra:
                     continue  # the word more must go with the term, none with another
@@ -725,6 +770,23 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
                 taken.append(span)
                 found.append((occurrence, span))
     return found
+
+
+def _shared(tokens: Sequence[Token], span: Span) -> bool:
+    """Whether the term's head is shared with another organisation after a conjunction
+    («Генеральными секретарями ОБСЕ и ОЧЭС»): a translation must then put the head
+    where the coordination wants it ('the Secretaries General of the OSCE and BSEC'), a
+    word order that is no translator's choice."""
+    return (span.j > span.i and tokens[span.j].acronym and span.j + 2 < len(tokens)
+            and tokens[span.j + 1].lower in CONJUNCTIONS and tokens[span.j + 2].acronym)
+
+
+def _goes_best_with(corpus: Corpus, lang: str, token: Token, pivot: str, word: str,
+                    words: Collection[str]) -> bool:
+    """Whether a target word goes with the pivot ``word`` better than with the others."""
+    scores = corpus.associations(lang, token.lemma, pivot)
+    own = scores.get(word, 0.0)
+    return own > 0 and all(scores.get(w, 0.0) < own for w in words if w != word)
 
 
 def _whole_name(corpus: Corpus, span: Span, occurrence: Span, spans: Sequence[Span],
@@ -786,7 +848,17 @@ def _word_score(
         return -FUNCTION_COST
     here = _best(corpus, lang, token, pivot, inside)
     there = _best(corpus, lang, token, pivot, outside)
+    if here == there == 1.0 and _likeness(token, outside) > _likeness(token, inside):
+        # a word like two of the row ('Sekretariats' beside «секретаря» and
+        # «секретариата») goes with the one it is most like
+        return RIVAL_COST
     return here if here >= there else RIVAL_COST
+
+
+def _likeness(token: Token, side: _Side) -> float:
+    """How much the word looks like the side's words in Latin letters, at best."""
+    folded = translit_fold(token.lemma)
+    return max((ratio(folded, c) for c in side.cues), default=0.0)
 
 
 NAME_LIKENESS = 0.88  # Jaro-Winkler of two languages' sound keys of one name

@@ -1264,10 +1264,10 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # and 'United States', a real variant the labels lack). 2026-12-07 (sixth): gulf 27, asia 25,
 # polar 21 (an acronym of another language beside a name in the translation's own words; the
 # Svalbard Treaty); energy, whose label list was read that session, developed on from then
-# (18 of 32 then).
+# (18 of 32 then). 2026-12-07 (eighth): gulf 28 at 0.85, osce 0.93 (a deputy's post).
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
-    ("demo", 18, 0.95), ("sco", 29, 0.94), ("brics", 28, 0.96), ("osce", 28, 0.9),
-    ("health", 24, 0.95), ("gulf", 27, 0.8), ("asia", 25, 0.95), ("economy", 21, 0.9),
+    ("demo", 18, 0.95), ("sco", 29, 0.94), ("brics", 28, 0.96), ("osce", 28, 0.93),
+    ("health", 24, 0.95), ("gulf", 28, 0.85), ("asia", 25, 0.95), ("economy", 21, 0.9),
     ("culture", 26, 0.85), ("consular", 24, 0.88), ("polar", 22, 0.95), ("energy", 26, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
