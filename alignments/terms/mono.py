@@ -152,6 +152,7 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
     Госуслуг; not принимающая сторона, a common word); not in German, whose capital marks
     a noun (neu bauen, neuen Bau)."""
     lowercase: Groups = defaultdict(lambda: defaultdict(list))
+    named: set[str] = set()  # written with capitals in quotation marks: a thing's name
     for row, tokens in enumerate(corpus.tokens[lang]):
         if title_case(tokens):
             continue
@@ -178,6 +179,8 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
             variant = f"{a.text[:1]}{first[1:]} {between} {b.text[:1]}{second[1:]}"
             if a.capital or b.capital:
                 groups[key][variant].append(Span(row, lang, n, m))
+                if _quoted(corpus.texts[row][lang], tokens, n, m) is not None:
+                    named.add(key)
             elif lang in FUNCTION_WORDS and lang != "de" and (
                     lang != "ru" or noun_phrase([a, b])):
                 lowercase[key][variant].append(Span(row, lang, n, m))
@@ -188,6 +191,15 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
     written = Counter(light_stem(t.lower, lang) for tokens in corpus.tokens[lang]
                       for t in tokens if t.content and not t.capital)
     for key, variants in lowercase.items():
+        # a name in title case written in small letters too, each way twice at least:
+        # 'Diálogo Estratégico' / 'diálogo estratégico' (not in Russian, whose names
+        # capitalise their first word only, nor a name in quotation marks: the system
+        # "Capital Investments" and capital investments)
+        if (key in groups and lang != "ru" and key not in named
+                and all(v[:1].isupper() and v.split()[-1][:1].isupper() for v in groups[key])
+                and min(map(len, [*variants.values(), *groups[key].values()])) >= 2):
+            groups[key].update(variants)
+            continue
         # where the text capitalises the second word only: a name after a common noun
         if key not in groups or not all(v[:1].islower() for v in groups[key]):
             continue
@@ -205,18 +217,23 @@ def _quoted_title(text: str, tokens: Sequence[Token], n: int, m: int) -> bool:
     """Whether tokens ``n``..``m`` stand inside a title in quotation marks written in title
     case (a conference's motto, "The Russian Language: Our Common Heritage"): its capitals
     are the title's, not how the text writes the words."""
+    inside = _quoted(text, tokens, n, m)
+    return inside is not None and title_case(inside)
+
+
+def _quoted(text: str, tokens: Sequence[Token], n: int, m: int) -> list[Token] | None:
+    """The words in the quotation marks around tokens ``n``..``m``; None outside any."""
     before = text[: tokens[n].start]
     opening = max(before.rfind(q) for q in OPENING_QUOTES)
     if opening < 0 or any(q in before[opening + 1 :] for q in CLOSING_QUOTES if q != '"'):
-        return False
+        return None
     rest = text[tokens[m].end :]
     closing = min((k for k in (rest.find(q) for q in CLOSING_QUOTES) if k >= 0),
                   default=-1)
     if closing < 0:
-        return False
+        return None
     end = tokens[m].end + closing
-    inside = [t for t in tokens if opening < t.start and t.end <= end]
-    return title_case(inside)
+    return [t for t in tokens if opening < t.start and t.end <= end]
 
 
 def _bare_capital(stem: str) -> str:
