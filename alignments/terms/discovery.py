@@ -63,6 +63,7 @@ from alignments.terms.span import (
     Corpus,
     Span,
     abbreviates,
+    goes_best_with,
     noun_phrase,
     pivot_concepts,
     render,
@@ -579,8 +580,25 @@ def _rendering_groups(
     ]
     if len(ids) < 2:
         return []
-    component = corpus.largest_related(ids, by_variant, named)
+    component = corpus.largest_related(ids, by_variant, named, _posts(pairs, by_variant,
+                                                                       ids, corpus))
     return [by_variant[v] for v in component] if len(component) >= 2 else []
+
+
+def _posts(pairs: list[tuple[Span, Span]], by_variant: Mapping[tuple[str, ...], list[Span]],
+           ids: list[tuple[str, ...]], corpus: Corpus) -> set[tuple[str, ...]]:
+    """The renderings of a post that each have a word of the post's own, which go
+    together whatever their other words: 'viceministro de Asuntos Exteriores' and
+    'vicecanciller' for «заместитель Министра иностранных дел»."""
+    sources = [source for source, _ in pairs]
+    if not sources or corpus.span_tokens(sources[0])[0].lemma not in TITLE_WORDS.get(
+            sources[0].lang, ()):
+        return set()
+    pivot, word = sources[0].lang, corpus.span_tokens(sources[0])[0].lemma
+    stems = {t.lemma for s in sources for t in corpus.span_tokens(s) if t.content}
+    return {v for v in ids if all(any(
+        t.content and goes_best_with(corpus, s.lang, t, pivot, word, stems)
+        for t in corpus.span_tokens(s)) for s in by_variant[v])}
 
 
 def _fewer_words(corpus: Corpus, short: Span, long: Span) -> bool:

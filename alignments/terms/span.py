@@ -457,10 +457,11 @@ class Corpus:
 
     def largest_related(
         self, ids: list[tuple[str, ...]], spans: Mapping[tuple[str, ...], list[Span]],
-        named: Collection[Span] = (),
+        named: Collection[Span] = (), kin: Collection[tuple[str, ...]] = (),
     ) -> list[tuple[str, ...]]:
         """The largest group of variants linked by ``related`` (by occurrences); a variant
-        with a span in ``named`` is related to every acronym among them too."""
+        with a span in ``named`` is related to every acronym among them too, and the
+        variants in ``kin`` to each other."""
         naming = {v for v in ids if any(s in named for s in spans[v])}
         acronyms = {v for v in ids if len(v) == 1 and self.span_tokens(spans[v][0])[0].acronym}
         parent = {v: v for v in ids}
@@ -473,7 +474,8 @@ class Corpus:
         for n, a in enumerate(ids):
             for b in ids[n + 1 :]:
                 if (self.related(spans[a][0], spans[b][0])
-                        or (a in naming and b in acronyms) or (b in naming and a in acronyms)):
+                        or (a in naming and b in acronyms) or (b in naming and a in acronyms)
+                        or (a in kin and b in kin)):
                     parent[find(a)] = find(b)
         groups: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
         for v in ids:
@@ -742,9 +744,13 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
             # A post's rendering has a word of its own, one that goes best with the post's
             # word ('viceministro', 'Vizeaußenminister' with «заместитель»): 'ministro de
             # Asuntos Exteriores' renders the office, the minister's or a council's.
-            deputy = {k for k, t in enumerate(tokens) if t.content and _goes_best_with(
+            deputy = {k for k, t in enumerate(tokens) if t.content and goes_best_with(
                 corpus, lang, t, pivot, first.lemma, concept.stems)}
             spans = [s for s in spans if deputy.intersection(range(s.i, s.j + 1))]
+            # or that word alone ('vicecanciller')
+            spans += [Span(row, lang, k, k) for k in sorted(deputy)
+                      if not corpus.is_capital(lang, tokens[k])
+                      and Span(row, lang, k, k) not in spans]
         # Only the words a candidate span covers are scored (most of a row's are not).
         covered = {k for s in spans for k in range(s.i, s.j + 1)}
         scores = [_word_score(corpus, lang, t, pivot, inside, outside) if k in covered
@@ -781,7 +787,7 @@ def _shared(tokens: Sequence[Token], span: Span) -> bool:
             and tokens[span.j + 1].lower in CONJUNCTIONS and tokens[span.j + 2].acronym)
 
 
-def _goes_best_with(corpus: Corpus, lang: str, token: Token, pivot: str, word: str,
+def goes_best_with(corpus: Corpus, lang: str, token: Token, pivot: str, word: str,
                     words: Collection[str]) -> bool:
     """Whether a target word goes with the pivot ``word`` better than with the others."""
     scores = corpus.associations(lang, token.lemma, pivot)
@@ -893,6 +899,7 @@ __all__ = [
     "abbreviates",
     "noun_phrase",
     "pivot_concepts",
+    "goes_best_with",
     "render",
 ]
 
