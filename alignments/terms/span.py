@@ -773,6 +773,8 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
                     best = (total, span)
             if best is not None:
                 span = _whole_name(corpus, best[1], occurrence, spans, taken, scores)
+                if not concept.plain:
+                    span = _name_to_its_end(corpus, span, taken, scores)
                 taken.append(span)
                 found.append((occurrence, span))
     return found
@@ -793,6 +795,31 @@ def goes_best_with(corpus: Corpus, lang: str, token: Token, pivot: str, word: st
     scores = corpus.associations(lang, token.lemma, pivot)
     own = scores.get(word, 0.0)
     return own > 0 and all(scores.get(w, 0.0) < own for w in words if w != word)
+
+
+def _name_to_its_end(corpus: Corpus, span: Span, taken: Sequence[Span],
+                     scores: Sequence[float]) -> Span:
+    """``span`` grown rightwards over the capitalised words of the name it stops inside
+    ('Cumbre de Asia' of 'Cumbre de Asia Oriental', 'Cumbre de Asia del Este': 'Este' is
+    the demonstrative 'este' too, and goes with nothing): function words and a capitalised
+    word at a time, no punctuation between, none that goes better with another word of
+    the original. Not in German, where every noun is capitalised."""
+    tokens = corpus.tokens[span.lang][span.row]
+    if span.lang == "de":
+        return span
+    j = span.j
+    while True:
+        k = j + 1
+        while (k < len(tokens) and tokens[k].function and not tokens[k].brk
+               and tokens[k].lower not in CONJUNCTIONS):
+            k += 1
+        if (k >= len(tokens) or tokens[k].brk or not tokens[k].content
+                or not tokens[k].capital or tokens[k].acronym or scores[k] <= RIVAL_COST
+                or is_initial_letter(tokens[k])
+                or any(t.i <= k and j < t.j for t in taken)):
+            break
+        j = k
+    return span if j == span.j else Span(span.row, span.lang, span.i, j)
 
 
 def _whole_name(corpus: Corpus, span: Span, occurrence: Span, spans: Sequence[Span],

@@ -1265,10 +1265,11 @@ def test_the_organisation_left_out_of_a_name_the_original_qualifies_is_a_variant
 # polar 21 (an acronym of another language beside a name in the translation's own words; the
 # Svalbard Treaty); energy, whose label list was read that session, developed on from then
 # (18 of 32 then). 2026-12-07 (eighth): gulf 29 at 0.85 (a deputy's post, a name in title
-# case written in small letters too), osce 29 at 0.93 (the deputy's post in one word too).
+# case written in small letters too), osce 29 at 0.93 (the deputy's post in one word too),
+# asia 26 and economy 22 (a name's rendering runs to the end of the name).
 @pytest.mark.parametrize(("corpus", "found", "precision"), [
     ("demo", 18, 0.95), ("sco", 29, 0.94), ("brics", 28, 0.96), ("osce", 29, 0.93),
-    ("health", 24, 0.95), ("gulf", 29, 0.85), ("asia", 25, 0.95), ("economy", 21, 0.9),
+    ("health", 24, 0.95), ("gulf", 29, 0.85), ("asia", 26, 0.95), ("economy", 22, 0.9),
     ("culture", 26, 0.85), ("consular", 24, 0.88), ("polar", 22, 0.95), ("energy", 26, 0.9),
 ])
 def test_discovery_on_the_labelled_corpora_holds_its_floors(corpus: str, found: int,
