@@ -580,8 +580,8 @@ def _rendering_groups(
     ]
     if len(ids) < 2:
         return []
-    component = corpus.largest_related(ids, by_variant, named, _posts(pairs, by_variant,
-                                                                       ids, corpus))
+    kin = _posts(pairs, by_variant, ids, corpus)
+    component = corpus.largest_related(ids, by_variant, named, kin)
     return [by_variant[v] for v in component] if len(component) >= 2 else []
 
 

@@ -150,7 +150,9 @@ def _capitals(groups: Groups, corpus: Corpus, lang: str) -> None:
     all are a variant too where the text capitalises the second one only, a name after a
     common noun, and writes it in lower case nowhere else (портал госуслуг, портал
     Госуслуг; not принимающая сторона, a common word); not in German, whose capital marks
-    a noun (neu bauen, neuen Bau)."""
+    a noun (neu bauen, neuen Bau). So are they where the text writes both words with
+    capitals elsewhere, each way twice (Diálogo Estratégico, diálogo estratégico), unless
+    the capitals stand in quotation marks, a thing's name."""
     lowercase: Groups = defaultdict(lambda: defaultdict(list))
     named: set[str] = set()  # written with capitals in quotation marks: a thing's name
     for row, tokens in enumerate(corpus.tokens[lang]):

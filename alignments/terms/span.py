@@ -790,7 +790,7 @@ def _shared(tokens: Sequence[Token], span: Span) -> bool:
 
 
 def goes_best_with(corpus: Corpus, lang: str, token: Token, pivot: str, word: str,
-                    words: Collection[str]) -> bool:
+                   words: Collection[str]) -> bool:
     """Whether a target word goes with the pivot ``word`` better than with the others."""
     scores = corpus.associations(lang, token.lemma, pivot)
     own = scores.get(word, 0.0)
@@ -924,9 +924,9 @@ __all__ = [
     "Corpus",
     "Span",
     "abbreviates",
+    "goes_best_with",
     "noun_phrase",
     "pivot_concepts",
-    "goes_best_with",
     "render",
 ]
 
