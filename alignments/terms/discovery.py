@@ -57,16 +57,15 @@ from alignments.terms.mono import (
     word_order_flags,
 )
 from alignments.terms.phrases import one_word_apart
+from alignments.terms.rendering import goes_best_with, render
 from alignments.terms.span import (
     TITLE_WORDS,
     Concept,
     Corpus,
     Span,
     abbreviates,
-    goes_best_with,
     noun_phrase,
     pivot_concepts,
-    render,
 )
 
 __all__ = ["AlignedRow", "Flag", "Occurrence", "discover", "flag_key"]

@@ -30,7 +30,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from alignments.terms.lang import Token, german_heads, russian_part_of_speech, spelling_key
-from alignments.terms.span import PENALTY, TERM_PARTS, Corpus, Span
+from alignments.terms.rendering import PENALTY
+from alignments.terms.span import TERM_PARTS, Corpus, Span
 
 MIN_ROWS = 2  # rows each phrase is used in
 LONGEST = 3  # content words a phrase may have
