@@ -59,11 +59,11 @@ from alignments.terms.mono import (
 from alignments.terms.phrases import one_word_apart
 from alignments.terms.rendering import goes_best_with, render
 from alignments.terms.span import (
-    TITLE_WORDS,
     Concept,
     Corpus,
     Span,
     abbreviates,
+    is_post,
     noun_phrase,
     pivot_concepts,
 )
@@ -547,7 +547,7 @@ def _rendering_groups(
         spelled_out[key] &= not abbreviated
         shortened[key] &= abbreviated
         said = corpus.variant_id(source)
-        post_cut[key] &= said[0] in TITLE_WORDS.get(source.lang, ()) and any(
+        post_cut[key] &= is_post(said, source.lang) and any(
             len(w) > len(said) and w[:len(said)] == said for w in sources)
     if lang == "de":
         _drop_compounds(by_variant, heads=not plain)
@@ -590,10 +590,9 @@ def _posts(pairs: list[tuple[Span, Span]], by_variant: Mapping[tuple[str, ...], 
     together whatever their other words: 'viceministro de Asuntos Exteriores' and
     'vicecanciller' for «заместитель Министра иностранных дел»."""
     sources = [source for source, _ in pairs]
-    if not sources or corpus.span_tokens(sources[0])[0].lemma not in TITLE_WORDS.get(
-            sources[0].lang, ()):
+    if not sources or not is_post(corpus.variant_id(sources[0]), sources[0].lang):
         return set()
-    pivot, word = sources[0].lang, corpus.span_tokens(sources[0])[0].lemma
+    pivot, word = sources[0].lang, corpus.variant_id(sources[0])[0]
     stems = {t.lemma for s in sources for t in corpus.span_tokens(s) if t.content}
     return {v for v in ids if all(any(
         t.content and goes_best_with(corpus, s.lang, t, pivot, word, stems)

@@ -22,10 +22,10 @@ from alignments.terms.span import (
     CONJUNCTIONS,
     PLAIN_CONTENT,
     SMOOTHING,
-    TITLE_WORDS,
     Concept,
     Corpus,
     Span,
+    is_post,
 )
 
 POST_WORD = 0.5  # how well a post's own word must go with it to render it alone
@@ -56,7 +56,7 @@ def render(corpus: Corpus, concept: Concept, lang: str) -> list[tuple[Span, Span
     term_sets = (corpus.set_rows(by_row) & corpus.present[pivot] if concept.plain
                  else frozenset())
     first = corpus.span_tokens(concept.occurrences[0])[0]
-    title = first.lemma in TITLE_WORDS.get(pivot, ())
+    title = is_post(corpus.variant_id(concept.occurrences[0]), pivot)
     for row, occurrences in sorted(by_row.items()):
         tokens = corpus.tokens[lang][row]
         if not tokens:

@@ -477,6 +477,12 @@ class Corpus:
         return max(groups.values(), key=lambda g: (sum(len(spans[v]) for v in g), len(g)))
 
 
+def is_post(words: Sequence[str], lang: str) -> bool:
+    """Whether a term (its words' dictionary forms) is a post named by the lowercase word
+    before its office: «заместитель Министра …» (:meth:`Corpus.title_spans`)."""
+    return bool(words) and words[0] in TITLE_WORDS.get(lang, ())
+
+
 def _after_initials(tokens: Sequence[Token], i: int) -> bool:
     """Whether token ``i`` is a name after a person's initial («С.В.Лаврова», 'S. Lavrov')."""
     return (i > 0 and is_initial_letter(tokens[i - 1]) and tokens[i].capital
@@ -571,7 +577,7 @@ def pivot_concepts(corpus: Corpus, pivot: str) -> list[Concept]:
             parent[find(head)] = find(longer[0])
     # So is a post cut short («заместитель Министра» after «заместитель Министра
     # иностранных дел Российской Федерации») when every longer post it begins is one.
-    posts = [k for k in closed if k[0] in TITLE_WORDS.get(pivot, ())]
+    posts = [k for k in closed if is_post(k, pivot)]
     for a in posts:
         longer = [b for b in posts if len(b) > len(a) and b[:len(a)] == a]
         if longer:
@@ -687,6 +693,7 @@ __all__ = [
     "Corpus",
     "Span",
     "abbreviates",
+    "is_post",
     "noun_phrase",
     "pivot_concepts",
 ]
